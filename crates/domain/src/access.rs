@@ -1,0 +1,169 @@
+//! Units, roles and the one place that decides who may do what (`docs/roles.md` holds the same table).
+//!
+//! Two questions are asked of every request: may this role perform this action at all
+//! ([`allows`]), and is the target inside the user's scope ([`Scope`]) — the user's own unit and the
+//! units below it, or everything for the administrator.
+
+use serde::{Deserialize, Serialize};
+
+use crate::project::coded_enum;
+
+coded_enum! {
+    /// Kind of a unit in the organisation tree (单位类型).
+    UnitKind {
+        /// 省
+        Province = ("province", "省"),
+        /// 市
+        City = ("city", "市"),
+        /// 区县
+        District = ("district", "区县"),
+        /// 园区
+        Park = ("park", "园区"),
+        /// 部门
+        Department = ("department", "部门"),
+    }
+}
+
+coded_enum! {
+    /// A user's role.
+    Role {
+        /// 系统管理员
+        Admin = ("admin", "系统管理员"),
+        /// 督查室
+        Supervision = ("supervision", "督查室"),
+        /// 发改委
+        Drc = ("drc", "发改委"),
+        /// 统计局
+        Statistics = ("statistics", "统计局"),
+        /// 责任单位填报员
+        Reporter = ("reporter", "责任单位填报员"),
+        /// 领导
+        Leader = ("leader", "领导"),
+        /// 驻工地专员
+        Commissioner = ("commissioner", "驻工地专员"),
+    }
+}
+
+/// Things a user may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read projects, reports, status and rankings (within scope).
+    ViewProjects,
+    /// Create or edit a project, change its stage.
+    EditProject,
+    /// File or edit a progress report.
+    SubmitReport,
+    /// Log a site visit.
+    LogSiteVisit,
+    /// Configure admission rules.
+    ManageAdmissionRules,
+    /// See admission refusals.
+    ViewRefusals,
+    /// Import projects from a file.
+    ImportProjects,
+    /// Import progress reports from a file.
+    ImportReports,
+    /// Import or edit units.
+    ManageUnits,
+    /// Manage users.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAudit,
+    /// Export ledgers.
+    Export,
+}
+
+impl Action {
+    /// Every action, in the order of the table in `docs/roles.md`.
+    pub const ALL: [Action; 12] = [
+        Action::ViewProjects,
+        Action::EditProject,
+        Action::SubmitReport,
+        Action::LogSiteVisit,
+        Action::ManageAdmissionRules,
+        Action::ViewRefusals,
+        Action::ImportProjects,
+        Action::ImportReports,
+        Action::ManageUnits,
+        Action::ManageUsers,
+        Action::ViewAudit,
+        Action::Export,
+    ];
+
+    /// Chinese description.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Action::ViewProjects => "查看项目、填报、状态与排名",
+            Action::EditProject => "新增、修改项目，变更建设阶段",
+            Action::SubmitReport => "进度填报",
+            Action::LogSiteVisit => "记录现场督导",
+            Action::ManageAdmissionRules => "配置准入规则",
+            Action::ViewRefusals => "查看准入拒绝记录",
+            Action::ImportProjects => "导入项目",
+            Action::ImportReports => "导入进度填报",
+            Action::ManageUnits => "导入、维护单位",
+            Action::ManageUsers => "管理用户",
+            Action::ViewAudit => "查看操作留痕",
+            Action::Export => "导出台账",
+        }
+    }
+}
+
+/// Whether `role` may perform `action` at all. Scope is checked separately.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewProjects | Export => true,
+        EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
+        SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),
+        LogSiteVisit => matches!(role, Admin | Commissioner),
+        ViewRefusals => matches!(role, Admin | Drc | Supervision),
+        ManageUnits | ManageUsers => role == Admin,
+        ViewAudit => matches!(role, Admin | Supervision),
+    }
+}
+
+/// Which units' records a user may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every unit (administrator).
+    All,
+    /// This unit and every unit below it.
+    Subtree(i64),
+}
+
+impl Scope {
+    /// The scope of a user of `role` attached to unit `unit_id`. Only the administrator reaches beyond
+    /// the own subtree; city-level offices are attached to the city unit, which covers the whole city.
+    pub fn of(role: Role, unit_id: i64) -> Scope {
+        if role == Role::Admin {
+            Scope::All
+        } else {
+            Scope::Subtree(unit_id)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporter_cannot_edit_projects_but_can_report() {
+        assert!(!allows(Role::Reporter, Action::EditProject));
+        assert!(allows(Role::Reporter, Action::SubmitReport));
+        assert!(!allows(Role::Leader, Action::SubmitReport));
+        assert!(allows(Role::Commissioner, Action::LogSiteVisit));
+        assert!(!allows(Role::Drc, Action::ViewAudit));
+        for a in Action::ALL {
+            assert!(allows(Role::Admin, a), "admin may {a:?}");
+        }
+    }
+
+    #[test]
+    fn scope() {
+        assert_eq!(Scope::of(Role::Admin, 3), Scope::All);
+        assert_eq!(Scope::of(Role::Reporter, 3), Scope::Subtree(3));
+    }
+}

@@ -1,0 +1,12 @@
+//! The rules of diaodu (调度), with no I/O and no async: reporting periods, money, units and roles,
+//! projects and their computed status. Everything here is a plain value and a plain function, so the
+//! rules are tested in milliseconds.
+
+pub mod access;
+pub mod money;
+pub mod period;
+pub mod project;
+pub mod status;
+
+pub use money::Yuan;
+pub use period::Period;
