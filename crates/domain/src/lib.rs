@@ -3,6 +3,7 @@
 //! rules are tested in milliseconds.
 
 pub mod access;
+pub mod import;
 pub mod money;
 pub mod period;
 pub mod project;

@@ -1,0 +1,91 @@
+//! Shared shapes of an import: the error a user sees (row, column, reason) and the parsed rows.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::access::UnitKind;
+use crate::money::Yuan;
+use crate::period::Period;
+use crate::project::ProjectFields;
+
+/// One problem with an import file: the spreadsheet row number (as Excel shows it, header = 1), the
+/// column header, and the reason in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    /// Row number as shown by Excel (the header row is 1); 0 for a file-level problem.
+    pub row: usize,
+    /// Column header, or empty for a whole-row problem.
+    pub column: String,
+    /// Reason, in Chinese.
+    pub message: String,
+}
+
+impl ImportError {
+    /// Builds an error.
+    pub fn new(row: usize, column: &str, message: impl Into<String>) -> ImportError {
+        ImportError {
+            row,
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.row, self.column.is_empty()) {
+            (0, true) => write!(f, "{}", self.message),
+            (0, false) => write!(f, "列“{}”：{}", self.column, self.message),
+            (r, true) => write!(f, "第{r}行：{}", self.message),
+            (r, false) => write!(f, "第{r}行，列“{}”：{}", self.column, self.message),
+        }
+    }
+}
+
+/// A unit row from an import file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// Row number.
+    pub row: usize,
+    /// 单位编码.
+    pub code: String,
+    /// 单位名称.
+    pub name: String,
+    /// 上级单位编码 (code or exact name), empty for the root.
+    pub parent: String,
+    /// 单位类型.
+    pub kind: UnitKind,
+}
+
+/// A project row from an import file; the unit is still a reference (code or exact name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectRow {
+    /// Row number.
+    pub row: usize,
+    /// 责任单位 as written.
+    pub unit: String,
+    /// The fields.
+    pub fields: ProjectFields,
+}
+
+/// A progress report row from an import file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    /// Row number.
+    pub row: usize,
+    /// 项目编码.
+    pub project_code: String,
+    /// 填报期.
+    pub period: Period,
+    /// 本期完成投资.
+    pub investment: Yuan,
+    /// 形象进度.
+    pub progress: String,
+    /// 存在问题.
+    pub problems: String,
+}
+
+/// Formats an optional date for messages.
+pub fn date_text(d: Option<Date>) -> String {
+    d.map(crate::period::fmt_date).unwrap_or_default()
+}

@@ -1,0 +1,503 @@
+//! The project library (项目库): projects, the admission check on entry, and the per-project facts
+//! the status rules need, aggregated in one SQL pass.
+
+use std::collections::{HashMap, HashSet};
+
+use diaodu_domain::access::Scope;
+use diaodu_domain::import::{ImportError, ProjectRow};
+use diaodu_domain::project::{check_fields, Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::status::{project_status, Light, ProjectFacts, ProjectStatus, StatusSettings};
+use diaodu_domain::Yuan;
+use serde::Serialize;
+use sqlx::Row;
+use time::{Date, Duration, Month};
+
+use crate::bulk::{self, Val};
+use crate::units::AUDIT_COLUMNS;
+use crate::{audit, d2s, like_escape, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
+
+/// A stored project.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    /// Id.
+    pub id: i64,
+    /// 责任单位.
+    pub unit_id: i64,
+    /// The editable fields.
+    #[serde(flatten)]
+    pub fields: ProjectFields,
+    /// Version for optimistic concurrency.
+    pub version: i64,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Last changed (UTC).
+    pub updated_at: String,
+}
+
+/// Filters of the project list.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// Only this unit and those below it.
+    pub unit_id: Option<i64>,
+    /// Stage.
+    pub stage: Option<Stage>,
+    /// Category.
+    pub category: Option<Category>,
+    /// Concentrated-start batch.
+    pub batch: Option<String>,
+    /// Light.
+    pub light: Option<Light>,
+    /// Words in code or name.
+    pub q: Option<String>,
+}
+
+/// A project with its computed status as of a date.
+#[derive(Debug, Clone)]
+pub struct ProjectStatusRow {
+    /// The project.
+    pub project: Project,
+    /// Owner unit name.
+    pub unit_name: String,
+    /// Facts aggregated from its reports.
+    pub facts: ProjectFacts,
+    /// Status.
+    pub status: ProjectStatus,
+}
+
+const PROJECT_COLUMNS: &str = "p.id, p.unit_id, p.code, p.name, p.leader, p.category, p.stage, p.total_investment, \
+     p.plan_year, p.annual_plan, p.planned_start, p.planned_finish, p.actual_start, p.batch, p.industry, \
+     p.env_approval, p.version, p.created_at, p.updated_at";
+
+fn project_from_row(r: &sqlx::any::AnyRow) -> Result<Project> {
+    let category: String = r.try_get("category")?;
+    let stage: String = r.try_get("stage")?;
+    let env: String = r.try_get("env_approval")?;
+    Ok(Project {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        fields: ProjectFields {
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            leader: r.try_get("leader")?,
+            category: Category::parse(&category).unwrap_or(Category::Other),
+            stage: Stage::parse(&stage).unwrap_or(Stage::Reserve),
+            total_investment: Yuan(r.try_get("total_investment")?),
+            plan_year: r.try_get::<i64, _>("plan_year")? as i32,
+            annual_plan: Yuan(r.try_get("annual_plan")?),
+            planned_start: s2d(r.try_get("planned_start")?),
+            planned_finish: s2d(r.try_get("planned_finish")?),
+            actual_start: s2d(r.try_get("actual_start")?),
+            batch: r.try_get("batch")?,
+            industry: r.try_get("industry")?,
+            env_approval: EnvApproval::parse(&env).unwrap_or(EnvApproval::Pending),
+        },
+        version: r.try_get("version")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn field_errors(f: &ProjectFields) -> Result<()> {
+    let errs = check_fields(f);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            errs.into_iter().map(|e| (e.field.to_string(), e.message)).collect(),
+        ))
+    }
+}
+
+pub(crate) fn project_json(unit_id: i64, f: &ProjectFields) -> serde_json::Value {
+    let mut v = serde_json::to_value(f).expect("json");
+    v["unit_id"] = serde_json::json!(unit_id);
+    v
+}
+
+fn project_vals(unit_id: i64, f: &ProjectFields, now: &str) -> Vec<Val> {
+    vec![
+        Val::T(f.code.trim().to_string()),
+        Val::T(f.name.trim().to_string()),
+        Val::I(unit_id),
+        Val::T(f.leader.trim().to_string()),
+        Val::T(f.category.code().into()),
+        Val::T(f.stage.code().into()),
+        Val::I(f.total_investment.0),
+        Val::I(i64::from(f.plan_year)),
+        Val::I(f.annual_plan.0),
+        Val::OT(d2s(f.planned_start)),
+        Val::OT(d2s(f.planned_finish)),
+        Val::OT(d2s(f.actual_start)),
+        Val::T(f.batch.trim().to_string()),
+        Val::T(f.industry.trim().to_string()),
+        Val::T(f.env_approval.code().into()),
+        Val::T(now.to_string()),
+        Val::T(now.to_string()),
+    ]
+}
+
+const INSERT_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "unit_id",
+    "leader",
+    "category",
+    "stage",
+    "total_investment",
+    "plan_year",
+    "annual_plan",
+    "planned_start",
+    "planned_finish",
+    "actual_start",
+    "batch",
+    "industry",
+    "env_approval",
+    "created_at",
+    "updated_at",
+];
+
+impl Store {
+    /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
+    /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
+    pub async fn create_project(&self, actor: &Actor, unit_id: i64, f: ProjectFields) -> Result<Project> {
+        field_errors(&f)?;
+        let rules = self.admission_rules().await?;
+        if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
+            self.record_refusal(actor, Some(unit_id), &f, rule).await?;
+            return Err(StoreError::Refused {
+                rule_code: rule.code.clone(),
+                rule_name: rule.name.clone(),
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
+            .bind(f.code.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict(format!("项目编码“{}”已存在", f.code.trim())));
+        }
+        let now = now_ts();
+        let placeholders: Vec<String> = (1..=INSERT_COLUMNS.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
+            INSERT_COLUMNS.join(", "),
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for v in project_vals(unit_id, &f, &now) {
+            q = match v {
+                Val::I(x) => q.bind(x),
+                Val::OI(x) => q.bind(x),
+                Val::T(x) => q.bind(x),
+                Val::OT(x) => q.bind(x),
+            };
+        }
+        let id = q.fetch_one(&mut *tx).await?;
+        audit::record(&mut tx, actor, "create", "project", f.code.trim(), None, Some(project_json(unit_id, &f)))
+            .await?;
+        tx.commit().await?;
+        self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))
+    }
+
+    /// Updates a project. `expected_version` is the version the editor started from: if someone saved
+    /// in between, the edit is refused rather than silently overwriting theirs. Stage changes must follow
+    /// the allowed transitions.
+    pub async fn update_project(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        unit_id: i64,
+        f: ProjectFields,
+    ) -> Result<Project> {
+        field_errors(&f)?;
+        let old = self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        if !old.fields.stage.can_move_to(f.stage) {
+            return Err(StoreError::invalid(
+                "建设阶段",
+                format!(
+                    "不能从“{}”变更为“{}”（允许：{}）",
+                    old.fields.stage.zh(),
+                    f.stage.zh(),
+                    old.fields
+                        .stage
+                        .next_stages()
+                        .iter()
+                        .map(|s| s.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        if f.code.trim() != old.fields.code {
+            let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
+                .bind(f.code.trim())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if dup.is_some() {
+                return Err(StoreError::Conflict(format!("项目编码“{}”已存在", f.code.trim())));
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE projects SET code=$1, name=$2, unit_id=$3, leader=$4, category=$5, stage=$6, total_investment=$7, \
+             plan_year=$8, annual_plan=$9, planned_start=$10, planned_finish=$11, actual_start=$12, batch=$13, \
+             industry=$14, env_approval=$15, updated_at=$16, version = version + 1 WHERE id=$17 AND version=$18",
+        )
+        .bind(f.code.trim())
+        .bind(f.name.trim())
+        .bind(unit_id)
+        .bind(f.leader.trim())
+        .bind(f.category.code())
+        .bind(f.stage.code())
+        .bind(f.total_investment.0)
+        .bind(i64::from(f.plan_year))
+        .bind(f.annual_plan.0)
+        .bind(d2s(f.planned_start))
+        .bind(d2s(f.planned_finish))
+        .bind(d2s(f.actual_start))
+        .bind(f.batch.trim())
+        .bind(f.industry.trim())
+        .bind(f.env_approval.code())
+        .bind(now_ts())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict(
+                "该项目已被他人修改，请刷新页面后在最新数据上重新编辑".into(),
+            ));
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "project",
+            f.code.trim(),
+            Some(project_json(old.unit_id, &old.fields)),
+            Some(project_json(unit_id, &f)),
+        )
+        .await?;
+        tx.commit().await?;
+        self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))
+    }
+
+    /// A project by id.
+    pub async fn project(&self, id: i64) -> Result<Option<Project>> {
+        let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(project_from_row).transpose()
+    }
+
+    /// A project by code.
+    pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
+        let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"))
+            .bind(code.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(project_from_row).transpose()
+    }
+
+    /// The distinct concentrated-start batches, for filters.
+    pub async fn batches(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT batch FROM projects WHERE batch <> '' ORDER BY batch")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The
+    /// report sums are computed by the database in one grouped pass over the reports, not per project.
+    pub async fn project_statuses(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+    ) -> Result<Vec<ProjectStatusRow>> {
+        let settings = self.status_settings().await?;
+        self.project_statuses_with(tree, scope, filter, d, &settings).await
+    }
+
+    /// As [`Store::project_statuses`], with given settings.
+    pub async fn project_statuses_with(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+        settings: &StatusSettings,
+    ) -> Result<Vec<ProjectStatusRow>> {
+        let y = d.year();
+        let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
+        let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
+        let due_hi = d - Duration::days(2);
+        let ds = diaodu_domain::period::fmt_date;
+        // $1 = Jan 1, $2 = D, $3 = min(30 June, D), $4 = last due Sunday (D − 2, docs/status.md).
+        let mut sql = format!(
+            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name, \
+               COALESCE(a.ytd, 0) AS ytd, COALESCE(a.h1, 0) AS h1, a.last_inv, COALESCE(a.on_time, 0) AS on_time \
+             FROM projects p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN (SELECT r.project_id, \
+                 CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
+                 CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                 MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
+                 CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
+                     AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
+               FROM reports r JOIN projects p2 ON p2.id = r.project_id \
+               WHERE r.period_end <= $2 GROUP BY r.project_id) a ON a.project_id = p.id \
+             WHERE 1=1"
+        );
+        let mut args: Vec<String> = vec![ds(jan1), ds(d), ds(june30.min(d)), ds(due_hi)];
+        let add = |cond: String, v: String, sql: &mut String, args: &mut Vec<String>| {
+            args.push(v);
+            sql.push_str(&cond.replace("?", &format!("${}", args.len())));
+        };
+        if let Some(prefix) = tree.scope_prefix(scope) {
+            add(" AND u.path LIKE ? ESCAPE '\\'".into(), format!("{}%", like_escape(&prefix)), &mut sql, &mut args);
+        }
+        if let Some(uid) = filter.unit_id {
+            let prefix = tree.get(uid).map(|u| u.path.clone()).unwrap_or_else(|| "/none/".into());
+            add(" AND u.path LIKE ? ESCAPE '\\'".into(), format!("{}%", like_escape(&prefix)), &mut sql, &mut args);
+        }
+        if let Some(s) = filter.stage {
+            add(" AND p.stage = ?".into(), s.code().into(), &mut sql, &mut args);
+        }
+        if let Some(c) = filter.category {
+            add(" AND p.category = ?".into(), c.code().into(), &mut sql, &mut args);
+        }
+        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
+            add(" AND p.batch = ?".into(), b.clone(), &mut sql, &mut args);
+        }
+        if let Some(q) = filter.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()) {
+            let pat = format!("%{}%", like_escape(q));
+            args.push(pat);
+            let n = args.len();
+            sql.push_str(&format!(" AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\')"));
+        }
+        sql.push_str(" ORDER BY p.code");
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let project = project_from_row(r)?;
+            let f = &project.fields;
+            let facts = ProjectFacts {
+                stage: f.stage,
+                plan_year: f.plan_year,
+                annual_plan: f.annual_plan,
+                planned_start: f.planned_start,
+                actual_start: f.actual_start,
+                ytd: Yuan(r.try_get("ytd")?),
+                by_june_30: Yuan(r.try_get("h1")?),
+                last_investment_end: s2d(r.try_get("last_inv")?),
+                on_time_reports: r.try_get::<i64, _>("on_time")? as u32,
+            };
+            let status = project_status(&facts, d, settings);
+            if filter.light.is_some_and(|l| l != status.light) {
+                continue;
+            }
+            out.push(ProjectStatusRow {
+                unit_name: r.try_get("unit_name")?,
+                project,
+                facts,
+                status,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Imports projects all or nothing: every row is checked (fields, unit, duplicate codes in the file
+    /// and in the library, admission rules) before anything is written; then one transaction writes them
+    /// in batches. Rows refused by an admission rule are kept on record even though the import fails.
+    pub async fn import_projects(
+        &self,
+        actor: &Actor,
+        rows: &[ProjectRow],
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        let tree = self.units().await?;
+        let existing: HashSet<String> = sqlx::query_scalar("SELECT code FROM projects")
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .collect();
+        let rules = self.admission_rules().await?;
+        let mut errors = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut ok_rows = Vec::with_capacity(rows.len());
+        let mut refused = Vec::new();
+        for r in rows {
+            let mut row_ok = true;
+            let unit = tree.find(&r.unit);
+            if unit.is_none() {
+                errors.push(ImportError::new(r.row, "责任单位", format!("找不到单位“{}”", r.unit.trim())));
+                row_ok = false;
+            }
+            for e in check_fields(&r.fields) {
+                errors.push(ImportError::new(r.row, e.field, e.message));
+                row_ok = false;
+            }
+            let code = r.fields.code.trim().to_string();
+            if existing.contains(&code) {
+                errors.push(ImportError::new(r.row, "项目编码", format!("“{code}”已在项目库中")));
+                row_ok = false;
+            }
+            if let Some(first) = seen.insert(code.clone(), r.row) {
+                errors.push(ImportError::new(r.row, "项目编码", format!("“{code}”与第{first}行重复")));
+                row_ok = false;
+            }
+            if let Some(rule) = diaodu_domain::project::admission_check(&rules, &r.fields) {
+                errors.push(ImportError::new(
+                    r.row,
+                    "",
+                    format!("项目“{}”未通过准入审查：{}", r.fields.name.trim(), rule.name),
+                ));
+                refused.push((unit.map(|u| u.id), &r.fields, rule));
+                row_ok = false;
+            }
+            if row_ok {
+                ok_rows.push((unit.expect("checked").id, &r.fields));
+            }
+        }
+        for (unit_id, f, rule) in refused {
+            self.record_refusal(actor, unit_id, f, rule).await?;
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let now = now_ts();
+        let mut tx = self.pool.begin().await?;
+        let vals = ok_rows.iter().map(|(u, f)| project_vals(*u, f, &now)).collect();
+        bulk::insert(&mut tx, "projects", INSERT_COLUMNS, vals).await?;
+        let audits = ok_rows
+            .iter()
+            .map(|(u, f)| {
+                vec![
+                    Val::T(now.clone()),
+                    Val::OI(actor.user_id),
+                    Val::T(actor.login.clone()),
+                    Val::T("create".into()),
+                    Val::T("project".into()),
+                    Val::T(f.code.trim().to_string()),
+                    Val::OT(None),
+                    Val::OT(Some(project_json(*u, f).to_string())),
+                ]
+            })
+            .collect();
+        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
+        tx.commit().await?;
+        Ok(Ok(ok_rows.len()))
+    }
+
+    /// Number of projects.
+    pub async fn project_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects").fetch_one(&self.pool).await?)
+    }
+}

@@ -1,0 +1,421 @@
+//! Progress reports (进度填报) and site visits (现场督导).
+
+use std::collections::HashMap;
+
+use diaodu_domain::access::Scope;
+use diaodu_domain::import::{ImportError, ReportRow as ImportRow};
+use diaodu_domain::status::report_deadline;
+use diaodu_domain::{Period, Yuan};
+use serde::Serialize;
+use sqlx::Row;
+use time::Date;
+
+use crate::bulk::{self, Val};
+use crate::units::AUDIT_COLUMNS;
+use crate::{audit, local_date, now_ts, s2d, today_local, Actor, Result, Store, StoreError, UnitTree};
+
+/// What a reporter enters for one project and period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportInput {
+    /// 填报期.
+    pub period: Period,
+    /// 本期完成投资.
+    pub investment: Yuan,
+    /// 形象进度.
+    pub progress: String,
+    /// 存在问题 (problems needing coordination).
+    pub problems: String,
+}
+
+/// A stored report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    /// Id.
+    pub id: i64,
+    /// Project.
+    pub project_id: i64,
+    /// 填报期.
+    pub period: String,
+    /// Last day of the period.
+    pub period_end: Date,
+    /// Investment in the period.
+    pub investment: Yuan,
+    /// 形象进度.
+    pub progress: String,
+    /// 存在问题.
+    pub problems: String,
+    /// First submitted by the deadline.
+    pub on_time: bool,
+    /// First submitted (UTC).
+    pub created_at: String,
+    /// Last edited (UTC).
+    pub updated_at: String,
+}
+
+/// A site visit by an on-site commissioner.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteVisit {
+    /// Id.
+    pub id: i64,
+    /// Project.
+    pub project_id: i64,
+    /// Date of the visit.
+    pub visit_date: Date,
+    /// What was found.
+    pub findings: String,
+    /// Request for coordination (协调事项).
+    pub coordination: String,
+    /// Who.
+    pub user_login: String,
+    /// When recorded (UTC).
+    pub created_at: String,
+}
+
+fn report_json(r: &ReportInput) -> serde_json::Value {
+    serde_json::json!({
+        "period": r.period.to_string(),
+        "investment_wan": r.investment.wan_text(),
+        "progress": r.progress,
+        "problems": r.problems,
+    })
+}
+
+fn check_input(r: &ReportInput, today: Date) -> Result<()> {
+    if r.period.first_day() > today {
+        return Err(StoreError::invalid("填报期", format!("{} 尚未开始，不能填报", r.period)));
+    }
+    if r.progress.chars().count() > 2000 || r.problems.chars().count() > 2000 {
+        return Err(StoreError::invalid("形象进度/存在问题", "不能超过 2000 字"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Files or edits the report of a project for a period: one report per project and period, so a
+    /// second submission is an edit (audited with before and after). Whether it was on time is fixed at
+    /// the first submission.
+    pub async fn submit_report(&self, actor: &Actor, project_id: i64, r: &ReportInput) -> Result<(ReportRow, bool)> {
+        let now = time::OffsetDateTime::now_utc();
+        check_input(r, local_date(now))?;
+        let mut tx = self.pool.begin().await?;
+        let code: Option<String> = sqlx::query_scalar("SELECT code FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let code = code.ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let entity_id = format!("{code}/{}", r.period);
+        let old = sqlx::query(
+            "SELECT id, investment, progress, problems FROM reports WHERE project_id = $1 AND period = $2",
+        )
+        .bind(project_id)
+        .bind(r.period.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let ts = crate::ts(now);
+        let created = old.is_none();
+        if let Some(old) = old {
+            let id: i64 = old.try_get("id")?;
+            let before = ReportInput {
+                period: r.period,
+                investment: Yuan(old.try_get("investment")?),
+                progress: old.try_get("progress")?,
+                problems: old.try_get("problems")?,
+            };
+            sqlx::query("UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6")
+                .bind(r.investment.0)
+                .bind(r.progress.trim())
+                .bind(r.problems.trim())
+                .bind(&ts)
+                .bind(actor.user_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit::record(&mut tx, actor, "update", "report", &entity_id, Some(report_json(&before)), Some(report_json(r))).await?;
+        } else {
+            let on_time = local_date(now) <= report_deadline(r.period.last_day());
+            sqlx::query(
+                "INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, problems, on_time, submitted_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+            )
+            .bind(project_id)
+            .bind(r.period.to_string())
+            .bind(r.period.kind().code())
+            .bind(diaodu_domain::period::fmt_date(r.period.last_day()))
+            .bind(r.investment.0)
+            .bind(r.progress.trim())
+            .bind(r.problems.trim())
+            .bind(i64::from(on_time))
+            .bind(actor.user_id)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    StoreError::Conflict("该期报告刚被他人提交，请刷新后再修改".into())
+                }
+                e => e.into(),
+            })?;
+            audit::record(&mut tx, actor, "create", "report", &entity_id, None, Some(report_json(r))).await?;
+        }
+        tx.commit().await?;
+        let row = self
+            .reports(project_id)
+            .await?
+            .into_iter()
+            .find(|x| x.period == r.period.to_string())
+            .ok_or_else(|| StoreError::NotFound("填报".into()))?;
+        Ok((row, created))
+    }
+
+    /// A project's reports, oldest period first.
+    pub async fn reports(&self, project_id: i64) -> Result<Vec<ReportRow>> {
+        let rows = sqlx::query(
+            "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
+             FROM reports WHERE project_id = $1 ORDER BY period_end, period_kind",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReportRow {
+                    id: r.try_get("id")?,
+                    project_id: r.try_get("project_id")?,
+                    period: r.try_get("period")?,
+                    period_end: s2d(r.try_get("period_end")?).unwrap_or(Date::MIN),
+                    investment: Yuan(r.try_get("investment")?),
+                    progress: r.try_get("progress")?,
+                    problems: r.try_get("problems")?,
+                    on_time: r.try_get::<i64, _>("on_time")? == 1,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Number of reports.
+    pub async fn report_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.pool).await?)
+    }
+
+    /// Imports reports all or nothing. Rows naming a project outside `scope` are errors. A row for a
+    /// project and period that already has a report edits it (audited), as a second form submission
+    /// would; two rows for the same project and period are an error.
+    pub async fn import_reports(
+        &self,
+        actor: &Actor,
+        tree: &UnitTree,
+        scope: Scope,
+        rows: &[ImportRow],
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        let projects: HashMap<String, (i64, i64)> = sqlx::query("SELECT code, id, unit_id FROM projects")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("code")?, (r.try_get("id")?, r.try_get("unit_id")?))))
+            .collect::<Result<_>>()?;
+        let today = today_local();
+        let mut errors = Vec::new();
+        let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+        let mut ok = Vec::new();
+        for r in rows {
+            let Some(&(pid, unit_id)) = projects.get(r.project_code.trim()) else {
+                errors.push(ImportError::new(r.row, "项目编码", format!("项目库中没有“{}”", r.project_code.trim())));
+                continue;
+            };
+            if !tree.in_scope(unit_id, scope) {
+                errors.push(ImportError::new(r.row, "项目编码", format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim())));
+                continue;
+            }
+            if r.period.first_day() > today {
+                errors.push(ImportError::new(r.row, "填报期", format!("{} 尚未开始，不能填报", r.period)));
+                continue;
+            }
+            if let Some(first) = seen.insert((pid, r.period.to_string()), r.row) {
+                errors.push(ImportError::new(r.row, "填报期", format!("与第{first}行是同一项目同一期")));
+                continue;
+            }
+            ok.push((pid, r));
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let existing: HashMap<(i64, String), (i64, i64, String, String)> =
+            sqlx::query("SELECT id, project_id, period, investment, progress, problems FROM reports")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        (r.try_get("project_id")?, r.try_get("period")?),
+                        (r.try_get("id")?, r.try_get("investment")?, r.try_get("progress")?, r.try_get("problems")?),
+                    ))
+                })
+                .collect::<Result<_>>()?;
+        let now = time::OffsetDateTime::now_utc();
+        let ts = crate::ts(now);
+        let local = local_date(now);
+        let code_of: HashMap<i64, &str> = projects.iter().map(|(c, (id, _))| (*id, c.as_str())).collect();
+        let mut tx = self.pool.begin().await?;
+        let mut inserts = Vec::new();
+        let mut audits = Vec::new();
+        for (pid, r) in &ok {
+            let input = ReportInput {
+                period: r.period,
+                investment: r.investment,
+                progress: r.progress.clone(),
+                problems: r.problems.clone(),
+            };
+            let entity_id = format!("{}/{}", code_of[pid], r.period);
+            let (action, before) = if let Some((id, inv, prog, prob)) = existing.get(&(*pid, r.period.to_string())) {
+                sqlx::query("UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6")
+                    .bind(r.investment.0)
+                    .bind(r.progress.trim())
+                    .bind(r.problems.trim())
+                    .bind(&ts)
+                    .bind(actor.user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let before = ReportInput { period: r.period, investment: Yuan(*inv), progress: prog.clone(), problems: prob.clone() };
+                ("update", Some(report_json(&before).to_string()))
+            } else {
+                inserts.push(vec![
+                    Val::I(*pid),
+                    Val::T(r.period.to_string()),
+                    Val::T(r.period.kind().code().into()),
+                    Val::T(diaodu_domain::period::fmt_date(r.period.last_day())),
+                    Val::I(r.investment.0),
+                    Val::T(r.progress.trim().to_string()),
+                    Val::T(r.problems.trim().to_string()),
+                    Val::I(i64::from(local <= report_deadline(r.period.last_day()))),
+                    Val::OI(actor.user_id),
+                    Val::T(ts.clone()),
+                    Val::T(ts.clone()),
+                ]);
+                ("create", None)
+            };
+            audits.push(vec![
+                Val::T(ts.clone()),
+                Val::OI(actor.user_id),
+                Val::T(actor.login.clone()),
+                Val::T(action.into()),
+                Val::T("report".into()),
+                Val::T(entity_id),
+                Val::OT(before),
+                Val::OT(Some(report_json(&input).to_string())),
+            ]);
+        }
+        bulk::insert(&mut tx, "reports", REPORT_COLUMNS, inserts).await?;
+        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
+        tx.commit().await?;
+        Ok(Ok(ok.len()))
+    }
+
+    /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
+    /// generation only; audited as one bulk record per call).
+    pub async fn insert_reports_raw(&self, actor: &Actor, rows: Vec<(i64, Period, Yuan, String, String, bool, String)>) -> Result<()> {
+        let n = rows.len();
+        let mut tx = self.pool.begin().await?;
+        let vals = rows
+            .into_iter()
+            .map(|(pid, p, inv, prog, prob, on_time, at)| {
+                vec![
+                    Val::I(pid),
+                    Val::T(p.to_string()),
+                    Val::T(p.kind().code().into()),
+                    Val::T(diaodu_domain::period::fmt_date(p.last_day())),
+                    Val::I(inv.0),
+                    Val::T(prog),
+                    Val::T(prob),
+                    Val::I(i64::from(on_time)),
+                    Val::OI(actor.user_id),
+                    Val::T(at.clone()),
+                    Val::T(at),
+                ]
+            })
+            .collect();
+        bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
+        audit::record(&mut tx, actor, "create", "report", "bulk", None, Some(serde_json::json!({"rows": n}))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logs a site visit (audited).
+    pub async fn add_site_visit(&self, actor: &Actor, project_id: i64, date: Date, findings: &str, coordination: &str) -> Result<i64> {
+        if findings.trim().is_empty() {
+            return Err(StoreError::invalid("督导发现", "不能为空"));
+        }
+        if date > today_local() {
+            return Err(StoreError::invalid("督导日期", "不能晚于今天"));
+        }
+        let mut tx = self.pool.begin().await?;
+        let code: Option<String> = sqlx::query_scalar("SELECT code FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let code = code.ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO site_visits (project_id, visit_date, findings, coordination, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(diaodu_domain::period::fmt_date(date))
+        .bind(findings.trim())
+        .bind(coordination.trim())
+        .bind(actor.user_id)
+        .bind(now_ts())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "site_visit",
+            &format!("{code}/{id}"),
+            None,
+            Some(serde_json::json!({"date": diaodu_domain::period::fmt_date(date), "findings": findings.trim(), "coordination": coordination.trim()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A project's site visits, newest first.
+    pub async fn site_visits(&self, project_id: i64) -> Result<Vec<SiteVisit>> {
+        let rows = sqlx::query(
+            "SELECT v.id, v.project_id, v.visit_date, v.findings, v.coordination, v.created_at, COALESCE(u.login, 'cli') AS user_login \
+             FROM site_visits v LEFT JOIN users u ON u.id = v.user_id WHERE v.project_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SiteVisit {
+                    id: r.try_get("id")?,
+                    project_id: r.try_get("project_id")?,
+                    visit_date: s2d(r.try_get("visit_date")?).unwrap_or(Date::MIN),
+                    findings: r.try_get("findings")?,
+                    coordination: r.try_get("coordination")?,
+                    user_login: r.try_get("user_login")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+const REPORT_COLUMNS: &[&str] = &[
+    "project_id",
+    "period",
+    "period_kind",
+    "period_end",
+    "investment",
+    "progress",
+    "problems",
+    "on_time",
+    "submitted_by",
+    "created_at",
+    "updated_at",
+];

@@ -1,0 +1,339 @@
+//! The organisation tree (单位): province → cities → districts, counties, parks, departments.
+
+use std::collections::HashMap;
+
+use diaodu_domain::access::{Scope, UnitKind};
+use diaodu_domain::import::{ImportError, UnitRow};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::bulk::{self, Val};
+use crate::{audit, Actor, Result, Store, StoreError};
+
+/// A unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    /// Id.
+    pub id: i64,
+    /// 单位编码.
+    pub code: String,
+    /// 单位名称.
+    pub name: String,
+    /// Parent unit.
+    pub parent_id: Option<i64>,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Materialised path `/1/4/9/`.
+    #[serde(skip)]
+    pub path: String,
+}
+
+/// A unit to create.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    /// 单位编码.
+    pub code: String,
+    /// 单位名称.
+    pub name: String,
+    /// Parent unit id.
+    pub parent_id: Option<i64>,
+    /// Kind.
+    pub kind: UnitKind,
+}
+
+/// All units in memory, for scope checks, pickers and rankings.
+#[derive(Debug, Clone, Default)]
+pub struct UnitTree {
+    /// Units in path order (a parent before its children).
+    pub units: Vec<Unit>,
+    by_id: HashMap<i64, usize>,
+}
+
+impl UnitTree {
+    /// Builds the tree from units.
+    pub fn new(mut units: Vec<Unit>) -> UnitTree {
+        units.sort_by(|a, b| a.path.cmp(&b.path));
+        let by_id = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        UnitTree { units, by_id }
+    }
+
+    /// A unit by id.
+    pub fn get(&self, id: i64) -> Option<&Unit> {
+        self.by_id.get(&id).map(|&i| &self.units[i])
+    }
+
+    /// A unit by code, or failing that by exact name (the import rule: units are named by code or
+    /// exact name).
+    pub fn find(&self, code_or_name: &str) -> Option<&Unit> {
+        let t = code_or_name.trim();
+        self.units
+            .iter()
+            .find(|u| u.code == t)
+            .or_else(|| self.units.iter().find(|u| u.name == t))
+    }
+
+    /// Whether `unit_id` lies in `scope`.
+    pub fn in_scope(&self, unit_id: i64, scope: Scope) -> bool {
+        match scope {
+            Scope::All => true,
+            Scope::Subtree(root) => match (self.get(unit_id), self.get(root)) {
+                (Some(u), Some(r)) => u.path.starts_with(&r.path),
+                _ => false,
+            },
+        }
+    }
+
+    /// Direct children of `id` (or the roots for `None`).
+    pub fn children(&self, id: Option<i64>) -> Vec<&Unit> {
+        self.units.iter().filter(|u| u.parent_id == id).collect()
+    }
+
+    /// Units inside a scope, in tree order.
+    pub fn within(&self, scope: Scope) -> Vec<&Unit> {
+        self.units
+            .iter()
+            .filter(|u| self.in_scope(u.id, scope))
+            .collect()
+    }
+
+    /// Depth of a unit (roots are 0).
+    pub fn depth(&self, id: i64) -> usize {
+        self.get(id)
+            .map(|u| u.path.matches('/').count().saturating_sub(2))
+            .unwrap_or(0)
+    }
+
+    /// The full name chain, e.g. 示例省 / 云川市 / 东城区.
+    pub fn display_path(&self, id: i64) -> String {
+        let mut names = Vec::new();
+        let mut cur = self.get(id);
+        while let Some(u) = cur {
+            names.push(u.name.as_str());
+            cur = u.parent_id.and_then(|p| self.get(p));
+        }
+        names.reverse();
+        names.join(" / ")
+    }
+
+    /// The path prefix of a scope for SQL `LIKE`, or `None` for everything.
+    pub fn scope_prefix(&self, scope: Scope) -> Option<String> {
+        match scope {
+            Scope::All => None,
+            Scope::Subtree(root) => Some(
+                self.get(root)
+                    .map(|u| u.path.clone())
+                    .unwrap_or_else(|| "/nonexistent/".into()),
+            ),
+        }
+    }
+}
+
+fn unit_json(u: &Unit) -> serde_json::Value {
+    serde_json::json!({"id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id, "kind": u.kind.code()})
+}
+
+impl Store {
+    /// Loads all units.
+    pub async fn units(&self) -> Result<UnitTree> {
+        let rows = sqlx::query("SELECT id, code, name, parent_id, kind, path FROM units")
+            .fetch_all(&self.pool)
+            .await?;
+        let units = rows
+            .into_iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(Unit {
+                    id: r.try_get("id")?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    parent_id: r.try_get("parent_id")?,
+                    kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Department),
+                    path: r.try_get("path")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(UnitTree::new(units))
+    }
+
+    /// Creates one unit (audited).
+    pub async fn create_unit(&self, actor: &Actor, u: NewUnit) -> Result<Unit> {
+        let mut tx = self.pool.begin().await?;
+        let parent_path: String = match u.parent_id {
+            Some(p) => sqlx::query_scalar("SELECT path FROM units WHERE id = $1")
+                .bind(p)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("上级单位".into()))?,
+            None => "/".into(),
+        };
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+            .bind(&u.code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict(format!("单位编码“{}”已存在", u.code)));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (code, name, parent_id, kind, path) VALUES ($1, $2, $3, $4, '') RETURNING id",
+        )
+        .bind(&u.code)
+        .bind(&u.name)
+        .bind(u.parent_id)
+        .bind(u.kind.code())
+        .fetch_one(&mut *tx)
+        .await?;
+        let path = format!("{parent_path}{id}/");
+        sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+            .bind(&path)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let unit = Unit {
+            id,
+            code: u.code,
+            name: u.name,
+            parent_id: u.parent_id,
+            kind: u.kind,
+            path,
+        };
+        audit::record(&mut tx, actor, "create", "unit", &unit.code, None, Some(unit_json(&unit))).await?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    /// Imports units all or nothing. Parents may be existing units or rows of the same file (in any
+    /// order), named by code or exact name. Returns the number created.
+    pub async fn import_units(
+        &self,
+        actor: &Actor,
+        rows: &[UnitRow],
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        let tree = self.units().await?;
+        let mut errors = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for r in rows {
+            if tree.units.iter().any(|u| u.code == r.code) {
+                errors.push(ImportError::new(r.row, "单位编码", format!("“{}”已存在", r.code)));
+            }
+            if let Some(first) = seen.insert(r.code.as_str(), r.row) {
+                errors.push(ImportError::new(
+                    r.row,
+                    "单位编码",
+                    format!("“{}”与第{first}行重复", r.code),
+                ));
+            }
+        }
+        // Resolve parents: an existing unit, or another row of this file. Order rows so that every
+        // parent is inserted before its children; a cycle is an error.
+        let by_code: HashMap<&str, &UnitRow> = rows.iter().map(|r| (r.code.as_str(), r)).collect();
+        let by_name: HashMap<&str, &UnitRow> = rows.iter().map(|r| (r.name.as_str(), r)).collect();
+        enum Parent<'a> {
+            Root,
+            Existing(i64, String),
+            InFile(&'a str),
+        }
+        let mut parents: HashMap<&str, Parent> = HashMap::new();
+        for r in rows {
+            let p = r.parent.trim();
+            let parent = if p.is_empty() {
+                Parent::Root
+            } else if let Some(f) = by_code.get(p).or_else(|| by_name.get(p)) {
+                Parent::InFile(f.code.as_str())
+            } else if let Some(u) = tree.find(p) {
+                Parent::Existing(u.id, u.path.clone())
+            } else {
+                errors.push(ImportError::new(r.row, "上级单位编码", format!("找不到单位“{p}”")));
+                continue;
+            };
+            parents.insert(r.code.as_str(), parent);
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let mut order: Vec<&UnitRow> = Vec::new();
+        let mut placed: HashMap<&str, bool> = HashMap::new();
+        for r in rows {
+            let mut chain = vec![r];
+            let mut cur = r;
+            while let Some(Parent::InFile(pc)) = parents.get(cur.code.as_str()) {
+                if placed.contains_key(pc) {
+                    break;
+                }
+                let p = by_code[pc];
+                if chain.iter().any(|c| c.code == p.code) {
+                    errors.push(ImportError::new(r.row, "上级单位编码", "上级关系形成了循环"));
+                    break;
+                }
+                chain.push(p);
+                cur = p;
+            }
+            for c in chain.into_iter().rev() {
+                if placed.insert(c.code.as_str(), true).is_none() {
+                    order.push(c);
+                }
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.row);
+            errors.dedup();
+            return Ok(Err(errors));
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut made: HashMap<&str, (i64, String)> = HashMap::new();
+        let mut audit_rows = Vec::new();
+        for r in &order {
+            let (parent_id, parent_path) = match &parents[r.code.as_str()] {
+                Parent::Root => (None, "/".to_string()),
+                Parent::Existing(id, path) => (Some(*id), path.clone()),
+                Parent::InFile(c) => {
+                    let (id, path) = &made[c];
+                    (Some(*id), path.clone())
+                }
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO units (code, name, parent_id, kind, path) VALUES ($1, $2, $3, $4, '') RETURNING id",
+            )
+            .bind(&r.code)
+            .bind(&r.name)
+            .bind(parent_id)
+            .bind(r.kind.code())
+            .fetch_one(&mut *tx)
+            .await?;
+            let path = format!("{parent_path}{id}/");
+            sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+                .bind(&path)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit_rows.push(vec![
+                Val::T(crate::now_ts()),
+                Val::OI(actor.user_id),
+                Val::T(actor.login.clone()),
+                Val::T("create".into()),
+                Val::T("unit".into()),
+                Val::T(r.code.clone()),
+                Val::OT(None),
+                Val::OT(Some(
+                    serde_json::json!({"id": id, "code": r.code, "name": r.name, "parent_id": parent_id, "kind": r.kind.code()})
+                        .to_string(),
+                )),
+            ]);
+            made.insert(r.code.as_str(), (id, path));
+        }
+        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audit_rows).await?;
+        tx.commit().await?;
+        Ok(Ok(order.len()))
+    }
+}
+
+/// Columns of the audit table, for bulk writes.
+pub(crate) const AUDIT_COLUMNS: &[&str] = &[
+    "at",
+    "user_id",
+    "user_login",
+    "action",
+    "entity",
+    "entity_id",
+    "before_json",
+    "after_json",
+];

@@ -1,0 +1,244 @@
+//! Storage contract tests. They run on SQLite by default and on PostgreSQL when `DIAODU_TEST_DB`
+//! names a server (CI runs the suite both ways).
+
+use diaodu_domain::access::{Role, Scope, UnitKind};
+use diaodu_domain::import::UnitRow;
+use diaodu_domain::project::{AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::status::Light;
+use diaodu_domain::{Period, Yuan};
+use diaodu_store::testing::fresh_store;
+use diaodu_store::{Actor, AuditFilter, NewUnit, ProjectFilter, ReportInput, Store, StoreError};
+use time::macros::date;
+
+fn fields(code: &str) -> ProjectFields {
+    ProjectFields {
+        code: code.into(),
+        name: format!("项目{code}"),
+        leader: "王副市长".into(),
+        category: Category::Industry,
+        stage: Stage::Continuing,
+        total_investment: Yuan(100_000_0000),
+        plan_year: 2026,
+        annual_plan: Yuan(1_000_0000),
+        planned_start: Some(date!(2026 - 01 - 05)),
+        planned_finish: Some(date!(2027 - 12 - 31)),
+        actual_start: Some(date!(2026 - 01 - 10)),
+        batch: "2026年第一批".into(),
+        industry: "装备制造".into(),
+        env_approval: EnvApproval::Approved,
+    }
+}
+
+async fn city(store: &Store) -> (i64, i64, i64) {
+    let a = Actor::cli();
+    let city = store
+        .create_unit(&a, NewUnit { code: "C".into(), name: "云川市".into(), parent_id: None, kind: UnitKind::City })
+        .await
+        .unwrap();
+    let d1 = store
+        .create_unit(&a, NewUnit { code: "D1".into(), name: "东城区".into(), parent_id: Some(city.id), kind: UnitKind::District })
+        .await
+        .unwrap();
+    let d2 = store
+        .create_unit(&a, NewUnit { code: "D2".into(), name: "西城区".into(), parent_id: Some(city.id), kind: UnitKind::District })
+        .await
+        .unwrap();
+    (city.id, d1.id, d2.id)
+}
+
+#[tokio::test]
+async fn units_tree_and_scope() {
+    let store = fresh_store().await;
+    let (c, d1, d2) = city(&store).await;
+    let tree = store.units().await.unwrap();
+    assert!(tree.in_scope(d1, Scope::Subtree(c)));
+    assert!(!tree.in_scope(d2, Scope::Subtree(d1)));
+    assert_eq!(tree.display_path(d1), "云川市 / 东城区");
+    let r = store
+        .import_units(
+            &Actor::cli(),
+            &[
+                UnitRow { row: 2, code: "P1".into(), name: "高新园区".into(), parent: "东城区".into(), kind: UnitKind::Park },
+                UnitRow { row: 3, code: "P2".into(), name: "园区二".into(), parent: "P3".into(), kind: UnitKind::Park },
+                UnitRow { row: 4, code: "P3".into(), name: "园区三".into(), parent: "C".into(), kind: UnitKind::Park },
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, Ok(3));
+    let tree = store.units().await.unwrap();
+    let p2 = tree.find("P2").unwrap();
+    assert!(tree.in_scope(p2.id, Scope::Subtree(c)));
+    assert_eq!(tree.display_path(p2.id), "云川市 / 园区三 / 园区二");
+    // A bad file writes nothing.
+    let before = tree.units.len();
+    let r = store
+        .import_units(
+            &Actor::cli(),
+            &[
+                UnitRow { row: 2, code: "X1".into(), name: "甲".into(), parent: "C".into(), kind: UnitKind::Park },
+                UnitRow { row: 3, code: "D1".into(), name: "乙".into(), parent: "无此单位".into(), kind: UnitKind::Park },
+            ],
+        )
+        .await
+        .unwrap();
+    let errs = r.unwrap_err();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!(store.units().await.unwrap().units.len(), before);
+}
+
+#[tokio::test]
+async fn users_sessions_and_throttle() {
+    let store = fresh_store().await;
+    let (c, _, _) = city(&store).await;
+    let u = store.create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "password123").await.unwrap();
+    assert!(matches!(
+        store.create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "password123").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let ok = store.authenticate("drc", "password123").await.unwrap();
+    assert_eq!(ok.id, u.id);
+    let (token, csrf) = store.create_session(u.id).await.unwrap();
+    let s = store.session(&token).await.unwrap().unwrap();
+    assert_eq!(s.csrf, csrf);
+    assert_eq!(s.user.role, Role::Drc);
+    store.delete_session(&token).await.unwrap();
+    assert!(store.session(&token).await.unwrap().is_none());
+    for _ in 0..5 {
+        assert!(matches!(store.authenticate("drc", "wrong").await, Err(diaodu_store::LoginError::Invalid)));
+    }
+    // Locked now, even with the right password.
+    assert!(matches!(
+        store.authenticate("drc", "password123").await,
+        Err(diaodu_store::LoginError::Throttled(_))
+    ));
+}
+
+#[tokio::test]
+async fn project_rules_versions_and_audit() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let p = store.create_project(&a, d1, fields("P001")).await.unwrap();
+    assert_eq!(p.version, 1);
+    assert!(matches!(store.create_project(&a, d1, fields("P001")).await, Err(StoreError::Conflict(_))));
+    // Inconsistent stage and dates.
+    let mut bad = fields("P002");
+    bad.actual_start = None;
+    match store.create_project(&a, d1, bad).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e[0].0, "实际开工日期"),
+        other => panic!("{other:?}"),
+    }
+    // Transition continuing → reserve is not allowed.
+    let mut f = p.fields.clone();
+    f.stage = Stage::Reserve;
+    f.actual_start = None;
+    assert!(matches!(store.update_project(&a, p.id, 1, d1, f).await, Err(StoreError::Invalid(_))));
+    // A stale version is refused.
+    let mut f = p.fields.clone();
+    f.name = "新名称".into();
+    let p2 = store.update_project(&a, p.id, 1, d1, f.clone()).await.unwrap();
+    assert_eq!(p2.version, 2);
+    assert!(matches!(store.update_project(&a, p.id, 1, d1, f).await, Err(StoreError::Conflict(_))));
+    let log = store
+        .audit_list(&AuditFilter { entity: Some("project".into()), entity_id: Some("P001".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].action, "update");
+    assert_eq!(log[0].before.as_ref().unwrap()["name"], "项目P001");
+    assert_eq!(log[0].after.as_ref().unwrap()["name"], "新名称");
+}
+
+#[tokio::test]
+async fn audit_log_is_append_only() {
+    let store = fresh_store().await;
+    city(&store).await;
+    let n = store.audit_count().await.unwrap();
+    assert!(n >= 3);
+    assert!(sqlx::query("UPDATE audit SET user_login = 'x'").execute(store.pool()).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit").execute(store.pool()).await.is_err());
+    assert_eq!(store.audit_count().await.unwrap(), n);
+}
+
+#[tokio::test]
+async fn admission_refusal_is_recorded() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    store
+        .add_admission_rule(&a, &AdmissionRule { code: "env".into(), name: "环评未通过".into(), test: AdmissionTest::EnvRejected })
+        .await
+        .unwrap();
+    store
+        .add_admission_rule(
+            &a,
+            &AdmissionRule { code: "over".into(), name: "产能过剩".into(), test: AdmissionTest::IndustryIn(vec!["电解铝".into()]) },
+        )
+        .await
+        .unwrap();
+    let mut f = fields("P009");
+    f.industry = "电解铝".into();
+    match store.create_project(&a, d1, f).await {
+        Err(StoreError::Refused { rule_name, .. }) => assert_eq!(rule_name, "产能过剩"),
+        other => panic!("{other:?}"),
+    }
+    assert!(store.project_by_code("P009").await.unwrap().is_none());
+    let r = store.refusals(10).await.unwrap();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].rule_code, "over");
+}
+
+#[tokio::test]
+async fn reports_edit_and_status() {
+    let store = fresh_store().await;
+    let (c, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let p = store.create_project(&a, d1, fields("P100")).await.unwrap();
+    let input = |period: &str, wan: &str| ReportInput {
+        period: Period::parse(period).unwrap(),
+        investment: Yuan::parse_wan(wan).unwrap(),
+        progress: "主体施工".into(),
+        problems: String::new(),
+    };
+    let (_, created) = store.submit_report(&a, p.id, &input("2026-W02", "30")).await.unwrap();
+    assert!(created);
+    let (r, created) = store.submit_report(&a, p.id, &input("2026-W02", "40")).await.unwrap();
+    assert!(!created, "second report for the same period is an edit");
+    assert_eq!(r.investment, Yuan(400_000));
+    store.submit_report(&a, p.id, &input("2026-02", "10")).await.unwrap();
+    assert_eq!(store.reports(p.id).await.unwrap().len(), 2);
+    let log = store
+        .audit_list(&AuditFilter { entity: Some("report".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1].action, "update");
+    assert_eq!(log[1].before.as_ref().unwrap()["investment_wan"], "30.00");
+    // Status as of 2026-03-14 (20 % of the year): plan 1000 万, ytd 50 万 = 5 % → lag 15 → yellow.
+    let tree = store.units().await.unwrap();
+    let rows = store
+        .project_statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), date!(2026 - 03 - 14))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let s = &rows[0].status;
+    assert_eq!(s.ytd_investment, Yuan(500_000));
+    assert_eq!(s.annual_completion_pct, Some(5.0));
+    // Last investment 2026-02-28, within 28 days of 03-14: not stalled.
+    assert!(!s.stalled);
+    assert_eq!(s.light, Light::Yellow);
+    // Filtering by light.
+    let red = store
+        .project_statuses(
+            &tree,
+            Scope::All,
+            &ProjectFilter { light: Some(Light::Red), ..Default::default() },
+            date!(2026 - 03 - 14),
+        )
+        .await
+        .unwrap();
+    assert!(red.is_empty());
+    // A future period is refused.
+    assert!(store.submit_report(&a, p.id, &input("2099-01", "1")).await.is_err());
+}
