@@ -1,0 +1,332 @@
+//! Turning a table into domain rows, collecting every error with its row, column and reason. Columns are
+//! found by their Chinese header (full-width brackets and spaces tolerated), in any order.
+
+use std::collections::HashMap;
+
+use diaodu_domain::access::UnitKind;
+use diaodu_domain::import::{ImportError, ProjectRow, ReportRow, UnitRow};
+use diaodu_domain::period::{parse_date, Period};
+use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::Yuan;
+use time::Date;
+
+use crate::table::{Cell, Table, TableRow};
+
+/// A column of an import template.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Header as in the template.
+    pub header: &'static str,
+    /// Whether the column must be present and every row must fill it.
+    pub required: bool,
+    /// Help text for the template's instructions sheet.
+    pub help: &'static str,
+}
+
+const fn col(header: &'static str, required: bool, help: &'static str) -> Column {
+    Column { header, required, help }
+}
+
+/// Columns of the unit import.
+pub const UNIT_COLUMNS: &[Column] = &[
+    col("单位编码", true, "唯一编码，如 YC-DC"),
+    col("单位名称", true, "全称，如 东城区"),
+    col("上级单位编码", false, "上级单位的编码或准确名称；最上级单位留空"),
+    col("单位类型", true, "省、市、区县、园区、部门 之一"),
+];
+
+/// Columns of the project import.
+pub const PROJECT_COLUMNS: &[Column] = &[
+    col("项目编码", true, "唯一编码，字母、数字、- 或 _"),
+    col("项目名称", true, "项目全称"),
+    col("责任单位", true, "单位编码或准确名称"),
+    col("包抓领导", false, "包抓市级领导姓名"),
+    col("项目类别", true, "工业、文旅、生态、基础设施、民生、其他 之一"),
+    col("建设阶段", true, "储备、前期、新开工、续建、竣工投产、停工 之一"),
+    col("总投资(万元)", true, "万元，最多两位小数"),
+    col("计划年度", true, "如 2026"),
+    col("年度计划投资(万元)", true, "万元，最多两位小数，不大于总投资"),
+    col("计划开工日期", false, "YYYY-MM-DD 或 YYYY/M/D"),
+    col("计划竣工日期", false, "不早于计划开工日期"),
+    col("实际开工日期", false, "新开工、续建、竣工投产、停工必填；储备、前期不填"),
+    col("集中开工批次", false, "如 2026年第一批"),
+    col("所属行业", false, "用于准入审查，如 装备制造"),
+    col("环评状态", false, "已批复、待批复、未通过 之一，默认待批复"),
+];
+
+/// Columns of the progress report import.
+pub const REPORT_COLUMNS: &[Column] = &[
+    col("项目编码", true, "项目库中已有的项目编码"),
+    col("填报期", true, "ISO 周 YYYY-Www（如 2026-W07）或月份 YYYY-MM（如 2026-03）"),
+    col("本期完成投资(万元)", true, "万元，最多两位小数，不能为负"),
+    col("形象进度", false, "文字"),
+    col("存在问题", false, "需协调解决的问题"),
+];
+
+fn norm(h: &str) -> String {
+    h.trim()
+        .replace('（', "(")
+        .replace('）', ")")
+        .replace([' ', '\u{3000}'], "")
+}
+
+/// Where each template column sits in a table.
+struct Located<'a> {
+    idx: HashMap<&'static str, usize>,
+    errors: &'a mut Vec<ImportError>,
+}
+
+fn locate<'a>(t: &Table, cols: &[Column], errors: &'a mut Vec<ImportError>) -> Option<Located<'a>> {
+    let mut idx = HashMap::new();
+    let headers: Vec<String> = t.headers.iter().map(|h| norm(h)).collect();
+    for c in cols {
+        match headers.iter().position(|h| *h == norm(c.header)) {
+            Some(i) => {
+                idx.insert(c.header, i);
+            }
+            None if c.required => errors.push(ImportError::new(1, c.header, "缺少此列")),
+            None => {}
+        }
+    }
+    if errors.is_empty() {
+        Some(Located { idx, errors })
+    } else {
+        None
+    }
+}
+
+impl Located<'_> {
+    fn cell<'r>(&self, r: &'r TableRow, h: &str) -> Option<&'r Cell> {
+        self.idx.get(h).and_then(|&i| r.cells.get(i)).filter(|c| !c.is_blank())
+    }
+
+    fn text(&self, r: &TableRow, h: &str) -> String {
+        self.cell(r, h).map(|c| c.text().trim().to_string()).unwrap_or_default()
+    }
+
+    fn required(&mut self, r: &TableRow, h: &'static str) -> Option<String> {
+        let t = self.text(r, h);
+        if t.is_empty() {
+            self.errors.push(ImportError::new(r.number, h, "不能为空"));
+            None
+        } else {
+            Some(t)
+        }
+    }
+
+    fn money(&mut self, r: &TableRow, h: &'static str) -> Option<Yuan> {
+        let res = match self.cell(r, h) {
+            None => {
+                self.errors.push(ImportError::new(r.number, h, "不能为空"));
+                return None;
+            }
+            Some(Cell::Number(n)) => Yuan::from_wan_f64(*n),
+            Some(c) => Yuan::parse_wan(&c.text()),
+        };
+        res.map_err(|e| self.errors.push(ImportError::new(r.number, h, e.to_string())))
+            .ok()
+    }
+
+    fn date(&mut self, r: &TableRow, h: &'static str) -> Result<Option<Date>, ()> {
+        match self.cell(r, h) {
+            None => Ok(None),
+            Some(Cell::Date(d)) => Ok(Some(*d)),
+            Some(c) => parse_date(&c.text()).map(Some).map_err(|e| {
+                self.errors.push(ImportError::new(r.number, h, e.to_string()));
+            }),
+        }
+    }
+
+    fn parse<T>(&mut self, r: &TableRow, h: &'static str, f: impl Fn(&str) -> Option<T>, allowed: &str) -> Option<T> {
+        let t = self.required(r, h)?;
+        let v = f(&t);
+        if v.is_none() {
+            self.errors.push(ImportError::new(r.number, h, format!("“{t}”不是有效值，应为：{allowed}")));
+        }
+        v
+    }
+}
+
+fn names<T: Copy>(all: &[T], zh: impl Fn(T) -> &'static str) -> String {
+    all.iter().map(|v| zh(*v)).collect::<Vec<_>>().join("、")
+}
+
+/// Parses unit rows; all errors or all rows.
+pub fn parse_units(t: &Table) -> Result<Vec<UnitRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, UNIT_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let code = l.required(r, "单位编码");
+            let name = l.required(r, "单位名称");
+            let kind = l.parse(r, "单位类型", UnitKind::parse, &names(UnitKind::ALL, UnitKind::zh));
+            if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
+                out.push(UnitRow { row: r.number, code, name, parent: l.text(r, "上级单位编码"), kind });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses project rows (field consistency is checked by the store with the rest of the rules).
+pub fn parse_projects(t: &Table) -> Result<Vec<ProjectRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, PROJECT_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let before = l.errors.len();
+            let code = l.required(r, "项目编码");
+            let name = l.required(r, "项目名称");
+            let unit = l.required(r, "责任单位");
+            let category = l.parse(r, "项目类别", Category::parse, &names(Category::ALL, Category::zh));
+            let stage = l.parse(r, "建设阶段", Stage::parse, &names(Stage::ALL, Stage::zh));
+            let total = l.money(r, "总投资(万元)");
+            let plan_year = l.parse(
+                r,
+                "计划年度",
+                |s| s.trim().trim_end_matches('年').parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)),
+                "2000 至 2100 之间的年份",
+            );
+            let plan = l.money(r, "年度计划投资(万元)");
+            let ps = l.date(r, "计划开工日期");
+            let pf = l.date(r, "计划竣工日期");
+            let a = l.date(r, "实际开工日期");
+            let env_text = l.text(r, "环评状态");
+            let env = if env_text.is_empty() {
+                Some(EnvApproval::Pending)
+            } else {
+                let v = EnvApproval::parse(&env_text);
+                if v.is_none() {
+                    l.errors.push(ImportError::new(
+                        r.number,
+                        "环评状态",
+                        format!("“{env_text}”不是有效值，应为：{}", names(EnvApproval::ALL, EnvApproval::zh)),
+                    ));
+                }
+                v
+            };
+            if l.errors.len() > before {
+                continue;
+            }
+            out.push(ProjectRow {
+                row: r.number,
+                unit: unit.expect("checked"),
+                fields: ProjectFields {
+                    code: code.expect("checked"),
+                    name: name.expect("checked"),
+                    leader: l.text(r, "包抓领导"),
+                    category: category.expect("checked"),
+                    stage: stage.expect("checked"),
+                    total_investment: total.expect("checked"),
+                    plan_year: plan_year.expect("checked"),
+                    annual_plan: plan.expect("checked"),
+                    planned_start: ps.expect("checked"),
+                    planned_finish: pf.expect("checked"),
+                    actual_start: a.expect("checked"),
+                    batch: l.text(r, "集中开工批次"),
+                    industry: l.text(r, "所属行业"),
+                    env_approval: env.expect("checked"),
+                },
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses report rows.
+pub fn parse_reports(t: &Table) -> Result<Vec<ReportRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, REPORT_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let code = l.required(r, "项目编码");
+            // Excel turns a typed "2026-03" into a date cell (1 March 2026): read that back as the month.
+            let period = match l.cell(r, "填报期") {
+                Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
+                _ => l.required(r, "填报期").and_then(|s| {
+                    Period::parse(&s)
+                        .map_err(|e| l.errors.push(ImportError::new(r.number, "填报期", e.to_string())))
+                        .ok()
+                }),
+            };
+            let inv = l.money(r, "本期完成投资(万元)");
+            if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
+                out.push(ReportRow {
+                    row: r.number,
+                    project_code,
+                    period,
+                    investment,
+                    progress: l.text(r, "形象进度"),
+                    problems: l.text(r, "存在问题"),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::read_table;
+
+    fn table(csv: &str, first: &str) -> Table {
+        read_table("x.csv", csv.as_bytes(), first).unwrap()
+    }
+
+    #[test]
+    fn project_rows_and_errors() {
+        let csv = "项目编码,项目名称,责任单位,包抓领导,项目类别,建设阶段,总投资（万元）,计划年度,年度计划投资(万元),计划开工日期,计划竣工日期,实际开工日期,集中开工批次\n\
+                   P1,甲项目,东城区,张三,工业,续建,\"1,000\",2026,200.5,2026/1/5,2027-12-31,2026-01-10,第一批\n\
+                   P2,乙项目,东城区,张三,农业,续建,-5,2026,1.234,2026-02-30,,,\n";
+        let t = table(csv, "项目编码");
+        let errs = parse_projects(&t).unwrap_err();
+        let cols: Vec<_> = errs.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(
+            cols,
+            [(3, "项目类别"), (3, "总投资(万元)"), (3, "年度计划投资(万元)"), (3, "计划开工日期")]
+        );
+        let ok = parse_projects(&table(csv.lines().take(2).collect::<Vec<_>>().join("\n").as_str(), "项目编码")).unwrap();
+        assert_eq!(ok[0].fields.total_investment, Yuan(10_000_000));
+        assert_eq!(ok[0].fields.annual_plan, Yuan(2_005_000));
+        assert_eq!(ok[0].fields.env_approval, EnvApproval::Pending);
+    }
+
+    #[test]
+    fn missing_columns() {
+        let errs = parse_reports(&table("项目编码,填报期\nP1,2026-W01\n", "项目编码")).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].column, "本期完成投资(万元)");
+        assert_eq!(errs[0].message, "缺少此列");
+    }
+
+    #[test]
+    fn report_periods() {
+        let t = table("项目编码,填报期,本期完成投资(万元)\nP1,2026-W07,10\nP1,2026-7,1\nP1,2026-03,abc\n", "项目编码");
+        let errs = parse_reports(&t).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!((errs[0].row, errs[0].column.as_str()), (3, "填报期"));
+        assert_eq!((errs[1].row, errs[1].column.as_str()), (4, "本期完成投资(万元)"));
+    }
+}
