@@ -1,1 +1,306 @@
-fn main() {}
+//! `diaodu` — the one binary: serve the web UI and API, fill demo data, import and export files,
+//! print project status, manage users.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use diaodu_domain::access::{Role, Scope};
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_store::reporting::unit_table;
+use diaodu_store::{Actor, ProjectFilter, Store};
+use diaodu_web::pages::data::{ledger_rows, run_import, ImportKind};
+use diaodu_web::{AppState, WebConfig};
+
+mod demo;
+
+#[derive(Parser)]
+#[command(name = "diaodu", version, about = "调度 — 重点工作调度督办平台 (key-work dispatch and supervision platform)")]
+struct Cli {
+    /// Database: an SQLite file path (default diaodu.db) or a postgres:// URL.
+    #[arg(long, global = true, env = "DIAODU_DB", default_value = "diaodu.db")]
+    db: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DIAODU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Fill an empty database with the demo data first.
+        #[arg(long)]
+        demo: bool,
+        /// Treat this date as today (YYYY-MM-DD), e.g. to replay a data set.
+        #[arg(long, env = "DIAODU_AS_OF")]
+        as_of: Option<String>,
+        /// Mark the session cookie Secure (when served behind HTTPS).
+        #[arg(long, env = "DIAODU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Fill an empty database with the demo data.
+    Demo {
+        /// Treat this date as today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Import units, projects or progress reports from .xlsx or .csv (all or nothing).
+    Import {
+        /// units, projects or reports.
+        kind: String,
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// Export the project ledger.
+    Export {
+        /// What to export: projects.
+        what: String,
+        /// xlsx, csv or json.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Output file (default: standard output for csv/json, projects.xlsx for xlsx).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Status date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Print the status of every project (or, with --units, the unit table) as of a date.
+    Status {
+        /// Status date (default today, Beijing time).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// json or table.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Print the unit table instead of projects.
+        #[arg(long)]
+        units: bool,
+        /// The parent unit (code) whose children are ranked; default: the first unit from the top
+        /// with more than one child holding projects.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; the password is read from standard input.
+    Add {
+        /// Unit code.
+        #[arg(long)]
+        unit: String,
+        /// admin, supervision, drc, statistics, reporter, leader, commissioner.
+        #[arg(long)]
+        role: String,
+        /// Login name.
+        #[arg(long)]
+        login: String,
+        /// Display name (default: the login).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List users.
+    List,
+}
+
+fn date_arg(s: Option<&str>) -> Result<time::Date> {
+    match s {
+        Some(s) => parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}")),
+        None => Ok(diaodu_store::today_local()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DIAODU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let store = Store::connect(&cli.db).await.with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
+    match cli.cmd {
+        Cmd::Serve { addr, demo, as_of, secure_cookies } => {
+            let as_of = as_of.as_deref().map(|s| parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))).transpose()?;
+            if demo {
+                let filled = demo::fill(&store, as_of.unwrap_or_else(diaodu_store::today_local)).await?;
+                if !filled {
+                    eprintln!("数据库已有数据，未重复填充演示数据。");
+                }
+            }
+            let state = AppState::new(store, WebConfig { secure_cookies, as_of });
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
+            println!("diaodu 调度 已启动：http://{addr}/  （数据库 {}）", redact(&cli.db));
+            if demo {
+                println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+                for (login, name, _, role, what) in demo::DEMO_USERS {
+                    println!("  {login:<10} {name}（{}）— {what}", role.zh());
+                }
+            }
+            axum::serve(listener, diaodu_web::router(state))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+        Cmd::Demo { as_of } => {
+            if demo::fill(&store, date_arg(as_of.as_deref())?).await? {
+                println!("演示数据已写入。");
+            } else {
+                println!("数据库已有数据，未重复填充演示数据。");
+            }
+        }
+        Cmd::User { cmd: UserCmd::Add { unit, role, login, name } } => {
+            let role = Role::parse(&role).with_context(|| format!("未知角色“{role}”，应为 admin、supervision、drc、statistics、reporter、leader、commissioner"))?;
+            let tree = store.units().await?;
+            let u = tree.find(&unit).with_context(|| format!("找不到单位“{unit}”"))?;
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw)?;
+            let pw = pw.trim_end_matches(['\n', '\r']);
+            let user = store.create_user(&Actor::cli(), &login, name.as_deref().unwrap_or(&login), u.id, role, pw).await?;
+            println!("已创建用户 {}（{}，{}）", user.login, role.zh(), u.name);
+        }
+        Cmd::User { cmd: UserCmd::List } => {
+            let tree = store.units().await?;
+            for u in store.users().await? {
+                println!("{:<16} {:<12} {:<10} {}", u.login, u.name, u.role.code(), tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or(""));
+            }
+        }
+        Cmd::Import { kind, file } => {
+            let k = ImportKind::parse(&kind).with_context(|| format!("未知导入类型“{kind}”，应为 units、projects 或 reports"))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let tree = store.units().await?;
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("import");
+            match run_import(&store, &Actor::cli(), &tree, Scope::All, k, name, &bytes).await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+                Ok(n) => println!("导入成功：{n} 行{}", k.zh()),
+                Err(errors) => {
+                    eprintln!("导入失败，共 {} 处错误，未写入任何数据：", errors.len());
+                    for e in &errors {
+                        eprintln!("  {e}");
+                    }
+                    std::process::exit(1);
+                }
+            }
+        }
+        Cmd::Export { what, format, out, as_of } => {
+            if what != "projects" {
+                bail!("目前可导出：projects");
+            }
+            let d = date_arg(as_of.as_deref())?;
+            let tree = store.units().await?;
+            let rows = store.project_statuses(&tree, Scope::All, &ProjectFilter::default(), d).await?;
+            let bytes = match format.as_str() {
+                "xlsx" => diaodu_office::xlsx::ledger_xlsx("项目台账", &ledger_rows(&rows))?,
+                "csv" => diaodu_office::xlsx::ledger_csv(&ledger_rows(&rows)),
+                "json" => {
+                    let v: Vec<serde_json::Value> = rows
+                        .iter()
+                        .map(|r| {
+                            let mut v = diaodu_web::api::project_json(&r.project, &r.unit_name);
+                            v["status"] = diaodu_web::api::status_json(r);
+                            v
+                        })
+                        .collect();
+                    serde_json::to_vec_pretty(&v)?
+                }
+                other => bail!("不支持的格式“{other}”，应为 xlsx、csv 或 json"),
+            };
+            let out = out.or_else(|| (format == "xlsx").then(|| "projects.xlsx".into()));
+            match out {
+                Some(p) => {
+                    std::fs::write(&p, bytes)?;
+                    eprintln!("已导出 {} 个项目到 {}", rows.len(), p.display());
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
+        Cmd::Status { as_of, format, units, unit } => {
+            let d = date_arg(as_of.as_deref())?;
+            let tree = store.units().await?;
+            let rows = store.project_statuses(&tree, Scope::All, &ProjectFilter::default(), d).await?;
+            if units {
+                let parent = match unit {
+                    Some(code) => tree.find(&code).with_context(|| format!("找不到单位“{code}”"))?.id,
+                    None => default_parent(&tree, &rows).context("没有单位")?,
+                };
+                let lines = unit_table(&tree, &rows, parent, d);
+                if format == "json" {
+                    println!("{}", serde_json::to_string_pretty(&diaodu_web::api::unit_lines_json(&lines))?);
+                } else {
+                    println!("{}  统计日期 {}", tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""), fmt_date(d));
+                    println!("{:>4} {:<14} {:>5} {:>5} {:>7} {:>14} {:>14} {:>7} {:>3} {:>3} {:>3} {:>7} {:>5}", "排名", "单位", "项目", "开工", "开工率", "年度计划(万元)", "本年完成(万元)", "完成率", "红", "黄", "绿", "按时率", "双过半");
+                    for (i, l) in lines.iter().enumerate() {
+                        let f = &l.figures;
+                        let p = |v: Option<f64>| v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into());
+                        println!(
+                            "{:>4} {:<14} {:>5} {:>5} {:>7} {:>14} {:>14} {:>7} {:>3} {:>3} {:>3} {:>7} {:>5}",
+                            if i == 0 { "合计".into() } else { l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) },
+                            l.unit.name, f.projects, f.started, p(f.start_rate_pct), f.annual_plan.wan_text(), f.ytd_investment.wan_text(),
+                            p(f.completion_pct), f.red, f.yellow, f.green, p(f.on_time_pct),
+                            match f.double_half { Some(true) => "是", Some(false) => "否", None => "—" }
+                        );
+                    }
+                }
+            } else if format == "json" {
+                let v: Vec<serde_json::Value> = rows.iter().map(diaodu_web::api::status_json).collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if format == "table" {
+                println!("{:<14} {:<6} {:>8} {:>14} {:>8} {:>8} {:<5} {:<5} {:<5} 名称", "项目编码", "亮灯", "时序进度", "本年完成(万元)", "完成率", "滞后", "开工", "逾期", "停滞");
+                for r in &rows {
+                    let s = &r.status;
+                    let p = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
+                    let yn = |b: bool| if b { "是" } else { "否" };
+                    println!(
+                        "{:<14} {:<6} {:>8.1} {:>14} {:>8} {:>8} {:<5} {:<5} {:<5} {}",
+                        r.project.fields.code, s.light.code(), s.time_progress_pct, s.ytd_investment.wan_text(), p(s.annual_completion_pct), p(s.lag_pp),
+                        yn(s.started), yn(s.not_started_past_plan), yn(s.stalled), r.project.fields.name
+                    );
+                }
+            } else {
+                bail!("不支持的格式“{format}”，应为 json 或 table");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The unit whose children make the most useful default ranking: walk down from the top while only
+/// one child holds projects.
+fn default_parent(tree: &diaodu_store::UnitTree, rows: &[diaodu_store::ProjectStatusRow]) -> Option<i64> {
+    let holds = |id: i64| rows.iter().any(|r| tree.in_scope(r.project.unit_id, Scope::Subtree(id)));
+    let mut cur = tree.children(None).first()?.id;
+    loop {
+        let with: Vec<i64> = tree.children(Some(cur)).iter().map(|u| u.id).filter(|id| holds(*id)).collect();
+        if with.len() == 1 {
+            cur = with[0];
+        } else {
+            return Some(cur);
+        }
+    }
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(db: &str) -> String {
+    match (db.find("://"), db.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &db[s + 3..at];
+            match cred.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &db[..s + 3], user, &db[at..]),
+                None => db.to_string(),
+            }
+        }
+        _ => db.to_string(),
+    }
+}

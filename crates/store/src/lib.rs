@@ -17,6 +17,7 @@ mod audit;
 mod bulk;
 mod projects;
 mod reports;
+pub mod reporting;
 pub mod testing;
 mod units;
 mod users;

@@ -49,6 +49,8 @@ pub struct ProjectFilter {
     pub light: Option<Light>,
     /// Words in code or name.
     pub q: Option<String>,
+    /// Exactly this project.
+    pub project_id: Option<i64>,
 }
 
 /// A project with its computed status as of a date.
@@ -363,6 +365,9 @@ impl Store {
         if let Some(uid) = filter.unit_id {
             let prefix = tree.get(uid).map(|u| u.path.clone()).unwrap_or_else(|| "/none/".into());
             add(" AND u.path LIKE ? ESCAPE '\\'".into(), format!("{}%", like_escape(&prefix)), &mut sql, &mut args);
+        }
+        if let Some(id) = filter.project_id {
+            sql.push_str(&format!(" AND p.id = {id}"));
         }
         if let Some(s) = filter.stage {
             add(" AND p.stage = ?".into(), s.code().into(), &mut sql, &mut args);

@@ -194,6 +194,19 @@ impl Store {
             .collect()
     }
 
+    /// Which (project id, period) pairs among `periods` already have a report.
+    pub async fn reported(&self, periods: &[String]) -> Result<std::collections::HashSet<(i64, String)>> {
+        let mut out = std::collections::HashSet::new();
+        for p in periods {
+            let ids: Vec<i64> = sqlx::query_scalar("SELECT project_id FROM reports WHERE period = $1")
+                .bind(p)
+                .fetch_all(&self.pool)
+                .await?;
+            out.extend(ids.into_iter().map(|id| (id, p.clone())));
+        }
+        Ok(out)
+    }
+
     /// Number of reports.
     pub async fn report_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.pool).await?)

@@ -1,1 +1,108 @@
-//! stub
+//! diaodu web: the axum router serving the Chinese web UI and the JSON API under `/api/v1`.
+//!
+//! Every page and API call goes through [`auth::session_layer`] (session, CSRF, security headers);
+//! permissions are asked of `diaodu_domain::access` in one place; handlers are thin: parse, ask the
+//! store, render.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use diaodu_domain::access::Scope;
+use diaodu_store::Store;
+use time::Date;
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+
+pub use error::{ApiError, AppError};
+
+/// Settings of the web server.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Pretend today is this date (demos, hand-checked data sets); `None` = today in Beijing.
+    pub as_of: Option<Date>,
+}
+
+/// Shared state of all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub store: Store,
+    /// Settings.
+    pub cfg: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// Creates the state.
+    pub fn new(store: Store, cfg: WebConfig) -> AppState {
+        AppState {
+            store,
+            cfg: Arc::new(cfg),
+        }
+    }
+
+    /// The default status date: the configured one, or today in Beijing.
+    pub fn today(&self) -> Date {
+        self.cfg.as_of.unwrap_or_else(diaodu_store::today_local)
+    }
+
+    /// Fails with 403 unless `unit_id` is within `scope` (a unit reporter sees only its own unit and
+    /// those below it, whatever id it sends).
+    pub async fn check_scope(&self, scope: Scope, unit_id: i64) -> Result<diaodu_store::UnitTree, AppError> {
+        let tree = self.store.units().await?;
+        if tree.in_scope(unit_id, scope) {
+            Ok(tree)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    use pages::*;
+    Router::new()
+        .route("/static/app.css", get(css))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/", get(home::home))
+        .route("/projects", get(projects::list))
+        .route("/projects/new", get(projects::new_form).post(projects::create))
+        .route("/projects/{id}", get(projects::detail))
+        .route("/projects/{id}/edit", get(projects::edit_form).post(projects::update))
+        .route("/projects/{id}/report", get(reports::form).post(reports::submit))
+        .route("/projects/{id}/visits", post(reports::add_visit))
+        .route("/reports/due", get(reports::due))
+        .route("/ranking", get(ranking::show))
+        .route("/data", get(data::show))
+        .route("/data/template/{kind}", get(data::template))
+        .route("/data/import", post(data::import))
+        .route("/data/export/projects", get(data::export_projects))
+        .route("/data/export/ranking", get(data::export_ranking))
+        .route("/admission", get(admission::show))
+        .route("/admission/rules", post(admission::add_rule))
+        .route("/admission/rules/{code}/delete", post(admission::delete_rule))
+        .route("/audit", get(audit::show))
+        .merge(api::routes())
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .with_state(state)
+}

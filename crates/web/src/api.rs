@@ -1,0 +1,497 @@
+//! The JSON API under `/api/v1`, with the same permissions as the pages, and its OpenAPI document.
+//!
+//! Authentication: `POST /api/v1/login` returns a bearer token for scripts; a browser session cookie
+//! also works, in which case state-changing calls need the `X-CSRF-Token` header. Errors are
+//! `{"error": {"code", "message", "details"}}` with a Chinese message.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::period::fmt_date;
+use diaodu_store::reporting::unit_table;
+use diaodu_store::{LoginError, Project, ProjectFilter, ProjectStatusRow};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::ApiCurrent;
+use crate::error::{ApiError, AppError};
+use crate::pages::projects::{ListQuery, ProjectForm};
+use crate::pages::reports::ReportForm;
+use crate::pages::{as_of, nonempty};
+use crate::AppState;
+
+/// API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/units", get(units))
+        .route("/api/v1/projects", get(list_projects).post(create_project))
+        .route("/api/v1/projects/{id}", get(get_project).put(update_project))
+        .route("/api/v1/projects/{id}/reports", get(list_reports).post(submit_report))
+        .route("/api/v1/status", get(status))
+        .route("/api/v1/status/units", get(status_units))
+}
+
+fn opt_pct(v: Option<f64>) -> Value {
+    v.map(|x| json!(x)).unwrap_or(Value::Null)
+}
+
+/// The status of one project as JSON (the same shape as `diaodu status --format json`).
+pub fn status_json(r: &ProjectStatusRow) -> Value {
+    let s = &r.status;
+    json!({
+        "id": r.project.id,
+        "code": r.project.fields.code,
+        "name": r.project.fields.name,
+        "unit": r.unit_name,
+        "stage": r.project.fields.stage.code(),
+        "light": s.light.code(),
+        "started": s.started,
+        "not_started_past_plan": s.not_started_past_plan,
+        "stalled": s.stalled,
+        "time_progress_pct": s.time_progress_pct,
+        "ytd_investment_wan": s.ytd_investment.wan(),
+        "annual_completion_pct": opt_pct(s.annual_completion_pct),
+        "lag_pp": opt_pct(s.lag_pp),
+        "reasons": s.reasons,
+        "reports_due": s.reports_due,
+        "reports_on_time": s.reports_on_time,
+    })
+}
+
+/// A project as JSON.
+pub fn project_json(p: &Project, unit_name: &str) -> Value {
+    let f = &p.fields;
+    let d = |d: Option<time::Date>| d.map(fmt_date);
+    json!({
+        "id": p.id,
+        "code": f.code,
+        "name": f.name,
+        "unit_id": p.unit_id,
+        "unit_name": unit_name,
+        "leader": f.leader,
+        "category": f.category.code(),
+        "stage": f.stage.code(),
+        "total_investment_wan": f.total_investment.wan_text(),
+        "plan_year": f.plan_year,
+        "annual_plan_wan": f.annual_plan.wan_text(),
+        "planned_start": d(f.planned_start),
+        "planned_finish": d(f.planned_finish),
+        "actual_start": d(f.actual_start),
+        "batch": f.batch,
+        "industry": f.industry,
+        "env_approval": f.env_approval.code(),
+        "version": p.version,
+        "updated_at": p.updated_at,
+    })
+}
+
+/// Log-in body.
+#[derive(Debug, Deserialize)]
+pub struct LoginBody {
+    /// Login.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+async fn login(State(state): State<AppState>, Json(b): Json<LoginBody>) -> Result<Json<Value>, ApiError> {
+    let user = match state.store.authenticate(&b.login, &b.password).await {
+        Ok(u) => u,
+        Err(LoginError::Store(e)) => return Err(e.into()),
+        Err(e @ LoginError::Throttled(_)) => return Err(AppError::Throttled(e.to_string()).into()),
+        Err(LoginError::Invalid) => {
+            return Err(ApiError(AppError::Invalid(vec![("登录".into(), "用户名或密码错误".into())])))
+        }
+    };
+    let (token, csrf) = state.store.create_session(user.id).await?;
+    Ok(Json(json!({"token": token, "csrf": csrf, "user": user})))
+}
+
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<StatusCode, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(String::from)
+        .or_else(|| crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE).map(String::from));
+    if let Some(t) = token {
+        state.store.delete_session(&t).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(ApiCurrent(c): ApiCurrent) -> Json<Value> {
+    Json(json!({"user": c.user, "csrf": c.csrf}))
+}
+
+async fn units(State(state): State<AppState>, ApiCurrent(c): ApiCurrent) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let list: Vec<Value> = tree
+        .within(c.scope)
+        .iter()
+        .map(|u| json!({"id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id, "kind": u.kind.code()}))
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+/// Query of the API project list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApiListQuery {
+    /// Filters as in the page.
+    #[serde(flatten)]
+    pub list: ListQuery,
+    /// Page size (default 50, at most 500).
+    pub per_page: Option<usize>,
+}
+
+async fn list_projects(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<ApiListQuery>) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.list.as_of.as_deref())?;
+    let filter = q.list.filter(&tree, &c)?;
+    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
+    let per = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.list.page.unwrap_or(1).max(1);
+    let items: Vec<Value> = rows
+        .iter()
+        .skip((page - 1) * per)
+        .take(per)
+        .map(|r| {
+            let mut v = project_json(&r.project, &r.unit_name);
+            v["status"] = status_json(r);
+            v
+        })
+        .collect();
+    Ok(Json(json!({"as_of": fmt_date(d), "total": rows.len(), "page": page, "per_page": per, "items": items})))
+}
+
+/// A number given as a JSON number or a string (money in 万元).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum NumOrText {
+    /// A JSON number.
+    Num(serde_json::Number),
+    /// Text.
+    Text(String),
+}
+
+impl NumOrText {
+    fn text(&self) -> String {
+        match self {
+            NumOrText::Num(n) => n.to_string(),
+            NumOrText::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// Project body of the API.
+#[derive(Debug, Deserialize)]
+pub struct ProjectBody {
+    /// Owner unit id (or give `unit`, a code or exact name).
+    pub unit_id: Option<i64>,
+    /// Owner unit code or exact name.
+    pub unit: Option<String>,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Leader.
+    #[serde(default)]
+    pub leader: String,
+    /// Category code or Chinese name.
+    pub category: String,
+    /// Stage code or Chinese name.
+    pub stage: String,
+    /// 总投资 in 万元.
+    pub total_investment_wan: NumOrText,
+    /// 计划年度.
+    pub plan_year: i32,
+    /// 年度计划投资 in 万元.
+    pub annual_plan_wan: NumOrText,
+    /// Dates, YYYY-MM-DD.
+    pub planned_start: Option<String>,
+    /// Dates.
+    pub planned_finish: Option<String>,
+    /// Dates.
+    pub actual_start: Option<String>,
+    /// Batch.
+    #[serde(default)]
+    pub batch: String,
+    /// Industry.
+    #[serde(default)]
+    pub industry: String,
+    /// approved, pending, rejected (or Chinese).
+    #[serde(default)]
+    pub env_approval: String,
+    /// Version (updates).
+    pub version: Option<i64>,
+}
+
+impl ProjectBody {
+    fn into_form(self, tree: &diaodu_store::UnitTree) -> Result<ProjectForm, AppError> {
+        let unit_id = match (self.unit_id, self.unit.as_deref()) {
+            (Some(id), _) => id,
+            (None, Some(u)) => tree.find(u).map(|x| x.id).ok_or_else(|| AppError::invalid("unit", format!("找不到单位“{u}”")))?,
+            (None, None) => return Err(AppError::invalid("unit_id", "缺少责任单位")),
+        };
+        Ok(ProjectForm {
+            unit_id: unit_id.to_string(),
+            code: self.code,
+            name: self.name,
+            leader: self.leader,
+            category: self.category,
+            stage: self.stage,
+            total_investment: self.total_investment_wan.text(),
+            plan_year: self.plan_year.to_string(),
+            annual_plan: self.annual_plan_wan.text(),
+            planned_start: self.planned_start.unwrap_or_default(),
+            planned_finish: self.planned_finish.unwrap_or_default(),
+            actual_start: self.actual_start.unwrap_or_default(),
+            batch: self.batch,
+            industry: self.industry,
+            env_approval: self.env_approval,
+            version: self.version,
+        })
+    }
+}
+
+async fn create_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Json(b): Json<ProjectBody>) -> Result<Response, ApiError> {
+    c.require(Action::EditProject)?;
+    let tree = state.store.units().await?;
+    let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
+    if !tree.in_scope(unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let p = state.store.create_project(&c.actor(), unit_id, fields).await?;
+    let name = tree.get(p.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(project_json(&p, &name))).into_response())
+}
+
+async fn one(state: &AppState, c: &crate::auth::Current, id: i64) -> Result<(ProjectStatusRow, diaodu_store::UnitTree), AppError> {
+    let (p, tree) = crate::pages::projects::load_in_scope(state, c, id).await?;
+    let row = state
+        .store
+        .project_statuses(&tree, c.scope, &ProjectFilter { project_id: Some(p.id), ..Default::default() }, state.today())
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("项目".into()))?;
+    Ok((row, tree))
+}
+
+async fn get_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let (row, _) = one(&state, &c, id).await?;
+    let mut v = project_json(&row.project, &row.unit_name);
+    v["status"] = status_json(&row);
+    Ok(Json(v))
+}
+
+async fn update_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>, Json(b): Json<ProjectBody>) -> Result<Json<Value>, ApiError> {
+    c.require(Action::EditProject)?;
+    let (row, tree) = one(&state, &c, id).await?;
+    let version = b.version.ok_or_else(|| AppError::invalid("version", "修改时必须给出读取时的 version，防止覆盖他人的修改"))?;
+    let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
+    if !tree.in_scope(unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let p = state.store.update_project(&c.actor(), row.project.id, version, unit_id, fields).await?;
+    let name = tree.get(p.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    Ok(Json(project_json(&p, &name)))
+}
+
+fn report_value(r: &diaodu_store::ReportRow) -> Value {
+    json!({
+        "period": r.period,
+        "period_end": fmt_date(r.period_end),
+        "investment_wan": r.investment.wan_text(),
+        "progress": r.progress,
+        "problems": r.problems,
+        "on_time": r.on_time,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+    })
+}
+
+async fn list_reports(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    crate::pages::projects::load_in_scope(&state, &c, id).await?;
+    let reports = state.store.reports(id).await?;
+    Ok(Json(json!(reports.iter().map(report_value).collect::<Vec<_>>())))
+}
+
+/// Report body of the API.
+#[derive(Debug, Deserialize)]
+pub struct ReportBody {
+    /// `YYYY-Www` or `YYYY-MM`.
+    pub period: String,
+    /// Investment in 万元.
+    pub investment_wan: NumOrText,
+    /// 形象进度.
+    #[serde(default)]
+    pub progress: String,
+    /// 存在问题.
+    #[serde(default)]
+    pub problems: String,
+}
+
+async fn submit_report(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>, Json(b): Json<ReportBody>) -> Result<Response, ApiError> {
+    c.require(Action::SubmitReport)?;
+    crate::pages::projects::load_in_scope(&state, &c, id).await?;
+    let input = ReportForm { period: b.period, investment: b.investment_wan.text(), progress: b.progress, problems: b.problems }
+        .parse()
+        .map_err(AppError::Invalid)?;
+    let (row, created) = state.store.submit_report(&c.actor(), id, &input).await?;
+    let code = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((code, Json(report_value(&row))).into_response())
+}
+
+/// Query of the status calls.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusQuery {
+    /// Status date.
+    pub as_of: Option<String>,
+    /// Parent unit (for the unit table).
+    pub unit: Option<String>,
+}
+
+async fn status(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<StatusQuery>) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let filter = ProjectFilter {
+        unit_id: match nonempty(&q.unit) {
+            Some(u) => Some(u.parse().map_err(|_| AppError::invalid("unit", "无效的单位"))?),
+            None => None,
+        },
+        ..Default::default()
+    };
+    if filter.unit_id.is_some_and(|u| !tree.in_scope(u, c.scope)) {
+        return Err(AppError::Forbidden.into());
+    }
+    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
+    Ok(Json(json!(rows.iter().map(status_json).collect::<Vec<_>>())))
+}
+
+/// The unit table as JSON.
+pub fn unit_lines_json(lines: &[diaodu_store::reporting::UnitLine]) -> Value {
+    json!(lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let f = &l.figures;
+            json!({
+                "unit_id": l.unit.id,
+                "code": l.unit.code,
+                "name": l.unit.name,
+                "is_total": i == 0,
+                "rank": l.rank,
+                "projects": f.projects,
+                "started": f.started,
+                "start_base": f.start_base,
+                "start_rate_pct": opt_pct(f.start_rate_pct),
+                "annual_plan_wan": f.annual_plan.wan(),
+                "ytd_investment_wan": f.ytd_investment.wan(),
+                "completion_pct": opt_pct(f.completion_pct),
+                "red": f.red, "yellow": f.yellow, "green": f.green, "done": f.done, "unlit": f.unlit,
+                "reports_due": f.reports_due,
+                "reports_on_time": f.reports_on_time,
+                "on_time_pct": opt_pct(f.on_time_pct),
+                "by_june_30_wan": f.by_june_30.wan(),
+                "double_half": f.double_half,
+            })
+        })
+        .collect::<Vec<_>>())
+}
+
+async fn status_units(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<StatusQuery>) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let parent = match nonempty(&q.unit) {
+        Some(u) => u.parse::<i64>().map_err(|_| AppError::invalid("unit", "无效的单位"))?,
+        None => match c.scope {
+            Scope::All => c.user.unit_id,
+            Scope::Subtree(u) => u,
+        },
+    };
+    if !tree.in_scope(parent, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let rows = state.store.project_statuses(&tree, c.scope, &ProjectFilter { unit_id: Some(parent), ..Default::default() }, d).await?;
+    Ok(Json(unit_lines_json(&unit_table(&tree, &rows, parent, d))))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_doc())
+}
+
+/// The OpenAPI 3.0 document of the API.
+pub fn openapi_doc() -> Value {
+    let err = json!({"description": "错误：{\"error\": {\"code\", \"message\", \"details\"}}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let asof = json!({"name": "as_of", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "统计日期，默认今天（北京时间）"});
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let ok = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"type": "object"}}}});
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "diaodu 调度 API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "重点工作调度督办平台 JSON API。先 POST /api/v1/login 取得 token，之后以 Authorization: Bearer <token> 调用；浏览器会话调用写接口需带 X-CSRF-Token。"},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array", "items": {}}}}}},
+                "Status": {"type": "object", "required": ["code", "light", "started", "not_started_past_plan", "stalled", "time_progress_pct", "ytd_investment_wan", "annual_completion_pct", "lag_pp"],
+                    "properties": {
+                        "code": {"type": "string"}, "light": {"type": "string", "enum": ["red", "yellow", "green", "done", "none"]},
+                        "started": {"type": "boolean"}, "not_started_past_plan": {"type": "boolean"}, "stalled": {"type": "boolean"},
+                        "time_progress_pct": {"type": "number"}, "ytd_investment_wan": {"type": "number"},
+                        "annual_completion_pct": {"type": "number", "nullable": true}, "lag_pp": {"type": "number", "nullable": true}}},
+                "ProjectInput": {"type": "object", "required": ["code", "name", "category", "stage", "total_investment_wan", "plan_year", "annual_plan_wan"],
+                    "properties": {
+                        "unit_id": {"type": "integer"}, "unit": {"type": "string", "description": "单位编码或准确名称"},
+                        "code": {"type": "string"}, "name": {"type": "string"}, "leader": {"type": "string"},
+                        "category": {"type": "string", "enum": ["industry", "tourism", "ecology", "infrastructure", "livelihood", "other"]},
+                        "stage": {"type": "string", "enum": ["reserve", "preparation", "new_start", "continuing", "completed", "halted"]},
+                        "total_investment_wan": {"oneOf": [{"type": "number"}, {"type": "string"}]}, "plan_year": {"type": "integer"},
+                        "annual_plan_wan": {"oneOf": [{"type": "number"}, {"type": "string"}]},
+                        "planned_start": {"type": "string", "format": "date"}, "planned_finish": {"type": "string", "format": "date"},
+                        "actual_start": {"type": "string", "format": "date"}, "batch": {"type": "string"}, "industry": {"type": "string"},
+                        "env_approval": {"type": "string", "enum": ["approved", "pending", "rejected"]}, "version": {"type": "integer"}}},
+                "ReportInput": {"type": "object", "required": ["period", "investment_wan"], "properties": {
+                    "period": {"type": "string", "example": "2026-W07"}, "investment_wan": {"oneOf": [{"type": "number"}, {"type": "string"}]},
+                    "progress": {"type": "string"}, "problems": {"type": "string"}}}
+            }
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/login": {"post": {"summary": "登录，返回 token", "security": [], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["login", "password"], "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}}, "responses": {"200": ok("token、csrf 与用户"), "400": err, "429": err}}},
+            "/api/v1/logout": {"post": {"summary": "退出", "responses": {"204": {"description": "已退出"}}}},
+            "/api/v1/me": {"get": {"summary": "当前用户", "responses": {"200": ok("用户"), "401": err}}},
+            "/api/v1/units": {"get": {"summary": "权限范围内的单位", "responses": {"200": ok("单位列表"), "401": err}}},
+            "/api/v1/projects": {
+                "get": {"summary": "项目列表（含状态）", "parameters": [asof,
+                    {"name": "unit", "in": "query", "schema": {"type": "integer"}}, {"name": "stage", "in": "query", "schema": {"type": "string"}},
+                    {"name": "category", "in": "query", "schema": {"type": "string"}}, {"name": "batch", "in": "query", "schema": {"type": "string"}},
+                    {"name": "light", "in": "query", "schema": {"type": "string"}}, {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per_page", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"200": ok("分页结果"), "400": err, "401": err, "403": err}},
+                "post": {"summary": "新增项目（含准入审查）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProjectInput"}}}},
+                    "responses": {"201": ok("项目"), "400": err, "403": err, "409": err, "422": err}}},
+            "/api/v1/projects/{id}": {
+                "get": {"summary": "项目详情（含状态）", "parameters": [id], "responses": {"200": ok("项目"), "403": err, "404": err}},
+                "put": {"summary": "修改项目（须带 version）", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProjectInput"}}}},
+                    "responses": {"200": ok("项目"), "400": err, "403": err, "409": err}}},
+            "/api/v1/projects/{id}/reports": {
+                "get": {"summary": "项目的进度填报", "parameters": [id], "responses": {"200": ok("填报列表"), "403": err}},
+                "post": {"summary": "提交进度填报（同期再次提交为修改）", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportInput"}}}},
+                    "responses": {"201": ok("新填报"), "200": ok("已修改"), "400": err, "403": err}}},
+            "/api/v1/status": {"get": {"summary": "全部项目状态", "parameters": [asof, {"name": "unit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "状态数组", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}}}}}, "401": err}}},
+            "/api/v1/status/units": {"get": {"summary": "下级单位统计与排名（首行为合计）", "parameters": [asof, {"name": "unit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": ok("单位表"), "401": err, "403": err}}}
+        }
+    })
+}

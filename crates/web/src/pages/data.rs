@@ -1,0 +1,325 @@
+//! Import and export: templates, all-or-nothing imports with every error listed, ledger and ranking
+//! exports. The same functions serve the command line.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::import::ImportError;
+use diaodu_domain::period::fmt_date;
+use diaodu_office::import::{parse_projects, parse_reports, parse_units};
+use diaodu_office::xlsx::{ledger_csv, ledger_xlsx, ranking_xlsx, LedgerRow, RankingRow, TemplateKind};
+use diaodu_store::reporting::UnitLine;
+use diaodu_store::{Actor, ProjectStatusRow, Store, UnitTree};
+use maud::{html, Markup};
+
+use super::layout::csrf;
+use super::projects::ListQuery;
+use super::ranking::RankingQuery;
+use super::{as_of, nonempty, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// What can be imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// Units.
+    Units,
+    /// Projects.
+    Projects,
+    /// Progress reports.
+    Reports,
+}
+
+impl ImportKind {
+    /// Parses `units`, `projects`, `reports`.
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        match s {
+            "units" => Some(ImportKind::Units),
+            "projects" => Some(ImportKind::Projects),
+            "reports" => Some(ImportKind::Reports),
+            _ => None,
+        }
+    }
+
+    /// The permission needed.
+    pub fn action(self) -> Action {
+        match self {
+            ImportKind::Units => Action::ManageUnits,
+            ImportKind::Projects => Action::ImportProjects,
+            ImportKind::Reports => Action::ImportReports,
+        }
+    }
+
+    /// Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ImportKind::Units => "单位",
+            ImportKind::Projects => "项目",
+            ImportKind::Reports => "进度填报",
+        }
+    }
+
+    fn first_header(self) -> &'static str {
+        match self {
+            ImportKind::Units => "单位编码",
+            _ => "项目编码",
+        }
+    }
+}
+
+/// Runs an import from file bytes: read, parse every row, then let the store check and write all or
+/// nothing. `Ok(Err(errors))` lists every problem; nothing was written.
+pub async fn run_import(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    scope: Scope,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+    let table = match diaodu_office::read_table(file_name, bytes, kind.first_header()) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    if table.rows.is_empty() {
+        return Ok(Err(vec![ImportError::new(0, "", "文件中没有数据行")]));
+    }
+    Ok(match kind {
+        ImportKind::Units => match parse_units(&table) {
+            Ok(rows) => store.import_units(actor, &rows).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::Projects => match parse_projects(&table) {
+            Ok(rows) => {
+                // A unit outside the importer's scope is refused like an unknown one.
+                let out: Vec<ImportError> = rows
+                    .iter()
+                    .filter_map(|r| {
+                        tree.find(&r.unit)
+                            .filter(|u| !tree.in_scope(u.id, scope))
+                            .map(|_| ImportError::new(r.row, "责任单位", format!("无权为“{}”导入项目", r.unit)))
+                    })
+                    .collect();
+                if out.is_empty() {
+                    store.import_projects(actor, &rows).await?
+                } else {
+                    Err(out)
+                }
+            }
+            Err(e) => Err(e),
+        },
+        ImportKind::Reports => match parse_reports(&table) {
+            Ok(rows) => store.import_reports(actor, tree, scope, &rows).await?,
+            Err(e) => Err(e),
+        },
+    })
+}
+
+/// Ledger lines for export.
+pub fn ledger_rows(rows: &[ProjectStatusRow]) -> Vec<LedgerRow> {
+    rows.iter()
+        .map(|r| LedgerRow {
+            unit: r.unit_name.clone(),
+            fields: r.project.fields.clone(),
+            light: r.status.light.zh(),
+            time_progress_pct: r.status.time_progress_pct,
+            ytd: r.status.ytd_investment,
+            completion_pct: r.status.annual_completion_pct,
+            lag_pp: r.status.lag_pp,
+            reasons: r.status.reasons.join("；"),
+        })
+        .collect()
+}
+
+/// Ranking lines for export (the first, the parent's total, is left out).
+pub fn ranking_rows(lines: &[UnitLine]) -> Vec<RankingRow> {
+    lines
+        .iter()
+        .skip(1)
+        .map(|l| RankingRow {
+            rank: l.rank,
+            unit: l.unit.name.clone(),
+            projects: l.figures.projects,
+            started: l.figures.started,
+            start_rate_pct: l.figures.start_rate_pct,
+            annual_plan: l.figures.annual_plan,
+            ytd: l.figures.ytd_investment,
+            completion_pct: l.figures.completion_pct,
+            red: l.figures.red,
+            yellow: l.figures.yellow,
+            green: l.figures.green,
+            on_time_pct: l.figures.on_time_pct,
+            double_half: l.figures.double_half,
+        })
+        .collect()
+}
+
+fn kinds(c: &Current) -> Vec<ImportKind> {
+    [ImportKind::Projects, ImportKind::Reports, ImportKind::Units]
+        .into_iter()
+        .filter(|k| c.can(k.action()))
+        .collect()
+}
+
+fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
+    let ks = kinds(c);
+    let body = html! {
+        h1 { "导入导出" }
+        @if let Some(r) = result { (r) }
+        div.split {
+            div.panel #import {
+                h2 style="margin-top:0" { "导入" }
+                @if ks.is_empty() { p.muted { "您的角色没有导入权限。" } } @else {
+                    form method="post" action={"/data/import?_csrf=" (c.csrf)} enctype="multipart/form-data" {
+                        (csrf(c))
+                        div.form-grid {
+                            label { "导入内容" select name="kind" { @for k in &ks { option value=(match k { ImportKind::Units => "units", ImportKind::Projects => "projects", ImportKind::Reports => "reports" }) { (k.zh()) } } } }
+                            label { "文件（.xlsx 或 .csv，支持 UTF-8 和 GBK）" input type="file" name="file" accept=".xlsx,.csv" required; }
+                        }
+                        p { button type="submit" { "上传并导入" } }
+                    }
+                    p.small.muted { "整表校验：任一行有误则全部不导入，并列出每个错误的行号、列名和原因。同一项目同一期的填报再次导入视为修改，修改留痕。" }
+                }
+                h2 { "下载模板" }
+                ul {
+                    li { a href="/data/template/projects" { "项目导入模板.xlsx" } }
+                    li { a href="/data/template/reports" { "进度填报导入模板.xlsx" } }
+                    li { a href="/data/template/units" { "单位导入模板.xlsx" } }
+                }
+            }
+            div.panel {
+                h2 style="margin-top:0" { "导出" }
+                ul {
+                    li { a href="/data/export/projects?format=xlsx" { "项目台账（Excel）" } }
+                    li { a href="/data/export/projects?format=csv" { "项目台账（CSV）" } }
+                    li { a href="/data/export/ranking" { "单位排名（Excel）" } }
+                }
+                p.small.muted { "台账含本人权限范围内的全部项目及统计日期的亮灯、完成率；可在项目库页面按条件筛选后导出。" }
+            }
+        }
+    };
+    super::layout::page(c, unit_name, "/data", "导入导出", body)
+}
+
+/// GET /data
+pub async fn show(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    Ok(data_page(&c, &ctx.unit_name, None))
+}
+
+/// GET /data/template/{kind}
+pub async fn template(Path(kind): Path<String>, _c: Current) -> Result<Response, AppError> {
+    let k = TemplateKind::parse(kind.trim_end_matches(".xlsx")).ok_or_else(|| AppError::NotFound("模板".into()))?;
+    let bytes = diaodu_office::xlsx::template(k).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(k.file_name(), bytes))
+}
+
+/// An .xlsx download.
+pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// POST /data/import
+pub async fn import(State(state): State<AppState>, c: Current, mut mp: Multipart) -> Result<Response, AppError> {
+    let mut kind = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::invalid("文件", e.to_string()))? {
+        match field.name() {
+            Some("kind") => kind = ImportKind::parse(&field.text().await.unwrap_or_default()),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                let bytes = field.bytes().await.map_err(|e| AppError::invalid("文件", e.to_string()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
+    c.require(kind.action())?;
+    let (name, bytes) = file.filter(|f| !f.1.is_empty()).ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let res = run_import(&state.store, &c.actor(), &ctx.tree, c.scope, kind, &name, &bytes).await?;
+    let (status, markup) = match res {
+        Ok(n) => (StatusCode::OK, html! { div.flash.ok #import-result { "导入成功：" (name) "，共 " (n) " 行" (kind.zh()) "数据已写入。" } }),
+        Err(errors) => (
+            StatusCode::BAD_REQUEST,
+            html! {
+                div.flash.err #import-result { "导入失败：" (name) " 共有 " (errors.len()) " 处错误，未写入任何数据。请修改后重新导入。" }
+                div.tablewrap style="margin-bottom:14px" { table #import-errors {
+                    thead { tr { th.n { "行号" } th { "列" } th { "原因" } } }
+                    tbody { @for e in &errors { tr { td.n { @if e.row > 0 { (e.row) } } td { (e.column) } td { (e.message) } } } }
+                } }
+            },
+        ),
+    };
+    Ok((status, data_page(&c, &ctx.unit_name, Some(markup))).into_response())
+}
+
+/// Export format query.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportQuery {
+    /// xlsx or csv.
+    pub format: Option<String>,
+    /// List filters.
+    #[serde(flatten)]
+    pub list: ListQuery,
+}
+
+/// GET /data/export/projects
+pub async fn export_projects(State(state): State<AppState>, c: Current, Query(q): Query<ExportQuery>) -> Result<Response, AppError> {
+    c.require(Action::Export)?;
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.list.as_of.as_deref())?;
+    let filter = q.list.filter(&tree, &c)?;
+    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
+    let ledger = ledger_rows(&rows);
+    match nonempty(&q.format).unwrap_or("xlsx") {
+        "csv" => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"projects-{}.csv\"", fmt_date(d))),
+            ],
+            ledger_csv(&ledger),
+        )
+            .into_response()),
+        "xlsx" => {
+            let bytes = ledger_xlsx("项目台账", &ledger).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(xlsx_response(&format!("projects-{}.xlsx", fmt_date(d)), bytes))
+        }
+        other => Err(AppError::invalid("format", format!("不支持的格式“{other}”，应为 xlsx 或 csv"))),
+    }
+}
+
+/// GET /data/export/ranking
+pub async fn export_ranking(State(state): State<AppState>, c: Current, Query(q): Query<RankingQuery>) -> Result<Response, AppError> {
+    c.require(Action::Export)?;
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let parent = match nonempty(&q.unit) {
+        Some(u) => u.parse::<i64>().map_err(|_| AppError::invalid("单位", "无效的单位"))?,
+        None => match c.scope {
+            Scope::All => c.user.unit_id,
+            Scope::Subtree(u) => u,
+        },
+    };
+    if !tree.in_scope(parent, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = state
+        .store
+        .project_statuses(&tree, c.scope, &diaodu_store::ProjectFilter { unit_id: Some(parent), ..Default::default() }, d)
+        .await?;
+    let lines = diaodu_store::reporting::unit_table(&tree, &rows, parent, d);
+    let title = format!("{}下级单位项目建设排名（截至{}）", tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""), fmt_date(d));
+    let bytes = ranking_xlsx(&title, &ranking_rows(&lines)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(&format!("ranking-{}.xlsx", fmt_date(d)), bytes))
+}

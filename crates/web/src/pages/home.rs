@@ -1,0 +1,89 @@
+//! The home page: headline project figures for the user's scope, what is due, the red list.
+
+use axum::extract::{Query, State};
+use diaodu_domain::access::{Action, Role, Scope};
+use diaodu_domain::status::{time_progress_pct, Light};
+use diaodu_store::reporting::unit_table;
+use diaodu_store::ProjectFilter;
+use maud::{html, Markup};
+
+use super::layout::{light, page, pct, wan};
+use super::{as_of, AsOf, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// GET /
+pub async fn home(State(state): State<AppState>, c: Current, Query(q): Query<AsOf>) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let rows = state.store.project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d).await?;
+    let root = match c.scope {
+        Scope::All => c.user.unit_id,
+        Scope::Subtree(u) => u,
+    };
+    let mut total = diaodu_domain::status::UnitFigures::default();
+    for r in &rows {
+        total.add(&r.facts, &r.status, d);
+    }
+    total.finish(d);
+    let due = if c.can(Action::SubmitReport) {
+        super::reports::due_items(&state, &ctx.tree, &c, d).await?
+    } else {
+        Vec::new()
+    };
+    let reds: Vec<_> = rows.iter().filter(|r| r.status.light == Light::Red).take(12).collect();
+    let table = unit_table(&ctx.tree, &rows, root, d);
+    let title = format!("{} · 项目建设总览", ctx.tree.get(root).map(|u| u.name.as_str()).unwrap_or(""));
+    let due_section = html! {
+        @if c.can(Action::SubmitReport) {
+            h2 { "本期待填报" span.muted.small { "　（" (due.len()) " 项）" } }
+            @if due.is_empty() {
+                p.muted { "本期进度均已填报。" }
+            } @else {
+                div.tablewrap { table {
+                    thead { tr { th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "填报期" } th { "状态" } th {} } }
+                    tbody { @for it in due.iter().take(20) { tr {
+                        td { (it.code) } td { (it.name) } td { (it.unit) } td { (it.period) }
+                        td { @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } } }
+                        td { a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" } }
+                    } } }
+                } }
+                @if due.len() > 20 { p { a href="/reports/due" { "查看全部 " (due.len()) " 项 →" } } }
+            }
+        }
+    };
+    let body = html! {
+        @if c.user.role == Role::Reporter { (due_section) }
+        h1 { (title) span.muted.small { "　统计日期 " (diaodu_domain::period::fmt_date(d)) "，时序进度 " (format!("{:.1}%", time_progress_pct(d))) } }
+        div.cards {
+            div.card { div.k { "项目总数" } div.v { (total.projects) small { "个" } } }
+            div.card { div.k { "已开工 / 开工率" } div.v { (total.started) small { "个 · " (pct(total.start_rate_pct)) } } }
+            div.card { div.k { "年度计划投资" } div.v { (wan(total.annual_plan)) small { "万元" } } }
+            div.card { div.k { "本年完成投资" } div.v { (wan(total.ytd_investment)) small { "万元" } } }
+            div.card { div.k { "年度投资完成率" } div.v { (pct(total.completion_pct)) } }
+            div.card { div.k { "红 / 黄 / 绿灯" } div.v {
+                span style="color:var(--red)" { (total.red) } " / " span style="color:var(--yellow)" { (total.yellow) } " / " span style="color:var(--green)" { (total.green) } } }
+            div.card { div.k { "按时填报率" } div.v { (pct(total.on_time_pct)) } }
+            div.card { div.k { "双过半" } div.v { @match total.double_half { Some(true) => "已实现", Some(false) => "未实现", None => small { "6月30日后评价" } } } }
+        }
+        @if c.user.role != Role::Reporter { (due_section) }
+        @if c.user.role != Role::Reporter || table.len() > 2 {
+            h2 { "下级单位排名（按年度投资完成率）" }
+            (super::ranking::table(&table, d, false))
+        }
+        h2 { "红灯项目" span.muted.small { "　（共 " (total.red) " 个，显示前 12 个）" } }
+        @if reds.is_empty() { p.muted { "暂无红灯项目。" } } @else {
+            div.tablewrap { table {
+                thead { tr { th { "亮灯" } th { "项目" } th { "责任单位" } th { "建设阶段" } th { "原因" } } }
+                tbody { @for r in reds { tr {
+                    td { (light(r.status.light)) }
+                    td { a href={"/projects/" (r.project.id)} { (r.project.fields.name) } br; span.small.muted { (r.project.fields.code) } }
+                    td { (r.unit_name) } td { (r.project.fields.stage.zh()) }
+                    td { @for why in &r.status.reasons { span.tag.red { (why) } " " } }
+                } } }
+            } }
+            p { a href="/projects?light=red" { "查看全部红灯项目 →" } }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/", "首页", body))
+}

@@ -1,0 +1,152 @@
+//! The page frame, navigation and small shared pieces of markup.
+
+use axum::http::StatusCode;
+use diaodu_domain::access::Action;
+use diaodu_domain::status::Light;
+use diaodu_domain::Yuan;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::auth::Current;
+
+/// Navigation entries: (path, label, who may see it).
+const NAV: &[(&str, &str, Option<Action>)] = &[
+    ("/", "首页", None),
+    ("/projects", "项目库", None),
+    ("/ranking", "单位排名", None),
+    ("/reports/due", "进度填报", Some(Action::SubmitReport)),
+    ("/data", "导入导出", None),
+    ("/admission", "项目准入", Some(Action::ViewRefusals)),
+    ("/audit", "操作留痕", Some(Action::ViewAudit)),
+];
+
+/// A full page for a logged-in user.
+pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 调度" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "调度" small { "重点工作调度督办平台" } }
+                    nav {
+                        @for (href, label, need) in NAV {
+                            @if need.is_none_or(|a| c.can(a)) {
+                                a href=(href) class=@if *href == active { "on" } { (label) }
+                            }
+                        }
+                    }
+                    div.who {
+                        span { (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="_csrf" value=(c.csrf);
+                            button type="submit" { "退出" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// A bare page (log-in, errors without a session).
+pub fn bare(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 调度" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// The error page.
+pub fn error_page(status: StatusCode, msg: &str, details: &[String]) -> Markup {
+    bare(
+        "出错了",
+        html! {
+            main {
+                div.panel style="max-width:760px;margin:8vh auto" {
+                    h1 { "出错了（" (status.as_u16()) "）" }
+                    div.flash.err {
+                        (msg)
+                        @if !details.is_empty() {
+                            ul { @for d in details { li { (d) } } }
+                        }
+                    }
+                    p { a href="javascript:history.back()" { "返回上一页" } " · " a href="/" { "回到首页" } }
+                }
+            }
+        },
+    )
+}
+
+/// A light with its colour dot.
+pub fn light(l: Light) -> Markup {
+    html! { span class={"light " (l.code())} { (l.zh()) } }
+}
+
+/// Money in 万元 with two decimals and thousands separators.
+pub fn wan(y: Yuan) -> String {
+    let t = y.wan_text();
+    let (int, frac) = t.split_once('.').unwrap_or((&t, "00"));
+    let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int));
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{sign}{out}.{frac}")
+}
+
+/// A percentage with one decimal, or a dash.
+pub fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+/// Points with one decimal and a sign, or a dash.
+pub fn pp(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:+.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// A hidden CSRF field.
+pub fn csrf(c: &Current) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(c.csrf); }
+}
+
+/// A success or error banner.
+pub fn flash(ok: Option<&str>, err: Option<&str>) -> Markup {
+    html! {
+        @if let Some(m) = ok { div.flash.ok { (m) } }
+        @if let Some(m) = err { div.flash.err { (m) } }
+    }
+}
+
+/// Raw SVG markup produced by our own chart code (already escaped there).
+pub fn svg(s: String) -> Markup {
+    PreEscaped(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_grouping() {
+        assert_eq!(wan(Yuan(12_345_678_900)), "1,234,567.89");
+        assert_eq!(wan(Yuan(700)), "0.07");
+        assert_eq!(wan(Yuan(1_000_000)), "100.00");
+    }
+}

@@ -1,0 +1,55 @@
+//! Server-rendered pages (Chinese UI), one module per area.
+
+pub mod admission;
+pub mod audit;
+pub mod data;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod projects;
+pub mod ranking;
+pub mod reports;
+
+use diaodu_store::UnitTree;
+use serde::Deserialize;
+use time::Date;
+
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// What every page needs: the unit tree and the user's unit name.
+pub struct Ctx {
+    /// All units.
+    pub tree: UnitTree,
+    /// The user's unit name.
+    pub unit_name: String,
+}
+
+impl Ctx {
+    /// Loads the context for a user.
+    pub async fn load(state: &AppState, c: &Current) -> Result<Ctx, AppError> {
+        let tree = state.store.units().await?;
+        let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+        Ok(Ctx { tree, unit_name })
+    }
+}
+
+/// The `?as_of=YYYY-MM-DD` query parameter shared by status pages.
+#[derive(Debug, Default, Deserialize)]
+pub struct AsOf {
+    /// The status date.
+    pub as_of: Option<String>,
+}
+
+/// Parses an optional as-of date, defaulting to the server's today.
+pub fn as_of(state: &AppState, s: Option<&str>) -> Result<Date, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(state.today()),
+        Some(s) => diaodu_domain::period::parse_date(s).map_err(|e| AppError::invalid("统计日期", e.to_string())),
+    }
+}
+
+/// Empty strings in a query become `None`.
+pub fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}

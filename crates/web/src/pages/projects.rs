@@ -1,0 +1,528 @@
+//! The project library pages: list with filters and paging, detail with report history and chart,
+//! create and edit forms.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::status::Light;
+use diaodu_domain::Yuan;
+use diaodu_office::svg::investment_chart;
+use diaodu_store::{Project, ProjectFilter, StoreError, UnitTree};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{csrf, flash, light, page, pct, pp, svg, wan};
+use super::{as_of, nonempty, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// Page size of the project list.
+pub const PAGE_SIZE: usize = 50;
+
+/// Query of the project list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// Unit id (subtree).
+    pub unit: Option<String>,
+    /// Stage code.
+    pub stage: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Batch.
+    pub batch: Option<String>,
+    /// Light code.
+    pub light: Option<String>,
+    /// Search words.
+    pub q: Option<String>,
+    /// Page, from 1.
+    pub page: Option<usize>,
+    /// Status date.
+    pub as_of: Option<String>,
+}
+
+impl ListQuery {
+    /// The store filter; unknown values are a 400, a unit outside the scope a 403.
+    pub fn filter(&self, tree: &UnitTree, c: &Current) -> Result<ProjectFilter, AppError> {
+        let unit_id = match nonempty(&self.unit) {
+            None => None,
+            Some(u) => {
+                let id: i64 = u.parse().map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+                if !tree.in_scope(id, c.scope) {
+                    return Err(AppError::Forbidden);
+                }
+                Some(id)
+            }
+        };
+        let parse = |v: &Option<String>, f: fn(&str) -> bool, what: &str| -> Result<(), AppError> {
+            match nonempty(v) {
+                Some(s) if !f(s) => Err(AppError::invalid(what, format!("“{s}”不是有效值"))),
+                _ => Ok(()),
+            }
+        };
+        parse(&self.stage, |s| Stage::parse(s).is_some(), "建设阶段")?;
+        parse(&self.category, |s| Category::parse(s).is_some(), "项目类别")?;
+        parse(&self.light, |s| Light::parse(s).is_some(), "亮灯")?;
+        Ok(ProjectFilter {
+            unit_id,
+            stage: nonempty(&self.stage).and_then(Stage::parse),
+            category: nonempty(&self.category).and_then(Category::parse),
+            batch: nonempty(&self.batch).map(String::from),
+            light: nonempty(&self.light).and_then(Light::parse),
+            q: nonempty(&self.q).map(String::from),
+            project_id: None,
+        })
+    }
+
+    fn link(&self, page: usize) -> String {
+        let mut v: Vec<(&str, String)> = Vec::new();
+        for (k, val) in [
+            ("unit", &self.unit),
+            ("stage", &self.stage),
+            ("category", &self.category),
+            ("batch", &self.batch),
+            ("light", &self.light),
+            ("q", &self.q),
+            ("as_of", &self.as_of),
+        ] {
+            if let Some(s) = nonempty(val) {
+                v.push((k, s.to_string()));
+            }
+        }
+        v.push(("page", page.to_string()));
+        format!("/projects?{}", serde_urlencoded::to_string(&v).unwrap_or_default())
+    }
+}
+
+fn select(name: &str, current: Option<&str>, options: &[(String, String)], all: &str) -> Markup {
+    html! {
+        select name=(name) {
+            option value="" { (all) }
+            @for (v, label) in options {
+                option value=(v) selected[current == Some(v.as_str())] { (label) }
+            }
+        }
+    }
+}
+
+/// Unit options within the user's scope, indented by depth.
+pub fn unit_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
+    let within = tree.within(c.scope);
+    let base = within.first().map(|u| tree.depth(u.id)).unwrap_or(0);
+    within
+        .iter()
+        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(tree.depth(u.id).saturating_sub(base)), u.name)))
+        .collect()
+}
+
+/// GET /projects
+pub async fn list(State(state): State<AppState>, c: Current, Query(q): Query<ListQuery>) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let filter = q.filter(&ctx.tree, &c)?;
+    let rows = state.store.project_statuses(&ctx.tree, c.scope, &filter, d).await?;
+    let batches = state.store.batches().await?;
+    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    let page_no = q.page.unwrap_or(1).clamp(1, pages);
+    let shown = rows.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE);
+    let opts = |all: &[(&str, &str)]| all.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    let stages: Vec<(&str, &str)> = Stage::ALL.iter().map(|s| (s.code(), s.zh())).collect();
+    let cats: Vec<(&str, &str)> = Category::ALL.iter().map(|s| (s.code(), s.zh())).collect();
+    let lights: Vec<(&str, &str)> = Light::ALL.iter().map(|s| (s.code(), s.zh())).collect();
+    let body = html! {
+        h1 { "项目库" span.muted.small { "　共 " (rows.len()) " 个项目，统计日期 " (fmt_date(d)) } }
+        form.filters method="get" action="/projects" {
+            label { "责任单位" (select("unit", nonempty(&q.unit), &unit_options(&ctx.tree, &c), "全部")) }
+            label { "建设阶段" (select("stage", nonempty(&q.stage), &opts(&stages), "全部")) }
+            label { "项目类别" (select("category", nonempty(&q.category), &opts(&cats), "全部")) }
+            label { "集中开工批次" (select("batch", nonempty(&q.batch), &batches.iter().map(|b| (b.clone(), b.clone())).collect::<Vec<_>>(), "全部")) }
+            label { "亮灯" (select("light", nonempty(&q.light), &opts(&lights), "全部")) }
+            label { "关键词" input name="q" value=[nonempty(&q.q)] placeholder="编码或名称"; }
+            label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
+            button type="submit" { "查询" }
+            @if c.can(Action::EditProject) { a.btn.light-btn href="/projects/new" { "新增项目" } }
+            a.btn.light-btn href={"/data/export/projects?format=xlsx&" (q.link(1).trim_start_matches("/projects?"))} { "导出 Excel" }
+        }
+        div.tablewrap { table {
+            thead { tr {
+                th { "亮灯" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "类别" } th { "阶段" }
+                th.n { "年度计划(万元)" } th.n { "本年完成(万元)" } th.n { "完成率" } th.n { "滞后(百分点)" } th { "批次" }
+            } }
+            tbody {
+                @for r in shown { tr {
+                    td { (light(r.status.light)) }
+                    td { (r.project.fields.code) }
+                    td { a href={"/projects/" (r.project.id)} { (r.project.fields.name) }
+                        @for why in &r.status.reasons { " " span.tag.red.small { (why) } } }
+                    td { (r.unit_name) }
+                    td { (r.project.fields.category.zh()) }
+                    td { (r.project.fields.stage.zh()) }
+                    td.n { (wan(r.project.fields.annual_plan)) }
+                    td.n { (wan(r.status.ytd_investment)) }
+                    td.n { (pct(r.status.annual_completion_pct)) }
+                    td.n { (pp(r.status.lag_pp)) }
+                    td.small { (r.project.fields.batch) }
+                } }
+                @if rows.is_empty() { tr { td colspan="11" { p.muted { "没有符合条件的项目。" } } } }
+            }
+        } }
+        div.pager {
+            @if page_no > 1 { a href=(q.link(page_no - 1)) { "‹ 上一页" } }
+            span.muted { "第 " (page_no) " / " (pages) " 页" }
+            @if page_no < pages { a href=(q.link(page_no + 1)) { "下一页 ›" } }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/projects", "项目库", body))
+}
+
+/// Loads a project and checks it is within the user's scope (403 otherwise, whatever the id).
+pub async fn load_in_scope(state: &AppState, c: &Current, id: i64) -> Result<(Project, UnitTree), AppError> {
+    let p = state.store.project(id).await?.ok_or_else(|| AppError::NotFound("项目".into()))?;
+    let tree = state.check_scope(c.scope, p.unit_id).await?;
+    Ok((p, tree))
+}
+
+/// Query of the detail page.
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    /// Status date.
+    pub as_of: Option<String>,
+    /// The period just saved, for the confirmation banner.
+    pub saved: Option<String>,
+}
+
+/// GET /projects/{id}
+pub async fn detail(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Markup, AppError> {
+    let (p, tree) = load_in_scope(&state, &c, id).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let st = state
+        .store
+        .project_statuses(&tree, c.scope, &ProjectFilter { project_id: Some(id), ..Default::default() }, d)
+        .await?
+        .into_iter()
+        .find(|r| r.project.id == id)
+        .ok_or_else(|| AppError::NotFound("项目".into()))?;
+    let reports = state.store.reports(id).await?;
+    let visits = state.store.site_visits(id).await?;
+    let year = d.year();
+    let points: Vec<_> = reports.iter().filter(|r| r.period_end <= d).map(|r| (r.period_end, r.investment)).collect();
+    let plan = if p.fields.plan_year == year { p.fields.annual_plan } else { Yuan::ZERO };
+    let chart = investment_chart(year, plan, &points, d);
+    let f = &p.fields;
+    let s = &st.status;
+    let saved = nonempty(&q.saved).map(|p| format!("已保存 {p} 的进度填报。"));
+    let body = html! {
+        (flash(saved.as_deref(), None))
+        h1 { (f.name) " " span.muted.small { (f.code) } }
+        p {
+            (light(s.light)) " "
+            @for why in &s.reasons { span.tag.red { (why) } " " }
+            @if c.can(Action::SubmitReport) { " " a.btn href={"/projects/" (id) "/report"} { "填报进度" } }
+            @if c.can(Action::EditProject) { " " a.btn.light-btn href={"/projects/" (id) "/edit"} { "编辑项目" } }
+        }
+        div.cards {
+            div.card { div.k { "时序进度" } div.v { (format!("{:.1}%", s.time_progress_pct)) } }
+            div.card { div.k { (year) "年计划投资" } div.v { (wan(plan)) small { "万元" } } }
+            div.card { div.k { "本年完成投资" } div.v { (wan(s.ytd_investment)) small { "万元" } } }
+            div.card { div.k { "年度完成率" } div.v { (pct(s.annual_completion_pct)) } }
+            div.card { div.k { "滞后时序（百分点）" } div.v { (pp(s.lag_pp)) } }
+            div.card { div.k { "周报按时率" } div.v { @if s.reports_due > 0 { (s.reports_on_time) small { " / " (s.reports_due) " 期" } } @else { "—" } } }
+        }
+        div.split style="margin-top:14px" {
+            div.panel {
+                h2 style="margin-top:0" { "基本信息" }
+                dl.kv {
+                    dt { "责任单位" } dd { (tree.display_path(p.unit_id)) }
+                    dt { "包抓领导" } dd { (f.leader) }
+                    dt { "项目类别" } dd { (f.category.zh()) }
+                    dt { "建设阶段" } dd { (f.stage.zh()) }
+                    dt { "总投资" } dd { (wan(f.total_investment)) " 万元" }
+                    dt { "计划年度" } dd { (f.plan_year) " 年，年度计划投资 " (wan(f.annual_plan)) " 万元" }
+                    dt { "计划开工" } dd { (f.planned_start.map(fmt_date).unwrap_or_default()) }
+                    dt { "计划竣工" } dd { (f.planned_finish.map(fmt_date).unwrap_or_default()) }
+                    dt { "实际开工" } dd { (f.actual_start.map(fmt_date).unwrap_or_else(|| "未开工".into())) }
+                    dt { "集中开工批次" } dd { (f.batch) }
+                    dt { "所属行业" } dd { (f.industry) }
+                    dt { "环评状态" } dd { (f.env_approval.zh()) }
+                }
+            }
+            div.panel {
+                h2 style="margin-top:0" { (year) "年累计完成投资" }
+                (svg(chart))
+            }
+        }
+        h2 { "进度填报记录" span.muted.small { "　共 " (reports.len()) " 期" } }
+        div.tablewrap { table #history {
+            thead { tr { th { "填报期" } th { "截止日" } th.n { "本期完成投资(万元)" } th { "形象进度" } th { "存在问题" } th { "按时" } th { "提交时间" } } }
+            tbody {
+                @for r in reports.iter().rev() { tr {
+                    td { (r.period) } td { (fmt_date(r.period_end)) } td.n { (wan(r.investment)) }
+                    td { (r.progress) } td { @if !r.problems.is_empty() { span.tag.warn { (r.problems) } } }
+                    td { @if r.on_time { "是" } @else { span.tag.red { "迟报" } } }
+                    td.small.muted { (r.created_at.get(..16).unwrap_or("").replace('T', " ")) " UTC"
+                        @if r.updated_at != r.created_at { br; "已修改" } }
+                } }
+                @if reports.is_empty() { tr { td colspan="7" { span.muted { "尚无填报。" } } } }
+            }
+        } }
+        h2 { "现场督导" }
+        @if c.can(Action::LogSiteVisit) {
+            form.panel method="post" action={"/projects/" (id) "/visits"} {
+                (csrf(&c))
+                div.form-grid {
+                    label { span.req { "督导日期" } input type="date" name="visit_date" value=(fmt_date(state.today())) required; }
+                    label.wide { span.req { "督导发现" } textarea name="findings" required {} }
+                    label.wide { "需协调事项" textarea name="coordination" {} }
+                }
+                p { button type="submit" { "记录督导" } }
+            }
+        }
+        div.tablewrap { table {
+            thead { tr { th { "日期" } th { "督导发现" } th { "需协调事项" } th { "记录人" } } }
+            tbody {
+                @for v in &visits { tr { td { (fmt_date(v.visit_date)) } td { (v.findings) } td { (v.coordination) } td { (v.user_login) } } }
+                @if visits.is_empty() { tr { td colspan="4" { span.muted { "暂无督导记录。" } } } }
+            }
+        } }
+    };
+    Ok(page(&c, &unit_name, "/projects", &f.name, body))
+}
+
+/// The project form as submitted (all text, parsed with field errors).
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ProjectForm {
+    /// Owner unit id.
+    pub unit_id: String,
+    /// 项目编码.
+    pub code: String,
+    /// 项目名称.
+    pub name: String,
+    /// 包抓领导.
+    #[serde(default)]
+    pub leader: String,
+    /// Category code.
+    pub category: String,
+    /// Stage code.
+    pub stage: String,
+    /// 总投资 (万元).
+    pub total_investment: String,
+    /// 计划年度.
+    pub plan_year: String,
+    /// 年度计划投资 (万元).
+    pub annual_plan: String,
+    /// Dates.
+    #[serde(default)]
+    pub planned_start: String,
+    /// Dates.
+    #[serde(default)]
+    pub planned_finish: String,
+    /// Dates.
+    #[serde(default)]
+    pub actual_start: String,
+    /// 集中开工批次.
+    #[serde(default)]
+    pub batch: String,
+    /// 所属行业.
+    #[serde(default)]
+    pub industry: String,
+    /// 环评状态 code.
+    #[serde(default)]
+    pub env_approval: String,
+    /// Version the edit started from.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl ProjectForm {
+    fn from_project(p: &Project) -> ProjectForm {
+        let f = &p.fields;
+        let d = |d: Option<time::Date>| d.map(fmt_date).unwrap_or_default();
+        ProjectForm {
+            unit_id: p.unit_id.to_string(),
+            code: f.code.clone(),
+            name: f.name.clone(),
+            leader: f.leader.clone(),
+            category: f.category.code().into(),
+            stage: f.stage.code().into(),
+            total_investment: f.total_investment.wan_text(),
+            plan_year: f.plan_year.to_string(),
+            annual_plan: f.annual_plan.wan_text(),
+            planned_start: d(f.planned_start),
+            planned_finish: d(f.planned_finish),
+            actual_start: d(f.actual_start),
+            batch: f.batch.clone(),
+            industry: f.industry.clone(),
+            env_approval: f.env_approval.code().into(),
+            version: Some(p.version),
+        }
+    }
+
+    /// Parses into (unit id, fields), collecting every field error.
+    pub fn parse(&self) -> Result<(i64, ProjectFields), Vec<(String, String)>> {
+        let mut errs: Vec<(String, String)> = Vec::new();
+        let mut e = |f: &str, m: String| errs.push((f.to_string(), m));
+        let unit_id = self.unit_id.trim().parse::<i64>().map_err(|_| e("责任单位", "请选择".into())).ok();
+        let category = Category::parse(&self.category);
+        if category.is_none() {
+            e("项目类别", "请选择".into());
+        }
+        let stage = Stage::parse(&self.stage);
+        if stage.is_none() {
+            e("建设阶段", "请选择".into());
+        }
+        let money = |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| {
+            Yuan::parse_wan(s).map_err(|x| e(f, x.to_string())).ok()
+        };
+        let total = money(&self.total_investment, "总投资(万元)", &mut e);
+        let plan = money(&self.annual_plan, "年度计划投资(万元)", &mut e);
+        let year = self.plan_year.trim().parse::<i32>().map_err(|_| e("计划年度", "应为年份，如 2026".into())).ok();
+        let date = |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| -> Option<Option<time::Date>> {
+            if s.trim().is_empty() {
+                Some(None)
+            } else {
+                parse_date(s).map(Some).map_err(|x| e(f, x.to_string())).ok()
+            }
+        };
+        let ps = date(&self.planned_start, "计划开工日期", &mut e);
+        let pf = date(&self.planned_finish, "计划竣工日期", &mut e);
+        let a = date(&self.actual_start, "实际开工日期", &mut e);
+        let env = if self.env_approval.trim().is_empty() {
+            Some(EnvApproval::Pending)
+        } else {
+            EnvApproval::parse(&self.env_approval)
+        };
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let fields = ProjectFields {
+            code: self.code.trim().into(),
+            name: self.name.trim().into(),
+            leader: self.leader.trim().into(),
+            category: category.expect("checked"),
+            stage: stage.expect("checked"),
+            total_investment: total.expect("checked"),
+            plan_year: year.expect("checked"),
+            annual_plan: plan.expect("checked"),
+            planned_start: ps.expect("checked"),
+            planned_finish: pf.expect("checked"),
+            actual_start: a.expect("checked"),
+            batch: self.batch.trim().into(),
+            industry: self.industry.trim().into(),
+            env_approval: env.unwrap_or(EnvApproval::Pending),
+        };
+        let domain_errs = diaodu_domain::project::check_fields(&fields);
+        if !domain_errs.is_empty() {
+            return Err(domain_errs.into_iter().map(|e| (e.field.to_string(), e.message)).collect());
+        }
+        Ok((unit_id.expect("checked"), fields))
+    }
+}
+
+fn project_form(c: &Current, tree: &UnitTree, action: &str, f: &ProjectForm, errors: &[(String, String)], current_stage: Option<Stage>) -> Markup {
+    let stages: Vec<Stage> = match current_stage {
+        None => Stage::ALL.to_vec(),
+        Some(s) => std::iter::once(s).chain(s.next_stages().iter().copied()).collect(),
+    };
+    html! {
+        @if !errors.is_empty() {
+            div.flash.err { "请修改以下内容：" ul { @for (fl, m) in errors { li { b { (fl) } "：" (m) } } } }
+        }
+        form.panel method="post" action=(action) {
+            (csrf(c))
+            @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
+            div.form-grid {
+                label { span.req { "项目编码" } input name="code" value=(f.code) required maxlength="40"; }
+                label.wide { span.req { "项目名称" } input name="name" value=(f.name) required maxlength="200"; }
+                label { span.req { "责任单位" } (select("unit_id", Some(f.unit_id.as_str()), &unit_options(tree, c), "请选择")) }
+                label { "包抓领导" input name="leader" value=(f.leader); }
+                label { span.req { "项目类别" } (select("category", Some(f.category.as_str()), &Category::ALL.iter().map(|s| (s.code().to_string(), s.zh().to_string())).collect::<Vec<_>>(), "请选择")) }
+                label { span.req { "建设阶段" } (select("stage", Some(f.stage.as_str()), &stages.iter().map(|s| (s.code().to_string(), s.zh().to_string())).collect::<Vec<_>>(), "请选择")) }
+                label { span.req { "总投资(万元)" } input name="total_investment" value=(f.total_investment) inputmode="decimal" required; }
+                label { span.req { "计划年度" } input name="plan_year" value=(f.plan_year) inputmode="numeric" required; }
+                label { span.req { "年度计划投资(万元)" } input name="annual_plan" value=(f.annual_plan) inputmode="decimal" required; }
+                label { "计划开工日期" input type="date" name="planned_start" value=(f.planned_start); }
+                label { "计划竣工日期" input type="date" name="planned_finish" value=(f.planned_finish); }
+                label { "实际开工日期" input type="date" name="actual_start" value=(f.actual_start);
+                    span.small { "新开工、续建、竣工投产、停工必填；储备、前期不填" } }
+                label { "集中开工批次" input name="batch" value=(f.batch); }
+                label { "所属行业" input name="industry" value=(f.industry); }
+                label { "环评状态" (select("env_approval", Some(f.env_approval.as_str()), &EnvApproval::ALL.iter().map(|s| (s.code().to_string(), s.zh().to_string())).collect::<Vec<_>>(), "待批复")) }
+            }
+            p { button type="submit" { "保存" } " " a href="/projects" { "取消" } }
+        }
+    }
+}
+
+/// GET /projects/new
+pub async fn new_form(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
+    c.require(Action::EditProject)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let f = ProjectForm { plan_year: state.today().year().to_string(), ..Default::default() };
+    let body = html! { h1 { "新增项目" } (project_form(&c, &ctx.tree, "/projects/new", &f, &[], None)) };
+    Ok(page(&c, &ctx.unit_name, "/projects", "新增项目", body))
+}
+
+async fn rerender(state: &AppState, c: &Current, title: &str, action: &str, f: &ProjectForm, errs: Vec<(String, String)>, stage: Option<Stage>) -> Result<Response, AppError> {
+    let ctx = Ctx::load(state, c).await?;
+    let body = html! { h1 { (title) } (project_form(c, &ctx.tree, action, f, &errs, stage)) };
+    Ok((axum::http::StatusCode::BAD_REQUEST, page(c, &ctx.unit_name, "/projects", title, body)).into_response())
+}
+
+fn store_errs(e: StoreError) -> Result<Vec<(String, String)>, AppError> {
+    match e {
+        StoreError::Invalid(v) => Ok(v),
+        StoreError::Conflict(m) => Ok(vec![("提示".into(), m)]),
+        e @ StoreError::Refused { .. } => Ok(vec![("准入审查".into(), format!("{e}（已记录）"))]),
+        e => Err(e.into()),
+    }
+}
+
+/// POST /projects/new
+pub async fn create(State(state): State<AppState>, c: Current, Form(f): Form<ProjectForm>) -> Result<Response, AppError> {
+    c.require(Action::EditProject)?;
+    let (unit_id, fields) = match f.parse() {
+        Ok(v) => v,
+        Err(errs) => return rerender(&state, &c, "新增项目", "/projects/new", &f, errs, None).await,
+    };
+    state.check_scope(c.scope, unit_id).await?;
+    match state.store.create_project(&c.actor(), unit_id, fields).await {
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
+        Err(e) => rerender(&state, &c, "新增项目", "/projects/new", &f, store_errs(e)?, None).await,
+    }
+}
+
+/// GET /projects/{id}/edit
+pub async fn edit_form(State(state): State<AppState>, c: Current, Path(id): Path<i64>) -> Result<Markup, AppError> {
+    c.require(Action::EditProject)?;
+    let (p, tree) = load_in_scope(&state, &c, id).await?;
+    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let title = format!("编辑项目 · {}", p.fields.code);
+    let body = html! { h1 { (title) } (project_form(&c, &tree, &format!("/projects/{id}/edit"), &ProjectForm::from_project(&p), &[], Some(p.fields.stage))) };
+    Ok(page(&c, &unit_name, "/projects", &title, body))
+}
+
+/// POST /projects/{id}/edit
+pub async fn update(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<ProjectForm>) -> Result<Response, AppError> {
+    c.require(Action::EditProject)?;
+    let (p, _) = load_in_scope(&state, &c, id).await?;
+    let action = format!("/projects/{id}/edit");
+    let title = format!("编辑项目 · {}", p.fields.code);
+    let (unit_id, fields) = match f.parse() {
+        Ok(v) => v,
+        Err(errs) => return rerender(&state, &c, &title, &action, &f, errs, Some(p.fields.stage)).await,
+    };
+    state.check_scope(c.scope, unit_id).await?;
+    let version = f.version.unwrap_or(p.version);
+    match state.store.update_project(&c.actor(), id, version, unit_id, fields).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(e) => rerender(&state, &c, &title, &action, &f, store_errs(e)?, Some(p.fields.stage)).await,
+    }
+}

@@ -1,0 +1,89 @@
+//! The unit ranking (单位排名): sibling units ranked by annual investment completion.
+
+use axum::extract::{Query, State};
+use diaodu_domain::access::Scope;
+use diaodu_domain::period::fmt_date;
+use diaodu_store::reporting::{unit_table, UnitLine};
+use diaodu_store::ProjectFilter;
+use maud::{html, Markup};
+use serde::Deserialize;
+use time::Date;
+
+use super::layout::{page, pct, wan};
+use super::{as_of, nonempty, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// Query of the ranking page.
+#[derive(Debug, Default, Deserialize)]
+pub struct RankingQuery {
+    /// The parent unit whose children are ranked.
+    pub unit: Option<String>,
+    /// Status date.
+    pub as_of: Option<String>,
+}
+
+/// The ranking table; the first line is the parent's total.
+pub fn table(lines: &[UnitLine], d: Date, drill: bool) -> Markup {
+    let june = d >= Date::from_calendar_date(d.year(), time::Month::June, 30).expect("valid");
+    html! {
+        div.tablewrap { table.ranking {
+            thead { tr {
+                th.n { "排名" } th { "单位" } th.n { "项目数" } th.n { "已开工" } th.n { "开工率" }
+                th.n { "年度计划(万元)" } th.n { "本年完成(万元)" } th.n { "完成率" }
+                th.n { "红灯" } th.n { "黄灯" } th.n { "绿灯" } th.n { "按时填报率" }
+                @if june { th { "双过半" } }
+            } }
+            tbody {
+                @for (i, l) in lines.iter().enumerate() {
+                    @let f = &l.figures;
+                    tr style=[(i == 0).then_some("font-weight:600;background:#f6f8fa")] {
+                        td.n { @if i == 0 { "合计" } @else { (l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into())) } }
+                        td { @if drill && i > 0 { a href={"/ranking?unit=" (l.unit.id) "&as_of=" (fmt_date(d))} { (l.unit.name) } } @else { (l.unit.name) } }
+                        td.n { (f.projects) } td.n { (f.started) } td.n { (pct(f.start_rate_pct)) }
+                        td.n { (wan(f.annual_plan)) } td.n { (wan(f.ytd_investment)) } td.n { b { (pct(f.completion_pct)) } }
+                        td.n style="color:var(--red)" { (f.red) } td.n style="color:#9a6700" { (f.yellow) } td.n style="color:var(--green)" { (f.green) }
+                        td.n { (pct(f.on_time_pct)) }
+                        @if june { td { @match f.double_half { Some(true) => span.tag { "已过半" }, Some(false) => span.tag.red { "未过半" }, None => "—" } } }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+/// GET /ranking
+pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<RankingQuery>) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let parent = match nonempty(&q.unit) {
+        Some(u) => {
+            let id: i64 = u.parse().map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+            if !ctx.tree.in_scope(id, c.scope) {
+                return Err(AppError::Forbidden);
+            }
+            id
+        }
+        None => match c.scope {
+            Scope::All => c.user.unit_id,
+            Scope::Subtree(u) => u,
+        },
+    };
+    let rows = state.store.project_statuses(&ctx.tree, c.scope, &ProjectFilter { unit_id: Some(parent), ..Default::default() }, d).await?;
+    let lines = unit_table(&ctx.tree, &rows, parent, d);
+    let pname = ctx.tree.get(parent).map(|u| u.name.clone()).unwrap_or_default();
+    let up = ctx.tree.get(parent).and_then(|u| u.parent_id).filter(|p| ctx.tree.in_scope(*p, c.scope));
+    let body = html! {
+        h1 { (pname) " · 下级单位排名" span.muted.small { "　统计日期 " (fmt_date(d)) "，按年度投资完成率排名，并列同名次" } }
+        form.filters method="get" action="/ranking" {
+            input type="hidden" name="unit" value=(parent);
+            label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
+            button type="submit" { "查询" }
+            a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d))} { "导出 Excel" }
+            @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
+        }
+        (table(&lines, d, true))
+        p.small.muted { "开工率 = 已开工项目 ÷ 已开工或计划开工日期已到的项目；完成率 = 本年完成投资 ÷ 年度计划投资；按时填报率 = 按时提交的周报 ÷ 应报周报（口径见 docs/status.md）。" }
+    };
+    Ok(page(&c, &ctx.unit_name, "/ranking", "单位排名", body))
+}

@@ -1,0 +1,227 @@
+//! Progress reports: what is due, the report form, and site visits.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_domain::status::stage_reports_weekly;
+use diaodu_domain::{Period, Yuan};
+use diaodu_store::{ProjectFilter, ReportInput, StoreError, UnitTree};
+use maud::{html, Markup};
+use serde::Deserialize;
+use time::Date;
+
+use super::layout::{csrf, page, wan};
+use super::projects::load_in_scope;
+use super::Ctx;
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// A report that is due.
+#[derive(Debug, Clone)]
+pub struct DueItem {
+    /// Project id.
+    pub project_id: i64,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Owner unit.
+    pub unit: String,
+    /// The period due.
+    pub period: Period,
+    /// Past its deadline.
+    pub overdue: bool,
+}
+
+/// Weekly reports due for projects under construction in the user's scope: last week's if missing
+/// (overdue once its deadline, the Monday, has passed) and this week's.
+pub async fn due_items(state: &AppState, tree: &UnitTree, c: &Current, d: Date) -> Result<Vec<DueItem>, AppError> {
+    let this_week = Period::week_of(d);
+    let last_week = this_week.prev();
+    let rows = state.store.project_statuses(tree, c.scope, &ProjectFilter::default(), d).await?;
+    let done = state.store.reported(&[this_week.to_string(), last_week.to_string()]).await?;
+    let mut out = Vec::new();
+    for period in [last_week, this_week] {
+        let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
+        for r in &rows {
+            let f = &r.project.fields;
+            if !stage_reports_weekly(f.stage) || f.actual_start.is_none_or(|a| a > period.last_day()) {
+                continue;
+            }
+            if done.contains(&(r.project.id, period.to_string())) {
+                continue;
+            }
+            out.push(DueItem {
+                project_id: r.project.id,
+                code: f.code.clone(),
+                name: f.name.clone(),
+                unit: r.unit_name.clone(),
+                period,
+                overdue,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// GET /reports/due
+pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
+    c.require(Action::SubmitReport)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = state.today();
+    let items = due_items(&state, &ctx.tree, &c, d).await?;
+    let body = html! {
+        h1 { "进度填报" span.muted.small { "　本周 " (Period::week_of(d)) "（" (fmt_date(Period::week_of(d).first_day())) " 至 " (fmt_date(Period::week_of(d).last_day())) "），周报于下周一 24:00 前提交为按时" } }
+        p { a.btn.light-btn href="/data#import" { "批量导入填报（Excel/CSV）" } }
+        div.tablewrap { table #due {
+            thead { tr { th { "填报期" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "状态" } th {} } }
+            tbody {
+                @for it in &items { tr {
+                    td { (it.period) } td { (it.code) } td { (it.name) } td { (it.unit) }
+                    td { @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } } }
+                    td { a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" } }
+                } }
+                @if items.is_empty() { tr { td colspan="6" { span.muted { "本期进度均已填报。" } } } }
+            }
+        } }
+    };
+    Ok(page(&c, &ctx.unit_name, "/reports/due", "进度填报", body))
+}
+
+/// Query of the report form.
+#[derive(Debug, Default, Deserialize)]
+pub struct FormQuery {
+    /// Preselected period.
+    pub period: Option<String>,
+}
+
+/// The report form as submitted.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ReportForm {
+    /// 填报期.
+    pub period: String,
+    /// 本期完成投资 (万元).
+    pub investment: String,
+    /// 形象进度.
+    #[serde(default)]
+    pub progress: String,
+    /// 存在问题.
+    #[serde(default)]
+    pub problems: String,
+}
+
+impl ReportForm {
+    /// Parses into a report input, collecting field errors.
+    pub fn parse(&self) -> Result<ReportInput, Vec<(String, String)>> {
+        let mut errs = Vec::new();
+        let period = Period::parse(&self.period).map_err(|e| errs.push(("填报期".to_string(), e.to_string()))).ok();
+        let investment = Yuan::parse_wan(&self.investment)
+            .map_err(|e| errs.push(("本期完成投资(万元)".to_string(), e.to_string())))
+            .ok();
+        match (period, investment) {
+            (Some(period), Some(investment)) if errs.is_empty() => Ok(ReportInput {
+                period,
+                investment,
+                progress: self.progress.trim().to_string(),
+                problems: self.problems.trim().to_string(),
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+async fn render_form(state: &AppState, c: &Current, id: i64, f: &ReportForm, errs: &[(String, String)]) -> Result<Markup, AppError> {
+    let (p, tree) = load_in_scope(state, c, id).await?;
+    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let d = state.today();
+    let wk = Period::week_of(d);
+    let mon = Period::month_of(d);
+    let mut options = vec![wk, wk.prev(), wk.prev().prev(), wk.prev().prev().prev(), mon, mon.prev()];
+    let chosen = Period::parse(&f.period).ok();
+    if let Some(ch) = chosen {
+        if !options.contains(&ch) {
+            options.insert(0, ch);
+        }
+    }
+    let reports = state.store.reports(id).await?;
+    let existing = chosen.and_then(|ch| reports.iter().find(|r| r.period == ch.to_string()));
+    let title = format!("进度填报 · {}", p.fields.name);
+    let body = html! {
+        h1 { (title) }
+        p.muted { "项目编码 " (p.fields.code) " · " (tree.display_path(p.unit_id)) " · " (p.fields.stage.zh()) }
+        @if !errs.is_empty() {
+            div.flash.err { "请修改以下内容：" ul { @for (fl, m) in errs { li { b { (fl) } "：" (m) } } } }
+        }
+        @if let Some(r) = existing {
+            div.flash.ok { "该期已填报（" (wan(r.investment)) " 万元），再次提交将修改原填报，修改会留痕。" }
+        }
+        form.panel #report-form method="post" action={"/projects/" (id) "/report"} {
+            (csrf(c))
+            div.form-grid {
+                label { span.req { "填报期" }
+                    select name="period" {
+                        @for o in &options {
+                            option value=(o.to_string()) selected[chosen == Some(*o) || (chosen.is_none() && *o == wk)] {
+                                (o.to_string()) "（截至 " (fmt_date(o.last_day())) "）"
+                                @if reports.iter().any(|r| r.period == o.to_string()) { " · 已填报" }
+                            }
+                        }
+                    }
+                }
+                label { span.req { "本期完成投资(万元)" } input name="investment" value=(f.investment) inputmode="decimal" required placeholder="如 320.50"; }
+                label.wide { "形象进度" textarea name="progress" { (f.progress) } }
+                label.wide { "存在问题（需协调解决）" textarea name="problems" { (f.problems) } }
+            }
+            p { button type="submit" { "提交填报" } " " a href={"/projects/" (id)} { "返回项目" } }
+        }
+    };
+    Ok(page(c, &unit_name, "/reports/due", &title, body))
+}
+
+/// GET /projects/{id}/report
+pub async fn form(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Query(q): Query<FormQuery>) -> Result<Markup, AppError> {
+    c.require(Action::SubmitReport)?;
+    let f = ReportForm { period: q.period.unwrap_or_default(), ..Default::default() };
+    render_form(&state, &c, id, &f, &[]).await
+}
+
+/// POST /projects/{id}/report
+pub async fn submit(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> Result<Response, AppError> {
+    c.require(Action::SubmitReport)?;
+    load_in_scope(&state, &c, id).await?;
+    let input = match f.parse() {
+        Ok(i) => i,
+        Err(errs) => return Ok((StatusCode::BAD_REQUEST, render_form(&state, &c, id, &f, &errs).await?).into_response()),
+    };
+    match state.store.submit_report(&c.actor(), id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response()),
+        Err(StoreError::Invalid(errs)) => {
+            Ok((StatusCode::BAD_REQUEST, render_form(&state, &c, id, &f, &errs).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The site visit form.
+#[derive(Debug, Deserialize)]
+pub struct VisitForm {
+    /// Date.
+    pub visit_date: String,
+    /// Findings.
+    pub findings: String,
+    /// Request for coordination.
+    #[serde(default)]
+    pub coordination: String,
+}
+
+/// POST /projects/{id}/visits
+pub async fn add_visit(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<VisitForm>) -> Result<Response, AppError> {
+    c.require(Action::LogSiteVisit)?;
+    load_in_scope(&state, &c, id).await?;
+    let date = parse_date(&f.visit_date).map_err(|e| AppError::invalid("督导日期", e.to_string()))?;
+    state.store.add_site_visit(&c.actor(), id, date, &f.findings, &f.coordination).await?;
+    Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+}
