@@ -304,7 +304,6 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
                 _ => 0.9,
             };
             let mut inv = (weekly_plan * (1.0 + catch_up) * factor / 100.0).round() as i64 * 100;
-            catch_up = 0.0;
             if stall_from.is_some_and(|s| end > s) {
                 inv = 0;
             }
@@ -313,6 +312,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             if skip || (end >= today - Duration::days(8) && rng.chance(12)) {
                 continue;
             }
+            catch_up = 0.0;
             let deadline = report_deadline(end);
             let submitted = if late { deadline + Duration::days(rng.range(2, 6)) } else { end + Duration::days(rng.range(-2, 1)) };
             let at = submitted.with_time(Time::from_hms(9 + rng.range(0, 8) as u8, rng.range(0, 59) as u8, 0)?).assume_offset(bj);

@@ -74,6 +74,11 @@ enum Cmd {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Read or change a setting (status.red_lag, status.yellow_lag, status.stall_days).
+    Setting {
+        #[command(subcommand)]
+        cmd: SettingCmd,
+    },
     /// Print the status of every project (or, with --units, the unit table) as of a date.
     Status {
         /// Status date (default today, Beijing time).
@@ -89,6 +94,20 @@ enum Cmd {
         /// with more than one child holding projects.
         #[arg(long)]
         unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingCmd {
+    /// Print the light thresholds in force.
+    Show,
+    /// Change a setting (audited).
+    Set {
+        /// status.red_lag, status.yellow_lag (percentage points, up to two decimals) or
+        /// status.stall_days (days).
+        key: String,
+        /// The value.
+        value: String,
     },
 }
 
@@ -174,6 +193,39 @@ async fn main() -> Result<()> {
             for u in store.users().await? {
                 println!("{:<16} {:<12} {:<10} {}", u.login, u.name, u.role.code(), tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or(""));
             }
+        }
+        Cmd::Setting { cmd: SettingCmd::Show } => {
+            let s = store.status_settings().await?;
+            println!("status.red_lag     = {}（滞后超过此百分点亮红灯）", s.red_lag_centi_pp as f64 / 100.0);
+            println!("status.yellow_lag  = {}（滞后超过此百分点亮黄灯）", s.yellow_lag_centi_pp as f64 / 100.0);
+            println!("status.stall_days  = {}（开工满此天数且此期间无投资为开而未建）", s.stall_days);
+        }
+        Cmd::Setting { cmd: SettingCmd::Set { key, value } } => {
+            let cur = store.status_settings().await?;
+            let pp = |v: &str| -> Result<i64> {
+                diaodu_domain::status::parse_centi_pp(v).with_context(|| format!("“{v}”应为不小于 0、最多两位小数的百分点数"))
+            };
+            match key.as_str() {
+                "status.red_lag" => {
+                    if pp(&value)? < cur.yellow_lag_centi_pp {
+                        bail!("红灯阈值不能小于黄灯阈值");
+                    }
+                }
+                "status.yellow_lag" => {
+                    if pp(&value)? > cur.red_lag_centi_pp {
+                        bail!("黄灯阈值不能大于红灯阈值");
+                    }
+                }
+                "status.stall_days" => {
+                    let d: i64 = value.trim().parse().context("天数应为整数")?;
+                    if !(1..=366).contains(&d) {
+                        bail!("天数应在 1 到 366 之间");
+                    }
+                }
+                other => bail!("未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days"),
+            }
+            store.set_setting(&Actor::cli(), &key, value.trim()).await?;
+            println!("已设置 {key} = {}", value.trim());
         }
         Cmd::Import { kind, file } => {
             let k = ImportKind::parse(&kind).with_context(|| format!("未知导入类型“{kind}”，应为 units、projects 或 reports"))?;

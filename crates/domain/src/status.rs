@@ -22,6 +22,13 @@ pub struct StatusSettings {
     pub stall_days: i64,
 }
 
+/// Parses a threshold in percentage points with at most two decimals (`15`, `7.5`) into hundredths.
+/// Negative values and more decimals are refused.
+pub fn parse_centi_pp(s: &str) -> Option<i64> {
+    // 万元 amounts are decimals with two places too; 1 万元 = 10 000 yuan, so yuan / 100 = hundredths.
+    crate::money::Yuan::parse_wan(s).ok().map(|y| y.0 / 100)
+}
+
 impl Default for StatusSettings {
     fn default() -> Self {
         StatusSettings {

@@ -15,8 +15,8 @@ pub fn esc(s: &str) -> String {
 /// `points` are (period last day, investment in the period) for periods ending in `year`; the chart
 /// accumulates them in date order. `as_of` draws a marker for the status date.
 pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: Date) -> String {
-    let (w, h) = (640.0_f64, 260.0_f64);
-    let (l, r, t, b) = (64.0, 16.0, 16.0, 36.0);
+    let (w, h) = (640.0_f64, 280.0_f64);
+    let (l, r, t, b) = (64.0, 16.0, 22.0, 54.0);
     let pw = w - l - r;
     let ph = h - t - b;
     let jan1 = Date::from_calendar_date(year, Month::January, 1).expect("valid");
@@ -30,15 +30,21 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         acc += *v;
         cum.push((*d, acc));
     }
-    let max_wan = plan.wan().max(acc.wan()).max(1.0) * 1.08;
+    // A "nice" tick step (1, 2 or 5 × 10^k) so the axis reads 0, 200, 400 … rather than odd numbers.
+    let top = plan.wan().max(acc.wan()).max(1.0);
+    let raw = top / 4.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let ticks = (top / step).ceil().max(1.0) as i32;
+    let max_wan = step * f64::from(ticks);
     let y = |wan: f64| t + ph - wan / max_wan * ph;
     let mut s = String::new();
     let _ = write!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="累计完成投资与时序计划线"><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##
     );
-    for i in 0..=4 {
-        let v = max_wan / 1.08 * f64::from(i) / 4.0;
+    for i in 0..=ticks {
+        let v = step * f64::from(i);
         let yy = y(v);
         let _ = write!(
             s,
@@ -61,7 +67,7 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
             t + ph + 18.0
         );
     }
-    let _ = write!(s, r##"<text x="8" y="{}" font-size="11" fill="#57606a">万元</text>"##, t + 10.0);
+    let _ = write!(s, r##"<text x="{}" y="{}" font-size="11" fill="#57606a" text-anchor="end">万元</text>"##, l - 6.0, t - 8.0);
     if plan.0 > 0 {
         let _ = write!(
             s,
@@ -107,16 +113,16 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         r##"<g font-size="11"><line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#0b5cad" stroke-width="2"/><text x="{}" y="{}">累计完成投资</text><line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#9a6700" stroke-dasharray="6 4"/><text x="{}" y="{}">时序计划线</text></g></svg>"##,
         l + 8.0,
         l + 28.0,
-        t + 12.0,
-        t + 12.0,
+        h - 10.0,
+        h - 10.0,
         l + 32.0,
-        t + 16.0,
-        l + 120.0,
-        l + 140.0,
-        t + 12.0,
-        t + 12.0,
-        l + 144.0,
-        t + 16.0
+        h - 6.0,
+        l + 130.0,
+        l + 150.0,
+        h - 10.0,
+        h - 10.0,
+        l + 154.0,
+        h - 6.0
     );
     s
 }

@@ -259,10 +259,7 @@ impl Store {
     /// `status.stall_days`, defaults 15, 5, 28).
     pub async fn status_settings(&self) -> Result<diaodu_domain::status::StatusSettings> {
         let mut s = diaodu_domain::status::StatusSettings::default();
-        let centi = |v: &str| -> Option<i64> {
-            let y = diaodu_domain::Yuan::parse_wan(v).ok()?;
-            Some(y.0 / 100)
-        };
+        let centi = diaodu_domain::status::parse_centi_pp;
         if let Some(v) = self.setting("status.red_lag").await?.and_then(|v| centi(&v)) {
             s.red_lag_centi_pp = v;
         }

@@ -35,13 +35,15 @@ pub fn figures_by_unit(tree: &UnitTree, rows: &[ProjectStatusRow], d: Date) -> H
     map
 }
 
-/// The table of `parent`'s direct children (ranked among themselves by completion %), preceded by
-/// the parent's own total line (rank `None`).
+/// The table of `parent`'s direct children that hold projects (ranked among themselves by completion
+/// %), preceded by the parent's own total line (rank `None`). Offices without projects of their own
+/// (e.g. the supervision office) are left out rather than listed with zeros.
 pub fn unit_table(tree: &UnitTree, rows: &[ProjectStatusRow], parent: i64, d: Date) -> Vec<UnitLine> {
     let map = figures_by_unit(tree, rows, d);
     let mut lines: Vec<UnitLine> = tree
         .children(Some(parent))
         .into_iter()
+        .filter(|u| map.get(&u.id).is_some_and(|f| f.projects > 0))
         .map(|u| UnitLine {
             unit: u.clone(),
             figures: map.get(&u.id).cloned().unwrap_or_else(|| {

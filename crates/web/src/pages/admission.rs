@@ -59,10 +59,10 @@ pub async fn show(State(state): State<AppState>, c: Current) -> Result<Markup, A
         }
         h2 { "拒绝记录" span.muted.small { "　最近 " (refusals.len()) " 条" } }
         div.tablewrap { table #refusals {
-            thead { tr { th { "时间(UTC)" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "拒绝规则" } th { "操作人" } } }
+            thead { tr { th { "时间" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "拒绝规则" } th { "操作人" } } }
             tbody {
                 @for r in &refusals { tr {
-                    td.small { (r.at.get(..19).unwrap_or("").replace('T', " ")) }
+                    td.small.nw { (super::layout::local_time(&r.at)) }
                     td { (r.project_code) } td { (r.project_name) }
                     td { (r.unit_id.and_then(|u| ctx.tree.get(u)).map(|u| u.name.clone()).unwrap_or_default()) }
                     td { span.tag.red { (r.rule_name) } } td { (r.user_login) }

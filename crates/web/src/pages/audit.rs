@@ -45,8 +45,25 @@ fn zh<'a>(table: &'a [(&str, &'a str)], k: &'a str) -> &'a str {
     table.iter().find(|(a, _)| *a == k).map(|(_, b)| *b).unwrap_or(k)
 }
 
-fn json_cell(v: &Option<serde_json::Value>) -> String {
-    v.as_ref().map(|v| serde_json::to_string_pretty(v).unwrap_or_default()).unwrap_or_default()
+/// One side of a change as `key: value` lines. For an update only the keys whose value changed are
+/// shown, so a reader sees at once what was altered.
+fn json_cell(v: &Option<serde_json::Value>, other: &Option<serde_json::Value>) -> String {
+    let Some(v) = v else { return String::new() };
+    let text = |x: &serde_json::Value| match x {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "（空）".into(),
+        x => x.to_string(),
+    };
+    match (v, other) {
+        (serde_json::Value::Object(m), Some(serde_json::Value::Object(o))) => m
+            .iter()
+            .filter(|(k, x)| o.get(*k) != Some(*x))
+            .map(|(k, x)| format!("{k}: {}", text(x)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (serde_json::Value::Object(m), _) => m.iter().map(|(k, x)| format!("{k}: {}", text(x))).collect::<Vec<_>>().join("\n"),
+        (x, _) => text(x),
+    }
 }
 
 /// GET /audit
@@ -85,13 +102,13 @@ pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<Aud
             button type="submit" { "查询" }
         }
         div.tablewrap { table #audit {
-            thead { tr { th { "时间(UTC)" } th { "操作人" } th { "操作" } th { "对象" } th { "编码" } th { "修改前" } th { "修改后" } } }
+            thead { tr { th { "时间（北京时间）" } th { "操作人" } th { "操作" } th { "对象" } th { "编码" } th { "修改前" } th { "修改后" } } }
             tbody {
                 @for r in &recs { tr {
-                    td.small { (r.at.get(..19).unwrap_or("").replace('T', " ")) }
+                    td.small.nw { (super::layout::local_time(&r.at)) }
                     td { (r.user_login) } td { (zh(ACTIONS, &r.action)) } td { (zh(ENTITIES, &r.entity)) } td { (r.entity_id) }
-                    td { pre.small style="margin:0;white-space:pre-wrap;max-width:360px" { (json_cell(&r.before)) } }
-                    td { pre.small style="margin:0;white-space:pre-wrap;max-width:360px" { (json_cell(&r.after)) } }
+                    td { pre.small style="margin:0;white-space:pre-wrap;max-width:360px" { (json_cell(&r.before, &r.after)) } }
+                    td { pre.small style="margin:0;white-space:pre-wrap;max-width:360px" { (json_cell(&r.after, &r.before)) } }
                 } }
                 @if recs.is_empty() { tr { td colspan="7" { span.muted { "没有符合条件的记录。" } } } }
             }

@@ -7,7 +7,7 @@ use diaodu_store::reporting::unit_table;
 use diaodu_store::ProjectFilter;
 use maud::{html, Markup};
 
-use super::layout::{light, page, pct, wan};
+use super::layout::{light, page, pct, yi};
 use super::{as_of, AsOf, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -58,8 +58,8 @@ pub async fn home(State(state): State<AppState>, c: Current, Query(q): Query<AsO
         div.cards {
             div.card { div.k { "项目总数" } div.v { (total.projects) small { "个" } } }
             div.card { div.k { "已开工 / 开工率" } div.v { (total.started) small { "个 · " (pct(total.start_rate_pct)) } } }
-            div.card { div.k { "年度计划投资" } div.v { (wan(total.annual_plan)) small { "万元" } } }
-            div.card { div.k { "本年完成投资" } div.v { (wan(total.ytd_investment)) small { "万元" } } }
+            div.card { div.k { "年度计划投资" } div.v { (yi(total.annual_plan)) small { "亿元" } } }
+            div.card { div.k { "本年完成投资" } div.v { (yi(total.ytd_investment)) small { "亿元" } } }
             div.card { div.k { "年度投资完成率" } div.v { (pct(total.completion_pct)) } }
             div.card { div.k { "红 / 黄 / 绿灯" } div.v {
                 span style="color:var(--red)" { (total.red) } " / " span style="color:var(--yellow)" { (total.yellow) } " / " span style="color:var(--green)" { (total.green) } } }

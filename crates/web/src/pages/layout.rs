@@ -84,7 +84,7 @@ pub fn error_page(status: StatusCode, msg: &str, details: &[String]) -> Markup {
                             ul { @for d in details { li { (d) } } }
                         }
                     }
-                    p { a href="javascript:history.back()" { "返回上一页" } " · " a href="/" { "回到首页" } }
+                    p { a href="/" { "回到首页" } }
                 }
             }
         },
@@ -111,6 +111,20 @@ pub fn wan(y: Yuan) -> String {
     format!("{sign}{out}.{frac}")
 }
 
+/// A large amount in 亿元 (hundred million yuan) with two decimals, for headline cards.
+pub fn yi(y: Yuan) -> String {
+    format!("{:.2}", y.0 as f64 / 100_000_000.0)
+}
+
+/// A light's reason tag class: red reasons in red, yellow ones in amber.
+pub fn reason_class(l: Light) -> &'static str {
+    if l == Light::Red {
+        "tag red small"
+    } else {
+        "tag warn small"
+    }
+}
+
 /// A percentage with one decimal, or a dash.
 pub fn pct(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
@@ -119,6 +133,18 @@ pub fn pct(v: Option<f64>) -> String {
 /// Points with one decimal and a sign, or a dash.
 pub fn pp(v: Option<f64>) -> String {
     v.map(|v| format!("{v:+.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// A stored UTC timestamp shown in Beijing time, to the minute: `2026-03-09 18:05`.
+pub fn local_time(ts: &str) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    match time::PrimitiveDateTime::parse(ts.get(..19).unwrap_or(ts), &fmt) {
+        Ok(t) => {
+            let t = t + time::Duration::hours(8);
+            format!("{} {:02}:{:02}", diaodu_domain::period::fmt_date(t.date()), t.hour(), t.minute())
+        }
+        Err(_) => ts.to_string(),
+    }
 }
 
 /// A hidden CSRF field.

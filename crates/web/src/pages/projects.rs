@@ -14,7 +14,7 @@ use diaodu_store::{Project, ProjectFilter, StoreError, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::layout::{csrf, flash, light, page, pct, pp, svg, wan};
+use super::layout::{csrf, flash, light, page, pct, pp, reason_class, svg, wan};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -153,12 +153,12 @@ pub async fn list(State(state): State<AppState>, c: Current, Query(q): Query<Lis
             tbody {
                 @for r in shown { tr {
                     td { (light(r.status.light)) }
-                    td { (r.project.fields.code) }
+                    td.nw { (r.project.fields.code) }
                     td { a href={"/projects/" (r.project.id)} { (r.project.fields.name) }
-                        @for why in &r.status.reasons { " " span.tag.red.small { (why) } } }
+                        @for why in &r.status.reasons { " " span class=(reason_class(r.status.light)) { (why) } } }
                     td { (r.unit_name) }
-                    td { (r.project.fields.category.zh()) }
-                    td { (r.project.fields.stage.zh()) }
+                    td.nw { (r.project.fields.category.zh()) }
+                    td.nw { (r.project.fields.stage.zh()) }
                     td.n { (wan(r.project.fields.annual_plan)) }
                     td.n { (wan(r.status.ytd_investment)) }
                     td.n { (pct(r.status.annual_completion_pct)) }
@@ -224,14 +224,14 @@ pub async fn detail(
         h1 { (f.name) " " span.muted.small { (f.code) } }
         p {
             (light(s.light)) " "
-            @for why in &s.reasons { span.tag.red { (why) } " " }
+            @for why in &s.reasons { span class=(reason_class(s.light)) { (why) } " " }
             @if c.can(Action::SubmitReport) { " " a.btn href={"/projects/" (id) "/report"} { "填报进度" } }
             @if c.can(Action::EditProject) { " " a.btn.light-btn href={"/projects/" (id) "/edit"} { "编辑项目" } }
         }
         div.cards {
             div.card { div.k { "时序进度" } div.v { (format!("{:.1}%", s.time_progress_pct)) } }
-            div.card { div.k { (year) "年计划投资" } div.v { (wan(plan)) small { "万元" } } }
-            div.card { div.k { "本年完成投资" } div.v { (wan(s.ytd_investment)) small { "万元" } } }
+            div.card { div.k { (year) "年计划投资（万元）" } div.v { (wan(plan)) } }
+            div.card { div.k { "本年完成投资（万元）" } div.v { (wan(s.ytd_investment)) } }
             div.card { div.k { "年度完成率" } div.v { (pct(s.annual_completion_pct)) } }
             div.card { div.k { "滞后时序（百分点）" } div.v { (pp(s.lag_pp)) } }
             div.card { div.k { "周报按时率" } div.v { @if s.reports_due > 0 { (s.reports_on_time) small { " / " (s.reports_due) " 期" } } @else { "—" } } }
@@ -267,7 +267,7 @@ pub async fn detail(
                     td { (r.period) } td { (fmt_date(r.period_end)) } td.n { (wan(r.investment)) }
                     td { (r.progress) } td { @if !r.problems.is_empty() { span.tag.warn { (r.problems) } } }
                     td { @if r.on_time { "是" } @else { span.tag.red { "迟报" } } }
-                    td.small.muted { (r.created_at.get(..16).unwrap_or("").replace('T', " ")) " UTC"
+                    td.small.muted { (super::layout::local_time(&r.created_at))
                         @if r.updated_at != r.created_at { br; "已修改" } }
                 } }
                 @if reports.is_empty() { tr { td colspan="7" { span.muted { "尚无填报。" } } } }
