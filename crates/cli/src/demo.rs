@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 use diaodu_domain::access::{Role, UnitKind};
 use diaodu_domain::import::{ProjectRow, UnitRow};
 use diaodu_domain::period::fmt_date;
-use diaodu_domain::project::{AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::project::{
+    AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage,
+};
 use diaodu_domain::status::report_deadline;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::{Actor, Store, StoreError};
@@ -17,15 +19,69 @@ pub const DEMO_PASSWORD: &str = "diaodu2026";
 
 /// Demo logins: (login, name, unit code, role, what to try).
 pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
-    ("admin", "系统管理员", "YC", Role::Admin, "全部功能、单位与用户、操作留痕"),
-    ("duchashi", "市政府督查室", "YC", Role::Supervision, "全市项目、排名、留痕"),
-    ("fagaiwei", "市发改委", "YC", Role::Drc, "项目库维护、准入规则、导入"),
-    ("tongjiju", "市统计局", "YC", Role::Statistics, "全市项目与排名（只读）"),
-    ("lingdao", "分管副市长", "YC", Role::Leader, "总览、红灯项目、排名（只读）"),
-    ("zhuanyuan", "驻工地专员", "YC", Role::Commissioner, "现场督导记录"),
-    ("yundong", "云东区填报员", "YC-YD", Role::Reporter, "只能填报云东区项目"),
-    ("yunxi", "云西区填报员", "YC-YX", Role::Reporter, "只能填报云西区项目"),
-    ("gaoxin", "高新区填报员", "YC-GX", Role::Reporter, "只能填报高新区项目"),
+    (
+        "admin",
+        "系统管理员",
+        "YC",
+        Role::Admin,
+        "全部功能、单位与用户、操作留痕",
+    ),
+    (
+        "duchashi",
+        "市政府督查室",
+        "YC",
+        Role::Supervision,
+        "全市项目、排名、留痕",
+    ),
+    (
+        "fagaiwei",
+        "市发改委",
+        "YC",
+        Role::Drc,
+        "项目库维护、准入规则、导入",
+    ),
+    (
+        "tongjiju",
+        "市统计局",
+        "YC",
+        Role::Statistics,
+        "全市项目与排名（只读）",
+    ),
+    (
+        "lingdao",
+        "分管副市长",
+        "YC",
+        Role::Leader,
+        "总览、红灯项目、排名（只读）",
+    ),
+    (
+        "zhuanyuan",
+        "驻工地专员",
+        "YC",
+        Role::Commissioner,
+        "现场督导记录",
+    ),
+    (
+        "yundong",
+        "云东区填报员",
+        "YC-YD",
+        Role::Reporter,
+        "只能填报云东区项目",
+    ),
+    (
+        "yunxi",
+        "云西区填报员",
+        "YC-YX",
+        Role::Reporter,
+        "只能填报云西区项目",
+    ),
+    (
+        "gaoxin",
+        "高新区填报员",
+        "YC-GX",
+        Role::Reporter,
+        "只能填报高新区项目",
+    ),
 ];
 
 /// A small deterministic generator (xorshift64*), so the demo needs no randomness crate.
@@ -57,7 +113,13 @@ impl Rng {
 fn units() -> Vec<UnitRow> {
     let mut v = Vec::new();
     let mut add = |code: &str, name: &str, parent: &str, kind: UnitKind| {
-        v.push(UnitRow { row: v.len() + 2, code: code.into(), name: name.into(), parent: parent.into(), kind })
+        v.push(UnitRow {
+            row: v.len() + 2,
+            code: code.into(),
+            name: name.into(),
+            parent: parent.into(),
+            kind,
+        })
     };
     add("JY", "江岳省（演示）", "", UnitKind::Province);
     for (c, n) in [
@@ -97,34 +159,145 @@ fn units() -> Vec<UnitRow> {
 }
 
 const NAMES: &[(Category, &[&str])] = &[
-    (Category::Industry, &["新能源电池材料", "智能装备制造产业园", "高端铝基新材料", "电子元器件", "生物医药产业园", "绿色食品加工", "光伏组件", "精密铸造", "新型建材", "汽车零部件", "锂电池回收利用", "数据中心"]),
-    (Category::Tourism, &["古镇文旅综合体", "湿地公园提升", "康养度假区", "非遗文化街区", "温泉旅游小镇", "研学旅行基地", "红色教育基地"]),
-    (Category::Ecology, &["河道综合治理", "矿山生态修复", "污水处理厂提标改造", "国土绿化", "垃圾焚烧发电", "水土保持", "农村人居环境整治"]),
-    (Category::Infrastructure, &["城市快速路", "主干道改造", "综合管廊", "现代物流园", "高速公路连接线", "城乡供水一体化", "220千伏变电站", "公交枢纽", "停车场建设"]),
-    (Category::Livelihood, &["人民医院新院区", "第二中学新建", "保障性租赁住房", "老旧小区改造", "养老服务中心", "全民健身中心", "职业技术学校实训楼"]),
-    (Category::Other, &["智慧城市平台", "应急物资储备库", "农产品冷链仓储"]),
+    (
+        Category::Industry,
+        &[
+            "新能源电池材料",
+            "智能装备制造产业园",
+            "高端铝基新材料",
+            "电子元器件",
+            "生物医药产业园",
+            "绿色食品加工",
+            "光伏组件",
+            "精密铸造",
+            "新型建材",
+            "汽车零部件",
+            "锂电池回收利用",
+            "数据中心",
+        ],
+    ),
+    (
+        Category::Tourism,
+        &[
+            "古镇文旅综合体",
+            "湿地公园提升",
+            "康养度假区",
+            "非遗文化街区",
+            "温泉旅游小镇",
+            "研学旅行基地",
+            "红色教育基地",
+        ],
+    ),
+    (
+        Category::Ecology,
+        &[
+            "河道综合治理",
+            "矿山生态修复",
+            "污水处理厂提标改造",
+            "国土绿化",
+            "垃圾焚烧发电",
+            "水土保持",
+            "农村人居环境整治",
+        ],
+    ),
+    (
+        Category::Infrastructure,
+        &[
+            "城市快速路",
+            "主干道改造",
+            "综合管廊",
+            "现代物流园",
+            "高速公路连接线",
+            "城乡供水一体化",
+            "220千伏变电站",
+            "公交枢纽",
+            "停车场建设",
+        ],
+    ),
+    (
+        Category::Livelihood,
+        &[
+            "人民医院新院区",
+            "第二中学新建",
+            "保障性租赁住房",
+            "老旧小区改造",
+            "养老服务中心",
+            "全民健身中心",
+            "职业技术学校实训楼",
+        ],
+    ),
+    (
+        Category::Other,
+        &["智慧城市平台", "应急物资储备库", "农产品冷链仓储"],
+    ),
 ];
 
 const LEADERS: &[&str] = &["李明远", "王建华", "赵文静", "陈志强", "刘海峰", "周雪梅"];
-const PROBLEMS: &[&str] = &["用地指标待落实", "施工临时用电需协调", "征地拆迁进度滞后", "环评手续办理中", "配套资金到位不足", "跨区管线迁改需协调", "专项债资金拨付滞后"];
-const PROGRESS: &[&str] = &["场地平整", "桩基施工", "主体结构施工", "钢结构吊装", "设备安装调试", "室外配套施工", "路基施工", "管网铺设"];
+const PROBLEMS: &[&str] = &[
+    "用地指标待落实",
+    "施工临时用电需协调",
+    "征地拆迁进度滞后",
+    "环评手续办理中",
+    "配套资金到位不足",
+    "跨区管线迁改需协调",
+    "专项债资金拨付滞后",
+];
+const PROGRESS: &[&str] = &[
+    "场地平整",
+    "桩基施工",
+    "主体结构施工",
+    "钢结构吊装",
+    "设备安装调试",
+    "室外配套施工",
+    "路基施工",
+    "管网铺设",
+];
 
 /// Fills an empty database with the demo data as of `today`. Returns false if it was not empty.
 pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     if !store.units().await?.units.is_empty() {
         return Ok(false);
     }
-    let actor = Actor { user_id: None, login: "demo".into() };
-    store.import_units(&actor, &units()).await?.map_err(|e| anyhow::anyhow!("demo units: {e:?}"))?;
+    let actor = Actor {
+        user_id: None,
+        login: "demo".into(),
+    };
+    store
+        .import_units(&actor, &units(), Vec::new())
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo units: {e:?}"))?;
     let tree = store.units().await?;
     for (login, name, unit, role, _) in DEMO_USERS {
         let u = tree.find(unit).context("demo unit")?;
-        store.create_user(&actor, login, name, u.id, *role, DEMO_PASSWORD).await?;
+        store
+            .create_user(&actor, login, name, u.id, *role, DEMO_PASSWORD)
+            .await?;
     }
     for rule in [
-        AdmissionRule { code: "env".into(), name: "环评未通过".into(), test: AdmissionTest::EnvRejected },
-        AdmissionRule { code: "backward".into(), name: "落后产能".into(), test: AdmissionTest::IndustryIn(vec!["小钢铁".into(), "小水泥".into(), "小火电".into(), "小造纸".into()]) },
-        AdmissionRule { code: "overcap".into(), name: "产能过剩".into(), test: AdmissionTest::IndustryIn(vec!["电解铝".into(), "平板玻璃".into(), "焦化".into()]) },
+        AdmissionRule {
+            code: "env".into(),
+            name: "环评未通过".into(),
+            test: AdmissionTest::EnvRejected,
+        },
+        AdmissionRule {
+            code: "backward".into(),
+            name: "落后产能".into(),
+            test: AdmissionTest::IndustryIn(vec![
+                "小钢铁".into(),
+                "小水泥".into(),
+                "小火电".into(),
+                "小造纸".into(),
+            ]),
+        },
+        AdmissionRule {
+            code: "overcap".into(),
+            name: "产能过剩".into(),
+            test: AdmissionTest::IndustryIn(vec![
+                "电解铝".into(),
+                "平板玻璃".into(),
+                "焦化".into(),
+            ]),
+        },
     ] {
         store.add_admission_rule(&actor, &rule).await?;
     }
@@ -177,12 +350,19 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             Stage::Reserve => (None, None),
             Stage::Preparation => {
                 // Some are already past their planned start (逾期未开工), most are later in the year.
-                let ps = if rng.chance(25) { today - Duration::days(rng.range(10, 120)) } else { today + Duration::days(rng.range(15, 200)) };
+                let ps = if rng.chance(25) {
+                    today - Duration::days(rng.range(10, 120))
+                } else {
+                    today + Duration::days(rng.range(15, 200))
+                };
                 (Some(ps), None)
             }
             Stage::NewStart => {
-                let ps = jan1 + Duration::days(rng.range(40, i64::from(today.ordinal()).max(60) - 20));
-                let a = (ps + Duration::days(rng.range(-10, 25))).min(today - Duration::days(1)).max(jan1);
+                let ps =
+                    jan1 + Duration::days(rng.range(40, i64::from(today.ordinal()).max(60) - 20));
+                let a = (ps + Duration::days(rng.range(-10, 25)))
+                    .min(today - Duration::days(1))
+                    .max(jan1);
                 (Some(ps), Some(a))
             }
             _ => {
@@ -191,12 +371,30 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             }
         };
         let batch = match (stage, planned_start) {
-            (Stage::NewStart, Some(ps)) => format!("{y}年第{}批", ["一", "二", "三", "四"][((ps.month() as usize - 1) / 3).min(3)]),
-            (Stage::Continuing | Stage::Completed | Stage::Halted, Some(ps)) if rng.chance(60) => format!("{}年第{}批", ps.year(), ["一", "二", "三", "四"][((ps.month() as usize - 1) / 3).min(3)]),
+            (Stage::NewStart, Some(ps)) => format!(
+                "{y}年第{}批",
+                ["一", "二", "三", "四"][((ps.month() as usize - 1) / 3).min(3)]
+            ),
+            (Stage::Continuing | Stage::Completed | Stage::Halted, Some(ps)) if rng.chance(60) => {
+                format!(
+                    "{}年第{}批",
+                    ps.year(),
+                    ["一", "二", "三", "四"][((ps.month() as usize - 1) / 3).min(3)]
+                )
+            }
             _ => String::new(),
         };
         let code = format!("YC{y}-{:03}", i + 1);
-        let name = format!("{}{}{}", owner.1, rng.pick(names), if rng.chance(30) { "（一期）" } else { "项目" });
+        let name = format!(
+            "{}{}{}",
+            owner.1,
+            rng.pick(names),
+            if rng.chance(30) {
+                "（一期）"
+            } else {
+                "项目"
+            }
+        );
         rows.push(ProjectRow {
             row: i as usize + 2,
             unit: owner.0.into(),
@@ -208,14 +406,31 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
                 stage,
                 total_investment: Yuan(total_wan * 10_000),
                 // A project in preparation whose start is still ahead is planned for next year.
-                plan_year: if stage == Stage::Preparation && planned_start.is_some_and(|p| p > today) { y + 1 } else { y },
+                plan_year: if stage == Stage::Preparation
+                    && planned_start.is_some_and(|p| p > today)
+                {
+                    y + 1
+                } else {
+                    y
+                },
                 annual_plan: Yuan(plan_wan * 10_000),
                 planned_start,
                 planned_finish: planned_start.map(|p| p + Duration::days(rng.range(300, 1100))),
                 actual_start,
                 batch,
-                industry: if *cat == Category::Industry { rng.pick(&["装备制造", "新材料", "电子信息", "生物医药", "食品加工"]).to_string() } else { String::new() },
-                env_approval: if matches!(stage, Stage::Reserve | Stage::Preparation) && rng.chance(40) { EnvApproval::Pending } else { EnvApproval::Approved },
+                industry: if *cat == Category::Industry {
+                    rng.pick(&["装备制造", "新材料", "电子信息", "生物医药", "食品加工"])
+                        .to_string()
+                } else {
+                    String::new()
+                },
+                env_approval: if matches!(stage, Stage::Reserve | Stage::Preparation)
+                    && rng.chance(40)
+                {
+                    EnvApproval::Pending
+                } else {
+                    EnvApproval::Approved
+                },
             },
         });
         // Reporting behaviour: 0 on track, 1 lagging, 2 stalled, 3 late reporter, 4 far behind.
@@ -227,14 +442,27 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             _ => 4,
         });
     }
-    store.import_projects(&actor, &rows).await?.map_err(|e| anyhow::anyhow!("demo projects: {e:?}"))?;
+    store
+        .import_projects(&actor, &rows, Vec::new())
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo projects: {e:?}"))?;
 
     // Projects refused at admission, kept on record.
     let gx = tree.find("YC-GX").context("unit")?.id;
     for (code, name, industry, env) in [
-        ("YC-R001", "年产60万吨小水泥熟料生产线", "小水泥", EnvApproval::Approved),
+        (
+            "YC-R001",
+            "年产60万吨小水泥熟料生产线",
+            "小水泥",
+            EnvApproval::Approved,
+        ),
         ("YC-R002", "电解铝扩能改造", "电解铝", EnvApproval::Approved),
-        ("YC-R003", "化工中间体项目", "精细化工", EnvApproval::Rejected),
+        (
+            "YC-R003",
+            "化工中间体项目",
+            "精细化工",
+            EnvApproval::Rejected,
+        ),
     ] {
         let f = ProjectFields {
             code: code.into(),
@@ -270,7 +498,12 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
         w = Period::week_of(w.last_day() + Duration::days(1));
     }
     let ids: std::collections::HashMap<String, i64> = store
-        .project_statuses(&tree, diaodu_domain::access::Scope::All, &Default::default(), today)
+        .project_statuses(
+            &tree,
+            diaodu_domain::access::Scope::All,
+            &Default::default(),
+            today,
+        )
         .await?
         .into_iter()
         .map(|r| (r.project.fields.code, r.project.id))
@@ -279,7 +512,9 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     let mut reports = Vec::new();
     for (r, beh) in rows.iter().zip(&behaviours) {
         let f = &r.fields;
-        let Some(start) = f.actual_start else { continue };
+        let Some(start) = f.actual_start else {
+            continue;
+        };
         let id = ids[&f.code];
         // The plan is spread evenly over the year; a project started this year reports the land,
         // design and equipment costs of the weeks before its start with its first report.
@@ -308,30 +543,85 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
                 inv = 0;
             }
             // Late reporters miss some weeks and file others days after the deadline.
-            let (late, skip) = if *beh == 3 { (rng.chance(40), rng.chance(15)) } else { (false, rng.chance(2)) };
+            let (late, skip) = if *beh == 3 {
+                (rng.chance(40), rng.chance(15))
+            } else {
+                (false, rng.chance(2))
+            };
             if skip || (end >= today - Duration::days(8) && rng.chance(12)) {
                 continue;
             }
             catch_up = 0.0;
             let deadline = report_deadline(end);
-            let submitted = if late { deadline + Duration::days(rng.range(2, 6)) } else { end + Duration::days(rng.range(-2, 1)) };
-            let at = submitted.with_time(Time::from_hms(9 + rng.range(0, 8) as u8, rng.range(0, 59) as u8, 0)?).assume_offset(bj);
-            let at = if at.to_offset(time::UtcOffset::UTC) > time::OffsetDateTime::now_utc() { time::OffsetDateTime::now_utc() } else { at };
-            let progress = if inv == 0 { "本期无实物工作量".to_string() } else { format!("{}，完成本期计划", rng.pick(PROGRESS)) };
-            let problems = if inv == 0 || rng.chance(12) { rng.pick(PROBLEMS).to_string() } else { String::new() };
-            reports.push((id, *p, Yuan(inv), progress, problems, !late, diaodu_store::ts(at)));
+            let submitted = if late {
+                deadline + Duration::days(rng.range(2, 6))
+            } else {
+                end + Duration::days(rng.range(-2, 1))
+            };
+            let at = submitted
+                .with_time(Time::from_hms(
+                    9 + rng.range(0, 8) as u8,
+                    rng.range(0, 59) as u8,
+                    0,
+                )?)
+                .assume_offset(bj);
+            let at = if at.to_offset(time::UtcOffset::UTC) > time::OffsetDateTime::now_utc() {
+                time::OffsetDateTime::now_utc()
+            } else {
+                at
+            };
+            let progress = if inv == 0 {
+                "本期无实物工作量".to_string()
+            } else {
+                format!("{}，完成本期计划", rng.pick(PROGRESS))
+            };
+            let problems = if inv == 0 || rng.chance(12) {
+                rng.pick(PROBLEMS).to_string()
+            } else {
+                String::new()
+            };
+            reports.push((
+                id,
+                *p,
+                Yuan(inv),
+                progress,
+                problems,
+                !late,
+                diaodu_store::ts(at),
+            ));
         }
     }
     store.insert_reports_raw(&actor, reports).await?;
 
     // A few site visits on red projects.
     let red = store
-        .project_statuses(&tree, diaodu_domain::access::Scope::All, &diaodu_store::ProjectFilter { light: Some(diaodu_domain::status::Light::Red), ..Default::default() }, today)
+        .project_statuses(
+            &tree,
+            diaodu_domain::access::Scope::All,
+            &diaodu_store::ProjectFilter {
+                light: Some(diaodu_domain::status::Light::Red),
+                ..Default::default()
+            },
+            today,
+        )
         .await?;
     for r in red.iter().take(6) {
         let date = today - Duration::days(rng.range(1, 20));
         store
-            .add_site_visit(&actor, r.project.id, date, &format!("现场{}，施工人员较少", if r.status.stalled { "未见施工机械" } else { "施工进度偏慢" }), *rng.pick(PROBLEMS))
+            .add_site_visit(
+                &actor,
+                r.project.id,
+                date,
+                &format!(
+                    "现场{}，施工人员较少",
+                    if r.status.stalled {
+                        "未见施工机械"
+                    } else {
+                        "施工进度偏慢"
+                    }
+                ),
+                rng.pick::<&str>(PROBLEMS),
+            )
             .await?;
     }
     tracing::info!(date = %fmt_date(today), "demo data filled");

@@ -16,7 +16,11 @@ use diaodu_web::{AppState, WebConfig};
 mod demo;
 
 #[derive(Parser)]
-#[command(name = "diaodu", version, about = "调度 — 重点工作调度督办平台 (key-work dispatch and supervision platform)")]
+#[command(
+    name = "diaodu",
+    version,
+    about = "调度 — 重点工作调度督办平台 (key-work dispatch and supervision platform)"
+)]
 struct Cli {
     /// Database: an SQLite file path (default diaodu.db) or a postgres:// URL.
     #[arg(long, global = true, env = "DIAODU_DB", default_value = "diaodu.db")]
@@ -142,23 +146,48 @@ fn date_arg(s: Option<&str>) -> Result<time::Date> {
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DIAODU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DIAODU_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let store = Store::connect(&cli.db).await.with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
+    let store = Store::connect(&cli.db)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
     match cli.cmd {
-        Cmd::Serve { addr, demo, as_of, secure_cookies } => {
-            let as_of = as_of.as_deref().map(|s| parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))).transpose()?;
+        Cmd::Serve {
+            addr,
+            demo,
+            as_of,
+            secure_cookies,
+        } => {
+            let as_of = as_of
+                .as_deref()
+                .map(|s| parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}")))
+                .transpose()?;
             if demo {
-                let filled = demo::fill(&store, as_of.unwrap_or_else(diaodu_store::today_local)).await?;
+                let filled =
+                    demo::fill(&store, as_of.unwrap_or_else(diaodu_store::today_local)).await?;
                 if !filled {
                     eprintln!("数据库已有数据，未重复填充演示数据。");
                 }
             }
-            let state = AppState::new(store, WebConfig { secure_cookies, as_of });
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
-            println!("diaodu 调度 已启动：http://{addr}/  （数据库 {}）", redact(&cli.db));
+            let state = AppState::new(
+                store,
+                WebConfig {
+                    secure_cookies,
+                    as_of,
+                },
+            );
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("无法监听 {addr}"))?;
+            println!(
+                "diaodu 调度 已启动：http://{addr}/  （数据库 {}）",
+                redact(&cli.db)
+            );
             if demo {
                 println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
                 for (login, name, _, role, what) in demo::DEMO_USERS {
@@ -178,32 +207,71 @@ async fn main() -> Result<()> {
                 println!("数据库已有数据，未重复填充演示数据。");
             }
         }
-        Cmd::User { cmd: UserCmd::Add { unit, role, login, name } } => {
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    unit,
+                    role,
+                    login,
+                    name,
+                },
+        } => {
             let role = Role::parse(&role).with_context(|| format!("未知角色“{role}”，应为 admin、supervision、drc、statistics、reporter、leader、commissioner"))?;
             let tree = store.units().await?;
-            let u = tree.find(&unit).with_context(|| format!("找不到单位“{unit}”"))?;
+            let u = tree
+                .find(&unit)
+                .with_context(|| format!("找不到单位“{unit}”"))?;
             let mut pw = String::new();
             std::io::stdin().read_to_string(&mut pw)?;
             let pw = pw.trim_end_matches(['\n', '\r']);
-            let user = store.create_user(&Actor::cli(), &login, name.as_deref().unwrap_or(&login), u.id, role, pw).await?;
+            let user = store
+                .create_user(
+                    &Actor::cli(),
+                    &login,
+                    name.as_deref().unwrap_or(&login),
+                    u.id,
+                    role,
+                    pw,
+                )
+                .await?;
             println!("已创建用户 {}（{}，{}）", user.login, role.zh(), u.name);
         }
         Cmd::User { cmd: UserCmd::List } => {
             let tree = store.units().await?;
             for u in store.users().await? {
-                println!("{:<16} {:<12} {:<10} {}", u.login, u.name, u.role.code(), tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or(""));
+                println!(
+                    "{:<16} {:<12} {:<10} {}",
+                    u.login,
+                    u.name,
+                    u.role.code(),
+                    tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or("")
+                );
             }
         }
-        Cmd::Setting { cmd: SettingCmd::Show } => {
+        Cmd::Setting {
+            cmd: SettingCmd::Show,
+        } => {
             let s = store.status_settings().await?;
-            println!("status.red_lag     = {}（滞后超过此百分点亮红灯）", s.red_lag_centi_pp as f64 / 100.0);
-            println!("status.yellow_lag  = {}（滞后超过此百分点亮黄灯）", s.yellow_lag_centi_pp as f64 / 100.0);
-            println!("status.stall_days  = {}（开工满此天数且此期间无投资为开而未建）", s.stall_days);
+            println!(
+                "status.red_lag     = {}（滞后超过此百分点亮红灯）",
+                s.red_lag_centi_pp as f64 / 100.0
+            );
+            println!(
+                "status.yellow_lag  = {}（滞后超过此百分点亮黄灯）",
+                s.yellow_lag_centi_pp as f64 / 100.0
+            );
+            println!(
+                "status.stall_days  = {}（开工满此天数且此期间无投资为开而未建）",
+                s.stall_days
+            );
         }
-        Cmd::Setting { cmd: SettingCmd::Set { key, value } } => {
+        Cmd::Setting {
+            cmd: SettingCmd::Set { key, value },
+        } => {
             let cur = store.status_settings().await?;
             let pp = |v: &str| -> Result<i64> {
-                diaodu_domain::status::parse_centi_pp(v).with_context(|| format!("“{v}”应为不小于 0、最多两位小数的百分点数"))
+                diaodu_domain::status::parse_centi_pp(v)
+                    .with_context(|| format!("“{v}”应为不小于 0、最多两位小数的百分点数"))
             };
             match key.as_str() {
                 "status.red_lag" => {
@@ -222,17 +290,28 @@ async fn main() -> Result<()> {
                         bail!("天数应在 1 到 366 之间");
                     }
                 }
-                other => bail!("未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days"),
+                other => bail!(
+                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days"
+                ),
             }
             store.set_setting(&Actor::cli(), &key, value.trim()).await?;
             println!("已设置 {key} = {}", value.trim());
         }
         Cmd::Import { kind, file } => {
-            let k = ImportKind::parse(&kind).with_context(|| format!("未知导入类型“{kind}”，应为 units、projects 或 reports"))?;
-            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let k = ImportKind::parse(&kind).with_context(|| {
+                format!("未知导入类型“{kind}”，应为 units、projects 或 reports")
+            })?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let tree = store.units().await?;
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("import");
-            match run_import(&store, &Actor::cli(), &tree, Scope::All, k, name, &bytes).await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("import");
+            match run_import(&store, &Actor::cli(), &tree, Scope::All, k, name, &bytes)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+            {
                 Ok(n) => println!("导入成功：{n} 行{}", k.zh()),
                 Err(errors) => {
                     eprintln!("导入失败，共 {} 处错误，未写入任何数据：", errors.len());
@@ -243,13 +322,20 @@ async fn main() -> Result<()> {
                 }
             }
         }
-        Cmd::Export { what, format, out, as_of } => {
+        Cmd::Export {
+            what,
+            format,
+            out,
+            as_of,
+        } => {
             if what != "projects" {
                 bail!("目前可导出：projects");
             }
             let d = date_arg(as_of.as_deref())?;
             let tree = store.units().await?;
-            let rows = store.project_statuses(&tree, Scope::All, &ProjectFilter::default(), d).await?;
+            let rows = store
+                .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+                .await?;
             let bytes = match format.as_str() {
                 "xlsx" => diaodu_office::xlsx::ledger_xlsx("项目台账", &ledger_rows(&rows))?,
                 "csv" => diaodu_office::xlsx::ledger_csv(&ledger_rows(&rows)),
@@ -278,24 +364,44 @@ async fn main() -> Result<()> {
                 }
             }
         }
-        Cmd::Status { as_of, format, units, unit } => {
+        Cmd::Status {
+            as_of,
+            format,
+            units,
+            unit,
+        } => {
             let d = date_arg(as_of.as_deref())?;
             let tree = store.units().await?;
-            let rows = store.project_statuses(&tree, Scope::All, &ProjectFilter::default(), d).await?;
+            let rows = store
+                .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+                .await?;
             if units {
                 let parent = match unit {
-                    Some(code) => tree.find(&code).with_context(|| format!("找不到单位“{code}”"))?.id,
+                    Some(code) => {
+                        tree.find(&code)
+                            .with_context(|| format!("找不到单位“{code}”"))?
+                            .id
+                    }
                     None => default_parent(&tree, &rows).context("没有单位")?,
                 };
                 let lines = unit_table(&tree, &rows, parent, d);
                 if format == "json" {
-                    println!("{}", serde_json::to_string_pretty(&diaodu_web::api::unit_lines_json(&lines))?);
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&diaodu_web::api::unit_lines_json(&lines))?
+                    );
                 } else {
-                    println!("{}  统计日期 {}", tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""), fmt_date(d));
+                    println!(
+                        "{}  统计日期 {}",
+                        tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""),
+                        fmt_date(d)
+                    );
                     println!("{:>4} {:<14} {:>5} {:>5} {:>7} {:>14} {:>14} {:>7} {:>3} {:>3} {:>3} {:>7} {:>5}", "排名", "单位", "项目", "开工", "开工率", "年度计划(万元)", "本年完成(万元)", "完成率", "红", "黄", "绿", "按时率", "双过半");
                     for (i, l) in lines.iter().enumerate() {
                         let f = &l.figures;
-                        let p = |v: Option<f64>| v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into());
+                        let p = |v: Option<f64>| {
+                            v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+                        };
                         println!(
                             "{:>4} {:<14} {:>5} {:>5} {:>7} {:>14} {:>14} {:>7} {:>3} {:>3} {:>3} {:>7} {:>5}",
                             if i == 0 { "合计".into() } else { l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) },
@@ -306,18 +412,39 @@ async fn main() -> Result<()> {
                     }
                 }
             } else if format == "json" {
-                let v: Vec<serde_json::Value> = rows.iter().map(diaodu_web::api::status_json).collect();
+                let v: Vec<serde_json::Value> =
+                    rows.iter().map(diaodu_web::api::status_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if format == "table" {
-                println!("{:<14} {:<6} {:>8} {:>14} {:>8} {:>8} {:<5} {:<5} {:<5} 名称", "项目编码", "亮灯", "时序进度", "本年完成(万元)", "完成率", "滞后", "开工", "逾期", "停滞");
+                println!(
+                    "{:<14} {:<6} {:>8} {:>14} {:>8} {:>8} {:<5} {:<5} {:<5} 名称",
+                    "项目编码",
+                    "亮灯",
+                    "时序进度",
+                    "本年完成(万元)",
+                    "完成率",
+                    "滞后",
+                    "开工",
+                    "逾期",
+                    "停滞"
+                );
                 for r in &rows {
                     let s = &r.status;
-                    let p = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
+                    let p =
+                        |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
                     let yn = |b: bool| if b { "是" } else { "否" };
                     println!(
                         "{:<14} {:<6} {:>8.1} {:>14} {:>8} {:>8} {:<5} {:<5} {:<5} {}",
-                        r.project.fields.code, s.light.code(), s.time_progress_pct, s.ytd_investment.wan_text(), p(s.annual_completion_pct), p(s.lag_pp),
-                        yn(s.started), yn(s.not_started_past_plan), yn(s.stalled), r.project.fields.name
+                        r.project.fields.code,
+                        s.light.code(),
+                        s.time_progress_pct,
+                        s.ytd_investment.wan_text(),
+                        p(s.annual_completion_pct),
+                        p(s.lag_pp),
+                        yn(s.started),
+                        yn(s.not_started_past_plan),
+                        yn(s.stalled),
+                        r.project.fields.name
                     );
                 }
             } else {
@@ -330,11 +457,22 @@ async fn main() -> Result<()> {
 
 /// The unit whose children make the most useful default ranking: walk down from the top while only
 /// one child holds projects.
-fn default_parent(tree: &diaodu_store::UnitTree, rows: &[diaodu_store::ProjectStatusRow]) -> Option<i64> {
-    let holds = |id: i64| rows.iter().any(|r| tree.in_scope(r.project.unit_id, Scope::Subtree(id)));
+fn default_parent(
+    tree: &diaodu_store::UnitTree,
+    rows: &[diaodu_store::ProjectStatusRow],
+) -> Option<i64> {
+    let holds = |id: i64| {
+        rows.iter()
+            .any(|r| tree.in_scope(r.project.unit_id, Scope::Subtree(id)))
+    };
     let mut cur = tree.children(None).first()?.id;
     loop {
-        let with: Vec<i64> = tree.children(Some(cur)).iter().map(|u| u.id).filter(|id| holds(*id)).collect();
+        let with: Vec<i64> = tree
+            .children(Some(cur))
+            .iter()
+            .map(|u| u.id)
+            .filter(|id| holds(*id))
+            .collect();
         if with.len() == 1 {
             cur = with[0];
         } else {

@@ -42,6 +42,21 @@ impl std::fmt::Display for ImportError {
     }
 }
 
+/// The rows of a file that parsed, and the errors of those that did not. The store adds its own
+/// checks to the same list, so the user gets every error of the file at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    /// Rows that parsed.
+    pub rows: Vec<T>,
+    /// Errors of rows that did not.
+    pub errors: Vec<ImportError>,
+}
+
+/// Sorts errors by row (stable, so each row's errors keep their column order).
+pub fn sort_errors(errors: &mut [ImportError]) {
+    errors.sort_by_key(|e| e.row);
+}
+
 /// A unit row from an import file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitRow {

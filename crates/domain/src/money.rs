@@ -7,7 +7,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in yuan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Yuan(pub i64);
 
@@ -37,7 +39,11 @@ impl Yuan {
 
     /// Parses an amount in 万元 from text: `1234`, `1,234.5`, `0.07`. Negative amounts are refused.
     pub fn parse_wan(s: &str) -> Result<Yuan, MoneyError> {
-        let t: String = s.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+        let t: String = s
+            .trim()
+            .chars()
+            .filter(|c| *c != ',' && *c != '，')
+            .collect();
         if t.is_empty() {
             return Err(MoneyError::NotANumber(s.to_string()));
         }
@@ -64,7 +70,8 @@ impl Yuan {
         } else if int.len() > 12 {
             return Err(MoneyError::TooLarge(s.to_string()));
         } else {
-            int.parse().map_err(|_| MoneyError::NotANumber(s.to_string()))?
+            int.parse()
+                .map_err(|_| MoneyError::NotANumber(s.to_string()))?
         };
         let mut cents: i64 = 0;
         for (i, b) in frac_trimmed.bytes().enumerate() {
@@ -156,13 +163,34 @@ mod tests {
 
     #[test]
     fn refuses_bad_money() {
-        assert!(matches!(Yuan::parse_wan("-1"), Err(MoneyError::Negative(_))));
-        assert!(matches!(Yuan::parse_wan("1.234"), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(Yuan::parse_wan("一百"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Yuan::parse_wan(""), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Yuan::parse_wan("1e5"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Yuan::parse_wan("."), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Yuan::parse_wan("9999999999999"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            Yuan::parse_wan("-1"),
+            Err(MoneyError::Negative(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("1.234"),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("一百"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan(""),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("1e5"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("."),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("9999999999999"),
+            Err(MoneyError::TooLarge(_))
+        ));
     }
 
     #[test]

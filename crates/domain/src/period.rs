@@ -42,7 +42,9 @@ impl PeriodKind {
 
 /// Why a period string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("填报期“{0}”格式不正确，应为 YYYY-Www（ISO 周，如 2026-W07）或 YYYY-MM（月份，如 2026-03）")]
+#[error(
+    "填报期“{0}”格式不正确，应为 YYYY-Www（ISO 周，如 2026-W07）或 YYYY-MM（月份，如 2026-03）"
+)]
 pub struct PeriodError(pub String);
 
 impl Period {
@@ -91,8 +93,9 @@ impl Period {
     /// First day of the period.
     pub fn first_day(self) -> Date {
         match self {
-            Period::Week { year, week } => Date::from_iso_week_date(year, week, Weekday::Monday)
-                .expect("validated ISO week"),
+            Period::Week { year, week } => {
+                Date::from_iso_week_date(year, week, Weekday::Monday).expect("validated ISO week")
+            }
             Period::Month { year, month } => {
                 Date::from_calendar_date(year, month_of(month), 1).expect("validated month")
             }
@@ -102,8 +105,9 @@ impl Period {
     /// Last day of the period: the date every status rule uses for it.
     pub fn last_day(self) -> Date {
         match self {
-            Period::Week { year, week } => Date::from_iso_week_date(year, week, Weekday::Sunday)
-                .expect("validated ISO week"),
+            Period::Week { year, week } => {
+                Date::from_iso_week_date(year, week, Weekday::Sunday).expect("validated ISO week")
+            }
             Period::Month { year, month } => {
                 let m = month_of(month);
                 Date::from_calendar_date(year, m, m.length(year)).expect("validated month")
@@ -203,7 +207,7 @@ pub fn fmt_date(d: Date) -> String {
 
 /// Converts an Excel serial date (1900 date system, with Excel's phantom 1900-02-29) to a date.
 pub fn from_excel_serial(serial: f64) -> Option<Date> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
@@ -230,8 +234,14 @@ mod tests {
     fn parses_and_prints_weeks_and_months() {
         assert_eq!(Period::parse("2026-W07").unwrap().to_string(), "2026-W07");
         assert_eq!(Period::parse("2026-03").unwrap().to_string(), "2026-03");
-        assert_eq!(Period::parse(" 2026-w7 ").ok(), None, "week needs two digits");
-        for bad in ["2026-W00", "2025-W53", "2026-13", "2026-00", "26-03", "2026/03", "2026-W", "abc"] {
+        assert_eq!(
+            Period::parse(" 2026-w7 ").ok(),
+            None,
+            "week needs two digits"
+        );
+        for bad in [
+            "2026-W00", "2025-W53", "2026-13", "2026-00", "26-03", "2026/03", "2026-W", "abc",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad} should be refused");
         }
         // 2026 has 53 ISO weeks (it starts on a Thursday).
@@ -251,11 +261,26 @@ mod tests {
 
     #[test]
     fn month_last_days_respect_leap_years() {
-        assert_eq!(Period::parse("2024-02").unwrap().last_day(), date!(2024 - 02 - 29));
-        assert_eq!(Period::parse("2026-02").unwrap().last_day(), date!(2026 - 02 - 28));
-        assert_eq!(Period::parse("2026-12").unwrap().last_day(), date!(2026 - 12 - 31));
-        assert_eq!(Period::parse("2026-01").unwrap().prev().to_string(), "2025-12");
-        assert_eq!(Period::parse("2026-W01").unwrap().prev().to_string(), "2025-W52");
+        assert_eq!(
+            Period::parse("2024-02").unwrap().last_day(),
+            date!(2024 - 02 - 29)
+        );
+        assert_eq!(
+            Period::parse("2026-02").unwrap().last_day(),
+            date!(2026 - 02 - 28)
+        );
+        assert_eq!(
+            Period::parse("2026-12").unwrap().last_day(),
+            date!(2026 - 12 - 31)
+        );
+        assert_eq!(
+            Period::parse("2026-01").unwrap().prev().to_string(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::parse("2026-W01").unwrap().prev().to_string(),
+            "2025-W52"
+        );
     }
 
     #[test]
@@ -263,7 +288,14 @@ mod tests {
         assert_eq!(parse_date("2026-03-05").unwrap(), date!(2026 - 03 - 05));
         assert_eq!(parse_date("2026/3/5").unwrap(), date!(2026 - 03 - 05));
         assert_eq!(parse_date("2024/2/29").unwrap(), date!(2024 - 02 - 29));
-        for bad in ["2026-02-29", "2026-13-01", "20260305", "2026-3", "", "2026-03-05x"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "20260305",
+            "2026-3",
+            "",
+            "2026-03-05x",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -251,7 +251,10 @@ impl AdmissionRule {
 }
 
 /// The first rule (in the configured order) that refuses the project, if any.
-pub fn admission_check<'a>(rules: &'a [AdmissionRule], p: &ProjectFields) -> Option<&'a AdmissionRule> {
+pub fn admission_check<'a>(
+    rules: &'a [AdmissionRule],
+    p: &ProjectFields,
+) -> Option<&'a AdmissionRule> {
     rules.iter().find(|r| r.refuses(p))
 }
 

@@ -57,7 +57,13 @@ pub enum Light {
 
 impl Light {
     /// Every light, worst first.
-    pub const ALL: [Light; 5] = [Light::Red, Light::Yellow, Light::Green, Light::Done, Light::None];
+    pub const ALL: [Light; 5] = [
+        Light::Red,
+        Light::Yellow,
+        Light::Green,
+        Light::Done,
+        Light::None,
+    ];
 
     /// Code used in the API and URLs.
     pub fn code(self) -> &'static str {
@@ -221,8 +227,7 @@ pub fn project_status(f: &ProjectFacts, d: Date, s: &StatusSettings) -> ProjectS
     let lag = completion.map(|c| tp - c);
     let started = f.actual_start.is_some_and(|a| a <= d);
     let completed = f.stage == Stage::Completed;
-    let not_started_past_plan =
-        !started && !completed && f.planned_start.is_some_and(|p| p <= d);
+    let not_started_past_plan = !started && !completed && f.planned_start.is_some_and(|p| p <= d);
     // 开而未建: started at least `stall_days` ago, still under way, and no period ending in
     // (D − stall_days, D] carries investment.
     let window_start = d - Duration::days(s.stall_days);
@@ -232,8 +237,20 @@ pub fn project_status(f: &ProjectFacts, d: Date, s: &StatusSettings) -> ProjectS
         && f.last_investment_end.is_none_or(|l| l <= window_start);
     let (exceeds_red, exceeds_yellow) = if plan > 0 {
         (
-            lag_exceeds(ord, days, i128::from(f.ytd.0), i128::from(plan), i128::from(s.red_lag_centi_pp)),
-            lag_exceeds(ord, days, i128::from(f.ytd.0), i128::from(plan), i128::from(s.yellow_lag_centi_pp)),
+            lag_exceeds(
+                ord,
+                days,
+                i128::from(f.ytd.0),
+                i128::from(plan),
+                i128::from(s.red_lag_centi_pp),
+            ),
+            lag_exceeds(
+                ord,
+                days,
+                i128::from(f.ytd.0),
+                i128::from(plan),
+                i128::from(s.yellow_lag_centi_pp),
+            ),
         )
     } else {
         (false, false)
@@ -413,8 +430,8 @@ impl UnitFigures {
 
     /// Computes the rates once all projects are added.
     pub fn finish(&mut self, d: Date) {
-        self.start_rate_pct =
-            (self.start_base > 0).then(|| f64::from(self.started) / f64::from(self.start_base) * 100.0);
+        self.start_rate_pct = (self.start_base > 0)
+            .then(|| f64::from(self.started) / f64::from(self.start_base) * 100.0);
         self.completion_pct = (self.annual_plan.0 > 0)
             .then(|| self.ytd_investment.0 as f64 / self.annual_plan.0 as f64 * 100.0);
         self.on_time_pct = (self.reports_due > 0)
@@ -431,9 +448,7 @@ impl UnitFigures {
 pub fn rank_desc(values: &[Option<f64>]) -> Vec<Option<u32>> {
     values
         .iter()
-        .map(|v| {
-            v.map(|x| 1 + values.iter().filter(|o| o.is_some_and(|y| y > x)).count() as u32)
-        })
+        .map(|v| v.map(|x| 1 + values.iter().filter(|o| o.is_some_and(|y| y > x)).count() as u32))
         .collect()
 }
 
@@ -636,12 +651,24 @@ mod tests {
     fn due_weeks_counts_sundays_with_passed_deadline() {
         // Started Wednesday 2026-03-04; D = Monday 2026-03-16: Sundays 03-08 (deadline 03-09, passed)
         // and 03-15 (deadline 03-16 is D itself, still open) → one is due.
-        assert_eq!(due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 16)), 1);
-        assert_eq!(due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 17)), 2);
+        assert_eq!(
+            due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 16)),
+            1
+        );
+        assert_eq!(
+            due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 17)),
+            2
+        );
         // Started on a Sunday: that week is due.
-        assert_eq!(due_weeks(Some(date!(2026 - 03 - 08)), date!(2026 - 03 - 10)), 1);
+        assert_eq!(
+            due_weeks(Some(date!(2026 - 03 - 08)), date!(2026 - 03 - 10)),
+            1
+        );
         assert_eq!(due_weeks(None, date!(2026 - 03 - 10)), 0);
-        assert_eq!(due_weeks(Some(date!(2026 - 03 - 10)), date!(2026 - 03 - 10)), 0);
+        assert_eq!(
+            due_weeks(Some(date!(2026 - 03 - 10)), date!(2026 - 03 - 10)),
+            0
+        );
     }
 
     #[test]

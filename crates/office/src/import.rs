@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
-use diaodu_domain::import::{ImportError, ProjectRow, ReportRow, UnitRow};
+use diaodu_domain::import::{ImportError, Parsed, ProjectRow, ReportRow, UnitRow};
 use diaodu_domain::period::{parse_date, Period};
 use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::Yuan;
@@ -24,14 +24,22 @@ pub struct Column {
 }
 
 const fn col(header: &'static str, required: bool, help: &'static str) -> Column {
-    Column { header, required, help }
+    Column {
+        header,
+        required,
+        help,
+    }
 }
 
 /// Columns of the unit import.
 pub const UNIT_COLUMNS: &[Column] = &[
     col("单位编码", true, "唯一编码，如 YC-DC"),
     col("单位名称", true, "全称，如 东城区"),
-    col("上级单位编码", false, "上级单位的编码或准确名称；最上级单位留空"),
+    col(
+        "上级单位编码",
+        false,
+        "上级单位的编码或准确名称；最上级单位留空",
+    ),
     col("单位类型", true, "省、市、区县、园区、部门 之一"),
 ];
 
@@ -41,14 +49,30 @@ pub const PROJECT_COLUMNS: &[Column] = &[
     col("项目名称", true, "项目全称"),
     col("责任单位", true, "单位编码或准确名称"),
     col("包抓领导", false, "包抓市级领导姓名"),
-    col("项目类别", true, "工业、文旅、生态、基础设施、民生、其他 之一"),
-    col("建设阶段", true, "储备、前期、新开工、续建、竣工投产、停工 之一"),
+    col(
+        "项目类别",
+        true,
+        "工业、文旅、生态、基础设施、民生、其他 之一",
+    ),
+    col(
+        "建设阶段",
+        true,
+        "储备、前期、新开工、续建、竣工投产、停工 之一",
+    ),
     col("总投资(万元)", true, "万元，最多两位小数"),
     col("计划年度", true, "如 2026"),
-    col("年度计划投资(万元)", true, "万元，最多两位小数，不大于总投资"),
+    col(
+        "年度计划投资(万元)",
+        true,
+        "万元，最多两位小数，不大于总投资",
+    ),
     col("计划开工日期", false, "YYYY-MM-DD 或 YYYY/M/D"),
     col("计划竣工日期", false, "不早于计划开工日期"),
-    col("实际开工日期", false, "新开工、续建、竣工投产、停工必填；储备、前期不填"),
+    col(
+        "实际开工日期",
+        false,
+        "新开工、续建、竣工投产、停工必填；储备、前期不填",
+    ),
     col("集中开工批次", false, "如 2026年第一批"),
     col("所属行业", false, "用于准入审查，如 装备制造"),
     col("环评状态", false, "已批复、待批复、未通过 之一，默认待批复"),
@@ -57,7 +81,11 @@ pub const PROJECT_COLUMNS: &[Column] = &[
 /// Columns of the progress report import.
 pub const REPORT_COLUMNS: &[Column] = &[
     col("项目编码", true, "项目库中已有的项目编码"),
-    col("填报期", true, "ISO 周 YYYY-Www（如 2026-W07）或月份 YYYY-MM（如 2026-03）"),
+    col(
+        "填报期",
+        true,
+        "ISO 周 YYYY-Www（如 2026-W07）或月份 YYYY-MM（如 2026-03）",
+    ),
     col("本期完成投资(万元)", true, "万元，最多两位小数，不能为负"),
     col("形象进度", false, "文字"),
     col("存在问题", false, "需协调解决的问题"),
@@ -97,11 +125,16 @@ fn locate<'a>(t: &Table, cols: &[Column], errors: &'a mut Vec<ImportError>) -> O
 
 impl Located<'_> {
     fn cell<'r>(&self, r: &'r TableRow, h: &str) -> Option<&'r Cell> {
-        self.idx.get(h).and_then(|&i| r.cells.get(i)).filter(|c| !c.is_blank())
+        self.idx
+            .get(h)
+            .and_then(|&i| r.cells.get(i))
+            .filter(|c| !c.is_blank())
     }
 
     fn text(&self, r: &TableRow, h: &str) -> String {
-        self.cell(r, h).map(|c| c.text().trim().to_string()).unwrap_or_default()
+        self.cell(r, h)
+            .map(|c| c.text().trim().to_string())
+            .unwrap_or_default()
     }
 
     fn required(&mut self, r: &TableRow, h: &'static str) -> Option<String> {
@@ -123,8 +156,11 @@ impl Located<'_> {
             Some(Cell::Number(n)) => Yuan::from_wan_f64(*n),
             Some(c) => Yuan::parse_wan(&c.text()),
         };
-        res.map_err(|e| self.errors.push(ImportError::new(r.number, h, e.to_string())))
-            .ok()
+        res.map_err(|e| {
+            self.errors
+                .push(ImportError::new(r.number, h, e.to_string()))
+        })
+        .ok()
     }
 
     fn date(&mut self, r: &TableRow, h: &'static str) -> Result<Option<Date>, ()> {
@@ -132,16 +168,27 @@ impl Located<'_> {
             None => Ok(None),
             Some(Cell::Date(d)) => Ok(Some(*d)),
             Some(c) => parse_date(&c.text()).map(Some).map_err(|e| {
-                self.errors.push(ImportError::new(r.number, h, e.to_string()));
+                self.errors
+                    .push(ImportError::new(r.number, h, e.to_string()));
             }),
         }
     }
 
-    fn parse<T>(&mut self, r: &TableRow, h: &'static str, f: impl Fn(&str) -> Option<T>, allowed: &str) -> Option<T> {
+    fn parse<T>(
+        &mut self,
+        r: &TableRow,
+        h: &'static str,
+        f: impl Fn(&str) -> Option<T>,
+        allowed: &str,
+    ) -> Option<T> {
         let t = self.required(r, h)?;
         let v = f(&t);
         if v.is_none() {
-            self.errors.push(ImportError::new(r.number, h, format!("“{t}”不是有效值，应为：{allowed}")));
+            self.errors.push(ImportError::new(
+                r.number,
+                h,
+                format!("“{t}”不是有效值，应为：{allowed}"),
+            ));
         }
         v
     }
@@ -151,8 +198,8 @@ fn names<T: Copy>(all: &[T], zh: impl Fn(T) -> &'static str) -> String {
     all.iter().map(|v| zh(*v)).collect::<Vec<_>>().join("、")
 }
 
-/// Parses unit rows; all errors or all rows.
-pub fn parse_units(t: &Table) -> Result<Vec<UnitRow>, Vec<ImportError>> {
+/// Parses unit rows. `Err` only when the file cannot be read as this kind at all (missing columns).
+pub fn parse_units(t: &Table) -> Result<Parsed<UnitRow>, Vec<ImportError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     {
@@ -162,21 +209,28 @@ pub fn parse_units(t: &Table) -> Result<Vec<UnitRow>, Vec<ImportError>> {
         for r in &t.rows {
             let code = l.required(r, "单位编码");
             let name = l.required(r, "单位名称");
-            let kind = l.parse(r, "单位类型", UnitKind::parse, &names(UnitKind::ALL, UnitKind::zh));
+            let kind = l.parse(
+                r,
+                "单位类型",
+                UnitKind::parse,
+                &names(UnitKind::ALL, UnitKind::zh),
+            );
             if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
-                out.push(UnitRow { row: r.number, code, name, parent: l.text(r, "上级单位编码"), kind });
+                out.push(UnitRow {
+                    row: r.number,
+                    code,
+                    name,
+                    parent: l.text(r, "上级单位编码"),
+                    kind,
+                });
             }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed { rows: out, errors })
 }
 
 /// Parses project rows (field consistency is checked by the store with the rest of the rules).
-pub fn parse_projects(t: &Table) -> Result<Vec<ProjectRow>, Vec<ImportError>> {
+pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     {
@@ -188,13 +242,24 @@ pub fn parse_projects(t: &Table) -> Result<Vec<ProjectRow>, Vec<ImportError>> {
             let code = l.required(r, "项目编码");
             let name = l.required(r, "项目名称");
             let unit = l.required(r, "责任单位");
-            let category = l.parse(r, "项目类别", Category::parse, &names(Category::ALL, Category::zh));
+            let category = l.parse(
+                r,
+                "项目类别",
+                Category::parse,
+                &names(Category::ALL, Category::zh),
+            );
             let stage = l.parse(r, "建设阶段", Stage::parse, &names(Stage::ALL, Stage::zh));
             let total = l.money(r, "总投资(万元)");
             let plan_year = l.parse(
                 r,
                 "计划年度",
-                |s| s.trim().trim_end_matches('年').parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)),
+                |s| {
+                    s.trim()
+                        .trim_end_matches('年')
+                        .parse::<i32>()
+                        .ok()
+                        .filter(|y| (2000..=2100).contains(y))
+                },
                 "2000 至 2100 之间的年份",
             );
             let plan = l.money(r, "年度计划投资(万元)");
@@ -210,7 +275,10 @@ pub fn parse_projects(t: &Table) -> Result<Vec<ProjectRow>, Vec<ImportError>> {
                     l.errors.push(ImportError::new(
                         r.number,
                         "环评状态",
-                        format!("“{env_text}”不是有效值，应为：{}", names(EnvApproval::ALL, EnvApproval::zh)),
+                        format!(
+                            "“{env_text}”不是有效值，应为：{}",
+                            names(EnvApproval::ALL, EnvApproval::zh)
+                        ),
                     ));
                 }
                 v
@@ -240,15 +308,11 @@ pub fn parse_projects(t: &Table) -> Result<Vec<ProjectRow>, Vec<ImportError>> {
             });
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed { rows: out, errors })
 }
 
 /// Parses report rows.
-pub fn parse_reports(t: &Table) -> Result<Vec<ReportRow>, Vec<ImportError>> {
+pub fn parse_reports(t: &Table) -> Result<Parsed<ReportRow>, Vec<ImportError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     {
@@ -262,7 +326,10 @@ pub fn parse_reports(t: &Table) -> Result<Vec<ReportRow>, Vec<ImportError>> {
                 Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
                 _ => l.required(r, "填报期").and_then(|s| {
                     Period::parse(&s)
-                        .map_err(|e| l.errors.push(ImportError::new(r.number, "填报期", e.to_string())))
+                        .map_err(|e| {
+                            l.errors
+                                .push(ImportError::new(r.number, "填报期", e.to_string()))
+                        })
                         .ok()
                 }),
             };
@@ -279,11 +346,7 @@ pub fn parse_reports(t: &Table) -> Result<Vec<ReportRow>, Vec<ImportError>> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed { rows: out, errors })
 }
 
 #[cfg(test)]
@@ -301,13 +364,23 @@ mod tests {
                    P1,甲项目,东城区,张三,工业,续建,\"1,000\",2026,200.5,2026/1/5,2027-12-31,2026-01-10,第一批\n\
                    P2,乙项目,东城区,张三,农业,续建,-5,2026,1.234,2026-02-30,,,\n";
         let t = table(csv, "项目编码");
-        let errs = parse_projects(&t).unwrap_err();
+        let errs = parse_projects(&t).unwrap().errors;
         let cols: Vec<_> = errs.iter().map(|e| (e.row, e.column.as_str())).collect();
         assert_eq!(
             cols,
-            [(3, "项目类别"), (3, "总投资(万元)"), (3, "年度计划投资(万元)"), (3, "计划开工日期")]
+            [
+                (3, "项目类别"),
+                (3, "总投资(万元)"),
+                (3, "年度计划投资(万元)"),
+                (3, "计划开工日期")
+            ]
         );
-        let ok = parse_projects(&table(csv.lines().take(2).collect::<Vec<_>>().join("\n").as_str(), "项目编码")).unwrap();
+        let ok = parse_projects(&table(
+            csv.lines().take(2).collect::<Vec<_>>().join("\n").as_str(),
+            "项目编码",
+        ))
+        .unwrap()
+        .rows;
         assert_eq!(ok[0].fields.total_investment, Yuan(10_000_000));
         assert_eq!(ok[0].fields.annual_plan, Yuan(2_005_000));
         assert_eq!(ok[0].fields.env_approval, EnvApproval::Pending);
@@ -323,10 +396,16 @@ mod tests {
 
     #[test]
     fn report_periods() {
-        let t = table("项目编码,填报期,本期完成投资(万元)\nP1,2026-W07,10\nP1,2026-7,1\nP1,2026-03,abc\n", "项目编码");
-        let errs = parse_reports(&t).unwrap_err();
+        let t = table(
+            "项目编码,填报期,本期完成投资(万元)\nP1,2026-W07,10\nP1,2026-7,1\nP1,2026-03,abc\n",
+            "项目编码",
+        );
+        let errs = parse_reports(&t).unwrap().errors;
         assert_eq!(errs.len(), 2);
         assert_eq!((errs[0].row, errs[0].column.as_str()), (3, "填报期"));
-        assert_eq!((errs[1].row, errs[1].column.as_str()), (4, "本期完成投资(万元)"));
+        assert_eq!(
+            (errs[1].row, errs[1].column.as_str()),
+            (4, "本期完成投资(万元)")
+        );
     }
 }

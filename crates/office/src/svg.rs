@@ -7,7 +7,10 @@ use time::{Date, Month};
 
 /// Escapes text for SVG/XML.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Cumulative investment of a year against the time-proportional plan line (时序进度线).
@@ -22,7 +25,11 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
     let jan1 = Date::from_calendar_date(year, Month::January, 1).expect("valid");
     let days = f64::from(diaodu_domain::period::days_in_year(year));
     let x = |d: Date| l + ((d - jan1).whole_days() as f64 + 1.0) / days * pw;
-    let mut pts: Vec<(Date, Yuan)> = points.iter().filter(|(d, _)| d.year() == year).copied().collect();
+    let mut pts: Vec<(Date, Yuan)> = points
+        .iter()
+        .filter(|(d, _)| d.year() == year)
+        .copied()
+        .collect();
     pts.sort_by_key(|p| p.0);
     let mut cum = Vec::with_capacity(pts.len());
     let mut acc = Yuan::ZERO;
@@ -34,7 +41,11 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
     let top = plan.wan().max(acc.wan()).max(1.0);
     let raw = top / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     let ticks = (top / step).ceil().max(1.0) as i32;
     let max_wan = step * f64::from(ticks);
     let y = |wan: f64| t + ph - wan / max_wan * ph;
@@ -56,7 +67,8 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         );
     }
     for m in 1..=12u8 {
-        let d = Date::from_calendar_date(year, Month::try_from(m).expect("month"), 1).expect("valid");
+        let d =
+            Date::from_calendar_date(year, Month::try_from(m).expect("month"), 1).expect("valid");
         let xx = l + ((d - jan1).whole_days() as f64) / days * pw;
         let _ = write!(
             s,
@@ -67,7 +79,12 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
             t + ph + 18.0
         );
     }
-    let _ = write!(s, r##"<text x="{}" y="{}" font-size="11" fill="#57606a" text-anchor="end">万元</text>"##, l - 6.0, t - 8.0);
+    let _ = write!(
+        s,
+        r##"<text x="{}" y="{}" font-size="11" fill="#57606a" text-anchor="end">万元</text>"##,
+        l - 6.0,
+        t - 8.0
+    );
     if plan.0 > 0 {
         let _ = write!(
             s,
@@ -85,7 +102,10 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         for (d, v) in &cum {
             let _ = write!(path, " L{:.1},{:.1}", x(*d), y(v.wan()));
         }
-        let _ = write!(s, r##"<path d="{path}" fill="none" stroke="#0b5cad" stroke-width="2"/>"##);
+        let _ = write!(
+            s,
+            r##"<path d="{path}" fill="none" stroke="#0b5cad" stroke-width="2"/>"##
+        );
         for (d, v) in &cum {
             let _ = write!(
                 s,
@@ -137,7 +157,11 @@ mod tests {
         let svg = investment_chart(
             2026,
             Yuan(1_000_000),
-            &[(date!(2026 - 01 - 11), Yuan(10_000)), (date!(2026 - 01 - 04), Yuan(20_000)), (date!(2025 - 12 - 28), Yuan(5))],
+            &[
+                (date!(2026 - 01 - 11), Yuan(10_000)),
+                (date!(2026 - 01 - 04), Yuan(20_000)),
+                (date!(2025 - 12 - 28), Yuan(5)),
+            ],
             date!(2026 - 02 - 01),
         );
         assert!(svg.starts_with("<svg"));

@@ -97,7 +97,11 @@ pub fn read_table(name: &str, bytes: &[u8], first_header: &str) -> Result<Table,
         .take(10)
         .position(|r| r.iter().any(|c| c.text().trim() == first_header))
         .ok_or_else(|| {
-            ImportError::new(0, first_header, "找不到表头行（前 10 行中没有这一列），请使用下载的模板")
+            ImportError::new(
+                0,
+                first_header,
+                "找不到表头行（前 10 行中没有这一列），请使用下载的模板",
+            )
         })?;
     let headers: Vec<String> = grid[header_idx]
         .iter()
@@ -111,7 +115,10 @@ pub fn read_table(name: &str, bytes: &[u8], first_header: &str) -> Result<Table,
         .filter(|(_, r)| r.iter().any(|c| !c.is_blank()))
         .map(|(i, mut cells)| {
             cells.resize(width.max(cells.len()), Cell::Empty);
-            TableRow { number: i + 1, cells }
+            TableRow {
+                number: i + 1,
+                cells,
+            }
         })
         .collect();
     Ok(Table { headers, rows })
@@ -154,27 +161,29 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
     let mut grid: Vec<Vec<Cell>> = vec![Vec::new(); start_row as usize];
     for row in range.rows() {
         let mut cells = vec![Cell::Empty; start_col as usize];
-        cells.extend(row.iter().map(|d| match d {
-            Data::Empty => Cell::Empty,
-            Data::String(s) => {
-                let t = s.trim();
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(t.to_string())
+        cells.extend(row.iter().map(|d| {
+            match d {
+                Data::Empty => Cell::Empty,
+                Data::String(s) => {
+                    let t = s.trim();
+                    if t.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(t.to_string())
+                    }
                 }
+                Data::Int(i) => Cell::Number(*i as f64),
+                Data::Float(f) => Cell::Number(*f),
+                Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+                Data::DateTime(dt) => diaodu_domain::period::from_excel_serial(dt.as_f64())
+                    .map(Cell::Date)
+                    .unwrap_or_else(|| Cell::Text(dt.as_f64().to_string())),
+                Data::DateTimeIso(s) => diaodu_domain::period::parse_date(s.get(..10).unwrap_or(s))
+                    .map(Cell::Date)
+                    .unwrap_or_else(|_| Cell::Text(s.clone())),
+                Data::DurationIso(s) => Cell::Text(s.clone()),
+                Data::Error(e) => Cell::Text(format!("#{e:?}")),
             }
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-            Data::DateTime(dt) => diaodu_domain::period::from_excel_serial(dt.as_f64())
-                .map(Cell::Date)
-                .unwrap_or_else(|| Cell::Text(dt.as_f64().to_string())),
-            Data::DateTimeIso(s) => diaodu_domain::period::parse_date(s.get(..10).unwrap_or(s))
-                .map(Cell::Date)
-                .unwrap_or_else(|_| Cell::Text(s.clone())),
-            Data::DurationIso(s) => Cell::Text(s.clone()),
-            Data::Error(e) => Cell::Text(format!("#{e:?}")),
         }));
         grid.push(cells);
     }

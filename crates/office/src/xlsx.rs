@@ -6,7 +6,8 @@ use diaodu_domain::access::UnitKind;
 use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::Yuan;
 use rust_xlsxwriter::{
-    Color, DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 use time::Date;
 
@@ -94,7 +95,11 @@ fn styles() -> Styles {
     }
 }
 
-fn header_row(ws: &mut Worksheet, cols: &[(&str, bool, f64)], st: &Styles) -> Result<(), XlsxError> {
+fn header_row(
+    ws: &mut Worksheet,
+    cols: &[(&str, bool, f64)],
+    st: &Styles,
+) -> Result<(), XlsxError> {
     for (i, (h, req, w)) in cols.iter().enumerate() {
         let c = i as u16;
         ws.write_string_with_format(0, c, *h, if *req { &st.required } else { &st.header })?;
@@ -123,7 +128,10 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
     {
         let ws = wb.add_worksheet();
         ws.set_name(kind.title())?;
-        let spec: Vec<(&str, bool, f64)> = cols.iter().map(|c| (c.header, c.required, width(c.header))).collect();
+        let spec: Vec<(&str, bool, f64)> = cols
+            .iter()
+            .map(|c| (c.header, c.required, width(c.header)))
+            .collect();
         header_row(ws, &spec, &st)?;
         let idx = |h: &str| cols.iter().position(|c| c.header == h).map(|i| i as u16);
         let stage_names: Vec<&str> = Stage::ALL.iter().map(|s| s.zh()).collect();
@@ -143,10 +151,29 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
         let example: &[&str] = match kind {
             TemplateKind::Units => &["YC-DC", "东城区", "YC", "区县"],
             TemplateKind::Projects => &[
-                "YC2026-001", "云川高新区智能装备产业园", "东城区", "王某某", "工业", "续建", "50000", "2026",
-                "12000", "2025-03-01", "2027-12-31", "2025-03-18", "2025年第一批", "装备制造", "已批复",
+                "YC2026-001",
+                "云川高新区智能装备产业园",
+                "东城区",
+                "王某某",
+                "工业",
+                "续建",
+                "50000",
+                "2026",
+                "12000",
+                "2025-03-01",
+                "2027-12-31",
+                "2025-03-18",
+                "2025年第一批",
+                "装备制造",
+                "已批复",
             ],
-            TemplateKind::Reports => &["YC2026-001", "2026-W07", "320.5", "主体结构施工至第8层", "临时用电需协调"],
+            TemplateKind::Reports => &[
+                "YC2026-001",
+                "2026-W07",
+                "320.5",
+                "主体结构施工至第8层",
+                "临时用电需协调",
+            ],
         };
         for (i, v) in example.iter().enumerate() {
             ws.write_string_with_format(1, i as u16, *v, &st.text)?;
@@ -155,7 +182,15 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("填写说明")?;
-        header_row(ws, &[("列名", false, 22.0), ("必填", false, 8.0), ("说明", false, 70.0)], &st)?;
+        header_row(
+            ws,
+            &[
+                ("列名", false, 22.0),
+                ("必填", false, 8.0),
+                ("说明", false, 70.0),
+            ],
+            &st,
+        )?;
         for (i, c) in cols.iter().enumerate() {
             let r = i as u32 + 1;
             ws.write_string_with_format(r, 0, c.header, &st.text)?;
@@ -173,7 +208,13 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-fn write_date(ws: &mut Worksheet, r: u32, c: u16, d: Option<Date>, st: &Styles) -> Result<(), XlsxError> {
+fn write_date(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    d: Option<Date>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     if let Some(d) = d {
         let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day())?;
         ws.write_date_with_format(r, c, &x, &st.date)?;
@@ -186,7 +227,13 @@ fn write_money(ws: &mut Worksheet, r: u32, c: u16, y: Yuan, st: &Styles) -> Resu
     Ok(())
 }
 
-fn write_opt_pct(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, st: &Styles) -> Result<(), XlsxError> {
+fn write_opt_pct(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: Option<f64>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     if let Some(v) = v {
         ws.write_number_with_format(r, c, (v * 10.0).round() / 10.0, &st.pct)?;
     }
@@ -217,7 +264,14 @@ pub struct LedgerRow {
 /// The column headers of the ledger: the import template's, then the computed ones.
 pub fn ledger_headers() -> Vec<&'static str> {
     let mut h: Vec<&str> = PROJECT_COLUMNS.iter().map(|c| c.header).collect();
-    h.extend(["亮灯", "时序进度(%)", "本年完成投资(万元)", "年度完成率(%)", "滞后(百分点)", "亮灯原因"]);
+    h.extend([
+        "亮灯",
+        "时序进度(%)",
+        "本年完成投资(万元)",
+        "年度完成率(%)",
+        "滞后(百分点)",
+        "亮灯原因",
+    ]);
     h
 }
 
@@ -339,10 +393,24 @@ pub fn ranking_xlsx(title: &str, rows: &[RankingRow]) -> Result<Vec<u8>, XlsxErr
     let ws = wb.add_worksheet();
     ws.set_name("单位排名")?;
     let heads = [
-        "排名", "单位", "项目数", "已开工", "开工率(%)", "年度计划投资(万元)", "本年完成投资(万元)", "完成率(%)",
-        "红灯", "黄灯", "绿灯", "按时填报率(%)", "双过半",
+        "排名",
+        "单位",
+        "项目数",
+        "已开工",
+        "开工率(%)",
+        "年度计划投资(万元)",
+        "本年完成投资(万元)",
+        "完成率(%)",
+        "红灯",
+        "黄灯",
+        "绿灯",
+        "按时填报率(%)",
+        "双过半",
     ];
-    let title_fmt = Format::new().set_bold().set_font_size(14).set_font_name("宋体");
+    let title_fmt = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_font_name("宋体");
     ws.merge_range(0, 0, 0, heads.len() as u16 - 1, title, &title_fmt)?;
     for (i, h) in heads.iter().enumerate() {
         ws.write_string_with_format(1, i as u16, *h, &st.header)?;
@@ -383,7 +451,11 @@ mod tests {
 
     #[test]
     fn templates_read_back_with_their_headers() {
-        for k in [TemplateKind::Units, TemplateKind::Projects, TemplateKind::Reports] {
+        for k in [
+            TemplateKind::Units,
+            TemplateKind::Projects,
+            TemplateKind::Reports,
+        ] {
             let bytes = template(k).unwrap();
             let t = read_table("t.xlsx", &bytes, k.columns()[0].header).unwrap();
             let want: Vec<&str> = k.columns().iter().map(|c| c.header).collect();
@@ -394,8 +466,13 @@ mod tests {
 
     #[test]
     fn ledger_round_trips_through_import() {
-        let t = read_table("t.xlsx", &template(TemplateKind::Projects).unwrap(), "项目编码").unwrap();
-        let rows = parse_projects(&t).unwrap();
+        let t = read_table(
+            "t.xlsx",
+            &template(TemplateKind::Projects).unwrap(),
+            "项目编码",
+        )
+        .unwrap();
+        let rows = parse_projects(&t).unwrap().rows;
         let ledger: Vec<LedgerRow> = rows
             .iter()
             .map(|r| LedgerRow {
@@ -410,10 +487,14 @@ mod tests {
             })
             .collect();
         let bytes = ledger_xlsx("台账", &ledger).unwrap();
-        let back = parse_projects(&read_table("l.xlsx", &bytes, "项目编码").unwrap()).unwrap();
+        let back = parse_projects(&read_table("l.xlsx", &bytes, "项目编码").unwrap())
+            .unwrap()
+            .rows;
         assert_eq!(back[0].fields, rows[0].fields);
         let csv = ledger_csv(&ledger);
-        let back = parse_projects(&read_table("l.csv", &csv, "项目编码").unwrap()).unwrap();
+        let back = parse_projects(&read_table("l.csv", &csv, "项目编码").unwrap())
+            .unwrap()
+            .rows;
         assert_eq!(back[0].fields, rows[0].fields);
     }
 }

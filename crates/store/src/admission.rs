@@ -46,9 +46,10 @@ pub fn split_keywords(s: &str) -> Vec<String> {
 impl Store {
     /// The admission rules in force, in the order they are checked.
     pub async fn admission_rules(&self) -> Result<Vec<AdmissionRule>> {
-        let rows = sqlx::query("SELECT code, name, test_kind, keywords FROM admission_rules ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT code, name, test_kind, keywords FROM admission_rules ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get("test_kind")?;
@@ -72,7 +73,10 @@ impl Store {
             return Err(StoreError::invalid("规则", "编码和名称不能为空"));
         }
         if matches!(&rule.test, AdmissionTest::IndustryIn(w) if w.is_empty()) {
-            return Err(StoreError::invalid("关键词", "行业限制规则至少需要一个关键词"));
+            return Err(StoreError::invalid(
+                "关键词",
+                "行业限制规则至少需要一个关键词",
+            ));
         }
         let (kind, kw) = encode(&rule.test);
         let mut tx = self.pool.begin().await?;
@@ -81,7 +85,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if dup.is_some() {
-            return Err(StoreError::Conflict(format!("规则编码“{}”已存在", rule.code.trim())));
+            return Err(StoreError::Conflict(format!(
+                "规则编码“{}”已存在",
+                rule.code.trim()
+            )));
         }
         sqlx::query("INSERT INTO admission_rules (code, name, test_kind, keywords, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(rule.code.trim())
@@ -91,7 +98,16 @@ impl Store {
             .bind(now_ts())
             .execute(&mut *tx)
             .await?;
-        audit::record(&mut tx, actor, "create", "admission_rule", rule.code.trim(), None, Some(serde_json::to_value(rule).expect("json"))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "admission_rule",
+            rule.code.trim(),
+            None,
+            Some(serde_json::to_value(rule).expect("json")),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -108,7 +124,16 @@ impl Store {
             .bind(code)
             .execute(&mut *tx)
             .await?;
-        audit::record(&mut tx, actor, "delete", "admission_rule", code, Some(serde_json::to_value(rule).expect("json")), None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "delete",
+            "admission_rule",
+            code,
+            Some(serde_json::to_value(rule).expect("json")),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

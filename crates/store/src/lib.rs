@@ -16,8 +16,8 @@ mod admission;
 mod audit;
 mod bulk;
 mod projects;
-mod reports;
 pub mod reporting;
+mod reports;
 pub mod testing;
 mod units;
 mod users;
@@ -113,7 +113,8 @@ pub struct Store {
 /// Turns what a user passes as `--db` into a URL: a `postgres://` URL stays, `sqlite:` URLs stay, and a
 /// plain path becomes an SQLite file created on first use.
 pub fn database_url(db: &str) -> String {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") || db.starts_with("sqlite:") {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") || db.starts_with("sqlite:")
+    {
         db.to_string()
     } else {
         format!("sqlite://{db}?mode=rwc")
@@ -215,19 +216,22 @@ impl Store {
 
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Writes a setting (audited).
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
         if before.is_some() {
             sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
                 .bind(value)
@@ -260,10 +264,18 @@ impl Store {
     pub async fn status_settings(&self) -> Result<diaodu_domain::status::StatusSettings> {
         let mut s = diaodu_domain::status::StatusSettings::default();
         let centi = diaodu_domain::status::parse_centi_pp;
-        if let Some(v) = self.setting("status.red_lag").await?.and_then(|v| centi(&v)) {
+        if let Some(v) = self
+            .setting("status.red_lag")
+            .await?
+            .and_then(|v| centi(&v))
+        {
             s.red_lag_centi_pp = v;
         }
-        if let Some(v) = self.setting("status.yellow_lag").await?.and_then(|v| centi(&v)) {
+        if let Some(v) = self
+            .setting("status.yellow_lag")
+            .await?
+            .and_then(|v| centi(&v))
+        {
             s.yellow_lag_centi_pp = v;
         }
         if let Some(v) = self
@@ -318,5 +330,7 @@ pub(crate) fn s2d(s: Option<String>) -> Option<time::Date> {
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern (used with `ESCAPE '\'`).
 pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -105,7 +105,9 @@ fn field_errors(f: &ProjectFields) -> Result<()> {
         Ok(())
     } else {
         Err(StoreError::Invalid(
-            errs.into_iter().map(|e| (e.field.to_string(), e.message)).collect(),
+            errs.into_iter()
+                .map(|e| (e.field.to_string(), e.message))
+                .collect(),
         ))
     }
 }
@@ -161,7 +163,12 @@ const INSERT_COLUMNS: &[&str] = &[
 impl Store {
     /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
     /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
-    pub async fn create_project(&self, actor: &Actor, unit_id: i64, f: ProjectFields) -> Result<Project> {
+    pub async fn create_project(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        f: ProjectFields,
+    ) -> Result<Project> {
         field_errors(&f)?;
         let rules = self.admission_rules().await?;
         if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
@@ -177,10 +184,15 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if dup.is_some() {
-            return Err(StoreError::Conflict(format!("项目编码“{}”已存在", f.code.trim())));
+            return Err(StoreError::Conflict(format!(
+                "项目编码“{}”已存在",
+                f.code.trim()
+            )));
         }
         let now = now_ts();
-        let placeholders: Vec<String> = (1..=INSERT_COLUMNS.len()).map(|i| format!("${i}")).collect();
+        let placeholders: Vec<String> = (1..=INSERT_COLUMNS.len())
+            .map(|i| format!("${i}"))
+            .collect();
         let sql = format!(
             "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
             INSERT_COLUMNS.join(", "),
@@ -196,10 +208,20 @@ impl Store {
             };
         }
         let id = q.fetch_one(&mut *tx).await?;
-        audit::record(&mut tx, actor, "create", "project", f.code.trim(), None, Some(project_json(unit_id, &f)))
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "project",
+            f.code.trim(),
+            None,
+            Some(project_json(unit_id, &f)),
+        )
+        .await?;
         tx.commit().await?;
-        self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))
+        self.project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))
     }
 
     /// Updates a project. `expected_version` is the version the editor started from: if someone saved
@@ -214,7 +236,10 @@ impl Store {
         f: ProjectFields,
     ) -> Result<Project> {
         field_errors(&f)?;
-        let old = self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let old = self
+            .project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))?;
         if !old.fields.stage.can_move_to(f.stage) {
             return Err(StoreError::invalid(
                 "建设阶段",
@@ -239,7 +264,10 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if dup.is_some() {
-                return Err(StoreError::Conflict(format!("项目编码“{}”已存在", f.code.trim())));
+                return Err(StoreError::Conflict(format!(
+                    "项目编码“{}”已存在",
+                    f.code.trim()
+                )));
             }
         }
         let n = sqlx::query(
@@ -284,32 +312,40 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.project(id).await?.ok_or_else(|| StoreError::NotFound("项目".into()))
+        self.project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))
     }
 
     /// A project by id.
     pub async fn project(&self, id: i64) -> Result<Option<Project>> {
-        let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(project_from_row).transpose()
     }
 
     /// A project by code.
     pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
-        let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"))
-            .bind(code.trim())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
+        ))
+        .bind(code.trim())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(project_from_row).transpose()
     }
 
     /// The distinct concentrated-start batches, for filters.
     pub async fn batches(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT DISTINCT batch FROM projects WHERE batch <> '' ORDER BY batch")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT batch FROM projects WHERE batch <> '' ORDER BY batch",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The
@@ -322,7 +358,8 @@ impl Store {
         d: Date,
     ) -> Result<Vec<ProjectStatusRow>> {
         let settings = self.status_settings().await?;
-        self.project_statuses_with(tree, scope, filter, d, &settings).await
+        self.project_statuses_with(tree, scope, filter, d, &settings)
+            .await
     }
 
     /// As [`Store::project_statuses`], with given settings.
@@ -360,29 +397,59 @@ impl Store {
             sql.push_str(&cond.replace("?", &format!("${}", args.len())));
         };
         if let Some(prefix) = tree.scope_prefix(scope) {
-            add(" AND u.path LIKE ? ESCAPE '\\'".into(), format!("{}%", like_escape(&prefix)), &mut sql, &mut args);
+            add(
+                " AND u.path LIKE ? ESCAPE '\\'".into(),
+                format!("{}%", like_escape(&prefix)),
+                &mut sql,
+                &mut args,
+            );
         }
         if let Some(uid) = filter.unit_id {
-            let prefix = tree.get(uid).map(|u| u.path.clone()).unwrap_or_else(|| "/none/".into());
-            add(" AND u.path LIKE ? ESCAPE '\\'".into(), format!("{}%", like_escape(&prefix)), &mut sql, &mut args);
+            let prefix = tree
+                .get(uid)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| "/none/".into());
+            add(
+                " AND u.path LIKE ? ESCAPE '\\'".into(),
+                format!("{}%", like_escape(&prefix)),
+                &mut sql,
+                &mut args,
+            );
         }
         if let Some(id) = filter.project_id {
             sql.push_str(&format!(" AND p.id = {id}"));
         }
         if let Some(s) = filter.stage {
-            add(" AND p.stage = ?".into(), s.code().into(), &mut sql, &mut args);
+            add(
+                " AND p.stage = ?".into(),
+                s.code().into(),
+                &mut sql,
+                &mut args,
+            );
         }
         if let Some(c) = filter.category {
-            add(" AND p.category = ?".into(), c.code().into(), &mut sql, &mut args);
+            add(
+                " AND p.category = ?".into(),
+                c.code().into(),
+                &mut sql,
+                &mut args,
+            );
         }
         if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
             add(" AND p.batch = ?".into(), b.clone(), &mut sql, &mut args);
         }
-        if let Some(q) = filter.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()) {
+        if let Some(q) = filter
+            .q
+            .as_ref()
+            .map(|q| q.trim())
+            .filter(|q| !q.is_empty())
+        {
             let pat = format!("%{}%", like_escape(q));
             args.push(pat);
             let n = args.len();
-            sql.push_str(&format!(" AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\')"));
+            sql.push_str(&format!(
+                " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\')"
+            ));
         }
         sql.push_str(" ORDER BY p.code");
         let mut q = sqlx::query(&sql);
@@ -426,6 +493,7 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[ProjectRow],
+        mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let tree = self.units().await?;
         let existing: HashSet<String> = sqlx::query_scalar("SELECT code FROM projects")
@@ -434,35 +502,49 @@ impl Store {
             .into_iter()
             .collect();
         let rules = self.admission_rules().await?;
-        let mut errors = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut ok_rows = Vec::with_capacity(rows.len());
         let mut refused = Vec::new();
         for r in rows {
             let mut row_ok = true;
-            let unit = tree.find(&r.unit);
-            if unit.is_none() {
-                errors.push(ImportError::new(r.row, "责任单位", format!("找不到单位“{}”", r.unit.trim())));
-                row_ok = false;
-            }
+            let unit = match tree.resolve(&r.unit) {
+                Ok(u) => Some(u),
+                Err(m) => {
+                    errors.push(ImportError::new(r.row, "责任单位", m));
+                    row_ok = false;
+                    None
+                }
+            };
             for e in check_fields(&r.fields) {
                 errors.push(ImportError::new(r.row, e.field, e.message));
                 row_ok = false;
             }
             let code = r.fields.code.trim().to_string();
             if existing.contains(&code) {
-                errors.push(ImportError::new(r.row, "项目编码", format!("“{code}”已在项目库中")));
+                errors.push(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("“{code}”已在项目库中"),
+                ));
                 row_ok = false;
             }
             if let Some(first) = seen.insert(code.clone(), r.row) {
-                errors.push(ImportError::new(r.row, "项目编码", format!("“{code}”与第{first}行重复")));
+                errors.push(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("“{code}”与第{first}行重复"),
+                ));
                 row_ok = false;
             }
             if let Some(rule) = diaodu_domain::project::admission_check(&rules, &r.fields) {
                 errors.push(ImportError::new(
                     r.row,
                     "",
-                    format!("项目“{}”未通过准入审查：{}", r.fields.name.trim(), rule.name),
+                    format!(
+                        "项目“{}”未通过准入审查：{}",
+                        r.fields.name.trim(),
+                        rule.name
+                    ),
                 ));
                 refused.push((unit.map(|u| u.id), &r.fields, rule));
                 row_ok = false;
@@ -475,11 +557,15 @@ impl Store {
             self.record_refusal(actor, unit_id, f, rule).await?;
         }
         if !errors.is_empty() {
+            diaodu_domain::import::sort_errors(&mut errors);
             return Ok(Err(errors));
         }
         let now = now_ts();
         let mut tx = self.pool.begin().await?;
-        let vals = ok_rows.iter().map(|(u, f)| project_vals(*u, f, &now)).collect();
+        let vals = ok_rows
+            .iter()
+            .map(|(u, f)| project_vals(*u, f, &now))
+            .collect();
         bulk::insert(&mut tx, "projects", INSERT_COLUMNS, vals).await?;
         let audits = ok_rows
             .iter()
@@ -503,6 +589,8 @@ impl Store {
 
     /// Number of projects.
     pub async fn project_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }

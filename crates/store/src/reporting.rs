@@ -20,10 +20,16 @@ pub struct UnitLine {
 }
 
 /// Figures for every unit that has projects in `rows` (or is an ancestor of one), keyed by unit id.
-pub fn figures_by_unit(tree: &UnitTree, rows: &[ProjectStatusRow], d: Date) -> HashMap<i64, UnitFigures> {
+pub fn figures_by_unit(
+    tree: &UnitTree,
+    rows: &[ProjectStatusRow],
+    d: Date,
+) -> HashMap<i64, UnitFigures> {
     let mut map: HashMap<i64, UnitFigures> = HashMap::new();
     for r in rows {
-        let Some(u) = tree.get(r.project.unit_id) else { continue };
+        let Some(u) = tree.get(r.project.unit_id) else {
+            continue;
+        };
         // Every unit on the path — the owner and all units above it — counts the project.
         for id in u.path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
             map.entry(id).or_default().add(&r.facts, &r.status, d);
@@ -38,7 +44,12 @@ pub fn figures_by_unit(tree: &UnitTree, rows: &[ProjectStatusRow], d: Date) -> H
 /// The table of `parent`'s direct children that hold projects (ranked among themselves by completion
 /// %), preceded by the parent's own total line (rank `None`). Offices without projects of their own
 /// (e.g. the supervision office) are left out rather than listed with zeros.
-pub fn unit_table(tree: &UnitTree, rows: &[ProjectStatusRow], parent: i64, d: Date) -> Vec<UnitLine> {
+pub fn unit_table(
+    tree: &UnitTree,
+    rows: &[ProjectStatusRow],
+    parent: i64,
+    d: Date,
+) -> Vec<UnitLine> {
     let map = figures_by_unit(tree, rows, d);
     let mut lines: Vec<UnitLine> = tree
         .children(Some(parent))
@@ -54,7 +65,12 @@ pub fn unit_table(tree: &UnitTree, rows: &[ProjectStatusRow], parent: i64, d: Da
             rank: None,
         })
         .collect();
-    let ranks = rank_desc(&lines.iter().map(|l| l.figures.completion_pct).collect::<Vec<_>>());
+    let ranks = rank_desc(
+        &lines
+            .iter()
+            .map(|l| l.figures.completion_pct)
+            .collect::<Vec<_>>(),
+    );
     for (l, r) in lines.iter_mut().zip(ranks) {
         l.rank = r;
     }
@@ -69,7 +85,14 @@ pub fn unit_table(tree: &UnitTree, rows: &[ProjectStatusRow], parent: i64, d: Da
         if total.projects == 0 {
             total.finish(d);
         }
-        lines.insert(0, UnitLine { unit: p.clone(), figures: total, rank: None });
+        lines.insert(
+            0,
+            UnitLine {
+                unit: p.clone(),
+                figures: total,
+                rank: None,
+            },
+        );
     }
     lines
 }

@@ -12,7 +12,9 @@ use time::Date;
 
 use crate::bulk::{self, Val};
 use crate::units::AUDIT_COLUMNS;
-use crate::{audit, local_date, now_ts, s2d, today_local, Actor, Result, Store, StoreError, UnitTree};
+use crate::{
+    audit, local_date, now_ts, s2d, today_local, Actor, Result, Store, StoreError, UnitTree,
+};
 
 /// What a reporter enters for one project and period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +84,10 @@ fn report_json(r: &ReportInput) -> serde_json::Value {
 
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
-        return Err(StoreError::invalid("填报期", format!("{} 尚未开始，不能填报", r.period)));
+        return Err(StoreError::invalid(
+            "填报期",
+            format!("{} 尚未开始，不能填报", r.period),
+        ));
     }
     if r.progress.chars().count() > 2000 || r.problems.chars().count() > 2000 {
         return Err(StoreError::invalid("形象进度/存在问题", "不能超过 2000 字"));
@@ -94,7 +99,12 @@ impl Store {
     /// Files or edits the report of a project for a period: one report per project and period, so a
     /// second submission is an edit (audited with before and after). Whether it was on time is fixed at
     /// the first submission.
-    pub async fn submit_report(&self, actor: &Actor, project_id: i64, r: &ReportInput) -> Result<(ReportRow, bool)> {
+    pub async fn submit_report(
+        &self,
+        actor: &Actor,
+        project_id: i64,
+        r: &ReportInput,
+    ) -> Result<(ReportRow, bool)> {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
         let mut tx = self.pool.begin().await?;
@@ -130,7 +140,16 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            audit::record(&mut tx, actor, "update", "report", &entity_id, Some(report_json(&before)), Some(report_json(r))).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "update",
+                "report",
+                &entity_id,
+                Some(report_json(&before)),
+                Some(report_json(r)),
+            )
+            .await?;
         } else {
             let on_time = local_date(now) <= report_deadline(r.period.last_day());
             sqlx::query(
@@ -155,7 +174,16 @@ impl Store {
                 }
                 e => e.into(),
             })?;
-            audit::record(&mut tx, actor, "create", "report", &entity_id, None, Some(report_json(r))).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "report",
+                &entity_id,
+                None,
+                Some(report_json(r)),
+            )
+            .await?;
         }
         tx.commit().await?;
         let row = self
@@ -195,13 +223,17 @@ impl Store {
     }
 
     /// Which (project id, period) pairs among `periods` already have a report.
-    pub async fn reported(&self, periods: &[String]) -> Result<std::collections::HashSet<(i64, String)>> {
+    pub async fn reported(
+        &self,
+        periods: &[String],
+    ) -> Result<std::collections::HashSet<(i64, String)>> {
         let mut out = std::collections::HashSet::new();
         for p in periods {
-            let ids: Vec<i64> = sqlx::query_scalar("SELECT project_id FROM reports WHERE period = $1")
-                .bind(p)
-                .fetch_all(&self.pool)
-                .await?;
+            let ids: Vec<i64> =
+                sqlx::query_scalar("SELECT project_id FROM reports WHERE period = $1")
+                    .bind(p)
+                    .fetch_all(&self.pool)
+                    .await?;
             out.extend(ids.into_iter().map(|id| (id, p.clone())));
         }
         Ok(out)
@@ -209,7 +241,9 @@ impl Store {
 
     /// Number of reports.
     pub async fn report_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Imports reports all or nothing. Rows naming a project outside `scope` are errors. A row for a
@@ -221,55 +255,87 @@ impl Store {
         tree: &UnitTree,
         scope: Scope,
         rows: &[ImportRow],
+        mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let projects: HashMap<String, (i64, i64)> = sqlx::query("SELECT code, id, unit_id FROM projects")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("code")?, (r.try_get("id")?, r.try_get("unit_id")?))))
-            .collect::<Result<_>>()?;
-        let today = today_local();
-        let mut errors = Vec::new();
-        let mut seen: HashMap<(i64, String), usize> = HashMap::new();
-        let mut ok = Vec::new();
-        for r in rows {
-            let Some(&(pid, unit_id)) = projects.get(r.project_code.trim()) else {
-                errors.push(ImportError::new(r.row, "项目编码", format!("项目库中没有“{}”", r.project_code.trim())));
-                continue;
-            };
-            if !tree.in_scope(unit_id, scope) {
-                errors.push(ImportError::new(r.row, "项目编码", format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim())));
-                continue;
-            }
-            if r.period.first_day() > today {
-                errors.push(ImportError::new(r.row, "填报期", format!("{} 尚未开始，不能填报", r.period)));
-                continue;
-            }
-            if let Some(first) = seen.insert((pid, r.period.to_string()), r.row) {
-                errors.push(ImportError::new(r.row, "填报期", format!("与第{first}行是同一项目同一期")));
-                continue;
-            }
-            ok.push((pid, r));
-        }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
-        let existing: HashMap<(i64, String), (i64, i64, String, String)> =
-            sqlx::query("SELECT id, project_id, period, investment, progress, problems FROM reports")
+        let projects: HashMap<String, (i64, i64)> =
+            sqlx::query("SELECT code, id, unit_id FROM projects")
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
                 .map(|r| {
                     Ok((
-                        (r.try_get("project_id")?, r.try_get("period")?),
-                        (r.try_get("id")?, r.try_get("investment")?, r.try_get("progress")?, r.try_get("problems")?),
+                        r.try_get("code")?,
+                        (r.try_get("id")?, r.try_get("unit_id")?),
                     ))
                 })
                 .collect::<Result<_>>()?;
+        let today = today_local();
+        let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+        let mut ok = Vec::new();
+        for r in rows {
+            let Some(&(pid, unit_id)) = projects.get(r.project_code.trim()) else {
+                errors.push(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("项目库中没有“{}”", r.project_code.trim()),
+                ));
+                continue;
+            };
+            if !tree.in_scope(unit_id, scope) {
+                errors.push(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim()),
+                ));
+                continue;
+            }
+            if r.period.first_day() > today {
+                errors.push(ImportError::new(
+                    r.row,
+                    "填报期",
+                    format!("{} 尚未开始，不能填报", r.period),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert((pid, r.period.to_string()), r.row) {
+                errors.push(ImportError::new(
+                    r.row,
+                    "填报期",
+                    format!("与第{first}行是同一项目同一期"),
+                ));
+                continue;
+            }
+            ok.push((pid, r));
+        }
+        if !errors.is_empty() {
+            diaodu_domain::import::sort_errors(&mut errors);
+            return Ok(Err(errors));
+        }
+        let existing: HashMap<(i64, String), (i64, i64, String, String)> = sqlx::query(
+            "SELECT id, project_id, period, investment, progress, problems FROM reports",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                (r.try_get("project_id")?, r.try_get("period")?),
+                (
+                    r.try_get("id")?,
+                    r.try_get("investment")?,
+                    r.try_get("progress")?,
+                    r.try_get("problems")?,
+                ),
+            ))
+        })
+        .collect::<Result<_>>()?;
         let now = time::OffsetDateTime::now_utc();
         let ts = crate::ts(now);
         let local = local_date(now);
-        let code_of: HashMap<i64, &str> = projects.iter().map(|(c, (id, _))| (*id, c.as_str())).collect();
+        let code_of: HashMap<i64, &str> = projects
+            .iter()
+            .map(|(c, (id, _))| (*id, c.as_str()))
+            .collect();
         let mut tx = self.pool.begin().await?;
         let mut inserts = Vec::new();
         let mut audits = Vec::new();
@@ -281,7 +347,9 @@ impl Store {
                 problems: r.problems.clone(),
             };
             let entity_id = format!("{}/{}", code_of[pid], r.period);
-            let (action, before) = if let Some((id, inv, prog, prob)) = existing.get(&(*pid, r.period.to_string())) {
+            let (action, before) = if let Some((id, inv, prog, prob)) =
+                existing.get(&(*pid, r.period.to_string()))
+            {
                 sqlx::query("UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6")
                     .bind(r.investment.0)
                     .bind(r.progress.trim())
@@ -291,7 +359,12 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let before = ReportInput { period: r.period, investment: Yuan(*inv), progress: prog.clone(), problems: prob.clone() };
+                let before = ReportInput {
+                    period: r.period,
+                    investment: Yuan(*inv),
+                    progress: prog.clone(),
+                    problems: prob.clone(),
+                };
                 ("update", Some(report_json(&before).to_string()))
             } else {
                 inserts.push(vec![
@@ -328,7 +401,11 @@ impl Store {
 
     /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
     /// generation only; audited as one bulk record per call).
-    pub async fn insert_reports_raw(&self, actor: &Actor, rows: Vec<(i64, Period, Yuan, String, String, bool, String)>) -> Result<()> {
+    pub async fn insert_reports_raw(
+        &self,
+        actor: &Actor,
+        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+    ) -> Result<()> {
         let n = rows.len();
         let mut tx = self.pool.begin().await?;
         let vals = rows
@@ -350,13 +427,29 @@ impl Store {
             })
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
-        audit::record(&mut tx, actor, "create", "report", "bulk", None, Some(serde_json::json!({"rows": n}))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "report",
+            "bulk",
+            None,
+            Some(serde_json::json!({"rows": n})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Logs a site visit (audited).
-    pub async fn add_site_visit(&self, actor: &Actor, project_id: i64, date: Date, findings: &str, coordination: &str) -> Result<i64> {
+    pub async fn add_site_visit(
+        &self,
+        actor: &Actor,
+        project_id: i64,
+        date: Date,
+        findings: &str,
+        coordination: &str,
+    ) -> Result<i64> {
         if findings.trim().is_empty() {
             return Err(StoreError::invalid("督导发现", "不能为空"));
         }

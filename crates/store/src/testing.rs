@@ -13,7 +13,9 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Which engine the test suite runs on, from `DIAODU_TEST_DB`.
 pub fn test_engine_url() -> Option<String> {
-    std::env::var("DIAODU_TEST_DB").ok().filter(|s| !s.trim().is_empty())
+    std::env::var("DIAODU_TEST_DB")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// A unique name for a test database or schema.
@@ -23,7 +25,12 @@ fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    format!("{prefix}_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, n)
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        n
+    )
 }
 
 /// A migrated, empty store on the test engine, with cheap password hashing.
@@ -34,7 +41,9 @@ pub async fn fresh_store() -> Store {
             let schema = unique("t");
             let mut conn = sqlx::AnyConnection::connect(&url)
                 .await
-                .unwrap_or_else(|e| panic!("DIAODU_TEST_DB={url}: cannot connect to PostgreSQL: {e}"));
+                .unwrap_or_else(|e| {
+                    panic!("DIAODU_TEST_DB={url}: cannot connect to PostgreSQL: {e}")
+                });
             sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
                 .execute(&mut conn)
                 .await

@@ -72,6 +72,21 @@ impl UnitTree {
             .or_else(|| self.units.iter().find(|u| u.name == t))
     }
 
+    /// A unit named by code or by exact name, with a Chinese reason when there is none or the name is
+    /// shared by several units (then only the code is unambiguous).
+    pub fn resolve(&self, code_or_name: &str) -> std::result::Result<&Unit, String> {
+        let t = code_or_name.trim();
+        if let Some(u) = self.units.iter().find(|u| u.code == t) {
+            return Ok(u);
+        }
+        let mut named = self.units.iter().filter(|u| u.name == t);
+        match (named.next(), named.next()) {
+            (Some(u), None) => Ok(u),
+            (Some(_), Some(_)) => Err(format!("有多个单位名为“{t}”，请改用单位编码")),
+            _ => Err(format!("找不到单位“{t}”")),
+        }
+    }
+
     /// Whether `unit_id` lies in `scope`.
     pub fn in_scope(&self, unit_id: i64, scope: Scope) -> bool {
         match scope {
@@ -196,7 +211,16 @@ impl Store {
             kind: u.kind,
             path,
         };
-        audit::record(&mut tx, actor, "create", "unit", &unit.code, None, Some(unit_json(&unit))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "unit",
+            &unit.code,
+            None,
+            Some(unit_json(&unit)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -207,13 +231,17 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[UnitRow],
+        mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let tree = self.units().await?;
-        let mut errors = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for r in rows {
             if tree.units.iter().any(|u| u.code == r.code) {
-                errors.push(ImportError::new(r.row, "单位编码", format!("“{}”已存在", r.code)));
+                errors.push(ImportError::new(
+                    r.row,
+                    "单位编码",
+                    format!("“{}”已存在", r.code),
+                ));
             }
             if let Some(first) = seen.insert(r.code.as_str(), r.row) {
                 errors.push(ImportError::new(
@@ -239,17 +267,19 @@ impl Store {
                 Parent::Root
             } else if let Some(f) = by_code.get(p).or_else(|| by_name.get(p)) {
                 Parent::InFile(f.code.as_str())
-            } else if let Some(u) = tree.find(p) {
-                Parent::Existing(u.id, u.path.clone())
             } else {
-                errors.push(ImportError::new(r.row, "上级单位编码", format!("找不到单位“{p}”")));
-                continue;
+                match tree.resolve(p) {
+                    Ok(u) => Parent::Existing(u.id, u.path.clone()),
+                    Err(m) => {
+                        errors.push(ImportError::new(r.row, "上级单位编码", m));
+                        continue;
+                    }
+                }
             };
             parents.insert(r.code.as_str(), parent);
         }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
+        // Cycle detection runs even when rows above failed, so the user sees every error at once; rows
+        // with an unresolved parent are simply not followed.
         let mut order: Vec<&UnitRow> = Vec::new();
         let mut placed: HashMap<&str, bool> = HashMap::new();
         for r in rows {
@@ -261,7 +291,11 @@ impl Store {
                 }
                 let p = by_code[pc];
                 if chain.iter().any(|c| c.code == p.code) {
-                    errors.push(ImportError::new(r.row, "上级单位编码", "上级关系形成了循环"));
+                    errors.push(ImportError::new(
+                        r.row,
+                        "上级单位编码",
+                        "上级关系形成了循环",
+                    ));
                     break;
                 }
                 chain.push(p);
@@ -274,7 +308,7 @@ impl Store {
             }
         }
         if !errors.is_empty() {
-            errors.sort_by_key(|e| e.row);
+            diaodu_domain::import::sort_errors(&mut errors);
             errors.dedup();
             return Ok(Err(errors));
         }

@@ -1,6 +1,8 @@
 //! Users, passwords (argon2id), sessions and the failed-login throttle.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use diaodu_domain::access::Role;
 use rand::RngCore;
@@ -118,7 +120,10 @@ impl Store {
     ) -> Result<User> {
         let login = login.trim();
         if login.is_empty() || login.len() > 64 || login.chars().any(char::is_whitespace) {
-            return Err(StoreError::invalid("登录名", "不能为空、不能含空格，最长 64 位"));
+            return Err(StoreError::invalid(
+                "登录名",
+                "不能为空、不能含空格，最长 64 位",
+            ));
         }
         if password.chars().count() < 8 {
             return Err(StoreError::invalid("密码", "至少 8 位"));
@@ -207,7 +212,11 @@ impl Store {
             Some(r) => {
                 let hash: String = r.try_get("password_hash").map_err(StoreError::from)?;
                 PasswordHash::new(&hash)
-                    .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+                    .map(|h| {
+                        Argon2::default()
+                            .verify_password(password.as_bytes(), &h)
+                            .is_ok()
+                    })
                     .unwrap_or(false)
             }
             None => {

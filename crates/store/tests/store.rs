@@ -3,7 +3,9 @@
 
 use diaodu_domain::access::{Role, Scope, UnitKind};
 use diaodu_domain::import::UnitRow;
-use diaodu_domain::project::{AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::project::{
+    AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage,
+};
 use diaodu_domain::status::Light;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::testing::fresh_store;
@@ -17,9 +19,9 @@ fn fields(code: &str) -> ProjectFields {
         leader: "王副市长".into(),
         category: Category::Industry,
         stage: Stage::Continuing,
-        total_investment: Yuan(100_000_0000),
+        total_investment: Yuan(1_000_000_000),
         plan_year: 2026,
-        annual_plan: Yuan(1_000_0000),
+        annual_plan: Yuan(10_000_000),
         planned_start: Some(date!(2026 - 01 - 05)),
         planned_finish: Some(date!(2027 - 12 - 31)),
         actual_start: Some(date!(2026 - 01 - 10)),
@@ -32,15 +34,39 @@ fn fields(code: &str) -> ProjectFields {
 async fn city(store: &Store) -> (i64, i64, i64) {
     let a = Actor::cli();
     let city = store
-        .create_unit(&a, NewUnit { code: "C".into(), name: "云川市".into(), parent_id: None, kind: UnitKind::City })
+        .create_unit(
+            &a,
+            NewUnit {
+                code: "C".into(),
+                name: "云川市".into(),
+                parent_id: None,
+                kind: UnitKind::City,
+            },
+        )
         .await
         .unwrap();
     let d1 = store
-        .create_unit(&a, NewUnit { code: "D1".into(), name: "东城区".into(), parent_id: Some(city.id), kind: UnitKind::District })
+        .create_unit(
+            &a,
+            NewUnit {
+                code: "D1".into(),
+                name: "东城区".into(),
+                parent_id: Some(city.id),
+                kind: UnitKind::District,
+            },
+        )
         .await
         .unwrap();
     let d2 = store
-        .create_unit(&a, NewUnit { code: "D2".into(), name: "西城区".into(), parent_id: Some(city.id), kind: UnitKind::District })
+        .create_unit(
+            &a,
+            NewUnit {
+                code: "D2".into(),
+                name: "西城区".into(),
+                parent_id: Some(city.id),
+                kind: UnitKind::District,
+            },
+        )
         .await
         .unwrap();
     (city.id, d1.id, d2.id)
@@ -58,10 +84,29 @@ async fn units_tree_and_scope() {
         .import_units(
             &Actor::cli(),
             &[
-                UnitRow { row: 2, code: "P1".into(), name: "高新园区".into(), parent: "东城区".into(), kind: UnitKind::Park },
-                UnitRow { row: 3, code: "P2".into(), name: "园区二".into(), parent: "P3".into(), kind: UnitKind::Park },
-                UnitRow { row: 4, code: "P3".into(), name: "园区三".into(), parent: "C".into(), kind: UnitKind::Park },
+                UnitRow {
+                    row: 2,
+                    code: "P1".into(),
+                    name: "高新园区".into(),
+                    parent: "东城区".into(),
+                    kind: UnitKind::Park,
+                },
+                UnitRow {
+                    row: 3,
+                    code: "P2".into(),
+                    name: "园区二".into(),
+                    parent: "P3".into(),
+                    kind: UnitKind::Park,
+                },
+                UnitRow {
+                    row: 4,
+                    code: "P3".into(),
+                    name: "园区三".into(),
+                    parent: "C".into(),
+                    kind: UnitKind::Park,
+                },
             ],
+            Vec::new(),
         )
         .await
         .unwrap();
@@ -76,9 +121,22 @@ async fn units_tree_and_scope() {
         .import_units(
             &Actor::cli(),
             &[
-                UnitRow { row: 2, code: "X1".into(), name: "甲".into(), parent: "C".into(), kind: UnitKind::Park },
-                UnitRow { row: 3, code: "D1".into(), name: "乙".into(), parent: "无此单位".into(), kind: UnitKind::Park },
+                UnitRow {
+                    row: 2,
+                    code: "X1".into(),
+                    name: "甲".into(),
+                    parent: "C".into(),
+                    kind: UnitKind::Park,
+                },
+                UnitRow {
+                    row: 3,
+                    code: "D1".into(),
+                    name: "乙".into(),
+                    parent: "无此单位".into(),
+                    kind: UnitKind::Park,
+                },
             ],
+            Vec::new(),
         )
         .await
         .unwrap();
@@ -91,9 +149,14 @@ async fn units_tree_and_scope() {
 async fn users_sessions_and_throttle() {
     let store = fresh_store().await;
     let (c, _, _) = city(&store).await;
-    let u = store.create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "password123").await.unwrap();
+    let u = store
+        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "password123")
+        .await
+        .unwrap();
     assert!(matches!(
-        store.create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "password123").await,
+        store
+            .create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "password123")
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let ok = store.authenticate("drc", "password123").await.unwrap();
@@ -105,7 +168,10 @@ async fn users_sessions_and_throttle() {
     store.delete_session(&token).await.unwrap();
     assert!(store.session(&token).await.unwrap().is_none());
     for _ in 0..5 {
-        assert!(matches!(store.authenticate("drc", "wrong").await, Err(diaodu_store::LoginError::Invalid)));
+        assert!(matches!(
+            store.authenticate("drc", "wrong").await,
+            Err(diaodu_store::LoginError::Invalid)
+        ));
     }
     // Locked now, even with the right password.
     assert!(matches!(
@@ -121,7 +187,10 @@ async fn project_rules_versions_and_audit() {
     let a = Actor::cli();
     let p = store.create_project(&a, d1, fields("P001")).await.unwrap();
     assert_eq!(p.version, 1);
-    assert!(matches!(store.create_project(&a, d1, fields("P001")).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.create_project(&a, d1, fields("P001")).await,
+        Err(StoreError::Conflict(_))
+    ));
     // Inconsistent stage and dates.
     let mut bad = fields("P002");
     bad.actual_start = None;
@@ -133,15 +202,28 @@ async fn project_rules_versions_and_audit() {
     let mut f = p.fields.clone();
     f.stage = Stage::Reserve;
     f.actual_start = None;
-    assert!(matches!(store.update_project(&a, p.id, 1, d1, f).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.update_project(&a, p.id, 1, d1, f).await,
+        Err(StoreError::Invalid(_))
+    ));
     // A stale version is refused.
     let mut f = p.fields.clone();
     f.name = "新名称".into();
-    let p2 = store.update_project(&a, p.id, 1, d1, f.clone()).await.unwrap();
+    let p2 = store
+        .update_project(&a, p.id, 1, d1, f.clone())
+        .await
+        .unwrap();
     assert_eq!(p2.version, 2);
-    assert!(matches!(store.update_project(&a, p.id, 1, d1, f).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.update_project(&a, p.id, 1, d1, f).await,
+        Err(StoreError::Conflict(_))
+    ));
     let log = store
-        .audit_list(&AuditFilter { entity: Some("project".into()), entity_id: Some("P001".into()), ..Default::default() })
+        .audit_list(&AuditFilter {
+            entity: Some("project".into()),
+            entity_id: Some("P001".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(log.len(), 2);
@@ -156,8 +238,14 @@ async fn audit_log_is_append_only() {
     city(&store).await;
     let n = store.audit_count().await.unwrap();
     assert!(n >= 3);
-    assert!(sqlx::query("UPDATE audit SET user_login = 'x'").execute(store.pool()).await.is_err());
-    assert!(sqlx::query("DELETE FROM audit").execute(store.pool()).await.is_err());
+    assert!(sqlx::query("UPDATE audit SET user_login = 'x'")
+        .execute(store.pool())
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM audit")
+        .execute(store.pool())
+        .await
+        .is_err());
     assert_eq!(store.audit_count().await.unwrap(), n);
 }
 
@@ -167,13 +255,24 @@ async fn admission_refusal_is_recorded() {
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
     store
-        .add_admission_rule(&a, &AdmissionRule { code: "env".into(), name: "环评未通过".into(), test: AdmissionTest::EnvRejected })
+        .add_admission_rule(
+            &a,
+            &AdmissionRule {
+                code: "env".into(),
+                name: "环评未通过".into(),
+                test: AdmissionTest::EnvRejected,
+            },
+        )
         .await
         .unwrap();
     store
         .add_admission_rule(
             &a,
-            &AdmissionRule { code: "over".into(), name: "产能过剩".into(), test: AdmissionTest::IndustryIn(vec!["电解铝".into()]) },
+            &AdmissionRule {
+                code: "over".into(),
+                name: "产能过剩".into(),
+                test: AdmissionTest::IndustryIn(vec!["电解铝".into()]),
+            },
         )
         .await
         .unwrap();
@@ -201,15 +300,27 @@ async fn reports_edit_and_status() {
         progress: "主体施工".into(),
         problems: String::new(),
     };
-    let (_, created) = store.submit_report(&a, p.id, &input("2026-W02", "30")).await.unwrap();
+    let (_, created) = store
+        .submit_report(&a, p.id, &input("2026-W02", "30"))
+        .await
+        .unwrap();
     assert!(created);
-    let (r, created) = store.submit_report(&a, p.id, &input("2026-W02", "40")).await.unwrap();
+    let (r, created) = store
+        .submit_report(&a, p.id, &input("2026-W02", "40"))
+        .await
+        .unwrap();
     assert!(!created, "second report for the same period is an edit");
     assert_eq!(r.investment, Yuan(400_000));
-    store.submit_report(&a, p.id, &input("2026-02", "10")).await.unwrap();
+    store
+        .submit_report(&a, p.id, &input("2026-02", "10"))
+        .await
+        .unwrap();
     assert_eq!(store.reports(p.id).await.unwrap().len(), 2);
     let log = store
-        .audit_list(&AuditFilter { entity: Some("report".into()), ..Default::default() })
+        .audit_list(&AuditFilter {
+            entity: Some("report".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(log.len(), 3);
@@ -218,7 +329,12 @@ async fn reports_edit_and_status() {
     // Status as of 2026-03-14 (20 % of the year): plan 1000 万, ytd 50 万 = 5 % → lag 15 → yellow.
     let tree = store.units().await.unwrap();
     let rows = store
-        .project_statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), date!(2026 - 03 - 14))
+        .project_statuses(
+            &tree,
+            Scope::Subtree(c),
+            &ProjectFilter::default(),
+            date!(2026 - 03 - 14),
+        )
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
@@ -233,12 +349,18 @@ async fn reports_edit_and_status() {
         .project_statuses(
             &tree,
             Scope::All,
-            &ProjectFilter { light: Some(Light::Red), ..Default::default() },
+            &ProjectFilter {
+                light: Some(Light::Red),
+                ..Default::default()
+            },
             date!(2026 - 03 - 14),
         )
         .await
         .unwrap();
     assert!(red.is_empty());
     // A future period is refused.
-    assert!(store.submit_report(&a, p.id, &input("2099-01", "1")).await.is_err());
+    assert!(store
+        .submit_report(&a, p.id, &input("2099-01", "1"))
+        .await
+        .is_err());
 }

@@ -32,8 +32,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(me))
         .route("/api/v1/units", get(units))
         .route("/api/v1/projects", get(list_projects).post(create_project))
-        .route("/api/v1/projects/{id}", get(get_project).put(update_project))
-        .route("/api/v1/projects/{id}/reports", get(list_reports).post(submit_report))
+        .route(
+            "/api/v1/projects/{id}",
+            get(get_project).put(update_project),
+        )
+        .route(
+            "/api/v1/projects/{id}/reports",
+            get(list_reports).post(submit_report),
+        )
         .route("/api/v1/status", get(status))
         .route("/api/v1/status/units", get(status_units))
 }
@@ -101,20 +107,29 @@ pub struct LoginBody {
     pub password: String,
 }
 
-async fn login(State(state): State<AppState>, Json(b): Json<LoginBody>) -> Result<Json<Value>, ApiError> {
+async fn login(
+    State(state): State<AppState>,
+    Json(b): Json<LoginBody>,
+) -> Result<Json<Value>, ApiError> {
     let user = match state.store.authenticate(&b.login, &b.password).await {
         Ok(u) => u,
         Err(LoginError::Store(e)) => return Err(e.into()),
         Err(e @ LoginError::Throttled(_)) => return Err(AppError::Throttled(e.to_string()).into()),
         Err(LoginError::Invalid) => {
-            return Err(ApiError(AppError::Invalid(vec![("登录".into(), "用户名或密码错误".into())])))
+            return Err(ApiError(AppError::Invalid(vec![(
+                "登录".into(),
+                "用户名或密码错误".into(),
+            )])))
         }
     };
     let (token, csrf) = state.store.create_session(user.id).await?;
     Ok(Json(json!({"token": token, "csrf": csrf, "user": user})))
 }
 
-async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<StatusCode, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -131,7 +146,10 @@ async fn me(ApiCurrent(c): ApiCurrent) -> Json<Value> {
     Json(json!({"user": c.user, "csrf": c.csrf}))
 }
 
-async fn units(State(state): State<AppState>, ApiCurrent(c): ApiCurrent) -> Result<Json<Value>, ApiError> {
+async fn units(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Value>, ApiError> {
     let tree = state.store.units().await?;
     let list: Vec<Value> = tree
         .within(c.scope)
@@ -151,11 +169,18 @@ pub struct ApiListQuery {
     pub per_page: Option<usize>,
 }
 
-async fn list_projects(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<ApiListQuery>) -> Result<Json<Value>, ApiError> {
+async fn list_projects(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<ApiListQuery>,
+) -> Result<Json<Value>, ApiError> {
     let tree = state.store.units().await?;
     let d = as_of(&state, q.list.as_of.as_deref())?;
     let filter = q.list.filter(&tree, &c)?;
-    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
+    let rows = state
+        .store
+        .project_statuses(&tree, c.scope, &filter, d)
+        .await?;
     let per = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.list.page.unwrap_or(1).max(1);
     let items: Vec<Value> = rows
@@ -168,7 +193,9 @@ async fn list_projects(State(state): State<AppState>, ApiCurrent(c): ApiCurrent,
             v
         })
         .collect();
-    Ok(Json(json!({"as_of": fmt_date(d), "total": rows.len(), "page": page, "per_page": per, "items": items})))
+    Ok(Json(
+        json!({"as_of": fmt_date(d), "total": rows.len(), "page": page, "per_page": per, "items": items}),
+    ))
 }
 
 /// A number given as a JSON number or a string (money in 万元).
@@ -237,7 +264,10 @@ impl ProjectBody {
     fn into_form(self, tree: &diaodu_store::UnitTree) -> Result<ProjectForm, AppError> {
         let unit_id = match (self.unit_id, self.unit.as_deref()) {
             (Some(id), _) => id,
-            (None, Some(u)) => tree.find(u).map(|x| x.id).ok_or_else(|| AppError::invalid("unit", format!("找不到单位“{u}”")))?,
+            (None, Some(u)) => tree
+                .find(u)
+                .map(|x| x.id)
+                .ok_or_else(|| AppError::invalid("unit", format!("找不到单位“{u}”")))?,
             (None, None) => return Err(AppError::invalid("unit_id", "缺少责任单位")),
         };
         Ok(ProjectForm {
@@ -261,23 +291,45 @@ impl ProjectBody {
     }
 }
 
-async fn create_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Json(b): Json<ProjectBody>) -> Result<Response, ApiError> {
+async fn create_project(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<ProjectBody>,
+) -> Result<Response, ApiError> {
     c.require(Action::EditProject)?;
     let tree = state.store.units().await?;
     let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
     if !tree.in_scope(unit_id, c.scope) {
         return Err(AppError::Forbidden.into());
     }
-    let p = state.store.create_project(&c.actor(), unit_id, fields).await?;
-    let name = tree.get(p.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let p = state
+        .store
+        .create_project(&c.actor(), unit_id, fields)
+        .await?;
+    let name = tree
+        .get(p.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     Ok((StatusCode::CREATED, Json(project_json(&p, &name))).into_response())
 }
 
-async fn one(state: &AppState, c: &crate::auth::Current, id: i64) -> Result<(ProjectStatusRow, diaodu_store::UnitTree), AppError> {
+async fn one(
+    state: &AppState,
+    c: &crate::auth::Current,
+    id: i64,
+) -> Result<(ProjectStatusRow, diaodu_store::UnitTree), AppError> {
     let (p, tree) = crate::pages::projects::load_in_scope(state, c, id).await?;
     let row = state
         .store
-        .project_statuses(&tree, c.scope, &ProjectFilter { project_id: Some(p.id), ..Default::default() }, state.today())
+        .project_statuses(
+            &tree,
+            c.scope,
+            &ProjectFilter {
+                project_id: Some(p.id),
+                ..Default::default()
+            },
+            state.today(),
+        )
         .await?
         .into_iter()
         .next()
@@ -285,23 +337,43 @@ async fn one(state: &AppState, c: &crate::auth::Current, id: i64) -> Result<(Pro
     Ok((row, tree))
 }
 
-async fn get_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn get_project(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
     let (row, _) = one(&state, &c, id).await?;
     let mut v = project_json(&row.project, &row.unit_name);
     v["status"] = status_json(&row);
     Ok(Json(v))
 }
 
-async fn update_project(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>, Json(b): Json<ProjectBody>) -> Result<Json<Value>, ApiError> {
+async fn update_project(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<ProjectBody>,
+) -> Result<Json<Value>, ApiError> {
     c.require(Action::EditProject)?;
     let (row, tree) = one(&state, &c, id).await?;
-    let version = b.version.ok_or_else(|| AppError::invalid("version", "修改时必须给出读取时的 version，防止覆盖他人的修改"))?;
+    let version = b.version.ok_or_else(|| {
+        AppError::invalid(
+            "version",
+            "修改时必须给出读取时的 version，防止覆盖他人的修改",
+        )
+    })?;
     let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
     if !tree.in_scope(unit_id, c.scope) {
         return Err(AppError::Forbidden.into());
     }
-    let p = state.store.update_project(&c.actor(), row.project.id, version, unit_id, fields).await?;
-    let name = tree.get(p.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let p = state
+        .store
+        .update_project(&c.actor(), row.project.id, version, unit_id, fields)
+        .await?;
+    let name = tree
+        .get(p.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     Ok(Json(project_json(&p, &name)))
 }
 
@@ -318,10 +390,17 @@ fn report_value(r: &diaodu_store::ReportRow) -> Value {
     })
 }
 
-async fn list_reports(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn list_reports(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
     crate::pages::projects::load_in_scope(&state, &c, id).await?;
     let reports = state.store.reports(id).await?;
-    Ok(Json(json!(reports.iter().map(report_value).collect::<Vec<_>>())))
+    Ok(Json(json!(reports
+        .iter()
+        .map(report_value)
+        .collect::<Vec<_>>())))
 }
 
 /// Report body of the API.
@@ -339,14 +418,28 @@ pub struct ReportBody {
     pub problems: String,
 }
 
-async fn submit_report(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Path(id): Path<i64>, Json(b): Json<ReportBody>) -> Result<Response, ApiError> {
+async fn submit_report(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<ReportBody>,
+) -> Result<Response, ApiError> {
     c.require(Action::SubmitReport)?;
     crate::pages::projects::load_in_scope(&state, &c, id).await?;
-    let input = ReportForm { period: b.period, investment: b.investment_wan.text(), progress: b.progress, problems: b.problems }
-        .parse()
-        .map_err(AppError::Invalid)?;
+    let input = ReportForm {
+        period: b.period,
+        investment: b.investment_wan.text(),
+        progress: b.progress,
+        problems: b.problems,
+    }
+    .parse()
+    .map_err(AppError::Invalid)?;
     let (row, created) = state.store.submit_report(&c.actor(), id, &input).await?;
-    let code = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let code = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((code, Json(report_value(&row))).into_response())
 }
 
@@ -359,12 +452,19 @@ pub struct StatusQuery {
     pub unit: Option<String>,
 }
 
-async fn status(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<StatusQuery>) -> Result<Json<Value>, ApiError> {
+async fn status(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<StatusQuery>,
+) -> Result<Json<Value>, ApiError> {
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let filter = ProjectFilter {
         unit_id: match nonempty(&q.unit) {
-            Some(u) => Some(u.parse().map_err(|_| AppError::invalid("unit", "无效的单位"))?),
+            Some(u) => Some(
+                u.parse()
+                    .map_err(|_| AppError::invalid("unit", "无效的单位"))?,
+            ),
             None => None,
         },
         ..Default::default()
@@ -372,8 +472,14 @@ async fn status(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(
     if filter.unit_id.is_some_and(|u| !tree.in_scope(u, c.scope)) {
         return Err(AppError::Forbidden.into());
     }
-    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
-    Ok(Json(json!(rows.iter().map(status_json).collect::<Vec<_>>())))
+    let rows = state
+        .store
+        .project_statuses(&tree, c.scope, &filter, d)
+        .await?;
+    Ok(Json(json!(rows
+        .iter()
+        .map(status_json)
+        .collect::<Vec<_>>())))
 }
 
 /// The unit table as JSON.
@@ -407,11 +513,17 @@ pub fn unit_lines_json(lines: &[diaodu_store::reporting::UnitLine]) -> Value {
         .collect::<Vec<_>>())
 }
 
-async fn status_units(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, Query(q): Query<StatusQuery>) -> Result<Json<Value>, ApiError> {
+async fn status_units(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<StatusQuery>,
+) -> Result<Json<Value>, ApiError> {
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let parent = match nonempty(&q.unit) {
-        Some(u) => u.parse::<i64>().map_err(|_| AppError::invalid("unit", "无效的单位"))?,
+        Some(u) => u
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("unit", "无效的单位"))?,
         None => match c.scope {
             Scope::All => c.user.unit_id,
             Scope::Subtree(u) => u,
@@ -420,7 +532,18 @@ async fn status_units(State(state): State<AppState>, ApiCurrent(c): ApiCurrent, 
     if !tree.in_scope(parent, c.scope) {
         return Err(AppError::Forbidden.into());
     }
-    let rows = state.store.project_statuses(&tree, c.scope, &ProjectFilter { unit_id: Some(parent), ..Default::default() }, d).await?;
+    let rows = state
+        .store
+        .project_statuses(
+            &tree,
+            c.scope,
+            &ProjectFilter {
+                unit_id: Some(parent),
+                ..Default::default()
+            },
+            d,
+        )
+        .await?;
     Ok(Json(unit_lines_json(&unit_table(&tree, &rows, parent, d))))
 }
 

@@ -97,7 +97,11 @@ pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a st
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Middleware: resolves the session, enforces CSRF on state-changing requests, adds security headers.
@@ -143,7 +147,11 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string();
-            let header_token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let header_token = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let query_token = parts.uri.query().and_then(|q| {
                 serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                     .ok()?
@@ -178,7 +186,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     let h = resp.headers_mut();
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",

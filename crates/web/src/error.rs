@@ -49,23 +49,40 @@ impl AppError {
             AppError::Invalid(v) => (
                 StatusCode::BAD_REQUEST,
                 "invalid",
-                v.iter().map(|(f, m)| format!("{f}：{m}")).collect::<Vec<_>>().join("；"),
+                v.iter()
+                    .map(|(f, m)| format!("{f}：{m}"))
+                    .collect::<Vec<_>>()
+                    .join("；"),
             ),
             AppError::Import(v) => (
                 StatusCode::BAD_REQUEST,
                 "import_failed",
                 format!("导入失败，共 {} 处错误，未写入任何数据", v.len()),
             ),
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录".into()),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "无权访问：该内容不在您的权限范围内".into()),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录".into(),
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "无权访问：该内容不在您的权限范围内".into(),
+            ),
             AppError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "csrf",
                 "请求缺少有效的安全令牌（CSRF），请刷新页面后重试".into(),
             ),
-            AppError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("{what}不存在")),
+            AppError::NotFound(what) => {
+                (StatusCode::NOT_FOUND, "not_found", format!("{what}不存在"))
+            }
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
-            AppError::Refused(m) => (StatusCode::UNPROCESSABLE_ENTITY, "admission_refused", m.clone()),
+            AppError::Refused(m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admission_refused",
+                m.clone(),
+            ),
             AppError::Throttled(m) => (StatusCode::TOO_MANY_REQUESTS, "throttled", m.clone()),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,10 +116,16 @@ impl IntoResponse for AppError {
         let (status, _, msg) = self.parts();
         let details = match &self {
             AppError::Import(v) => v.iter().map(|e| e.to_string()).collect(),
-            AppError::Invalid(v) if v.len() > 1 => v.iter().map(|(f, m)| format!("{f}：{m}")).collect(),
+            AppError::Invalid(v) if v.len() > 1 => {
+                v.iter().map(|(f, m)| format!("{f}：{m}")).collect()
+            }
             _ => Vec::new(),
         };
-        (status, crate::pages::layout::error_page(status, &msg, &details)).into_response()
+        (
+            status,
+            crate::pages::layout::error_page(status, &msg, &details),
+        )
+            .into_response()
     }
 }
 
@@ -124,9 +147,16 @@ impl IntoResponse for ApiError {
         let (status, code, message) = self.0.parts();
         let details = match &self.0 {
             AppError::Import(v) => json!(v),
-            AppError::Invalid(v) => json!(v.iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>()),
+            AppError::Invalid(v) => json!(v
+                .iter()
+                .map(|(f, m)| json!({"field": f, "message": m}))
+                .collect::<Vec<_>>()),
             _ => json!([]),
         };
-        (status, Json(json!({"error": {"code": code, "message": message, "details": details}}))).into_response()
+        (
+            status,
+            Json(json!({"error": {"code": code, "message": message, "details": details}})),
+        )
+            .into_response()
     }
 }

@@ -56,7 +56,11 @@ impl AppState {
 
     /// Fails with 403 unless `unit_id` is within `scope` (a unit reporter sees only its own unit and
     /// those below it, whatever id it sends).
-    pub async fn check_scope(&self, scope: Scope, unit_id: i64) -> Result<diaodu_store::UnitTree, AppError> {
+    pub async fn check_scope(
+        &self,
+        scope: Scope,
+        unit_id: i64,
+    ) -> Result<diaodu_store::UnitTree, AppError> {
         let tree = self.store.units().await?;
         if tree.in_scope(unit_id, scope) {
             Ok(tree)
@@ -85,10 +89,19 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(login::logout))
         .route("/", get(home::home))
         .route("/projects", get(projects::list))
-        .route("/projects/new", get(projects::new_form).post(projects::create))
+        .route(
+            "/projects/new",
+            get(projects::new_form).post(projects::create),
+        )
         .route("/projects/{id}", get(projects::detail))
-        .route("/projects/{id}/edit", get(projects::edit_form).post(projects::update))
-        .route("/projects/{id}/report", get(reports::form).post(reports::submit))
+        .route(
+            "/projects/{id}/edit",
+            get(projects::edit_form).post(projects::update),
+        )
+        .route(
+            "/projects/{id}/report",
+            get(reports::form).post(reports::submit),
+        )
         .route("/projects/{id}/visits", post(reports::add_visit))
         .route("/reports/due", get(reports::due))
         .route("/ranking", get(ranking::show))
@@ -99,10 +112,16 @@ pub fn router(state: AppState) -> Router {
         .route("/data/export/ranking", get(data::export_ranking))
         .route("/admission", get(admission::show))
         .route("/admission/rules", post(admission::add_rule))
-        .route("/admission/rules/{code}/delete", post(admission::delete_rule))
+        .route(
+            "/admission/rules/{code}/delete",
+            post(admission::delete_rule),
+        )
         .route("/audit", get(audit::show))
         .merge(api::routes())
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
         .with_state(state)
 }

@@ -13,23 +13,48 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     let b = app.login("rep1").await;
     let path = format!("/projects/{}/report", app.p1);
     let r = app
-        .post_form(&b, &path, &[("period", "2026-W07"), ("investment", "123.45"), ("progress", "主体结构施工"), ("problems", "临时用电需协调")])
+        .post_form(
+            &b,
+            &path,
+            &[
+                ("period", "2026-W07"),
+                ("investment", "123.45"),
+                ("progress", "主体结构施工"),
+                ("problems", "临时用电需协调"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&b, r.location.as_deref().unwrap()).await.body;
     assert!(page.contains("已保存 2026-W07"));
-    assert!(page.contains("123.45") && page.contains("主体结构施工") && page.contains("临时用电需协调"));
+    assert!(
+        page.contains("123.45") && page.contains("主体结构施工") && page.contains("临时用电需协调")
+    );
     // Second submission for the same period is an edit.
-    let r = app.post_form(&b, &path, &[("period", "2026-W07"), ("investment", "200")]).await;
+    let r = app
+        .post_form(&b, &path, &[("period", "2026-W07"), ("investment", "200")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let reports = app.store.reports(app.p1).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].investment.wan_text(), "200.00");
     // Bad input: a clear message, nothing changed.
-    let r = app.post_form(&b, &path, &[("period", "2026-13"), ("investment", "-5")]).await;
+    let r = app
+        .post_form(&b, &path, &[("period", "2026-13"), ("investment", "-5")])
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("填报期") && r.body.contains("金额不能为负数"), "{}", r.body);
-    let r = app.post_form(&b, &path, &[("period", "2026-W08"), ("investment", "1.234")]).await;
+    assert!(
+        r.body.contains("填报期") && r.body.contains("金额不能为负数"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post_form(
+            &b,
+            &path,
+            &[("period", "2026-W08"), ("investment", "1.234")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("最多保留两位小数"));
     assert_eq!(app.store.reports(app.p1).await.unwrap().len(), 1);
@@ -40,7 +65,10 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     assert!(audit.body.contains("A001/2026-W07"));
     let recs = app
         .store
-        .audit_list(&diaodu_store::AuditFilter { entity: Some("report".into()), ..Default::default() })
+        .audit_list(&diaodu_store::AuditFilter {
+            entity: Some("report".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(recs.len(), 2);
@@ -93,7 +121,14 @@ async fn drc_creates_and_edits_projects_with_the_rules_enforced() {
     let f = base("L001", "new_start", "2026-03-05");
     let r = app.post_form(&b, "/projects/new", &as_refs(&f)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id: i64 = r.location.unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let id: i64 = r
+        .location
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     // Duplicate code.
     let r = app.post_form(&b, "/projects/new", &as_refs(&f)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -101,20 +136,30 @@ async fn drc_creates_and_edits_projects_with_the_rules_enforced() {
     // Transition new start → reserve is not allowed.
     let mut e = base("L001", "reserve", "");
     e.push(("version", "1".into()));
-    let r = app.post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e)).await;
+    let r = app
+        .post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("不能从“新开工”变更为“储备”"), "{}", r.body);
     // new start → continuing is; then an edit from the stale version 1 is refused.
     let mut e = base("L001", "continuing", "2026-03-05");
     e.push(("version", "1".into()));
-    let r = app.post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e)).await;
+    let r = app
+        .post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = app.post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e)).await;
+    let r = app
+        .post_form(&b, &format!("/projects/{id}/edit"), &as_refs(&e))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("已被他人修改"));
     let log = app
         .store
-        .audit_list(&diaodu_store::AuditFilter { entity: Some("project".into()), entity_id: Some("L001".into()), ..Default::default() })
+        .audit_list(&diaodu_store::AuditFilter {
+            entity: Some("project".into()),
+            entity_id: Some("L001".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(log.len(), 2);
@@ -127,7 +172,16 @@ async fn admission_rules_refuse_and_keep_the_refusal() {
     let app = TestApp::new().await;
     let b = app.login("drc").await;
     let r = app
-        .post_form(&b, "/admission/rules", &[("code", "overcap"), ("name", "产能过剩"), ("kind", "industry_in"), ("keywords", "电解铝、平板玻璃")])
+        .post_form(
+            &b,
+            "/admission/rules",
+            &[
+                ("code", "overcap"),
+                ("name", "产能过剩"),
+                ("kind", "industry_in"),
+                ("keywords", "电解铝、平板玻璃"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let token = app.token("drc").await;
@@ -135,10 +189,15 @@ async fn admission_rules_refuse_and_keep_the_refusal() {
         "unit": "D1", "code": "R001", "name": "电解铝扩能", "category": "工业", "stage": "储备",
         "total_investment_wan": "50000", "plan_year": 2026, "annual_plan_wan": 0, "industry": "电解铝"
     });
-    let r = app.api(Method::POST, "/api/v1/projects", Some(&token), Some(body)).await;
+    let r = app
+        .api(Method::POST, "/api/v1/projects", Some(&token), Some(body))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "admission_refused");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("产能过剩"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("产能过剩"));
     assert!(app.store.project_by_code("R001").await.unwrap().is_none());
     let page = app.get(&b, "/admission").await.body;
     assert!(page.contains("R001") && page.contains("产能过剩"));
@@ -153,7 +212,14 @@ async fn api_round_trip_with_versions() {
         "total_investment_wan": 1000.5, "plan_year": 2026, "annual_plan_wan": "300.25",
         "planned_start": "2026-03-01", "actual_start": "2026-03-02"
     });
-    let r = app.api(Method::POST, "/api/v1/projects", Some(&token), Some(body.clone())).await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&token),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let p = r.json();
     assert_eq!(p["total_investment_wan"], "1000.50");
@@ -162,26 +228,69 @@ async fn api_round_trip_with_versions() {
     let mut upd = body.clone();
     upd["name"] = json!("改名");
     upd["version"] = json!(1);
-    let r = app.api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(&token), Some(upd.clone())).await;
+    let r = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            Some(upd.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["version"], 2);
-    let r = app.api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(&token), Some(upd)).await;
+    let r = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            Some(upd),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["error"]["code"], "conflict");
     // Reports through the API: 201 then 200 for the edit.
     let rep = app.token("rep2").await;
-    let r = app.api(Method::POST, &format!("/api/v1/projects/{id}/reports"), Some(&rep), Some(json!({"period": "2026-03", "investment_wan": 12.5}))).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{id}/reports"),
+            Some(&rep),
+            Some(json!({"period": "2026-03", "investment_wan": 12.5})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = app.api(Method::POST, &format!("/api/v1/projects/{id}/reports"), Some(&rep), Some(json!({"period": "2026-03", "investment_wan": "13"}))).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{id}/reports"),
+            Some(&rep),
+            Some(json!({"period": "2026-03", "investment_wan": "13"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["investment_wan"], "13.00");
-    let r = app.api(Method::POST, &format!("/api/v1/projects/{id}/reports"), Some(&rep), Some(json!({"period": "2026-W99", "investment_wan": 1}))).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{id}/reports"),
+            Some(&rep),
+            Some(json!({"period": "2026-W99", "investment_wan": 1})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["details"][0]["field"], "填报期");
     // The OpenAPI document describes the paths.
-    let doc = app.api(Method::GET, "/api/openapi.json", None, None).await.json();
+    let doc = app
+        .api(Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json();
     assert_eq!(doc["openapi"], "3.0.3");
-    for p in ["/api/v1/projects", "/api/v1/projects/{id}/reports", "/api/v1/status", "/api/v1/status/units"] {
+    for p in [
+        "/api/v1/projects",
+        "/api/v1/projects/{id}/reports",
+        "/api/v1/status",
+        "/api/v1/status/units",
+    ] {
         assert!(doc["paths"][p].is_object(), "{p}");
     }
 }
@@ -191,7 +300,13 @@ async fn pages_render_for_every_role() {
     let app = TestApp::new().await;
     for login in ["admin", "drc", "sup", "leader", "comm", "rep1"] {
         let b = app.login(login).await;
-        for path in ["/", "/projects", "/ranking", "/data", "/projects?light=red&stage=continuing"] {
+        for path in [
+            "/",
+            "/projects",
+            "/ranking",
+            "/data",
+            "/projects?light=red&stage=continuing",
+        ] {
             let r = app.get(&b, path).await;
             assert_eq!(r.status, StatusCode::OK, "{login} {path}: {}", r.body);
         }

@@ -74,7 +74,6 @@ pub async fn show(State(state): State<AppState>, c: Current) -> Result<Markup, A
     Ok(page(&c, &ctx.unit_name, "/admission", "项目准入", body))
 }
 
-
 /// The new-rule form.
 #[derive(Debug, Deserialize)]
 pub struct RuleForm {
@@ -90,7 +89,11 @@ pub struct RuleForm {
 }
 
 /// POST /admission/rules
-pub async fn add_rule(State(state): State<AppState>, c: Current, Form(f): Form<RuleForm>) -> Result<Response, AppError> {
+pub async fn add_rule(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<RuleForm>,
+) -> Result<Response, AppError> {
     c.require(Action::ManageAdmissionRules)?;
     let test = match f.kind.as_str() {
         "env_rejected" => AdmissionTest::EnvRejected,
@@ -99,13 +102,24 @@ pub async fn add_rule(State(state): State<AppState>, c: Current, Form(f): Form<R
     };
     state
         .store
-        .add_admission_rule(&c.actor(), &AdmissionRule { code: f.code.trim().into(), name: f.name.trim().into(), test })
+        .add_admission_rule(
+            &c.actor(),
+            &AdmissionRule {
+                code: f.code.trim().into(),
+                name: f.name.trim().into(),
+                test,
+            },
+        )
         .await?;
     Ok(Redirect::to("/admission").into_response())
 }
 
 /// POST /admission/rules/{code}/delete
-pub async fn delete_rule(State(state): State<AppState>, c: Current, Path(code): Path<String>) -> Result<Response, AppError> {
+pub async fn delete_rule(
+    State(state): State<AppState>,
+    c: Current,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
     c.require(Action::ManageAdmissionRules)?;
     state.store.delete_admission_rule(&c.actor(), &code).await?;
     Ok(Redirect::to("/admission").into_response())

@@ -39,10 +39,19 @@ const ENTITIES: &[(&str, &str)] = &[
     ("admission_rule", "准入规则"),
     ("setting", "设置"),
 ];
-const ACTIONS: &[(&str, &str)] = &[("create", "新增"), ("update", "修改"), ("delete", "删除"), ("refuse", "准入拒绝")];
+const ACTIONS: &[(&str, &str)] = &[
+    ("create", "新增"),
+    ("update", "修改"),
+    ("delete", "删除"),
+    ("refuse", "准入拒绝"),
+];
 
 fn zh<'a>(table: &'a [(&str, &'a str)], k: &'a str) -> &'a str {
-    table.iter().find(|(a, _)| *a == k).map(|(_, b)| *b).unwrap_or(k)
+    table
+        .iter()
+        .find(|(a, _)| *a == k)
+        .map(|(_, b)| *b)
+        .unwrap_or(k)
 }
 
 /// One side of a change as `key: value` lines. For an update only the keys whose value changed are
@@ -61,13 +70,21 @@ fn json_cell(v: &Option<serde_json::Value>, other: &Option<serde_json::Value>) -
             .map(|(k, x)| format!("{k}: {}", text(x)))
             .collect::<Vec<_>>()
             .join("\n"),
-        (serde_json::Value::Object(m), _) => m.iter().map(|(k, x)| format!("{k}: {}", text(x))).collect::<Vec<_>>().join("\n"),
+        (serde_json::Value::Object(m), _) => m
+            .iter()
+            .map(|(k, x)| format!("{k}: {}", text(x)))
+            .collect::<Vec<_>>()
+            .join("\n"),
         (x, _) => text(x),
     }
 }
 
 /// GET /audit
-pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<AuditQuery>) -> Result<Markup, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<AuditQuery>,
+) -> Result<Markup, AppError> {
     c.require(Action::ViewAudit)?;
     let ctx = Ctx::load(&state, &c).await?;
     let filter = AuditFilter {
@@ -81,13 +98,22 @@ pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<Aud
         limit: 50,
     };
     let recs = state.store.audit_list(&filter).await?;
-    let next = (recs.len() == 50).then(|| recs.last().map(|r| r.id)).flatten();
+    let next = (recs.len() == 50)
+        .then(|| recs.last().map(|r| r.id))
+        .flatten();
     let qs = |before: i64| {
-        let v: Vec<(&str, String)> = [("entity", &q.entity), ("entity_id", &q.entity_id), ("user", &q.user), ("action", &q.action), ("from", &q.from), ("to", &q.to)]
-            .into_iter()
-            .filter_map(|(k, v)| nonempty(v).map(|s| (k, s.to_string())))
-            .chain(std::iter::once(("before", before.to_string())))
-            .collect();
+        let v: Vec<(&str, String)> = [
+            ("entity", &q.entity),
+            ("entity_id", &q.entity_id),
+            ("user", &q.user),
+            ("action", &q.action),
+            ("from", &q.from),
+            ("to", &q.to),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| nonempty(v).map(|s| (k, s.to_string())))
+        .chain(std::iter::once(("before", before.to_string())))
+        .collect();
         serde_urlencoded::to_string(&v).unwrap_or_default()
     };
     let body = html! {
@@ -117,4 +143,3 @@ pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<Aud
     };
     Ok(page(&c, &ctx.unit_name, "/audit", "操作留痕", body))
 }
-

@@ -8,7 +8,9 @@ use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
 use diaodu_domain::period::fmt_date;
 use diaodu_office::import::{parse_projects, parse_reports, parse_units};
-use diaodu_office::xlsx::{ledger_csv, ledger_xlsx, ranking_xlsx, LedgerRow, RankingRow, TemplateKind};
+use diaodu_office::xlsx::{
+    ledger_csv, ledger_xlsx, ranking_xlsx, LedgerRow, RankingRow, TemplateKind,
+};
 use diaodu_store::reporting::UnitLine;
 use diaodu_store::{Actor, ProjectStatusRow, Store, UnitTree};
 use maud::{html, Markup};
@@ -88,30 +90,34 @@ pub async fn run_import(
     }
     Ok(match kind {
         ImportKind::Units => match parse_units(&table) {
-            Ok(rows) => store.import_units(actor, &rows).await?,
+            Ok(p) => store.import_units(actor, &p.rows, p.errors).await?,
             Err(e) => Err(e),
         },
         ImportKind::Projects => match parse_projects(&table) {
-            Ok(rows) => {
+            Ok(p) => {
                 // A unit outside the importer's scope is refused like an unknown one.
-                let out: Vec<ImportError> = rows
-                    .iter()
-                    .filter_map(|r| {
-                        tree.find(&r.unit)
-                            .filter(|u| !tree.in_scope(u.id, scope))
-                            .map(|_| ImportError::new(r.row, "责任单位", format!("无权为“{}”导入项目", r.unit)))
-                    })
-                    .collect();
-                if out.is_empty() {
-                    store.import_projects(actor, &rows).await?
-                } else {
-                    Err(out)
-                }
+                let mut errors = p.errors;
+                errors.extend(p.rows.iter().filter_map(|r| {
+                    tree.find(&r.unit)
+                        .filter(|u| !tree.in_scope(u.id, scope))
+                        .map(|_| {
+                            ImportError::new(
+                                r.row,
+                                "责任单位",
+                                format!("无权为“{}”导入项目", r.unit),
+                            )
+                        })
+                }));
+                store.import_projects(actor, &p.rows, errors).await?
             }
             Err(e) => Err(e),
         },
         ImportKind::Reports => match parse_reports(&table) {
-            Ok(rows) => store.import_reports(actor, tree, scope, &rows).await?,
+            Ok(p) => {
+                store
+                    .import_reports(actor, tree, scope, &p.rows, p.errors)
+                    .await?
+            }
             Err(e) => Err(e),
         },
     })
@@ -211,7 +217,8 @@ pub async fn show(State(state): State<AppState>, c: Current) -> Result<Markup, A
 
 /// GET /data/template/{kind}
 pub async fn template(Path(kind): Path<String>, _c: Current) -> Result<Response, AppError> {
-    let k = TemplateKind::parse(kind.trim_end_matches(".xlsx")).ok_or_else(|| AppError::NotFound("模板".into()))?;
+    let k = TemplateKind::parse(kind.trim_end_matches(".xlsx"))
+        .ok_or_else(|| AppError::NotFound("模板".into()))?;
     let bytes = diaodu_office::xlsx::template(k).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response(k.file_name(), bytes))
 }
@@ -220,8 +227,14 @@ pub async fn template(Path(kind): Path<String>, _c: Current) -> Result<Response,
 pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -229,15 +242,26 @@ pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// POST /data/import
-pub async fn import(State(state): State<AppState>, c: Current, mut mp: Multipart) -> Result<Response, AppError> {
+pub async fn import(
+    State(state): State<AppState>,
+    c: Current,
+    mut mp: Multipart,
+) -> Result<Response, AppError> {
     let mut kind = None;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::invalid("文件", e.to_string()))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::invalid("文件", e.to_string()))?
+    {
         match field.name() {
             Some("kind") => kind = ImportKind::parse(&field.text().await.unwrap_or_default()),
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                let bytes = field.bytes().await.map_err(|e| AppError::invalid("文件", e.to_string()))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::invalid("文件", e.to_string()))?;
                 file = Some((name, bytes.to_vec()));
             }
             _ => {}
@@ -245,11 +269,25 @@ pub async fn import(State(state): State<AppState>, c: Current, mut mp: Multipart
     }
     let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
     c.require(kind.action())?;
-    let (name, bytes) = file.filter(|f| !f.1.is_empty()).ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+    let (name, bytes) = file
+        .filter(|f| !f.1.is_empty())
+        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
     let ctx = Ctx::load(&state, &c).await?;
-    let res = run_import(&state.store, &c.actor(), &ctx.tree, c.scope, kind, &name, &bytes).await?;
+    let res = run_import(
+        &state.store,
+        &c.actor(),
+        &ctx.tree,
+        c.scope,
+        kind,
+        &name,
+        &bytes,
+    )
+    .await?;
     let (status, markup) = match res {
-        Ok(n) => (StatusCode::OK, html! { div.flash.ok #import-result { "导入成功：" (name) "，共 " (n) " 行" (kind.zh()) "数据已写入。" } }),
+        Ok(n) => (
+            StatusCode::OK,
+            html! { div.flash.ok #import-result { "导入成功：" (name) "，共 " (n) " 行" (kind.zh()) "数据已写入。" } },
+        ),
         Err(errors) => (
             StatusCode::BAD_REQUEST,
             html! {
@@ -275,37 +313,60 @@ pub struct ExportQuery {
 }
 
 /// GET /data/export/projects
-pub async fn export_projects(State(state): State<AppState>, c: Current, Query(q): Query<ExportQuery>) -> Result<Response, AppError> {
+pub async fn export_projects(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
     c.require(Action::Export)?;
     let tree = state.store.units().await?;
     let d = as_of(&state, q.list.as_of.as_deref())?;
     let filter = q.list.filter(&tree, &c)?;
-    let rows = state.store.project_statuses(&tree, c.scope, &filter, d).await?;
+    let rows = state
+        .store
+        .project_statuses(&tree, c.scope, &filter, d)
+        .await?;
     let ledger = ledger_rows(&rows);
     match nonempty(&q.format).unwrap_or("xlsx") {
         "csv" => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"projects-{}.csv\"", fmt_date(d))),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"projects-{}.csv\"", fmt_date(d)),
+                ),
             ],
             ledger_csv(&ledger),
         )
             .into_response()),
         "xlsx" => {
-            let bytes = ledger_xlsx("项目台账", &ledger).map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(xlsx_response(&format!("projects-{}.xlsx", fmt_date(d)), bytes))
+            let bytes =
+                ledger_xlsx("项目台账", &ledger).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(xlsx_response(
+                &format!("projects-{}.xlsx", fmt_date(d)),
+                bytes,
+            ))
         }
-        other => Err(AppError::invalid("format", format!("不支持的格式“{other}”，应为 xlsx 或 csv"))),
+        other => Err(AppError::invalid(
+            "format",
+            format!("不支持的格式“{other}”，应为 xlsx 或 csv"),
+        )),
     }
 }
 
 /// GET /data/export/ranking
-pub async fn export_ranking(State(state): State<AppState>, c: Current, Query(q): Query<RankingQuery>) -> Result<Response, AppError> {
+pub async fn export_ranking(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<RankingQuery>,
+) -> Result<Response, AppError> {
     c.require(Action::Export)?;
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let parent = match nonempty(&q.unit) {
-        Some(u) => u.parse::<i64>().map_err(|_| AppError::invalid("单位", "无效的单位"))?,
+        Some(u) => u
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("单位", "无效的单位"))?,
         None => match c.scope {
             Scope::All => c.user.unit_id,
             Scope::Subtree(u) => u,
@@ -316,10 +377,26 @@ pub async fn export_ranking(State(state): State<AppState>, c: Current, Query(q):
     }
     let rows = state
         .store
-        .project_statuses(&tree, c.scope, &diaodu_store::ProjectFilter { unit_id: Some(parent), ..Default::default() }, d)
+        .project_statuses(
+            &tree,
+            c.scope,
+            &diaodu_store::ProjectFilter {
+                unit_id: Some(parent),
+                ..Default::default()
+            },
+            d,
+        )
         .await?;
     let lines = diaodu_store::reporting::unit_table(&tree, &rows, parent, d);
-    let title = format!("{}下级单位项目建设排名（截至{}）", tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""), fmt_date(d));
-    let bytes = ranking_xlsx(&title, &ranking_rows(&lines)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(xlsx_response(&format!("ranking-{}.xlsx", fmt_date(d)), bytes))
+    let title = format!(
+        "{}下级单位项目建设排名（截至{}）",
+        tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""),
+        fmt_date(d)
+    );
+    let bytes = ranking_xlsx(&title, &ranking_rows(&lines))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(
+        &format!("ranking-{}.xlsx", fmt_date(d)),
+        bytes,
+    ))
 }

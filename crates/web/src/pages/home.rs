@@ -13,10 +13,17 @@ use crate::auth::Current;
 use crate::{AppError, AppState};
 
 /// GET /
-pub async fn home(State(state): State<AppState>, c: Current, Query(q): Query<AsOf>) -> Result<Markup, AppError> {
+pub async fn home(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<AsOf>,
+) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let rows = state.store.project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d).await?;
+    let rows = state
+        .store
+        .project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
+        .await?;
     let root = match c.scope {
         Scope::All => c.user.unit_id,
         Scope::Subtree(u) => u,
@@ -31,9 +38,16 @@ pub async fn home(State(state): State<AppState>, c: Current, Query(q): Query<AsO
     } else {
         Vec::new()
     };
-    let reds: Vec<_> = rows.iter().filter(|r| r.status.light == Light::Red).take(12).collect();
+    let reds: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status.light == Light::Red)
+        .take(12)
+        .collect();
     let table = unit_table(&ctx.tree, &rows, root, d);
-    let title = format!("{} · 项目建设总览", ctx.tree.get(root).map(|u| u.name.as_str()).unwrap_or(""));
+    let title = format!(
+        "{} · 项目建设总览",
+        ctx.tree.get(root).map(|u| u.name.as_str()).unwrap_or("")
+    );
     let due_section = html! {
         @if c.can(Action::SubmitReport) {
             h2 { "本期待填报" span.muted.small { "　（" (due.len()) " 项）" } }

@@ -141,7 +141,12 @@ pub fn local_time(ts: &str) -> String {
     match time::PrimitiveDateTime::parse(ts.get(..19).unwrap_or(ts), &fmt) {
         Ok(t) => {
             let t = t + time::Duration::hours(8);
-            format!("{} {:02}:{:02}", diaodu_domain::period::fmt_date(t.date()), t.hour(), t.minute())
+            format!(
+                "{} {:02}:{:02}",
+                diaodu_domain::period::fmt_date(t.date()),
+                t.hour(),
+                t.minute()
+            )
         }
         Err(_) => ts.to_string(),
     }

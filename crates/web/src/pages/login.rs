@@ -45,28 +45,47 @@ pub async fn form() -> maud::Markup {
 }
 
 /// POST /login
-pub async fn submit(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
     match state.store.authenticate(&f.login, &f.password).await {
         Ok(user) => {
             let (token, _) = state.store.create_session(user.id).await?;
             Ok((
-                [(header::SET_COOKIE, session_cookie(&token, state.cfg.secure_cookies))],
+                [(
+                    header::SET_COOKIE,
+                    session_cookie(&token, state.cfg.secure_cookies),
+                )],
                 Redirect::to("/"),
             )
                 .into_response())
         }
         Err(LoginError::Store(e)) => Err(e.into()),
-        Err(e @ LoginError::Throttled(_)) => {
-            Ok((StatusCode::TOO_MANY_REQUESTS, login_page(Some(&e.to_string()), &f.login)).into_response())
-        }
-        Err(e) => Ok((StatusCode::UNAUTHORIZED, login_page(Some(&e.to_string()), &f.login)).into_response()),
+        Err(e @ LoginError::Throttled(_)) => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            login_page(Some(&e.to_string()), &f.login),
+        )
+            .into_response()),
+        Err(e) => Ok((
+            StatusCode::UNAUTHORIZED,
+            login_page(Some(&e.to_string()), &f.login),
+        )
+            .into_response()),
     }
 }
 
 /// POST /logout (CSRF-checked by the middleware).
-pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(t) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(t).await?;
     }
-    Ok(([(header::SET_COOKIE, clear_cookie(state.cfg.secure_cookies))], Redirect::to("/login")).into_response())
+    Ok((
+        [(header::SET_COOKIE, clear_cookie(state.cfg.secure_cookies))],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }

@@ -29,7 +29,10 @@ impl Ctx {
     /// Loads the context for a user.
     pub async fn load(state: &AppState, c: &Current) -> Result<Ctx, AppError> {
         let tree = state.store.units().await?;
-        let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+        let unit_name = tree
+            .get(c.user.unit_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         Ok(Ctx { tree, unit_name })
     }
 }
@@ -45,7 +48,8 @@ pub struct AsOf {
 pub fn as_of(state: &AppState, s: Option<&str>) -> Result<Date, AppError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(state.today()),
-        Some(s) => diaodu_domain::period::parse_date(s).map_err(|e| AppError::invalid("统计日期", e.to_string())),
+        Some(s) => diaodu_domain::period::parse_date(s)
+            .map_err(|e| AppError::invalid("统计日期", e.to_string())),
     }
 }
 

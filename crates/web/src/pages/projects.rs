@@ -49,7 +49,9 @@ impl ListQuery {
         let unit_id = match nonempty(&self.unit) {
             None => None,
             Some(u) => {
-                let id: i64 = u.parse().map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+                let id: i64 = u
+                    .parse()
+                    .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
                 if !tree.in_scope(id, c.scope) {
                     return Err(AppError::Forbidden);
                 }
@@ -92,7 +94,10 @@ impl ListQuery {
             }
         }
         v.push(("page", page.to_string()));
-        format!("/projects?{}", serde_urlencoded::to_string(&v).unwrap_or_default())
+        format!(
+            "/projects?{}",
+            serde_urlencoded::to_string(&v).unwrap_or_default()
+        )
     }
 }
 
@@ -113,21 +118,41 @@ pub fn unit_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
     let base = within.first().map(|u| tree.depth(u.id)).unwrap_or(0);
     within
         .iter()
-        .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(tree.depth(u.id).saturating_sub(base)), u.name)))
+        .map(|u| {
+            (
+                u.id.to_string(),
+                format!(
+                    "{}{}",
+                    "　".repeat(tree.depth(u.id).saturating_sub(base)),
+                    u.name
+                ),
+            )
+        })
         .collect()
 }
 
 /// GET /projects
-pub async fn list(State(state): State<AppState>, c: Current, Query(q): Query<ListQuery>) -> Result<Markup, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<ListQuery>,
+) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let filter = q.filter(&ctx.tree, &c)?;
-    let rows = state.store.project_statuses(&ctx.tree, c.scope, &filter, d).await?;
+    let rows = state
+        .store
+        .project_statuses(&ctx.tree, c.scope, &filter, d)
+        .await?;
     let batches = state.store.batches().await?;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page_no = q.page.unwrap_or(1).clamp(1, pages);
     let shown = rows.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE);
-    let opts = |all: &[(&str, &str)]| all.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    let opts = |all: &[(&str, &str)]| {
+        all.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    };
     let stages: Vec<(&str, &str)> = Stage::ALL.iter().map(|s| (s.code(), s.zh())).collect();
     let cats: Vec<(&str, &str)> = Category::ALL.iter().map(|s| (s.code(), s.zh())).collect();
     let lights: Vec<(&str, &str)> = Light::ALL.iter().map(|s| (s.code(), s.zh())).collect();
@@ -178,8 +203,16 @@ pub async fn list(State(state): State<AppState>, c: Current, Query(q): Query<Lis
 }
 
 /// Loads a project and checks it is within the user's scope (403 otherwise, whatever the id).
-pub async fn load_in_scope(state: &AppState, c: &Current, id: i64) -> Result<(Project, UnitTree), AppError> {
-    let p = state.store.project(id).await?.ok_or_else(|| AppError::NotFound("项目".into()))?;
+pub async fn load_in_scope(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+) -> Result<(Project, UnitTree), AppError> {
+    let p = state
+        .store
+        .project(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("项目".into()))?;
     let tree = state.check_scope(c.scope, p.unit_id).await?;
     Ok((p, tree))
 }
@@ -202,10 +235,21 @@ pub async fn detail(
 ) -> Result<Markup, AppError> {
     let (p, tree) = load_in_scope(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     let st = state
         .store
-        .project_statuses(&tree, c.scope, &ProjectFilter { project_id: Some(id), ..Default::default() }, d)
+        .project_statuses(
+            &tree,
+            c.scope,
+            &ProjectFilter {
+                project_id: Some(id),
+                ..Default::default()
+            },
+            d,
+        )
         .await?
         .into_iter()
         .find(|r| r.project.id == id)
@@ -213,8 +257,16 @@ pub async fn detail(
     let reports = state.store.reports(id).await?;
     let visits = state.store.site_visits(id).await?;
     let year = d.year();
-    let points: Vec<_> = reports.iter().filter(|r| r.period_end <= d).map(|r| (r.period_end, r.investment)).collect();
-    let plan = if p.fields.plan_year == year { p.fields.annual_plan } else { Yuan::ZERO };
+    let points: Vec<_> = reports
+        .iter()
+        .filter(|r| r.period_end <= d)
+        .map(|r| (r.period_end, r.investment))
+        .collect();
+    let plan = if p.fields.plan_year == year {
+        p.fields.annual_plan
+    } else {
+        Yuan::ZERO
+    };
     let chart = investment_chart(year, plan, &points, d);
     let f = &p.fields;
     let s = &st.status;
@@ -369,7 +421,12 @@ impl ProjectForm {
     pub fn parse(&self) -> Result<(i64, ProjectFields), Vec<(String, String)>> {
         let mut errs: Vec<(String, String)> = Vec::new();
         let mut e = |f: &str, m: String| errs.push((f.to_string(), m));
-        let unit_id = self.unit_id.trim().parse::<i64>().map_err(|_| e("责任单位", "请选择".into())).ok();
+        let unit_id = self
+            .unit_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| e("责任单位", "请选择".into()))
+            .ok();
         let category = Category::parse(&self.category);
         if category.is_none() {
             e("项目类别", "请选择".into());
@@ -383,14 +440,23 @@ impl ProjectForm {
         };
         let total = money(&self.total_investment, "总投资(万元)", &mut e);
         let plan = money(&self.annual_plan, "年度计划投资(万元)", &mut e);
-        let year = self.plan_year.trim().parse::<i32>().map_err(|_| e("计划年度", "应为年份，如 2026".into())).ok();
-        let date = |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| -> Option<Option<time::Date>> {
-            if s.trim().is_empty() {
-                Some(None)
-            } else {
-                parse_date(s).map(Some).map_err(|x| e(f, x.to_string())).ok()
-            }
-        };
+        let year = self
+            .plan_year
+            .trim()
+            .parse::<i32>()
+            .map_err(|_| e("计划年度", "应为年份，如 2026".into()))
+            .ok();
+        let date =
+            |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| -> Option<Option<time::Date>> {
+                if s.trim().is_empty() {
+                    Some(None)
+                } else {
+                    parse_date(s)
+                        .map(Some)
+                        .map_err(|x| e(f, x.to_string()))
+                        .ok()
+                }
+            };
         let ps = date(&self.planned_start, "计划开工日期", &mut e);
         let pf = date(&self.planned_finish, "计划竣工日期", &mut e);
         let a = date(&self.actual_start, "实际开工日期", &mut e);
@@ -420,16 +486,28 @@ impl ProjectForm {
         };
         let domain_errs = diaodu_domain::project::check_fields(&fields);
         if !domain_errs.is_empty() {
-            return Err(domain_errs.into_iter().map(|e| (e.field.to_string(), e.message)).collect());
+            return Err(domain_errs
+                .into_iter()
+                .map(|e| (e.field.to_string(), e.message))
+                .collect());
         }
         Ok((unit_id.expect("checked"), fields))
     }
 }
 
-fn project_form(c: &Current, tree: &UnitTree, action: &str, f: &ProjectForm, errors: &[(String, String)], current_stage: Option<Stage>) -> Markup {
+fn project_form(
+    c: &Current,
+    tree: &UnitTree,
+    action: &str,
+    f: &ProjectForm,
+    errors: &[(String, String)],
+    current_stage: Option<Stage>,
+) -> Markup {
     let stages: Vec<Stage> = match current_stage {
         None => Stage::ALL.to_vec(),
-        Some(s) => std::iter::once(s).chain(s.next_stages().iter().copied()).collect(),
+        Some(s) => std::iter::once(s)
+            .chain(s.next_stages().iter().copied())
+            .collect(),
     };
     html! {
         @if !errors.is_empty() {
@@ -465,15 +543,31 @@ fn project_form(c: &Current, tree: &UnitTree, action: &str, f: &ProjectForm, err
 pub async fn new_form(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
     c.require(Action::EditProject)?;
     let ctx = Ctx::load(&state, &c).await?;
-    let f = ProjectForm { plan_year: state.today().year().to_string(), ..Default::default() };
-    let body = html! { h1 { "新增项目" } (project_form(&c, &ctx.tree, "/projects/new", &f, &[], None)) };
+    let f = ProjectForm {
+        plan_year: state.today().year().to_string(),
+        ..Default::default()
+    };
+    let body =
+        html! { h1 { "新增项目" } (project_form(&c, &ctx.tree, "/projects/new", &f, &[], None)) };
     Ok(page(&c, &ctx.unit_name, "/projects", "新增项目", body))
 }
 
-async fn rerender(state: &AppState, c: &Current, title: &str, action: &str, f: &ProjectForm, errs: Vec<(String, String)>, stage: Option<Stage>) -> Result<Response, AppError> {
+async fn rerender(
+    state: &AppState,
+    c: &Current,
+    title: &str,
+    action: &str,
+    f: &ProjectForm,
+    errs: Vec<(String, String)>,
+    stage: Option<Stage>,
+) -> Result<Response, AppError> {
     let ctx = Ctx::load(state, c).await?;
     let body = html! { h1 { (title) } (project_form(c, &ctx.tree, action, f, &errs, stage)) };
-    Ok((axum::http::StatusCode::BAD_REQUEST, page(c, &ctx.unit_name, "/projects", title, body)).into_response())
+    Ok((
+        axum::http::StatusCode::BAD_REQUEST,
+        page(c, &ctx.unit_name, "/projects", title, body),
+    )
+        .into_response())
 }
 
 fn store_errs(e: StoreError) -> Result<Vec<(String, String)>, AppError> {
@@ -486,43 +580,93 @@ fn store_errs(e: StoreError) -> Result<Vec<(String, String)>, AppError> {
 }
 
 /// POST /projects/new
-pub async fn create(State(state): State<AppState>, c: Current, Form(f): Form<ProjectForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<ProjectForm>,
+) -> Result<Response, AppError> {
     c.require(Action::EditProject)?;
     let (unit_id, fields) = match f.parse() {
         Ok(v) => v,
-        Err(errs) => return rerender(&state, &c, "新增项目", "/projects/new", &f, errs, None).await,
+        Err(errs) => {
+            return rerender(&state, &c, "新增项目", "/projects/new", &f, errs, None).await
+        }
     };
     state.check_scope(c.scope, unit_id).await?;
-    match state.store.create_project(&c.actor(), unit_id, fields).await {
+    match state
+        .store
+        .create_project(&c.actor(), unit_id, fields)
+        .await
+    {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
-        Err(e) => rerender(&state, &c, "新增项目", "/projects/new", &f, store_errs(e)?, None).await,
+        Err(e) => {
+            rerender(
+                &state,
+                &c,
+                "新增项目",
+                "/projects/new",
+                &f,
+                store_errs(e)?,
+                None,
+            )
+            .await
+        }
     }
 }
 
 /// GET /projects/{id}/edit
-pub async fn edit_form(State(state): State<AppState>, c: Current, Path(id): Path<i64>) -> Result<Markup, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Markup, AppError> {
     c.require(Action::EditProject)?;
     let (p, tree) = load_in_scope(&state, &c, id).await?;
-    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     let title = format!("编辑项目 · {}", p.fields.code);
     let body = html! { h1 { (title) } (project_form(&c, &tree, &format!("/projects/{id}/edit"), &ProjectForm::from_project(&p), &[], Some(p.fields.stage))) };
     Ok(page(&c, &unit_name, "/projects", &title, body))
 }
 
 /// POST /projects/{id}/edit
-pub async fn update(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<ProjectForm>) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<ProjectForm>,
+) -> Result<Response, AppError> {
     c.require(Action::EditProject)?;
     let (p, _) = load_in_scope(&state, &c, id).await?;
     let action = format!("/projects/{id}/edit");
     let title = format!("编辑项目 · {}", p.fields.code);
     let (unit_id, fields) = match f.parse() {
         Ok(v) => v,
-        Err(errs) => return rerender(&state, &c, &title, &action, &f, errs, Some(p.fields.stage)).await,
+        Err(errs) => {
+            return rerender(&state, &c, &title, &action, &f, errs, Some(p.fields.stage)).await
+        }
     };
     state.check_scope(c.scope, unit_id).await?;
     let version = f.version.unwrap_or(p.version);
-    match state.store.update_project(&c.actor(), id, version, unit_id, fields).await {
+    match state
+        .store
+        .update_project(&c.actor(), id, version, unit_id, fields)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) => rerender(&state, &c, &title, &action, &f, store_errs(e)?, Some(p.fields.stage)).await,
+        Err(e) => {
+            rerender(
+                &state,
+                &c,
+                &title,
+                &action,
+                &f,
+                store_errs(e)?,
+                Some(p.fields.stage),
+            )
+            .await
+        }
     }
 }

@@ -53,12 +53,18 @@ pub fn table(lines: &[UnitLine], d: Date, drill: bool) -> Markup {
 }
 
 /// GET /ranking
-pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<RankingQuery>) -> Result<Markup, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<RankingQuery>,
+) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let parent = match nonempty(&q.unit) {
         Some(u) => {
-            let id: i64 = u.parse().map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+            let id: i64 = u
+                .parse()
+                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
             if !ctx.tree.in_scope(id, c.scope) {
                 return Err(AppError::Forbidden);
             }
@@ -69,10 +75,29 @@ pub async fn show(State(state): State<AppState>, c: Current, Query(q): Query<Ran
             Scope::Subtree(u) => u,
         },
     };
-    let rows = state.store.project_statuses(&ctx.tree, c.scope, &ProjectFilter { unit_id: Some(parent), ..Default::default() }, d).await?;
+    let rows = state
+        .store
+        .project_statuses(
+            &ctx.tree,
+            c.scope,
+            &ProjectFilter {
+                unit_id: Some(parent),
+                ..Default::default()
+            },
+            d,
+        )
+        .await?;
     let lines = unit_table(&ctx.tree, &rows, parent, d);
-    let pname = ctx.tree.get(parent).map(|u| u.name.clone()).unwrap_or_default();
-    let up = ctx.tree.get(parent).and_then(|u| u.parent_id).filter(|p| ctx.tree.in_scope(*p, c.scope));
+    let pname = ctx
+        .tree
+        .get(parent)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let up = ctx
+        .tree
+        .get(parent)
+        .and_then(|u| u.parent_id)
+        .filter(|p| ctx.tree.in_scope(*p, c.scope));
     let body = html! {
         h1 { (pname) " · 下级单位排名" span.muted.small { "　统计日期 " (fmt_date(d)) "，按年度投资完成率排名，并列同名次" } }
         form.filters method="get" action="/ranking" {

@@ -38,17 +38,30 @@ pub struct DueItem {
 
 /// Weekly reports due for projects under construction in the user's scope: last week's if missing
 /// (overdue once its deadline, the Monday, has passed) and this week's.
-pub async fn due_items(state: &AppState, tree: &UnitTree, c: &Current, d: Date) -> Result<Vec<DueItem>, AppError> {
+pub async fn due_items(
+    state: &AppState,
+    tree: &UnitTree,
+    c: &Current,
+    d: Date,
+) -> Result<Vec<DueItem>, AppError> {
     let this_week = Period::week_of(d);
     let last_week = this_week.prev();
-    let rows = state.store.project_statuses(tree, c.scope, &ProjectFilter::default(), d).await?;
-    let done = state.store.reported(&[this_week.to_string(), last_week.to_string()]).await?;
+    let rows = state
+        .store
+        .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
+        .await?;
+    let done = state
+        .store
+        .reported(&[this_week.to_string(), last_week.to_string()])
+        .await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
         let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
         for r in &rows {
             let f = &r.project.fields;
-            if !stage_reports_weekly(f.stage) || f.actual_start.is_none_or(|a| a > period.last_day()) {
+            if !stage_reports_weekly(f.stage)
+                || f.actual_start.is_none_or(|a| a > period.last_day())
+            {
                 continue;
             }
             if done.contains(&(r.project.id, period.to_string())) {
@@ -117,7 +130,9 @@ impl ReportForm {
     /// Parses into a report input, collecting field errors.
     pub fn parse(&self) -> Result<ReportInput, Vec<(String, String)>> {
         let mut errs = Vec::new();
-        let period = Period::parse(&self.period).map_err(|e| errs.push(("填报期".to_string(), e.to_string()))).ok();
+        let period = Period::parse(&self.period)
+            .map_err(|e| errs.push(("填报期".to_string(), e.to_string())))
+            .ok();
         let investment = Yuan::parse_wan(&self.investment)
             .map_err(|e| errs.push(("本期完成投资(万元)".to_string(), e.to_string())))
             .ok();
@@ -133,13 +148,29 @@ impl ReportForm {
     }
 }
 
-async fn render_form(state: &AppState, c: &Current, id: i64, f: &ReportForm, errs: &[(String, String)]) -> Result<Markup, AppError> {
+async fn render_form(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    f: &ReportForm,
+    errs: &[(String, String)],
+) -> Result<Markup, AppError> {
     let (p, tree) = load_in_scope(state, c, id).await?;
-    let unit_name = tree.get(c.user.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     let d = state.today();
     let wk = Period::week_of(d);
     let mon = Period::month_of(d);
-    let mut options = vec![wk, wk.prev(), wk.prev().prev(), wk.prev().prev().prev(), mon, mon.prev()];
+    let mut options = vec![
+        wk,
+        wk.prev(),
+        wk.prev().prev(),
+        wk.prev().prev().prev(),
+        mon,
+        mon.prev(),
+    ];
     let chosen = Period::parse(&f.period).ok();
     if let Some(ch) = chosen {
         if !options.contains(&ch) {
@@ -182,25 +213,48 @@ async fn render_form(state: &AppState, c: &Current, id: i64, f: &ReportForm, err
 }
 
 /// GET /projects/{id}/report
-pub async fn form(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Query(q): Query<FormQuery>) -> Result<Markup, AppError> {
+pub async fn form(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<FormQuery>,
+) -> Result<Markup, AppError> {
     c.require(Action::SubmitReport)?;
-    let f = ReportForm { period: q.period.unwrap_or_default(), ..Default::default() };
+    let f = ReportForm {
+        period: q.period.unwrap_or_default(),
+        ..Default::default()
+    };
     render_form(&state, &c, id, &f, &[]).await
 }
 
 /// POST /projects/{id}/report
-pub async fn submit(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> Result<Response, AppError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, AppError> {
     c.require(Action::SubmitReport)?;
     load_in_scope(&state, &c, id).await?;
     let input = match f.parse() {
         Ok(i) => i,
-        Err(errs) => return Ok((StatusCode::BAD_REQUEST, render_form(&state, &c, id, &f, &errs).await?).into_response()),
+        Err(errs) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                render_form(&state, &c, id, &f, &errs).await?,
+            )
+                .into_response())
+        }
     };
     match state.store.submit_report(&c.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response()),
-        Err(StoreError::Invalid(errs)) => {
-            Ok((StatusCode::BAD_REQUEST, render_form(&state, &c, id, &f, &errs).await?).into_response())
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response())
         }
+        Err(StoreError::Invalid(errs)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render_form(&state, &c, id, &f, &errs).await?,
+        )
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -218,10 +272,19 @@ pub struct VisitForm {
 }
 
 /// POST /projects/{id}/visits
-pub async fn add_visit(State(state): State<AppState>, c: Current, Path(id): Path<i64>, Form(f): Form<VisitForm>) -> Result<Response, AppError> {
+pub async fn add_visit(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<VisitForm>,
+) -> Result<Response, AppError> {
     c.require(Action::LogSiteVisit)?;
     load_in_scope(&state, &c, id).await?;
-    let date = parse_date(&f.visit_date).map_err(|e| AppError::invalid("督导日期", e.to_string()))?;
-    state.store.add_site_visit(&c.actor(), id, date, &f.findings, &f.coordination).await?;
+    let date =
+        parse_date(&f.visit_date).map_err(|e| AppError::invalid("督导日期", e.to_string()))?;
+    state
+        .store
+        .add_site_visit(&c.actor(), id, date, &f.findings, &f.coordination)
+        .await?;
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
 }

@@ -76,10 +76,27 @@ impl TestApp {
     pub async fn with_today(today: Option<time::Date>) -> TestApp {
         let store = diaodu_store::testing::fresh_store().await;
         let a = Actor::cli();
-        let unit = |code: &str, name: &str, parent: Option<i64>, kind| NewUnit { code: code.into(), name: name.into(), parent_id: parent, kind };
-        let city = store.create_unit(&a, unit("C", "测试市", None, UnitKind::City)).await.unwrap().id;
-        let d1 = store.create_unit(&a, unit("D1", "甲区", Some(city), UnitKind::District)).await.unwrap().id;
-        let d2 = store.create_unit(&a, unit("D2", "乙区", Some(city), UnitKind::District)).await.unwrap().id;
+        let unit = |code: &str, name: &str, parent: Option<i64>, kind| NewUnit {
+            code: code.into(),
+            name: name.into(),
+            parent_id: parent,
+            kind,
+        };
+        let city = store
+            .create_unit(&a, unit("C", "测试市", None, UnitKind::City))
+            .await
+            .unwrap()
+            .id;
+        let d1 = store
+            .create_unit(&a, unit("D1", "甲区", Some(city), UnitKind::District))
+            .await
+            .unwrap()
+            .id;
+        let d2 = store
+            .create_unit(&a, unit("D2", "乙区", Some(city), UnitKind::District))
+            .await
+            .unwrap()
+            .id;
         for (login, u, role) in [
             ("admin", city, Role::Admin),
             ("drc", city, Role::Drc),
@@ -89,60 +106,124 @@ impl TestApp {
             ("rep1", d1, Role::Reporter),
             ("rep2", d2, Role::Reporter),
         ] {
-            store.create_user(&a, login, login, u, role, PASSWORD).await.unwrap();
+            store
+                .create_user(&a, login, login, u, role, PASSWORD)
+                .await
+                .unwrap();
         }
-        let p1 = store.create_project(&a, d1, fields("A001", Stage::Continuing)).await.unwrap().id;
-        let p2 = store.create_project(&a, d2, fields("B001", Stage::Continuing)).await.unwrap().id;
-        let router = diaodu_web::router(AppState::new(store.clone(), WebConfig { secure_cookies: false, as_of: today }));
-        TestApp { router, store, city, d1, d2, p1, p2 }
+        let p1 = store
+            .create_project(&a, d1, fields("A001", Stage::Continuing))
+            .await
+            .unwrap()
+            .id;
+        let p2 = store
+            .create_project(&a, d2, fields("B001", Stage::Continuing))
+            .await
+            .unwrap()
+            .id;
+        let router = diaodu_web::router(AppState::new(
+            store.clone(),
+            WebConfig {
+                secure_cookies: false,
+                as_of: today,
+            },
+        ));
+        TestApp {
+            router,
+            store,
+            city,
+            d1,
+            d2,
+            p1,
+            p2,
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        let location = headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Resp { status, body: String::from_utf8_lossy(&bytes).into_owned(), location, headers }
+        Resp {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            location,
+            headers,
+        }
     }
 
     /// Logs in through the form and returns the browser (cookie + CSRF token from /api/v1/me).
     pub async fn login(&self, login: &str) -> Browser {
-        let r = self.post_raw(None, "/login", &format!("login={login}&password={PASSWORD}")).await;
+        let r = self
+            .post_raw(
+                None,
+                "/login",
+                &format!("login={login}&password={PASSWORD}"),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
-        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+        let set = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
         let cookie = set.split(';').next().unwrap().to_string();
-        let mut b = Browser { cookie, csrf: String::new() };
+        let mut b = Browser {
+            cookie,
+            csrf: String::new(),
+        };
         let me = self.get(&b, "/api/v1/me").await.json();
         b.csrf = me["csrf"].as_str().unwrap().to_string();
         b
     }
 
     pub async fn get(&self, b: &Browser, path: &str) -> Resp {
-        self.send(Request::get(path).header(header::COOKIE, &b.cookie).body(Body::empty()).unwrap()).await
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, &b.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn post_raw(&self, b: Option<&Browser>, path: &str, body: &str) -> Resp {
-        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(b) = b {
             req = req.header(header::COOKIE, &b.cookie);
         }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     /// Posts a form with the browser's CSRF token.
     pub async fn post_form(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
         let mut v: Vec<(&str, &str)> = fields.to_vec();
         v.push(("_csrf", &b.csrf));
-        self.post_raw(Some(b), path, &serde_urlencoded::to_string(&v).unwrap()).await
+        self.post_raw(Some(b), path, &serde_urlencoded::to_string(&v).unwrap())
+            .await
     }
 
     /// Uploads a file to the import page.
     pub async fn upload(&self, b: &Browser, kind: &str, name: &str, bytes: &[u8]) -> Resp {
         let boundary = "XdiaoduBoundary";
         let mut body = Vec::new();
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
+            )
+            .as_bytes(),
+        );
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
@@ -151,7 +232,10 @@ impl TestApp {
         self.send(
             Request::post(format!("/data/import?_csrf={}", b.csrf))
                 .header(header::COOKIE, &b.cookie)
-                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
                 .body(Body::from(body))
                 .unwrap(),
         )
@@ -159,7 +243,13 @@ impl TestApp {
     }
 
     /// An API call with a bearer token.
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -177,7 +267,12 @@ impl TestApp {
     /// Logs in through the API and returns the bearer token.
     pub async fn token(&self, login: &str) -> String {
         let r = self
-            .api(Method::POST, "/api/v1/login", None, Some(serde_json::json!({"login": login, "password": PASSWORD})))
+            .api(
+                Method::POST,
+                "/api/v1/login",
+                None,
+                Some(serde_json::json!({"login": login, "password": PASSWORD})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.json()["token"].as_str().unwrap().to_string()

@@ -1,0 +1,327 @@
+//! Imports through the upload form: every kind of error is reported with row, column and reason, and
+//! nothing is written; the documented example files import and give the statuses computed by hand.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+
+const PROJECT_HEADER: &str = "项目编码,项目名称,责任单位,包抓领导,项目类别,建设阶段,总投资(万元),计划年度,年度计划投资(万元),计划开工日期,计划竣工日期,实际开工日期,集中开工批次";
+
+async fn counts(app: &TestApp) -> (i64, i64, usize, i64) {
+    (
+        app.store.project_count().await.unwrap(),
+        app.store.report_count().await.unwrap(),
+        app.store.units().await.unwrap().units.len(),
+        app.store.audit_count().await.unwrap(),
+    )
+}
+
+/// Uploads `csv` and expects it to be refused with exactly these (row, column, words in the reason).
+async fn refused(
+    app: &TestApp,
+    b: &common::Browser,
+    kind: &str,
+    csv: &str,
+    expect: &[(usize, &str, &str)],
+) {
+    let before = counts(app).await;
+    let r = app.upload(b, kind, "bad.csv", csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{csv}\n{}", r.body);
+    assert!(r.body.contains("未写入任何数据"));
+    let table = r
+        .body
+        .split("id=\"import-errors\"")
+        .nth(1)
+        .expect("error table");
+    let rows: Vec<Vec<String>> = table
+        .split("<tr>")
+        .skip(2)
+        .map(|tr| {
+            tr.split("<td")
+                .skip(1)
+                .map(|td| {
+                    let inner = td.split_once('>').map(|x| x.1).unwrap_or("");
+                    inner.split("</td>").next().unwrap_or("").to_string()
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), expect.len(), "{csv}\n{rows:?}");
+    for (got, (row, col, words)) in rows.iter().zip(expect) {
+        let row_text = if *row == 0 {
+            String::new()
+        } else {
+            row.to_string()
+        };
+        assert_eq!(got[0], row_text, "{got:?}");
+        assert_eq!(got[1], *col, "{got:?}");
+        assert!(got[2].contains(words), "{got:?} should mention {words}");
+    }
+    assert_eq!(counts(app).await, before, "the database is unchanged");
+}
+
+#[tokio::test]
+async fn every_project_import_error_is_reported_and_nothing_written() {
+    let app = TestApp::new().await;
+    let b = app.login("drc").await;
+    let ok_row = "N1,新项目,甲区,张三,工业,续建,100,2026,50,2026-01-01,2026-12-31,2026-01-05,";
+    // Missing column.
+    refused(
+        &app,
+        &b,
+        "projects",
+        "项目编码,项目名称,责任单位\nN1,x,甲区\n",
+        &[
+            (1, "项目类别", "缺少此列"),
+            (1, "建设阶段", "缺少此列"),
+            (1, "总投资(万元)", "缺少此列"),
+            (1, "计划年度", "缺少此列"),
+            (1, "年度计划投资(万元)", "缺少此列"),
+        ],
+    )
+    .await;
+    // Bad date, negative money, non-numeric money, too many decimals, unknown category.
+    let csv = format!(
+        "{PROJECT_HEADER}\n{ok_row}\nN2,坏日期,甲区,,工业,续建,100,2026,50,2026-02-30,,2026-01-05,\nN3,负数,甲区,,工业,续建,-100,2026,abc,,,2026-01-05,\nN4,精度,甲区,,农业,续建,100.123,2026,50,,,2026-01-05,\n"
+    );
+    refused(
+        &app,
+        &b,
+        "projects",
+        &csv,
+        &[
+            (3, "计划开工日期", "2026-02-30"),
+            (4, "总投资(万元)", "不能为负数"),
+            (4, "年度计划投资(万元)", "不是数字"),
+            (5, "项目类别", "农业"),
+            (5, "总投资(万元)", "两位小数"),
+        ],
+    )
+    .await;
+    // Unknown unit, duplicate code in the file and in the library, stage inconsistent with dates.
+    let csv = format!(
+        "{PROJECT_HEADER}\n{ok_row}\nN1,重复,甲区,,工业,续建,100,2026,50,,,2026-01-05,\nN5,无单位,丙区,,工业,续建,100,2026,50,,,2026-01-05,\nA001,库中已有,甲区,,工业,续建,100,2026,50,,,2026-01-05,\nN6,新开工无日期,甲区,,工业,新开工,100,2026,50,2026-01-01,,,\nN7,前期有日期,甲区,,工业,前期,100,2026,50,,,2026-01-05,\n"
+    );
+    refused(
+        &app,
+        &b,
+        "projects",
+        &csv,
+        &[
+            (3, "项目编码", "与第2行重复"),
+            (4, "责任单位", "丙区"),
+            (5, "项目编码", "已在项目库中"),
+            (6, "实际开工日期", "必须填写"),
+            (7, "实际开工日期", "不应填写"),
+        ],
+    )
+    .await;
+    // And the good row alone goes in.
+    let r = app
+        .upload(
+            &b,
+            "projects",
+            "ok.csv",
+            format!("{PROJECT_HEADER}\n{ok_row}\n").as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(app.store.project_by_code("N1").await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn every_report_import_error_is_reported_and_nothing_written() {
+    let app = TestApp::new().await;
+    let b = app.login("rep1").await;
+    let h = "项目编码,填报期,本期完成投资(万元),形象进度,存在问题";
+    refused(
+        &app,
+        &b,
+        "reports",
+        &format!("{h}\nA001,2026-W07,10,,\nZZZ,2026-W07,10,,\nB001,2026-W07,10,,\nA001,2026-W7,10,,\nA001,2026-W08,-1,,\nA001,2026-W07,5,,\nA001,2099-01,1,,\n"),
+        &[
+            (3, "项目编码", "ZZZ"),
+            (4, "项目编码", "无权填报"),
+            (5, "填报期", "2026-W7"),
+            (6, "本期完成投资(万元)", "不能为负数"),
+            (7, "填报期", "与第2行是同一项目同一期"),
+            (8, "填报期", "尚未开始"),
+        ],
+    )
+    .await;
+    // Units may only be imported by the administrator.
+    let r = app
+        .upload(
+            &b,
+            "units",
+            "u.csv",
+            "单位编码,单位名称,上级单位编码,单位类型\nX,x,C,区县\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A GBK file (what Excel on Chinese Windows writes) with an edit of an existing report.
+    let ok = format!("{h}\nA001,2026-W07,10.5,基础施工,\n");
+    let r = app.upload(&b, "reports", "ok.csv", ok.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let text = format!("{h}\nA001,2026-W07,12,主体施工,用地待落实\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let r = app.upload(&b, "reports", "gbk.csv", &gbk).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reps = app.store.reports(app.p1).await.unwrap();
+    assert_eq!(reps.len(), 1);
+    assert_eq!(reps[0].investment.wan_text(), "12.00");
+    assert_eq!(reps[0].problems, "用地待落实");
+}
+
+#[tokio::test]
+async fn unit_import_errors() {
+    let app = TestApp::new().await;
+    let b = app.login("admin").await;
+    let h = "单位编码,单位名称,上级单位编码,单位类型";
+    refused(&app, &b, "units", &format!("{h}\nD1,重复,C,区县\nX1,甲,无此单位,区县\nX2,乙,C,乡镇\nX3,丙,X4,园区\nX4,丁,X3,园区\n"), &[
+        (2, "单位编码", "已存在"),
+        (3, "上级单位编码", "无此单位"),
+        (4, "单位类型", "乡镇"),
+        (5, "上级单位编码", "循环"),
+    ])
+    .await;
+    // A parent named by a name two units share must be given by code.
+    app.store
+        .create_unit(
+            &diaodu_store::Actor::cli(),
+            diaodu_store::NewUnit {
+                code: "D3".into(),
+                name: "甲区".into(),
+                parent_id: Some(app.d2),
+                kind: diaodu_domain::access::UnitKind::Park,
+            },
+        )
+        .await
+        .unwrap();
+    refused(
+        &app,
+        &b,
+        "units",
+        &format!("{h}\nX5,戊,甲区,园区\n"),
+        &[(2, "上级单位编码", "请改用单位编码")],
+    )
+    .await;
+    refused(&app, &b, "units", "名称\n甲\n", &[(0, "单位编码", "表头")]).await;
+}
+
+fn example(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../../docs/examples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn close(v: &serde_json::Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));
+    assert!((got - want).abs() < 1e-9, "{got} != {want}");
+}
+
+/// The example files of docs/import-formats.md, imported through the upload form, give the statuses
+/// worked out by hand in the comments (as of Sunday 2026-03-15, day 74 of 365).
+#[tokio::test]
+async fn documented_examples_give_the_hand_computed_statuses() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    for (kind, file) in [
+        ("units", "units.csv"),
+        ("projects", "projects.csv"),
+        ("reports", "reports.csv"),
+    ] {
+        let r = app.upload(&admin, kind, file, &example(file)).await;
+        assert_eq!(r.status, StatusCode::OK, "{file}: {}", r.body);
+    }
+    let token = app.token("admin").await;
+    let st = app
+        .api(
+            Method::GET,
+            "/api/v1/status?as_of=2026-03-15",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    let by = |code: &str| {
+        st.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    let tp = 74.0 / 365.0 * 100.0;
+    // EX-001 续建, plan 7300: 600 (Jan) + 500 (Feb) + 150 (W10, ends 03-08) + 170.5 (W11, ends 03-15).
+    let p = by("EX-001");
+    close(&p["time_progress_pct"], tp);
+    close(&p["ytd_investment_wan"], 1420.5);
+    close(&p["annual_completion_pct"], 1420.5 / 7300.0 * 100.0);
+    close(&p["lag_pp"], tp - 1420.5 / 7300.0 * 100.0);
+    assert_eq!(
+        (p["light"].as_str(), p["stalled"].as_bool()),
+        (Some("green"), Some(false))
+    );
+    // EX-002 新开工 on 02-16, plan 3650, 100 invested: lag 17.5 > 15 → red. Started 27 days before
+    // D (after D − 28 = 02-15), so not yet stalled although its last report (W09) had no investment.
+    let p = by("EX-002");
+    close(&p["annual_completion_pct"], 100.0 / 3650.0 * 100.0);
+    assert_eq!(p["light"], "red");
+    assert_eq!(p["stalled"], false);
+    assert_eq!(p["started"], true);
+    // EX-003 续建: last investment W05 (ends 02-01) ≤ 02-15 → stalled → red, though its lag is 12.3.
+    let p = by("EX-003");
+    close(&p["lag_pp"], tp - 8.0);
+    assert_eq!(
+        (p["light"].as_str(), p["stalled"].as_bool()),
+        (Some("red"), Some(true))
+    );
+    // EX-004 前期, planned start 03-01 passed, not started → red.
+    let p = by("EX-004");
+    assert_eq!(
+        (
+            p["light"].as_str(),
+            p["not_started_past_plan"].as_bool(),
+            p["started"].as_bool()
+        ),
+        (Some("red"), Some(true), Some(false))
+    );
+    close(&p["annual_completion_pct"], 0.0);
+    // EX-005 储备, plan for 2027: not lit, no completion.
+    let p = by("EX-005");
+    assert_eq!(p["light"], "none");
+    assert!(p["annual_completion_pct"].is_null() && p["lag_pp"].is_null());
+
+    // Unit table of 示例市: 甲区 (EX-001, EX-003 through its park) ranks above 乙县 (EX-002, EX-004).
+    let ex = app.store.units().await.unwrap().find("EX").unwrap().id;
+    let units = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/status/units?as_of=2026-03-15&unit={ex}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    let units = units.as_array().unwrap();
+    assert_eq!(units[0]["name"], "示例市");
+    assert_eq!(units[1]["name"], "甲区");
+    assert_eq!(units[1]["rank"], 1);
+    close(&units[1]["completion_pct"], 1500.5 / 8300.0 * 100.0);
+    close(&units[1]["start_rate_pct"], 100.0);
+    // Weekly reports due: Sundays of 2026 up to D − 2 = 03-13: ten for each of EX-001 and EX-003.
+    assert_eq!(units[1]["reports_due"], 20);
+    assert_eq!(units[2]["name"], "乙县");
+    assert_eq!(units[2]["rank"], 2);
+    close(&units[2]["start_rate_pct"], 50.0);
+    // EX-002 started 02-16: Sundays 02-22, 03-01, 03-08 are due.
+    assert_eq!(units[2]["reports_due"], 3);
+    assert!(
+        units[2]["double_half"].is_null(),
+        "not judged before 30 June"
+    );
+}
