@@ -247,6 +247,15 @@ impl Store {
         let token = random_token();
         let csrf = random_token();
         let now = time::OffsetDateTime::now_utc();
+        // Expired sessions and old failed log-ins are of no further use; clear them as we go.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(ts(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(ts(now - time::Duration::minutes(THROTTLE_MINUTES)))
+            .execute(&self.pool)
+            .await?;
         sqlx::query("INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_id(&token))
             .bind(user_id)

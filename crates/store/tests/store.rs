@@ -364,3 +364,155 @@ async fn reports_edit_and_status() {
         .await
         .is_err());
 }
+
+/// The status sums are computed by SQL; these edges run on both engines.
+#[tokio::test]
+async fn status_edges_through_sql() {
+    let store = fresh_store().await;
+    let (c, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let mut f = fields("E1");
+    f.actual_start = Some(date!(2025 - 06 - 01));
+    f.annual_plan = Yuan(0);
+    let p = store.create_project(&a, d1, f).await.unwrap();
+    let rows = vec![
+        // 2025-W52 ends 2025-12-28 (counts in 2025); 2026-W01 ends 2026-01-04 (counts in 2026).
+        (
+            p.id,
+            Period::parse("2025-W52").unwrap(),
+            Yuan(50_000),
+            String::new(),
+            String::new(),
+            true,
+            "2025-12-29T01:00:00.000000Z".to_string(),
+        ),
+        (
+            p.id,
+            Period::parse("2026-W01").unwrap(),
+            Yuan(30_000),
+            String::new(),
+            String::new(),
+            true,
+            "2026-01-05T01:00:00.000000Z".to_string(),
+        ),
+        // 2026-W10 ends 2026-03-08.
+        (
+            p.id,
+            Period::parse("2026-W10").unwrap(),
+            Yuan(10_000),
+            String::new(),
+            String::new(),
+            false,
+            "2026-03-12T01:00:00.000000Z".to_string(),
+        ),
+    ];
+    store.insert_reports_raw(&a, rows).await.unwrap();
+    let tree = store.units().await.unwrap();
+    let at = |d| {
+        let store = store.clone();
+        let tree = tree.clone();
+        async move {
+            store
+                .project_statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), d)
+                .await
+                .unwrap()
+                .remove(0)
+        }
+    };
+    // ISO week 1 that starts in December counts in its own year; the week before does not.
+    let r = at(date!(2026 - 01 - 10)).await;
+    assert_eq!(r.status.ytd_investment, Yuan(30_000));
+    // Plan of 0: completion and lag are null.
+    assert_eq!(r.status.annual_completion_pct, None);
+    assert_eq!(r.status.lag_pp, None);
+    // Last investment ends 03-08. On D = 04-05 it is exactly D − 28: outside the window → stalled.
+    assert!(at(date!(2026 - 04 - 05)).await.status.stalled);
+    // One day earlier it is inside → not stalled.
+    assert!(!at(date!(2026 - 04 - 04)).await.status.stalled);
+    assert_eq!(
+        at(date!(2026 - 04 - 04)).await.status.ytd_investment,
+        Yuan(40_000)
+    );
+    // Due weekly reports and on-time ones, 2026-01-01 .. D − 2 = 03-09: ten Sundays; W01 was on time,
+    // W10 late.
+    let r = at(date!(2026 - 03 - 11)).await;
+    assert_eq!(r.status.reports_due, 10);
+    assert_eq!(r.status.reports_on_time, 1);
+    // A leap year: as of 2024-12-31 the time progress is exactly 100 and nothing of 2026 counts.
+    let r = at(date!(2024 - 12 - 31)).await;
+    assert!((r.status.time_progress_pct - 100.0).abs() < 1e-12);
+    assert_eq!(r.status.ytd_investment, Yuan(0));
+}
+
+/// Every kind of change leaves its audit record.
+#[tokio::test]
+async fn every_change_is_audited() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    store
+        .create_user(&a, "u1", "用户", d1, Role::Reporter, "password123")
+        .await
+        .unwrap();
+    let p = store.create_project(&a, d1, fields("AU1")).await.unwrap();
+    store
+        .submit_report(
+            &a,
+            p.id,
+            &ReportInput {
+                period: Period::parse("2026-W03").unwrap(),
+                investment: Yuan(100),
+                progress: String::new(),
+                problems: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .add_site_visit(&a, p.id, date!(2026 - 03 - 01), "现场停工", "")
+        .await
+        .unwrap();
+    let rule = AdmissionRule {
+        code: "env".into(),
+        name: "环评未通过".into(),
+        test: AdmissionTest::EnvRejected,
+    };
+    store.add_admission_rule(&a, &rule).await.unwrap();
+    store.delete_admission_rule(&a, "env").await.unwrap();
+    store.set_setting(&a, "status.red_lag", "20").await.unwrap();
+    assert_eq!(
+        store.status_settings().await.unwrap().red_lag_centi_pp,
+        2000
+    );
+    let all = store
+        .audit_list(&AuditFilter {
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let kinds: std::collections::BTreeSet<(String, String)> = all
+        .iter()
+        .map(|r| (r.entity.clone(), r.action.clone()))
+        .collect();
+    for want in [
+        ("unit", "create"),
+        ("user", "create"),
+        ("project", "create"),
+        ("report", "create"),
+        ("site_visit", "create"),
+        ("admission_rule", "create"),
+        ("admission_rule", "delete"),
+        ("setting", "create"),
+    ] {
+        assert!(
+            kinds.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} missing in {kinds:?}"
+        );
+    }
+    let user = all.iter().find(|r| r.entity == "user").unwrap();
+    assert!(
+        !user.after.as_ref().unwrap().to_string().contains("argon2"),
+        "no password hash in the log"
+    );
+}
