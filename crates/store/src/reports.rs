@@ -82,6 +82,55 @@ fn report_json(r: &ReportInput) -> serde_json::Value {
     })
 }
 
+/// One row of the reports table for a bulk insert.
+#[allow(clippy::too_many_arguments)]
+fn report_vals(
+    project_id: i64,
+    period: Period,
+    investment: Yuan,
+    progress: &str,
+    problems: &str,
+    on_time: bool,
+    user_id: Option<i64>,
+    at: &str,
+) -> Vec<Val> {
+    vec![
+        Val::I(project_id),
+        Val::T(period.to_string()),
+        Val::T(period.kind().code().into()),
+        Val::T(diaodu_domain::period::fmt_date(period.last_day())),
+        Val::I(investment.0),
+        Val::T(progress.trim().to_string()),
+        Val::T(problems.trim().to_string()),
+        Val::I(i64::from(on_time)),
+        Val::OI(user_id),
+        Val::T(at.to_string()),
+        Val::T(at.to_string()),
+    ]
+}
+
+/// Edits a report in place; whether it was on time stays as first recorded.
+async fn update_report(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    r: &ReportInput,
+    at: &str,
+    user_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6",
+    )
+    .bind(r.investment.0)
+    .bind(r.progress.trim())
+    .bind(r.problems.trim())
+    .bind(at)
+    .bind(user_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
         return Err(StoreError::invalid(
@@ -131,15 +180,7 @@ impl Store {
                 progress: old.try_get("progress")?,
                 problems: old.try_get("problems")?,
             };
-            sqlx::query("UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6")
-                .bind(r.investment.0)
-                .bind(r.progress.trim())
-                .bind(r.problems.trim())
-                .bind(&ts)
-                .bind(actor.user_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            update_report(&mut tx, id, r, &ts, actor.user_id).await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -152,28 +193,24 @@ impl Store {
             .await?;
         } else {
             let on_time = local_date(now) <= report_deadline(r.period.last_day());
-            sqlx::query(
-                "INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, problems, on_time, submitted_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-            )
-            .bind(project_id)
-            .bind(r.period.to_string())
-            .bind(r.period.kind().code())
-            .bind(diaodu_domain::period::fmt_date(r.period.last_day()))
-            .bind(r.investment.0)
-            .bind(r.progress.trim())
-            .bind(r.problems.trim())
-            .bind(i64::from(on_time))
-            .bind(actor.user_id)
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => {
-                    StoreError::Conflict("该期报告刚被他人提交，请刷新后再修改".into())
-                }
-                e => e.into(),
-            })?;
+            let row = report_vals(
+                project_id,
+                r.period,
+                r.investment,
+                &r.progress,
+                &r.problems,
+                on_time,
+                actor.user_id,
+                &ts,
+            );
+            bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vec![row])
+                .await
+                .map_err(|e| match e {
+                    StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                        StoreError::Conflict("该期报告刚被他人提交，请刷新后再修改".into())
+                    }
+                    e => e,
+                })?;
             audit::record(
                 &mut tx,
                 actor,
@@ -311,24 +348,30 @@ impl Store {
             diaodu_domain::import::sort_errors(&mut errors);
             return Ok(Err(errors));
         }
-        let existing: HashMap<(i64, String), (i64, i64, String, String)> = sqlx::query(
-            "SELECT id, project_id, period, investment, progress, problems FROM reports",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                (r.try_get("project_id")?, r.try_get("period")?),
-                (
-                    r.try_get("id")?,
-                    r.try_get("investment")?,
-                    r.try_get("progress")?,
-                    r.try_get("problems")?,
-                ),
-            ))
-        })
-        .collect::<Result<_>>()?;
+        // Reports already filed for the file's periods (a file spans few periods): those rows are edits.
+        let mut periods: Vec<String> = ok.iter().map(|(_, r)| r.period.to_string()).collect();
+        periods.sort();
+        periods.dedup();
+        let mut existing: HashMap<(i64, String), (i64, i64, String, String)> = HashMap::new();
+        for p in &periods {
+            let rows = sqlx::query(
+                "SELECT id, project_id, investment, progress, problems FROM reports WHERE period = $1",
+            )
+            .bind(p)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                existing.insert(
+                    (r.try_get("project_id")?, p.clone()),
+                    (
+                        r.try_get("id")?,
+                        r.try_get("investment")?,
+                        r.try_get("progress")?,
+                        r.try_get("problems")?,
+                    ),
+                );
+            }
+        }
         let now = time::OffsetDateTime::now_utc();
         let ts = crate::ts(now);
         let local = local_date(now);
@@ -347,41 +390,29 @@ impl Store {
                 problems: r.problems.clone(),
             };
             let entity_id = format!("{}/{}", code_of[pid], r.period);
-            let (action, before) = if let Some((id, inv, prog, prob)) =
-                existing.get(&(*pid, r.period.to_string()))
-            {
-                sqlx::query("UPDATE reports SET investment = $1, progress = $2, problems = $3, updated_at = $4, submitted_by = $5 WHERE id = $6")
-                    .bind(r.investment.0)
-                    .bind(r.progress.trim())
-                    .bind(r.problems.trim())
-                    .bind(&ts)
-                    .bind(actor.user_id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let before = ReportInput {
-                    period: r.period,
-                    investment: Yuan(*inv),
-                    progress: prog.clone(),
-                    problems: prob.clone(),
+            let (action, before) =
+                if let Some((id, inv, prog, prob)) = existing.get(&(*pid, r.period.to_string())) {
+                    update_report(&mut tx, *id, &input, &ts, actor.user_id).await?;
+                    let before = ReportInput {
+                        period: r.period,
+                        investment: Yuan(*inv),
+                        progress: prog.clone(),
+                        problems: prob.clone(),
+                    };
+                    ("update", Some(report_json(&before).to_string()))
+                } else {
+                    inserts.push(report_vals(
+                        *pid,
+                        r.period,
+                        r.investment,
+                        &r.progress,
+                        &r.problems,
+                        local <= report_deadline(r.period.last_day()),
+                        actor.user_id,
+                        &ts,
+                    ));
+                    ("create", None)
                 };
-                ("update", Some(report_json(&before).to_string()))
-            } else {
-                inserts.push(vec![
-                    Val::I(*pid),
-                    Val::T(r.period.to_string()),
-                    Val::T(r.period.kind().code().into()),
-                    Val::T(diaodu_domain::period::fmt_date(r.period.last_day())),
-                    Val::I(r.investment.0),
-                    Val::T(r.progress.trim().to_string()),
-                    Val::T(r.problems.trim().to_string()),
-                    Val::I(i64::from(local <= report_deadline(r.period.last_day()))),
-                    Val::OI(actor.user_id),
-                    Val::T(ts.clone()),
-                    Val::T(ts.clone()),
-                ]);
-                ("create", None)
-            };
             audits.push(vec![
                 Val::T(ts.clone()),
                 Val::OI(actor.user_id),
@@ -411,19 +442,7 @@ impl Store {
         let vals = rows
             .into_iter()
             .map(|(pid, p, inv, prog, prob, on_time, at)| {
-                vec![
-                    Val::I(pid),
-                    Val::T(p.to_string()),
-                    Val::T(p.kind().code().into()),
-                    Val::T(diaodu_domain::period::fmt_date(p.last_day())),
-                    Val::I(inv.0),
-                    Val::T(prog),
-                    Val::T(prob),
-                    Val::I(i64::from(on_time)),
-                    Val::OI(actor.user_id),
-                    Val::T(at.clone()),
-                    Val::T(at),
-                ]
+                report_vals(pid, p, inv, &prog, &prob, on_time, actor.user_id, &at)
             })
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;

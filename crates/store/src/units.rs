@@ -143,6 +143,33 @@ impl UnitTree {
     }
 }
 
+/// Inserts a unit under a parent whose path is known and sets its own path `parent_path/id/`.
+async fn insert_unit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    code: &str,
+    name: &str,
+    parent_id: Option<i64>,
+    kind: UnitKind,
+    parent_path: &str,
+) -> Result<(i64, String)> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (code, name, parent_id, kind, path) VALUES ($1, $2, $3, $4, '') RETURNING id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(parent_id)
+    .bind(kind.code())
+    .fetch_one(&mut **tx)
+    .await?;
+    let path = format!("{parent_path}{id}/");
+    sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+        .bind(&path)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok((id, path))
+}
+
 fn unit_json(u: &Unit) -> serde_json::Value {
     serde_json::json!({"id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id, "kind": u.kind.code()})
 }
@@ -188,21 +215,8 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Conflict(format!("单位编码“{}”已存在", u.code)));
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO units (code, name, parent_id, kind, path) VALUES ($1, $2, $3, $4, '') RETURNING id",
-        )
-        .bind(&u.code)
-        .bind(&u.name)
-        .bind(u.parent_id)
-        .bind(u.kind.code())
-        .fetch_one(&mut *tx)
-        .await?;
-        let path = format!("{parent_path}{id}/");
-        sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
-            .bind(&path)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let (id, path) =
+            insert_unit(&mut tx, &u.code, &u.name, u.parent_id, u.kind, &parent_path).await?;
         let unit = Unit {
             id,
             code: u.code,
@@ -324,21 +338,8 @@ impl Store {
                     (Some(*id), path.clone())
                 }
             };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO units (code, name, parent_id, kind, path) VALUES ($1, $2, $3, $4, '') RETURNING id",
-            )
-            .bind(&r.code)
-            .bind(&r.name)
-            .bind(parent_id)
-            .bind(r.kind.code())
-            .fetch_one(&mut *tx)
-            .await?;
-            let path = format!("{parent_path}{id}/");
-            sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
-                .bind(&path)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let (id, path) =
+                insert_unit(&mut tx, &r.code, &r.name, parent_id, r.kind, &parent_path).await?;
             audit_rows.push(vec![
                 Val::T(crate::now_ts()),
                 Val::OI(actor.user_id),

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::access::Action;
 use diaodu_domain::period::fmt_date;
 use diaodu_store::reporting::unit_table;
 use diaodu_store::{LoginError, Project, ProjectFilter, ProjectStatusRow};
@@ -520,18 +520,7 @@ async fn status_units(
 ) -> Result<Json<Value>, ApiError> {
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = match nonempty(&q.unit) {
-        Some(u) => u
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("unit", "无效的单位"))?,
-        None => match c.scope {
-            Scope::All => c.user.unit_id,
-            Scope::Subtree(u) => u,
-        },
-    };
-    if !tree.in_scope(parent, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
+    let parent = crate::pages::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(

@@ -363,18 +363,7 @@ pub async fn export_ranking(
     c.require(Action::Export)?;
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = match nonempty(&q.unit) {
-        Some(u) => u
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("单位", "无效的单位"))?,
-        None => match c.scope {
-            Scope::All => c.user.unit_id,
-            Scope::Subtree(u) => u,
-        },
-    };
-    if !tree.in_scope(parent, c.scope) {
-        return Err(AppError::Forbidden);
-    }
+    let parent = super::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(

@@ -1,7 +1,7 @@
 //! The home page: headline project figures for the user's scope, what is due, the red list.
 
 use axum::extract::{Query, State};
-use diaodu_domain::access::{Action, Role, Scope};
+use diaodu_domain::access::{Action, Role};
 use diaodu_domain::status::{time_progress_pct, Light};
 use diaodu_store::reporting::unit_table;
 use diaodu_store::ProjectFilter;
@@ -24,10 +24,7 @@ pub async fn home(
         .store
         .project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
         .await?;
-    let root = match c.scope {
-        Scope::All => c.user.unit_id,
-        Scope::Subtree(u) => u,
-    };
+    let root = super::scope_root(&c);
     let mut total = diaodu_domain::status::UnitFigures::default();
     for r in &rows {
         total.add(&r.facts, &r.status, d);

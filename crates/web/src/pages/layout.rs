@@ -19,17 +19,23 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/audit", "操作留痕", Some(Action::ViewAudit)),
 ];
 
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · 调度" }
+            link rel="stylesheet" href="/static/app.css";
+        }
+    }
+}
+
 /// A full page for a logged-in user.
 pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · 调度" }
-                link rel="stylesheet" href="/static/app.css";
-            }
+            (head(title))
             body {
                 header.top {
                     a.brand href="/" { "调度" small { "重点工作调度督办平台" } }
@@ -59,12 +65,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · 调度" }
-                link rel="stylesheet" href="/static/app.css";
-            }
+            (head(title))
             body { (body) }
         }
     }

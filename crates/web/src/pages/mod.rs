@@ -53,6 +53,36 @@ pub fn as_of(state: &AppState, s: Option<&str>) -> Result<Date, AppError> {
     }
 }
 
+/// The unit whose children a ranking lists: the `unit` parameter (which must be in scope, else 403)
+/// or the root of the user's scope.
+pub fn ranking_parent(
+    tree: &UnitTree,
+    c: &Current,
+    unit: &Option<String>,
+) -> Result<i64, AppError> {
+    match nonempty(unit) {
+        Some(u) => {
+            let id: i64 = u
+                .parse()
+                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+            if tree.in_scope(id, c.scope) {
+                Ok(id)
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }
+        None => Ok(scope_root(c)),
+    }
+}
+
+/// The unit at the top of a user's scope (the administrator's own unit for the whole tree).
+pub fn scope_root(c: &Current) -> i64 {
+    match c.scope {
+        diaodu_domain::access::Scope::All => c.user.unit_id,
+        diaodu_domain::access::Scope::Subtree(u) => u,
+    }
+}
+
 /// Empty strings in a query become `None`.
 pub fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())

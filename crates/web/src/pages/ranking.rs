@@ -1,7 +1,6 @@
 //! The unit ranking (单位排名): sibling units ranked by annual investment completion.
 
 use axum::extract::{Query, State};
-use diaodu_domain::access::Scope;
 use diaodu_domain::period::fmt_date;
 use diaodu_store::reporting::{unit_table, UnitLine};
 use diaodu_store::ProjectFilter;
@@ -10,7 +9,7 @@ use serde::Deserialize;
 use time::Date;
 
 use super::layout::{page, pct, wan};
-use super::{as_of, nonempty, Ctx};
+use super::{as_of, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
 
@@ -60,21 +59,7 @@ pub async fn show(
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = match nonempty(&q.unit) {
-        Some(u) => {
-            let id: i64 = u
-                .parse()
-                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
-            if !ctx.tree.in_scope(id, c.scope) {
-                return Err(AppError::Forbidden);
-            }
-            id
-        }
-        None => match c.scope {
-            Scope::All => c.user.unit_id,
-            Scope::Subtree(u) => u,
-        },
-    };
+    let parent = super::ranking_parent(&ctx.tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(
