@@ -4,9 +4,11 @@
 
 pub mod access;
 pub mod import;
+pub mod indicator;
 pub mod money;
 pub mod period;
 pub mod project;
+pub mod scorecard;
 pub mod status;
 
 pub use money::Yuan;
