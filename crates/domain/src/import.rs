@@ -100,6 +100,45 @@ pub struct ReportRow {
     pub problems: String,
 }
 
+/// An indicator row of the catalogue import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorImportRow {
+    /// Row number.
+    pub row: usize,
+    /// The indicator.
+    pub indicator: crate::indicator::Indicator,
+}
+
+/// A target row: indicator code, year, target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRow {
+    /// Row number.
+    pub row: usize,
+    /// 指标编码.
+    pub code: String,
+    /// 年度.
+    pub year: i32,
+    /// 目标值.
+    pub target: f64,
+}
+
+/// An indicator value row: region, indicator, period, level, growth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorValueRow {
+    /// Row number.
+    pub row: usize,
+    /// 地区 (unit code or exact name).
+    pub region: String,
+    /// 指标 (code or exact name).
+    pub indicator: String,
+    /// 期别.
+    pub period: crate::indicator::StatPeriod,
+    /// 数值.
+    pub level: Option<f64>,
+    /// 增速(%).
+    pub growth: Option<f64>,
+}
+
 /// Formats an optional date for messages.
 pub fn date_text(d: Option<Date>) -> String {
     d.map(crate::period::fmt_date).unwrap_or_default()

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
-use diaodu_domain::import::{ImportError, Parsed, ProjectRow, ReportRow, UnitRow};
+use diaodu_domain::import::{
+    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, TargetRow, UnitRow,
+};
+use diaodu_domain::indicator::{parse_number, Direction, Indicator, IndicatorKind, StatPeriod};
 use diaodu_domain::period::{parse_date, Period};
 use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::Yuan;
@@ -89,6 +92,31 @@ pub const REPORT_COLUMNS: &[Column] = &[
     col("本期完成投资(万元)", true, "万元，最多两位小数，不能为负"),
     col("形象进度", false, "文字"),
     col("存在问题", false, "需协调解决的问题"),
+];
+
+/// Columns of the indicator catalogue import.
+pub const INDICATOR_COLUMNS: &[Column] = &[
+    col("指标编码", true, "唯一编码，如 GDP"),
+    col("指标名称", true, "如 地区生产总值"),
+    col("计量单位", false, "如 亿元、%、万千瓦时"),
+    col("类型", true, "增速（按累计增速排名）或 总量（按数值排名）"),
+    col("方向", true, "正向（越高越好）或 逆向（越低越好，如单位GDP能耗）"),
+];
+
+/// Columns of the target import.
+pub const TARGET_COLUMNS: &[Column] = &[
+    col("指标编码", true, "指标目录中的编码"),
+    col("年度", true, "如 2026"),
+    col("目标值", true, "增速类为目标增速（%），总量类为目标值"),
+];
+
+/// Columns of the indicator value import.
+pub const VALUE_COLUMNS: &[Column] = &[
+    col("地区", true, "单位编码或准确名称（本市、各区县及全省各市）"),
+    col("指标", true, "指标编码或名称"),
+    col("期别", true, "YYYY-MM（月）、YYYY-Qn（季）、YYYY-H1/H2（半年）、YYYY（年），均为年初至该期累计"),
+    col("数值", false, "累计值（总量类必填）"),
+    col("增速(%)", false, "累计增速，下降填负数（增速类必填）"),
 ];
 
 fn norm(h: &str) -> String {
@@ -343,6 +371,101 @@ pub fn parse_reports(t: &Table) -> Result<Parsed<ReportRow>, Vec<ImportError>> {
                     progress: l.text(r, "形象进度"),
                     problems: l.text(r, "存在问题"),
                 });
+            }
+        }
+    }
+    Ok(Parsed { rows: out, errors })
+}
+
+/// Parses catalogue rows.
+pub fn parse_indicators(t: &Table) -> Result<Parsed<IndicatorImportRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, INDICATOR_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let code = l.required(r, "指标编码");
+            let name = l.required(r, "指标名称");
+            let kind = l.parse(r, "类型", IndicatorKind::parse, &names(IndicatorKind::ALL, IndicatorKind::zh));
+            let direction = l.parse(r, "方向", Direction::parse, &names(Direction::ALL, Direction::zh));
+            if let (Some(code), Some(name), Some(kind), Some(direction)) = (code, name, kind, direction) {
+                out.push(IndicatorImportRow {
+                    row: r.number,
+                    indicator: Indicator { code, name, unit: l.text(r, "计量单位"), kind, direction },
+                });
+            }
+        }
+    }
+    Ok(Parsed { rows: out, errors })
+}
+
+/// Parses target rows.
+pub fn parse_targets(t: &Table) -> Result<Parsed<TargetRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, TARGET_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let code = l.required(r, "指标编码");
+            let year = l.parse(
+                r,
+                "年度",
+                |s| s.trim().trim_end_matches('年').parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)),
+                "2000 至 2100 之间的年份",
+            );
+            let target = l.parse(r, "目标值", parse_number, "数字，如 7.5");
+            if let (Some(code), Some(year), Some(target)) = (code, year, target) {
+                out.push(TargetRow { row: r.number, code, year, target });
+            }
+        }
+    }
+    Ok(Parsed { rows: out, errors })
+}
+
+/// Parses indicator value rows.
+pub fn parse_indicator_values(t: &Table) -> Result<Parsed<IndicatorValueRow>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, VALUE_COLUMNS, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            let before = l.errors.len();
+            let region = l.required(r, "地区");
+            let indicator = l.required(r, "指标");
+            // Excel turns "2026-03" into a date cell on the 1st: read it back as the month.
+            let period = match l.cell(r, "期别") {
+                Some(Cell::Date(d)) if d.day() == 1 => Some(StatPeriod::Month { year: d.year(), month: d.month() as u8 }),
+                _ => l.required(r, "期别").and_then(|s| {
+                    StatPeriod::parse(&s).map_err(|e| l.errors.push(ImportError::new(r.number, "期别", e.to_string()))).ok()
+                }),
+            };
+            let mut num = |h: &'static str| -> Option<f64> {
+                match l.cell(r, h) {
+                    None => None,
+                    Some(Cell::Number(n)) => Some(*n),
+                    Some(c) => {
+                        let t = c.text();
+                        let v = parse_number(&t);
+                        if v.is_none() {
+                            l.errors.push(ImportError::new(r.number, h, format!("“{t}”不是数字")));
+                        }
+                        v
+                    }
+                }
+            };
+            let level = num("数值");
+            let growth = num("增速(%)");
+            if l.errors.len() > before {
+                continue;
+            }
+            if let (Some(region), Some(indicator), Some(period)) = (region, indicator, period) {
+                out.push(IndicatorValueRow { row: r.number, region, indicator, period, level, growth });
             }
         }
     }

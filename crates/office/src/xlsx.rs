@@ -11,7 +11,9 @@ use rust_xlsxwriter::{
 };
 use time::Date;
 
-use crate::import::{Column, PROJECT_COLUMNS, REPORT_COLUMNS, UNIT_COLUMNS};
+use crate::import::{
+    Column, INDICATOR_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, UNIT_COLUMNS, VALUE_COLUMNS,
+};
 
 /// Which template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +24,12 @@ pub enum TemplateKind {
     Projects,
     /// Progress reports.
     Reports,
+    /// The indicator catalogue.
+    Indicators,
+    /// Yearly indicator targets.
+    Targets,
+    /// Indicator values.
+    IndicatorValues,
 }
 
 impl TemplateKind {
@@ -31,6 +39,9 @@ impl TemplateKind {
             "units" => Some(TemplateKind::Units),
             "projects" => Some(TemplateKind::Projects),
             "reports" => Some(TemplateKind::Reports),
+            "indicators" => Some(TemplateKind::Indicators),
+            "targets" => Some(TemplateKind::Targets),
+            "indicator-values" => Some(TemplateKind::IndicatorValues),
             _ => None,
         }
     }
@@ -41,6 +52,9 @@ impl TemplateKind {
             TemplateKind::Units => UNIT_COLUMNS,
             TemplateKind::Projects => PROJECT_COLUMNS,
             TemplateKind::Reports => REPORT_COLUMNS,
+            TemplateKind::Indicators => INDICATOR_COLUMNS,
+            TemplateKind::Targets => TARGET_COLUMNS,
+            TemplateKind::IndicatorValues => VALUE_COLUMNS,
         }
     }
 
@@ -50,6 +64,9 @@ impl TemplateKind {
             TemplateKind::Units => "单位导入模板",
             TemplateKind::Projects => "项目导入模板",
             TemplateKind::Reports => "进度填报导入模板",
+            TemplateKind::Indicators => "指标目录导入模板",
+            TemplateKind::Targets => "指标目标导入模板",
+            TemplateKind::IndicatorValues => "指标数值导入模板",
         }
     }
 
@@ -59,6 +76,9 @@ impl TemplateKind {
             TemplateKind::Units => "units-template.xlsx",
             TemplateKind::Projects => "projects-template.xlsx",
             TemplateKind::Reports => "reports-template.xlsx",
+            TemplateKind::Indicators => "indicators-template.xlsx",
+            TemplateKind::Targets => "targets-template.xlsx",
+            TemplateKind::IndicatorValues => "indicator-values-template.xlsx",
         }
     }
 }
@@ -138,11 +158,16 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
         let cat_names: Vec<&str> = Category::ALL.iter().map(|s| s.zh()).collect();
         let env_names: Vec<&str> = EnvApproval::ALL.iter().map(|s| s.zh()).collect();
         let kind_names: Vec<&str> = UnitKind::ALL.iter().map(|s| s.zh()).collect();
+        let ikind_names: Vec<&str> =
+            diaodu_domain::indicator::IndicatorKind::ALL.iter().map(|s| s.zh()).collect();
+        let dir_names: Vec<&str> = diaodu_domain::indicator::Direction::ALL.iter().map(|s| s.zh()).collect();
         for (h, vals) in [
             ("建设阶段", &stage_names),
             ("项目类别", &cat_names),
             ("环评状态", &env_names),
             ("单位类型", &kind_names),
+            ("类型", &ikind_names),
+            ("方向", &dir_names),
         ] {
             if let Some(c) = idx(h) {
                 list_validation(ws, c, vals)?;
@@ -174,6 +199,9 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
                 "主体结构施工至第8层",
                 "临时用电需协调",
             ],
+            TemplateKind::Indicators => &["GDP", "地区生产总值", "亿元", "增速", "正向"],
+            TemplateKind::Targets => &["GDP", "2026", "7.0"],
+            TemplateKind::IndicatorValues => &["云川市", "GDP", "2026-Q1", "612.4", "6.2"],
         };
         for (i, v) in example.iter().enumerate() {
             ws.write_string_with_format(1, i as u16, *v, &st.text)?;

@@ -15,6 +15,8 @@ use sqlx::{AnyPool, Executor};
 mod admission;
 mod audit;
 mod bulk;
+mod indicators;
+pub mod scorecard;
 mod projects;
 pub mod reporting;
 mod reports;
@@ -24,6 +26,7 @@ mod users;
 
 pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
+pub use indicators::{IndicatorRow, ValueInput};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
 pub use units::{NewUnit, Unit, UnitTree};
@@ -176,12 +179,15 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<()> {
-        const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-            1,
-            include_str!("../migrations/0001_init.sql"),
-            include_str!("../migrations/0001_sqlite.sql"),
-            include_str!("../migrations/0001_postgres.sql"),
-        )];
+        const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+            (
+                1,
+                include_str!("../migrations/0001_init.sql"),
+                include_str!("../migrations/0001_sqlite.sql"),
+                include_str!("../migrations/0001_postgres.sql"),
+            ),
+            (2, include_str!("../migrations/0002_indicators.sql"), "", ""),
+        ];
         self.pool
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -203,7 +209,9 @@ impl Store {
                 Engine::Sqlite => sqlite,
                 Engine::Postgres => pg,
             };
-            sqlx::raw_sql(extra).execute(&mut *tx).await?;
+            if !extra.trim().is_empty() {
+                sqlx::raw_sql(extra).execute(&mut *tx).await?;
+            }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
                 .bind(now_ts())

@@ -1,0 +1,175 @@
+//! Gathers what the scorecard of a region needs — its peers' values for the period, the previous
+//! period and the previous year, the target, the parent's figure — and lets the domain compute it.
+
+use std::collections::HashMap;
+
+use diaodu_domain::access::UnitKind;
+use diaodu_domain::indicator::{IndicatorKind, StatPeriod};
+use diaodu_domain::scorecard::{card, rank_of, summary, CardInput, IndicatorCard, Peer};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::{Result, Store, StoreError, Unit, UnitTree};
+
+/// How many periods the rank history covers.
+pub const HISTORY: usize = 6;
+
+/// One indicator of a scorecard, with what the charts need.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardWithCharts {
+    /// The card.
+    #[serde(flatten)]
+    pub card: IndicatorCard,
+    /// All peers' metrics for the period, best first (bar chart).
+    #[serde(skip)]
+    pub peers: Vec<Peer>,
+    /// R's rank over the last periods of the same kind, oldest first (None where there is no data).
+    #[serde(skip)]
+    pub history: Vec<(StatPeriod, Option<u32>, u32)>,
+    /// Whether the metric is the growth rate.
+    #[serde(skip)]
+    pub growth_kind: bool,
+}
+
+/// The scorecard of a region for a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    /// The region.
+    pub region: Unit,
+    /// Its parent, if any.
+    #[serde(skip)]
+    pub parent: Option<Unit>,
+    /// The period.
+    pub period: StatPeriod,
+    /// The opening paragraph.
+    pub summary: String,
+    /// One card per indicator of the catalogue.
+    pub indicators: Vec<CardWithCharts>,
+}
+
+/// How a parent is named in a sentence (全省, 全市, 全区) and what its children are called.
+pub fn parent_word(kind: Option<UnitKind>) -> &'static str {
+    match kind {
+        Some(UnitKind::Province) => "全省",
+        Some(UnitKind::City) => "全市",
+        Some(UnitKind::District) => "全区",
+        Some(UnitKind::Park) => "全园区",
+        Some(UnitKind::Department) => "本部门",
+        None => "全部",
+    }
+}
+
+/// What a region of this kind is called among its peers.
+pub fn peer_noun(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Province => "省",
+        UnitKind::City => "市",
+        UnitKind::District => "县区",
+        UnitKind::Park => "园区",
+        UnitKind::Department => "部门",
+    }
+}
+
+type Values = HashMap<(i64, StatPeriod), (Option<f64>, Option<f64>)>;
+
+impl Store {
+    async fn values_for_periods(&self, indicator_id: i64, periods: &[StatPeriod]) -> Result<Values> {
+        let mut sql = String::from("SELECT unit_id, period, level, growth FROM indicator_values WHERE indicator_id = $1 AND period IN (");
+        for i in 0..periods.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i + 2));
+        }
+        sql.push(')');
+        let mut q = sqlx::query(&sql).bind(indicator_id);
+        for p in periods {
+            q = q.bind(p.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            let p: String = r.try_get("period")?;
+            if let Ok(p) = StatPeriod::parse(&p) {
+                out.insert((r.try_get("unit_id")?, p), (r.try_get("level")?, r.try_get("growth")?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The scorecard of `region_id` for `period`: one card per indicator, ranked among the units with
+    /// the same parent.
+    pub async fn scorecard(&self, tree: &UnitTree, region_id: i64, period: StatPeriod) -> Result<Scorecard> {
+        let region = tree.get(region_id).cloned().ok_or_else(|| StoreError::NotFound("地区".into()))?;
+        let parent = region.parent_id.and_then(|p| tree.get(p)).cloned();
+        let siblings: Vec<&Unit> = tree.children(region.parent_id);
+        let targets = self.targets().await?;
+        let y = period.year();
+        // B of the catch-up formula: the whole previous year, whichever period kind holds it.
+        let prev_year = [
+            StatPeriod::Year { year: y - 1 },
+            StatPeriod::Quarter { year: y - 1, quarter: 4 },
+            StatPeriod::Half { year: y - 1, half: 2 },
+            StatPeriod::Month { year: y - 1, month: 12 },
+        ];
+        let history = period.history(HISTORY);
+        let mut wanted: Vec<StatPeriod> = history.clone();
+        wanted.push(period.prev());
+        wanted.extend(prev_year);
+        wanted.sort();
+        wanted.dedup();
+        let mut cards = Vec::new();
+        for ind in self.indicators().await? {
+            let i = &ind.indicator;
+            let values = self.values_for_periods(ind.id, &wanted).await?;
+            let metric_of = |u: i64, p: StatPeriod| -> Option<f64> {
+                values.get(&(u, p)).and_then(|(l, g)| if i.kind == IndicatorKind::Growth { *g } else { *l })
+            };
+            let peers_at = |p: StatPeriod| -> Vec<Peer> {
+                siblings
+                    .iter()
+                    .filter_map(|u| metric_of(u.id, p).map(|m| Peer { id: u.id, name: u.name.clone(), metric: m }))
+                    .collect()
+            };
+            let peers = peers_at(period);
+            let own = values.get(&(region.id, period)).copied().unwrap_or((None, None));
+            let input = CardInput {
+                indicator: i,
+                period,
+                region_id: region.id,
+                region_name: region.name.clone(),
+                value: own.0,
+                growth: own.1,
+                peers: peers.clone(),
+                parent_word: parent_word(parent.as_ref().map(|p| p.kind)).to_string(),
+                peer_noun: peer_noun(region.kind).to_string(),
+                parent_metric: parent.as_ref().and_then(|p| metric_of(p.id, period)),
+                target: targets.get(&(ind.id, y)).copied(),
+                prev_peers: peers_at(period.prev()),
+                prev_year_level: prev_year.iter().find_map(|p| values.get(&(region.id, *p)).and_then(|v| v.0)),
+            };
+            let c = card(&input);
+            let hist = history
+                .iter()
+                .map(|p| {
+                    let ps = peers_at(*p);
+                    let r = ps.iter().find(|x| x.id == region.id).map(|me| rank_of(&ps, me.metric, i.direction));
+                    (*p, r, ps.len() as u32)
+                })
+                .collect();
+            let mut sorted = peers;
+            sorted.sort_by(|a, b| {
+                if i.direction.better(a.metric, b.metric) {
+                    std::cmp::Ordering::Less
+                } else if i.direction.better(b.metric, a.metric) {
+                    std::cmp::Ordering::Greater
+                } else {
+                    a.name.cmp(&b.name)
+                }
+            });
+            cards.push(CardWithCharts { card: c, peers: sorted, history: hist, growth_kind: i.kind == IndicatorKind::Growth });
+        }
+        let plain: Vec<IndicatorCard> = cards.iter().map(|c| c.card.clone()).collect();
+        Ok(Scorecard { summary: summary(&region.name, period, &plain), region, parent, period, indicators: cards })
+    }
+}
