@@ -624,6 +624,226 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             )
             .await?;
     }
+    fill_indicators(store, &actor, today).await?;
     tracing::info!(date = %fmt_date(today), "demo data filled");
     Ok(true)
+}
+
+/// The six headline indicators and the surveyed unemployment rate (lower is better), targets for the
+/// year, and quarterly values for last year and this year's finished quarters for the province, its
+/// ten cities and 云川市's districts, counties and parks.
+async fn fill_indicators(store: &Store, actor: &Actor, today: Date) -> Result<()> {
+    use diaodu_domain::import::{IndicatorImportRow, IndicatorValueRow, TargetRow};
+    use diaodu_domain::indicator::{Direction, Indicator, IndicatorKind, StatPeriod};
+    // (code, name, unit, kind, direction, target, annual level of an average city, growth centre)
+    type Entry = (
+        &'static str,
+        &'static str,
+        &'static str,
+        IndicatorKind,
+        Direction,
+        f64,
+        f64,
+        f64,
+    );
+    let catalogue: [Entry; 7] = [
+        (
+            "GDP",
+            "地区生产总值",
+            "亿元",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            6.5,
+            1800.0,
+            6.0,
+        ),
+        (
+            "IND",
+            "规模以上工业增加值",
+            "亿元",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            7.5,
+            520.0,
+            7.0,
+        ),
+        (
+            "FAI",
+            "固定资产投资",
+            "亿元",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            6.0,
+            900.0,
+            4.5,
+        ),
+        (
+            "RETAIL",
+            "社会消费品零售总额",
+            "亿元",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            6.0,
+            700.0,
+            5.5,
+        ),
+        (
+            "REV",
+            "地方一般公共预算收入",
+            "亿元",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            5.0,
+            110.0,
+            3.0,
+        ),
+        (
+            "ELEC",
+            "全社会用电量",
+            "亿千瓦时",
+            IndicatorKind::Growth,
+            Direction::Higher,
+            6.0,
+            150.0,
+            5.0,
+        ),
+        (
+            "UNEMP",
+            "城镇调查失业率",
+            "%",
+            IndicatorKind::Level,
+            Direction::Lower,
+            5.5,
+            5.2,
+            0.0,
+        ),
+    ];
+    let rows: Vec<IndicatorImportRow> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, c)| IndicatorImportRow {
+            row: i + 2,
+            indicator: Indicator {
+                code: c.0.into(),
+                name: c.1.into(),
+                unit: c.2.into(),
+                kind: c.3,
+                direction: c.4,
+            },
+        })
+        .collect();
+    store
+        .import_indicators(actor, &rows, Vec::new())
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo indicators: {e:?}"))?;
+    let y = today.year();
+    let targets: Vec<TargetRow> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, c)| TargetRow {
+            row: i + 2,
+            code: c.0.into(),
+            year: y,
+            target: c.5,
+        })
+        .collect();
+    store
+        .import_targets(actor, &targets, Vec::new())
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo targets: {e:?}"))?;
+
+    let tree = store.units().await?;
+    let mut rng = Rng(0xC0FF_EE00 ^ u64::from(y as u32));
+    // Regions: the ten cities (size factor) and 云川市's districts, counties and parks.
+    let cities = ["YC", "QL", "BL", "CP", "XH", "FL", "YG", "CC", "TX", "HT"];
+    let districts = [
+        "YC-YD", "YC-YX", "YC-CB", "YC-LX", "YC-QH", "YC-SQ", "YC-GX", "YC-JK",
+    ];
+    let mut size: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+    let mut bias: std::collections::HashMap<(&str, &str), f64> = std::collections::HashMap::new();
+    for c in cities.iter().chain(districts.iter()) {
+        let base = if c.starts_with("YC-") {
+            0.08 + rng.below(10) as f64 / 100.0
+        } else {
+            0.5 + rng.below(120) as f64 / 100.0
+        };
+        size.insert(c, base);
+        for ind in &catalogue {
+            // Each region has its own lead or lag on each indicator, in tenths of a point.
+            bias.insert((c, ind.0), (rng.range(-25, 25) as f64) / 10.0);
+        }
+    }
+    // Quarters of last year, and of this year up to the last finished quarter.
+    let mut periods: Vec<StatPeriod> = (1..=4)
+        .map(|q| StatPeriod::Quarter {
+            year: y - 1,
+            quarter: q,
+        })
+        .collect();
+    let done_q = (today.month() as u8 - 1) / 3;
+    periods.extend((1..=done_q).map(|q| StatPeriod::Quarter {
+        year: y,
+        quarter: q,
+    }));
+    let share = |q: u8| [0.22, 0.47, 0.73, 1.0][q as usize - 1];
+    let round1 = |x: f64| (x * 10.0).round() / 10.0;
+    let mut values = Vec::new();
+    for p in &periods {
+        let StatPeriod::Quarter { year, quarter } = *p else {
+            continue;
+        };
+        for ind in &catalogue {
+            let mut prov_level = 0.0;
+            let mut prov_last = 0.0;
+            for c in cities.iter().chain(districts.iter()) {
+                let noise = rng.range(-6, 6) as f64 / 10.0;
+                let drift = if year == y { 0.0 } else { 0.4 };
+                if ind.3 == IndicatorKind::Level {
+                    let v = round1(ind.6 + bias[&(*c, ind.0)] / 3.0 + noise / 4.0);
+                    values.push((c.to_string(), ind.0, *p, Some(v), None));
+                    continue;
+                }
+                let g = round1(ind.7 + bias[&(*c, ind.0)] + noise + drift);
+                let level = round1(ind.6 * size[c] * share(quarter) * (1.0 + g / 100.0));
+                if !c.starts_with("YC-") {
+                    prov_level += level;
+                    prov_last += level / (1.0 + g / 100.0);
+                }
+                values.push((c.to_string(), ind.0, *p, Some(level), Some(g)));
+            }
+            // The province's own figure: the sum of its cities, growth from the sums.
+            if ind.3 == IndicatorKind::Level {
+                values.push(("JY".into(), ind.0, *p, Some(round1(ind.6)), None));
+            } else {
+                values.push((
+                    "JY".into(),
+                    ind.0,
+                    *p,
+                    Some(round1(prov_level)),
+                    Some(round1((prov_level / prov_last - 1.0) * 100.0)),
+                ));
+            }
+        }
+    }
+    let rows: Vec<IndicatorValueRow> = values
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, (region, ind, period, level, growth))| IndicatorValueRow {
+                row: i + 2,
+                region,
+                indicator: ind.into(),
+                period,
+                level,
+                growth,
+            },
+        )
+        .collect();
+    let _ = tree;
+    let tree = store.units().await?;
+    store
+        .import_indicator_values(actor, &tree, &rows, Vec::new())
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo indicator values: {e:?}"))?;
+    Ok(())
 }

@@ -57,9 +57,9 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Import units, projects or progress reports from .xlsx or .csv (all or nothing).
+    /// Import from .xlsx or .csv, all or nothing.
     Import {
-        /// units, projects or reports.
+        /// units, projects, reports, indicators, targets or indicator-values.
         kind: String,
         /// The file.
         file: std::path::PathBuf,
@@ -77,6 +77,21 @@ enum Cmd {
         /// Status date (default today).
         #[arg(long)]
         as_of: Option<String>,
+    },
+    /// Print or write the indicator scorecard of a region for a period.
+    Scorecard {
+        /// Region: unit code or exact name.
+        #[arg(long)]
+        region: String,
+        /// Period: YYYY-MM, YYYY-Qn, YYYY-H1|H2 or YYYY.
+        #[arg(long)]
+        period: String,
+        /// json, text or docx.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Output file (required for docx; default standard output otherwise).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Read or change a setting (status.red_lag, status.yellow_lag, status.stall_days).
     Setting {
@@ -248,6 +263,42 @@ async fn main() -> Result<()> {
                 );
             }
         }
+        Cmd::Scorecard {
+            region,
+            period,
+            format,
+            out,
+        } => {
+            let tree = store.units().await?;
+            let unit = tree.resolve(&region).map_err(|m| anyhow::anyhow!(m))?;
+            let period = diaodu_domain::indicator::StatPeriod::parse(&period)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let sc = store.scorecard(&tree, unit.id, period).await?;
+            use diaodu_web::pages::scorecard::{notice, scorecard_json, scorecard_text};
+            let bytes = match format.as_str() {
+                "json" => serde_json::to_vec_pretty(&scorecard_json(&sc))?,
+                "text" => scorecard_text(&sc).into_bytes(),
+                "docx" => notice(
+                    &sc,
+                    &format!("{}统计局", sc.region.name),
+                    diaodu_store::today_local(),
+                )
+                .to_docx(),
+                other => bail!("不支持的格式“{other}”，应为 json、text 或 docx"),
+            };
+            match out {
+                Some(p) => {
+                    std::fs::write(&p, bytes)?;
+                    eprintln!("已写入 {}", p.display());
+                }
+                None if format == "docx" => bail!("docx 格式需要 --out 文件名"),
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                    println!();
+                }
+            }
+        }
         Cmd::Setting {
             cmd: SettingCmd::Show,
         } => {
@@ -299,7 +350,7 @@ async fn main() -> Result<()> {
         }
         Cmd::Import { kind, file } => {
             let k = ImportKind::parse(&kind).with_context(|| {
-                format!("未知导入类型“{kind}”，应为 units、projects 或 reports")
+                format!("未知导入类型“{kind}”，应为 units、projects、reports、indicators、targets 或 indicator-values")
             })?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;

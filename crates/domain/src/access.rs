@@ -71,11 +71,15 @@ pub enum Action {
     ViewAudit,
     /// Export ledgers.
     Export,
+    /// Maintain the indicator catalogue and targets, enter and import indicator values.
+    ManageIndicators,
+    /// Read scorecards (within the indicator scope).
+    ViewScorecard,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -88,6 +92,8 @@ impl Action {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::Export,
+        Action::ManageIndicators,
+        Action::ViewScorecard,
     ];
 
     /// Chinese description.
@@ -105,6 +111,8 @@ impl Action {
             Action::ManageUsers => "管理用户",
             Action::ViewAudit => "查看操作留痕",
             Action::Export => "导出台账",
+            Action::ManageIndicators => "维护指标目录与目标，录入、导入指标数值",
+            Action::ViewScorecard => "查看指标成绩单",
         }
     }
 }
@@ -114,7 +122,8 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ViewProjects | Export => true,
+        ViewProjects | Export | ViewScorecard => true,
+        ManageIndicators => matches!(role, Admin | Statistics),
         EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),
         LogSiteVisit => matches!(role, Admin | Commissioner),
@@ -143,6 +152,17 @@ impl Scope {
             Scope::Subtree(unit_id)
         }
     }
+
+    /// The scope for indicators: a region is ranked among its peers, so a user works with the units
+    /// under the unit above its own — a city's statistics bureau enters the values of the province,
+    /// its peer cities and their districts. The administrator reaches everything.
+    pub fn indicators(role: Role, unit_id: i64, parent_id: Option<i64>) -> Scope {
+        if role == Role::Admin {
+            Scope::All
+        } else {
+            Scope::Subtree(parent_id.unwrap_or(unit_id))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +179,19 @@ mod tests {
         for a in Action::ALL {
             assert!(allows(Role::Admin, a), "admin may {a:?}");
         }
+    }
+
+    #[test]
+    fn indicator_scope_is_the_unit_above() {
+        assert_eq!(
+            Scope::indicators(Role::Statistics, 5, Some(1)),
+            Scope::Subtree(1)
+        );
+        assert_eq!(
+            Scope::indicators(Role::Statistics, 1, None),
+            Scope::Subtree(1)
+        );
+        assert_eq!(Scope::indicators(Role::Admin, 5, Some(1)), Scope::All);
     }
 
     #[test]

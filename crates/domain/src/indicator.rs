@@ -94,12 +94,18 @@ impl StatPeriod {
         let upper = rest.to_ascii_uppercase();
         if let Some(q) = upper.strip_prefix('Q') {
             match q {
-                "1" | "2" | "3" | "4" => Ok(StatPeriod::Quarter { year, quarter: q.parse().map_err(|_| err())? }),
+                "1" | "2" | "3" | "4" => Ok(StatPeriod::Quarter {
+                    year,
+                    quarter: q.parse().map_err(|_| err())?,
+                }),
                 _ => Err(err()),
             }
         } else if let Some(h) = upper.strip_prefix('H') {
             match h {
-                "1" | "2" => Ok(StatPeriod::Half { year, half: h.parse().map_err(|_| err())? }),
+                "1" | "2" => Ok(StatPeriod::Half {
+                    year,
+                    half: h.parse().map_err(|_| err())?,
+                }),
                 _ => Err(err()),
             }
         } else if rest.len() == 2 && digits(rest) {
@@ -128,11 +134,26 @@ impl StatPeriod {
     /// year's Q4), the half before (H1 follows last year's H2), the year before.
     pub fn prev(self) -> StatPeriod {
         match self {
-            StatPeriod::Month { year, month: 1 } => StatPeriod::Month { year: year - 1, month: 12 },
-            StatPeriod::Month { year, month } => StatPeriod::Month { year, month: month - 1 },
-            StatPeriod::Quarter { year, quarter: 1 } => StatPeriod::Quarter { year: year - 1, quarter: 4 },
-            StatPeriod::Quarter { year, quarter } => StatPeriod::Quarter { year, quarter: quarter - 1 },
-            StatPeriod::Half { year, half: 1 } => StatPeriod::Half { year: year - 1, half: 2 },
+            StatPeriod::Month { year, month: 1 } => StatPeriod::Month {
+                year: year - 1,
+                month: 12,
+            },
+            StatPeriod::Month { year, month } => StatPeriod::Month {
+                year,
+                month: month - 1,
+            },
+            StatPeriod::Quarter { year, quarter: 1 } => StatPeriod::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            StatPeriod::Quarter { year, quarter } => StatPeriod::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            StatPeriod::Half { year, half: 1 } => StatPeriod::Half {
+                year: year - 1,
+                half: 2,
+            },
             StatPeriod::Half { year, .. } => StatPeriod::Half { year, half: 1 },
             StatPeriod::Year { year } => StatPeriod::Year { year: year - 1 },
         }
@@ -167,7 +188,9 @@ impl StatPeriod {
             StatPeriod::Month { year, month } => format!("{year}年1—{month}月"),
             StatPeriod::Quarter { year, quarter: 4 } => format!("{year}年全年"),
             StatPeriod::Quarter { year, quarter: 1 } => format!("{year}年一季度"),
-            StatPeriod::Quarter { year, quarter } => format!("{year}年前{}季度", Q[quarter as usize - 1]),
+            StatPeriod::Quarter { year, quarter } => {
+                format!("{year}年前{}季度", Q[quarter as usize - 1])
+            }
             StatPeriod::Half { year, half: 1 } => format!("{year}年上半年"),
             StatPeriod::Half { year, .. } => format!("{year}年全年"),
             StatPeriod::Year { year } => format!("{year}年"),
@@ -194,9 +217,17 @@ impl Serialize for StatPeriod {
 
 /// Parses a decimal number as users type it in a statistics sheet (`8.5`, `-2.1`, `1,234.5`).
 pub fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
     let t = t.trim_end_matches('%');
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+') {
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    {
         return None;
     }
     t.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -212,7 +243,9 @@ mod tests {
             assert_eq!(StatPeriod::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(StatPeriod::parse("2026-q3").unwrap().to_string(), "2026-Q3");
-        for bad in ["2026-Q5", "2026-H3", "2026-13", "26", "2026-3", "2026Q1", ""] {
+        for bad in [
+            "2026-Q5", "2026-H3", "2026-13", "26", "2026-3", "2026Q1", "",
+        ] {
             assert!(StatPeriod::parse(bad).is_err(), "{bad}");
         }
     }
@@ -227,7 +260,10 @@ mod tests {
         assert_eq!(p("2026-H1").prev(), p("2025-H2"));
         assert_eq!(p("2026-H2").prev(), p("2026-H1"));
         assert_eq!(p("2026").prev(), p("2025"));
-        assert_eq!(p("2026-Q2").history(3), [p("2025-Q4"), p("2026-Q1"), p("2026-Q2")]);
+        assert_eq!(
+            p("2026-Q2").history(3),
+            [p("2025-Q4"), p("2026-Q1"), p("2026-Q2")]
+        );
     }
 
     #[test]

@@ -119,7 +119,10 @@ fn clean(x: f64) -> f64 {
 
 /// Competition rank of `metric` among `peers`: 1 + the number strictly better.
 pub fn rank_of(peers: &[Peer], metric: f64, dir: Direction) -> u32 {
-    1 + peers.iter().filter(|p| dir.better(p.metric, metric)).count() as u32
+    1 + peers
+        .iter()
+        .filter(|p| dir.better(p.metric, metric))
+        .count() as u32
 }
 
 /// 追赶测算: the growth the rest of the year needs so that the year reaches target `t` %, given the
@@ -135,7 +138,9 @@ pub fn needed_growth(l: f64, g: f64, b: f64, t: f64) -> Option<f64> {
     if rest_last_year <= 0.0 || !rest_last_year.is_finite() {
         return None;
     }
-    Some(clean((b * (1.0 + t / 100.0) - l) / rest_last_year * 100.0 - 100.0))
+    Some(clean(
+        (b * (1.0 + t / 100.0) - l) / rest_last_year * 100.0 - 100.0,
+    ))
 }
 
 /// One decimal, never "-0.0".
@@ -162,7 +167,9 @@ fn join(names: &[String]) -> String {
 fn rest_of_year(p: StatPeriod) -> Option<String> {
     match p {
         StatPeriod::Quarter { quarter: 1, .. } => Some("后三个季度".into()),
-        StatPeriod::Quarter { quarter: 2, .. } | StatPeriod::Half { half: 1, .. } => Some("下半年".into()),
+        StatPeriod::Quarter { quarter: 2, .. } | StatPeriod::Half { half: 1, .. } => {
+            Some("下半年".into())
+        }
         StatPeriod::Quarter { quarter: 3, .. } => Some("四季度".into()),
         StatPeriod::Month { month, .. } if month < 12 => Some(format!("后{}个月", 12 - month)),
         _ => None,
@@ -177,14 +184,25 @@ pub fn card(inp: &CardInput) -> IndicatorCard {
     let metric = if growth_kind { inp.growth } else { inp.value };
     let peers = &inp.peers;
     let peer_count = peers.len() as u32;
-    let unit_gap = if growth_kind { "个百分点".to_string() } else { ind.unit.clone() };
+    // Differences of rates are percentage points; of amounts, the indicator's own unit.
+    let unit_gap = if growth_kind || ind.unit.trim() == "%" {
+        "个百分点".to_string()
+    } else {
+        ind.unit.clone()
+    };
 
     let rank = metric.map(|m| rank_of(peers, m, dir));
     let side = |pick_better: bool| -> Option<Side> {
         let m = metric?;
         let group: Vec<&Peer> = peers
             .iter()
-            .filter(|p| if pick_better { dir.better(p.metric, m) } else { dir.better(m, p.metric) })
+            .filter(|p| {
+                if pick_better {
+                    dir.better(p.metric, m)
+                } else {
+                    dir.better(m, p.metric)
+                }
+            })
             .collect();
         // Above: the worst of the better ones; below: the best of the worse ones.
         let edge = group.iter().map(|p| p.metric).reduce(|a, b| {
@@ -195,7 +213,11 @@ pub fn card(inp: &CardInput) -> IndicatorCard {
             }
         })?;
         let at: Vec<&Peer> = group.into_iter().filter(|p| p.metric == edge).collect();
-        Some(Side { names: names_of(&at), rank: rank_of(peers, edge, dir), gap_pp: clean((m - edge).abs()) })
+        Some(Side {
+            names: names_of(&at),
+            rank: rank_of(peers, edge, dir),
+            gap_pp: clean((m - edge).abs()),
+        })
     };
     let above = side(true);
     let below = side(false);
@@ -204,7 +226,12 @@ pub fn card(inp: &CardInput) -> IndicatorCard {
         .map(|p| p.metric)
         .reduce(|a, b| if dir.better(b, a) { b } else { a })
         .map(|best| Leader {
-            names: names_of(&peers.iter().filter(|p| p.metric == best).collect::<Vec<_>>()),
+            names: names_of(
+                &peers
+                    .iter()
+                    .filter(|p| p.metric == best)
+                    .collect::<Vec<_>>(),
+            ),
             metric: best,
         });
     let (threshold, threshold_source) = match (inp.target, inp.parent_metric) {
@@ -227,7 +254,13 @@ pub fn card(inp: &CardInput) -> IndicatorCard {
         (Some(a), Some(b)) => Some(i64::from(a) - i64::from(b)),
         _ => None,
     };
-    let needed_growth_pct = match (growth_kind, inp.target, inp.value, inp.growth, inp.prev_year_level) {
+    let needed_growth_pct = match (
+        growth_kind,
+        inp.target,
+        inp.value,
+        inp.growth,
+        inp.prev_year_level,
+    ) {
         (true, Some(t), Some(l), Some(g), Some(b)) => needed_growth(l, g, b, t),
         _ => None,
     };
@@ -254,6 +287,22 @@ pub fn card(inp: &CardInput) -> IndicatorCard {
     };
     c.text = paragraph(inp, &c, &unit_gap, prev_rank.is_some());
     c
+}
+
+/// What the ranked metric is called: 增速 for growth indicators, 总量 for amounts, 水平 for rates and
+/// other levels (a 失业率 has no 总量).
+fn metric_word(ind: &Indicator) -> &'static str {
+    match ind.kind {
+        IndicatorKind::Growth => "增速",
+        IndicatorKind::Level
+            if ind.unit.contains('元')
+                || ind.unit.contains("千瓦时")
+                || ind.unit.contains('吨') =>
+        {
+            "总量"
+        }
+        IndicatorKind::Level => "水平",
+    }
 }
 
 fn growth_phrase(g: f64) -> String {
@@ -285,11 +334,12 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
             return s;
         }
     }
-    let (Some(rank), Some(metric)) = (c.rank, if growth_kind { inp.growth } else { inp.value }) else {
-        s += &format!("，{}暂无可比排名数据。", if growth_kind { "增速" } else { "总量" });
+    let (Some(rank), Some(metric)) = (c.rank, if growth_kind { inp.growth } else { inp.value })
+    else {
+        s += &format!("，{}暂无可比排名数据。", metric_word(ind));
         return s;
     };
-    let what = if growth_kind { "增速" } else { "总量" };
+    let what = metric_word(ind);
     let ties: Vec<String> = {
         let mut v: Vec<String> = inp
             .peers
@@ -300,7 +350,11 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
         v.sort();
         v
     };
-    let tie = if ties.is_empty() { String::new() } else { format!("与{}并列", join(&ties)) };
+    let tie = if ties.is_empty() {
+        String::new()
+    } else {
+        format!("与{}并列", join(&ties))
+    };
     let n = c.peer_count;
     // Position: first place, last place, or the n-th, with ties.
     if c.above.is_none() {
@@ -348,13 +402,20 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
     if let Some(l) = &c.leader {
         if c.above.is_some() {
             let best = if growth_kind {
-                if lower { "增速最低" } else { "增速最快" }
-            } else if lower {
-                "数值最低"
+                if lower {
+                    "增速最低"
+                } else {
+                    "增速最快"
+                }
+                .to_string()
             } else {
-                "总量最大"
+                format!("{what}{}", if lower { "最低" } else { "最高" })
             };
-            let m = if growth_kind { format!("{}%", d1(l.metric)) } else { format!("{}{}", d1(l.metric), ind.unit) };
+            let m = if growth_kind {
+                format!("{}%", d1(l.metric))
+            } else {
+                format!("{}{}", d1(l.metric), ind.unit)
+            };
             s += &format!("；{best}的是{}，为{m}", join(&l.names));
         }
     }
@@ -362,7 +423,11 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
     match (c.threshold_source, c.threshold, c.count_above_threshold) {
         (Some("target"), Some(t), Some(k)) => {
             let word = if lower { "优于" } else { "高于" };
-            s += &format!("；{pw}有{k}个{noun}{what}{word}全年目标{}{}", d1(t), if growth_kind { "%" } else { &ind.unit });
+            s += &format!(
+                "；{pw}有{k}个{noun}{what}{word}全年目标{}{}",
+                d1(t),
+                if growth_kind { "%" } else { &ind.unit }
+            );
         }
         (Some("parent"), Some(_), Some(k)) => {
             let word = if lower { "优于" } else { "高于" };
@@ -381,7 +446,15 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
                 if gap > 0.0 { "高于" } else { "低于" },
                 d1(gap.abs()),
                 unit_gap,
-                if lower { if ahead { "，好于" } else { "，差于" } } else { "" }
+                if lower {
+                    if ahead {
+                        "，好于"
+                    } else {
+                        "，差于"
+                    }
+                } else {
+                    ""
+                }
             );
             if lower {
                 s += &format!("{pw}水平");
@@ -390,7 +463,9 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
     }
     s += "。";
     // Catch-up arithmetic.
-    if let (Some(t), Some(need), Some(rest)) = (inp.target, c.needed_growth_pct, rest_of_year(inp.period)) {
+    if let (Some(t), Some(need), Some(rest)) =
+        (inp.target, c.needed_growth_pct, rest_of_year(inp.period))
+    {
         if growth_kind {
             s += &format!("完成全年增长{}%的目标，{rest}需增长{}%。", d1(t), d1(need));
         }
@@ -401,22 +476,36 @@ fn paragraph(inp: &CardInput, c: &IndicatorCard, unit_gap: &str, had_prev: bool)
 /// The opening paragraph over all indicators: how many are in the top and the bottom third of their
 /// peers, and the weakest one (the worst rank relative to the number of peers).
 pub fn summary(region: &str, period: StatPeriod, cards: &[IndicatorCard]) -> String {
-    let ranked: Vec<&IndicatorCard> = cards.iter().filter(|c| c.rank.is_some() && c.peer_count > 0).collect();
+    let ranked: Vec<&IndicatorCard> = cards
+        .iter()
+        .filter(|c| c.rank.is_some() && c.peer_count > 0)
+        .collect();
     if ranked.is_empty() {
         return format!("{}，{}暂无可比的指标数据。", period.zh(), region);
     }
     // Top third: rank × 3 ≤ peers; bottom third: rank × 3 > 2 × peers.
-    let top = ranked.iter().filter(|c| c.rank.unwrap_or(0) * 3 <= c.peer_count).count();
-    let bottom = ranked.iter().filter(|c| c.rank.unwrap_or(0) * 3 > 2 * c.peer_count).count();
+    let top = ranked
+        .iter()
+        .filter(|c| c.rank.unwrap_or(0) * 3 <= c.peer_count)
+        .count();
+    let bottom = ranked
+        .iter()
+        .filter(|c| c.rank.unwrap_or(0) * 3 > 2 * c.peer_count)
+        .count();
+    // The weakest: the highest rank relative to the number of peers; on a tie the first in the
+    // catalogue's order.
+    let rel = |c: &IndicatorCard| f64::from(c.rank.unwrap_or(0)) / f64::from(c.peer_count);
     let weakest = ranked
         .iter()
-        .max_by(|a, b| {
-            let ra = f64::from(a.rank.unwrap_or(0)) / f64::from(a.peer_count);
-            let rb = f64::from(b.rank.unwrap_or(0)) / f64::from(b.peer_count);
-            ra.partial_cmp(&rb).unwrap_or(std::cmp::Ordering::Equal)
-        })
+        .copied()
+        .reduce(|w, c| if rel(c) > rel(w) { c } else { w })
         .expect("non-empty");
-    let mut s = format!("{}，{}参与排名的{}项主要指标中，", period.zh(), region, ranked.len());
+    let mut s = format!(
+        "{}，{}参与排名的{}项主要指标中，",
+        period.zh(),
+        region,
+        ranked.len()
+    );
     s += &match (top, bottom) {
         (0, 0) => "没有指标进入前三分之一，也没有指标落入后三分之一".to_string(),
         (t, 0) => format!("{t}项居前三分之一，没有指标落入后三分之一"),
@@ -447,7 +536,13 @@ mod tests {
     }
 
     fn peers(v: &[(i64, &str, f64)]) -> Vec<Peer> {
-        v.iter().map(|(id, n, m)| Peer { id: *id, name: n.to_string(), metric: *m }).collect()
+        v.iter()
+            .map(|(id, n, m)| Peer {
+                id: *id,
+                name: n.to_string(),
+                metric: *m,
+            })
+            .collect()
     }
 
     fn input<'a>(i: &'a Indicator, region: i64, ps: Vec<Peer>) -> CardInput<'a> {
@@ -469,7 +564,13 @@ mod tests {
         }
     }
 
-    const CITIES: &[(i64, &str, f64)] = &[(1, "甲市", 6.2), (2, "乙市", 7.0), (3, "丙市", 6.2), (4, "丁市", 5.1), (5, "戊市", 8.1)];
+    const CITIES: &[(i64, &str, f64)] = &[
+        (1, "甲市", 6.2),
+        (2, "乙市", 7.0),
+        (3, "丙市", 6.2),
+        (4, "丁市", 5.1),
+        (5, "戊市", 8.1),
+    ];
 
     #[test]
     fn middle_with_a_tie() {
@@ -493,14 +594,22 @@ mod tests {
     #[test]
     fn ties_at_the_top_and_the_bottom() {
         let i = ind(IndicatorKind::Growth, Direction::Higher);
-        let ps = peers(&[(1, "甲市", 8.0), (2, "乙市", 8.0), (3, "丙市", 5.0), (4, "丁市", 5.0)]);
+        let ps = peers(&[
+            (1, "甲市", 8.0),
+            (2, "乙市", 8.0),
+            (3, "丙市", 5.0),
+            (4, "丁市", 5.0),
+        ]);
         let c = card(&input(&i, 1, ps.clone()));
         assert_eq!(c.rank, Some(1));
         assert!(c.above.is_none());
         assert_eq!(c.below.as_ref().unwrap().names, ["丁市", "丙市"]);
         assert_eq!(c.leader.as_ref().unwrap().names.len(), 2);
         assert!(c.text.contains("与乙市并列居全省4个市首位"), "{}", c.text);
-        assert!(!c.text.contains("增速最快的是"), "R leads: no leader clause");
+        assert!(
+            !c.text.contains("增速最快的是"),
+            "R leads: no leader clause"
+        );
         let c = card(&input(&i, 3, ps));
         assert_eq!(c.rank, Some(3));
         assert!(c.below.is_none());
@@ -514,10 +623,18 @@ mod tests {
         let i = ind(IndicatorKind::Growth, Direction::Higher);
         let ps = peers(&[(1, "甲市", 3.0), (2, "乙市", -1.5), (3, "丙市", 0.0)]);
         let c = card(&input(&i, 1, ps.clone()));
-        assert!(c.text.contains("增长3.0%，增速居全省3个市首位"), "{}", c.text);
+        assert!(
+            c.text.contains("增长3.0%，增速居全省3个市首位"),
+            "{}",
+            c.text
+        );
         let c = card(&input(&i, 2, ps.clone()));
-        assert!(c.text.contains("下降1.5%，增速居全省3个市末位"), "{}", c.text);
-        assert!(c.text.contains("仅比") == false, "last place has no one below");
+        assert!(
+            c.text.contains("下降1.5%，增速居全省3个市末位"),
+            "{}",
+            c.text
+        );
+        assert!(!c.text.contains("仅比"), "last place has no one below");
         let c = card(&input(&i, 3, ps));
         assert!(c.text.contains("与上年持平"), "{}", c.text);
     }
@@ -535,10 +652,18 @@ mod tests {
         assert_eq!(c.above.as_ref().unwrap().names, ["丙市"]);
         assert_eq!(c.below.as_ref().unwrap().names, ["乙市"]);
         assert_eq!(c.leader.as_ref().unwrap().metric, -4.5);
-        assert_eq!(c.count_above_threshold, Some(2), "−3.0 and −4.5 are better than −2.5");
+        assert_eq!(
+            c.count_above_threshold,
+            Some(2),
+            "−3.0 and −4.5 are better than −2.5"
+        );
         assert_eq!(c.gap_to_parent_pp, Some(-1.0));
         assert!(c.text.contains("逆向指标"), "{}", c.text);
-        assert!(c.text.contains("低于全省1.0个百分点，好于全省水平"), "{}", c.text);
+        assert!(
+            c.text.contains("低于全省1.0个百分点，好于全省水平"),
+            "{}",
+            c.text
+        );
         assert!(c.text.contains("比第1位的丙市高1.5个百分点"), "{}", c.text);
         assert!(c.text.contains("比第3位的乙市低2.0个百分点"), "{}", c.text);
     }
@@ -548,25 +673,43 @@ mod tests {
         let i = ind(IndicatorKind::Growth, Direction::Higher);
         let mut inp = input(&i, 1, peers(CITIES));
         inp.parent_metric = Some(6.5);
-        inp.prev_peers = peers(&[(1, "甲市", 5.0), (2, "乙市", 7.0), (3, "丙市", 6.0), (4, "丁市", 5.5), (5, "戊市", 8.0)]);
+        inp.prev_peers = peers(&[
+            (1, "甲市", 5.0),
+            (2, "乙市", 7.0),
+            (3, "丙市", 6.0),
+            (4, "丁市", 5.5),
+            (5, "戊市", 8.0),
+        ]);
         let c = card(&inp);
         assert_eq!(c.threshold, Some(6.5));
         assert_eq!(c.threshold_source, Some("parent"));
         assert_eq!(c.count_above_threshold, Some(2));
         assert_eq!(c.rank_change, Some(2), "5th → 3rd");
         assert!(c.text.contains("较上期前移2位"));
-        assert!(c.text.contains("未设定全年目标，全省有2个市增速高于全省平均水平"), "{}", c.text);
+        assert!(
+            c.text
+                .contains("未设定全年目标，全省有2个市增速高于全省平均水平"),
+            "{}",
+            c.text
+        );
         assert!(c.text.contains("低于全省0.3个百分点"), "{}", c.text);
         inp.target = Some(6.0);
         let c = card(&inp);
         assert_eq!(c.threshold_source, Some("target"));
         assert_eq!(c.count_above_threshold, Some(4));
-        assert!(c.text.contains("全省有4个市增速高于全年目标6.0%"), "{}", c.text);
+        assert!(
+            c.text.contains("全省有4个市增速高于全年目标6.0%"),
+            "{}",
+            c.text
+        );
         // Without target and parent: no threshold.
         inp.target = None;
         inp.parent_metric = None;
         let c = card(&inp);
-        assert_eq!((c.threshold, c.count_above_threshold, c.gap_to_parent_pp), (None, None, None));
+        assert_eq!(
+            (c.threshold, c.count_above_threshold, c.gap_to_parent_pp),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -575,7 +718,11 @@ mod tests {
         // Needed: (1000 × 1.07 − 240) ÷ (1000 − 226.4151) × 100 − 100 = 830 ÷ 773.5849 × 100 − 100 = 7.2927 %.
         let v = needed_growth(240.0, 6.0, 1000.0, 7.0).unwrap();
         assert!((v - 7.292682926829).abs() < 1e-6, "{v}");
-        assert_eq!(needed_growth(1000.0, 5.0, 900.0, 7.0), None, "nothing left of the year");
+        assert_eq!(
+            needed_growth(1000.0, 5.0, 900.0, 7.0),
+            None,
+            "nothing left of the year"
+        );
         let i = ind(IndicatorKind::Growth, Direction::Higher);
         let mut inp = input(&i, 1, peers(CITIES));
         inp.value = Some(240.0);
@@ -585,7 +732,12 @@ mod tests {
         inp.prev_year_level = Some(1000.0);
         let c = card(&inp);
         assert!((c.needed_growth_pct.unwrap() - 7.2927).abs() < 1e-3);
-        assert!(c.text.contains("完成全年增长7.0%的目标，后三个季度需增长7.3%"), "{}", c.text);
+        assert!(
+            c.text
+                .contains("完成全年增长7.0%的目标，后三个季度需增长7.3%"),
+            "{}",
+            c.text
+        );
         // Missing B: null.
         inp.prev_year_level = None;
         assert_eq!(card(&inp).needed_growth_pct, None);
@@ -601,9 +753,48 @@ mod tests {
         inp.growth = Some(4.1);
         let c = card(&inp);
         assert_eq!(c.rank, Some(2));
-        assert!(c.text.contains("52.3亿元，增长4.1%，总量居全省3个市第2位"), "{}", c.text);
+        assert!(
+            c.text.contains("52.3亿元，增长4.1%，总量居全省3个市第2位"),
+            "{}",
+            c.text
+        );
         assert!(c.text.contains("比第1位的乙市低7.7亿元"), "{}", c.text);
-        assert!(c.text.contains("总量最大的是乙市，为60.0亿元"), "{}", c.text);
+        assert!(
+            c.text.contains("总量最高的是乙市，为60.0亿元"),
+            "{}",
+            c.text
+        );
+    }
+
+    #[test]
+    fn a_rate_where_lower_is_better() {
+        let i = Indicator {
+            code: "UNEMP".into(),
+            name: "城镇调查失业率".into(),
+            unit: "%".into(),
+            kind: IndicatorKind::Level,
+            direction: Direction::Lower,
+        };
+        let ps = peers(&[(1, "甲市", 5.7), (2, "乙市", 5.2), (3, "丙市", 5.9)]);
+        let mut inp = input(&i, 1, ps);
+        inp.value = Some(5.7);
+        inp.growth = None;
+        inp.parent_metric = Some(5.2);
+        let c = card(&inp);
+        assert_eq!(c.rank, Some(2));
+        assert!(
+            c.text
+                .contains("城镇调查失业率5.7%，水平居全省3个市第2位（逆向指标，越低越好）"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("比第1位的乙市高0.5个百分点"), "{}", c.text);
+        assert!(
+            c.text.contains("高于全省0.5个百分点，差于全省水平"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("水平最低的是乙市，为5.2%"), "{}", c.text);
     }
 
     #[test]
@@ -641,8 +832,21 @@ mod tests {
             needed_growth_pct: None,
             text: String::new(),
         };
-        let s = summary("甲市", StatPeriod::parse("2026-Q1").unwrap(), &[mk("A", 1, 9), mk("B", 3, 9), mk("C", 7, 9), mk("D", 9, 9), mk("E", 5, 9)]);
-        assert!(s.contains("5项主要指标中，2项居前三分之一，2项居后三分之一"), "{s}");
+        let s = summary(
+            "甲市",
+            StatPeriod::parse("2026-Q1").unwrap(),
+            &[
+                mk("A", 1, 9),
+                mk("B", 3, 9),
+                mk("C", 7, 9),
+                mk("D", 9, 9),
+                mk("E", 5, 9),
+            ],
+        );
+        assert!(
+            s.contains("5项主要指标中，2项居前三分之一，2项居后三分之一"),
+            "{s}"
+        );
         assert!(s.contains("排位最靠后的是D，居第9位"), "{s}");
     }
 }

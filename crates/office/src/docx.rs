@@ -24,7 +24,15 @@ pub fn zh_number(n: u32) -> String {
         0..=9 => D[n as usize].to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", D[(n % 10) as usize]),
-        _ => format!("{}十{}", D[(n / 10) as usize % 10], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        _ => format!(
+            "{}十{}",
+            D[(n / 10) as usize % 10],
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        ),
     }
 }
 
@@ -101,14 +109,22 @@ impl OfficialDoc {
     pub fn h1(&mut self, t: impl AsRef<str>) -> &mut Self {
         self.h1 += 1;
         self.h2 = 0;
-        self.blocks.push(Block::Heading1(format!("{}、{}", zh_number(self.h1), t.as_ref())));
+        self.blocks.push(Block::Heading1(format!(
+            "{}、{}",
+            zh_number(self.h1),
+            t.as_ref()
+        )));
         self
     }
 
     /// Adds a second-level heading, numbered （一）（二）… within its first-level heading.
     pub fn h2(&mut self, t: impl AsRef<str>) -> &mut Self {
         self.h2 += 1;
-        self.blocks.push(Block::Heading2(format!("（{}）{}", zh_number(self.h2), t.as_ref())));
+        self.blocks.push(Block::Heading2(format!(
+            "（{}）{}",
+            zh_number(self.h2),
+            t.as_ref()
+        )));
         self
     }
 
@@ -127,7 +143,10 @@ impl OfficialDoc {
     /// Adds the signature block.
     pub fn signature(&mut self, org: impl Into<String>, date: impl Into<String>) -> &mut Self {
         self.blocks.push(Block::Blank);
-        self.blocks.push(Block::Signature { org: org.into(), date: date.into() });
+        self.blocks.push(Block::Signature {
+            org: org.into(),
+            date: date.into(),
+        });
         self
     }
 
@@ -181,7 +200,13 @@ impl OfficialDoc {
     fn title_text(&self) -> &str {
         self.blocks
             .iter()
-            .find_map(|b| if let Block::Title(t) = b { Some(t.as_str()) } else { None })
+            .find_map(|b| {
+                if let Block::Title(t) = b {
+                    Some(t.as_str())
+                } else {
+                    None
+                }
+            })
             .unwrap_or("")
     }
 
@@ -224,11 +249,16 @@ impl OfficialDoc {
 
 /// Escapes text for XML.
 pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn para_xml(text: &str, style: &str, jc: Option<&str>) -> String {
-    let jc = jc.map(|j| format!(r#"<w:jc w:val="{j}"/>"#)).unwrap_or_default();
+    let jc = jc
+        .map(|j| format!(r#"<w:jc w:val="{j}"/>"#))
+        .unwrap_or_default();
     format!(
         r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
         xml_escape(text)
@@ -236,7 +266,11 @@ fn para_xml(text: &str, style: &str, jc: Option<&str>) -> String {
 }
 
 fn cell_xml(text: &str, header: bool, width: u32) -> String {
-    let shade = if header { r#"<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>"# } else { "" };
+    let shade = if header {
+        r#"<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>"#
+    } else {
+        ""
+    };
     let style = if header { "TableHeader" } else { "TableText" };
     format!(
         r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
@@ -248,8 +282,16 @@ fn table_xml(headers: &[String], rows: &[Vec<String>]) -> String {
     // The text block is 210 − 28 − 26 = 156 mm wide; columns share it, the first (names) wider.
     let total = mm(156.0);
     let n = headers.len().max(1) as u32;
-    let first = if n > 2 { total * 2 / (n + 1) } else { total / n };
-    let rest = if n > 1 { (total - first) / (n - 1) } else { total };
+    let first = if n > 2 {
+        total * 2 / (n + 1)
+    } else {
+        total / n
+    };
+    let rest = if n > 1 {
+        (total - first) / (n - 1)
+    } else {
+        total
+    };
     let w = |i: usize| if i == 0 { first } else { rest };
     let border = r#"<w:tblBorders><w:top w:val="single" w:sz="6" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="6" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="6" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders>"#;
     let mut s = format!(
@@ -279,8 +321,16 @@ fn table_xml(headers: &[String], rows: &[Vec<String>]) -> String {
 
 /// The page-number footer: "— N —" in 4号 宋体; odd pages right, even pages left, one character in.
 fn footer(odd: bool) -> String {
-    let (jc, ind) = if odd { ("right", r#"<w:ind w:right="280"/>"#) } else { ("left", r#"<w:ind w:left="280"/>"#) };
-    let run = |t: &str| format!(r#"<w:r><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let (jc, ind) = if odd {
+        ("right", r#"<w:ind w:right="280"/>"#)
+    } else {
+        ("left", r#"<w:ind w:left="280"/>"#)
+    };
+    let run = |t: &str| {
+        format!(
+            r#"<w:r><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">{t}</w:t></w:r>"#
+        )
+    };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="{jc}"/>{ind}</w:pPr>{}<w:r><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>{}</w:p></w:ftr>"#,
@@ -339,33 +389,72 @@ mod tests {
         assert_eq!(zh_number(20), "二十");
         assert_eq!(zh_number(35), "三十五");
         let mut d = OfficialDoc::new();
-        d.h1("总体情况").h2("生产总值").h2("工业").h1("下一步工作").h2("抓项目");
-        let heads: Vec<_> = d.blocks.iter().filter_map(|b| match b {
-            Block::Heading1(t) | Block::Heading2(t) => Some(t.as_str()),
-            _ => None,
-        }).collect();
-        assert_eq!(heads, ["一、总体情况", "（一）生产总值", "（二）工业", "二、下一步工作", "（一）抓项目"]);
+        d.h1("总体情况")
+            .h2("生产总值")
+            .h2("工业")
+            .h1("下一步工作")
+            .h2("抓项目");
+        let heads: Vec<_> = d
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading1(t) | Block::Heading2(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                "一、总体情况",
+                "（一）生产总值",
+                "（二）工业",
+                "二、下一步工作",
+                "（一）抓项目"
+            ]
+        );
     }
 
     #[test]
     fn layout_follows_the_standard() {
-        let mut d = OfficialDoc::new().issuer("云川市人民政府办公室", Some("云政办通〔2026〕1号".into()));
-        d.title("关于2026年一季度主要经济指标的通报").addressee("各县区人民政府，市直各部门").h1("总体情况").para("正文<&>").table(
-            vec!["指标".into(), "排名".into()],
-            vec![vec!["地区生产总值".into(), "3".into()]],
-        );
+        let mut d =
+            OfficialDoc::new().issuer("云川市人民政府办公室", Some("云政办通〔2026〕1号".into()));
+        d.title("关于2026年一季度主要经济指标的通报")
+            .addressee("各县区人民政府，市直各部门")
+            .h1("总体情况")
+            .para("正文<&>")
+            .table(
+                vec!["指标".into(), "排名".into()],
+                vec![vec!["地区生产总值".into(), "3".into()]],
+            );
         d.signature("云川市人民政府办公室", "2026年4月20日");
         let bytes = d.to_docx();
         let doc = part(&bytes, "word/document.xml");
         assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#), "A4");
-        assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#), "margins 37/26/35/28 mm");
+        assert!(
+            doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#),
+            "margins 37/26/35/28 mm"
+        );
         assert!(doc.contains("正文&lt;&amp;&gt;"));
         assert!(doc.contains("<w:tblHeader/>"), "table header row repeats");
         let styles = part(&bytes, "word/styles.xml");
-        assert!(styles.contains(r#"<w:spacing w:line="560" w:lineRule="exact"/>"#), "fixed 28 pt lines");
-        assert!(styles.contains(r#"w:eastAsia="方正小标宋简体""#) && styles.contains(r#"<w:sz w:val="44"/>"#), "title 2号 小标宋");
-        assert!(styles.contains(r#"w:eastAsia="仿宋_GB2312""#) && styles.contains(r#"<w:sz w:val="32"/>"#), "body 3号 仿宋");
-        assert!(styles.contains(r#"w:eastAsia="黑体""#) && styles.contains(r#"w:eastAsia="楷体_GB2312""#));
+        assert!(
+            styles.contains(r#"<w:spacing w:line="560" w:lineRule="exact"/>"#),
+            "fixed 28 pt lines"
+        );
+        assert!(
+            styles.contains(r#"w:eastAsia="方正小标宋简体""#)
+                && styles.contains(r#"<w:sz w:val="44"/>"#),
+            "title 2号 小标宋"
+        );
+        assert!(
+            styles.contains(r#"w:eastAsia="仿宋_GB2312""#)
+                && styles.contains(r#"<w:sz w:val="32"/>"#),
+            "body 3号 仿宋"
+        );
+        assert!(
+            styles.contains(r#"w:eastAsia="黑体""#)
+                && styles.contains(r#"w:eastAsia="楷体_GB2312""#)
+        );
         assert!(part(&bytes, "word/footer1.xml").contains("PAGE"));
         assert!(part(&bytes, "word/settings.xml").contains("evenAndOddHeaders"));
         assert!(d.plain_text().contains("一、总体情况"));

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
 use diaodu_domain::import::{
-    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, TargetRow, UnitRow,
+    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, TargetRow,
+    UnitRow,
 };
 use diaodu_domain::indicator::{parse_number, Direction, Indicator, IndicatorKind, StatPeriod};
 use diaodu_domain::period::{parse_date, Period};
@@ -100,7 +101,11 @@ pub const INDICATOR_COLUMNS: &[Column] = &[
     col("指标名称", true, "如 地区生产总值"),
     col("计量单位", false, "如 亿元、%、万千瓦时"),
     col("类型", true, "增速（按累计增速排名）或 总量（按数值排名）"),
-    col("方向", true, "正向（越高越好）或 逆向（越低越好，如单位GDP能耗）"),
+    col(
+        "方向",
+        true,
+        "正向（越高越好）或 逆向（越低越好，如单位GDP能耗）",
+    ),
 ];
 
 /// Columns of the target import.
@@ -114,7 +119,11 @@ pub const TARGET_COLUMNS: &[Column] = &[
 pub const VALUE_COLUMNS: &[Column] = &[
     col("地区", true, "单位编码或准确名称（本市、各区县及全省各市）"),
     col("指标", true, "指标编码或名称"),
-    col("期别", true, "YYYY-MM（月）、YYYY-Qn（季）、YYYY-H1/H2（半年）、YYYY（年），均为年初至该期累计"),
+    col(
+        "期别",
+        true,
+        "YYYY-MM（月）、YYYY-Qn（季）、YYYY-H1/H2（半年）、YYYY（年），均为年初至该期累计",
+    ),
     col("数值", false, "累计值（总量类必填）"),
     col("增速(%)", false, "累计增速，下降填负数（增速类必填）"),
 ];
@@ -388,12 +397,30 @@ pub fn parse_indicators(t: &Table) -> Result<Parsed<IndicatorImportRow>, Vec<Imp
         for r in &t.rows {
             let code = l.required(r, "指标编码");
             let name = l.required(r, "指标名称");
-            let kind = l.parse(r, "类型", IndicatorKind::parse, &names(IndicatorKind::ALL, IndicatorKind::zh));
-            let direction = l.parse(r, "方向", Direction::parse, &names(Direction::ALL, Direction::zh));
-            if let (Some(code), Some(name), Some(kind), Some(direction)) = (code, name, kind, direction) {
+            let kind = l.parse(
+                r,
+                "类型",
+                IndicatorKind::parse,
+                &names(IndicatorKind::ALL, IndicatorKind::zh),
+            );
+            let direction = l.parse(
+                r,
+                "方向",
+                Direction::parse,
+                &names(Direction::ALL, Direction::zh),
+            );
+            if let (Some(code), Some(name), Some(kind), Some(direction)) =
+                (code, name, kind, direction)
+            {
                 out.push(IndicatorImportRow {
                     row: r.number,
-                    indicator: Indicator { code, name, unit: l.text(r, "计量单位"), kind, direction },
+                    indicator: Indicator {
+                        code,
+                        name,
+                        unit: l.text(r, "计量单位"),
+                        kind,
+                        direction,
+                    },
                 });
             }
         }
@@ -414,12 +441,23 @@ pub fn parse_targets(t: &Table) -> Result<Parsed<TargetRow>, Vec<ImportError>> {
             let year = l.parse(
                 r,
                 "年度",
-                |s| s.trim().trim_end_matches('年').parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)),
+                |s| {
+                    s.trim()
+                        .trim_end_matches('年')
+                        .parse::<i32>()
+                        .ok()
+                        .filter(|y| (2000..=2100).contains(y))
+                },
                 "2000 至 2100 之间的年份",
             );
             let target = l.parse(r, "目标值", parse_number, "数字，如 7.5");
             if let (Some(code), Some(year), Some(target)) = (code, year, target) {
-                out.push(TargetRow { row: r.number, code, year, target });
+                out.push(TargetRow {
+                    row: r.number,
+                    code,
+                    year,
+                    target,
+                });
             }
         }
     }
@@ -440,9 +478,17 @@ pub fn parse_indicator_values(t: &Table) -> Result<Parsed<IndicatorValueRow>, Ve
             let indicator = l.required(r, "指标");
             // Excel turns "2026-03" into a date cell on the 1st: read it back as the month.
             let period = match l.cell(r, "期别") {
-                Some(Cell::Date(d)) if d.day() == 1 => Some(StatPeriod::Month { year: d.year(), month: d.month() as u8 }),
+                Some(Cell::Date(d)) if d.day() == 1 => Some(StatPeriod::Month {
+                    year: d.year(),
+                    month: d.month() as u8,
+                }),
                 _ => l.required(r, "期别").and_then(|s| {
-                    StatPeriod::parse(&s).map_err(|e| l.errors.push(ImportError::new(r.number, "期别", e.to_string()))).ok()
+                    StatPeriod::parse(&s)
+                        .map_err(|e| {
+                            l.errors
+                                .push(ImportError::new(r.number, "期别", e.to_string()))
+                        })
+                        .ok()
                 }),
             };
             let mut num = |h: &'static str| -> Option<f64> {
@@ -453,7 +499,8 @@ pub fn parse_indicator_values(t: &Table) -> Result<Parsed<IndicatorValueRow>, Ve
                         let t = c.text();
                         let v = parse_number(&t);
                         if v.is_none() {
-                            l.errors.push(ImportError::new(r.number, h, format!("“{t}”不是数字")));
+                            l.errors
+                                .push(ImportError::new(r.number, h, format!("“{t}”不是数字")));
                         }
                         v
                     }
@@ -465,7 +512,14 @@ pub fn parse_indicator_values(t: &Table) -> Result<Parsed<IndicatorValueRow>, Ve
                 continue;
             }
             if let (Some(region), Some(indicator), Some(period)) = (region, indicator, period) {
-                out.push(IndicatorValueRow { row: r.number, region, indicator, period, level, growth });
+                out.push(IndicatorValueRow {
+                    row: r.number,
+                    region,
+                    indicator,
+                    period,
+                    level,
+                    growth,
+                });
             }
         }
     }

@@ -147,6 +147,128 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
     s
 }
 
+/// One bar of a peer chart: name, metric, whether it is the region being scored.
+pub type Bar = (String, f64, bool);
+
+/// Horizontal bars of every peer's metric, best first, the scored region highlighted, with an
+/// optional threshold line (target or the parent's figure) and its label.
+pub fn peer_bars(bars: &[Bar], threshold: Option<(f64, &str)>, suffix: &str) -> String {
+    let row = 22.0_f64;
+    let (l, r, t, b) = (92.0_f64, 70.0_f64, 24.0_f64, 10.0_f64);
+    let w = 560.0_f64;
+    let h = t + b + row * bars.len().max(1) as f64;
+    let pw = w - l - r;
+    let mut lo = bars.iter().map(|x| x.1).fold(0.0_f64, f64::min);
+    let mut hi = bars.iter().map(|x| x.1).fold(0.0_f64, f64::max);
+    if let Some((v, _)) = threshold {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let x = |v: f64| l + (v - lo) / (hi - lo) * pw;
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="各地区对比">"##
+    );
+    let zero = x(0.0);
+    for (i, (name, v, me)) in bars.iter().enumerate() {
+        let y = t + row * i as f64;
+        let (x0, x1) = if *v >= 0.0 {
+            (zero, x(*v))
+        } else {
+            (x(*v), zero)
+        };
+        let fill = if *me { "#cf222e" } else { "#7aa7d8" };
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="#1f2328"{}>{}</text><rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#57606a">{}{suffix}</text>"##,
+            l - 6.0,
+            y + 15.0,
+            if *me { r#" font-weight="700""# } else { "" },
+            esc(name),
+            y + 4.0,
+            (x1 - x0).max(0.5),
+            row - 8.0,
+            x(*v).max(zero) + 4.0,
+            y + 15.0,
+            format_args!("{v:.1}")
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{zero:.1}" x2="{zero:.1}" y1="{}" y2="{}" stroke="#57606a"/>"##,
+        t - 4.0,
+        h - b
+    );
+    if let Some((v, label)) = threshold {
+        let xx = x(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{}" y2="{}" stroke="#9a6700" stroke-dasharray="5 3" stroke-width="1.5"/><text x="{xx:.1}" y="{}" font-size="11" fill="#9a6700" text-anchor="middle">{} {v:.1}</text>"##,
+            t - 6.0,
+            h - b,
+            t - 10.0,
+            esc(label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The scored region's rank over the last periods (1 at the top), with the number of peers.
+pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
+    let (w, h) = (360.0_f64, 150.0_f64);
+    let (l, r, t, b) = (34.0, 14.0, 14.0, 30.0);
+    let pw = w - l - r;
+    let ph = h - t - b;
+    let max_rank = points.iter().map(|p| p.2).max().unwrap_or(1).max(2);
+    let n = points.len().max(2);
+    let x = |i: usize| l + pw * i as f64 / (n - 1) as f64;
+    let y = |rank: u32| t + ph * f64::from(rank - 1) / f64::from(max_rank - 1);
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="排名变化"><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##
+    );
+    for rank in [1, max_rank] {
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#57606a">{rank}</text>"##,
+            l - 4.0,
+            y(rank) + 4.0
+        );
+    }
+    let mut path = String::new();
+    for (i, (label, rank, _)) in points.iter().enumerate() {
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" fill="#57606a">{}</text>"##,
+            x(i),
+            h - 10.0,
+            esc(label)
+        );
+        if let Some(rk) = rank {
+            let cmd = if path.is_empty() { 'M' } else { 'L' };
+            let _ = write!(path, "{cmd}{:.1},{:.1} ", x(i), y(*rk));
+            let _ = write!(
+                s,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#cf222e"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#1f2328">{rk}</text>"##,
+                x(i),
+                y(*rk),
+                x(i) + 4.0,
+                y(*rk) - 5.0
+            );
+        } else if !path.is_empty() {
+            // A gap in the data breaks the line.
+            path.push(' ');
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<path d="{path}" fill="none" stroke="#cf222e" stroke-width="1.5"/></svg>"##
+    );
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +290,22 @@ mod tests {
         assert!(svg.contains("累计 3.00 万元"), "{svg}");
         assert!(svg.contains("年度计划 100.00"));
         assert_eq!(esc("<a&\">"), "&lt;a&amp;&quot;&gt;");
+    }
+
+    #[test]
+    fn peer_bars_and_rank_line() {
+        let svg = peer_bars(
+            &[("甲".into(), 6.8, true), ("乙".into(), -1.5, false)],
+            Some((6.5, "目标")),
+            "%",
+        );
+        assert!(svg.contains("6.8%") && svg.contains("-1.5%") && svg.contains("目标 6.5"));
+        assert!(svg.contains("#cf222e"), "the scored region is highlighted");
+        let line = rank_line(&[
+            ("2026-Q1".into(), Some(2), 4),
+            ("2026-Q2".into(), None, 4),
+            ("2026-Q3".into(), Some(1), 4),
+        ]);
+        assert!(line.contains("2026-Q3") && line.matches("<circle").count() == 2);
     }
 }

@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
 use time::Date;
 
 use crate::import::{
-    Column, INDICATOR_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, UNIT_COLUMNS, VALUE_COLUMNS,
+    Column, INDICATOR_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, UNIT_COLUMNS,
+    VALUE_COLUMNS,
 };
 
 /// Which template.
@@ -158,9 +159,14 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
         let cat_names: Vec<&str> = Category::ALL.iter().map(|s| s.zh()).collect();
         let env_names: Vec<&str> = EnvApproval::ALL.iter().map(|s| s.zh()).collect();
         let kind_names: Vec<&str> = UnitKind::ALL.iter().map(|s| s.zh()).collect();
-        let ikind_names: Vec<&str> =
-            diaodu_domain::indicator::IndicatorKind::ALL.iter().map(|s| s.zh()).collect();
-        let dir_names: Vec<&str> = diaodu_domain::indicator::Direction::ALL.iter().map(|s| s.zh()).collect();
+        let ikind_names: Vec<&str> = diaodu_domain::indicator::IndicatorKind::ALL
+            .iter()
+            .map(|s| s.zh())
+            .collect();
+        let dir_names: Vec<&str> = diaodu_domain::indicator::Direction::ALL
+            .iter()
+            .map(|s| s.zh())
+            .collect();
         for (h, vals) in [
             ("建设阶段", &stage_names),
             ("项目类别", &cat_names),

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use diaodu_domain::import::{sort_errors, ImportError, IndicatorImportRow, IndicatorValueRow, TargetRow};
+use diaodu_domain::import::{
+    sort_errors, ImportError, IndicatorImportRow, IndicatorValueRow, TargetRow,
+};
 use diaodu_domain::indicator::{Direction, Indicator, IndicatorKind, StatPeriod};
 use serde::Serialize;
 use sqlx::Row;
@@ -38,8 +40,16 @@ fn indicator_json(i: &Indicator) -> serde_json::Value {
 fn check_indicator(i: &Indicator) -> Vec<(&'static str, String)> {
     let mut e = Vec::new();
     let code = i.code.trim();
-    if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        e.push(("指标编码", "只能由字母、数字、- 和 _ 组成，不能为空，最长 40 位".to_string()));
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        e.push((
+            "指标编码",
+            "只能由字母、数字、- 和 _ 组成，不能为空，最长 40 位".to_string(),
+        ));
     }
     if i.name.trim().is_empty() {
         e.push(("指标名称", "不能为空".to_string()));
@@ -50,9 +60,10 @@ fn check_indicator(i: &Indicator) -> Vec<(&'static str, String)> {
 impl Store {
     /// The catalogue, in the order the indicators were created.
     pub async fn indicators(&self) -> Result<Vec<IndicatorRow>> {
-        let rows = sqlx::query("SELECT id, code, name, unit, kind, direction FROM indicators ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, code, name, unit, kind, direction FROM indicators ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
@@ -84,15 +95,23 @@ impl Store {
                 errors.push(ImportError::new(r.row, f, m));
             }
             if let Some(first) = seen.insert(r.indicator.code.trim(), r.row) {
-                errors.push(ImportError::new(r.row, "指标编码", format!("“{}”与第{first}行重复", r.indicator.code.trim())));
+                errors.push(ImportError::new(
+                    r.row,
+                    "指标编码",
+                    format!("“{}”与第{first}行重复", r.indicator.code.trim()),
+                ));
             }
         }
         if !errors.is_empty() {
             sort_errors(&mut errors);
             return Ok(Err(errors));
         }
-        let existing: HashMap<String, IndicatorRow> =
-            self.indicators().await?.into_iter().map(|r| (r.indicator.code.clone(), r)).collect();
+        let existing: HashMap<String, IndicatorRow> = self
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|r| (r.indicator.code.clone(), r))
+            .collect();
         let mut tx = self.pool.begin().await?;
         for r in rows {
             let i = &r.indicator;
@@ -110,7 +129,16 @@ impl Store {
                         .bind(old.id)
                         .execute(&mut *tx)
                         .await?;
-                    audit::record(&mut tx, actor, "update", "indicator", code, Some(indicator_json(&old.indicator)), Some(indicator_json(i))).await?;
+                    audit::record(
+                        &mut tx,
+                        actor,
+                        "update",
+                        "indicator",
+                        code,
+                        Some(indicator_json(&old.indicator)),
+                        Some(indicator_json(i)),
+                    )
+                    .await?;
                 }
                 None => {
                     sqlx::query("INSERT INTO indicators (code, name, unit, kind, direction, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -122,7 +150,16 @@ impl Store {
                         .bind(now_ts())
                         .execute(&mut *tx)
                         .await?;
-                    audit::record(&mut tx, actor, "create", "indicator", code, None, Some(indicator_json(i))).await?;
+                    audit::record(
+                        &mut tx,
+                        actor,
+                        "create",
+                        "indicator",
+                        code,
+                        None,
+                        Some(indicator_json(i)),
+                    )
+                    .await?;
                 }
             }
         }
@@ -136,7 +173,15 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(((r.try_get("indicator_id")?, r.try_get::<i64, _>("year")? as i32), r.try_get("target")?)))
+            .map(|r| {
+                Ok((
+                    (
+                        r.try_get("indicator_id")?,
+                        r.try_get::<i64, _>("year")? as i32,
+                    ),
+                    r.try_get("target")?,
+                ))
+            })
             .collect()
     }
 
@@ -147,15 +192,27 @@ impl Store {
         rows: &[TargetRow],
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let inds: HashMap<String, i64> =
-            self.indicators().await?.into_iter().map(|r| (r.indicator.code, r.id)).collect();
+        let inds: HashMap<String, i64> = self
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|r| (r.indicator.code, r.id))
+            .collect();
         let mut seen: HashMap<(String, i32), usize> = HashMap::new();
         for r in rows {
             if !inds.contains_key(r.code.trim()) {
-                errors.push(ImportError::new(r.row, "指标编码", format!("指标目录中没有“{}”", r.code.trim())));
+                errors.push(ImportError::new(
+                    r.row,
+                    "指标编码",
+                    format!("指标目录中没有“{}”", r.code.trim()),
+                ));
             }
             if let Some(first) = seen.insert((r.code.trim().to_string(), r.year), r.row) {
-                errors.push(ImportError::new(r.row, "年度", format!("与第{first}行是同一指标同一年度")));
+                errors.push(ImportError::new(
+                    r.row,
+                    "年度",
+                    format!("与第{first}行是同一指标同一年度"),
+                ));
             }
         }
         if !errors.is_empty() {
@@ -198,14 +255,23 @@ impl Store {
     }
 
     /// Values of one indicator and period, by unit.
-    pub async fn indicator_values(&self, indicator_id: i64, period: StatPeriod) -> Result<HashMap<i64, (Option<f64>, Option<f64>)>> {
+    pub async fn indicator_values(
+        &self,
+        indicator_id: i64,
+        period: StatPeriod,
+    ) -> Result<HashMap<i64, (Option<f64>, Option<f64>)>> {
         let rows = sqlx::query("SELECT unit_id, level, growth FROM indicator_values WHERE indicator_id = $1 AND period = $2")
             .bind(indicator_id)
             .bind(period.to_string())
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("unit_id")?, (r.try_get("level")?, r.try_get("growth")?))))
+            .map(|r| {
+                Ok((
+                    r.try_get("unit_id")?,
+                    (r.try_get("level")?, r.try_get("growth")?),
+                ))
+            })
             .collect()
     }
 
@@ -220,7 +286,13 @@ impl Store {
 
     /// Saves the grid of one indicator and period (audited per changed unit). A unit whose level and
     /// growth are both empty has its value removed.
-    pub async fn save_indicator_values(&self, actor: &Actor, indicator_id: i64, period: StatPeriod, values: &[ValueInput]) -> Result<usize> {
+    pub async fn save_indicator_values(
+        &self,
+        actor: &Actor,
+        indicator_id: i64,
+        period: StatPeriod,
+        values: &[ValueInput],
+    ) -> Result<usize> {
         let ind = self
             .indicators()
             .await?
@@ -237,8 +309,18 @@ impl Store {
                 continue;
             }
             changed += 1;
-            write_value(&mut tx, indicator_id, v.unit_id, period, before.is_some(), after).await?;
-            let j = |x: Option<(Option<f64>, Option<f64>)>| x.map(|(l, g)| serde_json::json!({"value": l, "growth_pct": g}));
+            write_value(
+                &mut tx,
+                indicator_id,
+                v.unit_id,
+                period,
+                before.is_some(),
+                after,
+            )
+            .await?;
+            let j = |x: Option<(Option<f64>, Option<f64>)>| {
+                x.map(|(l, g)| serde_json::json!({"value": l, "growth_pct": g}))
+            };
             audit::record(
                 &mut tx,
                 actor,
@@ -270,27 +352,48 @@ impl Store {
         let inds = self.indicators().await?;
         let find_ind = |s: &str| {
             let t = s.trim();
-            inds.iter().find(|r| r.indicator.code == t).or_else(|| inds.iter().find(|r| r.indicator.name == t))
+            inds.iter()
+                .find(|r| r.indicator.code == t)
+                .or_else(|| inds.iter().find(|r| r.indicator.name == t))
         };
         let mut seen: HashMap<(i64, i64, String), usize> = HashMap::new();
         let mut ok = Vec::new();
         for r in rows {
-            let unit = tree.resolve(&r.region).map_err(|m| errors.push(ImportError::new(r.row, "地区", m))).ok();
+            let unit = tree
+                .resolve(&r.region)
+                .map_err(|m| errors.push(ImportError::new(r.row, "地区", m)))
+                .ok();
             let ind = find_ind(&r.indicator);
             if ind.is_none() {
-                errors.push(ImportError::new(r.row, "指标", format!("指标目录中没有“{}”", r.indicator.trim())));
+                errors.push(ImportError::new(
+                    r.row,
+                    "指标",
+                    format!("指标目录中没有“{}”", r.indicator.trim()),
+                ));
             }
             if r.level.is_none() && r.growth.is_none() {
                 errors.push(ImportError::new(r.row, "数值", "数值和增速不能都为空"));
             }
             if let (Some(u), Some(i)) = (unit, ind) {
                 if i.indicator.kind == IndicatorKind::Growth && r.growth.is_none() {
-                    errors.push(ImportError::new(r.row, "增速(%)", format!("“{}”按增速排名，增速不能为空", i.indicator.name)));
+                    errors.push(ImportError::new(
+                        r.row,
+                        "增速(%)",
+                        format!("“{}”按增速排名，增速不能为空", i.indicator.name),
+                    ));
                 } else if i.indicator.kind == IndicatorKind::Level && r.level.is_none() {
-                    errors.push(ImportError::new(r.row, "数值", format!("“{}”按总量排名，数值不能为空", i.indicator.name)));
+                    errors.push(ImportError::new(
+                        r.row,
+                        "数值",
+                        format!("“{}”按总量排名，数值不能为空", i.indicator.name),
+                    ));
                 }
                 if let Some(first) = seen.insert((u.id, i.id, r.period.to_string()), r.row) {
-                    errors.push(ImportError::new(r.row, "期别", format!("与第{first}行是同一地区、同一指标、同一期别")));
+                    errors.push(ImportError::new(
+                        r.row,
+                        "期别",
+                        format!("与第{first}行是同一地区、同一指标、同一期别"),
+                    ));
                 }
                 ok.push((u.id, i, r));
             }
@@ -306,9 +409,15 @@ impl Store {
         }
         let mut existing = HashMap::new();
         for (ind_id, period) in groups.keys() {
-            existing.insert((*ind_id, *period), self.indicator_values(*ind_id, *period).await?);
+            existing.insert(
+                (*ind_id, *period),
+                self.indicator_values(*ind_id, *period).await?,
+            );
         }
-        let code_of: HashMap<i64, &str> = inds.iter().map(|r| (r.id, r.indicator.code.as_str())).collect();
+        let code_of: HashMap<i64, &str> = inds
+            .iter()
+            .map(|r| (r.id, r.indicator.code.as_str()))
+            .collect();
         let mut tx = self.pool.begin().await?;
         for ((ind_id, period), items) in &groups {
             let old = &existing[&(*ind_id, *period)];
@@ -319,7 +428,9 @@ impl Store {
                     continue;
                 }
                 write_value(&mut tx, *ind_id, *unit_id, *period, before.is_some(), after).await?;
-                let j = |x: Option<(Option<f64>, Option<f64>)>| x.map(|(l, g)| serde_json::json!({"value": l, "growth_pct": g}));
+                let j = |x: Option<(Option<f64>, Option<f64>)>| {
+                    x.map(|(l, g)| serde_json::json!({"value": l, "growth_pct": g}))
+                };
                 audit::record(
                     &mut tx,
                     actor,
@@ -337,6 +448,19 @@ impl Store {
     }
 }
 
+/// A float parameter or a literal NULL. The Any driver sends an absent float to PostgreSQL as a typed
+/// null that can clash with a statement prepared earlier for a present one ("incorrect binary data
+/// format"), so absent floats are written as `NULL` in the SQL text instead of being bound.
+fn float_sql(v: Option<f64>, n: &mut usize) -> String {
+    match v {
+        Some(_) => {
+            *n += 1;
+            format!("${n}")
+        }
+        None => "NULL".into(),
+    }
+}
+
 async fn write_value(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     indicator_id: i64,
@@ -347,10 +471,20 @@ async fn write_value(
 ) -> Result<()> {
     match (exists, after) {
         (true, Some((l, g))) => {
-            sqlx::query("UPDATE indicator_values SET level = $1, growth = $2, updated_at = $3 WHERE indicator_id = $4 AND unit_id = $5 AND period = $6")
-                .bind(l)
-                .bind(g)
-                .bind(now_ts())
+            let mut n = 0;
+            let (ls, gs) = (float_sql(l, &mut n), float_sql(g, &mut n));
+            let sql = format!(
+                "UPDATE indicator_values SET level = {ls}, growth = {gs}, updated_at = ${} WHERE indicator_id = ${} AND unit_id = ${} AND period = ${}",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4
+            );
+            let mut q = sqlx::query(&sql);
+            for v in [l, g].into_iter().flatten() {
+                q = q.bind(v);
+            }
+            q.bind(now_ts())
                 .bind(indicator_id)
                 .bind(unit_id)
                 .bind(period.to_string())
@@ -358,16 +492,21 @@ async fn write_value(
                 .await?;
         }
         (false, Some((l, g))) => {
-            sqlx::query("INSERT INTO indicator_values (indicator_id, unit_id, period, period_kind, level, growth, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            let mut n = 4;
+            let (ls, gs) = (float_sql(l, &mut n), float_sql(g, &mut n));
+            let sql = format!(
+                "INSERT INTO indicator_values (indicator_id, unit_id, period, period_kind, level, growth, updated_at) VALUES ($1, $2, $3, $4, {ls}, {gs}, ${})",
+                n + 1
+            );
+            let mut q = sqlx::query(&sql)
                 .bind(indicator_id)
                 .bind(unit_id)
                 .bind(period.to_string())
-                .bind(period.kind_code())
-                .bind(l)
-                .bind(g)
-                .bind(now_ts())
-                .execute(&mut **tx)
-                .await?;
+                .bind(period.kind_code());
+            for v in [l, g].into_iter().flatten() {
+                q = q.bind(v);
+            }
+            q.bind(now_ts()).execute(&mut **tx).await?;
         }
         (true, None) => {
             sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND unit_id = $2 AND period = $3")

@@ -73,7 +73,11 @@ pub fn peer_noun(kind: UnitKind) -> &'static str {
 type Values = HashMap<(i64, StatPeriod), (Option<f64>, Option<f64>)>;
 
 impl Store {
-    async fn values_for_periods(&self, indicator_id: i64, periods: &[StatPeriod]) -> Result<Values> {
+    async fn values_for_periods(
+        &self,
+        indicator_id: i64,
+        periods: &[StatPeriod],
+    ) -> Result<Values> {
         let mut sql = String::from("SELECT unit_id, period, level, growth FROM indicator_values WHERE indicator_id = $1 AND period IN (");
         for i in 0..periods.len() {
             if i > 0 {
@@ -91,7 +95,10 @@ impl Store {
         for r in &rows {
             let p: String = r.try_get("period")?;
             if let Ok(p) = StatPeriod::parse(&p) {
-                out.insert((r.try_get("unit_id")?, p), (r.try_get("level")?, r.try_get("growth")?));
+                out.insert(
+                    (r.try_get("unit_id")?, p),
+                    (r.try_get("level")?, r.try_get("growth")?),
+                );
             }
         }
         Ok(out)
@@ -99,8 +106,16 @@ impl Store {
 
     /// The scorecard of `region_id` for `period`: one card per indicator, ranked among the units with
     /// the same parent.
-    pub async fn scorecard(&self, tree: &UnitTree, region_id: i64, period: StatPeriod) -> Result<Scorecard> {
-        let region = tree.get(region_id).cloned().ok_or_else(|| StoreError::NotFound("地区".into()))?;
+    pub async fn scorecard(
+        &self,
+        tree: &UnitTree,
+        region_id: i64,
+        period: StatPeriod,
+    ) -> Result<Scorecard> {
+        let region = tree
+            .get(region_id)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound("地区".into()))?;
         let parent = region.parent_id.and_then(|p| tree.get(p)).cloned();
         let siblings: Vec<&Unit> = tree.children(region.parent_id);
         let targets = self.targets().await?;
@@ -108,9 +123,18 @@ impl Store {
         // B of the catch-up formula: the whole previous year, whichever period kind holds it.
         let prev_year = [
             StatPeriod::Year { year: y - 1 },
-            StatPeriod::Quarter { year: y - 1, quarter: 4 },
-            StatPeriod::Half { year: y - 1, half: 2 },
-            StatPeriod::Month { year: y - 1, month: 12 },
+            StatPeriod::Quarter {
+                year: y - 1,
+                quarter: 4,
+            },
+            StatPeriod::Half {
+                year: y - 1,
+                half: 2,
+            },
+            StatPeriod::Month {
+                year: y - 1,
+                month: 12,
+            },
         ];
         let history = period.history(HISTORY);
         let mut wanted: Vec<StatPeriod> = history.clone();
@@ -123,16 +147,31 @@ impl Store {
             let i = &ind.indicator;
             let values = self.values_for_periods(ind.id, &wanted).await?;
             let metric_of = |u: i64, p: StatPeriod| -> Option<f64> {
-                values.get(&(u, p)).and_then(|(l, g)| if i.kind == IndicatorKind::Growth { *g } else { *l })
+                values.get(&(u, p)).and_then(|(l, g)| {
+                    if i.kind == IndicatorKind::Growth {
+                        *g
+                    } else {
+                        *l
+                    }
+                })
             };
             let peers_at = |p: StatPeriod| -> Vec<Peer> {
                 siblings
                     .iter()
-                    .filter_map(|u| metric_of(u.id, p).map(|m| Peer { id: u.id, name: u.name.clone(), metric: m }))
+                    .filter_map(|u| {
+                        metric_of(u.id, p).map(|m| Peer {
+                            id: u.id,
+                            name: u.name.clone(),
+                            metric: m,
+                        })
+                    })
                     .collect()
             };
             let peers = peers_at(period);
-            let own = values.get(&(region.id, period)).copied().unwrap_or((None, None));
+            let own = values
+                .get(&(region.id, period))
+                .copied()
+                .unwrap_or((None, None));
             let input = CardInput {
                 indicator: i,
                 period,
@@ -146,14 +185,19 @@ impl Store {
                 parent_metric: parent.as_ref().and_then(|p| metric_of(p.id, period)),
                 target: targets.get(&(ind.id, y)).copied(),
                 prev_peers: peers_at(period.prev()),
-                prev_year_level: prev_year.iter().find_map(|p| values.get(&(region.id, *p)).and_then(|v| v.0)),
+                prev_year_level: prev_year
+                    .iter()
+                    .find_map(|p| values.get(&(region.id, *p)).and_then(|v| v.0)),
             };
             let c = card(&input);
             let hist = history
                 .iter()
                 .map(|p| {
                     let ps = peers_at(*p);
-                    let r = ps.iter().find(|x| x.id == region.id).map(|me| rank_of(&ps, me.metric, i.direction));
+                    let r = ps
+                        .iter()
+                        .find(|x| x.id == region.id)
+                        .map(|me| rank_of(&ps, me.metric, i.direction));
                     (*p, r, ps.len() as u32)
                 })
                 .collect();
@@ -167,9 +211,20 @@ impl Store {
                     a.name.cmp(&b.name)
                 }
             });
-            cards.push(CardWithCharts { card: c, peers: sorted, history: hist, growth_kind: i.kind == IndicatorKind::Growth });
+            cards.push(CardWithCharts {
+                card: c,
+                peers: sorted,
+                history: hist,
+                growth_kind: i.kind == IndicatorKind::Growth,
+            });
         }
         let plain: Vec<IndicatorCard> = cards.iter().map(|c| c.card.clone()).collect();
-        Ok(Scorecard { summary: summary(&region.name, period, &plain), region, parent, period, indicators: cards })
+        Ok(Scorecard {
+            summary: summary(&region.name, period, &plain),
+            region,
+            parent,
+            period,
+            indicators: cards,
+        })
     }
 }

@@ -42,6 +42,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/status", get(status))
         .route("/api/v1/status/units", get(status_units))
+        .route("/api/v1/indicators", get(indicators))
+        .route("/api/v1/indicators/values", post(save_values))
+        .route("/api/v1/scorecard", get(scorecard))
 }
 
 fn opt_pct(v: Option<f64>) -> Value {
@@ -536,6 +539,124 @@ async fn status_units(
     Ok(Json(unit_lines_json(&unit_table(&tree, &rows, parent, d))))
 }
 
+async fn indicators(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ViewScorecard)?;
+    let targets = state.store.targets().await?;
+    let list: Vec<Value> = state
+        .store
+        .indicators()
+        .await?
+        .iter()
+        .map(|r| {
+            let mut t: Vec<(i32, f64)> = targets.iter().filter(|(k, _)| k.0 == r.id).map(|(k, v)| (k.1, *v)).collect();
+            t.sort_by_key(|x| x.0);
+            json!({
+                "id": r.id, "code": r.indicator.code, "name": r.indicator.name, "unit": r.indicator.unit,
+                "kind": r.indicator.kind.code(), "direction": r.indicator.direction.code(),
+                "targets": t.iter().map(|(y, v)| json!({"year": y, "target": v})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+/// Body of `POST /api/v1/indicators/values`.
+#[derive(Debug, Deserialize)]
+pub struct ValuesBody {
+    /// Indicator code or name.
+    pub indicator: String,
+    /// Period.
+    pub period: String,
+    /// One entry per region.
+    pub values: Vec<ValueEntry>,
+}
+
+/// One region's value.
+#[derive(Debug, Deserialize)]
+pub struct ValueEntry {
+    /// Unit code or exact name.
+    pub region: String,
+    /// The level value.
+    pub value: Option<f64>,
+    /// The growth rate in percent.
+    pub growth_pct: Option<f64>,
+}
+
+async fn save_values(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<ValuesBody>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ManageIndicators)?;
+    let tree = state.store.units().await?;
+    let scope = crate::pages::indicators::indicator_scope(&tree, &c);
+    let period = diaodu_domain::indicator::StatPeriod::parse(&b.period)
+        .map_err(|e| AppError::invalid("period", e.to_string()))?;
+    let rows: Vec<diaodu_domain::import::IndicatorValueRow> = b
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| diaodu_domain::import::IndicatorValueRow {
+            row: i + 1,
+            region: v.region.clone(),
+            indicator: b.indicator.clone(),
+            period,
+            level: v.value,
+            growth: v.growth_pct,
+        })
+        .collect();
+    let errors: Vec<_> = rows
+        .iter()
+        .filter(|r| {
+            tree.find(&r.region)
+                .is_some_and(|u| !tree.in_scope(u.id, scope))
+        })
+        .map(|r| {
+            diaodu_domain::import::ImportError::new(
+                r.row,
+                "region",
+                format!("无权录入“{}”的指标数值", r.region),
+            )
+        })
+        .collect();
+    match state
+        .store
+        .import_indicator_values(&c.actor(), &tree, &rows, errors)
+        .await?
+    {
+        Ok(n) => Ok(Json(json!({"saved": n}))),
+        Err(e) if e.iter().any(|x| x.message.starts_with("无权")) => {
+            Err(AppError::Forbidden.into())
+        }
+        Err(e) => Err(AppError::Import(e).into()),
+    }
+}
+
+/// Query of the scorecard call.
+#[derive(Debug, Default, Deserialize)]
+pub struct ScorecardQuery {
+    /// Unit id, code or exact name.
+    pub region: Option<String>,
+    /// Period (default: the newest with data).
+    pub period: Option<String>,
+}
+
+async fn scorecard(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<ScorecardQuery>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ViewScorecard)?;
+    let tree = state.store.units().await?;
+    let region = crate::pages::scorecard::resolve_region(&tree, &c, nonempty(&q.region))?;
+    let period = crate::pages::scorecard::resolve_period(&state, nonempty(&q.period)).await?;
+    let sc = state.store.scorecard(&tree, region, period).await?;
+    Ok(Json(crate::pages::scorecard::scorecard_json(&sc)))
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -603,7 +724,18 @@ pub fn openapi_doc() -> Value {
             "/api/v1/status": {"get": {"summary": "全部项目状态", "parameters": [asof, {"name": "unit", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "状态数组", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}}}}}, "401": err}}},
             "/api/v1/status/units": {"get": {"summary": "下级单位统计与排名（首行为合计）", "parameters": [asof, {"name": "unit", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {"200": ok("单位表"), "401": err, "403": err}}}
+                "responses": {"200": ok("单位表"), "401": err, "403": err}}},
+            "/api/v1/indicators": {"get": {"summary": "指标目录与年度目标", "responses": {"200": ok("指标列表"), "401": err}}},
+            "/api/v1/indicators/values": {"post": {"summary": "录入一个指标、一个期别的多个地区数值（全部成功或全部不写）",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["indicator", "period", "values"], "properties": {
+                    "indicator": {"type": "string"}, "period": {"type": "string", "example": "2026-Q1"},
+                    "values": {"type": "array", "items": {"type": "object", "required": ["region"], "properties": {
+                        "region": {"type": "string"}, "value": {"type": "number", "nullable": true}, "growth_pct": {"type": "number", "nullable": true}}}}}}}}},
+                "responses": {"200": ok("保存条数"), "400": err, "403": err}}},
+            "/api/v1/scorecard": {"get": {"summary": "地区某期的指标成绩单", "parameters": [
+                {"name": "region", "in": "query", "schema": {"type": "string"}, "description": "单位 id、编码或名称"},
+                {"name": "period", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM / YYYY-Qn / YYYY-H1|H2 / YYYY"}],
+                "responses": {"200": ok("{region, period, summary, indicators:[…]}"), "400": err, "403": err, "404": err}}}
         }
     })
 }

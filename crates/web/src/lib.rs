@@ -4,6 +4,9 @@
 //! permissions are asked of `diaodu_domain::access` in one place; handlers are thin: parse, ask the
 //! store, render.
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
+
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -117,6 +120,17 @@ pub fn router(state: AppState) -> Router {
             post(admission::delete_rule),
         )
         .route("/audit", get(audit::show))
+        .route(
+            "/indicators",
+            get(indicators::catalogue).post(indicators::save_indicator),
+        )
+        .route("/indicators/targets", post(indicators::save_target))
+        .route(
+            "/indicators/values",
+            get(indicators::grid).post(indicators::save_grid),
+        )
+        .route("/scorecard", get(scorecard::show))
+        .route("/scorecard/docx", get(scorecard::docx))
         .merge(api::routes())
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(

@@ -325,3 +325,264 @@ async fn documented_examples_give_the_hand_computed_statuses() {
         "not judged before 30 June"
     );
 }
+
+/// The indicator example files, imported through the upload form, give the scorecard worked out by
+/// hand for 甲区 in 2026-Q2 (peers: 甲区, 乙县, 丙区, 丁区; parent 示例市).
+#[tokio::test]
+async fn documented_indicator_examples_give_the_hand_computed_scorecard() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    for (kind, file) in [
+        ("units", "units.csv"),
+        ("indicators", "indicators.csv"),
+        ("targets", "targets.csv"),
+        ("indicator-values", "indicator-values.csv"),
+    ] {
+        let r = app.upload(&admin, kind, file, &example(file)).await;
+        assert_eq!(r.status, StatusCode::OK, "{file}: {}", r.body);
+    }
+    let token = app.token("admin").await;
+    let sc = app
+        .api(
+            Method::GET,
+            "/api/v1/scorecard?region=EX-A&period=2026-Q2",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(sc.status, StatusCode::OK, "{}", sc.body);
+    let sc = sc.json();
+    assert_eq!(sc["region"], "甲区");
+    assert_eq!(sc["period"], "2026-Q2");
+    let ind = |code: &str| {
+        sc["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap()
+            .clone()
+    };
+
+    // GDP growth 6.8, 6.5, 5.9, 0.5: first; 0.3 above 乙县; one district (甲区) above the 6.5 target;
+    // 0.5 above the city's 6.3; 2nd (tied with 丙区 at 6.0) in Q1, so up one place.
+    let g = ind("GDP");
+    assert_eq!(g["rank"], 1);
+    assert_eq!(g["peer_count"], 4);
+    assert!(g["above"].is_null());
+    assert_eq!(g["below"]["names"], serde_json::json!(["乙县"]));
+    close(&g["below"]["gap_pp"], 0.3);
+    assert_eq!(g["leader"]["names"], serde_json::json!(["甲区"]));
+    close(&g["threshold"], 6.5);
+    assert_eq!(g["count_above_threshold"], 1);
+    close(&g["parent_metric"], 6.3);
+    close(&g["gap_to_parent_pp"], 0.5);
+    assert_eq!(g["rank_change"], 1);
+    // Catch-up: L = 505, g = 6.8 %, B = 1000 (2025), T = 6.5 %: L0 = 505 ÷ 1.068 = 472.8464;
+    // (1065 − 505) ÷ (1000 − 472.8464) × 100 − 100 = 6.2309 %.
+    let need = g["needed_growth_pct"].as_f64().unwrap();
+    assert!((need - 6.2309).abs() < 1e-4, "{need}");
+    let text = g["text"].as_str().unwrap();
+    assert!(text.contains("增速居全市4个县区首位"), "{text}");
+    assert!(text.contains("较上期前移1位"), "{text}");
+    assert!(text.contains("仅比第2位的乙县高0.3个百分点"), "{text}");
+    assert!(text.contains("全市有1个县区增速高于全年目标6.5%"), "{text}");
+    assert!(text.contains("下半年需增长6.2%"), "{text}");
+
+    // Energy intensity, lower is better: −3.5 ties with 丙区 behind 丁区 (−4.1): rank 2; 0.6 behind
+    // 丁区, 1.5 ahead of 乙县; three below the −3.0 target; 0.4 below the city's −3.1; Q1 rank 3 → up 1.
+    let e = ind("ENERGY");
+    assert_eq!(e["rank"], 2);
+    assert_eq!(e["above"]["names"], serde_json::json!(["丁区"]));
+    close(&e["above"]["gap_pp"], 0.6);
+    assert_eq!(e["below"]["names"], serde_json::json!(["乙县"]));
+    close(&e["below"]["gap_pp"], 1.5);
+    assert_eq!(e["leader"]["names"], serde_json::json!(["丁区"]));
+    close(&e["leader"]["metric"], -4.1);
+    assert_eq!(e["count_above_threshold"], 3);
+    close(&e["gap_to_parent_pp"], -0.4);
+    assert_eq!(e["rank_change"], 1);
+    assert!(e["needed_growth_pct"].is_null(), "no levels, no catch-up");
+    let text = e["text"].as_str().unwrap();
+    assert!(
+        text.contains("下降3.5%") && text.contains("与丙区并列居全市4个县区第2位"),
+        "{text}"
+    );
+    assert!(text.contains("低于全市0.4个百分点，好于全市水平"), "{text}");
+
+    // Fiscal revenue ranked on the level: 35.2, 30.5, 28.0, 12.3 → 2nd; no target and no city figure:
+    // no threshold; no Q1 data: no rank change.
+    let r = ind("REV");
+    assert_eq!(r["rank"], 2);
+    close(&r["above"]["gap_pp"], 4.7);
+    close(&r["below"]["gap_pp"], 2.5);
+    assert!(r["threshold"].is_null() && r["count_above_threshold"].is_null());
+    assert!(r["parent_metric"].is_null() && r["gap_to_parent_pp"].is_null());
+    assert!(r["rank_change"].is_null());
+    let text = r["text"].as_str().unwrap();
+    assert!(
+        text.contains("30.5亿元，增长4.0%，总量居全市4个县区第2位"),
+        "{text}"
+    );
+    assert!(
+        text.contains("上期无可比数据") && text.contains("未设定全年目标"),
+        "{text}"
+    );
+
+    // Summary: one indicator in the top third, none in the bottom third; the weakest is the first of
+    // the two at 2/4 in catalogue order.
+    let summary = sc["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("3项主要指标中，1项居前三分之一，没有指标落入后三分之一"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("排位最靠后的是单位地区生产总值能耗，居第2位（共4个）"),
+        "{summary}"
+    );
+
+    // The page and the Word notice.
+    let page = app
+        .get(&admin, "/scorecard?region=EX-A&period=2026-Q2")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("仅比第2位的乙县高0.3个百分点") && page.body.contains("<svg"));
+    let doc = app
+        .get(&admin, "/scorecard/docx?region=EX-A&period=2026-Q2")
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_eq!(
+        doc.headers.get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+}
+
+#[tokio::test]
+async fn indicator_values_follow_the_indicator_scope() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    for (kind, file) in [("units", "units.csv"), ("indicators", "indicators.csv")] {
+        assert_eq!(
+            app.upload(&admin, kind, file, &example(file)).await.status,
+            StatusCode::OK
+        );
+    }
+    // A reporter may not enter values; a unit outside the scope is refused; a bad period is a 400.
+    let rep = app.token("rep1").await;
+    let body = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "D1", "growth_pct": 6.0}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/indicators/values",
+            Some(&rep),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let stats = app.store.units().await.unwrap().find("D1").unwrap().id;
+    app.store
+        .create_user(
+            &diaodu_store::Actor::cli(),
+            "stat1",
+            "区统计局",
+            stats,
+            diaodu_domain::access::Role::Statistics,
+            common::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let tok = app.token("stat1").await;
+    // 甲区's statistics bureau works within 测试市 (the unit above): 乙区 is fine, 示例市's 乙县 is not.
+    let ok = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "D2", "value": 100.0, "growth_pct": 5.5}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/indicators/values",
+            Some(&tok),
+            Some(ok),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let out = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "EX-B", "growth_pct": 5.5}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/indicators/values",
+            Some(&tok),
+            Some(out),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let bad = serde_json::json!({"indicator": "GDP", "period": "2026-Q5", "values": []});
+    assert_eq!(
+        app.api(
+            Method::POST,
+            "/api/v1/indicators/values",
+            Some(&tok),
+            Some(bad)
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    // A growth indicator needs the growth; an unknown indicator is named.
+    let miss = serde_json::json!({"indicator": "NOPE", "period": "2026-Q1", "values": [{"region": "D2", "value": 1.0}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/indicators/values",
+            Some(&tok),
+            Some(miss),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("NOPE"));
+    // Scorecards outside the scope answer 403.
+    assert_eq!(
+        app.api(
+            Method::GET,
+            "/api/v1/scorecard?region=EX-A&period=2026-Q1",
+            Some(&tok),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // The value grid saves through the form, audited.
+    let b = app.login("stat1").await;
+    let ind = app.store.indicators().await.unwrap()[0].id;
+    let city = app.city.to_string();
+    let key = format!("growth_{}", app.d1);
+    let r = app
+        .post_form(
+            &b,
+            "/indicators/values",
+            &[
+                ("indicator", &ind.to_string()),
+                ("period", "2026-Q1"),
+                ("parent", &city),
+                (&key, "6.1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let vals = app
+        .store
+        .indicator_values(
+            ind,
+            diaodu_domain::indicator::StatPeriod::parse("2026-Q1").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(vals.get(&app.d1), Some(&(None, Some(6.1))));
+    let log = app
+        .store
+        .audit_list(&diaodu_store::AuditFilter {
+            entity: Some("indicator_value".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+}

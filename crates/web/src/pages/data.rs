@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
 use diaodu_domain::period::fmt_date;
-use diaodu_office::import::{parse_projects, parse_reports, parse_units};
+use diaodu_office::import::{
+    parse_indicator_values, parse_indicators, parse_projects, parse_reports, parse_targets,
+    parse_units,
+};
 use diaodu_office::xlsx::{
     ledger_csv, ledger_xlsx, ranking_xlsx, LedgerRow, RankingRow, TemplateKind,
 };
@@ -31,6 +34,12 @@ pub enum ImportKind {
     Projects,
     /// Progress reports.
     Reports,
+    /// The indicator catalogue.
+    Indicators,
+    /// Yearly targets.
+    Targets,
+    /// Indicator values.
+    IndicatorValues,
 }
 
 impl ImportKind {
@@ -40,6 +49,9 @@ impl ImportKind {
             "units" => Some(ImportKind::Units),
             "projects" => Some(ImportKind::Projects),
             "reports" => Some(ImportKind::Reports),
+            "indicators" => Some(ImportKind::Indicators),
+            "targets" => Some(ImportKind::Targets),
+            "indicator-values" => Some(ImportKind::IndicatorValues),
             _ => None,
         }
     }
@@ -50,6 +62,9 @@ impl ImportKind {
             ImportKind::Units => Action::ManageUnits,
             ImportKind::Projects => Action::ImportProjects,
             ImportKind::Reports => Action::ImportReports,
+            ImportKind::Indicators | ImportKind::Targets | ImportKind::IndicatorValues => {
+                Action::ManageIndicators
+            }
         }
     }
 
@@ -59,12 +74,29 @@ impl ImportKind {
             ImportKind::Units => "单位",
             ImportKind::Projects => "项目",
             ImportKind::Reports => "进度填报",
+            ImportKind::Indicators => "指标目录",
+            ImportKind::Targets => "指标目标",
+            ImportKind::IndicatorValues => "指标数值",
+        }
+    }
+
+    /// The code used in forms and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Units => "units",
+            ImportKind::Projects => "projects",
+            ImportKind::Reports => "reports",
+            ImportKind::Indicators => "indicators",
+            ImportKind::Targets => "targets",
+            ImportKind::IndicatorValues => "indicator-values",
         }
     }
 
     fn first_header(self) -> &'static str {
         match self {
             ImportKind::Units => "单位编码",
+            ImportKind::Indicators | ImportKind::Targets => "指标编码",
+            ImportKind::IndicatorValues => "地区",
             _ => "项目编码",
         }
     }
@@ -120,6 +152,36 @@ pub async fn run_import(
             }
             Err(e) => Err(e),
         },
+        ImportKind::Indicators => match parse_indicators(&table) {
+            Ok(p) => store.import_indicators(actor, &p.rows, p.errors).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::Targets => match parse_targets(&table) {
+            Ok(p) => store.import_targets(actor, &p.rows, p.errors).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::IndicatorValues => match parse_indicator_values(&table) {
+            Ok(p) => {
+                // Values may be written for the importer's indicator scope only (`scope` is that
+                // scope for this kind, see `import`).
+                let mut errors = p.errors;
+                errors.extend(p.rows.iter().filter_map(|r| {
+                    tree.find(&r.region)
+                        .filter(|u| !tree.in_scope(u.id, scope))
+                        .map(|_| {
+                            ImportError::new(
+                                r.row,
+                                "地区",
+                                format!("无权录入“{}”的指标数值", r.region),
+                            )
+                        })
+                }));
+                store
+                    .import_indicator_values(actor, tree, &p.rows, errors)
+                    .await?
+            }
+            Err(e) => Err(e),
+        },
     })
 }
 
@@ -163,10 +225,17 @@ pub fn ranking_rows(lines: &[UnitLine]) -> Vec<RankingRow> {
 }
 
 fn kinds(c: &Current) -> Vec<ImportKind> {
-    [ImportKind::Projects, ImportKind::Reports, ImportKind::Units]
-        .into_iter()
-        .filter(|k| c.can(k.action()))
-        .collect()
+    [
+        ImportKind::Projects,
+        ImportKind::Reports,
+        ImportKind::Units,
+        ImportKind::IndicatorValues,
+        ImportKind::Indicators,
+        ImportKind::Targets,
+    ]
+    .into_iter()
+    .filter(|k| c.can(k.action()))
+    .collect()
 }
 
 fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
@@ -181,7 +250,7 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
                     form method="post" action={"/data/import?_csrf=" (c.csrf)} enctype="multipart/form-data" {
                         (csrf(c))
                         div.form-grid {
-                            label { "导入内容" select name="kind" { @for k in &ks { option value=(match k { ImportKind::Units => "units", ImportKind::Projects => "projects", ImportKind::Reports => "reports" }) { (k.zh()) } } } }
+                            label { "导入内容" select name="kind" { @for k in &ks { option value=(k.code()) { (k.zh()) } } } }
                             label { "文件（.xlsx 或 .csv，支持 UTF-8 和 GBK）" input type="file" name="file" accept=".xlsx,.csv" required; }
                         }
                         p { button type="submit" { "上传并导入" } }
@@ -193,6 +262,9 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
                     li { a href="/data/template/projects" { "项目导入模板.xlsx" } }
                     li { a href="/data/template/reports" { "进度填报导入模板.xlsx" } }
                     li { a href="/data/template/units" { "单位导入模板.xlsx" } }
+                    li { a href="/data/template/indicators" { "指标目录导入模板.xlsx" } }
+                    li { a href="/data/template/targets" { "指标目标导入模板.xlsx" } }
+                    li { a href="/data/template/indicator-values" { "指标数值导入模板.xlsx" } }
                 }
             }
             div.panel {
@@ -273,11 +345,16 @@ pub async fn import(
         .filter(|f| !f.1.is_empty())
         .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
     let ctx = Ctx::load(&state, &c).await?;
+    let scope = if kind == ImportKind::IndicatorValues {
+        super::indicators::indicator_scope(&ctx.tree, &c)
+    } else {
+        c.scope
+    };
     let res = run_import(
         &state.store,
         &c.actor(),
         &ctx.tree,
-        c.scope,
+        scope,
         kind,
         &name,
         &bytes,

@@ -13,6 +13,8 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
     ("/projects", "项目库", None),
     ("/ranking", "单位排名", None),
+    ("/scorecard", "指标成绩单", None),
+    ("/indicators", "指标目录", None),
     ("/reports/due", "进度填报", Some(Action::SubmitReport)),
     ("/data", "导入导出", None),
     ("/admission", "项目准入", Some(Action::ViewRefusals)),

@@ -4,11 +4,13 @@ pub mod admission;
 pub mod audit;
 pub mod data;
 pub mod home;
+pub mod indicators;
 pub mod layout;
 pub mod login;
 pub mod projects;
 pub mod ranking;
 pub mod reports;
+pub mod scorecard;
 
 use diaodu_store::UnitTree;
 use serde::Deserialize;

@@ -1,0 +1,288 @@
+//! The scorecard page (成绩单), its JSON, and the official notice (通报) written from it.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use diaodu_domain::access::Action;
+use diaodu_domain::indicator::StatPeriod;
+use diaodu_domain::scorecard::d1;
+use diaodu_office::docx::OfficialDoc;
+use diaodu_office::svg::{peer_bars, rank_line};
+use diaodu_store::scorecard::Scorecard;
+use diaodu_store::UnitTree;
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use time::Date;
+
+use super::indicators::indicator_scope;
+use super::layout::{page, svg};
+use super::{nonempty, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// Query of the scorecard.
+#[derive(Debug, Default, Deserialize)]
+pub struct ScorecardQuery {
+    /// Region: unit id or code.
+    pub region: Option<String>,
+    /// Period.
+    pub period: Option<String>,
+}
+
+/// Resolves the region (id, code or name) and checks it is in the user's indicator scope.
+pub fn resolve_region(tree: &UnitTree, c: &Current, region: Option<&str>) -> Result<i64, AppError> {
+    let id = match region {
+        Some(r) => match r.parse::<i64>() {
+            Ok(id) if tree.get(id).is_some() => id,
+            _ => {
+                tree.resolve(r)
+                    .map_err(|m| AppError::invalid("地区", m))?
+                    .id
+            }
+        },
+        None => c.user.unit_id,
+    };
+    if tree.in_scope(id, indicator_scope(tree, c)) {
+        Ok(id)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The period to show: the given one, or the newest period with values.
+pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPeriod, AppError> {
+    match p {
+        Some(p) => StatPeriod::parse(p).map_err(|e| AppError::invalid("期别", e.to_string())),
+        None => {
+            let periods = state.store.value_periods().await?;
+            periods
+                .iter()
+                .filter_map(|p| StatPeriod::parse(p).ok())
+                .max_by_key(|p| (p.year(), p.to_string()))
+                .ok_or_else(|| AppError::NotFound("指标数据".into()))
+        }
+    }
+}
+
+/// The scorecard as JSON (the API, `diaodu scorecard --format json`).
+pub fn scorecard_json(sc: &Scorecard) -> Value {
+    json!({
+        "region": sc.region.name,
+        "region_code": sc.region.code,
+        "region_id": sc.region.id,
+        "period": sc.period.to_string(),
+        "summary": sc.summary,
+        "indicators": sc.indicators.iter().map(|c| serde_json::to_value(&c.card).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+    })
+}
+
+/// The scorecard as plain text: the summary and one paragraph per indicator.
+pub fn scorecard_text(sc: &Scorecard) -> String {
+    let mut s = format!("{}\n", sc.summary);
+    for c in &sc.indicators {
+        s += &format!("\n{}\n", c.card.text);
+    }
+    s
+}
+
+/// The scorecard as an official notice (通报) in the GB/T 9704 layout.
+pub fn notice(sc: &Scorecard, issuer: &str, date: Date) -> OfficialDoc {
+    let mut d = OfficialDoc::new();
+    d.title(format!(
+        "关于{}{}主要经济指标运行情况的通报",
+        sc.period.zh(),
+        sc.region.name
+    ));
+    d.addressee("各县区人民政府，市直各有关部门");
+    d.para(format!(
+        "现将{}{}主要经济指标在{}同级地区中的排位情况通报如下。",
+        sc.period.zh(),
+        sc.region.name,
+        sc.parent
+            .as_ref()
+            .map(|p| p.name.as_str())
+            .unwrap_or("全部")
+    ));
+    d.h1("总体情况");
+    d.para(sc.summary.clone());
+    d.h1("分项指标情况");
+    for c in &sc.indicators {
+        d.h2(&c.card.name);
+        d.para(c.card.text.clone());
+    }
+    d.h1("主要指标排位表");
+    let opt = |v: Option<f64>| v.map(d1).unwrap_or_else(|| "—".into());
+    let rows = sc
+        .indicators
+        .iter()
+        .map(|c| {
+            let k = &c.card;
+            vec![
+                k.name.clone(),
+                opt(k.value),
+                opt(k.growth_pct),
+                k.rank
+                    .map(|r| format!("{r}/{}", k.peer_count))
+                    .unwrap_or_else(|| "—".into()),
+                match k.rank_change {
+                    Some(0) => "持平".into(),
+                    Some(x) if x > 0 => format!("↑{x}"),
+                    Some(x) => format!("↓{}", -x),
+                    None => "—".into(),
+                },
+                k.above
+                    .as_ref()
+                    .map(|a| d1(a.gap_pp))
+                    .unwrap_or_else(|| "—".into()),
+                k.below
+                    .as_ref()
+                    .map(|b| d1(b.gap_pp))
+                    .unwrap_or_else(|| "—".into()),
+                opt(k.needed_growth_pct),
+            ]
+        })
+        .collect();
+    d.table(
+        [
+            "指标",
+            "本期数值",
+            "增速(%)",
+            "排名",
+            "位次变化",
+            "与前一位差距",
+            "领先后一位",
+            "追赶所需增速(%)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+    );
+    let weak: Vec<&str> = sc
+        .indicators
+        .iter()
+        .filter(|c| c.card.rank.is_some_and(|r| r * 3 > 2 * c.card.peer_count))
+        .map(|c| c.card.name.as_str())
+        .collect();
+    d.h1("下一步工作要求");
+    if weak.is_empty() {
+        d.para("各牵头部门要巩固当前发展态势，对标先进找差距，确保全年目标任务圆满完成。");
+    } else {
+        d.para(format!(
+            "对排位靠后的{}等指标，各牵头部门要深入分析原因，逐项制定追赶措施，按月调度、按季评估，确保全年目标任务完成。",
+            weak.join("、")
+        ));
+    }
+    d.signature(
+        issuer,
+        format!("{}年{}月{}日", date.year(), date.month() as u8, date.day()),
+    );
+    d
+}
+
+/// GET /scorecard
+pub async fn show(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<ScorecardQuery>,
+) -> Result<Markup, AppError> {
+    c.require(Action::ViewScorecard)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let region = resolve_region(&ctx.tree, &c, nonempty(&q.region))?;
+    let periods = state.store.value_periods().await?;
+    let title = "指标成绩单";
+    let period = match resolve_period(&state, nonempty(&q.period)).await {
+        Ok(p) => p,
+        Err(AppError::NotFound(_)) => {
+            let body = html! { h1 { (title) } p.muted { "尚无指标数据。请先在“指标目录”建立指标并录入或导入数值。" } };
+            return Ok(page(&c, &ctx.unit_name, "/scorecard", title, body));
+        }
+        Err(e) => return Err(e),
+    };
+    let sc = state.store.scorecard(&ctx.tree, region, period).await?;
+    let scope = indicator_scope(&ctx.tree, &c);
+    let regions: Vec<_> = ctx
+        .tree
+        .within(scope)
+        .into_iter()
+        .filter(|u| u.parent_id.is_some())
+        .collect();
+    let opt = |v: Option<f64>| v.map(d1).unwrap_or_else(|| "—".into());
+    let body = html! {
+        h1 { (sc.region.name) " · " (period.zh()) "主要指标成绩单" }
+        form.filters method="get" action="/scorecard" {
+            label { "地区" select name="region" { @for u in &regions { option value=(u.id) selected[u.id == region] { (ctx.tree.display_path(u.id)) } } } }
+            label { "期别" input name="period" value=(period.to_string()) list="periods"; }
+            datalist #periods { @for p in &periods { option value=(p) {} } }
+            button type="submit" { "查询" }
+            a.btn.light-btn href={"/scorecard/docx?region=" (region) "&period=" (period)} { "下载通报（Word）" }
+        }
+        div.panel #summary { p style="margin:0;font-size:15px" { (sc.summary) } }
+        div.tablewrap { table #scorecard {
+            thead { tr { th { "指标" } th.n { "数值" } th.n { "增速(%)" } th.n { "排名" } th.n { "位次变化" }
+                th { "前一位（差距）" } th { "后一位（差距）" } th { "领先" } th.n { "目标/参照" } th.n { "优于目标数" } th.n { "与上级差" } th.n { "追赶所需增速" } } }
+            tbody { @for c in &sc.indicators { @let k = &c.card; tr {
+                td { b { (k.name) } br; span.small.muted { (k.unit) } }
+                td.n { (opt(k.value)) } td.n { (opt(k.growth_pct)) }
+                td.n { @if let Some(r) = k.rank { b { (r) } "/" (k.peer_count) } @else { "—" } }
+                td.n { @match k.rank_change { Some(0) => "持平", Some(x) if x > 0 => span style="color:var(--green)" { "↑" (x) }, Some(x) => span style="color:var(--red)" { "↓" (-x) }, None => "—" } }
+                td { @if let Some(a) = &k.above { (a.names.join("、")) "（" (d1(a.gap_pp)) "）" } @else { "—" } }
+                td { @if let Some(b) = &k.below { (b.names.join("、")) "（" (d1(b.gap_pp)) "）" } @else { "—" } }
+                td { @if let Some(l) = &k.leader { (l.names.join("、")) " " (d1(l.metric)) } }
+                td.n { (opt(k.threshold)) @if k.threshold_source == Some("parent") { span.small.muted { " 上级" } } }
+                td.n { (k.count_above_threshold.map(|x| x.to_string()).unwrap_or_else(|| "—".into())) }
+                td.n { (k.gap_to_parent_pp.map(|g| format!("{g:+.1}")).unwrap_or_else(|| "—".into())) }
+                td.n { (opt(k.needed_growth_pct)) }
+            } } }
+        } }
+        @for c in &sc.indicators {
+            @let k = &c.card;
+            div.panel style="margin-top:14px" {
+                h2 style="margin-top:0" { (k.name) }
+                p { (k.text) }
+                div.split {
+                    div { (svg(peer_bars(
+                        &c.peers.iter().map(|p| (p.name.clone(), p.metric, p.id == sc.region.id)).collect::<Vec<_>>(),
+                        k.threshold.map(|t| (t, if k.threshold_source == Some("target") { "目标" } else { "上级" })),
+                        if c.growth_kind { "%" } else { "" },
+                    ))) }
+                    div { p.small.muted style="margin:0" { "近" (c.history.len()) "期排名" }
+                        (svg(rank_line(&c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>()))) }
+                }
+            }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/scorecard", title, body))
+}
+
+/// GET /scorecard/docx
+pub async fn docx(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<ScorecardQuery>,
+) -> Result<Response, AppError> {
+    c.require(Action::ViewScorecard)?;
+    let tree = state.store.units().await?;
+    let region = resolve_region(&tree, &c, nonempty(&q.region))?;
+    let period = resolve_period(&state, nonempty(&q.period)).await?;
+    let sc = state.store.scorecard(&tree, region, period).await?;
+    let issuer = format!("{}统计局", sc.region.name);
+    let bytes = notice(&sc, &issuer, state.today()).to_docx();
+    let name = format!("scorecard-{}-{}.docx", sc.region.code, period);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
