@@ -713,6 +713,25 @@ mod tests {
     }
 
     #[test]
+    fn rank_down_and_unchanged() {
+        let i = ind(IndicatorKind::Growth, Direction::Higher);
+        let mut inp = input(&i, 1, peers(CITIES));
+        // Previously first, now third: down two places.
+        inp.prev_peers = peers(&[(1, "甲市", 9.0), (2, "乙市", 7.0)]);
+        let c = card(&inp);
+        assert_eq!(c.rank_change, Some(-2));
+        assert!(c.text.contains("较上期后移2位"), "{}", c.text);
+        // Previously third among the same values: unchanged.
+        inp.prev_peers = peers(CITIES);
+        let c = card(&inp);
+        assert_eq!(c.rank_change, Some(0));
+        assert!(c.text.contains("位次与上期持平"), "{}", c.text);
+        // R had no value in the previous period although others did: no change, no claim.
+        inp.prev_peers = peers(&[(2, "乙市", 7.0)]);
+        assert_eq!(card(&inp).rank_change, None);
+    }
+
+    #[test]
     fn catch_up_formula_by_hand() {
         // L = 240 (Q1 cumulative), g = 6 % → L0 = 226.4151; B = 1000 (last year's total); T = 7.
         // Needed: (1000 × 1.07 − 240) ÷ (1000 − 226.4151) × 100 − 100 = 830 ÷ 773.5849 × 100 − 100 = 7.2927 %.

@@ -218,8 +218,8 @@ pub fn peer_bars(bars: &[Bar], threshold: Option<(f64, &str)>, suffix: &str) -> 
 
 /// The scored region's rank over the last periods (1 at the top), with the number of peers.
 pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
-    let (w, h) = (360.0_f64, 150.0_f64);
-    let (l, r, t, b) = (34.0, 14.0, 14.0, 30.0);
+    let (w, h) = (380.0_f64, 160.0_f64);
+    let (l, r, t, b) = (34.0, 30.0, 16.0, 30.0);
     let pw = w - l - r;
     let ph = h - t - b;
     let max_rank = points.iter().map(|p| p.2).max().unwrap_or(1).max(2);

@@ -247,7 +247,7 @@ pub async fn show(
                         k.threshold.map(|t| (t, if k.threshold_source == Some("target") { "目标" } else { "上级" })),
                         if c.growth_kind { "%" } else { "" },
                     ))) }
-                    div { p.small.muted style="margin:0" { "近" (c.history.len()) "期排名" }
+                    div style="max-width:460px" { p.small.muted style="margin:0" { "近" (c.history.len()) "期排名" }
                         (svg(rank_line(&c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>()))) }
                 }
             }
