@@ -282,6 +282,8 @@ mod tests {
         assert_eq!(parse_number("1,234.5"), Some(1234.5));
         assert_eq!(parse_number("abc"), None);
         assert_eq!(parse_number("1e5"), None);
+        assert_eq!(parse_number("−3.5"), Some(-3.5));
+        assert_eq!(parse_number("６．２％"), Some(6.2));
     }
 
     #[test]
