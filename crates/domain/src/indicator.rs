@@ -215,12 +215,21 @@ impl Serialize for StatPeriod {
     }
 }
 
-/// Parses a decimal number as users type it in a statistics sheet (`8.5`, `-2.1`, `1,234.5`).
+/// Parses a decimal number as users type it in a statistics sheet (`8.5`, `-2.1`, `1,234.5`), also
+/// with the full-width digits and the typographic minus sign (−) that Chinese documents carry.
 pub fn parse_number(s: &str) -> Option<f64> {
     let t: String = s
         .trim()
         .chars()
         .filter(|c| *c != ',' && *c != '，')
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '−' | '－' => '-',
+            '＋' => '+',
+            '％' => '%',
+            c => c,
+        })
         .collect();
     let t = t.trim_end_matches('%');
     if t.is_empty()
