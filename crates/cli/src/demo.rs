@@ -45,7 +45,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         "市统计局",
         "YC",
         Role::Statistics,
-        "全市项目与排名（只读）",
+        "指标录入、成绩单与通报",
     ),
     (
         "lingdao",
