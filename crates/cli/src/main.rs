@@ -341,8 +341,14 @@ async fn main() -> Result<()> {
                         bail!("天数应在 1 到 366 之间");
                     }
                 }
+                "task.yellow_gap" | "task.due_soon_days" | "task.missing_reports" => {
+                    let d: i64 = value.trim().parse().context("应为整数")?;
+                    if !(0..=366).contains(&d) {
+                        bail!("应在 0 到 366 之间");
+                    }
+                }
                 other => bail!(
-                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days"
+                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days、task.yellow_gap、task.due_soon_days、task.missing_reports"
                 ),
             }
             store.set_setting(&Actor::cli(), &key, value.trim()).await?;

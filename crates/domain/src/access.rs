@@ -75,11 +75,17 @@ pub enum Action {
     ManageIndicators,
     /// Read scorecards (within the indicator scope).
     ViewScorecard,
+    /// Create key tasks, split them, add milestones.
+    ManageTasks,
+    /// Report progress on a task of the own unit (the lead unit).
+    ReportTasks,
+    /// Verify a claimed task: close it (销号) or send it back.
+    VerifyTasks,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -94,6 +100,9 @@ impl Action {
         Action::Export,
         Action::ManageIndicators,
         Action::ViewScorecard,
+        Action::ManageTasks,
+        Action::ReportTasks,
+        Action::VerifyTasks,
     ];
 
     /// Chinese description.
@@ -113,6 +122,9 @@ impl Action {
             Action::Export => "导出台账",
             Action::ManageIndicators => "维护指标目录与目标，录入、导入指标数值",
             Action::ViewScorecard => "查看指标成绩单",
+            Action::ManageTasks => "下达、分解重点工作任务",
+            Action::ReportTasks => "报送本单位牵头任务进度",
+            Action::VerifyTasks => "核验销号或退回任务",
         }
     }
 }
@@ -124,6 +136,8 @@ pub fn allows(role: Role, action: Action) -> bool {
     match action {
         ViewProjects | Export | ViewScorecard => true,
         ManageIndicators => matches!(role, Admin | Statistics),
+        ManageTasks | VerifyTasks => matches!(role, Admin | Supervision),
+        ReportTasks => matches!(role, Admin | Drc | Statistics | Reporter),
         EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),
         LogSiteVisit => matches!(role, Admin | Commissioner),

@@ -10,6 +10,7 @@ pub mod period;
 pub mod project;
 pub mod scorecard;
 pub mod status;
+pub mod task;
 
 pub use money::Yuan;
 pub use period::Period;

@@ -20,6 +20,7 @@ mod projects;
 pub mod reporting;
 mod reports;
 pub mod scorecard;
+mod tasks;
 pub mod testing;
 mod units;
 mod users;
@@ -29,6 +30,7 @@ pub use audit::{AuditFilter, AuditRecord};
 pub use indicators::{IndicatorRow, ValueInput};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
+pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{NewUnit, Unit, UnitTree};
 pub use users::{LoginError, PasswordCost, SessionInfo, User};
 
@@ -187,6 +189,7 @@ impl Store {
                 include_str!("../migrations/0001_postgres.sql"),
             ),
             (2, include_str!("../migrations/0002_indicators.sql"), "", ""),
+            (3, include_str!("../migrations/0003_tasks.sql"), "", ""),
         ];
         self.pool
             .execute(

@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/indicators", get(indicators))
         .route("/api/v1/indicators/values", post(save_values))
         .route("/api/v1/scorecard", get(scorecard))
+        .route("/api/v1/tasks", get(list_tasks).post(create_task))
+        .route("/api/v1/tasks/{id}", get(get_task))
+        .route("/api/v1/tasks/{id}/reports", post(report_task))
+        .route("/api/v1/tasks/{id}/verify", post(verify_task))
 }
 
 fn opt_pct(v: Option<f64>) -> Value {
@@ -657,6 +661,139 @@ async fn scorecard(
     Ok(Json(crate::pages::scorecard::scorecard_json(&sc)))
 }
 
+/// Query of the task list.
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskListQuery {
+    /// Status date.
+    pub as_of: Option<String>,
+    /// Light code.
+    pub light: Option<String>,
+}
+
+async fn list_tasks(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<TaskListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let rows = state.store.task_rows(&tree, c.scope, d).await?;
+    let light = nonempty(&q.light).map(|l| {
+        diaodu_domain::task::TaskLight::parse(l)
+            .ok_or_else(|| AppError::invalid("light", "无效的亮灯"))
+    });
+    let light = light.transpose()?;
+    let v: Vec<Value> = rows
+        .iter()
+        .filter(|r| light.is_none_or(|l| r.status.light == l))
+        .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+        .collect();
+    Ok(Json(json!({"as_of": fmt_date(d), "items": v})))
+}
+
+/// Body of `POST /api/v1/tasks`: the form's fields, dates as YYYY-MM-DD.
+pub type TaskBody = crate::pages::tasks::TaskForm;
+
+async fn create_task(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<TaskBody>,
+) -> Result<Response, ApiError> {
+    c.require(Action::ManageTasks)?;
+    let tree = state.store.units().await?;
+    let t = b.parse(&tree).map_err(AppError::Invalid)?;
+    if !tree.in_scope(t.lead_unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let t = state.store.create_task(&c.actor(), t).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(&t).unwrap_or(Value::Null)),
+    )
+        .into_response())
+}
+
+async fn get_task(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Query(q): Query<TaskListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let (_, _, tree) = crate::pages::tasks::load_task(&state, &c, id).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let det = state.store.task_detail(&tree, id, d).await?;
+    Ok(Json(serde_json::to_value(&det).unwrap_or(Value::Null)))
+}
+
+/// Body of a task progress report.
+#[derive(Debug, Deserialize)]
+pub struct TaskReportBody {
+    /// Period of the task's cadence.
+    pub period: String,
+    /// What was done.
+    #[serde(default)]
+    pub body: String,
+    /// Percent done (100 claims completion).
+    pub percent: u8,
+    /// Actual value against the target.
+    pub actual_value: Option<NumOrText>,
+    /// Milestone ids met.
+    #[serde(default)]
+    pub milestones_met: Vec<i64>,
+}
+
+async fn report_task(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<TaskReportBody>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::ReportTasks)?;
+    let (t, _, tree) = crate::pages::tasks::load_task(&state, &c, id).await?;
+    if !tree.in_scope(t.lead_unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let period = diaodu_domain::Period::parse(&b.period)
+        .map_err(|e| AppError::invalid("period", e.to_string()))?;
+    let input = diaodu_store::TaskReportInput {
+        period,
+        body: b.body,
+        percent: b.percent,
+        actual_value: b.actual_value.map(|v| v.text()),
+        milestones_met: b.milestones_met,
+    };
+    state
+        .store
+        .submit_task_report(&c.actor(), id, &input, state.today())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of a verification.
+#[derive(Debug, Deserialize)]
+pub struct VerifyBody {
+    /// true: close (销号); false: send back.
+    pub accept: bool,
+    /// Note, or the reason for sending back.
+    #[serde(default)]
+    pub note: String,
+}
+
+async fn verify_task(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<VerifyBody>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::VerifyTasks)?;
+    crate::pages::tasks::load_task(&state, &c, id).await?;
+    let t = state
+        .store
+        .verify_task(&c.actor(), id, b.accept, &b.note)
+        .await?;
+    Ok(Json(serde_json::to_value(&t).unwrap_or(Value::Null)))
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -732,6 +869,23 @@ pub fn openapi_doc() -> Value {
                     "values": {"type": "array", "items": {"type": "object", "required": ["region"], "properties": {
                         "region": {"type": "string"}, "value": {"type": "number", "nullable": true}, "growth_pct": {"type": "number", "nullable": true}}}}}}}}},
                 "responses": {"200": ok("保存条数"), "400": err, "403": err}}},
+            "/api/v1/tasks": {
+                "get": {"summary": "重点工作任务及亮灯", "parameters": [asof, {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["red", "yellow", "green", "done"]}}], "responses": {"200": ok("{as_of, items}"), "401": err}},
+                "post": {"summary": "下达任务（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["title", "lead_unit_id", "start", "deadline", "cadence"], "properties": {
+                        "title": {"type": "string"}, "content": {"type": "string"}, "lead_unit_id": {"type": "string"}, "cooperating": {"type": "string"},
+                        "leader": {"type": "string"}, "start": {"type": "string", "format": "date"}, "deadline": {"type": "string", "format": "date"},
+                        "cadence": {"type": "string", "enum": ["weekly", "monthly"]}, "target_value": {"type": "string"}, "target_unit": {"type": "string"},
+                        "target_direction": {"type": "string", "enum": ["higher", "lower"]}, "milestones": {"type": "string", "description": "每行：日期 内容"},
+                        "parent_id": {"type": "integer"}}}}}}, "responses": {"201": ok("任务"), "400": err, "403": err}}},
+            "/api/v1/tasks/{id}": {"get": {"summary": "任务详情：节点、分解任务、进度报送", "parameters": [id, asof], "responses": {"200": ok("任务"), "403": err, "404": err}}},
+            "/api/v1/tasks/{id}/reports": {"post": {"summary": "牵头单位报送进度（100% 即申请销号）", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["period", "percent"], "properties": {"period": {"type": "string"}, "body": {"type": "string"}, "percent": {"type": "integer"},
+                "actual_value": {"oneOf": [{"type": "number"}, {"type": "string"}]}, "milestones_met": {"type": "array", "items": {"type": "integer"}}}}}}},
+                "responses": {"204": {"description": "已报送"}, "400": err, "403": err, "409": err}}},
+            "/api/v1/tasks/{id}/verify": {"post": {"summary": "督查室核验：销号或退回", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["accept"], "properties": {"accept": {"type": "boolean"}, "note": {"type": "string"}}}}}},
+                "responses": {"200": ok("任务"), "403": err, "409": err}}},
             "/api/v1/scorecard": {"get": {"summary": "地区某期的指标成绩单", "parameters": [
                 {"name": "region", "in": "query", "schema": {"type": "string"}, "description": "单位 id、编码或名称"},
                 {"name": "period", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM / YYYY-Qn / YYYY-H1|H2 / YYYY"}],

@@ -129,6 +129,14 @@ pub fn router(state: AppState) -> Router {
             "/indicators/values",
             get(indicators::grid).post(indicators::save_grid),
         )
+        .route("/tasks", get(tasks::list))
+        .route("/tasks/new", get(tasks::new_form).post(tasks::create))
+        .route("/tasks/{id}", get(tasks::detail))
+        .route(
+            "/tasks/{id}/report",
+            get(tasks::report_form).post(tasks::report),
+        )
+        .route("/tasks/{id}/verify", post(tasks::verify))
         .route("/scorecard", get(scorecard::show))
         .route("/scorecard/docx", get(scorecard::docx))
         .merge(api::routes())

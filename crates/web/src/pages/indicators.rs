@@ -132,7 +132,7 @@ pub async fn save_indicator(
         .import_indicators(&c.actor(), &[row], Vec::new())
         .await?
     {
-        Ok(_) => Ok(Redirect::to("/indicators?saved=指标已保存").into_response()),
+        Ok(_) => Ok(super::redirect_saved("/indicators", "指标已保存").into_response()),
         Err(e) => Err(AppError::Import(e)),
     }
 }
@@ -177,7 +177,7 @@ pub async fn save_target(
         )
         .await?
     {
-        Ok(_) => Ok(Redirect::to("/indicators?saved=目标已保存").into_response()),
+        Ok(_) => Ok(super::redirect_saved("/indicators", "目标已保存").into_response()),
         Err(e) => Err(AppError::Import(e)),
     }
 }

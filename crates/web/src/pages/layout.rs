@@ -12,6 +12,7 @@ use crate::auth::Current;
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
     ("/projects", "项目库", None),
+    ("/tasks", "重点任务", None),
     ("/ranking", "单位排名", None),
     ("/scorecard", "指标成绩单", None),
     ("/indicators", "指标目录", None),

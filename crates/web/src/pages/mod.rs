@@ -11,6 +11,7 @@ pub mod projects;
 pub mod ranking;
 pub mod reports;
 pub mod scorecard;
+pub mod tasks;
 
 use diaodu_store::UnitTree;
 use serde::Deserialize;
@@ -83,6 +84,14 @@ pub fn scope_root(c: &Current) -> i64 {
         diaodu_domain::access::Scope::All => c.user.unit_id,
         diaodu_domain::access::Scope::Subtree(u) => u,
     }
+}
+
+/// A redirect to `path` with a confirmation banner `saved=…`, percent-encoded (a Location header must
+/// be ASCII).
+pub fn redirect_saved(path: &str, msg: &str) -> axum::response::Redirect {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let q = serde_urlencoded::to_string([("saved", msg)]).unwrap_or_default();
+    axum::response::Redirect::to(&format!("{path}{sep}{q}"))
 }
 
 /// Empty strings in a query become `None`.

@@ -1,0 +1,587 @@
+//! Key tasks (重点工作任务): list with lights, creation, detail with milestones, sub-tasks and reports,
+//! the lead unit's progress report, and the supervision office's verification (销号 or 退回).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::indicator::{parse_number, Direction};
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_domain::task::{Cadence, QuantTarget, TaskLight, TaskState};
+use diaodu_domain::Period;
+use diaodu_store::{NewTask, TaskReportInput, TaskRow, UnitTree};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{csrf, flash, page};
+use super::projects::unit_options;
+use super::{as_of, nonempty, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// A task light with its colour dot (task lights share the project light styles).
+pub fn task_light(l: TaskLight) -> Markup {
+    let class = match l {
+        TaskLight::Done => "done",
+        other => other.code(),
+    };
+    html! { span class={"light " (class)} { (l.zh()) } }
+}
+
+/// Query of the task list.
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskQuery {
+    /// Light code.
+    pub light: Option<String>,
+    /// Status date.
+    pub as_of: Option<String>,
+    /// Confirmation banner.
+    pub saved: Option<String>,
+}
+
+/// The table of tasks.
+pub fn task_table(rows: &[&TaskRow]) -> Markup {
+    html! {
+        div.tablewrap { table.tasks {
+            thead { tr { th { "亮灯" } th { "编号" } th { "任务" } th { "牵头单位" } th { "责任领导" } th { "截止日期" } th.n { "进度" } th.n { "时间进度" } th { "状态" } } }
+            tbody {
+                @for r in rows { tr {
+                    td { (task_light(r.status.light)) }
+                    td.nw { (r.task.code) }
+                    td { a href={"/tasks/" (r.task.id)} { (r.task.title) }
+                        @for why in &r.status.reasons { " " span class=(if r.status.light == TaskLight::Red { "tag red small" } else { "tag warn small" }) { (why) } } }
+                    td { (r.lead_unit) } td { (r.task.leader) } td.nw { (fmt_date(r.task.deadline)) }
+                    td.n { (r.status.percent_done) "%" } td.n { (format!("{:.0}%", r.status.time_elapsed_pct)) }
+                    td.nw { (r.task.state.zh()) }
+                } }
+                @if rows.is_empty() { tr { td colspan="9" { span.muted { "没有符合条件的任务。" } } } }
+            }
+        } }
+    }
+}
+
+/// GET /tasks
+pub async fn list(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<TaskQuery>,
+) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let light = match nonempty(&q.light) {
+        Some(l) => Some(
+            TaskLight::parse(l)
+                .ok_or_else(|| AppError::invalid("亮灯", format!("“{l}”不是有效值")))?,
+        ),
+        None => None,
+    };
+    let all = state.store.task_rows(&ctx.tree, c.scope, d).await?;
+    let top: Vec<&TaskRow> = all.iter().filter(|r| r.task.parent_id.is_none()).collect();
+    let shown: Vec<&TaskRow> = all
+        .iter()
+        .filter(|r| light.is_none_or(|l| r.status.light == l))
+        .collect();
+    let count = |l: TaskLight| all.iter().filter(|r| r.status.light == l).count();
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { "重点工作任务" span.muted.small { "　共 " (top.len()) " 项（含分解任务 " (all.len()) " 项），统计日期 " (fmt_date(d)) } }
+        div.cards {
+            @for l in TaskLight::ALL { a.card href={"/tasks?light=" (l.code())} style="text-decoration:none;color:inherit" {
+                div.k { (task_light(l)) } div.v { (count(l)) small { "项" } } } }
+        }
+        form.filters method="get" action="/tasks" style="margin-top:12px" {
+            label { "亮灯" select name="light" { option value="" { "全部" } @for l in TaskLight::ALL { option value=(l.code()) selected[light == Some(l)] { (l.zh()) } } } }
+            label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
+            button type="submit" { "查询" }
+            @if c.can(Action::ManageTasks) { a.btn.light-btn href="/tasks/new" { "下达任务" } }
+        }
+        (task_table(&shown))
+        p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续两期未报送为红灯；时间进度超过完成进度10个百分点以上或距截止不足7天为黄灯（口径见 docs/tasks.md）。" }
+    };
+    Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body))
+}
+
+/// The task form.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct TaskForm {
+    /// Title.
+    pub title: String,
+    /// Content.
+    #[serde(default)]
+    pub content: String,
+    /// Lead unit id.
+    pub lead_unit_id: String,
+    /// Cooperating unit ids, comma separated codes or names.
+    #[serde(default)]
+    pub cooperating: String,
+    /// Leader.
+    #[serde(default)]
+    pub leader: String,
+    /// Start.
+    pub start: String,
+    /// Deadline.
+    pub deadline: String,
+    /// weekly / monthly.
+    pub cadence: String,
+    /// Target value.
+    #[serde(default)]
+    pub target_value: String,
+    /// Target unit.
+    #[serde(default)]
+    pub target_unit: String,
+    /// higher / lower.
+    #[serde(default)]
+    pub target_direction: String,
+    /// Milestones, one a line: `YYYY-MM-DD 内容`.
+    #[serde(default)]
+    pub milestones: String,
+    /// Parent task id (a sub-task).
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+}
+
+impl TaskForm {
+    /// Parses into a new task, collecting every field error.
+    pub fn parse(&self, tree: &UnitTree) -> Result<NewTask, Vec<(String, String)>> {
+        let mut errs: Vec<(String, String)> = Vec::new();
+        let lead = self
+            .lead_unit_id
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|id| tree.get(*id).is_some());
+        if lead.is_none() {
+            errs.push(("牵头单位".into(), "请选择".into()));
+        }
+        let mut cooperating = Vec::new();
+        for name in self
+            .cooperating
+            .split(['、', ',', '，', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match tree.resolve(name) {
+                Ok(u) => cooperating.push(u.id),
+                Err(m) => errs.push(("配合单位".into(), m)),
+            }
+        }
+        let date = |s: &str, f: &str, errs: &mut Vec<(String, String)>| {
+            parse_date(s)
+                .map_err(|e| errs.push((f.into(), e.to_string())))
+                .ok()
+        };
+        let start = date(&self.start, "开始日期", &mut errs);
+        let deadline = date(&self.deadline, "截止日期", &mut errs);
+        let cadence = Cadence::parse(&self.cadence);
+        if cadence.is_none() {
+            errs.push(("填报频次".into(), "请选择".into()));
+        }
+        let target = if self.target_value.trim().is_empty() {
+            None
+        } else {
+            match parse_number(&self.target_value) {
+                Some(value) => Some(QuantTarget {
+                    value,
+                    unit: self.target_unit.trim().into(),
+                    direction: Direction::parse(&self.target_direction)
+                        .unwrap_or(Direction::Higher),
+                }),
+                None => {
+                    errs.push((
+                        "量化目标".into(),
+                        format!("“{}”不是数字", self.target_value.trim()),
+                    ));
+                    None
+                }
+            }
+        };
+        let mut milestones = Vec::new();
+        for (i, line) in self
+            .milestones
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            let (d, what) = line.split_once([' ', '\t', '　']).unwrap_or((line, ""));
+            match parse_date(d) {
+                Ok(d) if !what.trim().is_empty() => milestones.push((d, what.trim().to_string())),
+                Ok(_) => errs.push(("节点".into(), format!("第{}行缺少节点内容", i + 1))),
+                Err(e) => errs.push(("节点".into(), format!("第{}行：{e}", i + 1))),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(NewTask {
+            code: String::new(),
+            title: self.title.trim().into(),
+            content: self.content.trim().into(),
+            lead_unit_id: lead.expect("checked"),
+            cooperating,
+            leader: self.leader.trim().into(),
+            start: start.expect("checked"),
+            deadline: deadline.expect("checked"),
+            cadence: cadence.expect("checked"),
+            target,
+            parent_id: self.parent_id,
+            milestones,
+        })
+    }
+}
+
+fn task_form(c: &Current, tree: &UnitTree, f: &TaskForm, errs: &[(String, String)]) -> Markup {
+    html! {
+        @if !errs.is_empty() { div.flash.err { "请修改以下内容：" ul { @for (a, b) in errs { li { b { (a) } "：" (b) } } } } }
+        form.panel method="post" action="/tasks/new" {
+            (csrf(c))
+            @if let Some(p) = f.parent_id { input type="hidden" name="parent_id" value=(p); }
+            div.form-grid {
+                label.wide { span.req { "任务标题" } input name="title" value=(f.title) required maxlength="200"; }
+                label.wide { "任务内容" textarea name="content" { (f.content) } }
+                label { span.req { "牵头单位" } select name="lead_unit_id" { option value="" { "请选择" }
+                    @for (v, l) in unit_options(tree, c) { option value=(v) selected[f.lead_unit_id == v] { (l) } } } }
+                label { "配合单位（编码或名称，顿号分隔）" input name="cooperating" value=(f.cooperating); }
+                label { "责任领导" input name="leader" value=(f.leader); }
+                label { span.req { "开始日期" } input type="date" name="start" value=(f.start) required; }
+                label { span.req { "截止日期" } input type="date" name="deadline" value=(f.deadline) required; }
+                label { "填报频次" select name="cadence" { @for k in Cadence::ALL { option value=(k.code()) selected[f.cadence == k.code()] { (k.zh()) } } } }
+                label { "量化目标值（可选）" input name="target_value" value=(f.target_value) inputmode="decimal" placeholder="如 300"; }
+                label { "目标单位" input name="target_unit" value=(f.target_unit) placeholder="如 天、%"; }
+                label { "目标方向" select name="target_direction" {
+                    option value="higher" selected[f.target_direction != "lower"] { "不低于（越高越好）" }
+                    option value="lower" selected[f.target_direction == "lower"] { "不高于（越低越好）" } } }
+                label.wide { "节点（每行一个：日期 内容）" textarea name="milestones" placeholder="2026-06-30 完成主体工程" { (f.milestones) } }
+            }
+            p { button type="submit" { "下达任务" } " " a href="/tasks" { "取消" } }
+        }
+    }
+}
+
+/// Query of the new-task form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    /// Parent task (split into a sub-task).
+    pub parent: Option<i64>,
+}
+
+/// GET /tasks/new
+pub async fn new_form(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<NewQuery>,
+) -> Result<Markup, AppError> {
+    c.require(Action::ManageTasks)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let today = state.today();
+    let mut f = TaskForm {
+        start: fmt_date(today),
+        cadence: "monthly".into(),
+        ..Default::default()
+    };
+    if let Some(p) = q.parent {
+        let t = state
+            .store
+            .task(p)
+            .await?
+            .ok_or_else(|| AppError::NotFound("任务".into()))?;
+        f.parent_id = Some(p);
+        f.title = format!("{}（分解）", t.title);
+        f.deadline = fmt_date(t.deadline);
+        f.leader = t.leader.clone();
+        f.cadence = t.cadence.code().into();
+    }
+    let body = html! { h1 { @if q.parent.is_some() { "分解任务" } @else { "下达重点工作任务" } } (task_form(&c, &ctx.tree, &f, &[])) };
+    Ok(page(&c, &ctx.unit_name, "/tasks", "下达任务", body))
+}
+
+/// POST /tasks/new
+pub async fn create(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<TaskForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let res = match f.parse(&ctx.tree) {
+        Ok(t) => {
+            if !ctx.tree.in_scope(t.lead_unit_id, c.scope) {
+                return Err(AppError::Forbidden);
+            }
+            state
+                .store
+                .create_task(&c.actor(), t)
+                .await
+                .map_err(|e| match e {
+                    diaodu_store::StoreError::Invalid(v) => Ok(v),
+                    e => Err(AppError::from(e)),
+                })
+        }
+        Err(v) => Err(Ok(v)),
+    };
+    match res {
+        Ok(t) => Ok(Redirect::to(&format!("/tasks/{}", t.id)).into_response()),
+        Err(Ok(errs)) => {
+            let body = html! { h1 { "下达重点工作任务" } (task_form(&c, &ctx.tree, &f, &errs)) };
+            Ok((
+                StatusCode::BAD_REQUEST,
+                page(&c, &ctx.unit_name, "/tasks", "下达任务", body),
+            )
+                .into_response())
+        }
+        Err(Err(e)) => Err(e),
+    }
+}
+
+/// Loads a task the user may see (403 otherwise).
+pub async fn load_task(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+) -> Result<(diaodu_store::Task, Vec<i64>, UnitTree), AppError> {
+    let t = state
+        .store
+        .task(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("任务".into()))?;
+    let units = state.store.task_units(id).await?;
+    let tree = state.store.units().await?;
+    if units.iter().any(|u| tree.in_scope(*u, c.scope)) {
+        Ok((t, units, tree))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// GET /tasks/{id}
+pub async fn detail(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<TaskQuery>,
+) -> Result<Markup, AppError> {
+    let (t, units, tree) = load_task(&state, &c, id).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let det = state.store.task_detail(&tree, id, d).await?;
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let st = &det.row.status;
+    let can_report = c.can(Action::ReportTasks)
+        && tree.in_scope(t.lead_unit_id, c.scope)
+        && t.state != TaskState::Closed;
+    let coop: Vec<String> = units
+        .iter()
+        .skip(1)
+        .filter_map(|u| tree.get(*u))
+        .map(|u| u.name.clone())
+        .collect();
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { (t.title) " " span.muted.small { (t.code) } }
+        p { (task_light(st.light)) " "
+            @for why in &st.reasons { span class=(if st.light == TaskLight::Red { "tag red" } else { "tag warn" }) { (why) } " " }
+            span.tag { (t.state.zh()) }
+            @if can_report { " " a.btn href={"/tasks/" (id) "/report"} { "报送进度" } }
+            @if c.can(Action::ManageTasks) && t.parent_id.is_none() { " " a.btn.light-btn href={"/tasks/new?parent=" (id)} { "分解到单位" } }
+        }
+        div.cards {
+            div.card { div.k { "完成进度" } div.v { (st.percent_done) "%" } }
+            div.card { div.k { "时间进度" } div.v { (format!("{:.1}%", st.time_elapsed_pct)) } }
+            div.card { div.k { "截止日期" } div.v style="font-size:20px" { (fmt_date(t.deadline)) } }
+            @if let Some(tg) = &t.target { div.card { div.k { "量化目标" } div.v style="font-size:20px" {
+                (if tg.direction == Direction::Higher { "≥" } else { "≤" }) (tg.value) (tg.unit)
+                @if let Some(a) = det.row.latest_actual { small { " 实际 " (a) (tg.unit) @if tg.met_by(a) { " ✓" } } } } } }
+        }
+        div.split style="margin-top:14px" {
+            div.panel {
+                h2 style="margin-top:0" { "任务信息" }
+                dl.kv {
+                    dt { "牵头单位" } dd { (tree.display_path(t.lead_unit_id)) }
+                    dt { "配合单位" } dd { (coop.join("、")) }
+                    dt { "责任领导" } dd { (t.leader) }
+                    dt { "起止日期" } dd { (fmt_date(t.start)) " 至 " (fmt_date(t.deadline)) }
+                    dt { "填报频次" } dd { (t.cadence.zh()) }
+                    @if let Some(p) = t.parent_id { dt { "上级任务" } dd { a href={"/tasks/" (p)} { "查看" } } }
+                    @if let Some(n) = &t.close_note { @if !n.is_empty() { dt { "核验意见" } dd { (n) } } }
+                }
+                @if !t.content.is_empty() { p { (t.content) } }
+            }
+            div.panel {
+                h2 style="margin-top:0" { "节点" }
+                @if det.milestones.is_empty() { p.muted { "未设节点。" } } @else {
+                    table { thead { tr { th { "日期" } th { "内容" } th { "完成情况" } } }
+                        tbody { @for (_, m) in &det.milestones { tr { td.nw { (fmt_date(m.due)) } td { (m.what) }
+                            td { @match m.met_on { Some(x) => span.tag { (fmt_date(x)) " 完成" }, None if m.due < d => span.tag.red { "逾期未完成" }, None => span.muted { "未到期" } } } } } } }
+                }
+            }
+        }
+        @if t.state == TaskState::Claimed && c.can(Action::VerifyTasks) {
+            form.panel #verify method="post" action={"/tasks/" (id) "/verify"} {
+                h2 style="margin-top:0" { "核验销号" }
+                (csrf(&c))
+                p.muted { "牵头单位已报送完成（100%），请核查后销号，或说明理由退回。" }
+                label { "核验意见 / 退回理由" textarea name="note" {} }
+                p { button type="submit" name="decision" value="accept" { "核验通过，销号" } " " button.danger type="submit" name="decision" value="send_back" { "退回" } }
+            }
+        }
+        @if !det.children.is_empty() {
+            h2 { "分解任务" }
+            (task_table(&det.children.iter().collect::<Vec<_>>()))
+        }
+        h2 { "进度报送" }
+        div.tablewrap { table #task-reports {
+            thead { tr { th { "填报期" } th.n { "进度" } th { "进展情况" } th.n { "实际值" } th { "报送人" } th { "提交时间" } } }
+            tbody {
+                @for r in &det.reports { tr { td.nw { (r.period) } td.n { (r.percent) "%" } td { (r.body) } td.n { (r.actual_value.clone().unwrap_or_default()) }
+                    td { (r.user_login) } td.small.muted { (super::layout::local_time(&r.created_at)) } } }
+                @if det.reports.is_empty() { tr { td colspan="6" { span.muted { "尚未报送。" } } } }
+            }
+        } }
+    };
+    Ok(page(&c, &unit_name, "/tasks", &t.title, body))
+}
+
+/// The task report form.
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskReportForm {
+    /// Period.
+    pub period: String,
+    /// Body.
+    #[serde(default)]
+    pub body: String,
+    /// Percent done.
+    pub percent: String,
+    /// Actual value.
+    #[serde(default)]
+    pub actual_value: String,
+}
+
+/// GET /tasks/{id}/report
+pub async fn report_form(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Markup, AppError> {
+    c.require(Action::ReportTasks)?;
+    let (t, _, tree) = load_task(&state, &c, id).await?;
+    if !tree.in_scope(t.lead_unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let det = state.store.task_detail(&tree, id, state.today()).await?;
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let d = state.today();
+    let current = match t.cadence {
+        Cadence::Weekly => Period::week_of(d),
+        Cadence::Monthly => Period::month_of(d),
+    };
+    let options = [current, current.prev(), current.prev().prev()];
+    let body = html! {
+        h1 { "报送进度 · " (t.title) }
+        form.panel #task-report-form method="post" action={"/tasks/" (id) "/report"} {
+            (csrf(&c))
+            div.form-grid {
+                label { span.req { "填报期" } select name="period" { @for o in options { option value=(o.to_string()) { (o.to_string()) "（截至 " (fmt_date(o.last_day())) "）" } } } }
+                label { span.req { "完成进度(%)" } input name="percent" value=(det.row.status.percent_done) inputmode="numeric" required;
+                    span.small { "填 100 表示申请销号，由督查室核验后销号" } }
+                @if let Some(tg) = &t.target { label { "实际值（" (tg.unit) "）" input name="actual_value" inputmode="decimal"; } }
+                label.wide { "进展情况" textarea name="body" {} }
+                @for (mid, m) in det.milestones.iter().filter(|(_, m)| m.met_on.is_none()) {
+                    label { span { input type="checkbox" name="milestone" value=(mid); " 节点已完成：" (fmt_date(m.due)) " " (m.what) } }
+                }
+            }
+            p { button type="submit" { "提交" } " " a href={"/tasks/" (id)} { "返回" } }
+        }
+    };
+    Ok(page(&c, &unit_name, "/tasks", "报送进度", body))
+}
+
+/// POST /tasks/{id}/report
+pub async fn report(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    c.require(Action::ReportTasks)?;
+    let (t, _, tree) = load_task(&state, &c, id).await?;
+    if !tree.in_scope(t.lead_unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let get = |k: &str| {
+        f.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let period =
+        Period::parse(&get("period")).map_err(|e| AppError::invalid("填报期", e.to_string()))?;
+    let percent: u8 = get("percent")
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| *p <= 100)
+        .ok_or_else(|| AppError::invalid("完成进度", "应为 0 到 100 的整数"))?;
+    let actual = Some(get("actual_value")).filter(|v| !v.trim().is_empty());
+    let milestones_met = f
+        .iter()
+        .filter(|(k, _)| k == "milestone")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let input = TaskReportInput {
+        period,
+        body: get("body"),
+        percent,
+        actual_value: actual,
+        milestones_met,
+    };
+    state
+        .store
+        .submit_task_report(&c.actor(), id, &input, state.today())
+        .await?;
+    Ok(
+        super::redirect_saved(&format!("/tasks/{id}"), &format!("已报送{period}进度"))
+            .into_response(),
+    )
+}
+
+/// The verification form.
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    /// accept or send_back.
+    pub decision: String,
+    /// Note or reason.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// POST /tasks/{id}/verify
+pub async fn verify(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<VerifyForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::VerifyTasks)?;
+    load_task(&state, &c, id).await?;
+    let accept = match f.decision.as_str() {
+        "accept" => true,
+        "send_back" => false,
+        _ => return Err(AppError::invalid("核验结论", "无效")),
+    };
+    state
+        .store
+        .verify_task(&c.actor(), id, accept, &f.note)
+        .await?;
+    let msg = if accept {
+        "已核验销号"
+    } else {
+        "已退回牵头单位"
+    };
+    Ok(super::redirect_saved(&format!("/tasks/{id}"), msg).into_response())
+}
