@@ -93,6 +93,11 @@ enum Cmd {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Supervision notices.
+    Notices {
+        #[command(subcommand)]
+        cmd: NoticeCmd,
+    },
     /// Read or change a setting (status.red_lag, status.yellow_lag, status.stall_days).
     Setting {
         #[command(subcommand)]
@@ -113,6 +118,16 @@ enum Cmd {
         /// with more than one child holding projects.
         #[arg(long)]
         unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticeCmd {
+    /// Climb the escalation ladder for every overdue notice (the server also does this hourly).
+    Escalate {
+        /// Treat this date as today.
+        #[arg(long)]
+        as_of: Option<String>,
     },
 }
 
@@ -189,6 +204,21 @@ async fn main() -> Result<()> {
                     eprintln!("数据库已有数据，未重复填充演示数据。");
                 }
             }
+            // The escalation ladder climbs by itself: once at start and every hour.
+            let esc_store = store.clone();
+            tokio::spawn(async move {
+                let actor = Actor {
+                    user_id: None,
+                    login: "system".into(),
+                };
+                loop {
+                    let today = as_of.unwrap_or_else(diaodu_store::today_local);
+                    if let Err(e) = esc_store.escalate_notices(&actor, today).await {
+                        tracing::warn!(error = %e, "notice escalation failed");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            });
             let state = AppState::new(
                 store,
                 WebConfig {
@@ -262,6 +292,14 @@ async fn main() -> Result<()> {
                     tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or("")
                 );
             }
+        }
+        Cmd::Notices {
+            cmd: NoticeCmd::Escalate { as_of },
+        } => {
+            let n = store
+                .escalate_notices(&Actor::cli(), date_arg(as_of.as_deref())?)
+                .await?;
+            println!("督办单升级 {n} 步");
         }
         Cmd::Scorecard {
             region,
@@ -341,6 +379,12 @@ async fn main() -> Result<()> {
                         bail!("天数应在 1 到 366 之间");
                     }
                 }
+                "ladder.reminder" | "ladder.urging" | "ladder.notice" | "ladder.interview" | "ladder.accountability" => {
+                    let d: i64 = value.trim().parse().context("天数应为整数")?;
+                    if !(1..=3650).contains(&d) {
+                        bail!("天数应在 1 到 3650 之间");
+                    }
+                }
                 "task.yellow_gap" | "task.due_soon_days" | "task.missing_reports" => {
                     let d: i64 = value.trim().parse().context("应为整数")?;
                     if !(0..=366).contains(&d) {
@@ -348,7 +392,7 @@ async fn main() -> Result<()> {
                     }
                 }
                 other => bail!(
-                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days、task.yellow_gap、task.due_soon_days、task.missing_reports"
+                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days、task.yellow_gap、task.due_soon_days、task.missing_reports、ladder.reminder|urging|notice|interview|accountability"
                 ),
             }
             store.set_setting(&Actor::cli(), &key, value.trim()).await?;

@@ -81,11 +81,15 @@ pub enum Action {
     ReportTasks,
     /// Verify a claimed task: close it (销号) or send it back.
     VerifyTasks,
+    /// Issue supervision notices, verify replies, record accountability.
+    IssueNotices,
+    /// Sign for and reply to notices sent to the own unit.
+    AnswerNotices,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -103,6 +107,8 @@ impl Action {
         Action::ManageTasks,
         Action::ReportTasks,
         Action::VerifyTasks,
+        Action::IssueNotices,
+        Action::AnswerNotices,
     ];
 
     /// Chinese description.
@@ -125,6 +131,8 @@ impl Action {
             Action::ManageTasks => "下达、分解重点工作任务",
             Action::ReportTasks => "报送本单位牵头任务进度",
             Action::VerifyTasks => "核验销号或退回任务",
+            Action::IssueNotices => "下发督办单、核查反馈、记录问责",
+            Action::AnswerNotices => "签收、反馈本单位督办单",
         }
     }
 }
@@ -136,7 +144,8 @@ pub fn allows(role: Role, action: Action) -> bool {
     match action {
         ViewProjects | Export | ViewScorecard => true,
         ManageIndicators => matches!(role, Admin | Statistics),
-        ManageTasks | VerifyTasks => matches!(role, Admin | Supervision),
+        ManageTasks | VerifyTasks | IssueNotices => matches!(role, Admin | Supervision),
+        AnswerNotices => matches!(role, Admin | Drc | Statistics | Reporter),
         ReportTasks => matches!(role, Admin | Drc | Statistics | Reporter),
         EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),

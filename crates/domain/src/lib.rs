@@ -6,6 +6,7 @@ pub mod access;
 pub mod import;
 pub mod indicator;
 pub mod money;
+pub mod notice;
 pub mod period;
 pub mod project;
 pub mod scorecard;

@@ -16,6 +16,7 @@ mod admission;
 mod audit;
 mod bulk;
 mod indicators;
+mod notices;
 mod projects;
 pub mod reporting;
 mod reports;
@@ -28,6 +29,7 @@ mod users;
 pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
 pub use indicators::{IndicatorRow, ValueInput};
+pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
@@ -190,6 +192,7 @@ impl Store {
             ),
             (2, include_str!("../migrations/0002_indicators.sql"), "", ""),
             (3, include_str!("../migrations/0003_tasks.sql"), "", ""),
+            (4, include_str!("../migrations/0004_notices.sql"), "", ""),
         ];
         self.pool
             .execute(

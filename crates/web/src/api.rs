@@ -45,6 +45,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/indicators", get(indicators))
         .route("/api/v1/indicators/values", post(save_values))
         .route("/api/v1/scorecard", get(scorecard))
+        .route("/api/v1/notices", get(list_notices).post(issue_notice))
+        .route("/api/v1/notices/escalate", post(escalate_notices))
+        .route("/api/v1/notices/{id}", get(get_notice))
+        .route("/api/v1/notices/{id}/sign", post(sign_notice))
+        .route("/api/v1/notices/{id}/reply", post(reply_notice))
+        .route("/api/v1/notices/{id}/verify", post(verify_notice))
+        .route(
+            "/api/v1/notices/{id}/accountability",
+            post(notice_accountability),
+        )
         .route("/api/v1/tasks", get(list_tasks).post(create_task))
         .route("/api/v1/tasks/{id}", get(get_task))
         .route("/api/v1/tasks/{id}/reports", post(report_task))
@@ -794,6 +804,182 @@ async fn verify_task(
     Ok(Json(serde_json::to_value(&t).unwrap_or(Value::Null)))
 }
 
+async fn list_notices(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.units().await?;
+    let list = state.store.notices(&tree, c.scope, state.today()).await?;
+    Ok(Json(serde_json::to_value(&list).unwrap_or(Value::Null)))
+}
+
+/// Body of `POST /api/v1/notices`.
+#[derive(Debug, Deserialize)]
+pub struct NoticeBody {
+    /// Unit id.
+    pub unit_id: i64,
+    /// Title.
+    pub title: String,
+    /// Content.
+    pub content: String,
+    /// Reply deadline, YYYY-MM-DD.
+    pub reply_by: String,
+    /// task / project / finding / other.
+    #[serde(default)]
+    pub subject_kind: Option<String>,
+    /// Subject id.
+    #[serde(default)]
+    pub subject_id: Option<i64>,
+}
+
+async fn issue_notice(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<NoticeBody>,
+) -> Result<Response, ApiError> {
+    c.require(Action::IssueNotices)?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(b.unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let reply_by = diaodu_domain::period::parse_date(&b.reply_by)
+        .map_err(|e| AppError::invalid("reply_by", e.to_string()))?;
+    let n = diaodu_store::NewNotice {
+        subject_kind: b.subject_kind.unwrap_or_else(|| "other".into()),
+        subject_id: b.subject_id,
+        unit_id: b.unit_id,
+        title: b.title,
+        content: b.content,
+        reply_by,
+    };
+    let id = state
+        .store
+        .issue_notice(&c.actor(), n, state.today())
+        .await?;
+    let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"notice": n, "events": ev})),
+    )
+        .into_response())
+}
+
+async fn get_notice(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let (n, ev, _) = crate::pages::notices::load_notice(&state, &c, id).await?;
+    let acc = state.store.accountability(Some(id)).await?;
+    Ok(Json(
+        json!({"notice": n, "events": ev, "accountability": acc}),
+    ))
+}
+
+async fn sign_notice(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::AnswerNotices)?;
+    crate::pages::notices::load_notice(&state, &c, id).await?;
+    state.store.sign_notice(&c.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of a reply.
+#[derive(Debug, Deserialize)]
+pub struct ReplyBody {
+    /// The reply.
+    pub text: String,
+}
+
+async fn reply_notice(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<ReplyBody>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::AnswerNotices)?;
+    crate::pages::notices::load_notice(&state, &c, id).await?;
+    state.store.reply_notice(&c.actor(), id, &b.text).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn verify_notice(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<VerifyBody>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::IssueNotices)?;
+    crate::pages::notices::load_notice(&state, &c, id).await?;
+    state
+        .store
+        .verify_notice(&c.actor(), id, b.accept, &b.note)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of an accountability record.
+#[derive(Debug, Deserialize)]
+pub struct AccountabilityBody {
+    /// Person (name and post).
+    pub person: String,
+    /// For what.
+    pub what: String,
+    /// Decision.
+    pub decision: String,
+    /// Date, YYYY-MM-DD.
+    pub decided_on: String,
+}
+
+async fn notice_accountability(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<AccountabilityBody>,
+) -> Result<Response, ApiError> {
+    c.require(Action::IssueNotices)?;
+    let (n, _, _) = crate::pages::notices::load_notice(&state, &c, id).await?;
+    let d = diaodu_domain::period::parse_date(&b.decided_on)
+        .map_err(|e| AppError::invalid("decided_on", e.to_string()))?;
+    let aid = state
+        .store
+        .add_accountability(
+            &c.actor(),
+            &diaodu_store::Accountability {
+                id: 0,
+                notice_id: Some(id),
+                unit_id: Some(n.unit_id),
+                person: b.person,
+                what: b.what,
+                decision: b.decision,
+                decided_on: d,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": aid}))).into_response())
+}
+
+/// Query of the escalation run.
+#[derive(Debug, Default, Deserialize)]
+pub struct EscalateQuery {
+    /// Treat this date as today.
+    pub as_of: Option<String>,
+}
+
+async fn escalate_notices(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<EscalateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::IssueNotices)?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let n = state.store.escalate_notices(&c.actor(), d).await?;
+    Ok(Json(json!({"steps": n})))
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -869,6 +1055,22 @@ pub fn openapi_doc() -> Value {
                     "values": {"type": "array", "items": {"type": "object", "required": ["region"], "properties": {
                         "region": {"type": "string"}, "value": {"type": "number", "nullable": true}, "growth_pct": {"type": "number", "nullable": true}}}}}}}}},
                 "responses": {"200": ok("保存条数"), "400": err, "403": err}}},
+            "/api/v1/notices": {
+                "get": {"summary": "权限范围内的督办单（含逾期天数、升级步骤）", "responses": {"200": ok("督办单列表"), "401": err}},
+                "post": {"summary": "下发督办单（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["unit_id", "title", "content", "reply_by"], "properties": {"unit_id": {"type": "integer"}, "title": {"type": "string"}, "content": {"type": "string"},
+                    "reply_by": {"type": "string", "format": "date"}, "subject_kind": {"type": "string", "enum": ["task", "project", "finding", "other"]}, "subject_id": {"type": "integer"}}}}}},
+                    "responses": {"201": ok("督办单"), "400": err, "403": err}}},
+            "/api/v1/notices/escalate": {"post": {"summary": "按逾期天数逐级升级（服务每小时自动执行）", "parameters": [asof], "responses": {"200": ok("{steps}"), "403": err}}},
+            "/api/v1/notices/{id}": {"get": {"summary": "督办单及办理过程、问责记录", "parameters": [id], "responses": {"200": ok("督办单"), "403": err, "404": err}}},
+            "/api/v1/notices/{id}/sign": {"post": {"summary": "签收", "parameters": [id], "responses": {"204": {"description": "已签收"}, "403": err, "409": err}}},
+            "/api/v1/notices/{id}/reply": {"post": {"summary": "反馈", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
+                "responses": {"204": {"description": "已反馈"}, "400": err, "403": err, "409": err}}},
+            "/api/v1/notices/{id}/verify": {"post": {"summary": "核查：办结或退回", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean"}, "note": {"type": "string"}}}}}},
+                "responses": {"204": {"description": "已核查"}, "403": err, "409": err}}},
+            "/api/v1/notices/{id}/accountability": {"post": {"summary": "记录问责", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["person", "what", "decision", "decided_on"], "properties": {"person": {"type": "string"}, "what": {"type": "string"}, "decision": {"type": "string"}, "decided_on": {"type": "string", "format": "date"}}}}}},
+                "responses": {"201": ok("{id}"), "400": err, "403": err}}},
             "/api/v1/tasks": {
                 "get": {"summary": "重点工作任务及亮灯", "parameters": [asof, {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["red", "yellow", "green", "done"]}}], "responses": {"200": ok("{as_of, items}"), "401": err}},
                 "post": {"summary": "下达任务（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",

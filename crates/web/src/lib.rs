@@ -129,6 +129,17 @@ pub fn router(state: AppState) -> Router {
             "/indicators/values",
             get(indicators::grid).post(indicators::save_grid),
         )
+        .route("/notices", get(notices::list))
+        .route("/notices/new", get(notices::new_form).post(notices::create))
+        .route("/notices/{id}", get(notices::detail))
+        .route("/notices/{id}/sign", post(notices::sign))
+        .route("/notices/{id}/reply", post(notices::reply))
+        .route("/notices/{id}/verify", post(notices::verify))
+        .route(
+            "/notices/{id}/accountability",
+            post(notices::accountability),
+        )
+        .route("/accountability", get(notices::accountability_list))
         .route("/tasks", get(tasks::list))
         .route("/tasks/new", get(tasks::new_form).post(tasks::create))
         .route("/tasks/{id}", get(tasks::detail))

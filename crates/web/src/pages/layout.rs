@@ -13,6 +13,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
     ("/projects", "项目库", None),
     ("/tasks", "重点任务", None),
+    ("/notices", "督办单", None),
     ("/ranking", "单位排名", None),
     ("/scorecard", "指标成绩单", None),
     ("/indicators", "指标目录", None),

@@ -1,0 +1,537 @@
+//! Supervision notices (督办单): issue, sign (签收), reply (反馈), verify (核查: close 办结 or send back
+//! 退回), the escalation ladder by days overdue, and accountability records (问责). Every step is an
+//! event with its time and author, and an audit record in the same transaction.
+
+use diaodu_domain::access::Scope;
+use diaodu_domain::notice::{days_overdue, Escalation, Ladder, NoticeState};
+use diaodu_domain::period::fmt_date;
+use serde::Serialize;
+use sqlx::Row;
+use time::Date;
+
+use crate::{audit, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
+
+/// A notice to issue.
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    /// What it is about: `task`, `project`, `finding` or `other`.
+    pub subject_kind: String,
+    /// The task, project or finding id.
+    pub subject_id: Option<i64>,
+    /// The unit it goes to.
+    pub unit_id: i64,
+    /// Title.
+    pub title: String,
+    /// Content: what must be done.
+    pub content: String,
+    /// Reply deadline.
+    pub reply_by: Date,
+}
+
+/// A stored notice.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    /// Id.
+    pub id: i64,
+    /// Code (DB2026-001).
+    pub code: String,
+    /// Subject kind.
+    pub subject_kind: String,
+    /// Subject id.
+    pub subject_id: Option<i64>,
+    /// Unit.
+    pub unit_id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Title.
+    pub title: String,
+    /// Content.
+    pub content: String,
+    /// Reply deadline.
+    pub reply_by: Date,
+    /// State.
+    pub state: NoticeState,
+    /// Highest escalation step reached.
+    pub escalation: Escalation,
+    /// Issued (UTC).
+    pub issued_at: String,
+    /// Days past the reply deadline as of the query date.
+    pub days_overdue: i64,
+}
+
+/// One step in a notice's life.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeEvent {
+    /// issue, sign, reply, send_back, close, escalate:<step>.
+    pub kind: String,
+    /// Text (reply, reason, note).
+    pub body: String,
+    /// Who.
+    pub user_login: String,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// An accountability record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accountability {
+    /// Id.
+    pub id: i64,
+    /// The notice it follows from.
+    pub notice_id: Option<i64>,
+    /// Unit.
+    pub unit_id: Option<i64>,
+    /// Person held accountable (name and post).
+    pub person: String,
+    /// For what.
+    pub what: String,
+    /// Decision (诫勉谈话, 通报批评 …).
+    pub decision: String,
+    /// Date of the decision.
+    pub decided_on: Date,
+}
+
+fn notice_from_row(r: &sqlx::any::AnyRow, tree: &UnitTree, d: Date) -> Result<Notice> {
+    let state =
+        NoticeState::parse(&r.try_get::<String, _>("state")?).unwrap_or(NoticeState::Issued);
+    let reply_by = s2d(r.try_get("reply_by")?).unwrap_or(Date::MIN);
+    let unit_id: i64 = r.try_get("unit_id")?;
+    Ok(Notice {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        subject_kind: r.try_get("subject_kind")?,
+        subject_id: r.try_get("subject_id")?,
+        unit_id,
+        unit_name: tree
+            .get(unit_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        title: r.try_get("title")?,
+        content: r.try_get("content")?,
+        reply_by,
+        state,
+        escalation: Escalation::parse(&r.try_get::<String, _>("escalation")?)
+            .unwrap_or(Escalation::None),
+        issued_at: r.try_get("issued_at")?,
+        days_overdue: days_overdue(state, reply_by, d),
+    })
+}
+
+const COLS: &str = "id, code, subject_kind, subject_id, unit_id, title, content, reply_by, state, escalation, issued_at";
+
+async fn event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    notice_id: i64,
+    kind: &str,
+    body: &str,
+    actor: &Actor,
+    at: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO notice_events (notice_id, kind, body, user_id, user_login, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(notice_id)
+        .bind(kind)
+        .bind(body)
+        .bind(actor.user_id)
+        .bind(&actor.login)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The escalation ladder in force (settings `ladder.reminder`, `ladder.urging`, `ladder.notice`,
+    /// `ladder.interview`, `ladder.accountability`, in days overdue).
+    pub async fn ladder(&self) -> Result<Ladder> {
+        let mut l = Ladder::default();
+        for (i, k) in [
+            "reminder",
+            "urging",
+            "notice",
+            "interview",
+            "accountability",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if let Some(v) = self
+                .setting(&format!("ladder.{k}"))
+                .await?
+                .and_then(|v| v.trim().parse().ok())
+            {
+                l.days[i] = v;
+            }
+        }
+        Ok(l)
+    }
+
+    /// Issues a notice (audited; the first event of its log).
+    pub async fn issue_notice(&self, actor: &Actor, n: NewNotice, today: Date) -> Result<i64> {
+        let mut errs = Vec::new();
+        if n.title.trim().is_empty() {
+            errs.push(("标题".to_string(), "不能为空".to_string()));
+        }
+        if n.content.trim().is_empty() {
+            errs.push(("督办内容".to_string(), "不能为空".to_string()));
+        }
+        if n.reply_by < today {
+            errs.push(("反馈期限".to_string(), "不能早于今天".to_string()));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let mut tx = self.pool.begin().await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices")
+            .fetch_one(&mut *tx)
+            .await?;
+        let code = format!("DB{}-{:03}", today.year(), count + 1);
+        let now = now_ts();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO notices (code, subject_kind, subject_id, unit_id, title, content, reply_by, state, escalation, issued_by, issued_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'issued', 'none', $8, $9, $9) RETURNING id",
+        )
+        .bind(&code)
+        .bind(&n.subject_kind)
+        .bind(n.subject_id)
+        .bind(n.unit_id)
+        .bind(n.title.trim())
+        .bind(n.content.trim())
+        .bind(fmt_date(n.reply_by))
+        .bind(actor.user_id)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        event(&mut tx, id, "issue", n.content.trim(), actor, &now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "notice",
+            &code,
+            None,
+            Some(serde_json::json!({"unit_id": n.unit_id, "title": n.title, "content": n.content, "reply_by": fmt_date(n.reply_by), "subject": [n.subject_kind, n.subject_id]})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Notices to units within `scope`, newest first, as of `d`.
+    pub async fn notices(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<Notice>> {
+        let rows = sqlx::query(&format!("SELECT {COLS} FROM notices ORDER BY id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| notice_from_row(r, tree, d))
+            .filter(|n| n.as_ref().map_or(true, |n| tree.in_scope(n.unit_id, scope)))
+            .collect()
+    }
+
+    /// One notice with its event log.
+    pub async fn notice(
+        &self,
+        tree: &UnitTree,
+        id: i64,
+        d: Date,
+    ) -> Result<(Notice, Vec<NoticeEvent>)> {
+        let r = sqlx::query(&format!("SELECT {COLS} FROM notices WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
+        let n = notice_from_row(&r, tree, d)?;
+        let events = sqlx::query(
+            "SELECT kind, body, user_login, at FROM notice_events WHERE notice_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(NoticeEvent {
+                kind: r.try_get("kind")?,
+                body: r.try_get("body")?,
+                user_login: r.try_get("user_login")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+        Ok((n, events))
+    }
+
+    async fn move_notice(
+        &self,
+        actor: &Actor,
+        id: i64,
+        from: &[NoticeState],
+        to: NoticeState,
+        kind: &str,
+        body: &str,
+    ) -> Result<()> {
+        let r = sqlx::query("SELECT code, state FROM notices WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
+        let code: String = r.try_get("code")?;
+        let state =
+            NoticeState::parse(&r.try_get::<String, _>("state")?).unwrap_or(NoticeState::Issued);
+        if !from.contains(&state) {
+            return Err(StoreError::Conflict(format!(
+                "督办单当前状态为“{}”，不能进行此操作",
+                state.zh()
+            )));
+        }
+        let now = now_ts();
+        let mut tx = self.pool.begin().await?;
+        // The state is checked again in the UPDATE so that two people acting at once cannot both win.
+        let n = sqlx::query(
+            "UPDATE notices SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+        )
+        .bind(to.code())
+        .bind(&now)
+        .bind(id)
+        .bind(state.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("督办单已被他人处理，请刷新".into()));
+        }
+        event(&mut tx, id, kind, body.trim(), actor, &now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            kind,
+            "notice",
+            &code,
+            Some(serde_json::json!({"state": state.code()})),
+            Some(serde_json::json!({"state": to.code(), "text": body.trim()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The unit signs for a notice (签收).
+    pub async fn sign_notice(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.move_notice(
+            actor,
+            id,
+            &[NoticeState::Issued],
+            NoticeState::Signed,
+            "sign",
+            "",
+        )
+        .await
+    }
+
+    /// The unit replies (反馈); signing is implied when it had not signed yet.
+    pub async fn reply_notice(&self, actor: &Actor, id: i64, text: &str) -> Result<()> {
+        if text.trim().is_empty() {
+            return Err(StoreError::invalid("反馈内容", "不能为空"));
+        }
+        self.move_notice(
+            actor,
+            id,
+            &[
+                NoticeState::Issued,
+                NoticeState::Signed,
+                NoticeState::Returned,
+            ],
+            NoticeState::Replied,
+            "reply",
+            text,
+        )
+        .await
+    }
+
+    /// The office verifies a reply (核查): close it (办结) or send it back with a reason (退回). Whoever
+    /// wrote the reply cannot verify it.
+    pub async fn verify_notice(
+        &self,
+        actor: &Actor,
+        id: i64,
+        accept: bool,
+        note: &str,
+    ) -> Result<()> {
+        let last_reply: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT user_id FROM notice_events WHERE notice_id = $1 AND kind = 'reply' ORDER BY id DESC LIMIT 1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if actor.user_id.is_some() && last_reply.flatten() == actor.user_id {
+            return Err(StoreError::Conflict("不能核查本人的反馈".into()));
+        }
+        if accept {
+            self.move_notice(
+                actor,
+                id,
+                &[NoticeState::Replied],
+                NoticeState::Closed,
+                "close",
+                note,
+            )
+            .await
+        } else {
+            if note.trim().is_empty() {
+                return Err(StoreError::invalid("退回理由", "退回时必须说明理由"));
+            }
+            self.move_notice(
+                actor,
+                id,
+                &[NoticeState::Replied],
+                NoticeState::Returned,
+                "send_back",
+                note,
+            )
+            .await
+        }
+    }
+
+    /// Climbs the ladder for every notice still owing a reply as of `d`: each step newly reached is
+    /// recorded as its own event (提醒, then 催办, …) and audited. Returns how many steps were taken.
+    /// Run by the server every hour and by `diaodu notices escalate`.
+    pub async fn escalate_notices(&self, actor: &Actor, d: Date) -> Result<usize> {
+        let ladder = self.ladder().await?;
+        let rows = sqlx::query("SELECT id, code, state, escalation, reply_by FROM notices WHERE state IN ('issued', 'signed', 'returned')")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut steps = 0;
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let code: String = r.try_get("code")?;
+            let state = NoticeState::parse(&r.try_get::<String, _>("state")?)
+                .unwrap_or(NoticeState::Issued);
+            let current = Escalation::parse(&r.try_get::<String, _>("escalation")?)
+                .unwrap_or(Escalation::None);
+            let reply_by = s2d(r.try_get("reply_by")?).unwrap_or(Date::MAX);
+            let due = ladder.step_for(days_overdue(state, reply_by, d));
+            if due.level() <= current.level() {
+                continue;
+            }
+            let now = now_ts();
+            let mut tx = self.pool.begin().await?;
+            let n = sqlx::query("UPDATE notices SET escalation = $1, updated_at = $2 WHERE id = $3 AND escalation = $4")
+                .bind(due.code())
+                .bind(&now)
+                .bind(id)
+                .bind(current.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                continue;
+            }
+            for step in Escalation::LADDER
+                .iter()
+                .filter(|s| s.level() > current.level() && s.level() <= due.level())
+            {
+                let days = ladder.days[step.level() as usize - 1];
+                event(
+                    &mut tx,
+                    id,
+                    &format!("escalate:{}", step.code()),
+                    &format!("逾期{days}天，升级为{}", step.zh()),
+                    actor,
+                    &now,
+                )
+                .await?;
+                steps += 1;
+            }
+            audit::record(
+                &mut tx,
+                actor,
+                "escalate",
+                "notice",
+                &code,
+                Some(serde_json::json!({"escalation": current.code()})),
+                Some(serde_json::json!({"escalation": due.code(), "as_of": fmt_date(d)})),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(steps)
+    }
+
+    /// Records an accountability decision (问责), linked to a notice (audited).
+    pub async fn add_accountability(&self, actor: &Actor, a: &Accountability) -> Result<i64> {
+        let (notice_id, unit_id, person, what, decision, decided_on) = (
+            a.notice_id,
+            a.unit_id,
+            a.person.as_str(),
+            a.what.as_str(),
+            a.decision.as_str(),
+            a.decided_on,
+        );
+        if person.trim().is_empty() || what.trim().is_empty() || decision.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "问责记录",
+                "被问责人、问责事由和处理决定都不能为空",
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO accountability (notice_id, unit_id, person, what, decision, decided_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(notice_id)
+        .bind(unit_id)
+        .bind(person.trim())
+        .bind(what.trim())
+        .bind(decision.trim())
+        .bind(fmt_date(decided_on))
+        .bind(actor.user_id)
+        .bind(now_ts())
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(n) = notice_id {
+            event(
+                &mut tx,
+                n,
+                "accountability",
+                &format!("{}：{}（{}）", person.trim(), decision.trim(), what.trim()),
+                actor,
+                &now_ts(),
+            )
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "accountability",
+            &id.to_string(),
+            None,
+            Some(serde_json::json!({"notice_id": notice_id, "person": person, "what": what, "decision": decision, "decided_on": fmt_date(decided_on)})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Accountability records, newest first (optionally of one notice).
+    pub async fn accountability(&self, notice_id: Option<i64>) -> Result<Vec<Accountability>> {
+        let rows = match notice_id {
+            Some(n) => sqlx::query("SELECT id, notice_id, unit_id, person, what, decision, decided_on FROM accountability WHERE notice_id = $1 ORDER BY id DESC")
+                .bind(n)
+                .fetch_all(&self.pool)
+                .await?,
+            None => sqlx::query("SELECT id, notice_id, unit_id, person, what, decision, decided_on FROM accountability ORDER BY id DESC")
+                .fetch_all(&self.pool)
+                .await?,
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(Accountability {
+                    id: r.try_get("id")?,
+                    notice_id: r.try_get("notice_id")?,
+                    unit_id: r.try_get("unit_id")?,
+                    person: r.try_get("person")?,
+                    what: r.try_get("what")?,
+                    decision: r.try_get("decision")?,
+                    decided_on: s2d(r.try_get("decided_on")?).unwrap_or(Date::MIN),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,460 @@
+//! Supervision notices (督办单): the unit's inbox with the time left, the office's list, issuing, signing,
+//! replying, verifying, and accountability records.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::notice::{time_left_zh, Escalation, NoticeState};
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_store::{NewNotice, Notice, UnitTree};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{csrf, flash, local_time, page};
+use super::projects::unit_options;
+use super::{nonempty, redirect_saved, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+fn escalation_tag(e: Escalation) -> Markup {
+    html! {
+        @match e.level() {
+            0 => span.muted { "—" },
+            1 | 2 => span.tag.warn { (e.zh()) },
+            _ => span.tag.red { (e.zh()) },
+        }
+    }
+}
+
+/// The notices table.
+pub fn notice_table(list: &[&Notice], d: time::Date) -> Markup {
+    html! {
+        div.tablewrap { table.notices {
+            thead { tr { th { "编号" } th { "督办事项" } th { "承办单位" } th { "反馈期限" } th { "时限" } th { "状态" } th { "升级" } } }
+            tbody {
+                @for n in list { tr {
+                    td.nw { (n.code) } td { a href={"/notices/" (n.id)} { (n.title) } } td { (n.unit_name) }
+                    td.nw { (fmt_date(n.reply_by)) }
+                    td.nw { @if n.state.awaiting_reply() {
+                        @if n.days_overdue > 0 { span.tag.red { (time_left_zh(n.reply_by, d)) } } @else { span.tag { (time_left_zh(n.reply_by, d)) } }
+                    } @else { span.muted { "—" } } }
+                    td.nw { (n.state.zh()) } td { (escalation_tag(n.escalation)) }
+                } }
+                @if list.is_empty() { tr { td colspan="7" { span.muted { "没有督办单。" } } } }
+            }
+        } }
+    }
+}
+
+/// Query of the list.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeQuery {
+    /// open / overdue / closed.
+    pub show: Option<String>,
+    /// Confirmation.
+    pub saved: Option<String>,
+}
+
+/// GET /notices
+pub async fn list(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = state.today();
+    let all = state.store.notices(&ctx.tree, c.scope, d).await?;
+    let show = nonempty(&q.show).unwrap_or("open");
+    let shown: Vec<&Notice> = all
+        .iter()
+        .filter(|n| match show {
+            "overdue" => n.days_overdue > 0,
+            "closed" => n.state == NoticeState::Closed,
+            "all" => true,
+            _ => n.state != NoticeState::Closed,
+        })
+        .collect();
+    let title = if c.can(Action::IssueNotices) {
+        "督办单"
+    } else {
+        "督办单收件箱"
+    };
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { (title) span.muted.small { "　未办结 " (all.iter().filter(|n| n.state != NoticeState::Closed).count()) " 件，逾期 " (all.iter().filter(|n| n.days_overdue > 0).count()) " 件" } }
+        form.filters method="get" action="/notices" {
+            label { "范围" select name="show" {
+                @for (k, v) in [("open", "未办结"), ("overdue", "已逾期"), ("closed", "已办结"), ("all", "全部")] { option value=(k) selected[show == k] { (v) } } } }
+            button type="submit" { "查询" }
+            @if c.can(Action::IssueNotices) { a.btn.light-btn href="/notices/new" { "下发督办单" } a.btn.light-btn href="/accountability" { "问责记录" } }
+        }
+        (notice_table(&shown, d))
+        p.small.muted { "逾期未反馈按天数逐级升级：提醒 → 催办 → 通报 → 约谈 → 问责（天数见 docs/notices.md）。" }
+    };
+    Ok(page(&c, &ctx.unit_name, "/notices", title, body))
+}
+
+/// Query of the new-notice form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewNoticeQuery {
+    /// A task the notice is about.
+    pub task: Option<i64>,
+    /// A project the notice is about.
+    pub project: Option<i64>,
+}
+
+/// The new-notice form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeForm {
+    /// Unit id.
+    pub unit_id: String,
+    /// Title.
+    pub title: String,
+    /// Content.
+    pub content: String,
+    /// Reply deadline.
+    pub reply_by: String,
+    /// task / project / other.
+    #[serde(default)]
+    pub subject_kind: String,
+    /// Subject id.
+    #[serde(default)]
+    pub subject_id: Option<i64>,
+}
+
+/// GET /notices/new
+pub async fn new_form(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<NewNoticeQuery>,
+) -> Result<Markup, AppError> {
+    c.require(Action::IssueNotices)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let mut f = NoticeForm {
+        reply_by: fmt_date(state.today() + time::Duration::days(7)),
+        subject_kind: "other".into(),
+        ..Default::default()
+    };
+    if let Some(t) = q.task {
+        let t = state
+            .store
+            .task(t)
+            .await?
+            .ok_or_else(|| AppError::NotFound("任务".into()))?;
+        f = NoticeForm {
+            unit_id: t.lead_unit_id.to_string(),
+            title: format!("关于加快推进“{}”的督办通知", t.title),
+            subject_kind: "task".into(),
+            subject_id: Some(t.id),
+            ..f
+        };
+    } else if let Some(p) = q.project {
+        let p = state
+            .store
+            .project(p)
+            .await?
+            .ok_or_else(|| AppError::NotFound("项目".into()))?;
+        f = NoticeForm {
+            unit_id: p.unit_id.to_string(),
+            title: format!("关于加快推进“{}”的督办通知", p.fields.name),
+            subject_kind: "project".into(),
+            subject_id: Some(p.id),
+            ..f
+        };
+    }
+    let body = html! {
+        h1 { "下发督办单" }
+        form.panel method="post" action="/notices/new" {
+            (csrf(&c))
+            input type="hidden" name="subject_kind" value=(f.subject_kind);
+            @if let Some(s) = f.subject_id { input type="hidden" name="subject_id" value=(s); }
+            div.form-grid {
+                label { span.req { "承办单位" } select name="unit_id" { option value="" { "请选择" }
+                    @for (v, l) in unit_options(&ctx.tree, &c) { option value=(v) selected[f.unit_id == v] { (l) } } } }
+                label { span.req { "反馈期限" } input type="date" name="reply_by" value=(f.reply_by) required; }
+                label.wide { span.req { "标题" } input name="title" value=(f.title) required; }
+                label.wide { span.req { "督办内容" } textarea name="content" required { (f.content) } }
+            }
+            p { button type="submit" { "下发" } }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/notices", "下发督办单", body))
+}
+
+/// POST /notices/new
+pub async fn create(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<NoticeForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::IssueNotices)?;
+    let tree = state.store.units().await?;
+    let unit_id: i64 = f
+        .unit_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("承办单位", "请选择"))?;
+    if !tree.in_scope(unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let reply_by =
+        parse_date(&f.reply_by).map_err(|e| AppError::invalid("反馈期限", e.to_string()))?;
+    let kind = match f.subject_kind.as_str() {
+        k @ ("task" | "project" | "finding") => k.to_string(),
+        _ => "other".to_string(),
+    };
+    let n = NewNotice {
+        subject_kind: kind,
+        subject_id: f.subject_id,
+        unit_id,
+        title: f.title,
+        content: f.content,
+        reply_by,
+    };
+    let id = state
+        .store
+        .issue_notice(&c.actor(), n, state.today())
+        .await?;
+    Ok(redirect_saved(&format!("/notices/{id}"), "督办单已下发").into_response())
+}
+
+/// Loads a notice the user may see: its unit must be within the user's scope.
+pub async fn load_notice(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), AppError> {
+    let tree = state.store.units().await?;
+    let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
+    if !tree.in_scope(n.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((n, ev, tree))
+}
+
+fn event_zh(kind: &str) -> String {
+    match kind {
+        "issue" => "下发".into(),
+        "sign" => "签收".into(),
+        "reply" => "反馈".into(),
+        "send_back" => "退回".into(),
+        "close" => "办结".into(),
+        "accountability" => "问责".into(),
+        k => k
+            .strip_prefix("escalate:")
+            .and_then(Escalation::parse)
+            .map(|e| format!("升级：{}", e.zh()))
+            .unwrap_or_else(|| k.to_string()),
+    }
+}
+
+/// GET /notices/{id}
+pub async fn detail(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Markup, AppError> {
+    let (n, events, tree) = load_notice(&state, &c, id).await?;
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let d = state.today();
+    let answer = c.can(Action::AnswerNotices) && n.state.awaiting_reply();
+    let office = c.can(Action::IssueNotices);
+    let acc = state.store.accountability(Some(id)).await?;
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { (n.title) " " span.muted.small { (n.code) } }
+        p { span.tag { (n.state.zh()) } " " (escalation_tag(n.escalation)) " "
+            @if n.state.awaiting_reply() { @if n.days_overdue > 0 { span.tag.red { (time_left_zh(n.reply_by, d)) } } @else { span.tag { (time_left_zh(n.reply_by, d)) } } } }
+        div.panel {
+            dl.kv {
+                dt { "承办单位" } dd { (tree.display_path(n.unit_id)) }
+                dt { "反馈期限" } dd { (fmt_date(n.reply_by)) }
+                dt { "下发时间" } dd { (local_time(&n.issued_at)) }
+                @match (n.subject_kind.as_str(), n.subject_id) {
+                    ("task", Some(t)) => { dt { "督办任务" } dd { a href={"/tasks/" (t)} { "查看任务" } } },
+                    ("project", Some(p)) => { dt { "督办项目" } dd { a href={"/projects/" (p)} { "查看项目" } } },
+                    _ => {},
+                }
+            }
+            p style="white-space:pre-wrap" { (n.content) }
+        }
+        @if answer {
+            div.split {
+                @if n.state == NoticeState::Issued {
+                    form.panel method="post" action={"/notices/" (id) "/sign"} { (csrf(&c)) p { "收到督办单后请先签收。" } button type="submit" { "签收" } }
+                }
+                form.panel #reply method="post" action={"/notices/" (id) "/reply"} {
+                    (csrf(&c))
+                    label { span.req { "办理情况反馈" } textarea name="text" required {} }
+                    p { button type="submit" { "提交反馈" } }
+                }
+            }
+        }
+        @if office && n.state == NoticeState::Replied {
+            form.panel #verify method="post" action={"/notices/" (id) "/verify"} {
+                (csrf(&c))
+                h2 style="margin-top:0" { "核查反馈" }
+                label { "核查意见 / 退回理由" textarea name="note" {} }
+                p { button type="submit" name="decision" value="accept" { "核查通过，办结" } " " button.danger type="submit" name="decision" value="send_back" { "退回" } }
+            }
+        }
+        h2 { "办理过程" }
+        div.tablewrap { table #events {
+            thead { tr { th { "时间" } th { "环节" } th { "内容" } th { "操作人" } } }
+            tbody { @for e in &events { tr { td.small.nw { (local_time(&e.at)) } td.nw { (event_zh(&e.kind)) } td { (e.body) } td { (e.user_login) } } } }
+        } }
+        @if office || !acc.is_empty() {
+            h2 { "问责记录" }
+            @for a in &acc { p { b { (a.person) } "：" (a.decision) "（" (a.what) "，" (fmt_date(a.decided_on)) "）" } }
+            @if office {
+                form.panel method="post" action={"/notices/" (id) "/accountability"} {
+                    (csrf(&c))
+                    div.form-grid {
+                        label { span.req { "被问责人（姓名、职务）" } input name="person" required; }
+                        label { span.req { "处理决定" } input name="decision" required placeholder="如 诫勉谈话、通报批评"; }
+                        label { span.req { "决定日期" } input type="date" name="decided_on" value=(fmt_date(d)) required; }
+                        label.wide { span.req { "问责事由" } input name="what" required; }
+                    }
+                    p { button type="submit" { "记录问责" } }
+                }
+            }
+        }
+    };
+    Ok(page(&c, &unit_name, "/notices", &n.title, body))
+}
+
+/// POST /notices/{id}/sign
+pub async fn sign(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    c.require(Action::AnswerNotices)?;
+    load_notice(&state, &c, id).await?;
+    state.store.sign_notice(&c.actor(), id).await?;
+    Ok(redirect_saved(&format!("/notices/{id}"), "已签收").into_response())
+}
+
+/// The reply form.
+#[derive(Debug, Deserialize)]
+pub struct ReplyForm {
+    /// Reply text.
+    pub text: String,
+}
+
+/// POST /notices/{id}/reply
+pub async fn reply(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<ReplyForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::AnswerNotices)?;
+    load_notice(&state, &c, id).await?;
+    state.store.reply_notice(&c.actor(), id, &f.text).await?;
+    Ok(redirect_saved(&format!("/notices/{id}"), "已提交反馈").into_response())
+}
+
+/// The verification form.
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    /// accept or send_back.
+    pub decision: String,
+    /// Note or reason.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// POST /notices/{id}/verify
+pub async fn verify(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<VerifyForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::IssueNotices)?;
+    load_notice(&state, &c, id).await?;
+    let accept = match f.decision.as_str() {
+        "accept" => true,
+        "send_back" => false,
+        _ => return Err(AppError::invalid("核查结论", "无效")),
+    };
+    state
+        .store
+        .verify_notice(&c.actor(), id, accept, &f.note)
+        .await?;
+    Ok(redirect_saved(
+        &format!("/notices/{id}"),
+        if accept { "已办结" } else { "已退回" },
+    )
+    .into_response())
+}
+
+/// The accountability form.
+#[derive(Debug, Deserialize)]
+pub struct AccountabilityForm {
+    /// Person.
+    pub person: String,
+    /// What for.
+    pub what: String,
+    /// Decision.
+    pub decision: String,
+    /// Date.
+    pub decided_on: String,
+}
+
+/// POST /notices/{id}/accountability
+pub async fn accountability(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountabilityForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::IssueNotices)?;
+    let (n, _, _) = load_notice(&state, &c, id).await?;
+    let date =
+        parse_date(&f.decided_on).map_err(|e| AppError::invalid("决定日期", e.to_string()))?;
+    state
+        .store
+        .add_accountability(
+            &c.actor(),
+            &diaodu_store::Accountability {
+                id: 0,
+                notice_id: Some(id),
+                unit_id: Some(n.unit_id),
+                person: f.person,
+                what: f.what,
+                decision: f.decision,
+                decided_on: date,
+            },
+        )
+        .await?;
+    Ok(redirect_saved(&format!("/notices/{id}"), "问责记录已保存").into_response())
+}
+
+/// GET /accountability
+pub async fn accountability_list(
+    State(state): State<AppState>,
+    c: Current,
+) -> Result<Markup, AppError> {
+    c.require(Action::IssueNotices)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let list = state.store.accountability(None).await?;
+    let body = html! {
+        h1 { "问责记录" }
+        div.tablewrap { table {
+            thead { tr { th { "决定日期" } th { "单位" } th { "被问责人" } th { "事由" } th { "处理决定" } th { "督办单" } } }
+            tbody {
+                @for a in &list { tr { td.nw { (fmt_date(a.decided_on)) } td { (a.unit_id.and_then(|u| ctx.tree.get(u)).map(|u| u.name.clone()).unwrap_or_default()) }
+                    td { (a.person) } td { (a.what) } td { (a.decision) } td { @if let Some(n) = a.notice_id { a href={"/notices/" (n)} { "查看" } } } } }
+                @if list.is_empty() { tr { td colspan="6" { span.muted { "暂无问责记录。" } } } }
+            }
+        } }
+    };
+    Ok(page(&c, &ctx.unit_name, "/notices", "问责记录", body))
+}
