@@ -93,6 +93,11 @@ enum Cmd {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Meeting documents.
+    Report {
+        #[command(subcommand)]
+        cmd: ReportCmd,
+    },
     /// Supervision notices.
     Notices {
         #[command(subcommand)]
@@ -118,6 +123,34 @@ enum Cmd {
         /// with more than one child holding projects.
         #[arg(long)]
         unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// The briefing (会议材料) of a dispatch meeting as .docx, from live data as of the meeting date.
+    Briefing {
+        /// Meeting id.
+        #[arg(long)]
+        meeting: Option<i64>,
+        /// Or the meeting held on this date.
+        #[arg(long)]
+        date: Option<String>,
+        /// Output file.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// The minutes (会议纪要) of a dispatch meeting as .docx.
+    Minutes {
+        /// Meeting id.
+        #[arg(long)]
+        meeting: Option<i64>,
+        /// Or the meeting held on this date.
+        #[arg(long)]
+        date: Option<String>,
+        /// Output file.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -292,6 +325,35 @@ async fn main() -> Result<()> {
                     tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or("")
                 );
             }
+        }
+        Cmd::Report { cmd } => {
+            let (meeting, date, out, is_briefing) = match cmd {
+                ReportCmd::Briefing { meeting, date, out } => (meeting, date, out, true),
+                ReportCmd::Minutes { meeting, date, out } => (meeting, date, out, false),
+            };
+            let m = match (meeting, date) {
+                (Some(id), _) => store
+                    .meeting(id)
+                    .await?
+                    .with_context(|| format!("没有编号为 {id} 的调度会"))?,
+                (None, Some(d)) => {
+                    let d = parse_date(&d).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
+                    store
+                        .meeting_on(d)
+                        .await?
+                        .with_context(|| format!("{} 没有召开调度会", fmt_date(d)))?
+                }
+                (None, None) => bail!("请用 --meeting ID 或 --date YYYY-MM-DD 指定调度会"),
+            };
+            let tree = store.units().await?;
+            let doc = if is_briefing {
+                diaodu_web::pages::meetings::briefing(&store, &tree, &m).await
+            } else {
+                diaodu_web::pages::meetings::minutes(&store, &tree, &m).await
+            }
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            std::fs::write(&out, doc.to_docx())?;
+            eprintln!("已写入 {}", out.display());
         }
         Cmd::Notices {
             cmd: NoticeCmd::Escalate { as_of },

@@ -85,11 +85,13 @@ pub enum Action {
     IssueNotices,
     /// Sign for and reply to notices sent to the own unit.
     AnswerNotices,
+    /// Read dispatch meetings and their briefings (city-wide documents).
+    ViewMeetings,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -109,6 +111,7 @@ impl Action {
         Action::VerifyTasks,
         Action::IssueNotices,
         Action::AnswerNotices,
+        Action::ViewMeetings,
     ];
 
     /// Chinese description.
@@ -133,6 +136,7 @@ impl Action {
             Action::VerifyTasks => "核验销号或退回任务",
             Action::IssueNotices => "下发督办单、核查反馈、记录问责",
             Action::AnswerNotices => "签收、反馈本单位督办单",
+            Action::ViewMeetings => "查看调度会及会议材料",
         }
     }
 }
@@ -146,6 +150,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageIndicators => matches!(role, Admin | Statistics),
         ManageTasks | VerifyTasks | IssueNotices => matches!(role, Admin | Supervision),
         AnswerNotices => matches!(role, Admin | Drc | Statistics | Reporter),
+        ViewMeetings => matches!(role, Admin | Supervision | Drc | Statistics | Leader),
         ReportTasks => matches!(role, Admin | Drc | Statistics | Reporter),
         EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),

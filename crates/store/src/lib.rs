@@ -16,6 +16,7 @@ mod admission;
 mod audit;
 mod bulk;
 mod indicators;
+mod meetings;
 mod notices;
 mod projects;
 pub mod reporting;
@@ -29,6 +30,7 @@ mod users;
 pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
 pub use indicators::{IndicatorRow, ValueInput};
+pub use meetings::{Decision, Meeting, NewMeeting};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
@@ -193,6 +195,7 @@ impl Store {
             (2, include_str!("../migrations/0002_indicators.sql"), "", ""),
             (3, include_str!("../migrations/0003_tasks.sql"), "", ""),
             (4, include_str!("../migrations/0004_notices.sql"), "", ""),
+            (5, include_str!("../migrations/0005_meetings.sql"), "", ""),
         ];
         self.pool
             .execute(

@@ -55,6 +55,9 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/notices/{id}/accountability",
             post(notice_accountability),
         )
+        .route("/api/v1/meetings", get(list_meetings).post(create_meeting))
+        .route("/api/v1/meetings/{id}", get(get_meeting))
+        .route("/api/v1/meetings/{id}/decisions", post(add_decision))
         .route("/api/v1/tasks", get(list_tasks).post(create_task))
         .route("/api/v1/tasks/{id}", get(get_task))
         .route("/api/v1/tasks/{id}/reports", post(report_task))
@@ -980,6 +983,112 @@ async fn escalate_notices(
     Ok(Json(json!({"steps": n})))
 }
 
+async fn list_meetings(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ViewMeetings)?;
+    let tree = state.store.units().await?;
+    let list: Vec<_> = state
+        .store
+        .meetings()
+        .await?
+        .into_iter()
+        .filter(|m| tree.in_scope(m.unit_id, c.scope))
+        .collect();
+    Ok(Json(serde_json::to_value(&list).unwrap_or(Value::Null)))
+}
+
+/// Body of `POST /api/v1/meetings`.
+#[derive(Debug, Deserialize)]
+pub struct MeetingBody {
+    /// Title.
+    pub title: String,
+    /// Date, YYYY-MM-DD.
+    pub date: String,
+    /// Period under review.
+    #[serde(default)]
+    pub review_period: String,
+    /// Attendees.
+    #[serde(default)]
+    pub attendees: String,
+    /// Agenda.
+    #[serde(default)]
+    pub agenda: String,
+}
+
+async fn create_meeting(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<MeetingBody>,
+) -> Result<Response, ApiError> {
+    c.require(Action::ManageTasks)?;
+    let date = diaodu_domain::period::parse_date(&b.date)
+        .map_err(|e| AppError::invalid("date", e.to_string()))?;
+    let id = state
+        .store
+        .create_meeting(
+            &c.actor(),
+            diaodu_store::NewMeeting {
+                title: b.title,
+                date,
+                review_period: b.review_period,
+                unit_id: crate::pages::scope_root(&c),
+                attendees: b.attendees,
+                agenda: b.agenda,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+async fn get_meeting(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ViewMeetings)?;
+    let m = state
+        .store
+        .meeting(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(m.unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    let decisions = state.store.decisions(id).await?;
+    let briefing = crate::pages::meetings::briefing(&state.store, &tree, &m).await?;
+    Ok(Json(
+        json!({"meeting": m, "decisions": decisions, "briefing_text": briefing.plain_text()}),
+    ))
+}
+
+async fn add_decision(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<crate::pages::meetings::DecisionForm>,
+) -> Result<Response, ApiError> {
+    c.require(Action::ManageTasks)?;
+    let m = state
+        .store
+        .meeting(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
+    let tree = state.store.units().await?;
+    let task = crate::pages::meetings::decision_task(&m, &tree, &c, &b)?;
+    let (did, tid) = state
+        .store
+        .add_decision(&c.actor(), id, &b.content, task)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": did, "task_id": tid})),
+    )
+        .into_response())
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -1071,6 +1180,16 @@ pub fn openapi_doc() -> Value {
             "/api/v1/notices/{id}/accountability": {"post": {"summary": "记录问责", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                 "required": ["person", "what", "decision", "decided_on"], "properties": {"person": {"type": "string"}, "what": {"type": "string"}, "decision": {"type": "string"}, "decided_on": {"type": "string", "format": "date"}}}}}},
                 "responses": {"201": ok("{id}"), "400": err, "403": err}}},
+            "/api/v1/meetings": {
+                "get": {"summary": "调度会列表", "responses": {"200": ok("会议列表"), "403": err}},
+                "post": {"summary": "新建调度会（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "date"],
+                    "properties": {"title": {"type": "string"}, "date": {"type": "string", "format": "date"}, "review_period": {"type": "string"}, "attendees": {"type": "string"}, "agenda": {"type": "string"}}}}}},
+                    "responses": {"201": ok("{id}"), "400": err, "403": err}}},
+            "/api/v1/meetings/{id}": {"get": {"summary": "调度会、议定事项及按会议日期生成的会议材料文本", "parameters": [id], "responses": {"200": ok("会议"), "403": err, "404": err}}},
+            "/api/v1/meetings/{id}/decisions": {"post": {"summary": "记录议定事项并生成任务", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["content", "lead_unit_id", "deadline"], "properties": {"content": {"type": "string"}, "lead_unit_id": {"type": "string"}, "deadline": {"type": "string", "format": "date"},
+                "cadence": {"type": "string", "enum": ["weekly", "monthly"]}, "leader": {"type": "string"}}}}}},
+                "responses": {"201": ok("{id, task_id}"), "400": err, "403": err}}},
             "/api/v1/tasks": {
                 "get": {"summary": "重点工作任务及亮灯", "parameters": [asof, {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["red", "yellow", "green", "done"]}}], "responses": {"200": ok("{as_of, items}"), "401": err}},
                 "post": {"summary": "下达任务（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",

@@ -140,6 +140,12 @@ pub fn router(state: AppState) -> Router {
             post(notices::accountability),
         )
         .route("/accountability", get(notices::accountability_list))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/{id}", get(meetings::detail))
+        .route("/meetings/{id}/decisions", post(meetings::add_decision))
+        .route("/meetings/{id}/minutes", post(meetings::save_minutes))
+        .route("/meetings/{id}/briefing.docx", get(meetings::briefing_docx))
+        .route("/meetings/{id}/minutes.docx", get(meetings::minutes_docx))
         .route("/tasks", get(tasks::list))
         .route("/tasks/new", get(tasks::new_form).post(tasks::create))
         .route("/tasks/{id}", get(tasks::detail))

@@ -7,6 +7,7 @@ pub mod home;
 pub mod indicators;
 pub mod layout;
 pub mod login;
+pub mod meetings;
 pub mod notices;
 pub mod projects;
 pub mod ranking;

@@ -1,0 +1,670 @@
+//! Dispatch meetings (调度会): the list, the meeting page with its decisions (each becomes a task in one
+//! step), the briefing assembled from live data, and the briefing and minutes as official documents.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::indicator::StatPeriod;
+use diaodu_domain::notice::NoticeState;
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_domain::status::{time_progress_pct, Light, UnitFigures};
+use diaodu_domain::task::{Cadence, TaskLight};
+use diaodu_office::docx::{Block, OfficialDoc};
+use diaodu_store::reporting::unit_table;
+use diaodu_store::{Meeting, NewMeeting, NewTask, ProjectFilter, Store, UnitTree};
+use maud::{html, Markup};
+use serde::Deserialize;
+use time::Date;
+
+use super::layout::{csrf, flash, page, yi};
+use super::projects::unit_options;
+use super::{nonempty, redirect_saved, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+fn zh_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month() as u8, d.day())
+}
+
+fn p1(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+/// The briefing (会议材料) of a meeting, assembled from live data as of the meeting date: indicators,
+/// projects, tasks, overdue notices, and the decisions of the previous meeting.
+pub async fn briefing(
+    store: &Store,
+    tree: &UnitTree,
+    m: &Meeting,
+) -> Result<OfficialDoc, AppError> {
+    let d = m.date;
+    let unit = tree
+        .get(m.unit_id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("单位".into()))?;
+    let scope = Scope::Subtree(unit.id);
+    let mut doc = OfficialDoc::new();
+    doc.title(format!("{}汇报材料", m.title));
+    doc.para(format!(
+        "本次调度会（{}）调度{}{}重点工作推进情况。现将主要经济指标、重点项目、重点工作任务、督办事项和上次会议议定事项落实情况汇报如下。",
+        zh_date(d),
+        m.review_period,
+        unit.name
+    ));
+
+    // 一、主要经济指标: the scorecard of the newest period with data up to the meeting.
+    let periods: Vec<StatPeriod> = store
+        .value_periods()
+        .await?
+        .iter()
+        .filter_map(|p| StatPeriod::parse(p).ok())
+        .collect();
+    let latest = periods
+        .into_iter()
+        .filter(|p| p.year() <= d.year())
+        .max_by_key(|p| (p.year(), p.to_string()));
+    if let Some(p) = latest {
+        let sc = store.scorecard(tree, unit.id, p).await?;
+        if sc.indicators.iter().any(|c| c.card.rank.is_some()) {
+            doc.h1("主要经济指标情况");
+            doc.para(sc.summary.clone());
+            for c in &sc.indicators {
+                if c.card.rank.is_some() {
+                    doc.para(c.card.text.clone());
+                }
+            }
+        }
+    }
+
+    // 二、重点项目建设情况.
+    let rows = store
+        .project_statuses(tree, scope, &ProjectFilter::default(), d)
+        .await?;
+    let mut total = UnitFigures::default();
+    for r in &rows {
+        total.add(&r.facts, &r.status, d);
+    }
+    total.finish(d);
+    doc.h1("重点项目建设情况");
+    doc.para(format!(
+        "截至{}，{}纳入调度的重点项目{}个，已开工{}个，开工率{}；年度计划投资{}亿元，已完成{}亿元，完成率{}，时序进度{:.1}%。亮红灯{}个、黄灯{}个、绿灯{}个{}。",
+        zh_date(d),
+        unit.name,
+        total.projects,
+        total.started,
+        p1(total.start_rate_pct),
+        yi(total.annual_plan),
+        yi(total.ytd_investment),
+        p1(total.completion_pct),
+        time_progress_pct(d),
+        total.red,
+        total.yellow,
+        total.green,
+        match total.double_half {
+            Some(true) => "，投资实现“双过半”",
+            Some(false) => "，投资未实现“双过半”",
+            None => "",
+        }
+    ));
+    let lines = unit_table(tree, &rows, unit.id, d);
+    if lines.len() > 1 {
+        doc.h2("各地各部门项目推进排名");
+        doc.table(
+            ["排名", "单位", "项目数", "开工率", "完成率", "红灯", "黄灯"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            lines
+                .iter()
+                .skip(1)
+                .map(|l| {
+                    vec![
+                        l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+                        l.unit.name.clone(),
+                        l.figures.projects.to_string(),
+                        p1(l.figures.start_rate_pct),
+                        p1(l.figures.completion_pct),
+                        l.figures.red.to_string(),
+                        l.figures.yellow.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    for (light, title) in [(Light::Red, "红灯项目"), (Light::Yellow, "黄灯项目")] {
+        let list: Vec<_> = rows.iter().filter(|r| r.status.light == light).collect();
+        if list.is_empty() {
+            continue;
+        }
+        doc.h2(format!("{title}（{}个）", list.len()));
+        doc.table(
+            ["项目", "责任单位", "完成率", "原因"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            list.iter()
+                .take(30)
+                .map(|r| {
+                    vec![
+                        r.project.fields.name.clone(),
+                        r.unit_name.clone(),
+                        p1(r.status.annual_completion_pct),
+                        r.status.reasons.join("；"),
+                    ]
+                })
+                .collect(),
+        );
+        if list.len() > 30 {
+            doc.para(format!(
+                "（另有{}个{}，详见项目库。）",
+                list.len() - 30,
+                title
+            ));
+        }
+    }
+
+    // 三、重点工作任务推进情况.
+    let tasks = store.task_rows(tree, scope, d).await?;
+    let top: Vec<_> = tasks
+        .iter()
+        .filter(|t| t.task.parent_id.is_none())
+        .collect();
+    if !top.is_empty() {
+        let count = |l: TaskLight| top.iter().filter(|t| t.status.light == l).count();
+        doc.h1("重点工作任务推进情况");
+        doc.para(format!(
+            "纳入调度的重点工作任务{}项，已销号{}项，绿灯{}项、黄灯{}项、红灯{}项。",
+            top.len(),
+            count(TaskLight::Done),
+            count(TaskLight::Green),
+            count(TaskLight::Yellow),
+            count(TaskLight::Red)
+        ));
+        let slipping: Vec<_> = top
+            .iter()
+            .filter(|t| matches!(t.status.light, TaskLight::Red | TaskLight::Yellow))
+            .collect();
+        if !slipping.is_empty() {
+            doc.table(
+                ["任务", "牵头单位", "截止日期", "进度", "亮灯", "原因"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                slipping
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.task.title.clone(),
+                            t.lead_unit.clone(),
+                            fmt_date(t.task.deadline),
+                            format!("{}%", t.status.percent_done),
+                            t.status.light.zh().into(),
+                            t.status.reasons.join("；"),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    // 四、督办事项办理情况.
+    let notices = store.notices(tree, scope, d).await?;
+    let overdue: Vec<_> = notices.iter().filter(|n| n.days_overdue > 0).collect();
+    let open = notices
+        .iter()
+        .filter(|n| n.state != NoticeState::Closed)
+        .count();
+    if !notices.is_empty() {
+        doc.h1("督办事项办理情况");
+        doc.para(format!(
+            "共下发督办单{}件，已办结{}件，正在办理{}件，其中逾期未反馈{}件。",
+            notices.len(),
+            notices.len() - open,
+            open,
+            overdue.len()
+        ));
+        if !overdue.is_empty() {
+            doc.table(
+                ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                overdue
+                    .iter()
+                    .map(|n| {
+                        vec![
+                            n.title.clone(),
+                            n.unit_name.clone(),
+                            fmt_date(n.reply_by),
+                            n.days_overdue.to_string(),
+                            n.escalation.zh().into(),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    // 五、上次会议议定事项落实情况.
+    if let Some(prev) = store.previous_meeting(m).await? {
+        let decisions = store.decisions(prev.id).await?;
+        doc.h1("上次会议议定事项落实情况");
+        if decisions.is_empty() {
+            doc.para(format!(
+                "{}（{}）未形成议定事项。",
+                prev.title,
+                zh_date(prev.date)
+            ));
+        } else {
+            let all = store.task_rows(tree, Scope::All, d).await?;
+            let done = decisions
+                .iter()
+                .filter(|x| {
+                    all.iter()
+                        .any(|t| t.task.id == x.task_id && t.status.light == TaskLight::Done)
+                })
+                .count();
+            doc.para(format!(
+                "{}（{}）议定事项{}项，已办结销号{}项，正在推进{}项。",
+                prev.title,
+                zh_date(prev.date),
+                decisions.len(),
+                done,
+                decisions.len() - done
+            ));
+            doc.table(
+                ["议定事项", "牵头单位", "截止日期", "落实情况"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                decisions
+                    .iter()
+                    .map(|x| match all.iter().find(|t| t.task.id == x.task_id) {
+                        Some(t) => vec![
+                            x.content.clone(),
+                            t.lead_unit.clone(),
+                            fmt_date(t.task.deadline),
+                            format!(
+                                "{}（{}，进度{}%）",
+                                t.task.state.zh(),
+                                t.status.light.zh(),
+                                t.status.percent_done
+                            ),
+                        ],
+                        None => vec![x.content.clone(), String::new(), String::new(), "—".into()],
+                    })
+                    .collect(),
+            );
+        }
+    }
+    doc.signature(format!("{}人民政府督查室", unit.name), zh_date(d));
+    Ok(doc)
+}
+
+/// The minutes (会议纪要) of a meeting as an official document.
+pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<OfficialDoc, AppError> {
+    let unit = tree
+        .get(m.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let mut doc = OfficialDoc::new();
+    doc.title(format!("{}纪要", m.title));
+    doc.para(format!(
+        "{}，{}召开{}，调度{}重点工作推进情况。",
+        zh_date(m.date),
+        unit,
+        m.title,
+        m.review_period
+    ));
+    if !m.attendees.is_empty() {
+        doc.para(format!("参加会议的有：{}。", m.attendees));
+    }
+    if !m.agenda.is_empty() {
+        doc.para(format!("会议议程：{}", m.agenda));
+    }
+    if !m.minutes.is_empty() {
+        doc.para(m.minutes.clone());
+    }
+    let decisions = store.decisions(m.id).await?;
+    if !decisions.is_empty() {
+        doc.h1("会议议定事项");
+        let tasks = store.task_rows(tree, Scope::All, m.date).await?;
+        for (i, x) in decisions.iter().enumerate() {
+            let owner = tasks.iter().find(|t| t.task.id == x.task_id);
+            doc.para(format!(
+                "{}. {}{}",
+                i + 1,
+                x.content,
+                owner
+                    .map(|t| format!(
+                        "（牵头单位：{}；完成时限：{}）",
+                        t.lead_unit,
+                        zh_date(t.task.deadline)
+                    ))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    doc.signature(format!("{unit}人民政府督查室"), zh_date(m.date));
+    Ok(doc)
+}
+
+/// An official document rendered as HTML for the page (same blocks as the .docx).
+pub fn doc_html(doc: &OfficialDoc) -> Markup {
+    html! {
+        div.panel.doc style="font-family:'Noto Serif CJK SC','FangSong',serif;font-size:16px;line-height:1.9" {
+            @for b in &doc.blocks {
+                @match b {
+                    Block::Title(t) => h1 style="text-align:center;font-size:22px" { (t) },
+                    Block::Addressee(t) => p { (t) "：" },
+                    Block::Heading1(t) => h2 { (t) },
+                    Block::Heading2(t) => h3 style="font-size:16px" { (t) },
+                    Block::Para(t) => p style="text-indent:2em" { (t) },
+                    Block::Table { headers, rows } => div.tablewrap style="margin:8px 0" { table {
+                        thead { tr { @for h in headers { th { (h) } } } }
+                        tbody { @for r in rows { tr { @for c in r { td { (c) } } } } }
+                    } },
+                    Block::Signature { org, date } => p style="text-align:right" { (org) br; (date) },
+                    Block::Blank => br;,
+                }
+            }
+        }
+    }
+}
+
+/// The meeting form.
+#[derive(Debug, Default, Deserialize)]
+pub struct MeetingForm {
+    /// Title.
+    pub title: String,
+    /// Date.
+    pub date: String,
+    /// Period under review.
+    #[serde(default)]
+    pub review_period: String,
+    /// Attendees.
+    #[serde(default)]
+    pub attendees: String,
+    /// Agenda.
+    #[serde(default)]
+    pub agenda: String,
+}
+
+/// GET /meetings
+pub async fn list(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<super::tasks::TaskQuery>,
+) -> Result<Markup, AppError> {
+    c.require(Action::ViewMeetings)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let list = state.store.meetings().await?;
+    let d = state.today();
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { "调度会" }
+        div.tablewrap { table #meetings {
+            thead { tr { th { "日期" } th { "会议" } th { "调度期" } th {} } }
+            tbody {
+                @for m in &list { tr { td.nw { (fmt_date(m.date)) } td { a href={"/meetings/" (m.id)} { (m.title) } } td { (m.review_period) }
+                    td { a href={"/meetings/" (m.id) "/briefing.docx"} { "会议材料" } " · " a href={"/meetings/" (m.id) "/minutes.docx"} { "纪要" } } } }
+                @if list.is_empty() { tr { td colspan="4" { span.muted { "尚未召开调度会。" } } } }
+            }
+        } }
+        @if c.can(Action::ManageTasks) {
+            form.panel method="post" action="/meetings" style="margin-top:14px" {
+                h2 style="margin-top:0" { "新建调度会" }
+                (csrf(&c))
+                div.form-grid {
+                    label.wide { span.req { "会议名称" } input name="title" required placeholder="如 第47周重点工作调度会"; }
+                    label { span.req { "会议日期" } input type="date" name="date" value=(fmt_date(d)) required; }
+                    label { "调度期" input name="review_period" placeholder="如 2026年第47周"; }
+                    label.wide { "参会人员" input name="attendees"; }
+                    label.wide { "会议议程" textarea name="agenda" {} }
+                }
+                p { button type="submit" { "保存" } }
+            }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/meetings", "调度会", body))
+}
+
+/// POST /meetings
+pub async fn create(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<MeetingForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    let date = parse_date(&f.date).map_err(|e| AppError::invalid("会议日期", e.to_string()))?;
+    let unit_id = super::scope_root(&c);
+    let id = state
+        .store
+        .create_meeting(
+            &c.actor(),
+            NewMeeting {
+                title: f.title,
+                date,
+                review_period: f.review_period,
+                unit_id,
+                attendees: f.attendees,
+                agenda: f.agenda,
+            },
+        )
+        .await?;
+    Ok(redirect_saved(&format!("/meetings/{id}"), "调度会已保存").into_response())
+}
+
+async fn load(state: &AppState, c: &Current, id: i64) -> Result<(Meeting, UnitTree), AppError> {
+    c.require(Action::ViewMeetings)?;
+    let m = state
+        .store
+        .meeting(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(m.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((m, tree))
+}
+
+/// GET /meetings/{id}
+pub async fn detail(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<super::tasks::TaskQuery>,
+) -> Result<Markup, AppError> {
+    let (m, tree) = load(&state, &c, id).await?;
+    let unit_name = tree
+        .get(c.user.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let decisions = state.store.decisions(id).await?;
+    let tasks = state
+        .store
+        .task_rows(&tree, Scope::All, state.today())
+        .await?;
+    let doc = briefing(&state.store, &tree, &m).await?;
+    let manage = c.can(Action::ManageTasks);
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { (m.title) span.muted.small { "　" (fmt_date(m.date)) "　调度期：" (m.review_period) } }
+        p { a.btn href={"/meetings/" (id) "/briefing.docx"} { "下载会议材料（Word）" } " " a.btn.light-btn href={"/meetings/" (id) "/minutes.docx"} { "下载会议纪要（Word）" } }
+        div.panel { dl.kv { dt { "参会人员" } dd { (m.attendees) } dt { "会议议程" } dd { (m.agenda) } } }
+        h2 { "议定事项" span.muted.small { "　每项议定事项即为一项重点工作任务" } }
+        div.tablewrap { table #decisions {
+            thead { tr { th { "议定事项" } th { "任务" } th { "牵头单位" } th { "截止日期" } th { "亮灯" } } }
+            tbody {
+                @for x in &decisions { @let t = tasks.iter().find(|t| t.task.id == x.task_id); tr {
+                    td { (x.content) }
+                    td { a href={"/tasks/" (x.task_id)} { (t.map(|t| t.task.code.clone()).unwrap_or_default()) } }
+                    td { (t.map(|t| t.lead_unit.clone()).unwrap_or_default()) }
+                    td.nw { (t.map(|t| fmt_date(t.task.deadline)).unwrap_or_default()) }
+                    td { @if let Some(t) = t { (super::tasks::task_light(t.status.light)) } }
+                } }
+                @if decisions.is_empty() { tr { td colspan="5" { span.muted { "尚无议定事项。" } } } }
+            }
+        } }
+        @if manage {
+            form.panel method="post" action={"/meetings/" (id) "/decisions"} style="margin-top:12px" {
+                h2 style="margin-top:0" { "记录议定事项（同时生成任务）" }
+                (csrf(&c))
+                div.form-grid {
+                    label.wide { span.req { "议定事项" } textarea name="content" required {} }
+                    label { span.req { "牵头单位" } select name="lead_unit_id" { option value="" { "请选择" } @for (v, l) in unit_options(&tree, &c) { option value=(v) { (l) } } } }
+                    label { span.req { "完成时限" } input type="date" name="deadline" required; }
+                    label { "填报频次" select name="cadence" { @for k in Cadence::ALL { option value=(k.code()) { (k.zh()) } } } }
+                    label { "责任领导" input name="leader"; }
+                }
+                p { button type="submit" { "记录并生成任务" } }
+            }
+            form.panel method="post" action={"/meetings/" (id) "/minutes"} {
+                h2 style="margin-top:0" { "会议纪要正文" }
+                (csrf(&c))
+                textarea name="minutes" style="min-height:120px" { (m.minutes) }
+                p { button type="submit" { "保存纪要" } }
+            }
+        }
+        h2 { "会议材料（按会议日期的实时数据生成）" }
+        (doc_html(&doc))
+    };
+    Ok(page(&c, &unit_name, "/meetings", &m.title, body))
+}
+
+/// The decision form.
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    /// The decision.
+    pub content: String,
+    /// Lead unit id.
+    pub lead_unit_id: String,
+    /// Deadline.
+    pub deadline: String,
+    /// Cadence.
+    #[serde(default)]
+    pub cadence: String,
+    /// Leader.
+    #[serde(default)]
+    pub leader: String,
+}
+
+/// Builds the task a decision becomes.
+pub fn decision_task(
+    m: &Meeting,
+    tree: &UnitTree,
+    c: &Current,
+    f: &DecisionForm,
+) -> Result<NewTask, AppError> {
+    let lead: i64 = f
+        .lead_unit_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("牵头单位", "请选择"))?;
+    if tree.get(lead).is_none() || !tree.in_scope(lead, c.scope) {
+        return Err(AppError::invalid("牵头单位", "请选择权限范围内的单位"));
+    }
+    let deadline =
+        parse_date(&f.deadline).map_err(|e| AppError::invalid("完成时限", e.to_string()))?;
+    let title: String = f.content.trim().chars().take(60).collect();
+    Ok(NewTask {
+        code: String::new(),
+        title,
+        content: format!("{}议定：{}", m.title, f.content.trim()),
+        lead_unit_id: lead,
+        cooperating: Vec::new(),
+        leader: f.leader.trim().into(),
+        start: m.date,
+        deadline,
+        cadence: Cadence::parse(&f.cadence).unwrap_or(Cadence::Weekly),
+        target: None,
+        parent_id: None,
+        milestones: Vec::new(),
+    })
+}
+
+/// POST /meetings/{id}/decisions
+pub async fn add_decision(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    let (m, tree) = load(&state, &c, id).await?;
+    let task = decision_task(&m, &tree, &c, &f)?;
+    state
+        .store
+        .add_decision(&c.actor(), id, &f.content, task)
+        .await?;
+    Ok(redirect_saved(&format!("/meetings/{id}"), "议定事项已记录，并已生成任务").into_response())
+}
+
+/// The minutes form.
+#[derive(Debug, Deserialize)]
+pub struct MinutesForm {
+    /// Minutes text.
+    pub minutes: String,
+}
+
+/// POST /meetings/{id}/minutes
+pub async fn save_minutes(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<MinutesForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    load(&state, &c, id).await?;
+    state.store.set_minutes(&c.actor(), id, &f.minutes).await?;
+    Ok(redirect_saved(&format!("/meetings/{id}"), "纪要已保存").into_response())
+}
+
+fn docx_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// GET /meetings/{id}/briefing.docx
+pub async fn briefing_docx(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (m, tree) = load(&state, &c, id).await?;
+    let doc = briefing(&state.store, &tree, &m).await?;
+    Ok(docx_response(
+        &format!("briefing-{}.docx", fmt_date(m.date)),
+        doc.to_docx(),
+    ))
+}
+
+/// GET /meetings/{id}/minutes.docx
+pub async fn minutes_docx(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (m, tree) = load(&state, &c, id).await?;
+    let doc = minutes(&state.store, &tree, &m).await?;
+    Ok(docx_response(
+        &format!("minutes-{}.docx", fmt_date(m.date)),
+        doc.to_docx(),
+    ))
+}
