@@ -45,6 +45,12 @@ enum Cmd {
         /// Mark the session cookie Secure (when served behind HTTPS).
         #[arg(long, env = "DIAODU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Directory for attachments (never served as static files).
+        #[arg(long, env = "DIAODU_FILES", default_value = "diaodu-files")]
+        files_dir: std::path::PathBuf,
+        /// Largest accepted attachment, in MiB.
+        #[arg(long, env = "DIAODU_MAX_UPLOAD_MB", default_value_t = 20)]
+        max_upload_mb: usize,
     },
     /// Fill an empty database with the demo data.
     Demo {
@@ -225,6 +231,8 @@ async fn main() -> Result<()> {
             demo,
             as_of,
             secure_cookies,
+            files_dir,
+            max_upload_mb,
         } => {
             let as_of = as_of
                 .as_deref()
@@ -257,6 +265,8 @@ async fn main() -> Result<()> {
                 WebConfig {
                     secure_cookies,
                     as_of,
+                    files_dir,
+                    max_upload_mb,
                 },
             );
             let listener = tokio::net::TcpListener::bind(addr)

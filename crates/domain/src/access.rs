@@ -87,11 +87,13 @@ pub enum Action {
     AnswerNotices,
     /// Read dispatch meetings and their briefings (city-wide documents).
     ViewMeetings,
+    /// Take part in inspection campaigns: read them and record findings.
+    Inspect,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -112,6 +114,7 @@ impl Action {
         Action::IssueNotices,
         Action::AnswerNotices,
         Action::ViewMeetings,
+        Action::Inspect,
     ];
 
     /// Chinese description.
@@ -137,6 +140,7 @@ impl Action {
             Action::IssueNotices => "下发督办单、核查反馈、记录问责",
             Action::AnswerNotices => "签收、反馈本单位督办单",
             Action::ViewMeetings => "查看调度会及会议材料",
+            Action::Inspect => "参加督查活动、记录督查发现",
         }
     }
 }
@@ -151,6 +155,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageTasks | VerifyTasks | IssueNotices => matches!(role, Admin | Supervision),
         AnswerNotices => matches!(role, Admin | Drc | Statistics | Reporter),
         ViewMeetings => matches!(role, Admin | Supervision | Drc | Statistics | Leader),
+        Inspect => matches!(role, Admin | Supervision | Commissioner),
         ReportTasks => matches!(role, Admin | Drc | Statistics | Reporter),
         EditProject | ImportProjects | ManageAdmissionRules => matches!(role, Admin | Drc),
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),

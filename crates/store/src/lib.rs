@@ -16,6 +16,7 @@ mod admission;
 mod audit;
 mod bulk;
 mod indicators;
+mod inspections;
 mod meetings;
 mod notices;
 mod projects;
@@ -30,6 +31,7 @@ mod users;
 pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
 pub use indicators::{IndicatorRow, ValueInput};
+pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow};
@@ -196,6 +198,12 @@ impl Store {
             (3, include_str!("../migrations/0003_tasks.sql"), "", ""),
             (4, include_str!("../migrations/0004_notices.sql"), "", ""),
             (5, include_str!("../migrations/0005_meetings.sql"), "", ""),
+            (
+                6,
+                include_str!("../migrations/0006_inspections.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(

@@ -26,12 +26,27 @@ pub mod pages;
 pub use error::{ApiError, AppError};
 
 /// Settings of the web server.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Mark the session cookie `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
     /// Pretend today is this date (demos, hand-checked data sets); `None` = today in Beijing.
     pub as_of: Option<Date>,
+    /// Where attachments are stored (outside anything the server serves as files).
+    pub files_dir: std::path::PathBuf,
+    /// Largest accepted attachment, in MiB.
+    pub max_upload_mb: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            as_of: None,
+            files_dir: "diaodu-files".into(),
+            max_upload_mb: 20,
+        }
+    }
 }
 
 /// Shared state of all handlers.
@@ -146,6 +161,16 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route("/meetings/{id}/briefing.docx", get(meetings::briefing_docx))
         .route("/meetings/{id}/minutes.docx", get(meetings::minutes_docx))
+        .route(
+            "/inspections",
+            get(inspections::list).post(inspections::create),
+        )
+        .route("/inspections/{id}", get(inspections::detail))
+        .route("/inspections/{id}/notices", post(inspections::bulk_notices))
+        .route("/inspections/{id}/finish", post(inspections::finish))
+        .route("/inspections/items/{id}", post(inspections::record))
+        .route("/attachments", post(inspections::upload))
+        .route("/attachments/{id}", get(inspections::download))
         .route("/tasks", get(tasks::list))
         .route("/tasks/new", get(tasks::new_form).post(tasks::create))
         .route("/tasks/{id}", get(tasks::detail))

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod data;
 pub mod home;
 pub mod indicators;
+pub mod inspections;
 pub mod layout;
 pub mod login;
 pub mod meetings;

@@ -265,6 +265,9 @@ pub async fn detail(
     let answer = c.can(Action::AnswerNotices) && n.state.awaiting_reply();
     let office = c.can(Action::IssueNotices);
     let acc = state.store.accountability(Some(id)).await?;
+    let files = state.store.attachments("notice", id).await?;
+    let can_attach = (c.can(Action::AnswerNotices) || c.can(Action::IssueNotices))
+        && n.state != NoticeState::Closed;
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { (n.title) " " span.muted.small { (n.code) } }
@@ -303,6 +306,7 @@ pub async fn detail(
                 p { button type="submit" name="decision" value="accept" { "核查通过，办结" } " " button.danger type="submit" name="decision" value="send_back" { "退回" } }
             }
         }
+        (super::inspections::attachments_panel(&c, "notice", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "办理过程" }
         div.tablewrap { table #events {
             thead { tr { th { "时间" } th { "环节" } th { "内容" } th { "操作人" } } }

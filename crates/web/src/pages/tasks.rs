@@ -372,6 +372,9 @@ pub async fn detail(
     let can_report = c.can(Action::ReportTasks)
         && tree.in_scope(t.lead_unit_id, c.scope)
         && t.state != TaskState::Closed;
+    let files = state.store.attachments("task", id).await?;
+    let can_attach = c.can(Action::ManageTasks)
+        || (c.can(Action::ReportTasks) && tree.in_scope(t.lead_unit_id, c.scope));
     let coop: Vec<String> = units
         .iter()
         .skip(1)
@@ -432,6 +435,7 @@ pub async fn detail(
             h2 { "分解任务" }
             (task_table(&det.children.iter().collect::<Vec<_>>()))
         }
+        (super::inspections::attachments_panel(&c, "task", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "进度报送" }
         div.tablewrap { table #task-reports {
             thead { tr { th { "填报期" } th.n { "进度" } th { "进展情况" } th.n { "实际值" } th { "报送人" } th { "提交时间" } } }

@@ -126,6 +126,8 @@ impl TestApp {
             WebConfig {
                 secure_cookies: false,
                 as_of: today,
+                files_dir: std::env::temp_dir().join("diaodu-test-files"),
+                max_upload_mb: 1,
             },
         ));
         TestApp {

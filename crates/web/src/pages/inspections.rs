@@ -1,0 +1,489 @@
+//! Inspection campaigns (督查活动) and attachments (附件).
+
+use std::path::PathBuf;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_store::{Attachment, NewInspection};
+use maud::{html, Markup};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::layout::{csrf, flash, local_time, page};
+use super::projects::unit_options;
+use super::{nonempty, redirect_saved, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+fn sev_options(current: &str) -> Markup {
+    html! {
+        @for (k, v) in [("none", "无问题"), ("minor", "一般问题"), ("major", "较重问题"), ("critical", "严重问题")] {
+            option value=(k) selected[current == k] { (v) }
+        }
+    }
+}
+
+/// GET /inspections
+pub async fn list(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<super::tasks::TaskQuery>,
+) -> Result<Markup, AppError> {
+    if !(c.can(Action::Inspect) || c.can(Action::ViewMeetings)) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = Ctx::load(&state, &c).await?;
+    let list: Vec<_> = state
+        .store
+        .inspections()
+        .await?
+        .into_iter()
+        .filter(|i| ctx.tree.in_scope(i.unit_id, c.scope))
+        .collect();
+    let batches = state.store.batches().await?;
+    let d = state.today();
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { "督查活动" }
+        div.tablewrap { table {
+            thead { tr { th { "督查活动" } th { "范围" } th { "时间" } th { "督查人员" } th { "状态" } } }
+            tbody {
+                @for i in &list { tr { td { a href={"/inspections/" (i.id)} { (i.title) } } td { (i.scope_kind) "：" (i.scope_value) }
+                    td.nw { (fmt_date(i.start)) " 至 " (fmt_date(i.end)) } td { (i.inspectors) } td { @if i.state == "finished" { "已结束" } @else { "进行中" } } } }
+                @if list.is_empty() { tr { td colspan="5" { span.muted { "暂无督查活动。" } } } }
+            }
+        } }
+        @if c.can(Action::ManageTasks) {
+            form.panel method="post" action="/inspections" style="margin-top:14px" {
+                h2 style="margin-top:0" { "发起督查活动" }
+                (csrf(&c))
+                div.form-grid {
+                    label.wide { span.req { "督查名称" } input name="title" required placeholder="如 重点项目拉网式督查"; }
+                    label { "范围类型" select name="scope_kind" {
+                        option value="batch" { "集中开工批次的全部项目" } option value="red" { "某单位的全部红灯项目" }
+                        option value="projects" { "指定项目（编码）" } option value="tasks" { "指定任务（编号）" } } }
+                    label { "批次" select name="batch" { option value="" { "—" } @for b in &batches { option value=(b) { (b) } } } }
+                    label { "单位（红灯项目）" select name="unit" { option value="" { "—" } @for (v, l) in unit_options(&ctx.tree, &c) { option value=(v) { (l) } } } }
+                    label { "编码（逗号分隔）" input name="codes"; }
+                    label { span.req { "开始日期" } input type="date" name="start" value=(fmt_date(d)) required; }
+                    label { span.req { "结束日期" } input type="date" name="end" value=(fmt_date(d + time::Duration::days(14))) required; }
+                    label.wide { "督查人员" input name="inspectors"; }
+                    label.wide { "检查清单（每行一项）" textarea name="checklist" { "是否实质性开工\n现场施工人员与机械\n形象进度与填报是否一致\n存在问题及需协调事项" } }
+                }
+                p { button type="submit" { "发起" } }
+            }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/inspections", "督查活动", body))
+}
+
+/// The launch form.
+#[derive(Debug, Deserialize)]
+pub struct LaunchForm {
+    /// Title.
+    pub title: String,
+    /// Scope kind.
+    pub scope_kind: String,
+    /// Batch.
+    #[serde(default)]
+    pub batch: String,
+    /// Unit id.
+    #[serde(default)]
+    pub unit: String,
+    /// Codes.
+    #[serde(default)]
+    pub codes: String,
+    /// Start.
+    pub start: String,
+    /// End.
+    pub end: String,
+    /// Inspectors.
+    #[serde(default)]
+    pub inspectors: String,
+    /// Checklist.
+    #[serde(default)]
+    pub checklist: String,
+}
+
+/// POST /inspections
+pub async fn create(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<LaunchForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    let tree = state.store.units().await?;
+    let value = match f.scope_kind.as_str() {
+        "batch" => f.batch.clone(),
+        "red" => {
+            let u: i64 = f
+                .unit
+                .trim()
+                .parse()
+                .map_err(|_| AppError::invalid("单位", "请选择"))?;
+            if !tree.in_scope(u, c.scope) {
+                return Err(AppError::Forbidden);
+            }
+            u.to_string()
+        }
+        _ => f.codes.clone(),
+    };
+    let start = parse_date(&f.start).map_err(|e| AppError::invalid("开始日期", e.to_string()))?;
+    let end = parse_date(&f.end).map_err(|e| AppError::invalid("结束日期", e.to_string()))?;
+    let n = NewInspection {
+        title: f.title,
+        scope_kind: f.scope_kind,
+        scope_value: value,
+        checklist: f.checklist,
+        inspectors: f.inspectors,
+        start,
+        end,
+        unit_id: super::scope_root(&c),
+    };
+    let id = state
+        .store
+        .create_inspection(&c.actor(), &tree, n, state.today())
+        .await?;
+    Ok(redirect_saved(&format!("/inspections/{id}"), "督查活动已发起").into_response())
+}
+
+/// GET /inspections/{id}
+pub async fn detail(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Query(q): Query<super::tasks::TaskQuery>,
+) -> Result<Markup, AppError> {
+    if !(c.can(Action::Inspect) || c.can(Action::ViewMeetings)) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = Ctx::load(&state, &c).await?;
+    let (insp, items) = state.store.inspection(id).await?;
+    if !ctx.tree.in_scope(insp.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let open = insp.state != "finished";
+    let can_record = c.can(Action::Inspect) && open;
+    let manage = c.can(Action::ManageTasks);
+    let checked = items.iter().filter(|i| i.checked_at.is_some()).count();
+    let problems = items
+        .iter()
+        .filter(|i| matches!(i.severity.as_str(), "minor" | "major" | "critical"))
+        .count();
+    let body = html! {
+        (flash(nonempty(&q.saved), None))
+        h1 { (insp.title) span.muted.small { "　" (fmt_date(insp.start)) " 至 " (fmt_date(insp.end)) "，" @if open { "进行中" } @else { "已结束" } } }
+        div.cards {
+            div.card { div.k { "督查对象" } div.v { (items.len()) } }
+            div.card { div.k { "已检查" } div.v { (checked) } }
+            div.card { div.k { "发现问题" } div.v { (problems) } }
+            div.card { div.k { "已督办" } div.v { (items.iter().filter(|i| i.notice_id.is_some()).count()) } }
+        }
+        div.panel style="margin-top:12px" { dl.kv { dt { "督查人员" } dd { (insp.inspectors) } dt { "检查清单" } dd style="white-space:pre-wrap" { (insp.checklist) } } }
+        form #bulk method="post" action={"/inspections/" (id) "/notices"} {}
+        div.tablewrap { table #items {
+            thead { tr { @if manage { th {} } th { "督查对象" } th { "单位" } th { "督查发现" } th { "问题等级" } th { "督办" } } }
+            tbody { @for it in &items { tr {
+                @if manage { td { @if it.notice_id.is_none() && matches!(it.severity.as_str(), "minor" | "major" | "critical") {
+                    input type="checkbox" name="item" value=(it.id) form="bulk" checked; } } }
+                td { @if it.subject_kind == "project" { a href={"/projects/" (it.subject_id)} { (it.label) } } @else { a href={"/tasks/" (it.subject_id)} { (it.label) } } }
+                td { (ctx.tree.get(it.unit_id).map(|u| u.name.clone()).unwrap_or_default()) }
+                td { @if can_record {
+                    form method="post" action={"/inspections/items/" (it.id)} style="display:flex;gap:6px;flex-wrap:wrap" {
+                        (csrf(&c))
+                        input name="findings" value=(it.findings) placeholder="发现的问题" style="min-width:240px;flex:1";
+                        select name="severity" { (sev_options(&it.severity)) }
+                        button type="submit" { "保存" }
+                    }
+                } @else { (it.findings) } }
+                td.nw { (diaodu_store::severity_zh(&it.severity)) }
+                td { @if let Some(n) = it.notice_id { a href={"/notices/" (n)} { "查看督办单" } } }
+            } } }
+        } }
+        @if manage && open {
+            div.split style="margin-top:12px" {
+                div.panel {
+                    h2 style="margin-top:0" { "将勾选的问题转为督办单" }
+                    input type="hidden" name="_csrf" value=(c.csrf) form="bulk";
+                    label { "反馈期限 " input type="date" name="reply_by" value=(fmt_date(state.today() + time::Duration::days(10))) form="bulk"; }
+                    p { button type="submit" form="bulk" { "批量下发督办单" } }
+                }
+                form.panel method="post" action={"/inspections/" (id) "/finish"} {
+                    h2 style="margin-top:0" { "结束督查" }
+                    (csrf(&c))
+                    p.muted { "结束后不能再记录督查发现。" }
+                    button.danger type="submit" { "结束督查活动" }
+                }
+            }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/inspections", &insp.title, body))
+}
+
+/// The finding form.
+#[derive(Debug, Deserialize)]
+pub struct FindingForm {
+    /// Findings.
+    #[serde(default)]
+    pub findings: String,
+    /// Severity.
+    pub severity: String,
+}
+
+async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, AppError> {
+    let insp: Option<i64> = state.store.inspection_of_item(item).await?;
+    let id = insp.ok_or_else(|| AppError::NotFound("督查对象".into()))?;
+    let (i, _) = state.store.inspection(id).await?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(i.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(id)
+}
+
+/// POST /inspections/items/{id}
+pub async fn record(
+    State(state): State<AppState>,
+    c: Current,
+    Path(item): Path<i64>,
+    Form(f): Form<FindingForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::Inspect)?;
+    let id = item_inspection(&state, &c, item).await?;
+    state
+        .store
+        .record_finding(&c.actor(), item, &f.findings, &f.severity)
+        .await?;
+    Ok(redirect_saved(&format!("/inspections/{id}"), "督查发现已记录").into_response())
+}
+
+/// POST /inspections/{id}/notices: fields `item` (repeated) and `reply_by`.
+pub async fn bulk_notices(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    c.require(Action::IssueNotices)?;
+    let (insp, _) = state.store.inspection(id).await?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(insp.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let items: Vec<i64> = f
+        .iter()
+        .filter(|(k, _)| k == "item")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let reply_by = f
+        .iter()
+        .find(|(k, _)| k == "reply_by")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let reply_by =
+        parse_date(reply_by).map_err(|e| AppError::invalid("反馈期限", e.to_string()))?;
+    let n = state
+        .store
+        .notices_from_findings(&c.actor(), id, &items, reply_by, state.today())
+        .await?;
+    Ok(
+        redirect_saved(&format!("/inspections/{id}"), &format!("已下发督办单{n}件"))
+            .into_response(),
+    )
+}
+
+/// POST /inspections/{id}/finish
+pub async fn finish(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageTasks)?;
+    let (insp, _) = state.store.inspection(id).await?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(insp.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    state.store.finish_inspection(&c.actor(), id).await?;
+    Ok(redirect_saved(&format!("/inspections/{id}"), "督查活动已结束").into_response())
+}
+
+/// Whether the user may read (`write = false`) or add to (`write = true`) the attachments of a record,
+/// by the rules of the record itself. Returns the page to go back to.
+pub async fn attachment_access(
+    state: &AppState,
+    c: &Current,
+    kind: &str,
+    owner: i64,
+    write: bool,
+) -> Result<String, AppError> {
+    match kind {
+        "notice" => {
+            super::notices::load_notice(state, c, owner).await?;
+            if write && !(c.can(Action::AnswerNotices) || c.can(Action::IssueNotices)) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/notices/{owner}"))
+        }
+        "task" => {
+            let (t, _, tree) = super::tasks::load_task(state, c, owner).await?;
+            if write
+                && !(c.can(Action::ManageTasks)
+                    || (c.can(Action::ReportTasks) && tree.in_scope(t.lead_unit_id, c.scope)))
+            {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/tasks/{owner}"))
+        }
+        "inspection_item" => {
+            if !(c.can(Action::Inspect) || (!write && c.can(Action::ViewMeetings))) {
+                return Err(AppError::Forbidden);
+            }
+            let id = item_inspection(state, c, owner).await?;
+            Ok(format!("/inspections/{id}"))
+        }
+        _ => Err(AppError::invalid("附件", "无效的附件归属")),
+    }
+}
+
+/// The attachment list and upload form of a record.
+pub fn attachments_panel(
+    c: &Current,
+    kind: &str,
+    owner: i64,
+    list: &[Attachment],
+    can_add: bool,
+    max_mb: usize,
+) -> Markup {
+    html! {
+        div.panel.attachments {
+            h2 style="margin-top:0" { "附件" }
+            @if list.is_empty() { p.muted { "暂无附件。" } }
+            ul { @for a in list { li { a href={"/attachments/" (a.id)} { (a.file_name) } span.small.muted { "　" (a.size / 1024 + 1) " KB · SHA-256 " (a.sha256.get(..12).unwrap_or("")) "… · " (local_time(&a.uploaded_at)) } } } }
+            @if can_add {
+                form method="post" enctype="multipart/form-data" action={"/attachments?owner_kind=" (kind) "&owner_id=" (owner) "&_csrf=" (c.csrf)} {
+                    input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx" required;
+                    " " button type="submit" { "上传" }
+                    span.small.muted { "　PDF、图片、Word、Excel，单个不超过 " (max_mb) " MB" }
+                }
+            }
+        }
+    }
+}
+
+/// Query of an upload.
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// Owner kind.
+    pub owner_kind: String,
+    /// Owner id.
+    pub owner_id: i64,
+}
+
+/// POST /attachments?owner_kind=&owner_id=
+pub async fn upload(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<UploadQuery>,
+    mut mp: Multipart,
+) -> Result<Response, AppError> {
+    let back = attachment_access(&state, &c, &q.owner_kind, q.owner_id, true).await?;
+    let mut file = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::invalid("文件", e.to_string()))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(|_| {
+                AppError::invalid(
+                    "文件",
+                    format!("文件过大或上传中断（上限 {} MB）", state.cfg.max_upload_mb),
+                )
+            })?;
+            file = Some((name, bytes));
+        }
+    }
+    let (name, bytes) = file
+        .filter(|f| !f.1.is_empty())
+        .ok_or_else(|| AppError::invalid("文件", "请选择文件"))?;
+    if bytes.len() > state.cfg.max_upload_mb * 1024 * 1024 {
+        return Err(AppError::invalid(
+            "文件",
+            format!("文件超过 {} MB", state.cfg.max_upload_mb),
+        ));
+    }
+    let ct =
+        diaodu_office::files::sniff(&name, &bytes).map_err(|m| AppError::invalid("文件", m))?;
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let dir: PathBuf = state.cfg.files_dir.clone();
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut rnd = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rnd);
+    // The name on disk is ours (hash and a random suffix): nothing of the uploaded name reaches the path.
+    let stored = format!("{}-{}", &sha[..16], hex::encode(rnd));
+    tokio::fs::write(dir.join(&stored), &bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let safe_name: String = name
+        .chars()
+        .filter(|ch| !matches!(ch, '/' | '\\' | '"' | '\r' | '\n'))
+        .take(200)
+        .collect();
+    let a = Attachment {
+        id: 0,
+        owner_kind: q.owner_kind.clone(),
+        owner_id: q.owner_id,
+        file_name: safe_name,
+        content_type: ct.into(),
+        size: bytes.len() as i64,
+        sha256: sha,
+        stored_name: stored,
+        uploaded_at: String::new(),
+    };
+    state.store.add_attachment(&c.actor(), &a).await?;
+    Ok(redirect_saved(&back, "附件已上传").into_response())
+}
+
+/// GET /attachments/{id}
+pub async fn download(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let a = state
+        .store
+        .attachment(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("附件".into()))?;
+    attachment_access(&state, &c, &a.owner_kind, a.owner_id, false).await?;
+    let bytes = tokio::fs::read(state.cfg.files_dir.join(&a.stored_name))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let encoded: String = serde_urlencoded::to_string([("n", a.file_name.as_str())])
+        .unwrap_or_default()
+        .trim_start_matches("n=")
+        .to_string();
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"attachment-{}\"; filename*=UTF-8''{encoded}",
+                    a.id
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
