@@ -625,6 +625,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             .await?;
     }
     fill_indicators(store, &actor, today).await?;
+    fill_supervision(store, today).await?;
     tracing::info!(date = %fmt_date(today), "demo data filled");
     Ok(true)
 }
@@ -845,5 +846,442 @@ async fn fill_indicators(store: &Store, actor: &Actor, today: Date) -> Result<()
         .import_indicator_values(actor, &tree, &rows, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo indicator values: {e:?}"))?;
+    Ok(())
+}
+
+/// Tasks in every light, notices at every step of the ladder, a finished inspection sweep, and two
+/// dispatch meetings, the second reporting on the first's decisions. Each step is taken by the user who
+/// would take it (reporters report, the supervision office verifies), so the audit log reads true.
+async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
+    use diaodu_domain::task::{Cadence, QuantTarget};
+    use diaodu_store::{NewInspection, NewMeeting, NewNotice, NewTask, TaskReportInput};
+    let tree = store.units().await?;
+    let users = store.users().await?;
+    let as_user = |login: &str| -> Actor {
+        let u = users.iter().find(|u| u.login == login).expect("demo user");
+        Actor {
+            user_id: Some(u.id),
+            login: u.login.clone(),
+        }
+    };
+    let sup = as_user("duchashi");
+    let unit = |code: &str| tree.find(code).map(|u| u.id).expect("demo unit");
+    let city = unit("YC");
+    let day = |n: i64| today + Duration::days(n);
+    let month = |d: Date| Period::month_of(d);
+    let week = |d: Date| Period::week_of(d);
+    let report = |p: Period, pct: u8, body: &str| TaskReportInput {
+        period: p,
+        body: body.into(),
+        percent: pct,
+        actual_value: None,
+        milestones_met: Vec::new(),
+    };
+    let task = |title: &str, lead: &str, start: i64, end: i64, cadence: Cadence| NewTask {
+        code: String::new(),
+        title: title.into(),
+        content: format!("{title}，按期完成并报送进度。"),
+        lead_unit_id: unit(lead),
+        cooperating: Vec::new(),
+        leader: "王建华".into(),
+        start: day(start),
+        deadline: day(end),
+        cadence,
+        target: None,
+        parent_id: None,
+        milestones: Vec::new(),
+    };
+    let reporter_of = |lead: &str| match lead {
+        "YC-YX" => as_user("yunxi"),
+        "YC-GX" => as_user("gaoxin"),
+        _ => as_user("yundong"),
+    };
+
+    // Meeting 1, four weeks ago: its decisions become tasks.
+    let m1 = store
+        .create_meeting(
+            &sup,
+            NewMeeting {
+                title: "第一次重点工作调度会".into(),
+                date: day(-28),
+                review_period: format!("{}", month(day(-28))),
+                unit_id: city,
+                attendees: "市长、分管副市长，各县区、园区和市直有关部门主要负责同志".into(),
+                agenda:
+                    "一、通报重点项目建设和主要经济指标；二、调度重点工作任务；三、部署督查督办"
+                        .into(),
+            },
+        )
+        .await?;
+    store
+        .set_minutes(
+            &sup,
+            m1,
+            "会议指出，部分项目开工不足、投资进度滞后，要求各地对标时序进度，逐项落实责任。",
+        )
+        .await?;
+    let (_, done_task) = store
+        .add_decision(
+            &sup,
+            m1,
+            "云东区完成第二中学食堂改造",
+            task("完成第二中学食堂改造", "YC-YD", -28, 20, Cadence::Weekly),
+        )
+        .await?;
+    let (_, open_task) = store
+        .add_decision(
+            &sup,
+            m1,
+            "云西区完成城乡供水管网联通工程",
+            task(
+                "完成城乡供水管网联通工程",
+                "YC-YX",
+                -28,
+                90,
+                Cadence::Weekly,
+            ),
+        )
+        .await?;
+    // The first is reported done and closed; the second is behind.
+    let yd = as_user("yundong");
+    for (i, pct) in [(3, 30u8), (2, 60), (1, 100)] {
+        store
+            .submit_task_report(
+                &yd,
+                done_task,
+                &report(week(day(-7 * i)), pct, "按计划推进"),
+                today,
+            )
+            .await?;
+    }
+    store
+        .verify_task(
+            &sup,
+            done_task,
+            true,
+            "经现场核查，食堂已投入使用，同意销号",
+        )
+        .await?;
+    let yx = as_user("yunxi");
+    for i in [3, 2] {
+        store
+            .submit_task_report(
+                &yx,
+                open_task,
+                &report(week(day(-7 * i)), 8, "管材招标中"),
+                today,
+            )
+            .await?;
+    }
+
+    // Tasks in every light.
+    let mut air = task(
+        "全年空气质量优良天数不少于300天",
+        "YC-SQ",
+        -330,
+        35,
+        Cadence::Monthly,
+    );
+    air.target = Some(QuantTarget {
+        value: 300.0,
+        unit: "天".into(),
+        direction: diaodu_domain::indicator::Direction::Higher,
+    });
+    let air_id = store.create_task(&sup, air).await?.id;
+    let sq = as_user("admin");
+    for k in (1..=10).rev() {
+        let p = month(day(-30 * k));
+        if p.last_day() < today {
+            let mut r = report(p, (100 - k * 8).clamp(5, 95) as u8, "持续推进大气污染防治");
+            r.actual_value = Some(format!("{}", 270 - k * 20));
+            store.submit_task_report(&sq, air_id, &r, today).await?;
+        }
+    }
+    let mut trees = task(
+        "新植树木成活率不低于85%",
+        "YC-LX",
+        -200,
+        3,
+        Cadence::Monthly,
+    );
+    trees.target = Some(QuantTarget {
+        value: 85.0,
+        unit: "%".into(),
+        direction: diaodu_domain::indicator::Direction::Higher,
+    });
+    trees.milestones = vec![
+        (day(-120), "完成春季造林任务".into()),
+        (day(-30), "完成成活率普查".into()),
+    ];
+    let trees_id = store.create_task(&sup, trees).await?.id;
+    let t_gx = store
+        .create_task(
+            &sup,
+            task("高新区标准厂房建设", "YC-GX", -60, 120, Cadence::Weekly),
+        )
+        .await?
+        .id;
+    let gx = as_user("gaoxin");
+    for i in [3, 2, 1] {
+        store
+            .submit_task_report(
+                &gx,
+                t_gx,
+                &report(week(day(-7 * i)), 45, "主体结构施工"),
+                today,
+            )
+            .await?;
+    }
+    let overdue = store
+        .create_task(
+            &sup,
+            task("老旧小区改造年度任务", "YC-YD", -300, -10, Cadence::Monthly),
+        )
+        .await?
+        .id;
+    store
+        .submit_task_report(
+            &yd,
+            overdue,
+            &report(month(day(-40)), 80, "完成改造18个"),
+            today,
+        )
+        .await?;
+    let silent = store
+        .create_task(
+            &sup,
+            task("农村人居环境整治提升", "YC-QH", -100, 200, Cadence::Monthly),
+        )
+        .await?
+        .id;
+    let claimed = store
+        .create_task(
+            &sup,
+            task(
+                "政务服务“一网通办”事项梳理",
+                "YC-JK",
+                -90,
+                30,
+                Cadence::Monthly,
+            ),
+        )
+        .await?
+        .id;
+    store
+        .submit_task_report(
+            &as_user("admin"),
+            claimed,
+            &report(month(day(-5)), 100, "全部事项已上线"),
+            today,
+        )
+        .await?;
+    // A task split per district: the parent's progress rolls up.
+    let parent = store
+        .create_task(
+            &sup,
+            task("全市闲置低效用地清理处置", "YC", -60, 150, Cadence::Monthly),
+        )
+        .await?
+        .id;
+    for (lead, pct) in [("YC-YD", 60u8), ("YC-YX", 30), ("YC-CB", 45)] {
+        let mut t = task(
+            &format!(
+                "闲置低效用地清理处置（{}）",
+                tree.find(lead).map(|u| u.name.clone()).unwrap_or_default()
+            ),
+            lead,
+            -60,
+            150,
+            Cadence::Monthly,
+        );
+        t.parent_id = Some(parent);
+        let id = store.create_task(&sup, t).await?.id;
+        store
+            .submit_task_report(
+                &reporter_of(lead),
+                id,
+                &report(month(day(-32)), pct / 2, "摸底调查"),
+                today,
+            )
+            .await?;
+        store
+            .submit_task_report(
+                &reporter_of(lead),
+                id,
+                &report(month(day(-2)), pct, "分类处置"),
+                today,
+            )
+            .await?;
+    }
+    let _ = (trees_id, silent);
+
+    // Notices at every step of the ladder: issued that many days before their deadline passed.
+    let ladder = store.ladder().await?;
+    let projects = store
+        .project_statuses(
+            &tree,
+            diaodu_domain::access::Scope::All,
+            &diaodu_store::ProjectFilter {
+                light: Some(diaodu_domain::status::Light::Red),
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    let mut notice_ids = Vec::new();
+    for (i, overdue_days) in [
+        0i64,
+        ladder.days[0],
+        ladder.days[1] + 1,
+        ladder.days[2] + 1,
+        ladder.days[3] + 1,
+        ladder.days[4] + 1,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let Some(p) = projects.get(i) else { break };
+        let reply_by = day(-overdue_days);
+        let id = store
+            .issue_notice(
+                &sup,
+                NewNotice {
+                    subject_kind: "project".into(),
+                    subject_id: Some(p.project.id),
+                    unit_id: p.project.unit_id,
+                    title: format!("关于加快推进{}的督办通知", p.project.fields.name),
+                    content: format!(
+                        "该项目{}，请于期限内说明原因、提出整改措施并反馈。",
+                        p.status.reasons.join("、")
+                    ),
+                    reply_by,
+                },
+                reply_by - Duration::days(7),
+            )
+            .await?;
+        notice_ids.push((id, p.project.unit_id));
+    }
+    store
+        .escalate_notices(
+            &Actor {
+                user_id: None,
+                login: "system".into(),
+            },
+            today,
+        )
+        .await?;
+    if let Some((id, unit_id)) = notice_ids.last() {
+        let a = diaodu_store::Accountability {
+            id: 0,
+            notice_id: Some(*id),
+            unit_id: Some(*unit_id),
+            person: "刘某（项目所在区住建局局长）".into(),
+            what: "督办事项逾期30天未反馈，项目开而未建".into(),
+            decision: "诫勉谈话".into(),
+            decided_on: today,
+        };
+        store.add_accountability(&sup, &a).await?;
+    }
+    // And the other states: signed, replied, sent back, closed.
+    for (k, p) in projects.iter().skip(6).take(4).enumerate() {
+        let id = store
+            .issue_notice(
+                &sup,
+                NewNotice {
+                    subject_kind: "project".into(),
+                    subject_id: Some(p.project.id),
+                    unit_id: p.project.unit_id,
+                    title: format!("关于{}进度滞后的督办通知", p.project.fields.name),
+                    content: "请核实项目进度，协调解决存在问题，并按期反馈。".into(),
+                    reply_by: day(5),
+                },
+                today,
+            )
+            .await?;
+        let unit_actor = Actor {
+            user_id: None,
+            login: "责任单位".into(),
+        };
+        store.sign_notice(&unit_actor, id).await?;
+        if k >= 1 {
+            store
+                .reply_notice(
+                    &unit_actor,
+                    id,
+                    "已召开专题会协调，施工单位增加人员设备，预计本月追回进度。",
+                )
+                .await?;
+        }
+        if k == 2 {
+            store
+                .verify_notice(&sup, id, false, "反馈未附现场照片和进度计划，请补充")
+                .await?;
+        }
+        if k == 3 {
+            store
+                .verify_notice(&sup, id, true, "经核查情况属实，同意办结")
+                .await?;
+        }
+    }
+
+    // A finished sweep of the first concentrated-start batch.
+    let batch = store.batches().await?.into_iter().next();
+    if let Some(batch) = batch {
+        let insp = store
+            .create_inspection(
+                &sup,
+                &tree,
+                NewInspection {
+                    title: format!("{batch}集中开工项目拉网式督查"),
+                    scope_kind: "batch".into(),
+                    scope_value: batch,
+                    checklist: "是否实质性开工\n现场施工人员与机械\n形象进度与填报是否一致".into(),
+                    inspectors: "市政府督查室、驻工地专员".into(),
+                    start: day(-20),
+                    end: day(-6),
+                    unit_id: city,
+                },
+                day(-20),
+            )
+            .await?;
+        let (_, items) = store.inspection(insp).await?;
+        let comm = as_user("zhuanyuan");
+        let mut noticed = Vec::new();
+        for it in &items {
+            let (f, sev) = if it.label.contains("开而未建") {
+                ("现场未见施工人员和机械，开而未建", "major")
+            } else {
+                ("现场施工正常，形象进度与填报一致", "none")
+            };
+            store.record_finding(&comm, it.id, f, sev).await?;
+            if sev != "none" {
+                noticed.push(it.id);
+            }
+        }
+        store
+            .notices_from_findings(&sup, insp, &noticed, day(10), today)
+            .await?;
+        store.finish_inspection(&sup, insp).await?;
+    }
+
+    // Meeting 2, today: its briefing reports on meeting 1's decisions.
+    let m2 = store
+        .create_meeting(&sup, NewMeeting {
+            title: "第二次重点工作调度会".into(),
+            date: today,
+            review_period: format!("{}", month(today)),
+            unit_id: city,
+            attendees: "市长、分管副市长，各县区、园区和市直有关部门主要负责同志".into(),
+            agenda: "一、通报上次会议议定事项落实情况；二、调度红灯项目和滞后任务；三、部署下一步工作".into(),
+        })
+        .await?;
+    store
+        .add_decision(
+            &sup,
+            m2,
+            "各县区对红灯项目逐一制定追赶计划",
+            task("红灯项目追赶计划", "YC", 0, 30, Cadence::Weekly),
+        )
+        .await?;
     Ok(())
 }

@@ -218,9 +218,15 @@ pub fn task_status(f: &TaskFacts, d: Date, s: &TaskSettings) -> TaskStatus {
             ));
         }
     }
+    // Reports are owed while the task is open: once the unit claims completion it has nothing more to
+    // report until the office decides.
     let due = due_periods(f.start, f.deadline, f.cadence, d);
     let n = s.missing_reports as usize;
-    if n > 0 && due.len() >= n && due[due.len() - n..].iter().all(|p| !f.reported.contains(p)) {
+    if f.state == TaskState::Open
+        && n > 0
+        && due.len() >= n
+        && due[due.len() - n..].iter().all(|p| !f.reported.contains(p))
+    {
         reasons.push(format!("连续{n}期未报送进度"));
     }
     if !reasons.is_empty() {
@@ -404,6 +410,13 @@ mod tests {
         let st = task_status(&f, date!(2026 - 04 - 02), &s());
         assert_eq!(st.light, TaskLight::Red);
         assert!(st.reasons.iter().any(|r| r.contains("连续2期未报送")));
+        // A claimed task owes no more reports.
+        f.state = TaskState::Claimed;
+        assert_eq!(
+            task_status(&f, date!(2026 - 04 - 02), &s()).light,
+            TaskLight::Green
+        );
+        f.state = TaskState::Open;
         // Weekly cadence counts ISO weeks.
         f.cadence = Cadence::Weekly;
         f.reported = Vec::new();

@@ -415,6 +415,14 @@ impl Store {
                 }
                 None => own_pct(t.id),
             };
+            // A split task is reported through its sub-tasks: a period counts as reported when any
+            // part reported it.
+            let mut periods = reported.get(&t.id).cloned().unwrap_or_default();
+            if let Some(kids) = children.get(&t.id) {
+                for k in kids {
+                    periods.extend(reported.get(k).cloned().unwrap_or_default());
+                }
+            }
             let facts = TaskFacts {
                 state: t.state,
                 start: t.start,
@@ -422,7 +430,7 @@ impl Store {
                 cadence: t.cadence,
                 percent_done: pct,
                 milestones: miles.get(&t.id).cloned().unwrap_or_default(),
-                reported: reported.get(&t.id).cloned().unwrap_or_default(),
+                reported: periods,
             };
             out.push(TaskRow {
                 lead_unit: tree

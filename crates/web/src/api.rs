@@ -58,6 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/meetings", get(list_meetings).post(create_meeting))
         .route("/api/v1/meetings/{id}", get(get_meeting))
         .route("/api/v1/meetings/{id}/decisions", post(add_decision))
+        .route("/api/v1/inspections", get(list_inspections))
+        .route("/api/v1/inspections/{id}", get(get_inspection))
+        .route("/api/v1/inspections/items/{id}", post(record_finding))
+        .route("/api/v1/attachments", get(list_attachments))
         .route("/api/v1/tasks", get(list_tasks).post(create_task))
         .route("/api/v1/tasks/{id}", get(get_task))
         .route("/api/v1/tasks/{id}/reports", post(report_task))
@@ -1089,6 +1093,85 @@ async fn add_decision(
         .into_response())
 }
 
+async fn list_inspections(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Value>, ApiError> {
+    if !(c.can(Action::Inspect) || c.can(Action::ViewMeetings)) {
+        return Err(AppError::Forbidden.into());
+    }
+    let tree = state.store.units().await?;
+    let list: Vec<_> = state
+        .store
+        .inspections()
+        .await?
+        .into_iter()
+        .filter(|i| tree.in_scope(i.unit_id, c.scope))
+        .collect();
+    Ok(Json(serde_json::to_value(&list).unwrap_or(Value::Null)))
+}
+
+async fn get_inspection(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    if !(c.can(Action::Inspect) || c.can(Action::ViewMeetings)) {
+        return Err(AppError::Forbidden.into());
+    }
+    let (i, items) = state.store.inspection(id).await?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(i.unit_id, c.scope) {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(Json(json!({"inspection": i, "items": items})))
+}
+
+/// Body of a finding.
+#[derive(Debug, Deserialize)]
+pub struct FindingBody {
+    /// Findings.
+    #[serde(default)]
+    pub findings: String,
+    /// none / minor / major / critical.
+    pub severity: String,
+}
+
+async fn record_finding(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(item): Path<i64>,
+    Json(b): Json<FindingBody>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::Inspect)?;
+    crate::pages::inspections::attachment_access(&state, &c, "inspection_item", item, true).await?;
+    state
+        .store
+        .record_finding(&c.actor(), item, &b.findings, &b.severity)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Query of the attachment list.
+#[derive(Debug, Deserialize)]
+pub struct AttachmentQuery {
+    /// notice / task / inspection_item.
+    pub owner_kind: String,
+    /// The record.
+    pub owner_id: i64,
+}
+
+async fn list_attachments(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<AttachmentQuery>,
+) -> Result<Json<Value>, ApiError> {
+    crate::pages::inspections::attachment_access(&state, &c, &q.owner_kind, q.owner_id, false)
+        .await?;
+    let list = state.store.attachments(&q.owner_kind, q.owner_id).await?;
+    Ok(Json(serde_json::to_value(&list).unwrap_or(Value::Null)))
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -1190,6 +1273,15 @@ pub fn openapi_doc() -> Value {
                 "required": ["content", "lead_unit_id", "deadline"], "properties": {"content": {"type": "string"}, "lead_unit_id": {"type": "string"}, "deadline": {"type": "string", "format": "date"},
                 "cadence": {"type": "string", "enum": ["weekly", "monthly"]}, "leader": {"type": "string"}}}}}},
                 "responses": {"201": ok("{id, task_id}"), "400": err, "403": err}}},
+            "/api/v1/inspections": {"get": {"summary": "督查活动列表", "responses": {"200": ok("督查活动"), "403": err}}},
+            "/api/v1/inspections/{id}": {"get": {"summary": "督查活动及其督查对象、发现", "parameters": [id], "responses": {"200": ok("督查活动"), "403": err, "404": err}}},
+            "/api/v1/inspections/items/{id}": {"post": {"summary": "记录督查发现", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["severity"], "properties": {"findings": {"type": "string"}, "severity": {"type": "string", "enum": ["none", "minor", "major", "critical"]}}}}}},
+                "responses": {"204": {"description": "已记录"}, "400": err, "403": err, "409": err}}},
+            "/api/v1/attachments": {"get": {"summary": "记录的附件（上传：POST /attachments?owner_kind=&owner_id=，multipart 字段 file；下载：GET /attachments/{id}）",
+                "parameters": [{"name": "owner_kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["notice", "task", "inspection_item"]}},
+                    {"name": "owner_id", "in": "query", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": ok("附件列表（含 sha256）"), "403": err}}},
             "/api/v1/tasks": {
                 "get": {"summary": "重点工作任务及亮灯", "parameters": [asof, {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["red", "yellow", "green", "done"]}}], "responses": {"200": ok("{as_of, items}"), "401": err}},
                 "post": {"summary": "下达任务（督查室）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
