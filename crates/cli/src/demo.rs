@@ -904,7 +904,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             NewMeeting {
                 title: "第一次重点工作调度会".into(),
                 date: day(-28),
-                review_period: format!("{}", month(day(-28))),
+                review_period: format!("{}年{}月", day(-28).year(), day(-28).month() as u8),
                 unit_id: city,
                 attendees: "市长、分管副市长，各县区、园区和市直有关部门主要负责同志".into(),
                 agenda:
@@ -1269,7 +1269,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .create_meeting(&sup, NewMeeting {
             title: "第二次重点工作调度会".into(),
             date: today,
-            review_period: format!("{}", month(today)),
+            review_period: format!("{}年{}月", today.year(), today.month() as u8),
             unit_id: city,
             attendees: "市长、分管副市长，各县区、园区和市直有关部门主要负责同志".into(),
             agenda: "一、通报上次会议议定事项落实情况；二、调度红灯项目和滞后任务；三、部署下一步工作".into(),
