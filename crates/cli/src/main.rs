@@ -13,7 +13,9 @@ use diaodu_store::{Actor, ProjectFilter, Store};
 use diaodu_web::pages::data::{ledger_rows, run_import, ImportKind};
 use diaodu_web::{AppState, WebConfig};
 
+mod bench;
 mod demo;
+mod gen;
 
 #[derive(Parser)]
 #[command(
@@ -98,6 +100,37 @@ enum Cmd {
         /// Output file (required for docx; default standard output otherwise).
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Generate deterministic synthetic data into an empty database (benchmarks).
+    Gen {
+        /// city (≈2,000 projects), province (≈50,000 projects, 3 years of weekly reports) or a number of
+        /// projects.
+        #[arg(long, default_value = "city")]
+        scale: String,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Treat this date as today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Measure the speed of the main paths against this database (see docs/benchmarks.md).
+    Bench {
+        /// Seconds per HTTP load step.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Rows of the import measurement.
+        #[arg(long, default_value_t = 20_000)]
+        import_rows: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Concurrency levels of the HTTP load.
+        #[arg(long, default_value = "1,8,32")]
+        clients: String,
+        /// Treat this date as today.
+        #[arg(long)]
+        as_of: Option<String>,
     },
     /// Meeting documents.
     Report {
@@ -334,6 +367,39 @@ async fn main() -> Result<()> {
                     u.role.code(),
                     tree.get(u.unit_id).map(|x| x.name.as_str()).unwrap_or("")
                 );
+            }
+        }
+        Cmd::Gen { scale, seed, as_of } => {
+            let scale = gen::Scale::parse(&scale)?;
+            let s = gen::generate(&store, scale, seed, date_arg(as_of.as_deref())?).await?;
+            println!(
+                "已生成：{} 个单位、{} 个项目、{} 条周报、{} 项任务、{} 条指标数值，用时 {:.1} 秒",
+                s.units, s.projects, s.reports, s.tasks, s.values, s.seconds
+            );
+        }
+        Cmd::Bench {
+            seconds,
+            import_rows,
+            json,
+            clients,
+            as_of,
+        } => {
+            let clients: Vec<usize> = clients
+                .split(',')
+                .filter_map(|c| c.trim().parse().ok())
+                .collect();
+            let opts = bench::Options {
+                seconds,
+                import_rows,
+                clients,
+                db: cli.db.clone(),
+                today: date_arg(as_of.as_deref())?,
+            };
+            let results = bench::run(&store, &opts).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+            } else {
+                bench::print_table(&results);
             }
         }
         Cmd::Report { cmd } => {

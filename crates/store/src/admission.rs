@@ -79,7 +79,7 @@ impl Store {
             ));
         }
         let (kind, kw) = encode(&rule.test);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM admission_rules WHERE code = $1")
             .bind(rule.code.trim())
             .fetch_optional(&mut *tx)
@@ -119,7 +119,7 @@ impl Store {
             .iter()
             .find(|r| r.code == code)
             .ok_or_else(|| StoreError::NotFound("准入规则".into()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM admission_rules WHERE code = $1")
             .bind(code)
             .execute(&mut *tx)
@@ -146,7 +146,7 @@ impl Store {
         f: &ProjectFields,
         rule: &AdmissionRule,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO admission_refusals (project_code, project_name, unit_id, rule_code, rule_name, fields_json, user_id, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

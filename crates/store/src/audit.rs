@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::{now_ts, Actor, Result, Store};
 
@@ -50,7 +50,7 @@ pub struct AuditFilter {
 
 /// Writes one audit record inside `tx`.
 pub(crate) async fn record(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -70,7 +70,7 @@ pub(crate) async fn record(
     .bind(entity_id)
     .bind(before.map(|v| v.to_string()))
     .bind(after.map(|v| v.to_string()))
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

@@ -1,8 +1,6 @@
 //! Batched multi-row INSERTs for imports: one statement per batch instead of one per row, inside the
 //! caller's transaction.
 
-use sqlx::{Any, Transaction};
-
 use crate::Result;
 
 /// A value in a bulk row.
@@ -20,7 +18,7 @@ pub(crate) enum Val {
 
 /// Inserts `rows` into `table(columns)` in batches that stay under both engines' parameter limits.
 pub(crate) async fn insert(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
@@ -59,7 +57,7 @@ pub(crate) async fn insert(
                 };
             }
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     Ok(())
 }

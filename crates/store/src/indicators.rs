@@ -112,7 +112,7 @@ impl Store {
             .into_iter()
             .map(|r| (r.indicator.code.clone(), r))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for r in rows {
             let i = &r.indicator;
             let code = i.code.trim();
@@ -220,7 +220,7 @@ impl Store {
             return Ok(Err(errors));
         }
         let old = self.targets().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for r in rows {
             let id = inds[r.code.trim()];
             let before = old.get(&(id, r.year)).copied();
@@ -300,7 +300,7 @@ impl Store {
             .find(|r| r.id == indicator_id)
             .ok_or_else(|| StoreError::NotFound("指标".into()))?;
         let old = self.indicator_values(indicator_id, period).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut changed = 0;
         for v in values {
             let before = old.get(&v.unit_id).copied();
@@ -418,7 +418,7 @@ impl Store {
             .iter()
             .map(|r| (r.id, r.indicator.code.as_str()))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for ((ind_id, period), items) in &groups {
             let old = &existing[&(*ind_id, *period)];
             for (unit_id, r) in items {
@@ -462,7 +462,7 @@ fn float_sql(v: Option<f64>, n: &mut usize) -> String {
 }
 
 async fn write_value(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     indicator_id: i64,
     unit_id: i64,
     period: StatPeriod,
@@ -488,7 +488,7 @@ async fn write_value(
                 .bind(indicator_id)
                 .bind(unit_id)
                 .bind(period.to_string())
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         (false, Some((l, g))) => {
@@ -506,14 +506,14 @@ async fn write_value(
             for v in [l, g].into_iter().flatten() {
                 q = q.bind(v);
             }
-            q.bind(now_ts()).execute(&mut **tx).await?;
+            q.bind(now_ts()).execute(&mut *tx).await?;
         }
         (true, None) => {
             sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND unit_id = $2 AND period = $3")
                 .bind(indicator_id)
                 .bind(unit_id)
                 .bind(period.to_string())
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         (false, None) => {}

@@ -208,7 +208,7 @@ impl Store {
         if items.is_empty() {
             return Err(StoreError::invalid("督查范围", "范围内没有项目或任务"));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inspections (title, scope_kind, scope_value, checklist, inspectors, start_date, end_date, state, unit_id, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10) RETURNING id",
@@ -321,7 +321,7 @@ impl Store {
             }
             _ => {}
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE inspection_items SET findings = $1, severity = $2, checked_at = $3, checked_by = $4 WHERE id = $5")
             .bind(findings.trim())
             .bind(severity)
@@ -402,7 +402,7 @@ impl Store {
 
     /// Closes a campaign (audited).
     pub async fn finish_inspection(&self, actor: &Actor, id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE inspections SET state = 'finished' WHERE id = $1 AND state = 'open'",
         )
@@ -429,7 +429,7 @@ impl Store {
 
     /// Records an uploaded file (the caller has written the bytes; audited).
     pub async fn add_attachment(&self, actor: &Actor, a: &Attachment) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO attachments (owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_by, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",

@@ -119,6 +119,38 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     password_cost: PasswordCost,
+    /// SQLite has one writer at a time, and a transaction that reads before it writes cannot wait its
+    /// turn (the upgrade fails at once with SQLITE_BUSY). Write transactions therefore queue here first;
+    /// PostgreSQL needs no such queue.
+    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction: the SQLite writer's turn (if any) and the transaction. It derefs to the
+/// connection, so statements run on `&mut *tx`.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    /// Commits and gives the writer's turn back.
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Turns what a user passes as `--db` into a URL: a `postgres://` URL stays, `sqlite:` URLs stay, and a
@@ -165,9 +197,22 @@ impl Store {
             pool,
             engine,
             password_cost: PasswordCost::Standard,
+            write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Begins a write transaction (on SQLite, after waiting for the writer's turn).
+    pub(crate) async fn begin(&self) -> Result<WriteTx> {
+        let turn = match self.engine {
+            Engine::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Engine::Postgres => None,
+        };
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            _turn: turn,
+        })
     }
 
     /// Uses cheap password hashing (tests only: argon2 with minimal memory).
@@ -251,7 +296,7 @@ impl Store {
 
     /// Writes a setting (audited).
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                 .bind(key)

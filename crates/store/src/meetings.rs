@@ -78,7 +78,7 @@ impl Store {
         if m.title.trim().is_empty() {
             return Err(StoreError::invalid("会议名称", "不能为空"));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (title, meeting_date, review_period, unit_id, attendees, agenda, minutes, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8) RETURNING id",
@@ -158,7 +158,7 @@ impl Store {
             .meeting(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE meetings SET minutes = $1 WHERE id = $2")
             .bind(minutes.trim())
             .bind(id)
@@ -194,7 +194,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
         // The task is created first (its own audited transaction); the decision links to it.
         let t = self.create_task(actor, task).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO meeting_decisions (meeting_id, content, task_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(meeting_id)
             .bind(content.trim())

@@ -120,7 +120,7 @@ fn notice_from_row(r: &sqlx::any::AnyRow, tree: &UnitTree, d: Date) -> Result<No
 const COLS: &str = "id, code, subject_kind, subject_id, unit_id, title, content, reply_by, state, escalation, issued_at";
 
 async fn event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     notice_id: i64,
     kind: &str,
     body: &str,
@@ -134,7 +134,7 @@ async fn event(
         .bind(actor.user_id)
         .bind(&actor.login)
         .bind(at)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
@@ -180,7 +180,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices")
             .fetch_one(&mut *tx)
             .await?;
@@ -283,7 +283,7 @@ impl Store {
             )));
         }
         let now = now_ts();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The state is checked again in the UPDATE so that two people acting at once cannot both win.
         let n = sqlx::query(
             "UPDATE notices SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
@@ -411,7 +411,7 @@ impl Store {
                 continue;
             }
             let now = now_ts();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             let n = sqlx::query("UPDATE notices SET escalation = $1, updated_at = $2 WHERE id = $3 AND escalation = $4")
                 .bind(due.code())
                 .bind(&now)
@@ -470,7 +470,7 @@ impl Store {
                 "被问责人、问责事由和处理决定都不能为空",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accountability (notice_id, unit_id, person, what, decision, decided_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )

@@ -178,7 +178,7 @@ impl Store {
                 rule_name: rule.name.clone(),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
             .bind(f.code.trim())
             .fetch_optional(&mut *tx)
@@ -257,7 +257,7 @@ impl Store {
                 ),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if f.code.trim() != old.fields.code {
             let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
                 .bind(f.code.trim())
@@ -376,8 +376,76 @@ impl Store {
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
         let due_hi = d - Duration::days(2);
         let ds = diaodu_domain::period::fmt_date;
-        // $1 = Jan 1, $2 = D, $3 = min(30 June, D), $4 = last due Sunday (D − 2, docs/status.md).
-        let mut sql = format!(
+        // The filters, written once for the project/unit aliases of the outer query and once for those of
+        // the report aggregation, so that the database sums only the reports of the projects shown.
+        // $1 = Jan 1, $2 = D, $3 = min(30 June, D), $4 = last due Sunday (D − 2, docs/status.md),
+        // $5 = the first day any rule looks at: the earlier of 1 January and D − stall days (the stall
+        // rule only asks whether investment fell in (D − stall days, D]).
+        let scan_from = jan1.min(d - Duration::days(settings.stall_days));
+        let mut args: Vec<String> = vec![
+            ds(jan1),
+            ds(d),
+            ds(june30.min(d)),
+            ds(due_hi),
+            ds(scan_from),
+        ];
+        let mut conds: Vec<String> = Vec::new();
+        let push = |cond: &str, v: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
+            args.push(v);
+            conds.push(cond.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(prefix) = tree.scope_prefix(scope) {
+            push(
+                "{u}.path LIKE ? ESCAPE '\\'",
+                format!("{}%", like_escape(&prefix)),
+                &mut conds,
+                &mut args,
+            );
+        }
+        if let Some(uid) = filter.unit_id {
+            let prefix = tree
+                .get(uid)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| "/none/".into());
+            push(
+                "{u}.path LIKE ? ESCAPE '\\'",
+                format!("{}%", like_escape(&prefix)),
+                &mut conds,
+                &mut args,
+            );
+        }
+        if let Some(id) = filter.project_id {
+            conds.push(format!("{{p}}.id = {id}"));
+        }
+        if let Some(st) = filter.stage {
+            push("{p}.stage = ?", st.code().into(), &mut conds, &mut args);
+        }
+        if let Some(c) = filter.category {
+            push("{p}.category = ?", c.code().into(), &mut conds, &mut args);
+        }
+        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
+            push("{p}.batch = ?", b.clone(), &mut conds, &mut args);
+        }
+        if let Some(q) = filter
+            .q
+            .as_ref()
+            .map(|q| q.trim())
+            .filter(|q| !q.is_empty())
+        {
+            push(
+                "({p}.code LIKE ? ESCAPE '\\' OR {p}.name LIKE ? ESCAPE '\\')",
+                format!("%{}%", like_escape(q)),
+                &mut conds,
+                &mut args,
+            );
+        }
+        let filter_for = |p: &str, u: &str| -> String {
+            conds
+                .iter()
+                .map(|c| format!(" AND {}", c.replace("{p}", p).replace("{u}", u)))
+                .collect()
+        };
+        let sql = format!(
             "SELECT {PROJECT_COLUMNS}, u.name AS unit_name, \
                COALESCE(a.ytd, 0) AS ytd, COALESCE(a.h1, 0) AS h1, a.last_inv, COALESCE(a.on_time, 0) AS on_time \
              FROM projects p JOIN units u ON u.id = p.unit_id \
@@ -387,71 +455,12 @@ impl Store {
                  MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
                  CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
                      AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
-               FROM reports r JOIN projects p2 ON p2.id = r.project_id \
-               WHERE r.period_end <= $2 GROUP BY r.project_id) a ON a.project_id = p.id \
-             WHERE 1=1"
+               FROM reports r JOIN projects p2 ON p2.id = r.project_id JOIN units u2 ON u2.id = p2.unit_id \
+               WHERE r.period_end >= $5 AND r.period_end <= $2{inner} GROUP BY r.project_id) a ON a.project_id = p.id \
+             WHERE 1=1{outer} ORDER BY p.code",
+            inner = filter_for("p2", "u2"),
+            outer = filter_for("p", "u"),
         );
-        let mut args: Vec<String> = vec![ds(jan1), ds(d), ds(june30.min(d)), ds(due_hi)];
-        let add = |cond: String, v: String, sql: &mut String, args: &mut Vec<String>| {
-            args.push(v);
-            sql.push_str(&cond.replace("?", &format!("${}", args.len())));
-        };
-        if let Some(prefix) = tree.scope_prefix(scope) {
-            add(
-                " AND u.path LIKE ? ESCAPE '\\'".into(),
-                format!("{}%", like_escape(&prefix)),
-                &mut sql,
-                &mut args,
-            );
-        }
-        if let Some(uid) = filter.unit_id {
-            let prefix = tree
-                .get(uid)
-                .map(|u| u.path.clone())
-                .unwrap_or_else(|| "/none/".into());
-            add(
-                " AND u.path LIKE ? ESCAPE '\\'".into(),
-                format!("{}%", like_escape(&prefix)),
-                &mut sql,
-                &mut args,
-            );
-        }
-        if let Some(id) = filter.project_id {
-            sql.push_str(&format!(" AND p.id = {id}"));
-        }
-        if let Some(s) = filter.stage {
-            add(
-                " AND p.stage = ?".into(),
-                s.code().into(),
-                &mut sql,
-                &mut args,
-            );
-        }
-        if let Some(c) = filter.category {
-            add(
-                " AND p.category = ?".into(),
-                c.code().into(),
-                &mut sql,
-                &mut args,
-            );
-        }
-        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
-            add(" AND p.batch = ?".into(), b.clone(), &mut sql, &mut args);
-        }
-        if let Some(q) = filter
-            .q
-            .as_ref()
-            .map(|q| q.trim())
-            .filter(|q| !q.is_empty())
-        {
-            let pat = format!("%{}%", like_escape(q));
-            args.push(pat);
-            let n = args.len();
-            sql.push_str(&format!(
-                " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\')"
-            ));
-        }
-        sql.push_str(" ORDER BY p.code");
         let mut q = sqlx::query(&sql);
         for a in &args {
             q = q.bind(a);
@@ -561,7 +570,7 @@ impl Store {
             return Ok(Err(errors));
         }
         let now = now_ts();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let vals = ok_rows
             .iter()
             .map(|(u, f)| project_vals(*u, f, &now))
@@ -585,6 +594,16 @@ impl Store {
         bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
         tx.commit().await?;
         Ok(Ok(ok_rows.len()))
+    }
+
+    /// Every project's id by code (bulk paths and data generation).
+    pub async fn project_ids(&self) -> Result<HashMap<String, i64>> {
+        sqlx::query("SELECT code, id FROM projects")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
+            .collect()
     }
 
     /// Number of projects.

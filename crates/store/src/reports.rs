@@ -111,7 +111,7 @@ fn report_vals(
 
 /// Edits a report in place; whether it was on time stays as first recorded.
 async fn update_report(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     id: i64,
     r: &ReportInput,
     at: &str,
@@ -126,7 +126,7 @@ async fn update_report(
     .bind(at)
     .bind(user_id)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
@@ -156,7 +156,7 @@ impl Store {
     ) -> Result<(ReportRow, bool)> {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let code: Option<String> = sqlx::query_scalar("SELECT code FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)
@@ -379,7 +379,7 @@ impl Store {
             .iter()
             .map(|(c, (id, _))| (*id, c.as_str()))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut inserts = Vec::new();
         let mut audits = Vec::new();
         for (pid, r) in &ok {
@@ -438,7 +438,7 @@ impl Store {
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
     ) -> Result<()> {
         let n = rows.len();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let vals = rows
             .into_iter()
             .map(|(pid, p, inv, prog, prob, on_time, at)| {
@@ -475,7 +475,7 @@ impl Store {
         if date > today_local() {
             return Err(StoreError::invalid("督导日期", "不能晚于今天"));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let code: Option<String> = sqlx::query_scalar("SELECT code FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)

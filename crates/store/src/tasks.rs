@@ -243,7 +243,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let code = if t.code.trim().is_empty() {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks")
                 .fetch_one(&mut *tx)
@@ -310,6 +310,63 @@ impl Store {
         self.task(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))
+    }
+
+    /// Writes many tasks at once (generated data; each task must carry its code; one audit record for
+    /// the batch).
+    pub async fn insert_tasks_bulk(&self, actor: &Actor, tasks: &[NewTask]) -> Result<()> {
+        use crate::bulk::{self, Val};
+        let now = now_ts();
+        let rows = tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    Val::T(t.code.clone()),
+                    Val::T(t.title.clone()),
+                    Val::T(t.content.clone()),
+                    Val::I(t.lead_unit_id),
+                    Val::T(t.leader.clone()),
+                    Val::T(fmt_date(t.start)),
+                    Val::T(fmt_date(t.deadline)),
+                    Val::T(t.cadence.code().into()),
+                    Val::T("open".into()),
+                    Val::T(now.clone()),
+                    Val::T(now.clone()),
+                ]
+            })
+            .collect();
+        let mut tx = self.begin().await?;
+        bulk::insert(
+            &mut tx,
+            "tasks",
+            &[
+                "code",
+                "title",
+                "content",
+                "lead_unit_id",
+                "leader",
+                "start_date",
+                "deadline",
+                "cadence",
+                "state",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "task",
+            "bulk",
+            None,
+            Some(serde_json::json!({"rows": tasks.len()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A task by id.
@@ -556,7 +613,7 @@ impl Store {
                 return Err(StoreError::invalid("实际值", format!("“{v}”不是数字")));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let old = sqlx::query("SELECT id, body, percent, actual_value FROM task_reports WHERE task_id = $1 AND period = $2")
             .bind(task_id)
             .bind(r.period.to_string())
@@ -697,7 +754,7 @@ impl Store {
             return Err(StoreError::Conflict("不能核验本人报送的完成申请".into()));
         }
         let now = now_ts();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if accept {
             sqlx::query("UPDATE tasks SET state = 'closed', closed_at = $1, closed_by = $2, close_note = $3, updated_at = $1 WHERE id = $4")
                 .bind(&now)

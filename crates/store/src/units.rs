@@ -145,7 +145,7 @@ impl UnitTree {
 
 /// Inserts a unit under a parent whose path is known and sets its own path `parent_path/id/`.
 async fn insert_unit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     code: &str,
     name: &str,
     parent_id: Option<i64>,
@@ -159,13 +159,13 @@ async fn insert_unit(
     .bind(name)
     .bind(parent_id)
     .bind(kind.code())
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     let path = format!("{parent_path}{id}/");
     sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
         .bind(&path)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok((id, path))
 }
@@ -199,7 +199,7 @@ impl Store {
 
     /// Creates one unit (audited).
     pub async fn create_unit(&self, actor: &Actor, u: NewUnit) -> Result<Unit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let parent_path: String = match u.parent_id {
             Some(p) => sqlx::query_scalar("SELECT path FROM units WHERE id = $1")
                 .bind(p)
@@ -326,7 +326,7 @@ impl Store {
             errors.dedup();
             return Ok(Err(errors));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut made: HashMap<&str, (i64, String)> = HashMap::new();
         let mut audit_rows = Vec::new();
         for r in &order {

@@ -129,7 +129,7 @@ impl Store {
             return Err(StoreError::invalid("密码", "至少 8 位"));
         }
         let hash = hash_password(password, self.password_cost);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
             .bind(login)
             .fetch_optional(&mut *tx)

@@ -516,3 +516,35 @@ async fn every_change_is_audited() {
         "no password hash in the log"
     );
 }
+
+/// Many reports written at once all land (SQLite takes one writer at a time; none may fail).
+#[tokio::test]
+async fn concurrent_report_submissions_all_land() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(store.create_project(&a, d1, fields(&format!("C{i:03}"))).await.unwrap().id);
+    }
+    let mut handles = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        for w in 1..=4 {
+            let s = store.clone();
+            let id = *id;
+            handles.push(tokio::spawn(async move {
+                let input = ReportInput {
+                    period: Period::parse(&format!("2026-W{w:02}")).unwrap(),
+                    investment: Yuan((k as i64 + 1) * 10_000),
+                    progress: String::new(),
+                    problems: String::new(),
+                };
+                s.submit_report(&Actor::cli(), id, &input).await.map(|_| ())
+            }));
+        }
+    }
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    assert_eq!(store.report_count().await.unwrap(), 32);
+}

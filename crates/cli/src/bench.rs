@@ -1,0 +1,688 @@
+//! `diaodu bench`: measures the main paths against the database in `--db` (fill it with `diaodu gen`) and
+//! shows each figure beside the engine's own floor for the same work, timed in the same run, and their
+//! ratio — on a shared, noisy machine a ratio holds where an absolute time does not.
+//!
+//! The HTTP load comes from this process while the server runs as a separate process (the same binary,
+//! `serve`), on loopback only, with a bounded duration per step.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use diaodu_domain::access::{Role, Scope};
+use diaodu_domain::indicator::StatPeriod;
+use diaodu_store::reporting::unit_table;
+use diaodu_store::{Actor, ProjectFilter, Store};
+use serde::Serialize;
+use time::Date;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Seconds per HTTP step.
+    pub seconds: f64,
+    /// Rows for the import measurement.
+    pub import_rows: usize,
+    /// HTTP concurrency levels.
+    pub clients: Vec<usize>,
+    /// The database (passed to the server process).
+    pub db: String,
+    /// Status date.
+    pub today: Date,
+}
+
+/// One measured figure with its floor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    /// What.
+    pub name: String,
+    /// The figure.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// The engine's floor for the same work, same unit.
+    pub floor: Option<f64>,
+    /// value ÷ floor for times, floor ÷ value for rates (≥ 1 means slower than the floor).
+    pub ratio: Option<f64>,
+    /// What the floor is.
+    pub floor_is: String,
+}
+
+/// One HTTP load step.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpStep {
+    /// Endpoint name.
+    pub endpoint: String,
+    /// Concurrent clients.
+    pub clients: usize,
+    /// Requests completed.
+    pub requests: usize,
+    /// Requests per second.
+    pub rps: f64,
+    /// Median latency.
+    pub p50_ms: f64,
+    /// 99th percentile latency.
+    pub p99_ms: f64,
+    /// Non-2xx/3xx answers or I/O errors.
+    pub errors: usize,
+    /// p99 ÷ the p99 of the static stylesheet at the same concurrency (the server's floor).
+    pub p99_ratio_to_floor: Option<f64>,
+}
+
+/// Everything measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// Engine.
+    pub engine: String,
+    /// Projects in the database.
+    pub projects: i64,
+    /// Reports in the database.
+    pub reports: i64,
+    /// Figures.
+    pub measures: Vec<Measure>,
+    /// HTTP steps.
+    pub http: Vec<HttpStep>,
+    /// Peak resident memory of the server process (MiB).
+    pub server_peak_rss_mb: Option<f64>,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The median of three runs of an async measurement.
+async fn median3<F, Fut>(mut f: F) -> Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<f64>>,
+{
+    let mut v = vec![f().await?, f().await?, f().await?];
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(v[1])
+}
+
+fn time_measure(name: &str, value: f64, floor: f64, floor_is: &str) -> Measure {
+    Measure {
+        name: name.into(),
+        value,
+        unit: "ms".into(),
+        floor: Some(floor),
+        ratio: Some(value / floor.max(1e-6)),
+        floor_is: floor_is.into(),
+    }
+}
+
+/// Runs every measurement.
+pub async fn run(store: &Store, o: &Options) -> Result<Results> {
+    let d = o.today;
+    let tree = store.units().await?;
+    let projects = store.project_count().await?;
+    let reports = store.report_count().await?;
+    let mut measures = Vec::new();
+    let jan1 = Date::from_calendar_date(d.year(), time::Month::January, 1)?;
+    let fmt = diaodu_domain::period::fmt_date;
+
+    // The floor of every status computation: one grouped sum over the year's reports, run directly.
+    let floor = median3(|| async {
+        let t = Instant::now();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT project_id, CAST(SUM(investment) AS BIGINT) FROM reports WHERE period_end >= $1 AND period_end <= $2 GROUP BY project_id",
+        )
+        .bind(fmt(jan1 - time::Duration::days(28)))
+        .bind(fmt(d))
+        .fetch_all(store.pool())
+        .await?;
+        std::hint::black_box(rows.len());
+        Ok(ms(t.elapsed()))
+    })
+    .await?;
+    let status = median3(|| async {
+        let t = Instant::now();
+        let rows = store
+            .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+            .await?;
+        std::hint::black_box(rows.len());
+        Ok(ms(t.elapsed()))
+    })
+    .await?;
+    measures.push(time_measure(
+        "status of every project",
+        status,
+        floor,
+        "one grouped SUM over the year's reports",
+    ));
+    let root = tree
+        .children(None)
+        .first()
+        .map(|u| u.id)
+        .context("no units")?;
+    let ranking = median3(|| async {
+        let t = Instant::now();
+        let rows = store
+            .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+            .await?;
+        let lines = unit_table(&tree, &rows, root, d);
+        std::hint::black_box(lines.len());
+        Ok(ms(t.elapsed()))
+    })
+    .await?;
+    measures.push(time_measure(
+        "unit ranking",
+        ranking,
+        floor,
+        "one grouped SUM over the year's reports",
+    ));
+
+    // Scorecards of every region that has values for the newest period.
+    let period = store
+        .value_periods()
+        .await?
+        .iter()
+        .filter_map(|p| StatPeriod::parse(p).ok())
+        .max_by_key(|p| (p.year(), p.to_string()));
+    if let Some(p) = period {
+        let inds = store.indicators().await?;
+        let sc_floor = median3(|| async {
+            let t = Instant::now();
+            for i in &inds {
+                for q in p.history(6) {
+                    std::hint::black_box(store.indicator_values(i.id, q).await?.len());
+                }
+            }
+            Ok(ms(t.elapsed()))
+        })
+        .await?;
+        let regions: Vec<i64> = tree
+            .units
+            .iter()
+            .filter(|u| u.parent_id.is_some())
+            .map(|u| u.id)
+            .collect();
+        let t = Instant::now();
+        for r in &regions {
+            std::hint::black_box(store.scorecard(&tree, *r, p).await?.indicators.len());
+        }
+        measures.push(time_measure(
+            &format!("scorecards of every region ({} regions)", regions.len()),
+            ms(t.elapsed()),
+            sc_floor,
+            "reading every value of the six periods once",
+        ));
+    }
+
+    // Imports through the real path (parse, check, write), against a raw bulk insert of as many rows.
+    let district = tree
+        .units
+        .iter()
+        .find(|u| u.parent_id.is_some() && tree.children(Some(u.id)).is_empty())
+        .context("no district")?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs()
+        % 1_000_000;
+    let n = o.import_rows.max(10);
+    let mut csv = String::from("项目编码,项目名称,责任单位,项目类别,建设阶段,总投资(万元),计划年度,年度计划投资(万元),实际开工日期\n");
+    for i in 0..n {
+        csv += &format!(
+            "BX{stamp}-{i:06},基准测试项目{i},{},工业,续建,1000,{},200,{}\n",
+            district.code,
+            d.year(),
+            fmt(jan1)
+        );
+    }
+    let period = diaodu_domain::Period::week_of(d).prev();
+    let mut rcsv = String::from("项目编码,填报期,本期完成投资(万元),形象进度,存在问题\n");
+    for i in 0..n {
+        rcsv += &format!("BX{stamp}-{i:06},{period},3.5,主体施工,\n");
+    }
+    let actor = Actor::cli();
+    let t = Instant::now();
+    let r = diaodu_web::pages::data::run_import(
+        store,
+        &actor,
+        &tree,
+        Scope::All,
+        diaodu_web::pages::data::ImportKind::Projects,
+        "p.csv",
+        csv.as_bytes(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let proj_rate = n as f64 / t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        r.is_ok(),
+        "bench project import failed: {:?}",
+        r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
+    );
+    let t = Instant::now();
+    let r = diaodu_web::pages::data::run_import(
+        store,
+        &actor,
+        &tree,
+        Scope::All,
+        diaodu_web::pages::data::ImportKind::Reports,
+        "r.csv",
+        rcsv.as_bytes(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let rep_rate = n as f64 / t.elapsed().as_secs_f64();
+    anyhow::ensure!(r.is_ok(), "bench report import failed");
+    let floor_rate = raw_insert_rate(store, n).await?;
+    for (name, rate) in [("import projects", proj_rate), ("import reports", rep_rate)] {
+        measures.push(Measure {
+            name: name.into(),
+            value: rate,
+            unit: "rows/s".into(),
+            floor: Some(floor_rate),
+            ratio: Some(floor_rate / rate.max(1e-6)),
+            floor_is: "raw multi-row INSERT of as many rows in one transaction".into(),
+        });
+    }
+
+    let (http, rss) = http_load(store, o, &tree).await?;
+    Ok(Results {
+        engine: format!("{:?}", store.engine()),
+        projects,
+        reports,
+        measures,
+        http,
+        server_peak_rss_mb: rss,
+    })
+}
+
+/// Rows per second of a plain multi-row INSERT into a scratch table: the floor of any import.
+async fn raw_insert_rate(store: &Store, n: usize) -> Result<f64> {
+    let pool = store.pool();
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS bench_floor (a BIGINT, b TEXT, c TEXT, d BIGINT)")
+        .execute(pool)
+        .await?;
+    sqlx::raw_sql("DELETE FROM bench_floor")
+        .execute(pool)
+        .await?;
+    let t = Instant::now();
+    let mut tx = pool.begin().await?;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
+        let mut sql = String::from("INSERT INTO bench_floor (a, b, c, d) VALUES ");
+        for (k, _) in chunk.iter().enumerate() {
+            if k > 0 {
+                sql.push(',');
+            }
+            sql += &format!(
+                "(${}, ${}, ${}, ${})",
+                k * 4 + 1,
+                k * 4 + 2,
+                k * 4 + 3,
+                k * 4 + 4
+            );
+        }
+        let mut q = sqlx::query(&sql);
+        for i in chunk {
+            q = q
+                .bind(*i as i64)
+                .bind(format!("BX{i:06}"))
+                .bind("基准测试项目")
+                .bind(10_000_i64);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    sqlx::raw_sql("DROP TABLE bench_floor")
+        .execute(pool)
+        .await?;
+    Ok(rate)
+}
+
+/// A minimal HTTP/1.1 keep-alive client, enough for measuring our own server on loopback.
+struct Conn {
+    reader: BufReader<TcpStream>,
+}
+
+impl Conn {
+    async fn open(addr: &str) -> Result<Conn> {
+        let s = TcpStream::connect(addr).await?;
+        s.set_nodelay(true)?;
+        Ok(Conn {
+            reader: BufReader::new(s),
+        })
+    }
+
+    /// Sends a request and reads the whole answer; returns the status.
+    async fn send(&mut self, method: &str, path: &str, headers: &str, body: &str) -> Result<u16> {
+        let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Length: {}\r\n\r\n{body}", body.len());
+        self.reader.get_mut().write_all(req.as_bytes()).await?;
+        let mut line = String::new();
+        self.reader.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .context("bad status line")?;
+        let mut len = 0usize;
+        let mut chunked = false;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).await?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            let lower = l.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+            if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+                chunked = true;
+            }
+        }
+        if chunked {
+            loop {
+                line.clear();
+                self.reader.read_line(&mut line).await?;
+                let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+                let mut buf = vec![0u8; size + 2];
+                self.reader.read_exact(&mut buf).await?;
+                if size == 0 {
+                    break;
+                }
+            }
+        } else {
+            let mut buf = vec![0u8; len];
+            self.reader.read_exact(&mut buf).await?;
+        }
+        Ok(status)
+    }
+}
+
+/// A request of a load step.
+#[derive(Clone)]
+struct Req {
+    method: &'static str,
+    path: String,
+    headers: String,
+    body: String,
+}
+
+async fn load_step(
+    addr: &str,
+    name: &str,
+    clients: usize,
+    seconds: f64,
+    make: impl Fn(usize) -> Req + Send + Sync + Clone + 'static,
+) -> Result<HttpStep> {
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut handles = Vec::new();
+    for c in 0..clients {
+        let addr = addr.to_string();
+        let make = make.clone();
+        handles.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0usize;
+            let mut conn = match Conn::open(&addr).await {
+                Ok(c) => c,
+                Err(_) => return (lat, 1),
+            };
+            let mut i = c;
+            while Instant::now() < deadline {
+                let r = make(i);
+                i += clients;
+                let t = Instant::now();
+                match conn.send(r.method, &r.path, &r.headers, &r.body).await {
+                    Ok(s) if s < 400 => lat.push(t.elapsed()),
+                    Ok(_) => {
+                        errors += 1;
+                        lat.push(t.elapsed());
+                    }
+                    Err(_) => {
+                        errors += 1;
+                        match Conn::open(&addr).await {
+                            Ok(c) => conn = c,
+                            Err(_) => break,
+                        }
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        let (l, e) = h.await?;
+        all.extend(l);
+        errors += e;
+    }
+    all.sort();
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .map(|d| ms(*d))
+            .unwrap_or(0.0)
+    };
+    Ok(HttpStep {
+        endpoint: name.into(),
+        clients,
+        requests: all.len(),
+        rps: all.len() as f64 / seconds,
+        p50_ms: pick(0.5),
+        p99_ms: pick(0.99),
+        errors,
+        p99_ratio_to_floor: None,
+    })
+}
+
+async fn http_load(
+    store: &Store,
+    o: &Options,
+    tree: &diaodu_store::UnitTree,
+) -> Result<(Vec<HttpStep>, Option<f64>)> {
+    // A district reporter: the heaviest everyday user of the pages.
+    let district = tree
+        .units
+        .iter()
+        .find(|u| u.parent_id.is_some() && tree.children(Some(u.id)).is_empty())
+        .context("no district")?;
+    let login = format!("bench-{}", district.code.to_lowercase());
+    if !store.users().await?.iter().any(|u| u.login == login) {
+        store
+            .create_user(
+                &Actor::cli(),
+                &login,
+                "基准测试",
+                district.id,
+                Role::Reporter,
+                "bench-password",
+            )
+            .await?;
+    }
+    let rows = store
+        .project_statuses(
+            tree,
+            Scope::Subtree(district.id),
+            &ProjectFilter::default(),
+            o.today,
+        )
+        .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.project.fields.actual_start.is_some())
+        .map(|r| r.project.id)
+        .collect();
+    anyhow::ensure!(
+        !ids.is_empty(),
+        "the benchmark district has no started project"
+    );
+
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+        l.local_addr()?.port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let files = std::env::temp_dir().join(format!("diaodu-bench-files-{port}"));
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["--db", &o.db, "serve", "--addr", &addr, "--files-dir"])
+        .arg(&files)
+        .arg("--as-of")
+        .arg(diaodu_domain::period::fmt_date(o.today))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let pid = child.id();
+    let mut up = false;
+    for _ in 0..300 {
+        if let Ok(mut c) = Conn::open(&addr).await {
+            if c.send("GET", "/login", "", "").await.is_ok() {
+                up = true;
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(up, "the server did not start");
+    // Log in through the API for a bearer token (no CSRF needed) and through the form for a cookie.
+    let mut c = Conn::open(&addr).await?;
+    let body = format!(r#"{{"login":"{login}","password":"bench-password"}}"#);
+    let token = {
+        let s = TcpStream::connect(&addr).await?;
+        let mut r = BufReader::new(s);
+        let req = format!("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        r.get_mut().write_all(req.as_bytes()).await?;
+        let mut all = String::new();
+        r.read_to_string(&mut all).await?;
+        let json = all.split("\r\n\r\n").nth(1).unwrap_or("");
+        serde_json::from_str::<serde_json::Value>(json)?["token"]
+            .as_str()
+            .context("login failed")?
+            .to_string()
+    };
+    let _ = c.send("GET", "/login", "", "").await?;
+    let cookie = format!("Cookie: diaodu_session={token}\r\n");
+    let bearer = format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
+    let period = diaodu_domain::Period::week_of(o.today).to_string();
+    let get = |path: String, headers: String| Req {
+        method: "GET",
+        path,
+        headers,
+        body: String::new(),
+    };
+
+    let mut steps = Vec::new();
+    for &n in &o.clients {
+        let floor = load_step(&addr, "static stylesheet (floor)", n, o.seconds, {
+            let h = String::new();
+            move |_| get("/static/app.css".into(), h.clone())
+        })
+        .await?;
+        let floor_p99 = floor.p99_ms;
+        steps.push(floor);
+        let endpoints: Vec<(&str, Box<dyn Fn(usize) -> Req + Send + Sync>)> = vec![
+            (
+                "home page",
+                Box::new({
+                    let h = cookie.clone();
+                    move |_| get("/".into(), h.clone())
+                }),
+            ),
+            (
+                "project list, red filter",
+                Box::new({
+                    let h = cookie.clone();
+                    move |_| get("/projects?light=red".into(), h.clone())
+                }),
+            ),
+            (
+                "project detail",
+                Box::new({
+                    let h = cookie.clone();
+                    let ids = ids.clone();
+                    move |i| get(format!("/projects/{}", ids[i % ids.len()]), h.clone())
+                }),
+            ),
+            (
+                "status API (district)",
+                Box::new({
+                    let h = bearer.clone();
+                    let u = district.id;
+                    move |_| get(format!("/api/v1/status?unit={u}"), h.clone())
+                }),
+            ),
+            (
+                "report submission",
+                Box::new({
+                    let h = bearer.clone();
+                    let ids = ids.clone();
+                    let p = period.clone();
+                    move |i| Req {
+                        method: "POST",
+                        path: format!("/api/v1/projects/{}/reports", ids[i % ids.len()]),
+                        headers: h.clone(),
+                        body: format!(r#"{{"period":"{p}","investment_wan":"{}.5"}}"#, i % 97),
+                    }
+                }),
+            ),
+        ];
+        for (name, f) in endpoints {
+            let f = std::sync::Arc::new(f);
+            let mut s = load_step(&addr, name, n, o.seconds, move |i| f(i)).await?;
+            s.p99_ratio_to_floor = Some(s.p99_ms / floor_p99.max(1e-3));
+            steps.push(s);
+        }
+    }
+    let rss = pid
+        .and_then(|p| std::fs::read_to_string(format!("/proc/{p}/status")).ok())
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map(|kb| kb / 1024.0)
+        });
+    let _ = child.kill().await;
+    let _ = std::fs::remove_dir_all(files);
+    Ok((steps, rss))
+}
+
+/// Prints the results as a table.
+pub fn print_table(r: &Results) {
+    println!("引擎 {}，项目 {}，周报 {}", r.engine, r.projects, r.reports);
+    println!(
+        "{:<44} {:>12} {:>8} {:>12} {:>8}  底线",
+        "测量", "结果", "单位", "底线", "倍数"
+    );
+    for m in &r.measures {
+        println!(
+            "{:<44} {:>12.1} {:>8} {:>12.1} {:>8.2}  {}",
+            m.name,
+            m.value,
+            m.unit,
+            m.floor.unwrap_or(0.0),
+            m.ratio.unwrap_or(0.0),
+            m.floor_is
+        );
+    }
+    println!(
+        "\n{:<30} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
+        "HTTP", "并发", "请求数", "请求/秒", "p50(ms)", "p99(ms)", "错误", "p99/底线"
+    );
+    for s in &r.http {
+        println!(
+            "{:<30} {:>7} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {:>10}",
+            s.endpoint,
+            s.clients,
+            s.requests,
+            s.rps,
+            s.p50_ms,
+            s.p99_ms,
+            s.errors,
+            s.p99_ratio_to_floor
+                .map(|x| format!("{x:.1}"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(m) = r.server_peak_rss_mb {
+        println!("\n服务进程峰值内存 {m:.1} MiB");
+    }
+}
