@@ -98,7 +98,7 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<f64>>,
 {
-    let mut v = vec![f().await?, f().await?, f().await?];
+    let mut v = [f().await?, f().await?, f().await?];
     v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     Ok(v[1])
 }
@@ -397,6 +397,9 @@ impl Conn {
     }
 }
 
+/// Makes the i-th request of a load step.
+type MakeReq = Box<dyn Fn(usize) -> Req + Send + Sync>;
+
 /// A request of a load step.
 #[derive(Clone)]
 struct Req {
@@ -578,7 +581,7 @@ async fn http_load(
         .await?;
         let floor_p99 = floor.p99_ms;
         steps.push(floor);
-        let endpoints: Vec<(&str, Box<dyn Fn(usize) -> Req + Send + Sync>)> = vec![
+        let endpoints: Vec<(&str, MakeReq)> = vec![
             (
                 "home page",
                 Box::new({

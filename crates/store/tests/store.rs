@@ -525,7 +525,13 @@ async fn concurrent_report_submissions_all_land() {
     let a = Actor::cli();
     let mut ids = Vec::new();
     for i in 0..8 {
-        ids.push(store.create_project(&a, d1, fields(&format!("C{i:03}"))).await.unwrap().id);
+        ids.push(
+            store
+                .create_project(&a, d1, fields(&format!("C{i:03}")))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let mut handles = Vec::new();
     for (k, id) in ids.iter().enumerate() {
