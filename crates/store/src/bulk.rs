@@ -26,7 +26,9 @@ pub(crate) async fn insert(
     if rows.is_empty() {
         return Ok(());
     }
-    let per_batch = (30_000 / columns.len()).clamp(1, 1000);
+    // Batches of about a hundred rows: sqlx prepares a statement per distinct text, and preparing and
+    // binding one with tens of thousands of parameters costs far more per row than a short one.
+    let per_batch = (2_000 / columns.len()).clamp(1, 100);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let batch: Vec<Vec<Val>> = it.by_ref().take(per_batch).collect();

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 
 mod admission;
 mod audit;
@@ -174,7 +174,10 @@ impl Store {
         } else {
             Engine::Sqlite
         };
-        let opts = AnyConnectOptions::from_str(&url)?;
+        // Statements are not logged one by one: an import's batches would flood the log.
+        let opts = AnyConnectOptions::from_str(&url)?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(5));
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
@@ -246,6 +249,12 @@ impl Store {
             (
                 6,
                 include_str!("../migrations/0006_inspections.sql"),
+                "",
+                "",
+            ),
+            (
+                7,
+                include_str!("../migrations/0007_report_indexes.sql"),
                 "",
                 "",
             ),

@@ -390,9 +390,10 @@ impl Store {
             ds(scan_from),
         ];
         let mut conds: Vec<String> = Vec::new();
+        // A filter's parameter is written `{#k}` (k-th filter value) and numbered per statement below.
         let push = |cond: &str, v: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
             args.push(v);
-            conds.push(cond.replace('?', &format!("${}", args.len())));
+            conds.push(cond.replace('?', &format!("{{#{}}}", args.len() - 6)));
         };
         if let Some(prefix) = tree.scope_prefix(scope) {
             push(
@@ -415,7 +416,12 @@ impl Store {
             );
         }
         if let Some(id) = filter.project_id {
-            conds.push(format!("{{p}}.id = {id}"));
+            push(
+                "{p}.id = CAST(? AS BIGINT)",
+                id.to_string(),
+                &mut conds,
+                &mut args,
+            );
         }
         if let Some(st) = filter.stage {
             push("{p}.stage = ?", st.code().into(), &mut conds, &mut args);
@@ -439,47 +445,83 @@ impl Store {
                 &mut args,
             );
         }
-        let filter_for = |p: &str, u: &str| -> String {
+        let filter_for = |p: &str, u: &str, first: usize| -> String {
             conds
                 .iter()
-                .map(|c| format!(" AND {}", c.replace("{p}", p).replace("{u}", u)))
+                .map(|c| {
+                    let mut c = c.replace("{p}", p).replace("{u}", u);
+                    for k in 0..args.len().saturating_sub(5) {
+                        c = c.replace(&format!("{{#{k}}}"), &format!("${}", first + k));
+                    }
+                    format!(" AND {c}")
+                })
                 .collect()
         };
+        // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
+        // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
+        // the database reads only the chosen projects' reports of the window, from the covering
+        // (project_id, period_end, …) index, instead of grouping every report first.
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name, \
-               COALESCE(a.ytd, 0) AS ytd, COALESCE(a.h1, 0) AS h1, a.last_inv, COALESCE(a.on_time, 0) AS on_time \
-             FROM projects p JOIN units u ON u.id = p.unit_id \
-             LEFT JOIN (SELECT r.project_id, \
+            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM projects p JOIN units u ON u.id = p.unit_id \
+             WHERE 1=1{outer} ORDER BY p.code",
+            outer = filter_for("p", "u", 1),
+        );
+        let sums_sql = format!(
+            "SELECT r.project_id, \
                  CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
                  CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
                  MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
                  CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
                      AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
-               FROM reports r JOIN projects p2 ON p2.id = r.project_id JOIN units u2 ON u2.id = p2.unit_id \
-               WHERE r.period_end >= $5 AND r.period_end <= $2{inner} GROUP BY r.project_id) a ON a.project_id = p.id \
-             WHERE 1=1{outer} ORDER BY p.code",
-            inner = filter_for("p2", "u2"),
-            outer = filter_for("p", "u"),
+             FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+             WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
+             GROUP BY r.project_id",
+            inner = filter_for("p2", "u2", 6),
         );
-        let mut q = sqlx::query(&sql);
-        for a in &args {
-            q = q.bind(a);
+        fn bind_all<'q>(
+            sql: &'q str,
+            args: &'q [String],
+            with_dates: bool,
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            let mut q = sqlx::query(sql);
+            // The project query has no date parameters: only the filters, $6… renumbered to $1….
+            for a in args.iter().skip(if with_dates { 0 } else { 5 }) {
+                q = q.bind(a.as_str());
+            }
+            q
         }
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows = bind_all(&sql, &args, false).fetch_all(&self.pool).await?;
+        let mut sums: HashMap<i64, (i64, i64, Option<String>, i64)> = HashMap::new();
+        for r in bind_all(&sums_sql, &args, true)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            sums.insert(
+                r.try_get("project_id")?,
+                (
+                    r.try_get("ytd")?,
+                    r.try_get("h1")?,
+                    r.try_get("last_inv")?,
+                    r.try_get("on_time")?,
+                ),
+            );
+        }
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let project = project_from_row(r)?;
             let f = &project.fields;
+            let (ytd, h1, last_inv, on_time) =
+                sums.get(&project.id).cloned().unwrap_or((0, 0, None, 0));
             let facts = ProjectFacts {
                 stage: f.stage,
                 plan_year: f.plan_year,
                 annual_plan: f.annual_plan,
                 planned_start: f.planned_start,
                 actual_start: f.actual_start,
-                ytd: Yuan(r.try_get("ytd")?),
-                by_june_30: Yuan(r.try_get("h1")?),
-                last_investment_end: s2d(r.try_get("last_inv")?),
-                on_time_reports: r.try_get::<i64, _>("on_time")? as u32,
+                ytd: Yuan(ytd),
+                by_june_30: Yuan(h1),
+                last_investment_end: s2d(last_inv),
+                on_time_reports: on_time as u32,
             };
             let status = project_status(&facts, d, settings);
             if filter.light.is_some_and(|l| l != status.light) {
@@ -594,6 +636,35 @@ impl Store {
         bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
         tx.commit().await?;
         Ok(Ok(ok_rows.len()))
+    }
+
+    /// Removes the projects of one unit with their reports (benchmark clean-up only: the audit log keeps
+    /// the record that they were created).
+    pub async fn delete_unit_projects(&self, unit_id: i64) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "DELETE FROM reports WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
+        )
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
+        let n = sqlx::query("DELETE FROM projects WHERE unit_id = $1")
+            .bind(unit_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        audit::record(
+            &mut tx,
+            &Actor::cli(),
+            "delete",
+            "project",
+            &format!("unit:{unit_id}"),
+            Some(serde_json::json!({"projects": n})),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Every project's id by code (bulk paths and data generation).

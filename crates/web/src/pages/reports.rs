@@ -44,12 +44,21 @@ pub async fn due_items(
     c: &Current,
     d: Date,
 ) -> Result<Vec<DueItem>, AppError> {
-    let this_week = Period::week_of(d);
-    let last_week = this_week.prev();
     let rows = state
         .store
         .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
         .await?;
+    due_items_of(state, &rows, d).await
+}
+
+/// As [`due_items`], for status rows already loaded.
+pub async fn due_items_of(
+    state: &AppState,
+    rows: &[diaodu_store::ProjectStatusRow],
+    d: Date,
+) -> Result<Vec<DueItem>, AppError> {
+    let this_week = Period::week_of(d);
+    let last_week = this_week.prev();
     let done = state
         .store
         .reported(&[this_week.to_string(), last_week.to_string()])
@@ -57,7 +66,7 @@ pub async fn due_items(
     let mut out = Vec::new();
     for period in [last_week, this_week] {
         let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
-        for r in &rows {
+        for r in rows {
             let f = &r.project.fields;
             if !stage_reports_weekly(f.stage)
                 || f.actual_start.is_none_or(|a| a > period.last_day())
