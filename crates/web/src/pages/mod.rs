@@ -97,6 +97,27 @@ pub fn redirect_saved(path: &str, msg: &str) -> axum::response::Redirect {
     axum::response::Redirect::to(&format!("{path}{sep}{q}"))
 }
 
+/// The office's verification of a claim or a reply: `decision` is `accept` or `send_back`.
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    /// accept or send_back.
+    pub decision: String,
+    /// Note, or the reason for sending back.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl VerifyForm {
+    /// Whether the decision accepts.
+    pub fn accept(&self, what: &str) -> Result<bool, AppError> {
+        match self.decision.as_str() {
+            "accept" => Ok(true),
+            "send_back" => Ok(false),
+            _ => Err(AppError::invalid(what, "无效")),
+        }
+    }
+}
+
 /// Empty strings in a query become `None`.
 pub fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())

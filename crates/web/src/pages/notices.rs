@@ -364,30 +364,16 @@ pub async fn reply(
     Ok(redirect_saved(&format!("/notices/{id}"), "已提交反馈").into_response())
 }
 
-/// The verification form.
-#[derive(Debug, Deserialize)]
-pub struct VerifyForm {
-    /// accept or send_back.
-    pub decision: String,
-    /// Note or reason.
-    #[serde(default)]
-    pub note: String,
-}
-
 /// POST /notices/{id}/verify
 pub async fn verify(
     State(state): State<AppState>,
     c: Current,
     Path(id): Path<i64>,
-    Form(f): Form<VerifyForm>,
+    Form(f): Form<super::VerifyForm>,
 ) -> Result<Response, AppError> {
     c.require(Action::IssueNotices)?;
     load_notice(&state, &c, id).await?;
-    let accept = match f.decision.as_str() {
-        "accept" => true,
-        "send_back" => false,
-        _ => return Err(AppError::invalid("核查结论", "无效")),
-    };
+    let accept = f.accept("核查结论")?;
     state
         .store
         .verify_notice(&c.actor(), id, accept, &f.note)

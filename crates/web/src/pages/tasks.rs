@@ -555,30 +555,16 @@ pub async fn report(
     )
 }
 
-/// The verification form.
-#[derive(Debug, Deserialize)]
-pub struct VerifyForm {
-    /// accept or send_back.
-    pub decision: String,
-    /// Note or reason.
-    #[serde(default)]
-    pub note: String,
-}
-
 /// POST /tasks/{id}/verify
 pub async fn verify(
     State(state): State<AppState>,
     c: Current,
     Path(id): Path<i64>,
-    Form(f): Form<VerifyForm>,
+    Form(f): Form<super::VerifyForm>,
 ) -> Result<Response, AppError> {
     c.require(Action::VerifyTasks)?;
     load_task(&state, &c, id).await?;
-    let accept = match f.decision.as_str() {
-        "accept" => true,
-        "send_back" => false,
-        _ => return Err(AppError::invalid("核验结论", "无效")),
-    };
+    let accept = f.accept("核验结论")?;
     state
         .store
         .verify_task(&c.actor(), id, accept, &f.note)
