@@ -138,6 +138,11 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
     let b1 = app.login("rep1").await;
     let inbox = app.get(&b1, "/notices").await.body;
     assert!(inbox.contains("关于加快A001项目建设的督办通知"));
+    let home = app.get(&b1, "/").await.body;
+    assert!(
+        home.contains("待办督办单") && home.contains("今日到期"),
+        "the home page shows the inbox with the time left"
+    );
     assert_eq!(
         app.post_form(&b1, &format!("/notices/{id}/sign"), &[])
             .await

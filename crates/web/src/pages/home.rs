@@ -45,6 +45,25 @@ pub async fn home(
         "{} · 项目建设总览",
         ctx.tree.get(root).map(|u| u.name.as_str()).unwrap_or("")
     );
+    // A unit's inbox: the notices it still owes a reply to, with the time left.
+    let inbox: Vec<diaodu_store::Notice> =
+        if c.can(Action::AnswerNotices) && c.user.role != Role::Admin {
+            state
+                .store
+                .notices(&ctx.tree, c.scope, d)
+                .await?
+                .into_iter()
+                .filter(|n| n.state.awaiting_reply())
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let inbox_section = html! {
+        @if !inbox.is_empty() {
+            h2 { "待办督办单" span.muted.small { "　（" (inbox.len()) " 件）" } }
+            (super::notices::notice_table(&inbox.iter().collect::<Vec<_>>(), d))
+        }
+    };
     let due_section = html! {
         @if c.can(Action::SubmitReport) {
             h2 { "本期待填报" span.muted.small { "　（" (due.len()) " 项）" } }
@@ -65,6 +84,7 @@ pub async fn home(
     };
     let body = html! {
         @if c.user.role == Role::Reporter { (due_section) }
+        (inbox_section)
         h1 { (title) span.muted.small { "　统计日期 " (diaodu_domain::period::fmt_date(d)) "，时序进度 " (format!("{:.1}%", time_progress_pct(d))) } }
         div.cards {
             div.card { div.k { "项目总数" } div.v { (total.projects) small { "个" } } }
