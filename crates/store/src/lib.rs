@@ -258,6 +258,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                8,
+                include_str!("../migrations/0008_project_batch.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(

@@ -462,8 +462,8 @@ impl Store {
         // the database reads only the chosen projects' reports of the window, from the covering
         // (project_id, period_end, …) index, instead of grouping every report first.
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM projects p JOIN units u ON u.id = p.unit_id \
-             WHERE 1=1{outer} ORDER BY p.code",
+            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p WHERE p.unit_id = u.id \
+             {outer} ORDER BY p.code",
             outer = filter_for("p", "u", 1),
         );
         let sums_sql = format!(

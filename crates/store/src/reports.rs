@@ -262,16 +262,29 @@ impl Store {
     /// Which (project id, period) pairs among `periods` already have a report.
     pub async fn reported(
         &self,
+        project_ids: &[i64],
         periods: &[String],
     ) -> Result<std::collections::HashSet<(i64, String)>> {
         let mut out = std::collections::HashSet::new();
+        // Only the given projects' reports: a district's page must not read the whole province's.
         for p in periods {
-            let ids: Vec<i64> =
-                sqlx::query_scalar("SELECT project_id FROM reports WHERE period = $1")
-                    .bind(p)
-                    .fetch_all(&self.pool)
-                    .await?;
-            out.extend(ids.into_iter().map(|id| (id, p.clone())));
+            for chunk in project_ids.chunks(500) {
+                let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!(
+                    "SELECT project_id FROM reports WHERE period = $1 AND project_id IN ({})",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(p);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                out.extend(
+                    q.fetch_all(&self.pool)
+                        .await?
+                        .into_iter()
+                        .map(|id| (id, p.clone())),
+                );
+            }
         }
         Ok(out)
     }
