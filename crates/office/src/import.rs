@@ -231,299 +231,277 @@ impl Located<'_> {
     }
 }
 
+/// Reads every row of `t` with `row`, which returns the parsed row or records its errors in `l` and
+/// returns `None`. `Err` only when the file cannot be read as this kind at all (missing columns).
+fn parse_rows<T>(
+    t: &Table,
+    cols: &[Column],
+    mut row: impl FnMut(&mut Located<'_>, &TableRow) -> Option<T>,
+) -> Result<Parsed<T>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    {
+        let Some(mut l) = locate(t, cols, &mut errors) else {
+            return Err(errors);
+        };
+        for r in &t.rows {
+            if let Some(v) = row(&mut l, r) {
+                out.push(v);
+            }
+        }
+    }
+    Ok(Parsed { rows: out, errors })
+}
+
 fn names<T: Copy>(all: &[T], zh: impl Fn(T) -> &'static str) -> String {
     all.iter().map(|v| zh(*v)).collect::<Vec<_>>().join("、")
 }
 
 /// Parses unit rows. `Err` only when the file cannot be read as this kind at all (missing columns).
 pub fn parse_units(t: &Table) -> Result<Parsed<UnitRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, UNIT_COLUMNS, &mut errors) else {
-            return Err(errors);
-        };
-        for r in &t.rows {
-            let code = l.required(r, "单位编码");
-            let name = l.required(r, "单位名称");
-            let kind = l.parse(
-                r,
-                "单位类型",
-                UnitKind::parse,
-                &names(UnitKind::ALL, UnitKind::zh),
-            );
-            if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
-                out.push(UnitRow {
-                    row: r.number,
-                    code,
-                    name,
-                    parent: l.text(r, "上级单位编码"),
-                    kind,
-                });
-            }
+    parse_rows(t, UNIT_COLUMNS, |l, r| {
+        let code = l.required(r, "单位编码");
+        let name = l.required(r, "单位名称");
+        let kind = l.parse(
+            r,
+            "单位类型",
+            UnitKind::parse,
+            &names(UnitKind::ALL, UnitKind::zh),
+        );
+        if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
+            return Some(UnitRow {
+                row: r.number,
+                code,
+                name,
+                parent: l.text(r, "上级单位编码"),
+                kind,
+            });
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        None
+    })
 }
 
 /// Parses project rows (field consistency is checked by the store with the rest of the rules).
 pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, PROJECT_COLUMNS, &mut errors) else {
-            return Err(errors);
-        };
-        for r in &t.rows {
-            let before = l.errors.len();
-            let code = l.required(r, "项目编码");
-            let name = l.required(r, "项目名称");
-            let unit = l.required(r, "责任单位");
-            let category = l.parse(
-                r,
-                "项目类别",
-                Category::parse,
-                &names(Category::ALL, Category::zh),
-            );
-            let stage = l.parse(r, "建设阶段", Stage::parse, &names(Stage::ALL, Stage::zh));
-            let total = l.money(r, "总投资(万元)");
-            let plan_year = l.parse(
-                r,
-                "计划年度",
-                |s| {
-                    s.trim()
-                        .trim_end_matches('年')
-                        .parse::<i32>()
-                        .ok()
-                        .filter(|y| (2000..=2100).contains(y))
-                },
-                "2000 至 2100 之间的年份",
-            );
-            let plan = l.money(r, "年度计划投资(万元)");
-            let ps = l.date(r, "计划开工日期");
-            let pf = l.date(r, "计划竣工日期");
-            let a = l.date(r, "实际开工日期");
-            let env_text = l.text(r, "环评状态");
-            let env = if env_text.is_empty() {
-                Some(EnvApproval::Pending)
-            } else {
-                let v = EnvApproval::parse(&env_text);
-                if v.is_none() {
-                    l.errors.push(ImportError::new(
-                        r.number,
-                        "环评状态",
-                        format!(
-                            "“{env_text}”不是有效值，应为：{}",
-                            names(EnvApproval::ALL, EnvApproval::zh)
-                        ),
-                    ));
-                }
-                v
-            };
-            if l.errors.len() > before {
-                continue;
+    parse_rows(t, PROJECT_COLUMNS, |l, r| {
+        let before = l.errors.len();
+        let code = l.required(r, "项目编码");
+        let name = l.required(r, "项目名称");
+        let unit = l.required(r, "责任单位");
+        let category = l.parse(
+            r,
+            "项目类别",
+            Category::parse,
+            &names(Category::ALL, Category::zh),
+        );
+        let stage = l.parse(r, "建设阶段", Stage::parse, &names(Stage::ALL, Stage::zh));
+        let total = l.money(r, "总投资(万元)");
+        let plan_year = l.parse(
+            r,
+            "计划年度",
+            |s| {
+                s.trim()
+                    .trim_end_matches('年')
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (2000..=2100).contains(y))
+            },
+            "2000 至 2100 之间的年份",
+        );
+        let plan = l.money(r, "年度计划投资(万元)");
+        let ps = l.date(r, "计划开工日期");
+        let pf = l.date(r, "计划竣工日期");
+        let a = l.date(r, "实际开工日期");
+        let env_text = l.text(r, "环评状态");
+        let env = if env_text.is_empty() {
+            Some(EnvApproval::Pending)
+        } else {
+            let v = EnvApproval::parse(&env_text);
+            if v.is_none() {
+                l.errors.push(ImportError::new(
+                    r.number,
+                    "环评状态",
+                    format!(
+                        "“{env_text}”不是有效值，应为：{}",
+                        names(EnvApproval::ALL, EnvApproval::zh)
+                    ),
+                ));
             }
-            out.push(ProjectRow {
-                row: r.number,
-                unit: unit.expect("checked"),
-                fields: ProjectFields {
-                    code: code.expect("checked"),
-                    name: name.expect("checked"),
-                    leader: l.text(r, "包抓领导"),
-                    category: category.expect("checked"),
-                    stage: stage.expect("checked"),
-                    total_investment: total.expect("checked"),
-                    plan_year: plan_year.expect("checked"),
-                    annual_plan: plan.expect("checked"),
-                    planned_start: ps.expect("checked"),
-                    planned_finish: pf.expect("checked"),
-                    actual_start: a.expect("checked"),
-                    batch: l.text(r, "集中开工批次"),
-                    industry: l.text(r, "所属行业"),
-                    env_approval: env.expect("checked"),
-                },
-            });
+            v
+        };
+        if l.errors.len() > before {
+            return None;
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        Some(ProjectRow {
+            row: r.number,
+            unit: unit.expect("checked"),
+            fields: ProjectFields {
+                code: code.expect("checked"),
+                name: name.expect("checked"),
+                leader: l.text(r, "包抓领导"),
+                category: category.expect("checked"),
+                stage: stage.expect("checked"),
+                total_investment: total.expect("checked"),
+                plan_year: plan_year.expect("checked"),
+                annual_plan: plan.expect("checked"),
+                planned_start: ps.expect("checked"),
+                planned_finish: pf.expect("checked"),
+                actual_start: a.expect("checked"),
+                batch: l.text(r, "集中开工批次"),
+                industry: l.text(r, "所属行业"),
+                env_approval: env.expect("checked"),
+            },
+        })
+    })
 }
 
 /// Parses report rows.
 pub fn parse_reports(t: &Table) -> Result<Parsed<ReportRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, REPORT_COLUMNS, &mut errors) else {
-            return Err(errors);
+    parse_rows(t, REPORT_COLUMNS, |l, r| {
+        let code = l.required(r, "项目编码");
+        // Excel turns a typed "2026-03" into a date cell (1 March 2026): read that back as the month.
+        let period = match l.cell(r, "填报期") {
+            Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
+            _ => l.required(r, "填报期").and_then(|s| {
+                Period::parse(&s)
+                    .map_err(|e| {
+                        l.errors
+                            .push(ImportError::new(r.number, "填报期", e.to_string()))
+                    })
+                    .ok()
+            }),
         };
-        for r in &t.rows {
-            let code = l.required(r, "项目编码");
-            // Excel turns a typed "2026-03" into a date cell (1 March 2026): read that back as the month.
-            let period = match l.cell(r, "填报期") {
-                Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
-                _ => l.required(r, "填报期").and_then(|s| {
-                    Period::parse(&s)
-                        .map_err(|e| {
-                            l.errors
-                                .push(ImportError::new(r.number, "填报期", e.to_string()))
-                        })
-                        .ok()
-                }),
-            };
-            let inv = l.money(r, "本期完成投资(万元)");
-            if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
-                out.push(ReportRow {
-                    row: r.number,
-                    project_code,
-                    period,
-                    investment,
-                    progress: l.text(r, "形象进度"),
-                    problems: l.text(r, "存在问题"),
-                });
-            }
+        let inv = l.money(r, "本期完成投资(万元)");
+        if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
+            return Some(ReportRow {
+                row: r.number,
+                project_code,
+                period,
+                investment,
+                progress: l.text(r, "形象进度"),
+                problems: l.text(r, "存在问题"),
+            });
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        None
+    })
 }
 
 /// Parses catalogue rows.
 pub fn parse_indicators(t: &Table) -> Result<Parsed<IndicatorImportRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, INDICATOR_COLUMNS, &mut errors) else {
-            return Err(errors);
-        };
-        for r in &t.rows {
-            let code = l.required(r, "指标编码");
-            let name = l.required(r, "指标名称");
-            let kind = l.parse(
-                r,
-                "类型",
-                IndicatorKind::parse,
-                &names(IndicatorKind::ALL, IndicatorKind::zh),
-            );
-            let direction = l.parse(
-                r,
-                "方向",
-                Direction::parse,
-                &names(Direction::ALL, Direction::zh),
-            );
-            if let (Some(code), Some(name), Some(kind), Some(direction)) =
-                (code, name, kind, direction)
-            {
-                out.push(IndicatorImportRow {
-                    row: r.number,
-                    indicator: Indicator {
-                        code,
-                        name,
-                        unit: l.text(r, "计量单位"),
-                        kind,
-                        direction,
-                    },
-                });
-            }
+    parse_rows(t, INDICATOR_COLUMNS, |l, r| {
+        let code = l.required(r, "指标编码");
+        let name = l.required(r, "指标名称");
+        let kind = l.parse(
+            r,
+            "类型",
+            IndicatorKind::parse,
+            &names(IndicatorKind::ALL, IndicatorKind::zh),
+        );
+        let direction = l.parse(
+            r,
+            "方向",
+            Direction::parse,
+            &names(Direction::ALL, Direction::zh),
+        );
+        if let (Some(code), Some(name), Some(kind), Some(direction)) = (code, name, kind, direction)
+        {
+            return Some(IndicatorImportRow {
+                row: r.number,
+                indicator: Indicator {
+                    code,
+                    name,
+                    unit: l.text(r, "计量单位"),
+                    kind,
+                    direction,
+                },
+            });
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        None
+    })
 }
 
 /// Parses target rows.
 pub fn parse_targets(t: &Table) -> Result<Parsed<TargetRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, TARGET_COLUMNS, &mut errors) else {
-            return Err(errors);
-        };
-        for r in &t.rows {
-            let code = l.required(r, "指标编码");
-            let year = l.parse(
-                r,
-                "年度",
-                |s| {
-                    s.trim()
-                        .trim_end_matches('年')
-                        .parse::<i32>()
-                        .ok()
-                        .filter(|y| (2000..=2100).contains(y))
-                },
-                "2000 至 2100 之间的年份",
-            );
-            let target = l.parse(r, "目标值", parse_number, "数字，如 7.5");
-            if let (Some(code), Some(year), Some(target)) = (code, year, target) {
-                out.push(TargetRow {
-                    row: r.number,
-                    code,
-                    year,
-                    target,
-                });
-            }
+    parse_rows(t, TARGET_COLUMNS, |l, r| {
+        let code = l.required(r, "指标编码");
+        let year = l.parse(
+            r,
+            "年度",
+            |s| {
+                s.trim()
+                    .trim_end_matches('年')
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (2000..=2100).contains(y))
+            },
+            "2000 至 2100 之间的年份",
+        );
+        let target = l.parse(r, "目标值", parse_number, "数字，如 7.5");
+        if let (Some(code), Some(year), Some(target)) = (code, year, target) {
+            return Some(TargetRow {
+                row: r.number,
+                code,
+                year,
+                target,
+            });
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        None
+    })
 }
 
 /// Parses indicator value rows.
 pub fn parse_indicator_values(t: &Table) -> Result<Parsed<IndicatorValueRow>, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, VALUE_COLUMNS, &mut errors) else {
-            return Err(errors);
+    parse_rows(t, VALUE_COLUMNS, |l, r| {
+        let before = l.errors.len();
+        let region = l.required(r, "地区");
+        let indicator = l.required(r, "指标");
+        // Excel turns "2026-03" into a date cell on the 1st: read it back as the month.
+        let period = match l.cell(r, "期别") {
+            Some(Cell::Date(d)) if d.day() == 1 => Some(StatPeriod::Month {
+                year: d.year(),
+                month: d.month() as u8,
+            }),
+            _ => l.required(r, "期别").and_then(|s| {
+                StatPeriod::parse(&s)
+                    .map_err(|e| {
+                        l.errors
+                            .push(ImportError::new(r.number, "期别", e.to_string()))
+                    })
+                    .ok()
+            }),
         };
-        for r in &t.rows {
-            let before = l.errors.len();
-            let region = l.required(r, "地区");
-            let indicator = l.required(r, "指标");
-            // Excel turns "2026-03" into a date cell on the 1st: read it back as the month.
-            let period = match l.cell(r, "期别") {
-                Some(Cell::Date(d)) if d.day() == 1 => Some(StatPeriod::Month {
-                    year: d.year(),
-                    month: d.month() as u8,
-                }),
-                _ => l.required(r, "期别").and_then(|s| {
-                    StatPeriod::parse(&s)
-                        .map_err(|e| {
-                            l.errors
-                                .push(ImportError::new(r.number, "期别", e.to_string()))
-                        })
-                        .ok()
-                }),
-            };
-            let mut num = |h: &'static str| -> Option<f64> {
-                match l.cell(r, h) {
-                    None => None,
-                    Some(Cell::Number(n)) => Some(*n),
-                    Some(c) => {
-                        let t = c.text();
-                        let v = parse_number(&t);
-                        if v.is_none() {
-                            l.errors
-                                .push(ImportError::new(r.number, h, format!("“{t}”不是数字")));
-                        }
-                        v
+        let mut num = |h: &'static str| -> Option<f64> {
+            match l.cell(r, h) {
+                None => None,
+                Some(Cell::Number(n)) => Some(*n),
+                Some(c) => {
+                    let t = c.text();
+                    let v = parse_number(&t);
+                    if v.is_none() {
+                        l.errors
+                            .push(ImportError::new(r.number, h, format!("“{t}”不是数字")));
                     }
+                    v
                 }
-            };
-            let level = num("数值");
-            let growth = num("增速(%)");
-            if l.errors.len() > before {
-                continue;
             }
-            if let (Some(region), Some(indicator), Some(period)) = (region, indicator, period) {
-                out.push(IndicatorValueRow {
-                    row: r.number,
-                    region,
-                    indicator,
-                    period,
-                    level,
-                    growth,
-                });
-            }
+        };
+        let level = num("数值");
+        let growth = num("增速(%)");
+        if l.errors.len() > before {
+            return None;
         }
-    }
-    Ok(Parsed { rows: out, errors })
+        if let (Some(region), Some(indicator), Some(period)) = (region, indicator, period) {
+            return Some(IndicatorValueRow {
+                row: r.number,
+                region,
+                indicator,
+                period,
+                level,
+                growth,
+            });
+        }
+        None
+    })
 }
 
 #[cfg(test)]
