@@ -1225,7 +1225,13 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     }
 
     // A finished sweep of the first concentrated-start batch.
-    let batch = store.batches().await?.into_iter().next();
+    // This year's first concentrated-start batch.
+    let this_year = format!("{}年", today.year());
+    let batch = store
+        .batches()
+        .await?
+        .into_iter()
+        .find(|b| b.starts_with(&this_year));
     if let Some(batch) = batch {
         let insp = store
             .create_inspection(
