@@ -104,21 +104,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The scorecard of `region_id` for `period`: one card per indicator, ranked among the units with
-    /// the same parent.
-    pub async fn scorecard(
-        &self,
-        tree: &UnitTree,
-        region_id: i64,
-        period: StatPeriod,
-    ) -> Result<Scorecard> {
-        let region = tree
-            .get(region_id)
-            .cloned()
-            .ok_or_else(|| StoreError::NotFound("地区".into()))?;
-        let parent = region.parent_id.and_then(|p| tree.get(p)).cloned();
-        let siblings: Vec<&Unit> = tree.children(region.parent_id);
-        let targets = self.targets().await?;
+    /// Everything the scorecards of `period` read: the catalogue, the targets, and every value of the
+    /// periods a scorecard looks at (the period, its history, the one before, last year's total).
+    pub async fn scorecard_data(&self, period: StatPeriod) -> Result<ScorecardData> {
         let y = period.year();
         // B of the catch-up formula: the whole previous year, whichever period kind holds it.
         let prev_year = [
@@ -136,95 +124,156 @@ impl Store {
                 month: 12,
             },
         ];
-        let history = period.history(HISTORY);
-        let mut wanted: Vec<StatPeriod> = history.clone();
+        let mut wanted: Vec<StatPeriod> = period.history(HISTORY);
         wanted.push(period.prev());
         wanted.extend(prev_year);
         wanted.sort();
         wanted.dedup();
-        let mut cards = Vec::new();
-        for ind in self.indicators().await? {
-            let i = &ind.indicator;
-            let values = self.values_for_periods(ind.id, &wanted).await?;
-            let metric_of = |u: i64, p: StatPeriod| -> Option<f64> {
-                values.get(&(u, p)).and_then(|(l, g)| {
-                    if i.kind == IndicatorKind::Growth {
-                        *g
-                    } else {
-                        *l
-                    }
-                })
-            };
-            let peers_at = |p: StatPeriod| -> Vec<Peer> {
-                siblings
-                    .iter()
-                    .filter_map(|u| {
-                        metric_of(u.id, p).map(|m| Peer {
-                            id: u.id,
-                            name: u.name.clone(),
-                            metric: m,
-                        })
-                    })
-                    .collect()
-            };
-            let peers = peers_at(period);
-            let own = values
-                .get(&(region.id, period))
-                .copied()
-                .unwrap_or((None, None));
-            let input = CardInput {
-                indicator: i,
-                period,
-                region_id: region.id,
-                region_name: region.name.clone(),
-                value: own.0,
-                growth: own.1,
-                peers: peers.clone(),
-                parent_word: parent_word(parent.as_ref().map(|p| p.kind)).to_string(),
-                peer_noun: peer_noun(region.kind).to_string(),
-                parent_metric: parent.as_ref().and_then(|p| metric_of(p.id, period)),
-                target: targets.get(&(ind.id, y)).copied(),
-                prev_peers: peers_at(period.prev()),
-                prev_year_level: prev_year
-                    .iter()
-                    .find_map(|p| values.get(&(region.id, *p)).and_then(|v| v.0)),
-            };
-            let c = card(&input);
-            let hist = history
-                .iter()
-                .map(|p| {
-                    let ps = peers_at(*p);
-                    let r = ps
-                        .iter()
-                        .find(|x| x.id == region.id)
-                        .map(|me| rank_of(&ps, me.metric, i.direction));
-                    (*p, r, ps.len() as u32)
-                })
-                .collect();
-            let mut sorted = peers;
-            sorted.sort_by(|a, b| {
-                if i.direction.better(a.metric, b.metric) {
-                    std::cmp::Ordering::Less
-                } else if i.direction.better(b.metric, a.metric) {
-                    std::cmp::Ordering::Greater
-                } else {
-                    a.name.cmp(&b.name)
-                }
-            });
-            cards.push(CardWithCharts {
-                card: c,
-                peers: sorted,
-                history: hist,
-                growth_kind: i.kind == IndicatorKind::Growth,
-            });
+        let indicators = self.indicators().await?;
+        let mut values = Vec::with_capacity(indicators.len());
+        for ind in &indicators {
+            values.push(self.values_for_periods(ind.id, &wanted).await?);
         }
-        let plain: Vec<IndicatorCard> = cards.iter().map(|c| c.card.clone()).collect();
-        Ok(Scorecard {
-            summary: summary(&region.name, period, &plain),
-            region,
-            parent,
+        Ok(ScorecardData {
             period,
-            indicators: cards,
+            prev_year,
+            indicators,
+            targets: self.targets().await?,
+            values,
         })
     }
+
+    /// The scorecard of `region_id` for `period`: one card per indicator, ranked among the units with
+    /// the same parent.
+    pub async fn scorecard(
+        &self,
+        tree: &UnitTree,
+        region_id: i64,
+        period: StatPeriod,
+    ) -> Result<Scorecard> {
+        let data = self.scorecard_data(period).await?;
+        scorecard_from(tree, &data, region_id)
+    }
+
+    /// The scorecards of many regions for one period, from a single read of the values.
+    pub async fn scorecards(
+        &self,
+        tree: &UnitTree,
+        regions: &[i64],
+        period: StatPeriod,
+    ) -> Result<Vec<Scorecard>> {
+        let data = self.scorecard_data(period).await?;
+        regions
+            .iter()
+            .map(|r| scorecard_from(tree, &data, *r))
+            .collect()
+    }
+}
+
+/// What [`Store::scorecard_data`] read.
+pub struct ScorecardData {
+    period: StatPeriod,
+    prev_year: [StatPeriod; 4],
+    indicators: Vec<crate::IndicatorRow>,
+    targets: HashMap<(i64, i32), f64>,
+    /// Per indicator (same order), the values by (unit, period).
+    values: Vec<Values>,
+}
+
+/// Computes a scorecard from data already read.
+pub fn scorecard_from(tree: &UnitTree, data: &ScorecardData, region_id: i64) -> Result<Scorecard> {
+    let period = data.period;
+    let y = period.year();
+    let prev_year = data.prev_year;
+    let targets = &data.targets;
+    let region = tree
+        .get(region_id)
+        .cloned()
+        .ok_or_else(|| StoreError::NotFound("地区".into()))?;
+    let parent = region.parent_id.and_then(|p| tree.get(p)).cloned();
+    let siblings: Vec<&Unit> = tree.children(region.parent_id);
+    let history = period.history(HISTORY);
+    let mut cards = Vec::new();
+    for (ind, values) in data.indicators.iter().zip(&data.values) {
+        let i = &ind.indicator;
+        let metric_of = |u: i64, p: StatPeriod| -> Option<f64> {
+            values.get(&(u, p)).and_then(|(l, g)| {
+                if i.kind == IndicatorKind::Growth {
+                    *g
+                } else {
+                    *l
+                }
+            })
+        };
+        let peers_at = |p: StatPeriod| -> Vec<Peer> {
+            siblings
+                .iter()
+                .filter_map(|u| {
+                    metric_of(u.id, p).map(|m| Peer {
+                        id: u.id,
+                        name: u.name.clone(),
+                        metric: m,
+                    })
+                })
+                .collect()
+        };
+        let peers = peers_at(period);
+        let own = values
+            .get(&(region.id, period))
+            .copied()
+            .unwrap_or((None, None));
+        let input = CardInput {
+            indicator: i,
+            period,
+            region_id: region.id,
+            region_name: region.name.clone(),
+            value: own.0,
+            growth: own.1,
+            peers: peers.clone(),
+            parent_word: parent_word(parent.as_ref().map(|p| p.kind)).to_string(),
+            peer_noun: peer_noun(region.kind).to_string(),
+            parent_metric: parent.as_ref().and_then(|p| metric_of(p.id, period)),
+            target: targets.get(&(ind.id, y)).copied(),
+            prev_peers: peers_at(period.prev()),
+            prev_year_level: prev_year
+                .iter()
+                .find_map(|p| values.get(&(region.id, *p)).and_then(|v| v.0)),
+        };
+        let c = card(&input);
+        let hist = history
+            .iter()
+            .map(|p| {
+                let ps = peers_at(*p);
+                let r = ps
+                    .iter()
+                    .find(|x| x.id == region.id)
+                    .map(|me| rank_of(&ps, me.metric, i.direction));
+                (*p, r, ps.len() as u32)
+            })
+            .collect();
+        let mut sorted = peers;
+        sorted.sort_by(|a, b| {
+            if i.direction.better(a.metric, b.metric) {
+                std::cmp::Ordering::Less
+            } else if i.direction.better(b.metric, a.metric) {
+                std::cmp::Ordering::Greater
+            } else {
+                a.name.cmp(&b.name)
+            }
+        });
+        cards.push(CardWithCharts {
+            card: c,
+            peers: sorted,
+            history: hist,
+            growth_kind: i.kind == IndicatorKind::Growth,
+        });
+    }
+    let plain: Vec<IndicatorCard> = cards.iter().map(|c| c.card.clone()).collect();
+    Ok(Scorecard {
+        summary: summary(&region.name, period, &plain),
+        region,
+        parent,
+        period,
+        indicators: cards,
+    })
 }
