@@ -108,7 +108,16 @@ pub fn district_code(c: usize, d: usize) -> String {
 }
 
 /// Generates the data set into an empty database.
-pub async fn generate(store: &Store, scale: Scale, seed: u64, today: Date) -> Result<Summary> {
+/// Generates the data set into an empty database; with `files`, also writes it as import files there
+/// (`units.csv`, `projects.csv`, `projects.xlsx`, `reports.csv` — reports only as CSV, since three years
+/// of weekly reports exceed a worksheet's 1,048,576 rows).
+pub async fn generate(
+    store: &Store,
+    scale: Scale,
+    seed: u64,
+    today: Date,
+    files: Option<&std::path::Path>,
+) -> Result<Summary> {
     let t0 = Instant::now();
     anyhow::ensure!(
         store.project_count().await? == 0,
@@ -218,6 +227,40 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64, today: Date) -> Re
     }
     sum.projects = rows.len();
     let ids = store.project_ids().await?;
+    let mut reports_csv = None;
+    if let Some(dir) = files {
+        use std::io::Write;
+        std::fs::create_dir_all(dir)?;
+        let mut u = String::from("单位编码,单位名称,上级单位编码,单位类型\n");
+        for r in &units {
+            u += &format!("{},{},{},{}\n", r.code, r.name, r.parent, r.kind.zh());
+        }
+        std::fs::write(dir.join("units.csv"), u)?;
+        let ledger: Vec<diaodu_office::xlsx::LedgerRow> = rows
+            .iter()
+            .map(|r| diaodu_office::xlsx::LedgerRow {
+                unit: r.unit.clone(),
+                fields: r.fields.clone(),
+                light: "",
+                time_progress_pct: 0.0,
+                ytd: Yuan::ZERO,
+                completion_pct: None,
+                lag_pp: None,
+                reasons: String::new(),
+            })
+            .collect();
+        std::fs::write(
+            dir.join("projects.csv"),
+            diaodu_office::xlsx::ledger_csv(&ledger),
+        )?;
+        std::fs::write(
+            dir.join("projects.xlsx"),
+            diaodu_office::xlsx::ledger_xlsx("项目", &ledger)?,
+        )?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("reports.csv"))?);
+        writeln!(w, "项目编码,填报期,本期完成投资(万元),形象进度,存在问题")?;
+        reports_csv = Some(w);
+    }
 
     // Weekly reports over the last `weeks` weeks, written in large transactions.
     let weeks: Vec<Period> = (0..scale.weeks)
@@ -242,6 +285,10 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64, today: Date) -> Re
             let at = (p.last_day() + Duration::days(if on_time { 1 } else { 4 }))
                 .with_time(Time::from_hms(9, 0, 0)?)
                 .assume_utc();
+            if let Some(w) = reports_csv.as_mut() {
+                use std::io::Write;
+                writeln!(w, "{},{},{},,", r.fields.code, p, Yuan(inv).wan_text())?;
+            }
             batch.push((
                 id,
                 *p,
@@ -261,6 +308,10 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64, today: Date) -> Re
     }
     sum.reports += batch.len();
     store.insert_reports_raw(&actor, batch).await?;
+    if let Some(mut w) = reports_csv {
+        use std::io::Write;
+        w.flush()?;
+    }
 
     // Tasks, led by the districts.
     let district_ids: Vec<i64> = tree

@@ -113,6 +113,9 @@ enum Cmd {
         /// Treat this date as today.
         #[arg(long)]
         as_of: Option<String>,
+        /// Also write the data as import files (.csv, .xlsx) into this directory.
+        #[arg(long)]
+        files: Option<std::path::PathBuf>,
     },
     /// Measure the speed of the main paths against this database (see docs/benchmarks.md).
     Bench {
@@ -369,9 +372,21 @@ async fn main() -> Result<()> {
                 );
             }
         }
-        Cmd::Gen { scale, seed, as_of } => {
+        Cmd::Gen {
+            scale,
+            seed,
+            as_of,
+            files,
+        } => {
             let scale = gen::Scale::parse(&scale)?;
-            let s = gen::generate(&store, scale, seed, date_arg(as_of.as_deref())?).await?;
+            let s = gen::generate(
+                &store,
+                scale,
+                seed,
+                date_arg(as_of.as_deref())?,
+                files.as_deref(),
+            )
+            .await?;
             println!(
                 "已生成：{} 个单位、{} 个项目、{} 条周报、{} 项任务、{} 条指标数值，用时 {:.1} 秒",
                 s.units, s.projects, s.reports, s.tasks, s.values, s.seconds
