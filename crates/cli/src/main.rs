@@ -549,6 +549,11 @@ async fn main() -> Result<()> {
                 ),
             }
             store.set_setting(&Actor::cli(), &key, value.trim()).await?;
+            if key.starts_with("ladder.")
+                && store.ladder().await? == diaodu_domain::notice::Ladder::default()
+            {
+                eprintln!("提示：升级天数须逐级递增（提醒 < 催办 < 通报 < 约谈 < 问责），否则按默认天数执行。");
+            }
             println!("已设置 {key} = {}", value.trim());
         }
         Cmd::Import { kind, file } => {

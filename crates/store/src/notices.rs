@@ -162,6 +162,12 @@ impl Store {
                 l.days[i] = v;
             }
         }
+        // Steps must rise with the days; settings changed one at a time can leave them out of order, in
+        // which case the default ladder holds until they are put right.
+        if !l.valid() {
+            tracing::warn!(days = ?l.days, "ladder settings out of order; using the default ladder");
+            return Ok(Ladder::default());
+        }
         Ok(l)
     }
 
