@@ -205,6 +205,11 @@ pub fn fmt_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
+/// Formats a date the way official documents write it: `2026年4月20日`.
+pub fn fmt_date_zh(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month() as u8, d.day())
+}
+
 /// Converts an Excel serial date (1900 date system, with Excel's phantom 1900-02-29) to a date.
 pub fn from_excel_serial(serial: f64) -> Option<Date> {
     if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {

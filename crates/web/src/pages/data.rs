@@ -2,7 +2,7 @@
 //! exports. The same functions serve the command line.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
@@ -297,20 +297,11 @@ pub async fn template(Path(kind): Path<String>, _c: Current) -> Result<Response,
 
 /// An .xlsx download.
 pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    super::download(
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
     )
-        .into_response()
 }
 
 /// POST /data/import
@@ -405,17 +396,11 @@ pub async fn export_projects(
         .await?;
     let ledger = ledger_rows(&rows);
     match nonempty(&q.format).unwrap_or("xlsx") {
-        "csv" => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"projects-{}.csv\"", fmt_date(d)),
-                ),
-            ],
+        "csv" => Ok(super::download(
+            &format!("projects-{}.csv", fmt_date(d)),
+            "text/csv; charset=utf-8",
             ledger_csv(&ledger),
-        )
-            .into_response()),
+        )),
         "xlsx" => {
             let bytes =
                 ledger_xlsx("项目台账", &ledger).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -2,13 +2,12 @@
 //! step), the briefing assembled from live data, and the briefing and minutes as official documents.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::notice::NoticeState;
-use diaodu_domain::period::{fmt_date, parse_date};
+use diaodu_domain::period::{fmt_date, fmt_date_zh, parse_date};
 use diaodu_domain::status::{time_progress_pct, Light, UnitFigures};
 use diaodu_domain::task::{Cadence, TaskLight};
 use diaodu_office::docx::{Block, OfficialDoc};
@@ -16,21 +15,12 @@ use diaodu_store::reporting::unit_table;
 use diaodu_store::{Meeting, NewMeeting, NewTask, ProjectFilter, Store, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
-use time::Date;
 
-use super::layout::{csrf, flash, page, yi};
+use super::layout::{csrf, flash, page, pct, yi};
 use super::projects::unit_options;
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
-
-fn zh_date(d: Date) -> String {
-    format!("{}年{}月{}日", d.year(), d.month() as u8, d.day())
-}
-
-fn p1(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
-}
 
 /// The briefing (会议材料) of a meeting, assembled from live data as of the meeting date: indicators,
 /// projects, tasks, overdue notices, and the decisions of the previous meeting.
@@ -49,7 +39,7 @@ pub async fn briefing(
     doc.title(format!("{}汇报材料", m.title));
     doc.para(format!(
         "本次调度会（{}）调度{}{}重点工作推进情况。现将主要经济指标、重点项目、重点工作任务、督办事项和上次会议议定事项落实情况汇报如下。",
-        zh_date(d),
+        fmt_date_zh(d),
         m.review_period,
         unit.name
     ));
@@ -90,14 +80,14 @@ pub async fn briefing(
     doc.h1("重点项目建设情况");
     doc.para(format!(
         "截至{}，{}纳入调度的重点项目{}个，已开工{}个，开工率{}；年度计划投资{}亿元，已完成{}亿元，完成率{}，时序进度{:.1}%。亮红灯{}个、黄灯{}个、绿灯{}个{}。",
-        zh_date(d),
+        fmt_date_zh(d),
         unit.name,
         total.projects,
         total.started,
-        p1(total.start_rate_pct),
+        pct(total.start_rate_pct),
         yi(total.annual_plan),
         yi(total.ytd_investment),
-        p1(total.completion_pct),
+        pct(total.completion_pct),
         time_progress_pct(d),
         total.red,
         total.yellow,
@@ -124,8 +114,8 @@ pub async fn briefing(
                         l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
                         l.unit.name.clone(),
                         l.figures.projects.to_string(),
-                        p1(l.figures.start_rate_pct),
-                        p1(l.figures.completion_pct),
+                        pct(l.figures.start_rate_pct),
+                        pct(l.figures.completion_pct),
                         l.figures.red.to_string(),
                         l.figures.yellow.to_string(),
                     ]
@@ -150,7 +140,7 @@ pub async fn briefing(
                     vec![
                         r.project.fields.name.clone(),
                         r.unit_name.clone(),
-                        p1(r.status.annual_completion_pct),
+                        pct(r.status.annual_completion_pct),
                         r.status.reasons.join("；"),
                     ]
                 })
@@ -255,7 +245,7 @@ pub async fn briefing(
             doc.para(format!(
                 "{}（{}）未形成议定事项。",
                 prev.title,
-                zh_date(prev.date)
+                fmt_date_zh(prev.date)
             ));
         } else {
             let all = store.task_rows(tree, Scope::All, d).await?;
@@ -269,7 +259,7 @@ pub async fn briefing(
             doc.para(format!(
                 "{}（{}）议定事项{}项，已办结销号{}项，正在推进{}项。",
                 prev.title,
-                zh_date(prev.date),
+                fmt_date_zh(prev.date),
                 decisions.len(),
                 done,
                 decisions.len() - done
@@ -299,7 +289,7 @@ pub async fn briefing(
             );
         }
     }
-    doc.signature(format!("{}人民政府督查室", unit.name), zh_date(d));
+    doc.signature(format!("{}人民政府督查室", unit.name), fmt_date_zh(d));
     Ok(doc)
 }
 
@@ -313,7 +303,7 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
     doc.title(format!("{}纪要", m.title));
     doc.para(format!(
         "{}，{}召开{}，调度{}重点工作推进情况。",
-        zh_date(m.date),
+        fmt_date_zh(m.date),
         unit,
         m.title,
         m.review_period
@@ -341,13 +331,13 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
                     .map(|t| format!(
                         "（牵头单位：{}；完成时限：{}）",
                         t.lead_unit,
-                        zh_date(t.task.deadline)
+                        fmt_date_zh(t.task.deadline)
                     ))
                     .unwrap_or_default()
             ));
         }
     }
-    doc.signature(format!("{unit}人民政府督查室"), zh_date(m.date));
+    doc.signature(format!("{unit}人民政府督查室"), fmt_date_zh(m.date));
     Ok(doc)
 }
 
@@ -623,24 +613,6 @@ pub async fn save_minutes(
     Ok(redirect_saved(&format!("/meetings/{id}"), "纪要已保存").into_response())
 }
 
-fn docx_response(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// GET /meetings/{id}/briefing.docx
 pub async fn briefing_docx(
     State(state): State<AppState>,
@@ -649,8 +621,9 @@ pub async fn briefing_docx(
 ) -> Result<Response, AppError> {
     let (m, tree) = load(&state, &c, id).await?;
     let doc = briefing(&state.store, &tree, &m).await?;
-    Ok(docx_response(
+    Ok(super::download(
         &format!("briefing-{}.docx", fmt_date(m.date)),
+        super::DOCX,
         doc.to_docx(),
     ))
 }
@@ -663,8 +636,9 @@ pub async fn minutes_docx(
 ) -> Result<Response, AppError> {
     let (m, tree) = load(&state, &c, id).await?;
     let doc = minutes(&state.store, &tree, &m).await?;
-    Ok(docx_response(
+    Ok(super::download(
         &format!("minutes-{}.docx", fmt_date(m.date)),
+        super::DOCX,
         doc.to_docx(),
     ))
 }

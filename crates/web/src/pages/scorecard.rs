@@ -1,8 +1,7 @@
 //! The scorecard page (成绩单), its JSON, and the official notice (通报) written from it.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use diaodu_domain::access::Action;
 use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::scorecard::d1;
@@ -174,10 +173,7 @@ pub fn notice(sc: &Scorecard, issuer: &str, date: Date) -> OfficialDoc {
             weak.join("、")
         ));
     }
-    d.signature(
-        issuer,
-        format!("{}年{}月{}日", date.year(), date.month() as u8, date.day()),
-    );
+    d.signature(issuer, diaodu_domain::period::fmt_date_zh(date));
     d
 }
 
@@ -270,19 +266,5 @@ pub async fn docx(
     let issuer = format!("{}统计局", sc.region.name);
     let bytes = notice(&sc, &issuer, state.today()).to_docx();
     let name = format!("scorecard-{}-{}.docx", sc.region.code, period);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::download(&name, super::DOCX, bytes))
 }
