@@ -12,6 +12,7 @@ pub mod project;
 pub mod scorecard;
 pub mod status;
 pub mod task;
+pub mod totals;
 
 pub use money::Yuan;
 pub use period::Period;

@@ -25,6 +25,7 @@ mod reports;
 pub mod scorecard;
 mod tasks;
 pub mod testing;
+mod totals;
 mod units;
 mod users;
 
@@ -34,7 +35,7 @@ pub use indicators::{IndicatorRow, ValueInput};
 pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
-pub use projects::{Project, ProjectFilter, ProjectStatusRow};
+pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{NewUnit, Unit, UnitTree};
@@ -264,6 +265,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                9,
+                include_str!("../migrations/0009_report_totals.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(
@@ -295,6 +302,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            if *version == 9 {
+                // The running totals start from the reports already there.
+                self.rebuild_report_totals().await?;
+            }
         }
         Ok(())
     }

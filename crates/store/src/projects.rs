@@ -7,6 +7,7 @@ use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ProjectRow};
 use diaodu_domain::project::{check_fields, Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::status::{project_status, Light, ProjectFacts, ProjectStatus, StatusSettings};
+use diaodu_domain::totals::{combine, MonthTotal, RecentSums};
 use diaodu_domain::Yuan;
 use serde::Serialize;
 use sqlx::Row;
@@ -51,6 +52,15 @@ pub struct ProjectFilter {
     pub q: Option<String>,
     /// Exactly this project.
     pub project_id: Option<i64>,
+}
+
+/// Where the report sums behind a status come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumsVia {
+    /// The running totals of the month before D plus the reports of D's month (the normal way).
+    Totals,
+    /// Every report of the year up to D (the reference).
+    Reports,
 }
 
 /// A project with its computed status as of a date.
@@ -301,6 +311,10 @@ impl Store {
                 "该项目已被他人修改，请刷新页面后在最新数据上重新编辑".into(),
             ));
         }
+        if f.actual_start != old.fields.actual_start {
+            // The on-time share counts weekly reports from the actual start on: every year's totals move.
+            self.refresh_totals(&mut tx, &[id], None).await?;
+        }
         audit::record(
             &mut tx,
             actor,
@@ -371,36 +385,49 @@ impl Store {
         d: Date,
         settings: &StatusSettings,
     ) -> Result<Vec<ProjectStatusRow>> {
+        self.project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
+            .await
+    }
+
+    /// As [`Store::project_statuses_with`], with the report sums taken the way `via` says. Both ways
+    /// give the same statuses (the tests check every day of two years); [`SumsVia::Reports`] is the
+    /// reference and the benchmark's comparison.
+    pub async fn project_statuses_via(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+        settings: &StatusSettings,
+        via: SumsVia,
+    ) -> Result<Vec<ProjectStatusRow>> {
         let y = d.year();
         let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
         let due_hi = d - Duration::days(2);
         let ds = diaodu_domain::period::fmt_date;
-        // The filters, written once for the project/unit aliases of the outer query and once for those of
-        // the report aggregation, so that the database sums only the reports of the projects shown.
-        // $1 = Jan 1, $2 = D, $3 = min(30 June, D), $4 = last due Sunday (D − 2, docs/status.md),
-        // $5 = the first day any rule looks at: the earlier of 1 January and D − stall days (the stall
-        // rule only asks whether investment fell in (D − stall days, D]).
+        // The stall rule asks whether investment fell in (D − stall days, D]; the reports are read from
+        // the earlier of that window's start and 1 January.
         let scan_from = jan1.min(d - Duration::days(settings.stall_days));
-        let mut args: Vec<String> = vec![
-            ds(jan1),
-            ds(d),
-            ds(june30.min(d)),
-            ds(due_hi),
-            ds(scan_from),
-        ];
+        // The totals answer the stall question from December of the year before at the earliest.
+        let via = if scan_from.year() < y - 1 {
+            SumsVia::Reports
+        } else {
+            via
+        };
+        let mut fargs: Vec<String> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
         // A filter's parameter is written `{#k}` (k-th filter value) and numbered per statement below.
-        let push = |cond: &str, v: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
-            args.push(v);
-            conds.push(cond.replace('?', &format!("{{#{}}}", args.len() - 6)));
+        let push = |cond: &str, v: String, conds: &mut Vec<String>, fargs: &mut Vec<String>| {
+            fargs.push(v);
+            conds.push(cond.replace('?', &format!("{{#{}}}", fargs.len() - 1)));
         };
         if let Some(prefix) = tree.scope_prefix(scope) {
             push(
                 "{u}.path LIKE ? ESCAPE '\\'",
                 format!("{}%", like_escape(&prefix)),
                 &mut conds,
-                &mut args,
+                &mut fargs,
             );
         }
         if let Some(uid) = filter.unit_id {
@@ -412,7 +439,7 @@ impl Store {
                 "{u}.path LIKE ? ESCAPE '\\'",
                 format!("{}%", like_escape(&prefix)),
                 &mut conds,
-                &mut args,
+                &mut fargs,
             );
         }
         if let Some(id) = filter.project_id {
@@ -420,17 +447,17 @@ impl Store {
                 "{p}.id = CAST(? AS BIGINT)",
                 id.to_string(),
                 &mut conds,
-                &mut args,
+                &mut fargs,
             );
         }
         if let Some(st) = filter.stage {
-            push("{p}.stage = ?", st.code().into(), &mut conds, &mut args);
+            push("{p}.stage = ?", st.code().into(), &mut conds, &mut fargs);
         }
         if let Some(c) = filter.category {
-            push("{p}.category = ?", c.code().into(), &mut conds, &mut args);
+            push("{p}.category = ?", c.code().into(), &mut conds, &mut fargs);
         }
         if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
-            push("{p}.batch = ?", b.clone(), &mut conds, &mut args);
+            push("{p}.batch = ?", b.clone(), &mut conds, &mut fargs);
         }
         if let Some(q) = filter
             .q
@@ -442,69 +469,164 @@ impl Store {
                 "({p}.code LIKE ? ESCAPE '\\' OR {p}.name LIKE ? ESCAPE '\\')",
                 format!("%{}%", like_escape(q)),
                 &mut conds,
-                &mut args,
+                &mut fargs,
             );
         }
-        let filter_for = |p: &str, u: &str, first: usize| -> String {
+        // The filters, written for the aliases of one statement, their parameters numbered after its
+        // `lead` date parameters.
+        let filter_for = |p: &str, u: &str, lead: usize| -> String {
             conds
                 .iter()
                 .map(|c| {
                     let mut c = c.replace("{p}", p).replace("{u}", u);
-                    for k in 0..args.len().saturating_sub(5) {
-                        c = c.replace(&format!("{{#{k}}}"), &format!("${}", first + k));
+                    for k in 0..fargs.len() {
+                        c = c.replace(&format!("{{#{k}}}"), &format!("${}", lead + 1 + k));
                     }
                     format!(" AND {c}")
                 })
                 .collect()
         };
-        // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
-        // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
-        // the database reads only the chosen projects' reports of the window, from the covering
-        // (project_id, period_end, …) index, instead of grouping every report first.
-        let sql = format!(
-            "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p WHERE p.unit_id = u.id \
-             {outer} ORDER BY p.code",
-            outer = filter_for("p", "u", 1),
-        );
-        let sums_sql = format!(
-            "SELECT r.project_id, \
-                 CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
-                 CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
-                 MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
-                 CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
-                     AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
-             FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
-             WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
-             GROUP BY r.project_id",
-            inner = filter_for("p2", "u2", 6),
-        );
         fn bind_all<'q>(
             sql: &'q str,
-            args: &'q [String],
-            with_dates: bool,
+            lead: &'q [String],
+            fargs: &'q [String],
         ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
             let mut q = sqlx::query(sql);
-            // The project query has no date parameters: only the filters, $6… renumbered to $1….
-            for a in args.iter().skip(if with_dates { 0 } else { 5 }) {
+            for a in lead.iter().chain(fargs) {
                 q = q.bind(a.as_str());
             }
             q
         }
-        let rows = bind_all(&sql, &args, false).fetch_all(&self.pool).await?;
+        // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
+        // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
+        // the database reads only the chosen projects' reports of the window, from the covering
+        // (project_id, period_end, …) index, instead of grouping every report first.
         let mut sums: HashMap<i64, (i64, i64, Option<String>, i64)> = HashMap::new();
-        for r in bind_all(&sums_sql, &args, true)
-            .fetch_all(&self.pool)
-            .await?
-        {
-            sums.insert(
-                r.try_get("project_id")?,
-                (
-                    r.try_get("ytd")?,
-                    r.try_get("h1")?,
-                    r.try_get("last_inv")?,
-                    r.try_get("on_time")?,
-                ),
-            );
+        let rows;
+        match via {
+            SumsVia::Reports => {
+                let lead = vec![
+                    ds(jan1),
+                    ds(d),
+                    ds(june30.min(d)),
+                    ds(due_hi),
+                    ds(scan_from),
+                ];
+                let sql = format!(
+                    "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p \
+                     WHERE p.unit_id = u.id {outer} ORDER BY p.code",
+                    outer = filter_for("p", "u", 0),
+                );
+                let sums_sql = format!(
+                    "SELECT r.project_id, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                         MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
+                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
+                             AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
+                     FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+                     WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
+                     GROUP BY r.project_id",
+                    inner = filter_for("p2", "u2", 5),
+                );
+                rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
+                for r in bind_all(&sums_sql, &lead, &fargs)
+                    .fetch_all(&self.pool)
+                    .await?
+                {
+                    sums.insert(
+                        r.try_get("project_id")?,
+                        (
+                            r.try_get("ytd")?,
+                            r.try_get("h1")?,
+                            r.try_get("last_inv")?,
+                            r.try_get("on_time")?,
+                        ),
+                    );
+                }
+            }
+            SumsVia::Totals => {
+                // One running-totals row per project — the month before D's (none in January) — and
+                // December's of the year before for the stall rule; then the reports of D's month.
+                let month = u8::from(d.month());
+                let prev = crate::totals::month_key(y, month - 1);
+                let lead = vec![prev, crate::totals::month_key(y - 1, 12)];
+                let sql = format!(
+                    "SELECT {PROJECT_COLUMNS}, u.name AS unit_name, t.investment AS t_inv, t.by_june_30 AS t_h1, \
+                         t.on_time AS t_on, t.last_investment_end AS t_last, t0.last_investment_end AS t0_last \
+                     FROM units u CROSS JOIN projects p \
+                     LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $1 \
+                     LEFT JOIN report_totals t0 ON t0.project_id = p.id AND t0.month = $2 \
+                     WHERE p.unit_id = u.id {outer} ORDER BY p.code",
+                    outer = filter_for("p", "u", 2),
+                );
+                let first = d.replace_day(1).expect("day 1 exists");
+                let recent_lead = vec![
+                    ds(first),
+                    ds(d),
+                    ds(june30),
+                    ds(due_hi),
+                    ds(diaodu_domain::totals::recent_scan_from(d)),
+                    ds(jan1),
+                ];
+                let recent_sql = format!(
+                    "SELECT r.project_id, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS inv, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                         MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
+                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start \
+                             AND r.period_end >= $1 AND r.period_end <= $4 THEN 1 ELSE 0 END) AS BIGINT) AS on_add, \
+                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start \
+                             AND r.period_end < $1 AND r.period_end > $4 AND r.period_end >= $6 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub \
+                     FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+                     WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
+                     GROUP BY r.project_id",
+                    inner = filter_for("p2", "u2", 6),
+                );
+                let mut recent: HashMap<i64, RecentSums> = HashMap::new();
+                for r in bind_all(&recent_sql, &recent_lead, &fargs)
+                    .fetch_all(&self.pool)
+                    .await?
+                {
+                    recent.insert(
+                        r.try_get("project_id")?,
+                        RecentSums {
+                            investment: r.try_get("inv")?,
+                            by_june_30: r.try_get("h1")?,
+                            on_time_added: r.try_get("on_add")?,
+                            on_time_not_yet_due: r.try_get("on_sub")?,
+                            last_investment_end: s2d(r.try_get("last_inv")?),
+                        },
+                    );
+                }
+                rows = bind_all(&sql, &lead, &fargs).fetch_all(&self.pool).await?;
+                for r in &rows {
+                    let id: i64 = r.try_get("id")?;
+                    let t_inv: Option<i64> = r.try_get("t_inv")?;
+                    let prev = match t_inv {
+                        Some(investment) => Some(MonthTotal {
+                            month: month - 1,
+                            investment,
+                            by_june_30: r.try_get("t_h1")?,
+                            on_time: r.try_get("t_on")?,
+                            last_investment_end: s2d(r.try_get("t_last")?),
+                        }),
+                        None => None,
+                    };
+                    let dec = MonthTotal {
+                        last_investment_end: s2d(r.try_get("t0_last")?),
+                        ..MonthTotal::default()
+                    };
+                    let (ytd, h1, on_time, last) = combine(
+                        prev.as_ref(),
+                        Some(&dec),
+                        &recent.get(&id).copied().unwrap_or_default(),
+                    );
+                    // Only the window the reference reads: an older date lights the same way.
+                    let last = last.filter(|l| *l >= scan_from);
+                    sums.insert(id, (ytd, h1, last.map(ds), on_time));
+                }
+            }
         }
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -642,6 +764,12 @@ impl Store {
     /// the record that they were created).
     pub async fn delete_unit_projects(&self, unit_id: i64) -> Result<u64> {
         let mut tx = self.begin().await?;
+        sqlx::query(
+            "DELETE FROM report_totals WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
+        )
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM reports WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
         )

@@ -222,6 +222,13 @@ impl Store {
             )
             .await?;
         }
+        let end = r.period.last_day();
+        self.refresh_totals(
+            &mut tx,
+            &[project_id],
+            Some((end.year(), u8::from(end.month()))),
+        )
+        .await?;
         tx.commit().await?;
         let row = self
             .reports(project_id)
@@ -439,6 +446,17 @@ impl Store {
         }
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, inserts).await?;
         bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
+        // The totals of each year the file touches, from its earliest month in that year on.
+        let mut by_year: std::collections::BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
+        for (pid, r) in &ok {
+            let end = r.period.last_day();
+            let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
+            e.0 = e.0.min(u8::from(end.month()));
+            e.1.push(*pid);
+        }
+        for (y, (m, ids)) in by_year {
+            self.refresh_totals(&mut tx, &ids, Some((y, m))).await?;
+        }
         tx.commit().await?;
         Ok(Ok(ok.len()))
     }
@@ -451,6 +469,7 @@ impl Store {
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
     ) -> Result<()> {
         let n = rows.len();
+        let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut tx = self.begin().await?;
         let vals = rows
             .into_iter()
@@ -459,6 +478,7 @@ impl Store {
             })
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
+        self.refresh_totals(&mut tx, &touched, None).await?;
         audit::record(
             &mut tx,
             actor,

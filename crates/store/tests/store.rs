@@ -553,4 +553,6 @@ async fn concurrent_report_submissions_all_land() {
         h.await.unwrap().unwrap();
     }
     assert_eq!(store.report_count().await.unwrap(), 32);
+    // Four reports of each project arrived at once: its running totals hold all four.
+    assert!(store.check_report_totals().await.unwrap().is_empty());
 }

@@ -1,0 +1,257 @@
+//! Running totals of a project's reports (进度累计), month by month.
+//!
+//! Status as of a date D needs, per project, sums over the periods ending from 1 January to D (see
+//! `docs/status.md`). Summing every report of the year at each request made the province-wide status
+//! cost seconds; instead the store keeps, for every month of every year in which a project reported,
+//! the sums from 1 January to that month's last day — rewritten in the same transaction as any report
+//! of that year — so that status as of D reads one totals row per project (the month before D's) plus
+//! the few reports of D's own month. [`combine`] states how the two parts add up; the store's tests
+//! check it against summing the reports directly for every day of two years.
+
+use time::{Date, Month};
+
+use crate::status::ReportPoint;
+
+/// The running totals of one project for one month of one year: sums over the periods whose last day
+/// is from 1 January of the year to the last day of the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthTotal {
+    /// Month, 1–12.
+    pub month: u8,
+    /// Investment of those periods, in yuan.
+    pub investment: i64,
+    /// Investment of those periods ending by 30 June.
+    pub by_june_30: i64,
+    /// Weekly reports among them first submitted on time and ending on or after the actual start.
+    pub on_time: i64,
+    /// The latest period end among them with investment > 0.
+    pub last_investment_end: Option<Date>,
+}
+
+/// The running totals of `year` from a project's reports (reports of other years are ignored): one per
+/// month from the first month with a report to December, none when the year has no report. A month
+/// without a row therefore means "nothing reported this year up to that month", which readers take as
+/// zero. `on_time_weekly` of each report must already say "weekly, on time, and ending on or after the
+/// project's actual start", the rule of the on-time share.
+pub fn month_totals(year: i32, reports: &[ReportPoint]) -> Vec<MonthTotal> {
+    month_totals_from(year, 1, None, reports)
+}
+
+/// The running totals of `year` from month `from` on, continuing `base` — the total of the month before
+/// `from`, or `None` when the year has no report before `from` — with the reports ending in months
+/// `from`..=12 of `year` (others are ignored). A report added or edited in month M changes only the
+/// totals of M and later, so a submission rewrites those from the month before's row and the reports
+/// since, not from the whole year.
+pub fn month_totals_from(
+    year: i32,
+    from: u8,
+    base: Option<MonthTotal>,
+    reports: &[ReportPoint],
+) -> Vec<MonthTotal> {
+    let mut per_month = [MonthTotal::default(); 12];
+    let mut seen = [false; 12];
+    for r in reports
+        .iter()
+        .filter(|r| r.period_end.year() == year && u8::from(r.period_end.month()) >= from)
+    {
+        let k = usize::from(u8::from(r.period_end.month())) - 1;
+        seen[k] = true;
+        let m = &mut per_month[k];
+        m.investment += r.investment.0;
+        if r.period_end.month() <= Month::June {
+            m.by_june_30 += r.investment.0;
+        }
+        if r.on_time_weekly {
+            m.on_time += 1;
+        }
+        if r.investment.0 > 0 && m.last_investment_end.is_none_or(|l| r.period_end > l) {
+            m.last_investment_end = Some(r.period_end);
+        }
+    }
+    let mut started = base.is_some();
+    let mut acc = base.unwrap_or_default();
+    let mut out = Vec::new();
+    for k in usize::from(from.max(1)) - 1..12 {
+        let m = &per_month[k];
+        started |= seen[k];
+        acc.month = k as u8 + 1;
+        acc.investment += m.investment;
+        acc.by_june_30 += m.by_june_30;
+        acc.on_time += m.on_time;
+        if m.last_investment_end.is_some() {
+            acc.last_investment_end = m.last_investment_end;
+        }
+        if started {
+            out.push(acc);
+        }
+    }
+    out
+}
+
+/// The reports of D's own month (and of the day before it when D is the 1st), summed by the database
+/// under the conditions named on each field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecentSums {
+    /// Investment of periods ending from the 1st of D's month to D.
+    pub investment: i64,
+    /// The same, only periods ending by 30 June.
+    pub by_june_30: i64,
+    /// On-time weekly reports (as in [`month_totals`]) ending from the 1st of D's month to D − 2.
+    pub on_time_added: i64,
+    /// On-time weekly reports ending in D's year, before the 1st of D's month and after D − 2: counted
+    /// by the previous month's total but not yet due as of D.
+    pub on_time_not_yet_due: i64,
+    /// The latest period end from the scan's first day to D with investment > 0.
+    pub last_investment_end: Option<Date>,
+}
+
+/// The first day of the recent scan as of `d`: the 1st of D's month, or D − 1 when that is earlier
+/// (reports ending after D − 2 are not yet due, and the previous month's total may hold them).
+pub fn recent_scan_from(d: Date) -> Date {
+    let first = d.replace_day(1).expect("day 1 exists");
+    first.min(d.previous_day().unwrap_or(d))
+}
+
+/// The report sums as of `d` from the previous month's running total of D's year (`None` when D is in
+/// January or the project reported nothing earlier that year), December's total of the year before
+/// (only its latest investment date is used) and the recent sums:
+/// `(ytd, by 30 June, on-time weekly reports due by D, latest period end ≤ D with investment)`.
+pub fn combine(
+    prev_month: Option<&MonthTotal>,
+    prev_december: Option<&MonthTotal>,
+    recent: &RecentSums,
+) -> (i64, i64, i64, Option<Date>) {
+    let base = prev_month.copied().unwrap_or_default();
+    let last = [
+        recent.last_investment_end,
+        base.last_investment_end,
+        prev_december.and_then(|t| t.last_investment_end),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    (
+        base.investment + recent.investment,
+        base.by_june_30 + recent.by_june_30,
+        base.on_time + recent.on_time_added - recent.on_time_not_yet_due,
+        last,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Yuan;
+    use time::macros::date;
+
+    fn rp(d: Date, inv: i64, on_time: bool) -> ReportPoint {
+        ReportPoint {
+            period_end: d,
+            investment: Yuan(inv),
+            on_time_weekly: on_time,
+        }
+    }
+
+    #[test]
+    fn totals_accumulate_from_january_and_keep_the_latest_investment_date() {
+        let rs = [
+            rp(date!(2025 - 12 - 28), 999, true), // another year: ignored
+            rp(date!(2026 - 01 - 04), 100, true),
+            rp(date!(2026 - 03 - 31), 50, false),
+            rp(date!(2026 - 06 - 28), 10, true),
+            rp(date!(2026 - 07 - 05), 7, true),
+            rp(date!(2026 - 07 - 12), 0, true),
+        ];
+        let t = month_totals(2026, &rs);
+        assert_eq!(t.len(), 12);
+        assert_eq!(t[0].investment, 100);
+        assert_eq!(t[1].investment, 100);
+        assert_eq!(t[1].last_investment_end, Some(date!(2026 - 01 - 04)));
+        assert_eq!(t[2].investment, 150);
+        assert_eq!(t[5].by_june_30, 160);
+        assert_eq!(t[6].investment, 167);
+        assert_eq!(t[6].by_june_30, 160, "July does not count towards 30 June");
+        assert_eq!(t[6].on_time, 4);
+        // The zero report of 12 July does not move the latest investment date.
+        assert_eq!(t[11].last_investment_end, Some(date!(2026 - 07 - 05)));
+        assert_eq!(t[11].month, 12);
+    }
+
+    #[test]
+    fn rows_start_at_the_first_report_and_continue_from_a_base() {
+        let rs = [
+            rp(date!(2026 - 03 - 08), 10, true),
+            rp(date!(2026 - 05 - 03), 0, false),
+            rp(date!(2026 - 11 - 01), 5, true),
+        ];
+        let all = month_totals(2026, &rs);
+        assert_eq!(
+            all.first().map(|t| t.month),
+            Some(3),
+            "nothing before March"
+        );
+        assert_eq!(all.len(), 10);
+        assert!(month_totals(2027, &rs).is_empty());
+        // Rewriting from May on, from April's row, gives the same rows as the whole year.
+        let april = all[1];
+        assert_eq!(april.month, 4);
+        assert_eq!(
+            month_totals_from(2026, 5, Some(april), &rs),
+            all[2..].to_vec()
+        );
+        // Without a base, rows start at the first report from `from` on.
+        let late = month_totals_from(2026, 4, None, &rs);
+        assert_eq!(late.first().map(|t| (t.month, t.investment)), Some((5, 0)));
+    }
+
+    #[test]
+    fn the_scan_reaches_back_one_day_only_on_the_first() {
+        assert_eq!(
+            recent_scan_from(date!(2026 - 11 - 26)),
+            date!(2026 - 11 - 01)
+        );
+        assert_eq!(
+            recent_scan_from(date!(2026 - 11 - 02)),
+            date!(2026 - 11 - 01)
+        );
+        assert_eq!(
+            recent_scan_from(date!(2026 - 11 - 01)),
+            date!(2026 - 10 - 31)
+        );
+        assert_eq!(
+            recent_scan_from(date!(2026 - 01 - 01)),
+            date!(2025 - 12 - 31)
+        );
+    }
+
+    #[test]
+    fn combine_adds_the_month_and_takes_back_what_is_not_yet_due() {
+        let prev = MonthTotal {
+            month: 10,
+            investment: 1_000,
+            by_june_30: 400,
+            on_time: 40,
+            last_investment_end: Some(date!(2026 - 10 - 25)),
+        };
+        let dec = MonthTotal {
+            month: 12,
+            last_investment_end: Some(date!(2025 - 12 - 28)),
+            ..MonthTotal::default()
+        };
+        let recent = RecentSums {
+            investment: 30,
+            by_june_30: 0,
+            on_time_added: 0,
+            on_time_not_yet_due: 1,
+            last_investment_end: None,
+        };
+        assert_eq!(
+            combine(Some(&prev), Some(&dec), &recent),
+            (1_030, 400, 39, Some(date!(2026 - 10 - 25)))
+        );
+        assert_eq!(
+            combine(None, Some(&dec), &RecentSums::default()),
+            (0, 0, 0, Some(date!(2025 - 12 - 28)))
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! Keeping the running totals of reports (`report_totals`, see `diaodu_domain::totals`) in step with
+//! the reports: every write path that adds, edits or removes reports, or moves a project's actual start,
+//! calls [`Store::refresh_totals`] inside its own transaction, so a reader never sees one without the
+//! other.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diaodu_domain::status::ReportPoint;
+use diaodu_domain::totals::{month_totals, month_totals_from, MonthTotal};
+use diaodu_domain::Yuan;
+use sqlx::Row;
+use time::Date;
+
+use crate::bulk::{self, Val};
+use crate::{s2d, Engine, Result, Store};
+
+const TOTALS_COLUMNS: &[&str] = &[
+    "project_id",
+    "month",
+    "investment",
+    "by_june_30",
+    "on_time",
+    "last_investment_end",
+];
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A month key as stored: `YYYY-MM`.
+pub(crate) fn month_key(year: i32, month: u8) -> String {
+    format!("{year:04}-{month:02}")
+}
+
+/// A report row (period_end, investment, period_kind, on_time, and the project's actual_start) as the
+/// totals see it.
+fn report_point(r: &sqlx::any::AnyRow) -> Result<Option<ReportPoint>> {
+    let Some(end) = s2d(r.try_get("period_end")?) else {
+        return Ok(None);
+    };
+    let start: Option<Date> = s2d(r.try_get("actual_start")?);
+    let kind: String = r.try_get("period_kind")?;
+    let on_time: i64 = r.try_get("on_time")?;
+    Ok(Some(ReportPoint {
+        period_end: end,
+        investment: Yuan(r.try_get("investment")?),
+        // The on-time share counts weekly reports due from the actual start on (docs/status.md).
+        on_time_weekly: kind == "W" && on_time == 1 && start.is_some_and(|s| end >= s),
+    }))
+}
+
+impl Store {
+    /// Rewrites the running totals of `project_ids` inside the caller's transaction: with `from =
+    /// Some((year, month))`, those of that year from that month on, continuing the month before's row
+    /// (a report of month M changes only M and later); with `None`, every year's from all reports. On
+    /// PostgreSQL the projects' rows are locked first, so that two transactions adding reports to one
+    /// project take turns and the second sums the first's report too (SQLite writers already take
+    /// turns). `NO KEY UPDATE` because the report's foreign key already holds a `KEY SHARE` lock on the
+    /// project, which `NO KEY UPDATE` does not wait for: a plain `FOR UPDATE` here deadlocks two
+    /// submissions to one project.
+    pub(crate) async fn refresh_totals(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        project_ids: &[i64],
+        from: Option<(i32, u8)>,
+    ) -> Result<()> {
+        let mut ids = project_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let list = placeholders(1, chunk.len());
+            let n = chunk.len();
+            fn bind_ids<'q>(
+                sql: &'q str,
+                chunk: &[i64],
+            ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+                let mut q = sqlx::query(sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q
+            }
+            if self.engine == Engine::Postgres {
+                let sql = format!(
+                    "SELECT id FROM projects WHERE id IN ({list}) ORDER BY id FOR NO KEY UPDATE"
+                );
+                bind_ids(&sql, chunk).fetch_all(&mut *conn).await?;
+            }
+            let mut base: HashMap<i64, MonthTotal> = HashMap::new();
+            let rows = match from {
+                Some((y, m)) => {
+                    if m > 1 {
+                        let sql = format!(
+                            "SELECT project_id, investment, by_june_30, on_time, last_investment_end \
+                             FROM report_totals WHERE project_id IN ({list}) AND month = ${}",
+                            n + 1
+                        );
+                        for r in bind_ids(&sql, chunk)
+                            .bind(month_key(y, m - 1))
+                            .fetch_all(&mut *conn)
+                            .await?
+                        {
+                            base.insert(
+                                r.try_get("project_id")?,
+                                MonthTotal {
+                                    month: m - 1,
+                                    investment: r.try_get("investment")?,
+                                    by_june_30: r.try_get("by_june_30")?,
+                                    on_time: r.try_get("on_time")?,
+                                    last_investment_end: s2d(r.try_get("last_investment_end")?),
+                                },
+                            );
+                        }
+                    }
+                    let del = format!(
+                        "DELETE FROM report_totals WHERE project_id IN ({list}) AND month >= ${} AND month <= ${}",
+                        n + 1,
+                        n + 2
+                    );
+                    bind_ids(&del, chunk)
+                        .bind(month_key(y, m))
+                        .bind(month_key(y, 12))
+                        .execute(&mut *conn)
+                        .await?;
+                    let sel = format!(
+                        "SELECT r.project_id, r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
+                         FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({list}) \
+                         AND r.period_end >= ${} AND r.period_end <= ${}",
+                        n + 1,
+                        n + 2
+                    );
+                    bind_ids(&sel, chunk)
+                        .bind(format!("{}-01", month_key(y, m)))
+                        .bind(format!("{y:04}-12-31"))
+                        .fetch_all(&mut *conn)
+                        .await?
+                }
+                None => {
+                    let del = format!("DELETE FROM report_totals WHERE project_id IN ({list})");
+                    bind_ids(&del, chunk).execute(&mut *conn).await?;
+                    let sel = format!(
+                        "SELECT r.project_id, r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
+                         FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({list})"
+                    );
+                    bind_ids(&sel, chunk).fetch_all(&mut *conn).await?
+                }
+            };
+            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+            for r in &rows {
+                if let Some(pt) = report_point(r)? {
+                    points
+                        .entry((r.try_get("project_id")?, pt.period_end.year()))
+                        .or_default()
+                        .push(pt);
+                }
+            }
+            // A project whose month before has a row keeps rows even without reports since.
+            if let Some((y, _)) = from {
+                for id in base.keys() {
+                    points.entry((*id, y)).or_default();
+                }
+            }
+            let mut out = Vec::with_capacity(points.len() * 12);
+            for ((pid, y), pts) in &points {
+                let totals = match from {
+                    Some((_, m)) => month_totals_from(*y, m, base.get(pid).copied(), pts),
+                    None => month_totals(*y, pts),
+                };
+                for t in totals {
+                    out.push(vec![
+                        Val::I(*pid),
+                        Val::T(month_key(*y, t.month)),
+                        Val::I(t.investment),
+                        Val::I(t.by_june_30),
+                        Val::I(t.on_time),
+                        Val::OT(t.last_investment_end.map(diaodu_domain::period::fmt_date)),
+                    ]);
+                }
+            }
+            bulk::insert(conn, "report_totals", TOTALS_COLUMNS, out).await?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds every project's running totals from the reports (after the table is created, and by
+    /// `diaodu status --rebuild-totals`). Returns the number of projects with reports.
+    pub async fn rebuild_report_totals(&self) -> Result<usize> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT project_id FROM reports")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM report_totals")
+            .execute(&mut *tx)
+            .await?;
+        self.refresh_totals(&mut tx, &ids, None).await?;
+        tx.commit().await?;
+        Ok(ids.len())
+    }
+
+    /// The running totals of one project (tests and checks), ordered by month.
+    pub async fn report_totals(&self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
+        let rows = sqlx::query(
+            "SELECT month, investment, by_june_30, on_time, last_investment_end FROM report_totals \
+             WHERE project_id = $1 ORDER BY month",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let month: String = r.try_get("month")?;
+                let m: u8 = month.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
+                Ok((
+                    month,
+                    MonthTotal {
+                        month: m,
+                        investment: r.try_get("investment")?,
+                        by_june_30: r.try_get("by_june_30")?,
+                        on_time: r.try_get("on_time")?,
+                        last_investment_end: s2d(r.try_get("last_investment_end")?),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Compares the stored running totals with totals recomputed from the reports and returns the
+    /// projects whose rows differ (empty when all agree). Used by the tests after every kind of write.
+    pub async fn check_report_totals(&self) -> Result<Vec<i64>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut bad = Vec::new();
+        for id in ids {
+            let stored = self.report_totals(id).await?;
+            let rows = sqlx::query(
+                "SELECT r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
+                 FROM reports r JOIN projects p ON p.id = r.project_id WHERE r.project_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut by_year: BTreeMap<i32, Vec<ReportPoint>> = BTreeMap::new();
+            for r in &rows {
+                if let Some(pt) = report_point(r)? {
+                    by_year.entry(pt.period_end.year()).or_default().push(pt);
+                }
+            }
+            let expected: Vec<(String, MonthTotal)> = by_year
+                .iter()
+                .flat_map(|(y, pts)| {
+                    month_totals(*y, pts)
+                        .into_iter()
+                        .map(move |t| (month_key(*y, t.month), t))
+                })
+                .collect();
+            if stored != expected {
+                bad.push(id);
+            }
+        }
+        Ok(bad)
+    }
+}

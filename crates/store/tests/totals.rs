@@ -1,0 +1,295 @@
+//! The running totals of reports (`report_totals`): status read from them equals status summed from the
+//! reports on every day of two years, and every write path keeps them in step. Runs on SQLite and, with
+//! `DIAODU_TEST_DB`, on PostgreSQL.
+
+use diaodu_domain::access::{Scope, UnitKind};
+use diaodu_domain::import::ReportRow;
+use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::status::StatusSettings;
+use diaodu_domain::{Period, Yuan};
+use diaodu_store::testing::fresh_store;
+use diaodu_store::{Actor, NewUnit, ProjectFilter, ReportInput, Store, SumsVia};
+use time::macros::date;
+use time::{Date, Duration};
+
+fn fields(code: &str, stage: Stage, start: Option<Date>) -> ProjectFields {
+    ProjectFields {
+        code: code.into(),
+        name: format!("项目{code}"),
+        leader: "王副市长".into(),
+        category: Category::Industry,
+        stage,
+        total_investment: Yuan(1_000_000_000),
+        plan_year: 2026,
+        annual_plan: Yuan(20_000_000),
+        planned_start: Some(date!(2025 - 01 - 05)),
+        planned_finish: Some(date!(2027 - 12 - 31)),
+        actual_start: start,
+        batch: String::new(),
+        industry: "装备制造".into(),
+        env_approval: EnvApproval::Approved,
+    }
+}
+
+async fn district(store: &Store) -> (i64, i64) {
+    let a = Actor::cli();
+    let city = store
+        .create_unit(
+            &a,
+            NewUnit {
+                code: "C".into(),
+                name: "云川市".into(),
+                parent_id: None,
+                kind: UnitKind::City,
+            },
+        )
+        .await
+        .unwrap();
+    let d = store
+        .create_unit(
+            &a,
+            NewUnit {
+                code: "D1".into(),
+                name: "东城区".into(),
+                parent_id: Some(city.id),
+                kind: UnitKind::District,
+            },
+        )
+        .await
+        .unwrap();
+    (city.id, d.id)
+}
+
+/// A small deterministic generator (no dependency for a test's dice).
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+type RawReport = (i64, Period, Yuan, String, String, bool, String);
+
+fn report(pid: i64, period: &str, inv: i64, on_time: bool) -> RawReport {
+    (
+        pid,
+        Period::parse(period).unwrap(),
+        Yuan(inv),
+        String::new(),
+        String::new(),
+        on_time,
+        "2026-01-01T00:00:00.000000Z".into(),
+    )
+}
+
+/// Projects of every kind of start, weekly reports over two years with gaps, zeros and late ones,
+/// and a few monthly reports; then status by both ways on every day of 2025 and 2026.
+#[tokio::test]
+async fn totals_give_the_same_status_as_the_reports_on_every_day() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let a = Actor::cli();
+    let starts = [
+        (Stage::Continuing, Some(date!(2024 - 11 - 15))),
+        (Stage::Continuing, Some(date!(2025 - 06 - 01))),
+        (Stage::NewStart, Some(date!(2025 - 12 - 30))),
+        (Stage::NewStart, Some(date!(2026 - 03 - 01))),
+        (Stage::Halted, Some(date!(2025 - 02 - 01))),
+        (Stage::Preparation, None),
+        (Stage::Completed, Some(date!(2024 - 01 - 01))),
+    ];
+    let mut dice = Dice(7);
+    let mut raw = Vec::new();
+    for (i, (stage, start)) in starts.iter().enumerate() {
+        let p = store
+            .create_project(&a, d1, fields(&format!("T{i}"), *stage, *start))
+            .await
+            .unwrap();
+        for year in [2025, 2026] {
+            let weeks = if year == 2025 { 52 } else { 48 };
+            for w in 1..=weeks {
+                // Some weeks unreported, some with nothing invested (the stall rule), some late.
+                if dice.below(6) == 0 {
+                    continue;
+                }
+                let inv = if dice.below(4) == 0 {
+                    0
+                } else {
+                    dice.below(500) as i64 * 1_000
+                };
+                raw.push(report(
+                    p.id,
+                    &format!("{year}-W{w:02}"),
+                    inv,
+                    dice.below(5) != 0,
+                ));
+            }
+            for m in [3, 6, 10] {
+                raw.push(report(p.id, &format!("{year}-{m:02}"), 7_000, true));
+            }
+        }
+    }
+    // A stretch without investment long enough to light 开而未建 in both years.
+    raw.retain(|r| {
+        !(r.0 % 2 == 0
+            && r.1.last_day() > date!(2025 - 12 - 01)
+            && r.1.last_day() < date!(2026 - 02 - 10))
+    });
+    store.insert_reports_raw(&a, raw).await.unwrap();
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+
+    let tree = store.units().await.unwrap();
+    let filter = ProjectFilter::default();
+    for settings in [
+        StatusSettings::default(),
+        StatusSettings {
+            stall_days: 45,
+            ..StatusSettings::default()
+        },
+    ] {
+        let mut d = date!(2025 - 01 - 01);
+        let mut stalled_days = 0;
+        while d <= date!(2026 - 12 - 31) {
+            let scope = Scope::Subtree(city);
+            let fast = store
+                .project_statuses_via(&tree, scope, &filter, d, &settings, SumsVia::Totals)
+                .await
+                .unwrap();
+            let slow = store
+                .project_statuses_via(&tree, scope, &filter, d, &settings, SumsVia::Reports)
+                .await
+                .unwrap();
+            assert_eq!(fast.len(), slow.len());
+            for (f, s) in fast.iter().zip(&slow) {
+                assert_eq!(f.facts, s.facts, "{} as of {d}", f.project.fields.code);
+                assert_eq!(f.status.light, s.status.light);
+                stalled_days += usize::from(f.status.stalled);
+            }
+            d += Duration::days(if settings.stall_days == 28 { 1 } else { 5 });
+        }
+        assert!(stalled_days > 0, "the data must exercise the stall rule");
+    }
+}
+
+/// Form submissions, edits, imports, a moved actual start and removal all leave the totals equal to
+/// the totals recomputed from the reports.
+#[tokio::test]
+async fn every_write_keeps_the_totals_in_step() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let a = Actor::cli();
+    let p = store
+        .create_project(
+            &a,
+            d1,
+            fields("W1", Stage::Continuing, Some(date!(2026 - 02 - 01))),
+        )
+        .await
+        .unwrap();
+    let submit = |period: &str, inv: i64| {
+        let store = store.clone();
+        let input = ReportInput {
+            period: Period::parse(period).unwrap(),
+            investment: Yuan(inv),
+            progress: String::new(),
+            problems: String::new(),
+        };
+        async move {
+            store
+                .submit_report(&Actor::cli(), p.id, &input)
+                .await
+                .unwrap()
+        }
+    };
+    submit("2026-W10", 30_000).await;
+    submit("2025-W50", 10_000).await;
+    submit("2026-W10", 0).await; // an edit: investment back to nothing
+    submit("2026-04", 5_000).await;
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let t = store.report_totals(p.id).await.unwrap();
+    // 2025: from December (its first report) on; 2026: from March on.
+    assert_eq!(
+        t.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
+        [
+            "2025-12", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09",
+            "2026-10", "2026-11", "2026-12"
+        ]
+    );
+    let march = &t.iter().find(|(m, _)| m == "2026-03").unwrap().1;
+    assert_eq!(march.investment, 0);
+    assert_eq!(march.last_investment_end, None);
+    assert_eq!(
+        t.iter().find(|(m, _)| m == "2026-12").unwrap().1.investment,
+        5_000
+    );
+
+    let tree = store.units().await.unwrap();
+    let rows = vec![
+        ReportRow {
+            row: 2,
+            project_code: "W1".into(),
+            period: Period::parse("2026-W11").unwrap(),
+            investment: Yuan(40_000),
+            progress: String::new(),
+            problems: String::new(),
+        },
+        ReportRow {
+            row: 3,
+            project_code: "W1".into(),
+            period: Period::parse("2026-04").unwrap(),
+            investment: Yuan(1_000),
+            progress: String::new(),
+            problems: String::new(),
+        },
+    ];
+    store
+        .import_reports(&a, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let dec = store.report_totals(p.id).await.unwrap();
+    assert_eq!(dec.last().unwrap().1.investment, 41_000);
+
+    // Moving the actual start changes which on-time weeks count.
+    let raw = (5..=9)
+        .map(|w| report(p.id, &format!("2026-W{w:02}"), 1_000, true))
+        .collect();
+    store.insert_reports_raw(&a, raw).await.unwrap();
+    let before = store
+        .report_totals(p.id)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .1
+        .on_time;
+    assert_eq!(before, 5);
+    let mut f = store.project(p.id).await.unwrap().unwrap();
+    f.fields.actual_start = Some(date!(2026 - 03 - 10));
+    store
+        .update_project(&a, p.id, f.version, d1, f.fields)
+        .await
+        .unwrap();
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let after = store
+        .report_totals(p.id)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .1
+        .on_time;
+    assert!(
+        after < before,
+        "W10 ends before the new start: {before} → {after}"
+    );
+
+    store.delete_unit_projects(d1).await.unwrap();
+    assert!(store.report_totals(p.id).await.unwrap().is_empty());
+}
