@@ -340,7 +340,12 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         });
     }
 
-    let (http, rss) = http_load(store, o, &tree).await?;
+    // `--clients 0` skips the HTTP load (quick runs of the in-process figures).
+    let (http, rss) = if o.clients.is_empty() {
+        (Vec::new(), None)
+    } else {
+        http_load(store, o, &tree).await?
+    };
     Ok(Results {
         engine: format!("{:?}", store.engine()),
         projects,

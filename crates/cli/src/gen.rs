@@ -402,5 +402,8 @@ pub async fn generate(
         .await?
         .map_err(|e| anyhow::anyhow!("values: {:?}", e.first()))?;
     sum.seconds = t0.elapsed().as_secs_f64();
+    // Fresh statistics, so that both engines' planners choose indexes for the data just written (for
+    // instance a district's reports of one week by project, not the whole province's week).
+    store.analyze().await?;
     Ok(sum)
 }

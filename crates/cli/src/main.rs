@@ -128,7 +128,7 @@ enum Cmd {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// Concurrency levels of the HTTP load.
+        /// Concurrency levels of the HTTP load (`0`: no HTTP load).
         #[arg(long, default_value = "1,8,32")]
         clients: String,
         /// Treat this date as today.
@@ -402,6 +402,7 @@ async fn main() -> Result<()> {
             let clients: Vec<usize> = clients
                 .split(',')
                 .filter_map(|c| c.trim().parse().ok())
+                .filter(|&c| c > 0)
                 .collect();
             let opts = bench::Options {
                 seconds,

@@ -181,6 +181,20 @@ pub fn check_fields(p: &ProjectFields) -> Vec<FieldError> {
     } else if p.name.chars().count() > 200 {
         errs.push(FieldError::new("项目名称", "不能超过 200 个字"));
     }
+    // Control characters never belong in a name, and the store uses two of them to pack rows.
+    for (field, text) in [
+        ("项目名称", &p.name),
+        ("包抓领导", &p.leader),
+        ("集中开工批次", &p.batch),
+        ("所属行业", &p.industry),
+    ] {
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errs.push(FieldError::new(field, "不能含有控制字符"));
+        }
+    }
     if !(2000..=2100).contains(&p.plan_year) {
         errs.push(FieldError::new(
             "计划年度",

@@ -111,7 +111,8 @@ pub struct ProjectFacts {
     pub ytd: Yuan,
     /// Investment over periods whose last day is in D's year and not after 30 June.
     pub by_june_30: Yuan,
-    /// The latest last day, not after D, of a period with investment > 0.
+    /// The latest last day, not after D, of a period with investment > 0. Only whether it falls in the
+    /// stall window (D − stall days, D] matters: the store leaves it `None` when it does not.
     pub last_investment_end: Option<Date>,
     /// Weekly reports that were due by D (see [`due_weeks`]) and arrived on time.
     pub on_time_reports: u32,

@@ -138,6 +138,62 @@ pub fn combine(
     )
 }
 
+/// The reports after D in D's own month (and from D − 1 on), summed by the database: what the month's
+/// running total holds beyond D. Used when D is in the second half of its month, where this window is
+/// shorter than the month's first days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TailSums {
+    /// Investment of periods ending after D, up to the month's last day.
+    pub investment: i64,
+    /// The same, only periods ending by 30 June.
+    pub by_june_30: i64,
+    /// On-time weekly reports (as in [`month_totals`]) ending in D's year after D − 2, up to the month's
+    /// last day: counted by the month's total but not yet due as of D.
+    pub on_time_not_yet_due: i64,
+    /// The latest period end in (D − 2, D] with investment > 0.
+    pub last_investment_end_to_d: Option<Date>,
+}
+
+/// The latest period end ≤ D with investment, as far as the totals can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastInvestment {
+    /// Known (`None`: no investment in D's year or the year before).
+    Known(Option<Date>),
+    /// The month's latest investment ends after D and none ends in (D − 2, D]: the reports must say.
+    Unknown,
+}
+
+/// As [`combine`], from the running total of D's own month less what it holds after D.
+pub fn combine_tail(
+    month: Option<&MonthTotal>,
+    prev_december: Option<&MonthTotal>,
+    d: Date,
+    tail: &TailSums,
+) -> (i64, i64, i64, LastInvestment) {
+    let base = month.copied().unwrap_or_default();
+    let last = match base.last_investment_end {
+        None => LastInvestment::Known(prev_december.and_then(|t| t.last_investment_end)),
+        Some(l) if l <= d => LastInvestment::Known(Some(l)),
+        Some(_) => match tail.last_investment_end_to_d {
+            Some(l) => LastInvestment::Known(Some(l)),
+            None => LastInvestment::Unknown,
+        },
+    };
+    (
+        base.investment - tail.investment,
+        base.by_june_30 - tail.by_june_30,
+        base.on_time - tail.on_time_not_yet_due,
+        last,
+    )
+}
+
+/// Whether, as of `d`, the month's total less the reports after D (`true`) reads fewer reports than the
+/// previous month's total plus the reports of D's month so far (`false`).
+pub fn read_from_tail(d: Date) -> bool {
+    let days_after = i64::from(d.month().length(d.year())) - i64::from(d.day());
+    days_after < i64::from(d.day())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +258,48 @@ mod tests {
         // Without a base, rows start at the first report from `from` on.
         let late = month_totals_from(2026, 4, None, &rs);
         assert_eq!(late.first().map(|t| (t.month, t.investment)), Some((5, 0)));
+    }
+
+    #[test]
+    fn tail_takes_back_what_ends_after_d() {
+        let d = date!(2026 - 11 - 26);
+        let nov = MonthTotal {
+            month: 11,
+            investment: 1_000,
+            by_june_30: 400,
+            on_time: 40,
+            last_investment_end: Some(date!(2026 - 11 - 29)),
+        };
+        let tail = TailSums {
+            investment: 30,
+            by_june_30: 0,
+            on_time_not_yet_due: 1,
+            last_investment_end_to_d: None,
+        };
+        assert_eq!(
+            combine_tail(Some(&nov), None, d, &tail),
+            (970, 400, 39, LastInvestment::Unknown)
+        );
+        let found = TailSums {
+            last_investment_end_to_d: Some(date!(2026 - 11 - 25)),
+            ..tail
+        };
+        assert_eq!(
+            combine_tail(Some(&nov), None, d, &found).3,
+            LastInvestment::Known(Some(date!(2026 - 11 - 25)))
+        );
+        let early = MonthTotal {
+            last_investment_end: Some(date!(2026 - 11 - 22)),
+            ..nov
+        };
+        assert_eq!(
+            combine_tail(Some(&early), None, d, &tail).3,
+            LastInvestment::Known(Some(date!(2026 - 11 - 22)))
+        );
+        assert!(read_from_tail(d));
+        assert!(!read_from_tail(date!(2026 - 11 - 15)));
+        assert!(read_from_tail(date!(2026 - 11 - 16)));
+        assert!(read_from_tail(date!(2026 - 02 - 28)));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 mod admission;
 mod audit;
 mod bulk;
+mod cache;
 mod indicators;
 mod inspections;
 mod meetings;
@@ -124,6 +125,10 @@ pub struct Store {
     /// turn (the upgrade fails at once with SQLITE_BUSY). Write transactions therefore queue here first;
     /// PostgreSQL needs no such queue.
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Statuses computed for a scope, reused until the data changes (see `cache.rs`).
+    status_cache: std::sync::Arc<cache::StatusCache>,
+    /// The URL connected to.
+    url: String,
 }
 
 /// A write transaction: the SQLite writer's turn (if any) and the transaction. It derefs to the
@@ -131,6 +136,7 @@ pub struct Store {
 pub(crate) struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    cache: std::sync::Arc<cache::StatusCache>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -150,6 +156,8 @@ impl WriteTx {
     /// Commits and gives the writer's turn back.
     pub(crate) async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        // Statuses computed before this commit are out of date.
+        self.cache.bump();
         Ok(())
     }
 }
@@ -178,7 +186,15 @@ impl Store {
         // Statements are not logged one by one: an import's batches would flood the log.
         let opts = AnyConnectOptions::from_str(&url)?
             .log_statements(tracing::log::LevelFilter::Trace)
-            .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(5));
+            .log_slow_statements(
+                tracing::log::LevelFilter::Warn,
+                // `DIAODU_SLOW_MS` lowers the threshold when looking for slow statements.
+                std::env::var("DIAODU_SLOW_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .map(Duration::from_millis)
+                    .unwrap_or(Duration::from_secs(5)),
+            );
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
@@ -191,6 +207,11 @@ impl Store {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        if let Ok(v) = std::env::var("DIAODU_SQLITE_PRAGMA") {
+                            for p in v.split(';').filter(|p| !p.trim().is_empty()) {
+                                conn.execute(format!("PRAGMA {p}").as_str()).await?;
+                            }
+                        }
                     }
                     Ok(())
                 })
@@ -202,9 +223,19 @@ impl Store {
             engine,
             password_cost: PasswordCost::Standard,
             write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            status_cache: Default::default(),
+            url: url.clone(),
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A second, independent handle on the same database, as another process would have (its own
+    /// pool, cache and writer queue).
+    pub async fn connect_again(&self) -> Result<Store> {
+        Ok(Store::connect(&self.url)
+            .await?
+            .with_password_cost(self.password_cost))
     }
 
     /// Begins a write transaction (on SQLite, after waiting for the writer's turn).
@@ -216,6 +247,7 @@ impl Store {
         Ok(WriteTx {
             tx: self.pool.begin().await?,
             _turn: turn,
+            cache: self.status_cache.clone(),
         })
     }
 
@@ -228,6 +260,13 @@ impl Store {
     /// The engine in use.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Refreshes the planner's statistics (`ANALYZE`, the same statement on both engines); run after
+    /// bulk writes such as generated data.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// The pool, for the few callers (benchmarks) that run raw SQL.

@@ -7,7 +7,9 @@ use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ProjectRow};
 use diaodu_domain::project::{check_fields, Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::status::{project_status, Light, ProjectFacts, ProjectStatus, StatusSettings};
-use diaodu_domain::totals::{combine, MonthTotal, RecentSums};
+use diaodu_domain::totals::{
+    combine, combine_tail, LastInvestment, MonthTotal, RecentSums, TailSums,
+};
 use diaodu_domain::Yuan;
 use serde::Serialize;
 use sqlx::Row;
@@ -54,6 +56,68 @@ pub struct ProjectFilter {
     pub project_id: Option<i64>,
 }
 
+/// A statement with its leading parameters, then the filter values.
+fn bind_all<'q>(
+    sql: &'q str,
+    lead: &'q [String],
+    fargs: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql);
+    for a in lead.iter().chain(fargs) {
+        q = q.bind(a.as_str());
+    }
+    q
+}
+
+/// Field and record separators of packed rows (ASCII unit and record separators, which project and
+/// unit text may not contain: `check_fields` refuses control characters).
+const FS: char = '\u{1f}';
+const RS: char = '\u{1e}';
+
+/// `string_agg` of the given expressions, each turned to text (NULL → empty), joined by `$fs`; rows
+/// joined by `$rs`. Both engines have `string_agg` (SQLite from 3.44).
+fn packed(exprs: &[&str], fs: usize, rs: usize, order: &str) -> String {
+    let fields: Vec<String> = exprs
+        .iter()
+        .map(|e| format!("COALESCE(CAST({e} AS TEXT), '')"))
+        .collect();
+    format!(
+        "string_agg({}, ${rs}{order})",
+        fields.join(&format!(" || ${fs} || "))
+    )
+}
+
+/// Splits a packed result into records of exactly `n` fields; `None` if any record has another count.
+fn unpack(s: &str, n: usize) -> Option<Vec<Vec<&str>>> {
+    s.split(RS)
+        .map(|rec| {
+            let f: Vec<&str> = rec.split(FS).collect();
+            (f.len() == n).then_some(f)
+        })
+        .collect()
+}
+
+fn opt_i64(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        None
+    } else {
+        s.parse().ok()
+    }
+}
+
+fn opt_date(s: &str) -> Option<Date> {
+    if s.is_empty() {
+        None
+    } else {
+        diaodu_domain::period::parse_date(s).ok()
+    }
+}
+
+fn int(s: &str) -> Result<i64> {
+    s.parse()
+        .map_err(|_| StoreError::invalid("数据", format!("“{s}”不是整数")))
+}
+
 /// Where the report sums behind a status come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SumsVia {
@@ -79,6 +143,33 @@ pub struct ProjectStatusRow {
 const PROJECT_COLUMNS: &str = "p.id, p.unit_id, p.code, p.name, p.leader, p.category, p.stage, p.total_investment, \
      p.plan_year, p.annual_plan, p.planned_start, p.planned_finish, p.actual_start, p.batch, p.industry, \
      p.env_approval, p.version, p.created_at, p.updated_at";
+
+/// A project from a packed record (the order of `packed_statuses`' columns).
+fn project_from_fields(f: &[&str]) -> Result<Project> {
+    Ok(Project {
+        id: int(f[0])?,
+        unit_id: int(f[1])?,
+        fields: ProjectFields {
+            code: f[2].to_string(),
+            name: f[3].to_string(),
+            leader: f[4].to_string(),
+            category: Category::parse(f[5]).unwrap_or(Category::Other),
+            stage: Stage::parse(f[6]).unwrap_or(Stage::Reserve),
+            total_investment: Yuan(int(f[7])?),
+            plan_year: int(f[8])? as i32,
+            annual_plan: Yuan(int(f[9])?),
+            planned_start: opt_date(f[10]),
+            planned_finish: opt_date(f[11]),
+            actual_start: opt_date(f[12]),
+            batch: f[13].to_string(),
+            industry: f[14].to_string(),
+            env_approval: EnvApproval::parse(f[15]).unwrap_or(EnvApproval::Pending),
+        },
+        version: int(f[16])?,
+        created_at: f[17].to_string(),
+        updated_at: f[18].to_string(),
+    })
+}
 
 fn project_from_row(r: &sqlx::any::AnyRow) -> Result<Project> {
     let category: String = r.try_get("category")?;
@@ -385,8 +476,69 @@ impl Store {
         d: Date,
         settings: &StatusSettings,
     ) -> Result<Vec<ProjectStatusRow>> {
-        self.project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
-            .await
+        // One project: computed directly. Otherwise the whole scope's statuses, computed once per data
+        // version (see `cache.rs`), filtered here.
+        if filter.project_id.is_some() {
+            return self
+                .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
+                .await;
+        }
+        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
+        let commits = self.status_cache.commits();
+        let audit_id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit")
+            .fetch_one(&self.pool)
+            .await?;
+        let version = (commits, audit_id.unwrap_or(0));
+        let all = match self.status_cache.get(&key, version) {
+            Some(rows) => rows,
+            None => {
+                let rows = std::sync::Arc::new(
+                    self.project_statuses_via(
+                        tree,
+                        scope,
+                        &ProjectFilter::default(),
+                        d,
+                        settings,
+                        SumsVia::Totals,
+                    )
+                    .await?,
+                );
+                self.status_cache.put(key, version, rows.clone());
+                rows
+            }
+        };
+        let unit_prefix = filter.unit_id.map(|uid| {
+            tree.get(uid)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| "/none/".into())
+        });
+        let q = filter
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_lowercase);
+        Ok(all
+            .iter()
+            .filter(|r| {
+                let f = &r.project.fields;
+                unit_prefix.as_ref().is_none_or(|p| {
+                    tree.get(r.project.unit_id)
+                        .is_some_and(|u| u.path.starts_with(p.as_str()))
+                }) && filter.stage.is_none_or(|s| f.stage == s)
+                    && filter.category.is_none_or(|c| f.category == c)
+                    && filter
+                        .batch
+                        .as_deref()
+                        .filter(|b| !b.is_empty())
+                        .is_none_or(|b| f.batch == b)
+                    && filter.light.is_none_or(|l| r.status.light == l)
+                    && q.as_deref().is_none_or(|q| {
+                        f.code.to_lowercase().contains(q) || f.name.to_lowercase().contains(q)
+                    })
+            })
+            .cloned()
+            .collect())
     }
 
     /// As [`Store::project_statuses_with`], with the report sums taken the way `via` says. Both ways
@@ -486,151 +638,70 @@ impl Store {
                 })
                 .collect()
         };
-        fn bind_all<'q>(
-            sql: &'q str,
-            lead: &'q [String],
-            fargs: &'q [String],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            let mut q = sqlx::query(sql);
-            for a in lead.iter().chain(fargs) {
-                q = q.bind(a.as_str());
-            }
-            q
-        }
         // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
         // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
         // the database reads only the chosen projects' reports of the window, from the covering
         // (project_id, period_end, …) index, instead of grouping every report first.
         let mut sums: HashMap<i64, (i64, i64, Option<String>, i64)> = HashMap::new();
-        let rows;
-        match via {
-            SumsVia::Reports => {
-                let lead = vec![
-                    ds(jan1),
-                    ds(d),
-                    ds(june30.min(d)),
-                    ds(due_hi),
-                    ds(scan_from),
-                ];
-                let sql = format!(
-                    "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p \
+        let mut projects: Vec<(Project, String)> = Vec::new();
+        let mut packed_done = false;
+        if via == SumsVia::Totals {
+            // Packed rows; `None` only if some text held a separator, then the reference way below.
+            if let Some(p) = self
+                .packed_statuses(&fargs, &filter_for, d, settings, &mut sums)
+                .await?
+            {
+                projects = p;
+                packed_done = true;
+            }
+        }
+        if !packed_done {
+            let lead = vec![
+                ds(jan1),
+                ds(d),
+                ds(june30.min(d)),
+                ds(due_hi),
+                ds(scan_from),
+                ds(d - Duration::days(settings.stall_days)),
+            ];
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p \
                      WHERE p.unit_id = u.id {outer} ORDER BY p.code",
-                    outer = filter_for("p", "u", 0),
-                );
-                let sums_sql = format!(
+                outer = filter_for("p", "u", 0),
+            );
+            let sums_sql = format!(
                     "SELECT r.project_id, \
                          CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
                          CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
-                         MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
+                         MAX(CASE WHEN r.investment > 0 AND r.period_end > $6 THEN r.period_end END) AS last_inv, \
                          CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
                              AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
                      FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
                      WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
                      GROUP BY r.project_id",
-                    inner = filter_for("p2", "u2", 5),
-                );
-                rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
-                for r in bind_all(&sums_sql, &lead, &fargs)
-                    .fetch_all(&self.pool)
-                    .await?
-                {
-                    sums.insert(
-                        r.try_get("project_id")?,
-                        (
-                            r.try_get("ytd")?,
-                            r.try_get("h1")?,
-                            r.try_get("last_inv")?,
-                            r.try_get("on_time")?,
-                        ),
-                    );
-                }
-            }
-            SumsVia::Totals => {
-                // One running-totals row per project — the month before D's (none in January) — and
-                // December's of the year before for the stall rule; then the reports of D's month.
-                let month = u8::from(d.month());
-                let prev = crate::totals::month_key(y, month - 1);
-                let lead = vec![prev, crate::totals::month_key(y - 1, 12)];
-                let sql = format!(
-                    "SELECT {PROJECT_COLUMNS}, u.name AS unit_name, t.investment AS t_inv, t.by_june_30 AS t_h1, \
-                         t.on_time AS t_on, t.last_investment_end AS t_last, t0.last_investment_end AS t0_last \
-                     FROM units u CROSS JOIN projects p \
-                     LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $1 \
-                     LEFT JOIN report_totals t0 ON t0.project_id = p.id AND t0.month = $2 \
-                     WHERE p.unit_id = u.id {outer} ORDER BY p.code",
-                    outer = filter_for("p", "u", 2),
-                );
-                let first = d.replace_day(1).expect("day 1 exists");
-                let recent_lead = vec![
-                    ds(first),
-                    ds(d),
-                    ds(june30),
-                    ds(due_hi),
-                    ds(diaodu_domain::totals::recent_scan_from(d)),
-                    ds(jan1),
-                ];
-                let recent_sql = format!(
-                    "SELECT r.project_id, \
-                         CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS inv, \
-                         CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
-                         MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
-                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start \
-                             AND r.period_end >= $1 AND r.period_end <= $4 THEN 1 ELSE 0 END) AS BIGINT) AS on_add, \
-                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start \
-                             AND r.period_end < $1 AND r.period_end > $4 AND r.period_end >= $6 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub \
-                     FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
-                     WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
-                     GROUP BY r.project_id",
                     inner = filter_for("p2", "u2", 6),
                 );
-                let mut recent: HashMap<i64, RecentSums> = HashMap::new();
-                for r in bind_all(&recent_sql, &recent_lead, &fargs)
-                    .fetch_all(&self.pool)
-                    .await?
-                {
-                    recent.insert(
-                        r.try_get("project_id")?,
-                        RecentSums {
-                            investment: r.try_get("inv")?,
-                            by_june_30: r.try_get("h1")?,
-                            on_time_added: r.try_get("on_add")?,
-                            on_time_not_yet_due: r.try_get("on_sub")?,
-                            last_investment_end: s2d(r.try_get("last_inv")?),
-                        },
-                    );
-                }
-                rows = bind_all(&sql, &lead, &fargs).fetch_all(&self.pool).await?;
-                for r in &rows {
-                    let id: i64 = r.try_get("id")?;
-                    let t_inv: Option<i64> = r.try_get("t_inv")?;
-                    let prev = match t_inv {
-                        Some(investment) => Some(MonthTotal {
-                            month: month - 1,
-                            investment,
-                            by_june_30: r.try_get("t_h1")?,
-                            on_time: r.try_get("t_on")?,
-                            last_investment_end: s2d(r.try_get("t_last")?),
-                        }),
-                        None => None,
-                    };
-                    let dec = MonthTotal {
-                        last_investment_end: s2d(r.try_get("t0_last")?),
-                        ..MonthTotal::default()
-                    };
-                    let (ytd, h1, on_time, last) = combine(
-                        prev.as_ref(),
-                        Some(&dec),
-                        &recent.get(&id).copied().unwrap_or_default(),
-                    );
-                    // Only the window the reference reads: an older date lights the same way.
-                    let last = last.filter(|l| *l >= scan_from);
-                    sums.insert(id, (ytd, h1, last.map(ds), on_time));
-                }
+            let rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
+            for r in &rows {
+                projects.push((project_from_row(r)?, r.try_get("unit_name")?));
+            }
+            for r in bind_all(&sums_sql, &lead, &fargs)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                sums.insert(
+                    r.try_get("project_id")?,
+                    (
+                        r.try_get("ytd")?,
+                        r.try_get("h1")?,
+                        r.try_get("last_inv")?,
+                        r.try_get("on_time")?,
+                    ),
+                );
             }
         }
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let project = project_from_row(r)?;
+        let mut out = Vec::with_capacity(projects.len());
+        for (project, unit_name) in projects {
             let f = &project.fields;
             let (ytd, h1, last_inv, on_time) =
                 sums.get(&project.id).cloned().unwrap_or((0, 0, None, 0));
@@ -650,13 +721,232 @@ impl Store {
                 continue;
             }
             out.push(ProjectStatusRow {
-                unit_name: r.try_get("unit_name")?,
+                unit_name,
                 project,
                 facts,
                 status,
             });
         }
         Ok(out)
+    }
+
+    /// The projects matching the filters with their report sums from the running totals (see
+    /// `diaodu_domain::totals`), each statement returning its rows packed into one text value: drivers
+    /// pay per row returned, and a province has 50,000 projects. `None` when a record does not unpack
+    /// (a text field held a separator).
+    async fn packed_statuses(
+        &self,
+        fargs: &[String],
+        filter_for: &(dyn Fn(&str, &str, usize) -> String + Sync),
+        d: Date,
+        settings: &StatusSettings,
+        sums: &mut HashMap<i64, (i64, i64, Option<String>, i64)>,
+    ) -> Result<Option<Vec<(Project, String)>>> {
+        let ds = diaodu_domain::period::fmt_date;
+        let y = d.year();
+        let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
+        let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
+        let due_hi = d - Duration::days(2);
+        let stall_from = d - Duration::days(settings.stall_days);
+        let month = u8::from(d.month());
+        let first = d.replace_day(1).expect("day 1 exists");
+        let month_end = d.replace_day(d.month().length(y)).expect("last day exists");
+        // The month's total less the reports after D, or the month before's plus those up to D:
+        // whichever reads fewer reports.
+        let tail = diaodu_domain::totals::read_from_tail(d);
+        let seps = [FS.to_string(), RS.to_string()];
+        let base_month = crate::totals::month_key(y, if tail { month } else { month - 1 });
+        let lead: Vec<String> = seps
+            .iter()
+            .cloned()
+            .chain([base_month, crate::totals::month_key(y - 1, 12)])
+            .collect();
+        let cols = [
+            "p.id",
+            "p.unit_id",
+            "p.code",
+            "p.name",
+            "p.leader",
+            "p.category",
+            "p.stage",
+            "p.total_investment",
+            "p.plan_year",
+            "p.annual_plan",
+            "p.planned_start",
+            "p.planned_finish",
+            "p.actual_start",
+            "p.batch",
+            "p.industry",
+            "p.env_approval",
+            "p.version",
+            "p.created_at",
+            "p.updated_at",
+            "u.name",
+            "t.investment",
+            "t.by_june_30",
+            "t.on_time",
+            "t.last_investment_end",
+            "t0.last_investment_end",
+        ];
+        let sql = format!(
+            "SELECT {agg} AS packed FROM units u CROSS JOIN projects p \
+             LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $3 \
+             LEFT JOIN report_totals t0 ON t0.project_id = p.id AND t0.month = $4 \
+             WHERE p.unit_id = u.id {outer}",
+            agg = packed(&cols, 1, 2, " ORDER BY p.code"),
+            outer = filter_for("p", "u", 4),
+        );
+        // $3 … $8: the window's bounds and the dates the sums compare with (see the two arms).
+        let on_time = "r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start";
+        let (window, sums_lead) = if tail {
+            (
+                format!(
+                    "CAST(SUM(CASE WHEN r.period_end > $3 THEN r.investment ELSE 0 END) AS BIGINT) AS inv, \
+                     CAST(SUM(CASE WHEN r.period_end > $3 AND r.period_end <= $5 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                     MAX(CASE WHEN r.investment > 0 AND r.period_end <= $3 THEN r.period_end END) AS last_inv, \
+                     0 AS on_add, \
+                     CAST(SUM(CASE WHEN {on_time} AND r.period_end > $6 AND r.period_end >= $8 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub"
+                ),
+                [d, month_end, june30, due_hi, d - Duration::days(1), jan1],
+            )
+        } else {
+            (
+                format!(
+                    "CAST(SUM(CASE WHEN r.period_end >= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS inv, \
+                     CAST(SUM(CASE WHEN r.period_end >= $3 AND r.period_end <= $5 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                     MAX(CASE WHEN r.investment > 0 THEN r.period_end END) AS last_inv, \
+                     CAST(SUM(CASE WHEN {on_time} AND r.period_end >= $3 AND r.period_end <= $6 THEN 1 ELSE 0 END) AS BIGINT) AS on_add, \
+                     CAST(SUM(CASE WHEN {on_time} AND r.period_end < $3 AND r.period_end > $6 AND r.period_end >= $8 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub"
+                ),
+                [first, d, june30, due_hi, diaodu_domain::totals::recent_scan_from(d), jan1],
+            )
+        };
+        let sums_sql = format!(
+            "SELECT {agg} AS packed FROM (SELECT r.project_id AS pid, {window} \
+             FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+             WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $7 AND r.period_end <= $4{inner} \
+             GROUP BY r.project_id) x",
+            agg = packed(&["x.pid", "x.inv", "x.h1", "x.last_inv", "x.on_add", "x.on_sub"], 1, 2, ""),
+            inner = filter_for("p2", "u2", 8),
+        );
+        let sums_lead: Vec<String> = seps
+            .iter()
+            .cloned()
+            .chain(sums_lead.into_iter().map(ds))
+            .collect();
+        let packed_sums: Option<String> = bind_all(&sums_sql, &sums_lead, fargs)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("packed")?;
+        let mut window_sums: HashMap<i64, [Option<i64>; 5]> = HashMap::new();
+        let mut window_last: HashMap<i64, Option<Date>> = HashMap::new();
+        if let Some(text) = packed_sums.as_deref().filter(|t| !t.is_empty()) {
+            let Some(recs) = unpack(text, 6) else {
+                return Ok(None);
+            };
+            for f in recs {
+                let id = int(f[0])?;
+                window_sums.insert(
+                    id,
+                    [
+                        opt_i64(f[1]),
+                        opt_i64(f[2]),
+                        None,
+                        opt_i64(f[4]),
+                        opt_i64(f[5]),
+                    ],
+                );
+                window_last.insert(id, opt_date(f[3]));
+            }
+        }
+        let packed_rows: Option<String> = bind_all(&sql, &lead, fargs)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("packed")?;
+        let Some(text) = packed_rows.filter(|t| !t.is_empty()) else {
+            return Ok(Some(Vec::new()));
+        };
+        let Some(recs) = unpack(&text, cols.len()) else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(recs.len());
+        let mut unknown = Vec::new();
+        for f in recs {
+            let project = project_from_fields(&f)?;
+            let id = project.id;
+            let total = opt_i64(f[20]).map(|investment| MonthTotal {
+                month: if tail { month } else { month - 1 },
+                investment,
+                by_june_30: opt_i64(f[21]).unwrap_or(0),
+                on_time: opt_i64(f[22]).unwrap_or(0),
+                last_investment_end: opt_date(f[23]),
+            });
+            let dec = MonthTotal {
+                last_investment_end: opt_date(f[24]),
+                ..MonthTotal::default()
+            };
+            let w = window_sums.get(&id).copied().unwrap_or_default();
+            let w_last = window_last.get(&id).copied().flatten();
+            let (ytd, h1, on, last) = if tail {
+                let (ytd, h1, on, last) = combine_tail(
+                    total.as_ref(),
+                    Some(&dec),
+                    d,
+                    &TailSums {
+                        investment: w[0].unwrap_or(0),
+                        by_june_30: w[1].unwrap_or(0),
+                        on_time_not_yet_due: w[4].unwrap_or(0),
+                        last_investment_end_to_d: w_last,
+                    },
+                );
+                let last = match last {
+                    LastInvestment::Known(l) => l,
+                    LastInvestment::Unknown => {
+                        unknown.push(id);
+                        None
+                    }
+                };
+                (ytd, h1, on, last)
+            } else {
+                combine(
+                    total.as_ref(),
+                    Some(&dec),
+                    &RecentSums {
+                        investment: w[0].unwrap_or(0),
+                        by_june_30: w[1].unwrap_or(0),
+                        on_time_added: w[3].unwrap_or(0),
+                        on_time_not_yet_due: w[4].unwrap_or(0),
+                        last_investment_end: w_last,
+                    },
+                )
+            };
+            // Only the stall window (D − stall days, D] matters (see `ProjectFacts`).
+            let last = last.filter(|l| *l > stall_from);
+            sums.insert(id, (ytd, h1, last.map(ds), on));
+            out.push((project, f[19].to_string()));
+        }
+        // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
+        // the window the stall rule reads.
+        for chunk in unknown.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let q = format!(
+                "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
+                 AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&q).bind(ds(stall_from)).bind(ds(d));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let id: i64 = r.try_get("project_id")?;
+                let l: Option<String> = r.try_get("l")?;
+                if let Some(e) = sums.get_mut(&id) {
+                    e.2 = l;
+                }
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Imports projects all or nothing: every row is checked (fields, unit, duplicate codes in the file

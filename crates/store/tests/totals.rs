@@ -293,3 +293,107 @@ async fn every_write_keeps_the_totals_in_step() {
     store.delete_unit_projects(d1).await.unwrap();
     assert!(store.report_totals(p.id).await.unwrap().is_empty());
 }
+
+/// A name holding a packing separator (written behind the store's back: forms and imports refuse
+/// control characters) still gives the right status, by the reference way.
+#[tokio::test]
+async fn a_separator_in_a_name_falls_back_to_the_reference() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let a = Actor::cli();
+    let p = store
+        .create_project(
+            &a,
+            d1,
+            fields("S1", Stage::Continuing, Some(date!(2026 - 01 - 05))),
+        )
+        .await
+        .unwrap();
+    store
+        .insert_reports_raw(&a, vec![report(p.id, "2026-W03", 50_000, true)])
+        .await
+        .unwrap();
+    sqlx::query("UPDATE projects SET name = $1 WHERE id = $2")
+        .bind("坏\u{1f}名\u{1e}字")
+        .bind(p.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let tree = store.units().await.unwrap();
+    let rows = store
+        .project_statuses(
+            &tree,
+            Scope::Subtree(city),
+            &ProjectFilter::default(),
+            date!(2026 - 02 - 01),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].project.fields.name, "坏\u{1f}名\u{1e}字");
+    assert_eq!(rows[0].status.ytd_investment, Yuan(50_000));
+    let mut f = fields("S2", Stage::Continuing, None);
+    f.name = "坏\u{1f}".into();
+    assert!(store.create_project(&a, d1, f).await.is_err());
+}
+
+/// Statuses are reused between requests until the data changes — by this process or another.
+#[tokio::test]
+async fn reused_statuses_follow_every_change() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let a = Actor::cli();
+    let p = store
+        .create_project(
+            &a,
+            d1,
+            fields("R1", Stage::Continuing, Some(date!(2026 - 01 - 05))),
+        )
+        .await
+        .unwrap();
+    let tree = store.units().await.unwrap();
+    let d = date!(2026 - 03 - 01);
+    let ytd = |s: Store| {
+        let tree = tree.clone();
+        async move {
+            s.project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+                .await
+                .unwrap()[0]
+                .status
+                .ytd_investment
+        }
+    };
+    assert_eq!(ytd(store.clone()).await, Yuan(0));
+    // A write through this handle.
+    store
+        .insert_reports_raw(&a, vec![report(p.id, "2026-W05", 10_000, true)])
+        .await
+        .unwrap();
+    assert_eq!(ytd(store.clone()).await, Yuan(10_000));
+    // A write by another handle (another process): seen through the audit log.
+    let other = store.connect_again().await.unwrap();
+    other
+        .submit_report(
+            &a,
+            p.id,
+            &ReportInput {
+                period: Period::parse("2026-W06").unwrap(),
+                investment: Yuan(5_000),
+                progress: String::new(),
+                problems: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ytd(store.clone()).await, Yuan(15_000));
+    // Filters apply to the reused set.
+    let red = ProjectFilter {
+        q: Some("r1".into()),
+        ..ProjectFilter::default()
+    };
+    let rows = store
+        .project_statuses(&tree, Scope::Subtree(city), &red, d)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "code matched whatever its case");
+}
