@@ -20,6 +20,7 @@ mod indicators;
 mod inspections;
 mod meetings;
 mod notices;
+mod pack;
 mod projects;
 pub mod reporting;
 mod reports;

@@ -69,33 +69,7 @@ fn bind_all<'q>(
     q
 }
 
-/// Field and record separators of packed rows (ASCII unit and record separators, which project and
-/// unit text may not contain: `check_fields` refuses control characters).
-const FS: char = '\u{1f}';
-const RS: char = '\u{1e}';
-
-/// `string_agg` of the given expressions, each turned to text (NULL → empty), joined by `$fs`; rows
-/// joined by `$rs`. Both engines have `string_agg` (SQLite from 3.44).
-fn packed(exprs: &[&str], fs: usize, rs: usize, order: &str) -> String {
-    let fields: Vec<String> = exprs
-        .iter()
-        .map(|e| format!("COALESCE(CAST({e} AS TEXT), '')"))
-        .collect();
-    format!(
-        "string_agg({}, ${rs}{order})",
-        fields.join(&format!(" || ${fs} || "))
-    )
-}
-
-/// Splits a packed result into records of exactly `n` fields; `None` if any record has another count.
-fn unpack(s: &str, n: usize) -> Option<Vec<Vec<&str>>> {
-    s.split(RS)
-        .map(|rec| {
-            let f: Vec<&str> = rec.split(FS).collect();
-            (f.len() == n).then_some(f)
-        })
-        .collect()
-}
+use crate::pack::{packed, unpack, FS, RS};
 
 fn opt_i64(s: &str) -> Option<i64> {
     if s.is_empty() {
@@ -959,11 +933,11 @@ impl Store {
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let tree = self.units().await?;
-        let existing: HashSet<String> = sqlx::query_scalar("SELECT code FROM projects")
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
+        let codes: Vec<String> = rows
+            .iter()
+            .map(|r| r.fields.code.trim().to_string())
             .collect();
+        let existing: HashSet<String> = self.project_keys(&codes).await?.into_keys().collect();
         let rules = self.admission_rules().await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut ok_rows = Vec::with_capacity(rows.len());
@@ -1083,6 +1057,33 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(n)
+    }
+
+    /// The id and unit of each of `codes` that names a project (imports: only the file's projects are
+    /// read, not the library's).
+    pub(crate) async fn project_keys(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, (i64, i64)>> {
+        let mut out = HashMap::new();
+        let mut codes: Vec<&String> = codes.iter().collect();
+        codes.sort();
+        codes.dedup();
+        for chunk in codes.chunks(500) {
+            let rest = format!(
+                "FROM projects WHERE code IN ({})",
+                crate::pack::placeholders(3, chunk.len())
+            );
+            let binds: Vec<Val> = chunk.iter().map(|c| Val::T((*c).clone())).collect();
+            for rec in
+                crate::pack::fetch(&self.pool, &["code", "id", "unit_id"], &rest, &binds).await?
+            {
+                if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
+                    out.insert(rec[0].clone(), (id, unit));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every project's id by code (bulk paths and data generation).

@@ -273,24 +273,25 @@ impl Store {
         periods: &[String],
     ) -> Result<std::collections::HashSet<(i64, String)>> {
         let mut out = std::collections::HashSet::new();
-        // Only the given projects' reports: a district's page must not read the whole province's.
-        for p in periods {
-            for chunk in project_ids.chunks(500) {
-                let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-                let sql = format!(
-                    "SELECT project_id FROM reports WHERE period = $1 AND project_id IN ({})",
-                    list.join(", ")
-                );
-                let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(p);
-                for id in chunk {
-                    q = q.bind(*id);
+        // Only the given projects' reports, found by the unique (project, period) index: a district's
+        // page must not read the whole province's week. One packed row per 500 projects.
+        for chunk in project_ids.chunks(500) {
+            let rest = format!(
+                "FROM reports WHERE period IN ({}) AND project_id IN ({})",
+                crate::pack::placeholders(3, periods.len()),
+                crate::pack::placeholders(3 + periods.len(), chunk.len())
+            );
+            let binds: Vec<Val> = periods
+                .iter()
+                .map(|p| Val::T(p.clone()))
+                .chain(chunk.iter().map(|id| Val::I(*id)))
+                .collect();
+            for rec in
+                crate::pack::fetch(&self.pool, &["project_id", "period"], &rest, &binds).await?
+            {
+                if let Ok(id) = rec[0].parse() {
+                    out.insert((id, rec[1].clone()));
                 }
-                out.extend(
-                    q.fetch_all(&self.pool)
-                        .await?
-                        .into_iter()
-                        .map(|id| (id, p.clone())),
-                );
             }
         }
         Ok(out)
@@ -314,18 +315,11 @@ impl Store {
         rows: &[ImportRow],
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let projects: HashMap<String, (i64, i64)> =
-            sqlx::query("SELECT code, id, unit_id FROM projects")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("code")?,
-                        (r.try_get("id")?, r.try_get("unit_id")?),
-                    ))
-                })
-                .collect::<Result<_>>()?;
+        let codes: Vec<String> = rows
+            .iter()
+            .map(|r| r.project_code.trim().to_string())
+            .collect();
+        let projects = self.project_keys(&codes).await?;
         let today = today_local();
         let mut seen: HashMap<(i64, String), usize> = HashMap::new();
         let mut ok = Vec::new();
@@ -368,28 +362,46 @@ impl Store {
             diaodu_domain::import::sort_errors(&mut errors);
             return Ok(Err(errors));
         }
-        // Reports already filed for the file's periods (a file spans few periods): those rows are edits.
+        // Reports already filed by the file's projects for its periods: those rows are edits. Looked up
+        // by project (the unique (project, period) index), not by period: a province files tens of
+        // thousands of reports a week.
         let mut periods: Vec<String> = ok.iter().map(|(_, r)| r.period.to_string()).collect();
         periods.sort();
         periods.dedup();
+        let mut pids: Vec<i64> = ok.iter().map(|(pid, _)| *pid).collect();
+        pids.sort_unstable();
+        pids.dedup();
         let mut existing: HashMap<(i64, String), (i64, i64, String, String)> = HashMap::new();
-        for p in &periods {
-            let rows = sqlx::query(
-                "SELECT id, project_id, investment, progress, problems FROM reports WHERE period = $1",
-            )
-            .bind(p)
-            .fetch_all(&self.pool)
-            .await?;
-            for r in &rows {
-                existing.insert(
-                    (r.try_get("project_id")?, p.clone()),
-                    (
-                        r.try_get("id")?,
-                        r.try_get("investment")?,
-                        r.try_get("progress")?,
-                        r.try_get("problems")?,
-                    ),
+        for per in periods.chunks(50) {
+            for chunk in pids.chunks(500) {
+                let plist: Vec<String> = (0..per.len()).map(|i| format!("${}", i + 1)).collect();
+                let ilist: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("${}", per.len() + i + 1))
+                    .collect();
+                let sql = format!(
+                    "SELECT id, project_id, period, investment, progress, problems FROM reports \
+                     WHERE period IN ({}) AND project_id IN ({})",
+                    plist.join(", "),
+                    ilist.join(", ")
                 );
+                let mut q = sqlx::query(&sql);
+                for p in per {
+                    q = q.bind(p.as_str());
+                }
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for r in q.fetch_all(&self.pool).await? {
+                    existing.insert(
+                        (r.try_get("project_id")?, r.try_get("period")?),
+                        (
+                            r.try_get("id")?,
+                            r.try_get("investment")?,
+                            r.try_get("progress")?,
+                            r.try_get("problems")?,
+                        ),
+                    );
+                }
             }
         }
         let now = time::OffsetDateTime::now_utc();

@@ -23,12 +23,9 @@ const TOTALS_COLUMNS: &[&str] = &[
     "last_investment_end",
 ];
 
-/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (0..n)
-        .map(|i| format!("${}", first + i))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn int(s: &str) -> Result<i64> {
+    s.parse()
+        .map_err(|_| crate::StoreError::invalid("数据", format!("“{s}”不是整数")))
 }
 
 /// A month key as stored: `YYYY-MM`.
@@ -72,7 +69,7 @@ impl Store {
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            let list = placeholders(1, chunk.len());
+            let list = crate::pack::placeholders(1, chunk.len());
             let n = chunk.len();
             fn bind_ids<'q>(
                 sql: &'q str,
@@ -91,27 +88,48 @@ impl Store {
                 bind_ids(&sql, chunk).fetch_all(&mut *conn).await?;
             }
             let mut base: HashMap<i64, MonthTotal> = HashMap::new();
-            let rows = match from {
+            let ids: Vec<Val> = chunk.iter().map(|id| Val::I(*id)).collect();
+            // Packed rows (see `pack.rs`): an import refreshes thousands of projects.
+            let report_fields = [
+                "r.project_id",
+                "r.period_end",
+                "r.investment",
+                "r.period_kind",
+                "r.on_time",
+                "p.actual_start",
+            ];
+            let in_ids = crate::pack::placeholders(3, n);
+            let recs = match from {
                 Some((y, m)) => {
                     if m > 1 {
-                        let sql = format!(
-                            "SELECT project_id, investment, by_june_30, on_time, last_investment_end \
-                             FROM report_totals WHERE project_id IN ({list}) AND month = ${}",
-                            n + 1
+                        let rest = format!(
+                            "FROM report_totals WHERE project_id IN ({in_ids}) AND month = ${}",
+                            n + 3
                         );
-                        for r in bind_ids(&sql, chunk)
-                            .bind(month_key(y, m - 1))
-                            .fetch_all(&mut *conn)
-                            .await?
+                        let mut binds = ids.clone();
+                        binds.push(Val::T(month_key(y, m - 1)));
+                        for r in crate::pack::fetch(
+                            &mut *conn,
+                            &[
+                                "project_id",
+                                "investment",
+                                "by_june_30",
+                                "on_time",
+                                "last_investment_end",
+                            ],
+                            &rest,
+                            &binds,
+                        )
+                        .await?
                         {
                             base.insert(
-                                r.try_get("project_id")?,
+                                int(&r[0])?,
                                 MonthTotal {
                                     month: m - 1,
-                                    investment: r.try_get("investment")?,
-                                    by_june_30: r.try_get("by_june_30")?,
-                                    on_time: r.try_get("on_time")?,
-                                    last_investment_end: s2d(r.try_get("last_investment_end")?),
+                                    investment: int(&r[1])?,
+                                    by_june_30: int(&r[2])?,
+                                    on_time: int(&r[3])?,
+                                    last_investment_end: s2d(Some(r[4].clone())),
                                 },
                             );
                         }
@@ -126,37 +144,43 @@ impl Store {
                         .bind(month_key(y, 12))
                         .execute(&mut *conn)
                         .await?;
-                    let sel = format!(
-                        "SELECT r.project_id, r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
-                         FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({list}) \
+                    let rest = format!(
+                        "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
                          AND r.period_end >= ${} AND r.period_end <= ${}",
-                        n + 1,
-                        n + 2
+                        n + 3,
+                        n + 4
                     );
-                    bind_ids(&sel, chunk)
-                        .bind(format!("{}-01", month_key(y, m)))
-                        .bind(format!("{y:04}-12-31"))
-                        .fetch_all(&mut *conn)
-                        .await?
+                    let mut binds = ids.clone();
+                    binds.push(Val::T(format!("{}-01", month_key(y, m))));
+                    binds.push(Val::T(format!("{y:04}-12-31")));
+                    crate::pack::fetch(&mut *conn, &report_fields, &rest, &binds).await?
                 }
                 None => {
                     let del = format!("DELETE FROM report_totals WHERE project_id IN ({list})");
                     bind_ids(&del, chunk).execute(&mut *conn).await?;
-                    let sel = format!(
-                        "SELECT r.project_id, r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
-                         FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({list})"
+                    let rest = format!(
+                        "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
                     );
-                    bind_ids(&sel, chunk).fetch_all(&mut *conn).await?
+                    crate::pack::fetch(&mut *conn, &report_fields, &rest, &ids).await?
                 }
             };
             let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for r in &rows {
-                if let Some(pt) = report_point(r)? {
-                    points
-                        .entry((r.try_get("project_id")?, pt.period_end.year()))
-                        .or_default()
-                        .push(pt);
-                }
+            for r in &recs {
+                let Some(end) = s2d(Some(r[1].clone())) else {
+                    continue;
+                };
+                let start = s2d(Some(r[5].clone()));
+                points
+                    .entry((int(&r[0])?, end.year()))
+                    .or_default()
+                    .push(ReportPoint {
+                        period_end: end,
+                        investment: Yuan(int(&r[2])?),
+                        // The on-time share counts weekly reports due from the actual start on.
+                        on_time_weekly: r[3] == "W"
+                            && r[4] == "1"
+                            && start.is_some_and(|s| end >= s),
+                    });
             }
             // A project whose month before has a row keeps rows even without reports since.
             if let Some((y, _)) = from {

@@ -1,0 +1,82 @@
+//! Rows returned packed into one text value.
+//!
+//! Drivers pay per row returned — with SQLite, a hand-over between threads for every row — so
+//! statements that return thousands of short rows (every project of a province, the projects named by an
+//! import file) return them as one `string_agg` of the fields instead. Both engines have `string_agg`
+//! (SQLite from 3.44). The separators are the ASCII unit and record separators, which the stored text
+//! never holds (`check_fields` refuses control characters); a record with another number of fields
+//! makes the caller fall back or fail rather than misread.
+
+use crate::bulk::Val;
+use crate::{Result, StoreError};
+
+/// Field separator.
+pub(crate) const FS: char = '\u{1f}';
+/// Record separator.
+pub(crate) const RS: char = '\u{1e}';
+
+/// `string_agg` of the given expressions, each turned to text (NULL → empty), joined by `$fs`; records
+/// joined by `$rs`, in `order` (e.g. `" ORDER BY p.code"`, or empty).
+pub(crate) fn packed(exprs: &[&str], fs: usize, rs: usize, order: &str) -> String {
+    let fields: Vec<String> = exprs
+        .iter()
+        .map(|e| format!("COALESCE(CAST({e} AS TEXT), '')"))
+        .collect();
+    format!(
+        "string_agg({}, ${rs}{order})",
+        fields.join(&format!(" || ${fs} || "))
+    )
+}
+
+/// Splits a packed result into records of exactly `n` fields; `None` if any record has another count.
+pub(crate) fn unpack(s: &str, n: usize) -> Option<Vec<Vec<&str>>> {
+    if s.is_empty() {
+        return Some(Vec::new());
+    }
+    s.split(RS)
+        .map(|rec| {
+            let f: Vec<&str> = rec.split(FS).collect();
+            (f.len() == n).then_some(f)
+        })
+        .collect()
+}
+
+/// Runs `SELECT <packed exprs> <rest>` — `rest` numbering its parameters from `$3`, bound from
+/// `binds` — and returns the records, each with `exprs.len()` fields.
+pub(crate) async fn fetch<'e, E>(
+    exec: E,
+    exprs: &[&str],
+    rest: &str,
+    binds: &[Val],
+) -> Result<Vec<Vec<String>>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2, ""));
+    let mut q = sqlx::query_scalar::<_, Option<String>>(&sql)
+        .bind(FS.to_string())
+        .bind(RS.to_string());
+    for v in binds {
+        q = match v {
+            Val::I(x) => q.bind(*x),
+            Val::OI(x) => q.bind(*x),
+            Val::T(x) => q.bind(x.clone()),
+            Val::OT(x) => q.bind(x.clone()),
+        };
+    }
+    let text = q.fetch_one(exec).await?.unwrap_or_default();
+    let recs = unpack(&text, exprs.len())
+        .ok_or_else(|| StoreError::invalid("数据", "数据中含有控制字符，无法读取，请联系管理员"))?;
+    Ok(recs
+        .into_iter()
+        .map(|r| r.into_iter().map(str::to_string).collect())
+        .collect())
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
