@@ -10,4 +10,4 @@ CREATE TABLE report_totals (
     on_time BIGINT NOT NULL,
     last_investment_end TEXT,
     PRIMARY KEY (project_id, month)
-);
+){CLUSTERED};

@@ -724,6 +724,16 @@ impl Store {
         let stall_from = d - Duration::days(settings.stall_days);
         let month = u8::from(d.month());
         let first = d.replace_day(1).expect("day 1 exists");
+        // A unit's projects are found from the unit (its index); the whole library is read in id order,
+        // which is also the running totals' order, so their pages are read one after another.
+        let by_unit = !fargs.is_empty();
+        let from = |p: &str, u: &str| {
+            if by_unit {
+                format!("units {u} CROSS JOIN projects {p}")
+            } else {
+                format!("projects {p} CROSS JOIN units {u}")
+            }
+        };
         let month_end = d.replace_day(d.month().length(y)).expect("last day exists");
         // The month's total less the reports after D, or the month before's plus those up to D:
         // whichever reads fewer reports.
@@ -763,11 +773,12 @@ impl Store {
             "t0.last_investment_end",
         ];
         let sql = format!(
-            "SELECT {agg} AS packed FROM units u CROSS JOIN projects p \
+            "SELECT {agg} AS packed FROM {from} \
              LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $3 \
              LEFT JOIN report_totals t0 ON t0.project_id = p.id AND t0.month = $4 \
              WHERE p.unit_id = u.id {outer}",
             agg = packed(&cols, 1, 2, " ORDER BY p.code"),
+            from = from("p", "u"),
             outer = filter_for("p", "u", 4),
         );
         // $3 … $8: the window's bounds and the dates the sums compare with (see the two arms).
@@ -797,9 +808,10 @@ impl Store {
         };
         let sums_sql = format!(
             "SELECT {agg} AS packed FROM (SELECT r.project_id AS pid, {window} \
-             FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+             FROM {from} CROSS JOIN reports r \
              WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $7 AND r.period_end <= $4{inner} \
              GROUP BY r.project_id) x",
+            from = from("p2", "u2"),
             agg = packed(&["x.pid", "x.inv", "x.h1", "x.last_inv", "x.on_add", "x.on_sub"], 1, 2, ""),
             inner = filter_for("p2", "u2", 8),
         );
