@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::ProjectStatusRow;
+use crate::{ProjectStatusRow, UnitTree};
 
 /// How long an entry is trusted without a change being seen.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
@@ -36,6 +36,7 @@ struct Entry {
 pub(crate) struct StatusCache {
     commits: AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
+    units: Mutex<Option<(Version, Instant, UnitTree)>>,
 }
 
 impl StatusCache {
@@ -48,6 +49,19 @@ impl StatusCache {
     /// data read after it).
     pub(crate) fn commits(&self) -> u64 {
         self.commits.load(Ordering::SeqCst)
+    }
+
+    /// The unit tree read at exactly `version`, if young enough.
+    pub(crate) fn units(&self, version: Version) -> Option<UnitTree> {
+        let u = self.units.lock().expect("cache lock");
+        u.as_ref()
+            .filter(|(v, at, _)| *v == version && at.elapsed() < MAX_AGE)
+            .map(|(_, _, t)| t.clone())
+    }
+
+    /// Stores the unit tree read at `version`.
+    pub(crate) fn put_units(&self, version: Version, tree: UnitTree) {
+        *self.units.lock().expect("cache lock") = Some((version, Instant::now(), tree));
     }
 
     /// The rows stored under `key` at exactly `version`, if young enough.

@@ -240,6 +240,16 @@ impl Store {
         Ok(store)
     }
 
+    /// The version of the data for reusing computed results (see `cache.rs`): this process's commits,
+    /// then the largest audit id.
+    pub(crate) async fn data_version(&self) -> Result<cache::Version> {
+        let commits = self.status_cache.commits();
+        let audit_id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((commits, audit_id.unwrap_or(0)))
+    }
+
     /// A second, independent handle on the same database, as another process would have (its own
     /// pool, cache and writer queue).
     pub async fn connect_again(&self) -> Result<Store> {

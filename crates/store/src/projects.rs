@@ -458,11 +458,7 @@ impl Store {
                 .await;
         }
         let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
-        let commits = self.status_cache.commits();
-        let audit_id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit")
-            .fetch_one(&self.pool)
-            .await?;
-        let version = (commits, audit_id.unwrap_or(0));
+        let version = self.data_version().await?;
         let all = match self.status_cache.get(&key, version) {
             Some(rows) => rows,
             None => {

@@ -177,6 +177,17 @@ fn unit_json(u: &Unit) -> serde_json::Value {
 impl Store {
     /// Loads all units.
     pub async fn units(&self) -> Result<UnitTree> {
+        // Every page needs the tree; it changes rarely, so it is reused until the data changes.
+        let version = self.data_version().await?;
+        if let Some(t) = self.status_cache.units(version) {
+            return Ok(t);
+        }
+        let tree = self.read_units().await?;
+        self.status_cache.put_units(version, tree.clone());
+        Ok(tree)
+    }
+
+    async fn read_units(&self) -> Result<UnitTree> {
         let rows = sqlx::query("SELECT id, code, name, parent_id, kind, path FROM units")
             .fetch_all(&self.pool)
             .await?;
