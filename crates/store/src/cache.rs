@@ -37,6 +37,7 @@ pub(crate) struct StatusCache {
     commits: AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
     units: Mutex<Option<(Version, Instant, UnitTree)>>,
+    batches: Mutex<Option<(Version, Instant, Vec<String>)>>,
 }
 
 impl StatusCache {
@@ -62,6 +63,19 @@ impl StatusCache {
     /// Stores the unit tree read at `version`.
     pub(crate) fn put_units(&self, version: Version, tree: UnitTree) {
         *self.units.lock().expect("cache lock") = Some((version, Instant::now(), tree));
+    }
+
+    /// The concentrated-start batches read at exactly `version`, if young enough.
+    pub(crate) fn batches(&self, version: Version) -> Option<Vec<String>> {
+        let b = self.batches.lock().expect("cache lock");
+        b.as_ref()
+            .filter(|(v, at, _)| *v == version && at.elapsed() < MAX_AGE)
+            .map(|(_, _, b)| b.clone())
+    }
+
+    /// Stores the batches read at `version`.
+    pub(crate) fn put_batches(&self, version: Version, batches: Vec<String>) {
+        *self.batches.lock().expect("cache lock") = Some((version, Instant::now(), batches));
     }
 
     /// The rows stored under `key` at exactly `version`, if young enough.

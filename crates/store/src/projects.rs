@@ -420,11 +420,18 @@ impl Store {
 
     /// The distinct concentrated-start batches, for filters.
     pub async fn batches(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
+        // Every list page shows them; reused until the data changes.
+        let version = self.data_version().await?;
+        if let Some(b) = self.status_cache.batches(version) {
+            return Ok(b);
+        }
+        let b: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT batch FROM projects WHERE batch <> '' ORDER BY batch",
         )
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        self.status_cache.put_batches(version, b.clone());
+        Ok(b)
     }
 
     /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The

@@ -109,6 +109,21 @@ fn report_vals(
     ]
 }
 
+fn report_row(r: &sqlx::any::AnyRow) -> Result<ReportRow> {
+    Ok(ReportRow {
+        id: r.try_get("id")?,
+        project_id: r.try_get("project_id")?,
+        period: r.try_get("period")?,
+        period_end: s2d(r.try_get("period_end")?).unwrap_or(Date::MIN),
+        investment: Yuan(r.try_get("investment")?),
+        progress: r.try_get("progress")?,
+        problems: r.try_get("problems")?,
+        on_time: r.try_get::<i64, _>("on_time")? == 1,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
 /// Edits a report in place; whether it was on time stays as first recorded.
 async fn update_report(
     tx: &mut sqlx::AnyConnection,
@@ -230,13 +245,17 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        let row = self
-            .reports(project_id)
-            .await?
-            .into_iter()
-            .find(|x| x.period == r.period.to_string())
-            .ok_or_else(|| StoreError::NotFound("填报".into()))?;
-        Ok((row, created))
+        // Only the report just written, not the project's whole history.
+        let row = sqlx::query(
+            "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
+             FROM reports WHERE project_id = $1 AND period = $2",
+        )
+        .bind(project_id)
+        .bind(r.period.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("填报".into()))?;
+        Ok((report_row(&row)?, created))
     }
 
     /// A project's reports, oldest period first.
@@ -248,22 +267,7 @@ impl Store {
         .bind(project_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReportRow {
-                    id: r.try_get("id")?,
-                    project_id: r.try_get("project_id")?,
-                    period: r.try_get("period")?,
-                    period_end: s2d(r.try_get("period_end")?).unwrap_or(Date::MIN),
-                    investment: Yuan(r.try_get("investment")?),
-                    progress: r.try_get("progress")?,
-                    problems: r.try_get("problems")?,
-                    on_time: r.try_get::<i64, _>("on_time")? == 1,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(report_row).collect()
     }
 
     /// Which (project id, period) pairs among `periods` already have a report.
