@@ -38,6 +38,9 @@ pub(crate) struct StatusCache {
     entries: Mutex<HashMap<String, Entry>>,
     units: Mutex<Option<(Version, Instant, UnitTree)>>,
     batches: Mutex<Option<(Version, Instant, Vec<String>)>>,
+    /// Held while statuses are computed: when many requests miss at once (the first requests after a
+    /// change), one computes and the others wait for its result instead of all computing the same.
+    pub(crate) computing: tokio::sync::Mutex<()>,
 }
 
 impl StatusCache {

@@ -466,7 +466,18 @@ impl Store {
         }
         let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
         let version = self.data_version().await?;
-        let all = match self.status_cache.get(&key, version) {
+        let mut cached = self.status_cache.get(&key, version);
+        let _turn = if cached.is_none() {
+            let turn = self.status_cache.computing.lock().await;
+            // Another request may have computed it while this one waited.
+            let version = self.data_version().await?;
+            cached = self.status_cache.get(&key, version);
+            Some((turn, version))
+        } else {
+            None
+        };
+        let version = _turn.as_ref().map(|t| t.1).unwrap_or(version);
+        let all = match cached {
             Some(rows) => rows,
             None => {
                 let rows = std::sync::Arc::new(
