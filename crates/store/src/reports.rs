@@ -172,12 +172,21 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
         let mut tx = self.begin().await?;
-        let code: Option<String> = sqlx::query_scalar("SELECT code FROM projects WHERE id = $1")
+        // The project's row is locked first (PostgreSQL): its running totals change below.
+        self.lock_projects(&mut tx, &[project_id]).await?;
+        let project = sqlx::query("SELECT code, actual_start FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_optional(&mut *tx)
-            .await?;
-        let code = code.ok_or_else(|| StoreError::NotFound("项目".into()))?;
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let code: String = project.try_get("code")?;
+        let actual_start = s2d(project.try_get("actual_start")?);
         let entity_id = format!("{code}/{}", r.period);
+        let end = r.period.last_day();
+        // What the report adds to the running totals: (investment, on-time weekly reports, whether the
+        // months must be rewritten instead — an edit that takes away the only investment may move
+        // the latest investment date back).
+        let change: (i64, i64, bool);
         let old = sqlx::query(
             "SELECT id, investment, progress, problems FROM reports WHERE project_id = $1 AND period = $2",
         )
@@ -195,6 +204,11 @@ impl Store {
                 progress: old.try_get("progress")?,
                 problems: old.try_get("problems")?,
             };
+            change = (
+                r.investment.0 - before.investment.0,
+                0,
+                before.investment.0 > 0 && r.investment.0 <= 0,
+            );
             update_report(&mut tx, id, r, &ts, actor.user_id).await?;
             audit::record(
                 &mut tx,
@@ -208,6 +222,10 @@ impl Store {
             .await?;
         } else {
             let on_time = local_date(now) <= report_deadline(r.period.last_day());
+            let counts = r.period.kind() == diaodu_domain::period::PeriodKind::Week
+                && on_time
+                && actual_start.is_some_and(|s| end >= s);
+            change = (r.investment.0, i64::from(counts), false);
             let row = report_vals(
                 project_id,
                 r.period,
@@ -237,13 +255,25 @@ impl Store {
             )
             .await?;
         }
-        let end = r.period.last_day();
-        self.refresh_totals(
-            &mut tx,
-            &[project_id],
-            Some((end.year(), u8::from(end.month()))),
-        )
-        .await?;
+        let added = !change.2
+            && self
+                .add_to_totals(
+                    &mut tx,
+                    project_id,
+                    end,
+                    change.0,
+                    change.1,
+                    r.investment.0 > 0,
+                )
+                .await?;
+        if !added {
+            self.refresh_totals(
+                &mut tx,
+                &[project_id],
+                Some((end.year(), u8::from(end.month()))),
+            )
+            .await?;
+        }
         tx.commit().await?;
         // Only the report just written, not the project's whole history.
         let row = sqlx::query(

@@ -51,6 +51,75 @@ fn report_point(r: &sqlx::any::AnyRow) -> Result<Option<ReportPoint>> {
 }
 
 impl Store {
+    /// Locks the projects' rows until the transaction ends (PostgreSQL; SQLite writers already take
+    /// turns), in id order. `NO KEY UPDATE` because a report's foreign key holds a `KEY SHARE` lock on
+    /// its project, which `NO KEY UPDATE` does not wait for: `FOR UPDATE` here deadlocks two
+    /// submissions to one project.
+    pub(crate) async fn lock_projects(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        project_ids: &[i64],
+    ) -> Result<()> {
+        if self.engine != Engine::Postgres {
+            return Ok(());
+        }
+        let mut ids = project_ids.to_vec();
+        ids.sort_unstable();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
+                crate::pack::placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds one report's change to the running totals of its month and the months after it in its
+    /// year, in one statement: `investment` more yuan, `on_time` more on-time weekly reports, and its
+    /// period end as the latest investment date if it carries investment and is later. Returns `false`
+    /// — having changed nothing that a rewrite from that month would not redo — when those months do
+    /// not all have rows yet (the year's first report, or one earlier than the first); the caller
+    /// then rewrites them with [`Store::refresh_totals`]. The project must be locked.
+    pub(crate) async fn add_to_totals(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        project_id: i64,
+        end: Date,
+        investment: i64,
+        on_time: i64,
+        positive: bool,
+    ) -> Result<bool> {
+        let m = u8::from(end.month());
+        let by_june = if end.month() <= time::Month::June {
+            investment
+        } else {
+            0
+        };
+        let n = sqlx::query(
+            "UPDATE report_totals SET investment = investment + $1, by_june_30 = by_june_30 + $2, \
+             on_time = on_time + $3, last_investment_end = CASE WHEN $4 = 1 AND \
+             (last_investment_end IS NULL OR last_investment_end < $5) THEN $5 ELSE last_investment_end END \
+             WHERE project_id = $6 AND month >= $7 AND month <= $8",
+        )
+        .bind(investment)
+        .bind(by_june)
+        .bind(on_time)
+        .bind(i64::from(positive))
+        .bind(diaodu_domain::period::fmt_date(end))
+        .bind(project_id)
+        .bind(month_key(end.year(), m))
+        .bind(month_key(end.year(), 12))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(n == u64::from(13 - m))
+    }
+
     /// Rewrites the running totals of `project_ids` inside the caller's transaction: with `from =
     /// Some((year, month))`, those of that year from that month on, continuing the month before's row
     /// (a report of month M changes only M and later); with `None`, every year's from all reports. On
@@ -81,12 +150,7 @@ impl Store {
                 }
                 q
             }
-            if self.engine == Engine::Postgres {
-                let sql = format!(
-                    "SELECT id FROM projects WHERE id IN ({list}) ORDER BY id FOR NO KEY UPDATE"
-                );
-                bind_ids(&sql, chunk).fetch_all(&mut *conn).await?;
-            }
+            self.lock_projects(&mut *conn, chunk).await?;
             let mut base: HashMap<i64, MonthTotal> = HashMap::new();
             let ids: Vec<Val> = chunk.iter().map(|id| Val::I(*id)).collect();
             // Packed rows (see `pack.rs`): an import refreshes thousands of projects.

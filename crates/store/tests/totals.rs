@@ -209,15 +209,19 @@ async fn every_write_keeps_the_totals_in_step() {
     submit("2026-W10", 30_000).await;
     submit("2025-W50", 10_000).await;
     submit("2026-W10", 0).await; // an edit: investment back to nothing
-    submit("2026-04", 5_000).await;
+    submit("2026-04", 5_000).await; // months from March exist: added in place
     assert!(store.check_report_totals().await.unwrap().is_empty());
+    submit("2026-04", 8_000).await; // an edit: the difference added in place
+    submit("2026-04", 5_000).await;
+    submit("2026-02", 2_000).await; // before the year's first month with a row: rewritten
+    submit("2026-02", 0).await;
     let t = store.report_totals(p.id).await.unwrap();
-    // 2025: from December (its first report) on; 2026: from March on.
+    // 2025: from December (its first report) on; 2026: from February on.
     assert_eq!(
         t.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
         [
-            "2025-12", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09",
-            "2026-10", "2026-11", "2026-12"
+            "2025-12", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08",
+            "2026-09", "2026-10", "2026-11", "2026-12"
         ]
     );
     let march = &t.iter().find(|(m, _)| m == "2026-03").unwrap().1;
