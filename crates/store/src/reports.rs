@@ -331,6 +331,40 @@ impl Store {
         Ok(out)
     }
 
+    /// Which (project id, period) pairs among `periods` have a report, for the projects in `scope`:
+    /// found from the scope's units through their projects (the unit index, then the unique
+    /// (project, period) index), with no list of project ids — a statement with hundreds of bound ids
+    /// costs more to prepare and bind than to run.
+    pub async fn reported_in_scope(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        periods: &[String],
+    ) -> Result<std::collections::HashSet<(i64, String)>> {
+        let mut binds: Vec<Val> = periods.iter().map(|p| Val::T(p.clone())).collect();
+        let path = match tree.scope_prefix(scope) {
+            Some(prefix) => {
+                binds.push(Val::T(format!("{}%", crate::like_escape(&prefix))));
+                format!(" AND u.path LIKE ${} ESCAPE '\\'", periods.len() + 3)
+            }
+            None => String::new(),
+        };
+        let rest = format!(
+            "FROM units u CROSS JOIN projects p CROSS JOIN reports r \
+             WHERE p.unit_id = u.id AND r.project_id = p.id AND r.period IN ({}){path}",
+            crate::pack::placeholders(3, periods.len())
+        );
+        let mut out = std::collections::HashSet::new();
+        for rec in
+            crate::pack::fetch(&self.pool, &["r.project_id", "r.period"], &rest, &binds).await?
+        {
+            if let Ok(id) = rec[0].parse() {
+                out.insert((id, rec[1].clone()));
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of reports.
     pub async fn report_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")

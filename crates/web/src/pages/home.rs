@@ -31,7 +31,7 @@ pub async fn home(
     }
     total.finish(d);
     let due = if c.can(Action::SubmitReport) {
-        super::reports::due_items_of(&state, &rows, d).await?
+        super::reports::due_items_of(&state, &ctx.tree, c.scope, &rows, d).await?
     } else {
         Vec::new()
     };

@@ -48,21 +48,22 @@ pub async fn due_items(
         .store
         .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
         .await?;
-    due_items_of(state, &rows, d).await
+    due_items_of(state, tree, c.scope, &rows, d).await
 }
 
 /// As [`due_items`], for status rows already loaded.
 pub async fn due_items_of(
     state: &AppState,
+    tree: &UnitTree,
+    scope: diaodu_domain::access::Scope,
     rows: &[diaodu_store::ProjectStatusRow],
     d: Date,
 ) -> Result<Vec<DueItem>, AppError> {
     let this_week = Period::week_of(d);
     let last_week = this_week.prev();
-    let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
     let done = state
         .store
-        .reported(&ids, &[this_week.to_string(), last_week.to_string()])
+        .reported_in_scope(tree, scope, &[this_week.to_string(), last_week.to_string()])
         .await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
