@@ -61,9 +61,15 @@ pub async fn due_items_of(
 ) -> Result<Vec<DueItem>, AppError> {
     let this_week = Period::week_of(d);
     let last_week = this_week.prev();
+    let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
     let done = state
         .store
-        .reported_in_scope(tree, scope, &[this_week.to_string(), last_week.to_string()])
+        .reported_in_scope(
+            tree,
+            scope,
+            &ids,
+            &[this_week.to_string(), last_week.to_string()],
+        )
         .await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
