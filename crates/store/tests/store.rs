@@ -1,6 +1,8 @@
 //! Storage contract tests. They run on SQLite by default and on PostgreSQL when `DIAODU_TEST_DB`
 //! names a server (CI runs the suite both ways).
 
+mod common;
+
 use diaodu_domain::access::{Role, Scope, UnitKind};
 use diaodu_domain::import::UnitRow;
 use diaodu_domain::project::{
@@ -9,7 +11,7 @@ use diaodu_domain::project::{
 use diaodu_domain::status::Light;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::testing::fresh_store;
-use diaodu_store::{Actor, AuditFilter, NewUnit, ProjectFilter, ReportInput, Store, StoreError};
+use diaodu_store::{Actor, AuditFilter, ProjectFilter, ReportInput, Store, StoreError};
 use time::macros::date;
 
 fn fields(code: &str) -> ProjectFields {
@@ -32,44 +34,10 @@ fn fields(code: &str) -> ProjectFields {
 }
 
 async fn city(store: &Store) -> (i64, i64, i64) {
-    let a = Actor::cli();
-    let city = store
-        .create_unit(
-            &a,
-            NewUnit {
-                code: "C".into(),
-                name: "云川市".into(),
-                parent_id: None,
-                kind: UnitKind::City,
-            },
-        )
-        .await
-        .unwrap();
-    let d1 = store
-        .create_unit(
-            &a,
-            NewUnit {
-                code: "D1".into(),
-                name: "东城区".into(),
-                parent_id: Some(city.id),
-                kind: UnitKind::District,
-            },
-        )
-        .await
-        .unwrap();
-    let d2 = store
-        .create_unit(
-            &a,
-            NewUnit {
-                code: "D2".into(),
-                name: "西城区".into(),
-                parent_id: Some(city.id),
-                kind: UnitKind::District,
-            },
-        )
-        .await
-        .unwrap();
-    (city.id, d1.id, d2.id)
+    let city = common::unit(store, "C", "云川市", None, UnitKind::City).await;
+    let d1 = common::unit(store, "D1", "东城区", Some(city), UnitKind::District).await;
+    let d2 = common::unit(store, "D2", "西城区", Some(city), UnitKind::District).await;
+    (city, d1, d2)
 }
 
 #[tokio::test]

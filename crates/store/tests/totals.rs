@@ -2,13 +2,15 @@
 //! reports on every day of two years, and every write path keeps them in step. Runs on SQLite and, with
 //! `DIAODU_TEST_DB`, on PostgreSQL.
 
+mod common;
+
 use diaodu_domain::access::{Scope, UnitKind};
 use diaodu_domain::import::ReportRow;
 use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::status::StatusSettings;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::testing::fresh_store;
-use diaodu_store::{Actor, NewUnit, ProjectFilter, ReportInput, Store, SumsVia};
+use diaodu_store::{Actor, ProjectFilter, ReportInput, Store, SumsVia};
 use time::macros::date;
 use time::{Date, Duration};
 
@@ -32,32 +34,24 @@ fn fields(code: &str, stage: Stage, start: Option<Date>) -> ProjectFields {
 }
 
 async fn district(store: &Store) -> (i64, i64) {
-    let a = Actor::cli();
-    let city = store
-        .create_unit(
-            &a,
-            NewUnit {
-                code: "C".into(),
-                name: "云川市".into(),
-                parent_id: None,
-                kind: UnitKind::City,
-            },
+    let city = common::unit(store, "C", "云川市", None, UnitKind::City).await;
+    let d = common::unit(store, "D1", "东城区", Some(city), UnitKind::District).await;
+    (city, d)
+}
+
+/// A fresh store with a city, a district and one continuing project started on `start`.
+async fn one_project(code: &str, start: Date) -> (Store, i64, i64, diaodu_store::Project) {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let p = store
+        .create_project(
+            &Actor::cli(),
+            d1,
+            fields(code, Stage::Continuing, Some(start)),
         )
         .await
         .unwrap();
-    let d = store
-        .create_unit(
-            &a,
-            NewUnit {
-                code: "D1".into(),
-                name: "东城区".into(),
-                parent_id: Some(city.id),
-                kind: UnitKind::District,
-            },
-        )
-        .await
-        .unwrap();
-    (city.id, d.id)
+    (store, city, d1, p)
 }
 
 /// A small deterministic generator (no dependency for a test's dice).
@@ -180,17 +174,8 @@ async fn totals_give_the_same_status_as_the_reports_on_every_day() {
 /// the totals recomputed from the reports.
 #[tokio::test]
 async fn every_write_keeps_the_totals_in_step() {
-    let store = fresh_store().await;
-    let (city, d1) = district(&store).await;
+    let (store, city, d1, p) = one_project("W1", date!(2026 - 02 - 01)).await;
     let a = Actor::cli();
-    let p = store
-        .create_project(
-            &a,
-            d1,
-            fields("W1", Stage::Continuing, Some(date!(2026 - 02 - 01))),
-        )
-        .await
-        .unwrap();
     let submit = |period: &str, inv: i64| {
         let store = store.clone();
         let input = ReportInput {
@@ -302,17 +287,8 @@ async fn every_write_keeps_the_totals_in_step() {
 /// control characters) still gives the right status, by the reference way.
 #[tokio::test]
 async fn a_separator_in_a_name_falls_back_to_the_reference() {
-    let store = fresh_store().await;
-    let (city, d1) = district(&store).await;
+    let (store, city, d1, p) = one_project("S1", date!(2026 - 01 - 05)).await;
     let a = Actor::cli();
-    let p = store
-        .create_project(
-            &a,
-            d1,
-            fields("S1", Stage::Continuing, Some(date!(2026 - 01 - 05))),
-        )
-        .await
-        .unwrap();
     store
         .insert_reports_raw(&a, vec![report(p.id, "2026-W03", 50_000, true)])
         .await
@@ -344,17 +320,8 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
 /// Statuses are reused between requests until the data changes — by this process or another.
 #[tokio::test]
 async fn reused_statuses_follow_every_change() {
-    let store = fresh_store().await;
-    let (city, d1) = district(&store).await;
+    let (store, city, _, p) = one_project("R1", date!(2026 - 01 - 05)).await;
     let a = Actor::cli();
-    let p = store
-        .create_project(
-            &a,
-            d1,
-            fields("R1", Stage::Continuing, Some(date!(2026 - 01 - 05))),
-        )
-        .await
-        .unwrap();
     let tree = store.units().await.unwrap();
     let d = date!(2026 - 03 - 01);
     let ytd = |s: Store| {
