@@ -25,19 +25,60 @@ const MAX_ENTRIES: usize = 12;
 /// The data version an entry was computed at: this process's commits, and the largest audit id.
 pub(crate) type Version = (u64, i64);
 
-struct Entry {
+struct Entry<T> {
     version: Version,
     at: Instant,
-    rows: Arc<Vec<ProjectStatusRow>>,
+    value: T,
+}
+
+impl<T> Entry<T> {
+    fn new(version: Version, value: T) -> Entry<T> {
+        Entry {
+            version,
+            at: Instant::now(),
+            value,
+        }
+    }
+
+    /// Computed at exactly `version`, and young enough.
+    fn fresh(&self, version: Version) -> bool {
+        self.version == version && self.at.elapsed() < MAX_AGE
+    }
+}
+
+/// One reused value (the unit tree, the batch list).
+pub(crate) struct Slot<T>(Mutex<Option<Entry<T>>>);
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot(Mutex::new(None))
+    }
+}
+
+impl<T: Clone> Slot<T> {
+    /// The value read at exactly `version`, if young enough.
+    pub(crate) fn get(&self, version: Version) -> Option<T> {
+        let e = self.0.lock().expect("cache lock");
+        e.as_ref()
+            .filter(|e| e.fresh(version))
+            .map(|e| e.value.clone())
+    }
+
+    /// Stores the value read at `version`.
+    pub(crate) fn put(&self, version: Version, value: T) {
+        *self.0.lock().expect("cache lock") = Some(Entry::new(version, value));
+    }
 }
 
 /// The cache, shared by the clones of a [`crate::Store`].
 #[derive(Default)]
 pub(crate) struct StatusCache {
     commits: AtomicU64,
-    entries: Mutex<HashMap<String, Entry>>,
-    units: Mutex<Option<(Version, Instant, UnitTree)>>,
-    batches: Mutex<Option<(Version, Instant, Vec<String>)>>,
+    entries: Mutex<HashMap<String, Entry<Arc<Vec<ProjectStatusRow>>>>>,
+    /// The unit tree.
+    pub(crate) units: Slot<UnitTree>,
+    /// The concentrated-start batches.
+    pub(crate) batches: Slot<Vec<String>>,
     /// Held while statuses are computed: when many requests miss at once (the first requests after a
     /// change), one computes and the others wait for its result instead of all computing the same.
     pub(crate) computing: tokio::sync::Mutex<()>,
@@ -55,45 +96,19 @@ impl StatusCache {
         self.commits.load(Ordering::SeqCst)
     }
 
-    /// The unit tree read at exactly `version`, if young enough.
-    pub(crate) fn units(&self, version: Version) -> Option<UnitTree> {
-        let u = self.units.lock().expect("cache lock");
-        u.as_ref()
-            .filter(|(v, at, _)| *v == version && at.elapsed() < MAX_AGE)
-            .map(|(_, _, t)| t.clone())
-    }
-
-    /// Stores the unit tree read at `version`.
-    pub(crate) fn put_units(&self, version: Version, tree: UnitTree) {
-        *self.units.lock().expect("cache lock") = Some((version, Instant::now(), tree));
-    }
-
-    /// The concentrated-start batches read at exactly `version`, if young enough.
-    pub(crate) fn batches(&self, version: Version) -> Option<Vec<String>> {
-        let b = self.batches.lock().expect("cache lock");
-        b.as_ref()
-            .filter(|(v, at, _)| *v == version && at.elapsed() < MAX_AGE)
-            .map(|(_, _, b)| b.clone())
-    }
-
-    /// Stores the batches read at `version`.
-    pub(crate) fn put_batches(&self, version: Version, batches: Vec<String>) {
-        *self.batches.lock().expect("cache lock") = Some((version, Instant::now(), batches));
-    }
-
     /// The rows stored under `key` at exactly `version`, if young enough.
     pub(crate) fn get(&self, key: &str, version: Version) -> Option<Arc<Vec<ProjectStatusRow>>> {
         let entries = self.entries.lock().expect("cache lock");
         entries
             .get(key)
-            .filter(|e| e.version == version && e.at.elapsed() < MAX_AGE)
-            .map(|e| e.rows.clone())
+            .filter(|e| e.fresh(version))
+            .map(|e| e.value.clone())
     }
 
     /// Stores rows computed at `version`.
     pub(crate) fn put(&self, key: String, version: Version, rows: Arc<Vec<ProjectStatusRow>>) {
         let mut entries = self.entries.lock().expect("cache lock");
-        entries.retain(|_, e| e.version == version && e.at.elapsed() < MAX_AGE);
+        entries.retain(|_, e| e.fresh(version));
         while entries.len() >= MAX_ENTRIES {
             let Some(oldest) = entries
                 .iter()
@@ -104,13 +119,6 @@ impl StatusCache {
             };
             entries.remove(&oldest);
         }
-        entries.insert(
-            key,
-            Entry {
-                version,
-                at: Instant::now(),
-                rows,
-            },
-        );
+        entries.insert(key, Entry::new(version, rows));
     }
 }

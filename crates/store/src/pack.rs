@@ -80,3 +80,9 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// An integer field of a packed record.
+pub(crate) fn int(s: &str) -> Result<i64> {
+    s.parse()
+        .map_err(|_| StoreError::invalid("数据", format!("“{s}”不是整数")))
+}

@@ -69,7 +69,7 @@ fn bind_all<'q>(
     q
 }
 
-use crate::pack::{packed, unpack, FS, RS};
+use crate::pack::{int, packed, placeholders, unpack, FS, RS};
 
 fn opt_i64(s: &str) -> Option<i64> {
     if s.is_empty() {
@@ -85,11 +85,6 @@ fn opt_date(s: &str) -> Option<Date> {
     } else {
         diaodu_domain::period::parse_date(s).ok()
     }
-}
-
-fn int(s: &str) -> Result<i64> {
-    s.parse()
-        .map_err(|_| StoreError::invalid("数据", format!("“{s}”不是整数")))
 }
 
 /// Where the report sums behind a status come from.
@@ -422,7 +417,7 @@ impl Store {
     pub async fn batches(&self) -> Result<Vec<String>> {
         // Every list page shows them; reused until the data changes.
         let version = self.data_version().await?;
-        if let Some(b) = self.status_cache.batches(version) {
+        if let Some(b) = self.status_cache.batches.get(version) {
             return Ok(b);
         }
         let b: Vec<String> = sqlx::query_scalar(
@@ -430,7 +425,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        self.status_cache.put_batches(version, b.clone());
+        self.status_cache.batches.put(version, b.clone());
         Ok(b)
     }
 
@@ -928,11 +923,10 @@ impl Store {
         // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
         // the window the stall rule reads.
         for chunk in unknown.chunks(500) {
-            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let q = format!(
                 "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
                  AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
-                list.join(", ")
+                placeholders(3, chunk.len())
             );
             let mut q = sqlx::query(&q).bind(ds(stall_from)).bind(ds(d));
             for id in chunk {
@@ -1098,7 +1092,7 @@ impl Store {
         for chunk in codes.chunks(500) {
             let rest = format!(
                 "FROM projects WHERE code IN ({})",
-                crate::pack::placeholders(3, chunk.len())
+                placeholders(3, chunk.len())
             );
             let binds: Vec<Val> = chunk.iter().map(|c| Val::T((*c).clone())).collect();
             for rec in

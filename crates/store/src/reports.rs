@@ -447,15 +447,11 @@ impl Store {
         let mut existing: HashMap<(i64, String), (i64, i64, String, String)> = HashMap::new();
         for per in periods.chunks(50) {
             for chunk in pids.chunks(500) {
-                let plist: Vec<String> = (0..per.len()).map(|i| format!("${}", i + 1)).collect();
-                let ilist: Vec<String> = (0..chunk.len())
-                    .map(|i| format!("${}", per.len() + i + 1))
-                    .collect();
                 let sql = format!(
                     "SELECT id, project_id, period, investment, progress, problems FROM reports \
                      WHERE period IN ({}) AND project_id IN ({})",
-                    plist.join(", "),
-                    ilist.join(", ")
+                    crate::pack::placeholders(1, per.len()),
+                    crate::pack::placeholders(per.len() + 1, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for p in per {

@@ -12,6 +12,7 @@ use sqlx::Row;
 use time::Date;
 
 use crate::bulk::{self, Val};
+use crate::pack::int;
 use crate::{s2d, Engine, Result, Store};
 
 const TOTALS_COLUMNS: &[&str] = &[
@@ -23,31 +24,37 @@ const TOTALS_COLUMNS: &[&str] = &[
     "last_investment_end",
 ];
 
-fn int(s: &str) -> Result<i64> {
-    s.parse()
-        .map_err(|_| crate::StoreError::invalid("数据", format!("“{s}”不是整数")))
-}
-
 /// A month key as stored: `YYYY-MM`.
 pub(crate) fn month_key(year: i32, month: u8) -> String {
     format!("{year:04}-{month:02}")
 }
 
-/// A report row (period_end, investment, period_kind, on_time, and the project's actual_start) as the
-/// totals see it.
-fn report_point(r: &sqlx::any::AnyRow) -> Result<Option<ReportPoint>> {
-    let Some(end) = s2d(r.try_get("period_end")?) else {
+/// The fields a report is read with for the totals, in the order [`report_point`] takes them.
+const REPORT_FIELDS: [&str; 6] = [
+    "r.project_id",
+    "r.period_end",
+    "r.investment",
+    "r.period_kind",
+    "r.on_time",
+    "p.actual_start",
+];
+
+/// A packed report record ([`REPORT_FIELDS`]) as the totals see it, with its project; `None` for a
+/// report without a readable period end.
+fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
+    let Some(end) = s2d(Some(r[1].clone())) else {
         return Ok(None);
     };
-    let start: Option<Date> = s2d(r.try_get("actual_start")?);
-    let kind: String = r.try_get("period_kind")?;
-    let on_time: i64 = r.try_get("on_time")?;
-    Ok(Some(ReportPoint {
-        period_end: end,
-        investment: Yuan(r.try_get("investment")?),
-        // The on-time share counts weekly reports due from the actual start on (docs/status.md).
-        on_time_weekly: kind == "W" && on_time == 1 && start.is_some_and(|s| end >= s),
-    }))
+    let start = s2d(Some(r[5].clone()));
+    Ok(Some((
+        int(&r[0])?,
+        ReportPoint {
+            period_end: end,
+            investment: Yuan(int(&r[2])?),
+            // The on-time share counts weekly reports due from the actual start on (docs/status.md).
+            on_time_weekly: r[3] == "W" && r[4] == "1" && start.is_some_and(|s| end >= s),
+        },
+    )))
 }
 
 impl Store {
@@ -154,14 +161,6 @@ impl Store {
             let mut base: HashMap<i64, MonthTotal> = HashMap::new();
             let ids: Vec<Val> = chunk.iter().map(|id| Val::I(*id)).collect();
             // Packed rows (see `pack.rs`): an import refreshes thousands of projects.
-            let report_fields = [
-                "r.project_id",
-                "r.period_end",
-                "r.investment",
-                "r.period_kind",
-                "r.on_time",
-                "p.actual_start",
-            ];
             let in_ids = crate::pack::placeholders(3, n);
             let recs = match from {
                 Some((y, m)) => {
@@ -217,7 +216,7 @@ impl Store {
                     let mut binds = ids.clone();
                     binds.push(Val::T(format!("{}-01", month_key(y, m))));
                     binds.push(Val::T(format!("{y:04}-12-31")));
-                    crate::pack::fetch(&mut *conn, &report_fields, &rest, &binds).await?
+                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await?
                 }
                 None => {
                     let del = format!("DELETE FROM report_totals WHERE project_id IN ({list})");
@@ -225,26 +224,17 @@ impl Store {
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
                     );
-                    crate::pack::fetch(&mut *conn, &report_fields, &rest, &ids).await?
+                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &ids).await?
                 }
             };
             let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
             for r in &recs {
-                let Some(end) = s2d(Some(r[1].clone())) else {
-                    continue;
-                };
-                let start = s2d(Some(r[5].clone()));
-                points
-                    .entry((int(&r[0])?, end.year()))
-                    .or_default()
-                    .push(ReportPoint {
-                        period_end: end,
-                        investment: Yuan(int(&r[2])?),
-                        // The on-time share counts weekly reports due from the actual start on.
-                        on_time_weekly: r[3] == "W"
-                            && r[4] == "1"
-                            && start.is_some_and(|s| end >= s),
-                    });
+                if let Some((pid, pt)) = report_point(r)? {
+                    points
+                        .entry((pid, pt.period_end.year()))
+                        .or_default()
+                        .push(pt);
+                }
             }
             // A project whose month before has a row keeps rows even without reports since.
             if let Some((y, _)) = from {
@@ -325,16 +315,16 @@ impl Store {
         let mut bad = Vec::new();
         for id in ids {
             let stored = self.report_totals(id).await?;
-            let rows = sqlx::query(
-                "SELECT r.period_end, r.investment, r.period_kind, r.on_time, p.actual_start \
-                 FROM reports r JOIN projects p ON p.id = r.project_id WHERE r.project_id = $1",
+            let recs = crate::pack::fetch(
+                &self.pool,
+                &REPORT_FIELDS,
+                "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id = $3",
+                &[Val::I(id)],
             )
-            .bind(id)
-            .fetch_all(&self.pool)
             .await?;
             let mut by_year: BTreeMap<i32, Vec<ReportPoint>> = BTreeMap::new();
-            for r in &rows {
-                if let Some(pt) = report_point(r)? {
+            for r in &recs {
+                if let Some((_, pt)) = report_point(r)? {
                     by_year.entry(pt.period_end.year()).or_default().push(pt);
                 }
             }

@@ -179,11 +179,11 @@ impl Store {
     pub async fn units(&self) -> Result<UnitTree> {
         // Every page needs the tree; it changes rarely, so it is reused until the data changes.
         let version = self.data_version().await?;
-        if let Some(t) = self.status_cache.units(version) {
+        if let Some(t) = self.status_cache.units.get(version) {
             return Ok(t);
         }
         let tree = self.read_units().await?;
-        self.status_cache.put_units(version, tree.clone());
+        self.status_cache.units.put(version, tree.clone());
         Ok(tree)
     }
 
