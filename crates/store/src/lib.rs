@@ -330,6 +330,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                10,
+                include_str!("../migrations/0010_report_index_trim.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(

@@ -8,7 +8,7 @@
 //! makes the caller fall back or fail rather than misread.
 
 use crate::bulk::Val;
-use crate::{Result, StoreError};
+use crate::{Engine, Result, StoreError};
 
 /// Field separator.
 pub(crate) const FS: char = '\u{1f}';
@@ -79,6 +79,39 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .map(|i| format!("${}", first + i))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The body of an `IN (…)` that selects the values of the JSON array bound as `$n` — one parameter
+/// for any number of ids or codes: sqlx-sqlite looks every numbered parameter up by name (a linear
+/// search), so a list of hundreds of `$k` cost more to bind than the statement took to run.
+/// `ints` says whether the values are integers (PostgreSQL needs the cast).
+pub(crate) fn json_set(engine: Engine, n: usize, ints: bool) -> String {
+    match (engine, ints) {
+        (Engine::Sqlite, _) => format!("SELECT value FROM json_each(${n})"),
+        (Engine::Postgres, true) => {
+            format!("SELECT CAST(jsonb_array_elements_text(${n}::jsonb) AS BIGINT)")
+        }
+        (Engine::Postgres, false) => format!("SELECT jsonb_array_elements_text(${n}::jsonb)"),
+    }
+}
+
+/// A JSON array of integers, for [`json_set`].
+pub(crate) fn json_ints(ids: &[i64]) -> String {
+    let v: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", v.join(","))
+}
+
+/// A JSON array of strings, for [`json_set`].
+pub(crate) fn json_texts<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::from("[");
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        crate::bulk::json_string(s.as_ref(), &mut out);
+    }
+    out.push(']');
+    out
 }
 
 /// An integer field of a packed record.

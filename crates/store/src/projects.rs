@@ -69,7 +69,7 @@ fn bind_all<'q>(
     q
 }
 
-use crate::pack::{int, packed, placeholders, unpack, FS, RS};
+use crate::pack::{int, packed, unpack, FS, RS};
 
 fn opt_i64(s: &str) -> Option<i64> {
     if s.is_empty() {
@@ -922,16 +922,16 @@ impl Store {
         }
         // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
         // the window the stall rule reads.
-        for chunk in unknown.chunks(500) {
+        if !unknown.is_empty() {
             let q = format!(
                 "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
                  AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
-                placeholders(3, chunk.len())
+                crate::pack::json_set(self.engine, 3, true)
             );
-            let mut q = sqlx::query(&q).bind(ds(stall_from)).bind(ds(d));
-            for id in chunk {
-                q = q.bind(*id);
-            }
+            let q = sqlx::query(&q)
+                .bind(ds(stall_from))
+                .bind(ds(d))
+                .bind(crate::pack::json_ints(&unknown));
             for r in q.fetch_all(&self.pool).await? {
                 let id: i64 = r.try_get("project_id")?;
                 let l: Option<String> = r.try_get("l")?;
@@ -1089,18 +1089,18 @@ impl Store {
         let mut codes: Vec<&String> = codes.iter().collect();
         codes.sort();
         codes.dedup();
-        for chunk in codes.chunks(500) {
-            let rest = format!(
-                "FROM projects WHERE code IN ({})",
-                placeholders(3, chunk.len())
-            );
-            let binds: Vec<Val> = chunk.iter().map(|c| Val::T((*c).clone())).collect();
-            for rec in
-                crate::pack::fetch(&self.pool, &["code", "id", "unit_id"], &rest, &binds).await?
-            {
-                if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
-                    out.insert(rec[0].clone(), (id, unit));
-                }
+        if codes.is_empty() {
+            return Ok(out);
+        }
+        let rest = format!(
+            "FROM projects WHERE code IN ({})",
+            crate::pack::json_set(self.engine, 3, false)
+        );
+        let binds = [Val::T(crate::pack::json_texts(&codes))];
+        for rec in crate::pack::fetch(&self.pool, &["code", "id", "unit_id"], &rest, &binds).await?
+        {
+            if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
+                out.insert(rec[0].clone(), (id, unit));
             }
         }
         Ok(out)

@@ -308,24 +308,19 @@ impl Store {
     ) -> Result<std::collections::HashSet<(i64, String)>> {
         let mut out = std::collections::HashSet::new();
         // Only the given projects' reports, found by the unique (project, period) index: a district's
-        // page must not read the whole province's week. One packed row per 500 projects.
-        for chunk in project_ids.chunks(500) {
-            let rest = format!(
-                "FROM reports WHERE period IN ({}) AND project_id IN ({})",
-                crate::pack::placeholders(3, periods.len()),
-                crate::pack::placeholders(3 + periods.len(), chunk.len())
-            );
-            let binds: Vec<Val> = periods
-                .iter()
-                .map(|p| Val::T(p.clone()))
-                .chain(chunk.iter().map(|id| Val::I(*id)))
-                .collect();
-            for rec in
-                crate::pack::fetch(&self.pool, &["project_id", "period"], &rest, &binds).await?
-            {
-                if let Ok(id) = rec[0].parse() {
-                    out.insert((id, rec[1].clone()));
-                }
+        // page must not read the whole province's week. One packed row; ids and periods as JSON lists.
+        let rest = format!(
+            "FROM reports WHERE period IN ({}) AND project_id IN ({})",
+            crate::pack::json_set(self.engine, 3, false),
+            crate::pack::json_set(self.engine, 4, true)
+        );
+        let binds = [
+            Val::T(crate::pack::json_texts(periods)),
+            Val::T(crate::pack::json_ints(project_ids)),
+        ];
+        for rec in crate::pack::fetch(&self.pool, &["project_id", "period"], &rest, &binds).await? {
+            if let Ok(id) = rec[0].parse() {
+                out.insert((id, rec[1].clone()));
             }
         }
         Ok(out)
@@ -445,33 +440,27 @@ impl Store {
         pids.sort_unstable();
         pids.dedup();
         let mut existing: HashMap<(i64, String), (i64, i64, String, String)> = HashMap::new();
-        for per in periods.chunks(50) {
-            for chunk in pids.chunks(500) {
-                let sql = format!(
-                    "SELECT id, project_id, period, investment, progress, problems FROM reports \
-                     WHERE period IN ({}) AND project_id IN ({})",
-                    crate::pack::placeholders(1, per.len()),
-                    crate::pack::placeholders(per.len() + 1, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for p in per {
-                    q = q.bind(p.as_str());
-                }
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                for r in q.fetch_all(&self.pool).await? {
-                    existing.insert(
-                        (r.try_get("project_id")?, r.try_get("period")?),
-                        (
-                            r.try_get("id")?,
-                            r.try_get("investment")?,
-                            r.try_get("progress")?,
-                            r.try_get("problems")?,
-                        ),
-                    );
-                }
-            }
+        let sql = format!(
+            "SELECT id, project_id, period, investment, progress, problems FROM reports \
+             WHERE period IN ({}) AND project_id IN ({})",
+            crate::pack::json_set(self.engine, 1, false),
+            crate::pack::json_set(self.engine, 2, true)
+        );
+        for r in sqlx::query(&sql)
+            .bind(crate::pack::json_texts(&periods))
+            .bind(crate::pack::json_ints(&pids))
+            .fetch_all(&self.pool)
+            .await?
+        {
+            existing.insert(
+                (r.try_get("project_id")?, r.try_get("period")?),
+                (
+                    r.try_get("id")?,
+                    r.try_get("investment")?,
+                    r.try_get("progress")?,
+                    r.try_get("problems")?,
+                ),
+            );
         }
         let now = time::OffsetDateTime::now_utc();
         let ts = crate::ts(now);

@@ -72,17 +72,14 @@ impl Store {
         }
         let mut ids = project_ids.to_vec();
         ids.sort_unstable();
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
-                crate::pack::placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(&mut *conn).await?;
-        }
+        let sql = format!(
+            "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
+            crate::pack::json_set(self.engine, 1, true)
+        );
+        sqlx::query(&sql)
+            .bind(crate::pack::json_ints(&ids))
+            .fetch_all(&mut *conn)
+            .await?;
         Ok(())
     }
 
@@ -144,30 +141,20 @@ impl Store {
         let mut ids = project_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        for chunk in ids.chunks(500) {
-            let list = crate::pack::placeholders(1, chunk.len());
-            let n = chunk.len();
-            fn bind_ids<'q>(
-                sql: &'q str,
-                chunk: &[i64],
-            ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-                let mut q = sqlx::query(sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q
-            }
+        // Ids travel as one JSON parameter (`pack::json_set`); chunks bound the packed text read back.
+        for chunk in ids.chunks(2_000) {
+            let list = crate::pack::json_set(self.engine, 1, true);
+            let json_ids = crate::pack::json_ints(chunk);
             self.lock_projects(&mut *conn, chunk).await?;
             let mut base: HashMap<i64, MonthTotal> = HashMap::new();
-            let ids: Vec<Val> = chunk.iter().map(|id| Val::I(*id)).collect();
+            let ids = vec![Val::T(json_ids.clone())];
             // Packed rows (see `pack.rs`): an import refreshes thousands of projects.
-            let in_ids = crate::pack::placeholders(3, n);
+            let in_ids = crate::pack::json_set(self.engine, 3, true);
             let recs = match from {
                 Some((y, m)) => {
                     if m > 1 {
                         let rest = format!(
-                            "FROM report_totals WHERE project_id IN ({in_ids}) AND month = ${}",
-                            n + 3
+                            "FROM report_totals WHERE project_id IN ({in_ids}) AND month = $4"
                         );
                         let mut binds = ids.clone();
                         binds.push(Val::T(month_key(y, m - 1)));
@@ -198,20 +185,17 @@ impl Store {
                         }
                     }
                     let del = format!(
-                        "DELETE FROM report_totals WHERE project_id IN ({list}) AND month >= ${} AND month <= ${}",
-                        n + 1,
-                        n + 2
+                        "DELETE FROM report_totals WHERE project_id IN ({list}) AND month >= $2 AND month <= $3"
                     );
-                    bind_ids(&del, chunk)
+                    sqlx::query(&del)
+                        .bind(json_ids.as_str())
                         .bind(month_key(y, m))
                         .bind(month_key(y, 12))
                         .execute(&mut *conn)
                         .await?;
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
-                         AND r.period_end >= ${} AND r.period_end <= ${}",
-                        n + 3,
-                        n + 4
+                         AND r.period_end >= $4 AND r.period_end <= $5"
                     );
                     let mut binds = ids.clone();
                     binds.push(Val::T(format!("{}-01", month_key(y, m))));
@@ -220,7 +204,10 @@ impl Store {
                 }
                 None => {
                     let del = format!("DELETE FROM report_totals WHERE project_id IN ({list})");
-                    bind_ids(&del, chunk).execute(&mut *conn).await?;
+                    sqlx::query(&del)
+                        .bind(json_ids.as_str())
+                        .execute(&mut *conn)
+                        .await?;
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
                     );

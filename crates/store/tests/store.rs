@@ -524,3 +524,98 @@ async fn concurrent_report_submissions_all_land() {
     // Four reports of each project arrived at once: its running totals hold all four.
     assert!(store.check_report_totals().await.unwrap().is_empty());
 }
+
+/// Imports travel to the engine as one JSON document per batch (`bulk.rs`): text with quotes,
+/// backslashes, line breaks, tabs, CJK and characters outside the BMP, empty text and large amounts must
+/// come back exactly, in file order, on both engines.
+#[tokio::test]
+async fn bulk_imports_keep_text_and_amounts_exactly() {
+    use diaodu_domain::import::{ProjectRow, ReportRow};
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let mut rows = Vec::new();
+    for (i, name) in [
+        "引号\"项目\"",
+        "反斜杠\\路径\\",
+        "单引号'与%_通配",
+        "𠀀扩展字",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut f = fields(&format!("J{i}"));
+        f.name = (*name).into();
+        // The largest total the form accepts is far below i64::MAX; this one is past 2^53, where a
+        // floating-point detour would round it.
+        f.total_investment = Yuan(9_007_199_254_740_993);
+        rows.push(ProjectRow {
+            row: i + 2,
+            unit: "东城区".into(),
+            fields: f,
+        });
+    }
+    assert_eq!(
+        store.import_projects(&a, &rows, Vec::new()).await.unwrap(),
+        Ok(4)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let p = store
+            .project_by_code(&format!("J{i}"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.fields.name, r.fields.name);
+        assert_eq!(p.fields.total_investment, Yuan(9_007_199_254_740_993));
+        assert_eq!(p.unit_id, d1);
+    }
+    let ids: Vec<i64> = {
+        let mut v = Vec::new();
+        for i in 0..4 {
+            v.push(
+                store
+                    .project_by_code(&format!("J{i}"))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            );
+        }
+        v
+    };
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids follow file order");
+    let texts = [
+        ("第一行\n第二行\r\n\t缩进", ""),
+        ("“全角引号”与\"半角\"", "问题：\\n 不是换行"),
+        ("", "表情😀与𠀀"),
+        ("{\"像\": [\"JSON\"]}", "null"),
+    ];
+    let reports: Vec<ReportRow> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (progress, problems))| ReportRow {
+            row: i + 2,
+            project_code: format!("J{i}"),
+            period: Period::parse("2026-W02").unwrap(),
+            investment: Yuan(i as i64 * 1_234_567_891 + 1),
+            progress: (*progress).into(),
+            problems: (*problems).into(),
+        })
+        .collect();
+    let tree = store.units().await.unwrap();
+    assert_eq!(
+        store
+            .import_reports(&a, &tree, Scope::All, &reports, Vec::new())
+            .await
+            .unwrap(),
+        Ok(4)
+    );
+    for (i, (progress, problems)) in texts.iter().enumerate() {
+        let got = store.reports(ids[i]).await.unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].progress, *progress);
+        assert_eq!(got[0].problems, *problems);
+        assert_eq!(got[0].investment, Yuan(i as i64 * 1_234_567_891 + 1));
+    }
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+}
