@@ -9,7 +9,7 @@
 //! process wrote. Entries also expire after [`MAX_AGE`], which bounds how long a write by another
 //! process committing out of id order could go unseen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -70,11 +70,55 @@ impl<T: Clone> Slot<T> {
     }
 }
 
+/// Values reused per key (a scope, a date, settings…), each while the data is unchanged; at most
+/// [`MAX_ENTRIES`], the oldest going first.
+pub(crate) struct Map<T>(Mutex<HashMap<String, Entry<T>>>);
+
+impl<T> Default for Map<T> {
+    fn default() -> Self {
+        Map(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Clone> Map<T> {
+    /// The value stored under `key` at exactly `version`, if young enough.
+    pub(crate) fn get(&self, key: &str, version: Version) -> Option<T> {
+        let entries = self.0.lock().expect("cache lock");
+        entries
+            .get(key)
+            .filter(|e| e.fresh(version))
+            .map(|e| e.value.clone())
+    }
+
+    /// Stores a value computed at `version`, dropping entries of older versions.
+    pub(crate) fn put(&self, key: String, version: Version, value: T) {
+        let mut entries = self.0.lock().expect("cache lock");
+        entries.retain(|_, e| e.fresh(version));
+        while entries.len() >= MAX_ENTRIES {
+            let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.at)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            entries.remove(&oldest);
+        }
+        entries.insert(key, Entry::new(version, value));
+    }
+}
+
+/// Which (project, period) pairs have a report.
+pub(crate) type Reported = Arc<HashSet<(i64, String)>>;
+
 /// The cache, shared by the clones of a [`crate::Store`].
 #[derive(Default)]
 pub(crate) struct StatusCache {
     commits: AtomicU64,
-    entries: Mutex<HashMap<String, Entry<Arc<Vec<ProjectStatusRow>>>>>,
+    /// Statuses of every project of a scope, per (scope, D, settings).
+    pub(crate) statuses: Map<Arc<Vec<ProjectStatusRow>>>,
+    /// Which of a scope's projects reported for given periods (the due list of the home page).
+    pub(crate) reported: Map<Reported>,
     /// The unit tree.
     pub(crate) units: Slot<UnitTree>,
     /// The concentrated-start batches.
@@ -94,31 +138,5 @@ impl StatusCache {
     /// data read after it).
     pub(crate) fn commits(&self) -> u64 {
         self.commits.load(Ordering::SeqCst)
-    }
-
-    /// The rows stored under `key` at exactly `version`, if young enough.
-    pub(crate) fn get(&self, key: &str, version: Version) -> Option<Arc<Vec<ProjectStatusRow>>> {
-        let entries = self.entries.lock().expect("cache lock");
-        entries
-            .get(key)
-            .filter(|e| e.fresh(version))
-            .map(|e| e.value.clone())
-    }
-
-    /// Stores rows computed at `version`.
-    pub(crate) fn put(&self, key: String, version: Version, rows: Arc<Vec<ProjectStatusRow>>) {
-        let mut entries = self.entries.lock().expect("cache lock");
-        entries.retain(|_, e| e.fresh(version));
-        while entries.len() >= MAX_ENTRIES {
-            let Some(oldest) = entries
-                .iter()
-                .min_by_key(|(_, e)| e.at)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            entries.remove(&oldest);
-        }
-        entries.insert(key, Entry::new(version, rows));
     }
 }

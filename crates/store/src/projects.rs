@@ -461,12 +461,12 @@ impl Store {
         }
         let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
         let version = self.data_version().await?;
-        let mut cached = self.status_cache.get(&key, version);
+        let mut cached = self.status_cache.statuses.get(&key, version);
         let _turn = if cached.is_none() {
             let turn = self.status_cache.computing.lock().await;
             // Another request may have computed it while this one waited.
             let version = self.data_version().await?;
-            cached = self.status_cache.get(&key, version);
+            cached = self.status_cache.statuses.get(&key, version);
             Some((turn, version))
         } else {
             None
@@ -486,7 +486,7 @@ impl Store {
                     )
                     .await?,
                 );
-                self.status_cache.put(key, version, rows.clone());
+                self.status_cache.statuses.put(key, version, rows.clone());
                 rows
             }
         };

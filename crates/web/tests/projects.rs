@@ -317,3 +317,53 @@ async fn pages_render_for_every_role() {
     let bad = app.get(&b, "/projects?stage=nonsense").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+/// The due list is reused between requests while the data is unchanged (`cache.rs`); a report filed
+/// through the API, or by another process, must take its line off at once.
+#[tokio::test]
+async fn due_list_follows_each_report() {
+    let app = TestApp::with_today(Some(time::macros::date!(2026 - 03 - 18))).await;
+    let b = app.login("rep1").await;
+    let due = |body: &str, period: &str| {
+        body.matches(&format!("/projects/{}/report?period={period}", app.p1))
+            .count()
+    };
+    let r = app.get(&b, "/reports/due").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(due(&r.body, "2026-W11"), 1, "{}", r.body);
+    assert_eq!(due(&r.body, "2026-W12"), 1);
+    // Asked again unchanged: the same answer (reused).
+    let again = app.get(&b, "/reports/due").await;
+    assert_eq!(due(&again.body, "2026-W12"), 1);
+    let rep = app.token("rep1").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{}/reports", app.p1),
+            Some(&rep),
+            Some(json!({"period": "2026-W12", "investment_wan": 5})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app.get(&b, "/reports/due").await;
+    assert_eq!(due(&r.body, "2026-W12"), 0, "filed this week");
+    assert_eq!(due(&r.body, "2026-W11"), 1);
+    // Another process (its own handle on the database) files last week's report.
+    let other = app.store.connect_again().await.unwrap();
+    other
+        .submit_report(
+            &diaodu_store::Actor::cli(),
+            app.p1,
+            &diaodu_store::ReportInput {
+                period: diaodu_domain::Period::parse("2026-W11").unwrap(),
+                investment: diaodu_domain::Yuan(10_000),
+                progress: String::new(),
+                problems: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let r = app.get(&b, "/reports/due").await;
+    assert_eq!(due(&r.body, "2026-W11"), 0, "filed by another process");
+    assert!(r.body.contains("本期进度均已填报"));
+}
