@@ -12,7 +12,7 @@
 use crate::Result;
 
 /// A value in a bulk row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val {
     /// BIGINT.
     I(i64),
@@ -68,28 +68,34 @@ const PER_STATEMENT: usize = 5_000;
 
 /// Inserts `rows` into `table(columns)` in as few statements as possible. Rows are inserted in the
 /// order given (ids follow it).
+///
+/// A column whose value is the same in every row of a batch (the importing user, the time stamp, the
+/// audit action…) is bound once as a parameter instead of travelling in every row: unpacking a field
+/// from the document costs the engine more than inserting it (≈ 0.2 µs a field on SQLite).
 pub(crate) async fn insert(
     tx: &mut sqlx::AnyConnection,
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<()> {
-    let Some(first) = rows.first() else {
-        return Ok(());
-    };
     let sqlite = tx.backend_name() == "SQLite";
-    let sql = statement(table, columns, first, sqlite);
     let mut doc = String::new();
     for batch in rows.chunks(PER_STATEMENT) {
+        let first = &batch[0];
+        debug_assert!(batch.iter().all(|r| r.len() == columns.len()));
+        let constant: Vec<bool> = (0..columns.len())
+            .map(|c| batch.iter().all(|r| r[c] == first[c]))
+            .collect();
+        let sql = statement(table, columns, first, &constant, sqlite);
         doc.clear();
         doc.push('[');
         for (i, row) in batch.iter().enumerate() {
-            debug_assert_eq!(row.len(), columns.len());
             if i > 0 {
                 doc.push(',');
             }
             doc.push('[');
-            for (c, v) in row.iter().enumerate() {
+            let varying = row.iter().zip(&constant).filter(|(_, k)| !**k);
+            for (c, (v, _)) in varying.enumerate() {
                 if c > 0 {
                     doc.push(',');
                 }
@@ -98,23 +104,46 @@ pub(crate) async fn insert(
             doc.push(']');
         }
         doc.push(']');
-        sqlx::query(&sql)
-            .bind(doc.as_str())
-            .execute(&mut *tx)
-            .await?;
+        let mut q = sqlx::query(&sql).bind(doc.as_str());
+        for (v, _) in first.iter().zip(&constant).filter(|(_, k)| **k) {
+            q = match v {
+                Val::I(x) => q.bind(*x),
+                Val::OI(x) => q.bind(*x),
+                Val::T(x) => q.bind(x.as_str()),
+                Val::OT(x) => q.bind(x.as_deref()),
+            };
+        }
+        q.execute(&mut *tx).await?;
     }
     Ok(())
 }
 
-/// `INSERT … SELECT` unpacking a JSON array of row arrays bound as `$1`.
-fn statement(table: &str, columns: &[&str], first: &[Val], sqlite: bool) -> String {
+/// `INSERT … SELECT` unpacking a JSON array of row arrays bound as `$1`, each row holding the
+/// columns not marked `constant`; the constant ones are bound as `$2`, `$3`, … in column order.
+fn statement(
+    table: &str,
+    columns: &[&str],
+    first: &[Val],
+    constant: &[bool],
+    sqlite: bool,
+) -> String {
+    let mut field = 0;
+    let mut param = 1;
     let exprs: Vec<String> = first
         .iter()
-        .enumerate()
-        .map(|(i, v)| match (sqlite, v.is_int()) {
-            (true, _) => format!("value ->> {i}"),
-            (false, true) => format!("(e ->> {i})::bigint"),
-            (false, false) => format!("e ->> {i}"),
+        .zip(constant)
+        .map(|(v, k)| {
+            if *k {
+                param += 1;
+                return format!("${param}");
+            }
+            field += 1;
+            let i = field - 1;
+            match (sqlite, v.is_int()) {
+                (true, _) => format!("value ->> {i}"),
+                (false, true) => format!("(e ->> {i})::bigint"),
+                (false, false) => format!("e ->> {i}"),
+            }
         })
         .collect();
     let cols = columns.join(", ");
@@ -144,12 +173,19 @@ mod tests {
 
     #[test]
     fn statements_cast_integers_on_postgres_only() {
-        let first = [Val::I(1), Val::OT(None)];
+        let first = [Val::I(1), Val::OT(None), Val::T("x".into())];
+        let cols = ["a", "b", "c"];
         assert_eq!(
-            statement("t", &["a", "b"], &first, true),
-            "INSERT INTO t (a, b) SELECT value ->> 0, value ->> 1 FROM json_each($1) ORDER BY key"
+            statement("t", &cols, &first, &[false, false, false], true),
+            "INSERT INTO t (a, b, c) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($1) ORDER BY key"
         );
-        assert!(statement("t", &["a", "b"], &first, false)
-            .contains("SELECT (e ->> 0)::bigint, e ->> 1 FROM jsonb_array_elements($1::jsonb)"));
+        assert!(
+            statement("t", &cols, &first, &[false, false, false], false).contains(
+                "SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2 FROM jsonb_array_elements($1::jsonb)"
+            )
+        );
+        // Constant columns become parameters; the document's fields close up.
+        assert!(statement("t", &cols, &first, &[true, false, true], false)
+            .contains("SELECT $2, e ->> 0, $3 FROM"));
     }
 }
