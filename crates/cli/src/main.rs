@@ -165,6 +165,13 @@ enum Cmd {
         /// with more than one child holding projects.
         #[arg(long)]
         unit: Option<String>,
+        /// Instead: compare every project's running totals (进度累计) with a recomputation from its
+        /// reports, list the projects that differ and fail if any does.
+        #[arg(long, conflicts_with = "rebuild_totals")]
+        check_totals: bool,
+        /// Instead: rewrite every project's running totals from its reports.
+        #[arg(long)]
+        rebuild_totals: bool,
     },
 }
 
@@ -625,10 +632,30 @@ async fn main() -> Result<()> {
             }
         }
         Cmd::Status {
+            check_totals: true, ..
+        } => {
+            let bad = store.check_report_totals().await?;
+            anyhow::ensure!(
+                bad.is_empty(),
+                "{} 个项目的进度累计与周报不一致（项目 id：{:?}），可用 --rebuild-totals 按周报重算",
+                bad.len(),
+                bad
+            );
+            println!("进度累计与周报一致");
+        }
+        Cmd::Status {
+            rebuild_totals: true,
+            ..
+        } => {
+            let n = store.rebuild_report_totals().await?;
+            println!("已按周报重算 {n} 个项目的进度累计");
+        }
+        Cmd::Status {
             as_of,
             format,
             units,
             unit,
+            ..
         } => {
             let d = date_arg(as_of.as_deref())?;
             let tree = store.units().await?;
