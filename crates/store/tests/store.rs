@@ -559,6 +559,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
         store.import_projects(&a, &rows, Vec::new()).await.unwrap(),
         Ok(4)
     );
+    let mut ids = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let p = store
             .project_by_code(&format!("J{i}"))
@@ -568,21 +569,8 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
         assert_eq!(p.fields.name, r.fields.name);
         assert_eq!(p.fields.total_investment, Yuan(9_007_199_254_740_993));
         assert_eq!(p.unit_id, d1);
+        ids.push(p.id);
     }
-    let ids: Vec<i64> = {
-        let mut v = Vec::new();
-        for i in 0..4 {
-            v.push(
-                store
-                    .project_by_code(&format!("J{i}"))
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-            );
-        }
-        v
-    };
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids follow file order");
     let texts = [
         ("第一行\n第二行\r\n\t缩进", ""),
