@@ -722,6 +722,43 @@ async fn http_load(
             s.p99_ratio_to_floor = Some(s.p99_ms / floor_p99.max(1e-3));
             steps.push(s);
         }
+        // The home page while reports arrive: every committed report changes the data version, so
+        // the reused statuses and due list are recomputed after each one (a deadline afternoon).
+        let writer = tokio::spawn({
+            let addr = addr.clone();
+            let h = bearer.clone();
+            let ids = ids.clone();
+            let p = period.clone();
+            let seconds = o.seconds;
+            async move {
+                let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+                let mut conn = Conn::open(&addr).await.ok()?;
+                let mut i = 0usize;
+                while Instant::now() < deadline {
+                    let body = format!(r#"{{"period":"{p}","investment_wan":"{}.25"}}"#, i % 89);
+                    let path = format!("/api/v1/projects/{}/reports", ids[(i * 7) % ids.len()]);
+                    conn.send("POST", &path, &h, &body).await.ok()?;
+                    i += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Some(i)
+            }
+        });
+        let h = cookie.clone();
+        let mut s = load_step(
+            &addr,
+            "home page, 10 reports/s arriving",
+            n,
+            o.seconds,
+            move |_| get("/".into(), h.clone()),
+        )
+        .await?;
+        anyhow::ensure!(
+            writer.await?.is_some_and(|k| k > 0),
+            "the report writer of the mixed step failed"
+        );
+        s.p99_ratio_to_floor = Some(s.p99_ms / floor_p99.max(1e-3));
+        steps.push(s);
     }
     let rss = pid
         .and_then(|p| std::fs::read_to_string(format!("/proc/{p}/status")).ok())
