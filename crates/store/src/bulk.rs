@@ -24,6 +24,24 @@ pub(crate) enum Val {
     OT(Option<String>),
 }
 
+/// Appends `vals` to a statement's arguments, in order.
+pub(crate) fn add_all<'v>(
+    args: &mut sqlx::any::AnyArguments<'_>,
+    vals: impl IntoIterator<Item = &'v Val>,
+) -> Result<()> {
+    use sqlx::Arguments;
+    for v in vals {
+        match v {
+            Val::I(x) => args.add(*x),
+            Val::OI(x) => args.add(*x),
+            Val::T(x) => args.add(x.clone()),
+            Val::OT(x) => args.add(x.clone()),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(())
+}
+
 impl Val {
     /// Whether the column holds integers (the cast PostgreSQL needs when unpacking the document).
     fn is_int(&self) -> bool {
@@ -104,16 +122,11 @@ pub(crate) async fn insert(
             doc.push(']');
         }
         doc.push(']');
-        let mut q = sqlx::query(&sql).bind(doc.as_str());
-        for (v, _) in first.iter().zip(&constant).filter(|(_, k)| **k) {
-            q = match v {
-                Val::I(x) => q.bind(*x),
-                Val::OI(x) => q.bind(*x),
-                Val::T(x) => q.bind(x.as_str()),
-                Val::OT(x) => q.bind(x.as_deref()),
-            };
-        }
-        q.execute(&mut *tx).await?;
+        let mut args = sqlx::any::AnyArguments::default();
+        sqlx::Arguments::add(&mut args, std::mem::take(&mut doc)).map_err(sqlx::Error::Encode)?;
+        let constants = first.iter().zip(&constant).filter(|(_, k)| **k);
+        add_all(&mut args, constants.map(|(v, _)| v))?;
+        sqlx::query_with(&sql, args).execute(&mut *tx).await?;
     }
     Ok(())
 }

@@ -53,32 +53,19 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2, ""));
-    let mut q = sqlx::query_scalar::<_, Option<String>>(&sql)
-        .bind(FS.to_string())
-        .bind(RS.to_string());
-    for v in binds {
-        q = match v {
-            Val::I(x) => q.bind(*x),
-            Val::OI(x) => q.bind(*x),
-            Val::T(x) => q.bind(x.clone()),
-            Val::OT(x) => q.bind(x.clone()),
-        };
-    }
-    let text = q.fetch_one(exec).await?.unwrap_or_default();
+    let mut args = sqlx::any::AnyArguments::default();
+    let seps = [Val::T(FS.to_string()), Val::T(RS.to_string())];
+    crate::bulk::add_all(&mut args, seps.iter().chain(binds))?;
+    let text = sqlx::query_scalar_with::<_, Option<String>, _>(&sql, args)
+        .fetch_one(exec)
+        .await?
+        .unwrap_or_default();
     let recs = unpack(&text, exprs.len())
         .ok_or_else(|| StoreError::invalid("数据", "数据中含有控制字符，无法读取，请联系管理员"))?;
     Ok(recs
         .into_iter()
         .map(|r| r.into_iter().map(str::to_string).collect())
         .collect())
-}
-
-/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (0..n)
-        .map(|i| format!("${}", first + i))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The body of an `IN (…)` that selects the values of the JSON array bound as `$n` — one parameter

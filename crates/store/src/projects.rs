@@ -268,16 +268,11 @@ impl Store {
             INSERT_COLUMNS.join(", "),
             placeholders.join(", ")
         );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for v in project_vals(unit_id, &f, &now) {
-            q = match v {
-                Val::I(x) => q.bind(x),
-                Val::OI(x) => q.bind(x),
-                Val::T(x) => q.bind(x),
-                Val::OT(x) => q.bind(x),
-            };
-        }
-        let id = q.fetch_one(&mut *tx).await?;
+        let mut args = sqlx::any::AnyArguments::default();
+        crate::bulk::add_all(&mut args, &project_vals(unit_id, &f, &now))?;
+        let id = sqlx::query_scalar_with::<_, i64, _>(&sql, args)
+            .fetch_one(&mut *tx)
+            .await?;
         audit::record(
             &mut tx,
             actor,

@@ -333,9 +333,8 @@ impl Store {
 
     /// Which (project id, period) pairs among `periods` have a report, for `project_ids`, the projects
     /// of `scope`. On SQLite they are found from the scope's units through their projects (the unit
-    /// index, then the unique (project, period) index), with no list of ids: the SQLite driver binds
-    /// hundreds of ids more slowly than the query runs. PostgreSQL plans that join as a scan of the
-    /// periods' reports, so there the ids are listed and each pair looked up.
+    /// index, then the unique (project, period) index), with no list of ids. PostgreSQL plans that
+    /// join as a scan of the periods' reports, so there the ids are listed and each pair looked up.
     ///
     /// The answer is reused until the data changes (see `cache.rs`): every district's home page asks it
     /// for this week and last week, and only a report, an import or a project change alters it.
@@ -379,18 +378,18 @@ impl Store {
         if self.engine == crate::Engine::Postgres {
             return self.reported_pg(project_ids, periods).await;
         }
-        let mut binds: Vec<Val> = periods.iter().map(|p| Val::T(p.clone())).collect();
+        let mut binds = vec![Val::T(crate::pack::json_texts(periods))];
         let path = match tree.scope_prefix(scope) {
             Some(prefix) => {
                 binds.push(Val::T(format!("{}%", crate::like_escape(&prefix))));
-                format!(" AND u.path LIKE ${} ESCAPE '\\'", periods.len() + 3)
+                " AND u.path LIKE $4 ESCAPE '\\'"
             }
-            None => String::new(),
+            None => "",
         };
         let rest = format!(
             "FROM units u CROSS JOIN projects p CROSS JOIN reports r \
              WHERE p.unit_id = u.id AND r.project_id = p.id AND r.period IN ({}){path}",
-            crate::pack::placeholders(3, periods.len())
+            crate::pack::json_set(self.engine, 3, false)
         );
         let mut out = std::collections::HashSet::new();
         for rec in

@@ -57,6 +57,22 @@ fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
     )))
 }
 
+/// A packed running-totals record ([`TOTALS_COLUMNS`]): its project, month key and totals.
+fn totals_record(r: &[String]) -> Result<(i64, String, MonthTotal)> {
+    let month = r[1].get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
+    Ok((
+        int(&r[0])?,
+        r[1].clone(),
+        MonthTotal {
+            month,
+            investment: int(&r[2])?,
+            by_june_30: int(&r[3])?,
+            on_time: int(&r[4])?,
+            last_investment_end: s2d(Some(r[5].clone())),
+        },
+    ))
+}
+
 impl Store {
     /// Locks the projects' rows until the transaction ends (PostgreSQL; SQLite writers already take
     /// turns), in id order. `NO KEY UPDATE` because a report's foreign key holds a `KEY SHARE` lock on
@@ -141,47 +157,29 @@ impl Store {
         let mut ids = project_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        // Ids travel as one JSON parameter (`pack::json_set`); chunks bound the packed text read back.
+        // Ids travel as one JSON parameter (`pack::json_set`), as `$1` in the deletes and `$3` in the
+        // packed reads (see `pack.rs`: an import refreshes thousands of projects); chunks bound the
+        // packed text read back.
+        let list = crate::pack::json_set(self.engine, 1, true);
+        let in_ids = crate::pack::json_set(self.engine, 3, true);
         for chunk in ids.chunks(2_000) {
-            let list = crate::pack::json_set(self.engine, 1, true);
             let json_ids = crate::pack::json_ints(chunk);
             self.lock_projects(&mut *conn, chunk).await?;
             let mut base: HashMap<i64, MonthTotal> = HashMap::new();
-            let ids = vec![Val::T(json_ids.clone())];
-            // Packed rows (see `pack.rs`): an import refreshes thousands of projects.
-            let in_ids = crate::pack::json_set(self.engine, 3, true);
+            let id_binds = vec![Val::T(json_ids.clone())];
             let recs = match from {
                 Some((y, m)) => {
                     if m > 1 {
                         let rest = format!(
                             "FROM report_totals WHERE project_id IN ({in_ids}) AND month = $4"
                         );
-                        let mut binds = ids.clone();
+                        let mut binds = id_binds.clone();
                         binds.push(Val::T(month_key(y, m - 1)));
-                        for r in crate::pack::fetch(
-                            &mut *conn,
-                            &[
-                                "project_id",
-                                "investment",
-                                "by_june_30",
-                                "on_time",
-                                "last_investment_end",
-                            ],
-                            &rest,
-                            &binds,
-                        )
-                        .await?
+                        for r in
+                            crate::pack::fetch(&mut *conn, TOTALS_COLUMNS, &rest, &binds).await?
                         {
-                            base.insert(
-                                int(&r[0])?,
-                                MonthTotal {
-                                    month: m - 1,
-                                    investment: int(&r[1])?,
-                                    by_june_30: int(&r[2])?,
-                                    on_time: int(&r[3])?,
-                                    last_investment_end: s2d(Some(r[4].clone())),
-                                },
-                            );
+                            let (pid, _, t) = totals_record(&r)?;
+                            base.insert(pid, t);
                         }
                     }
                     let del = format!(
@@ -197,7 +195,7 @@ impl Store {
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
                          AND r.period_end >= $4 AND r.period_end <= $5"
                     );
-                    let mut binds = ids.clone();
+                    let mut binds = id_binds.clone();
                     binds.push(Val::T(format!("{}-01", month_key(y, m))));
                     binds.push(Val::T(format!("{y:04}-12-31")));
                     crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await?
@@ -211,7 +209,7 @@ impl Store {
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
                     );
-                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &ids).await?
+                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &id_binds).await?
                 }
             };
             let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
@@ -294,38 +292,46 @@ impl Store {
     }
 
     /// Compares the stored running totals with totals recomputed from the reports and returns the
-    /// projects whose rows differ (empty when all agree). Used by the tests after every kind of write.
+    /// projects whose rows differ (empty when all agree). Used by the tests after every kind of write
+    /// and by `diaodu status --check-totals`; reads 2,000 projects a statement.
     pub async fn check_report_totals(&self) -> Result<Vec<i64>> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
+        let in_ids = crate::pack::json_set(self.engine, 3, true);
+        let reports_rest = format!(
+            "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
+        );
+        let totals_rest = format!("FROM report_totals WHERE project_id IN ({in_ids})");
         let mut bad = Vec::new();
-        for id in ids {
-            let stored = self.report_totals(id).await?;
-            let recs = crate::pack::fetch(
-                &self.pool,
-                &REPORT_FIELDS,
-                "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id = $3",
-                &[Val::I(id)],
-            )
-            .await?;
-            let mut by_year: BTreeMap<i32, Vec<ReportPoint>> = BTreeMap::new();
-            for r in &recs {
-                if let Some((_, pt)) = report_point(r)? {
-                    by_year.entry(pt.period_end.year()).or_default().push(pt);
+        for chunk in ids.chunks(2_000) {
+            let binds = [Val::T(crate::pack::json_ints(chunk))];
+            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+            for r in &crate::pack::fetch(&self.pool, &REPORT_FIELDS, &reports_rest, &binds).await? {
+                if let Some((pid, pt)) = report_point(r)? {
+                    points
+                        .entry((pid, pt.period_end.year()))
+                        .or_default()
+                        .push(pt);
                 }
             }
-            let expected: Vec<(String, MonthTotal)> = by_year
-                .iter()
-                .flat_map(|(y, pts)| {
-                    month_totals(*y, pts)
-                        .into_iter()
-                        .map(move |t| (month_key(*y, t.month), t))
-                })
-                .collect();
-            if stored != expected {
-                bad.push(id);
+            let mut expected: HashMap<i64, BTreeMap<String, MonthTotal>> = HashMap::new();
+            for ((pid, y), pts) in &points {
+                let rows = expected.entry(*pid).or_default();
+                for t in month_totals(*y, pts) {
+                    rows.insert(month_key(*y, t.month), t);
+                }
             }
+            let mut stored: HashMap<i64, BTreeMap<String, MonthTotal>> = HashMap::new();
+            for r in &crate::pack::fetch(&self.pool, TOTALS_COLUMNS, &totals_rest, &binds).await? {
+                let (pid, month, t) = totals_record(r)?;
+                stored.entry(pid).or_default().insert(month, t);
+            }
+            bad.extend(
+                chunk
+                    .iter()
+                    .filter(|id| expected.get(id).filter(|m| !m.is_empty()) != stored.get(id)),
+            );
         }
         Ok(bad)
     }

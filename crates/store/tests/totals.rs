@@ -368,3 +368,48 @@ async fn reused_statuses_follow_every_change() {
         .unwrap();
     assert_eq!(rows.len(), 1, "code matched whatever its case");
 }
+
+/// The check behind `diaodu status --check-totals` finds a stored row that no longer matches the
+/// reports, and a row left for a project without reports; the rebuild puts both right.
+#[tokio::test]
+async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
+    let (store, _, d1, p) = one_project("K1", date!(2026 - 01 - 05)).await;
+    let a = Actor::cli();
+    let q = store
+        .create_project(
+            &a,
+            d1,
+            fields("K2", Stage::Continuing, Some(date!(2026 - 01 - 05))),
+        )
+        .await
+        .unwrap();
+    for w in ["2026-W03", "2026-W10"] {
+        store
+            .submit_report(
+                &a,
+                p.id,
+                &ReportInput {
+                    period: Period::parse(w).unwrap(),
+                    investment: Yuan(50_000),
+                    progress: String::new(),
+                    problems: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    sqlx::query("UPDATE report_totals SET investment = investment + 1 WHERE project_id = $1 AND month = '2026-05'")
+        .bind(p.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO report_totals (project_id, month, investment, by_june_30, on_time) VALUES ($1, '2026-12', 1, 0, 0)")
+        .bind(q.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(store.check_report_totals().await.unwrap(), vec![p.id, q.id]);
+    assert_eq!(store.rebuild_report_totals().await.unwrap(), 1);
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+}
