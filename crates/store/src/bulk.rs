@@ -96,6 +96,18 @@ pub(crate) async fn insert(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<()> {
+    upsert(tx, table, columns, rows, "").await
+}
+
+/// As [`insert`], with `on_conflict` (an `ON CONFLICT …` clause, or empty) after each statement. A
+/// row's key must appear once among `rows`: PostgreSQL refuses to update one row twice in a statement.
+pub(crate) async fn upsert(
+    tx: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    on_conflict: &str,
+) -> Result<()> {
     let sqlite = tx.backend_name() == "SQLite";
     let mut doc = String::new();
     for batch in rows.chunks(PER_STATEMENT) {
@@ -104,7 +116,15 @@ pub(crate) async fn insert(
         let constant: Vec<bool> = (0..columns.len())
             .map(|c| batch.iter().all(|r| r[c] == first[c]))
             .collect();
-        let sql = statement(table, columns, first, &constant, sqlite);
+        let mut sql = statement(table, columns, first, &constant, sqlite);
+        if !on_conflict.is_empty() {
+            if sqlite {
+                // SQLite reads `ON` after a bare `FROM` as a join's: the upsert form needs a WHERE.
+                sql = sql.replace(" ORDER BY key", " WHERE true ORDER BY key");
+            }
+            sql.push(' ');
+            sql.push_str(on_conflict);
+        }
         doc.clear();
         doc.push('[');
         for (i, row) in batch.iter().enumerate() {

@@ -336,6 +336,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                11,
+                "",
+                include_str!("../migrations/0011_totals_unbound_sqlite.sql"),
+                include_str!("../migrations/0011_totals_unbound_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(
@@ -355,7 +361,9 @@ impl Store {
             let sql = common
                 .replace("{ID}", self.engine.id_column())
                 .replace("{CLUSTERED}", self.engine.clustered());
-            sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+            if !sql.trim().is_empty() {
+                sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+            }
             let extra = match self.engine {
                 Engine::Sqlite => sqlite,
                 Engine::Postgres => pg,

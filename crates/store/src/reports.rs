@@ -1,10 +1,11 @@
 //! Progress reports (进度填报) and site visits (现场督导).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ReportRow as ImportRow};
-use diaodu_domain::status::report_deadline;
+use diaodu_domain::period::PeriodKind;
+use diaodu_domain::status::{report_deadline, ReportPoint};
 use diaodu_domain::{Period, Yuan};
 use serde::Serialize;
 use sqlx::Row;
@@ -507,8 +508,13 @@ impl Store {
             .map(|(c, (id, _))| (*id, c.as_str()))
             .collect();
         let mut tx = self.begin().await?;
+        // The file's projects are locked before their reports are written, so the reports' foreign-key
+        // checks find the lock already held, and their actual starts read under it.
+        let starts = self.lock_reading_starts(&mut tx, &pids).await?;
         let mut inserts = Vec::new();
         let mut audits = Vec::new();
+        let mut edited: HashSet<i64> = HashSet::new();
+        let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
         for (pid, r) in &ok {
             let input = ReportInput {
                 period: r.period,
@@ -520,6 +526,7 @@ impl Store {
             let (action, before) =
                 if let Some((id, inv, prog, prob)) = existing.get(&(*pid, r.period.to_string())) {
                     update_report(&mut tx, *id, &input, &ts, actor.user_id).await?;
+                    edited.insert(*pid);
                     let before = ReportInput {
                         period: r.period,
                         investment: Yuan(*inv),
@@ -528,13 +535,28 @@ impl Store {
                     };
                     ("update", Some(report_json(&before).to_string()))
                 } else {
+                    let end = r.period.last_day();
+                    let on_time = local <= report_deadline(end);
+                    added
+                        .entry((*pid, end.year()))
+                        .or_default()
+                        .push(ReportPoint {
+                            period_end: end,
+                            investment: r.investment,
+                            on_time_weekly: crate::totals::on_time_weekly(
+                                r.period.kind() == PeriodKind::Week,
+                                on_time,
+                                starts.get(pid).copied().flatten(),
+                                end,
+                            ),
+                        });
                     inserts.push(report_vals(
                         *pid,
                         r.period,
                         r.investment,
                         &r.progress,
                         &r.problems,
-                        local <= report_deadline(r.period.last_day()),
+                        on_time,
                         actor.user_id,
                         &ts,
                     ));
@@ -553,9 +575,13 @@ impl Store {
         }
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, inserts).await?;
         bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
-        // The totals of each year the file touches, from its earliest month in that year on.
-        let mut by_year: std::collections::BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
-        for (pid, r) in &ok {
+        // New reports of projects without an edited one are added to the totals; the projects with
+        // an edited report have the months of each year the file touches rewritten, from its earliest
+        // month in that year on.
+        added.retain(|(pid, _), _| !edited.contains(pid));
+        self.add_new_reports(&mut tx, &added).await?;
+        let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
+        for (pid, r) in ok.iter().filter(|(pid, _)| edited.contains(pid)) {
             let end = r.period.last_day();
             let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
             e.0 = e.0.min(u8::from(end.month()));

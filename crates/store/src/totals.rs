@@ -39,6 +39,12 @@ const REPORT_FIELDS: [&str; 6] = [
     "p.actual_start",
 ];
 
+/// Whether a report counts towards the on-time share: the share counts weekly reports first submitted
+/// on time that end on or after the project's actual start (docs/status.md).
+pub(crate) fn on_time_weekly(weekly: bool, on_time: bool, start: Option<Date>, end: Date) -> bool {
+    weekly && on_time && start.is_some_and(|s| end >= s)
+}
+
 /// A packed report record ([`REPORT_FIELDS`]) as the totals see it, with its project; `None` for a
 /// report without a readable period end.
 fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
@@ -51,10 +57,21 @@ fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
         ReportPoint {
             period_end: end,
             investment: Yuan(int(&r[2])?),
-            // The on-time share counts weekly reports due from the actual start on (docs/status.md).
-            on_time_weekly: r[3] == "W" && r[4] == "1" && start.is_some_and(|s| end >= s),
+            on_time_weekly: on_time_weekly(r[3] == "W", r[4] == "1", start, end),
         },
     )))
+}
+
+/// A running-totals row as written ([`TOTALS_COLUMNS`]).
+fn totals_vals(project_id: i64, year: i32, t: &MonthTotal) -> Vec<Val> {
+    vec![
+        Val::I(project_id),
+        Val::T(month_key(year, t.month)),
+        Val::I(t.investment),
+        Val::I(t.by_june_30),
+        Val::I(t.on_time),
+        Val::OT(t.last_investment_end.map(diaodu_domain::period::fmt_date)),
+    ]
 }
 
 /// A packed running-totals record ([`TOTALS_COLUMNS`]): its project, month key and totals.
@@ -97,6 +114,73 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
         Ok(())
+    }
+
+    /// Locks the projects' rows as [`Store::lock_projects`] does (PostgreSQL) and reads their actual
+    /// starts, which decide whether a weekly report counts towards the on-time share: read under the
+    /// lock, so an edit of the start cannot slip between the read and the totals written from it.
+    pub(crate) async fn lock_reading_starts(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        project_ids: &[i64],
+    ) -> Result<HashMap<i64, Option<Date>>> {
+        let mut ids = project_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let lock = match self.engine {
+            Engine::Postgres => " ORDER BY id FOR NO KEY UPDATE",
+            Engine::Sqlite => "",
+        };
+        let rest = format!(
+            "FROM (SELECT id, actual_start FROM projects WHERE id IN ({}){lock}) x",
+            crate::pack::json_set(self.engine, 3, true)
+        );
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(20_000) {
+            let binds = [Val::T(crate::pack::json_ints(chunk))];
+            for r in
+                crate::pack::fetch(&mut *conn, &["x.id", "x.actual_start"], &rest, &binds).await?
+            {
+                out.insert(int(&r[0])?, s2d(Some(r[1].clone())));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds newly written reports — none of them replacing a stored one — to the running totals, in
+    /// one upsert per 5,000 rows instead of rewriting the months from the reports. Exact because the
+    /// totals are sums: the rows of each (project, year) run from its first reported month to December
+    /// (`month_totals`), so a month at or after the new reports' first month either has a row, which
+    /// gains the new reports' running totals, or has none, because nothing was reported that year up
+    /// to it, and gets them as its row. `points` holds the new reports by project and year, with
+    /// `on_time_weekly` already decided; the projects must be locked
+    /// ([`Store::lock_reading_starts`]). An edit of a stored report cannot be added this way (its
+    /// latest investment date may move back): those go through [`Store::refresh_totals`].
+    pub(crate) async fn add_new_reports(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        points: &BTreeMap<(i64, i32), Vec<ReportPoint>>,
+    ) -> Result<()> {
+        let mut rows = Vec::new();
+        for ((pid, y), pts) in points {
+            for t in month_totals(*y, pts) {
+                rows.push(totals_vals(*pid, *y, &t));
+            }
+        }
+        bulk::upsert(
+            conn,
+            "report_totals",
+            TOTALS_COLUMNS,
+            rows,
+            "ON CONFLICT (project_id, month) DO UPDATE SET \
+             investment = report_totals.investment + excluded.investment, \
+             by_june_30 = report_totals.by_june_30 + excluded.by_june_30, \
+             on_time = report_totals.on_time + excluded.on_time, \
+             last_investment_end = CASE WHEN report_totals.last_investment_end IS NULL \
+             OR report_totals.last_investment_end < excluded.last_investment_end \
+             THEN excluded.last_investment_end ELSE report_totals.last_investment_end END",
+        )
+        .await
     }
 
     /// Adds one report's change to the running totals of its month and the months after it in its
@@ -234,14 +318,7 @@ impl Store {
                     None => month_totals(*y, pts),
                 };
                 for t in totals {
-                    out.push(vec![
-                        Val::I(*pid),
-                        Val::T(month_key(*y, t.month)),
-                        Val::I(t.investment),
-                        Val::I(t.by_june_30),
-                        Val::I(t.on_time),
-                        Val::OT(t.last_investment_end.map(diaodu_domain::period::fmt_date)),
-                    ]);
+                    out.push(totals_vals(*pid, *y, &t));
                 }
             }
             bulk::insert(conn, "report_totals", TOTALS_COLUMNS, out).await?;

@@ -283,6 +283,94 @@ async fn every_write_keeps_the_totals_in_step() {
     assert!(store.report_totals(p.id).await.unwrap().is_empty());
 }
 
+/// An import of reports new to their projects adds them to the totals in place: months before a year's
+/// first row, months with rows, a year with rows only from December, several weeks of one project, a
+/// project without reports, the current week (on time) of a started and of an unstarted project —
+/// while a project with an edited report has its months rewritten. Every project's totals then equal
+/// those recomputed from the reports.
+#[tokio::test]
+async fn imports_add_new_reports_to_the_totals_in_place() {
+    let (store, city, d1, a) = one_project("IA", date!(2026 - 03 - 02)).await;
+    let actor = Actor::cli();
+    let b = store
+        .create_project(&actor, d1, fields("IB", Stage::Preparation, None))
+        .await
+        .unwrap();
+    let c = store
+        .create_project(
+            &actor,
+            d1,
+            fields("IC", Stage::Continuing, Some(date!(2026 - 01 - 05))),
+        )
+        .await
+        .unwrap();
+    let raw = vec![
+        report(a.id, "2025-W50", 7_000, true),
+        report(a.id, "2026-W20", 1_000, true),
+        report(a.id, "2026-W21", 2_000, false),
+        report(a.id, "2026-06", 4_000, true),
+        report(c.id, "2026-W20", 3_000, true),
+    ];
+    store.insert_reports_raw(&actor, raw).await.unwrap();
+    let this_week = Period::week_of(diaodu_store::today_local());
+    let row = |n: usize, code: &str, period: Period, inv: i64| ReportRow {
+        row: n,
+        project_code: code.into(),
+        period,
+        investment: Yuan(inv),
+        progress: "主体施工".into(),
+        problems: String::new(),
+    };
+    let p = |s: &str| Period::parse(s).unwrap();
+    let rows = vec![
+        row(2, "IA", p("2026-W05"), 500),
+        row(3, "IA", p("2026-W30"), 600),
+        row(4, "IA", p("2025-W10"), 700),
+        row(5, "IA", this_week, 800),
+        row(6, "IB", this_week, 900),
+        row(7, "IB", this_week.prev().prev(), 0),
+        row(8, "IB", p("2026-10"), 1_100),
+        row(9, "IC", p("2026-W20"), 3_500),
+        row(10, "IC", p("2026-W22"), 100),
+    ];
+    let tree = store.units().await.unwrap();
+    let n = store
+        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n, 9);
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    // A's 2026: from February (the imported week 5) on; December holds every 2026 report of A.
+    let ta = store.report_totals(a.id).await.unwrap();
+    let months: Vec<&str> = ta.iter().map(|(m, _)| m.as_str()).collect();
+    assert!(months.contains(&"2025-03") && months.contains(&"2026-02"));
+    assert!(!months.contains(&"2026-01"));
+    let dec = |t: &[(String, diaodu_domain::totals::MonthTotal)], y: i32| {
+        t.iter().find(|(m, _)| *m == format!("{y}-12")).unwrap().1
+    };
+    let year = this_week.last_day().year();
+    if year == 2026 {
+        assert_eq!(
+            dec(&ta, 2026).investment,
+            1_000 + 2_000 + 4_000 + 500 + 600 + 800
+        );
+    }
+    assert_eq!(dec(&ta, 2025).investment, 7_000 + 700);
+    // C's edited week and its new one.
+    let tc = store.report_totals(c.id).await.unwrap();
+    assert_eq!(dec(&tc, 2026).investment, 3_500 + 100);
+    // Importing the same file again edits every row: nothing changes.
+    store
+        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert_eq!(store.report_totals(a.id).await.unwrap(), ta);
+    assert!(!store.report_totals(b.id).await.unwrap().is_empty());
+}
+
 /// A name holding a packing separator (written behind the store's back: forms and imports refuse
 /// control characters) still gives the right status, by the reference way.
 #[tokio::test]
