@@ -255,6 +255,12 @@ fn date_arg(s: Option<&str>) -> Result<time::Date> {
     }
 }
 
+/// mimalloc instead of the system allocator: an import builds and drops hundreds of thousands of short
+/// strings, and glibc's malloc spent more than half of an import's client time freeing and consolidating
+/// them (docs/benchmarks.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()

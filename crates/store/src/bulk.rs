@@ -62,22 +62,32 @@ impl Val {
 }
 
 /// Appends `s` as a JSON string literal (RFC 8259 escapes; everything else, including CJK, as is).
+/// Copies the runs between escapes whole: only ASCII bytes need escaping, and a byte below 0x80 is
+/// never part of a multi-byte UTF-8 sequence, so scanning bytes is exact.
 pub(crate) fn json_string(s: &str, out: &mut String) {
     use std::fmt::Write;
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(esc);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -202,6 +212,12 @@ mod tests {
         assert_eq!(s, r#""项目\"A\"\\b\n\u0001""#);
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v, "项目\"A\"\\b\n\u{1}");
+        for t in ["", "\t开头", "纯中文", "a\u{1f}b\r\"", "末尾\\"] {
+            let mut s = String::new();
+            json_string(t, &mut s);
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+            assert_eq!(v, t, "{s}");
+        }
     }
 
     #[test]
