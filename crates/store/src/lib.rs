@@ -342,6 +342,12 @@ impl Store {
                 include_str!("../migrations/0011_totals_unbound_sqlite.sql"),
                 include_str!("../migrations/0011_totals_unbound_postgres.sql"),
             ),
+            (
+                12,
+                "",
+                "",
+                include_str!("../migrations/0012_set_based_references_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

@@ -607,3 +607,119 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     }
     assert!(store.check_report_totals().await.unwrap().is_empty());
 }
+
+/// A row naming a missing unit, project or user is refused, and so is removing a unit, project or user
+/// that rows still name: declared foreign keys on SQLite, set-based checks once a statement on
+/// PostgreSQL (migration 0012). The application never tries either, so the statements are raw SQL.
+#[tokio::test]
+async fn references_hold_on_both_engines() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let actor = Actor::cli();
+    let p = store
+        .create_project(&actor, d1, fields("R1"))
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&actor, "ref-user", "张三", d1, Role::Drc, "password123")
+        .await
+        .unwrap()
+        .id;
+    let pool = store.pool();
+    let report = |project: i64, user: Option<i64>, period: &'static str| {
+        sqlx::query(
+            "INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, \
+             problems, on_time, submitted_by, created_at, updated_at) \
+             VALUES ($1, $2, 'W', '2026-03-08', 0, '', '', 1, $3, 'x', 'x')",
+        )
+        .bind(project)
+        .bind(period)
+        .bind(user)
+    };
+    let refused = |r: Result<sqlx::any::AnyQueryResult, sqlx::Error>, what: &str| {
+        let e = r.expect_err(what);
+        let kind = e.as_database_error().map(|d| d.kind());
+        assert!(
+            matches!(kind, Some(sqlx::error::ErrorKind::ForeignKeyViolation)),
+            "{what}: {e}"
+        );
+    };
+    refused(
+        report(p.id + 1_000, None, "2026-W10").execute(pool).await,
+        "a report of a missing project",
+    );
+    refused(
+        report(p.id, Some(user + 1_000), "2026-W10")
+            .execute(pool)
+            .await,
+        "a report by a missing user",
+    );
+    // One good row and one bad in the same statement: the statement fails whole.
+    refused(
+        sqlx::query(
+            "INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, \
+             problems, on_time, submitted_by, created_at, updated_at) \
+             VALUES ($1, '2026-W11', 'W', '2026-03-15', 0, '', '', 1, NULL, 'x', 'x'), \
+             ($2, '2026-W11', 'W', '2026-03-15', 0, '', '', 1, NULL, 'x', 'x')",
+        )
+        .bind(p.id)
+        .bind(p.id + 1_000)
+        .execute(pool)
+        .await,
+        "a statement with one bad row",
+    );
+    report(p.id, Some(user), "2026-W12")
+        .execute(pool)
+        .await
+        .unwrap();
+    refused(
+        sqlx::query("UPDATE reports SET project_id = $1")
+            .bind(p.id + 1_000)
+            .execute(pool)
+            .await,
+        "moving a report to a missing project",
+    );
+    assert_eq!(store.report_count().await.unwrap(), 1);
+    refused(
+        sqlx::query(
+            "INSERT INTO projects (code, name, unit_id, leader, category, stage, total_investment, \
+             plan_year, annual_plan, batch, industry, env_approval, version, created_at, updated_at) \
+             VALUES ('R2', '项目R2', $1, '', '工业', '续建', 0, 2026, 0, '', '', '已批', 1, 'x', 'x')",
+        )
+        .bind(d1 + 1_000)
+        .execute(pool)
+        .await,
+        "a project of a missing unit",
+    );
+    refused(
+        sqlx::query("DELETE FROM projects WHERE id = $1")
+            .bind(p.id)
+            .execute(pool)
+            .await,
+        "deleting a project with a report",
+    );
+    refused(
+        sqlx::query("DELETE FROM units WHERE id = $1")
+            .bind(d1)
+            .execute(pool)
+            .await,
+        "deleting a unit with a project",
+    );
+    refused(
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user)
+            .execute(pool)
+            .await,
+        "deleting a user who filed a report",
+    );
+    // Without the rows that name them, they go.
+    sqlx::query("DELETE FROM reports")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM projects WHERE id = $1")
+        .bind(p.id)
+        .execute(pool)
+        .await
+        .unwrap();
+}
