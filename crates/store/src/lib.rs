@@ -348,6 +348,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0012_set_based_references_postgres.sql"),
             ),
+            (
+                13,
+                "",
+                "",
+                include_str!("../migrations/0013_byte_order_keys_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

@@ -421,16 +421,19 @@ impl Store {
         rows: &[ImportRow],
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let codes: Vec<String> = rows
-            .iter()
-            .map(|r| r.project_code.trim().to_string())
-            .collect();
-        let projects = self.project_keys(&codes).await?;
+        let mut codes: Vec<&str> = rows.iter().map(|r| r.project_code.trim()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        // The file's projects are found and locked at once, before their reports are written: the
+        // reports' reference checks then find the lock held, and the totals are written under it.
+        // A file with errors rolls back, releasing them.
+        let mut tx = self.begin().await?;
+        let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
         let today = today_local();
         let mut seen: HashMap<(i64, String), usize> = HashMap::new();
         let mut ok = Vec::new();
         for r in rows {
-            let Some(&(pid, unit_id)) = projects.get(r.project_code.trim()) else {
+            let Some(&(pid, unit_id, _)) = projects.get(r.project_code.trim()) else {
                 errors.push(ImportError::new(
                     r.row,
                     "项目编码",
@@ -487,7 +490,7 @@ impl Store {
         for r in sqlx::query(&sql)
             .bind(crate::pack::json_texts(&periods))
             .bind(crate::pack::json_ints(&pids))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?
         {
             existing.insert(
@@ -505,12 +508,10 @@ impl Store {
         let local = local_date(now);
         let code_of: HashMap<i64, &str> = projects
             .iter()
-            .map(|(c, (id, _))| (*id, c.as_str()))
+            .map(|(c, (id, _, _))| (*id, c.as_str()))
             .collect();
-        let mut tx = self.begin().await?;
-        // The file's projects are locked before their reports are written, so the reports' foreign-key
-        // checks find the lock already held, and their actual starts read under it.
-        let starts = self.lock_reading_starts(&mut tx, &pids).await?;
+        let starts: HashMap<i64, Option<Date>> =
+            projects.values().map(|(id, _, s)| (*id, *s)).collect();
         let mut inserts = Vec::new();
         let mut audits = Vec::new();
         let mut edited: HashSet<i64> = HashSet::new();

@@ -116,33 +116,30 @@ impl Store {
         Ok(())
     }
 
-    /// Locks the projects' rows as [`Store::lock_projects`] does (PostgreSQL) and reads their actual
-    /// starts, which decide whether a weekly report counts towards the on-time share: read under the
-    /// lock, so an edit of the start cannot slip between the read and the totals written from it.
-    pub(crate) async fn lock_reading_starts(
+    /// The projects named by `codes` — id, unit and actual start by code — with their rows locked as
+    /// [`Store::lock_projects`] locks them (PostgreSQL, in id order), in one statement: an import
+    /// finds its projects and locks them at once. The actual start decides whether a weekly report
+    /// counts towards the on-time share; read under the lock, an edit of the start cannot slip between
+    /// the read and the totals written from it. Codes not in the library are absent.
+    pub(crate) async fn lock_projects_by_code<S: AsRef<str>>(
         &self,
         conn: &mut sqlx::AnyConnection,
-        project_ids: &[i64],
-    ) -> Result<HashMap<i64, Option<Date>>> {
-        let mut ids = project_ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
+        codes: &[S],
+    ) -> Result<HashMap<String, (i64, i64, Option<Date>)>> {
         let lock = match self.engine {
             Engine::Postgres => " ORDER BY id FOR NO KEY UPDATE",
             Engine::Sqlite => "",
         };
         let rest = format!(
-            "FROM (SELECT id, actual_start FROM projects WHERE id IN ({}){lock}) x",
-            crate::pack::json_set(self.engine, 3, true)
+            "FROM (SELECT code, id, unit_id, actual_start FROM projects WHERE code IN ({}){lock}) x",
+            crate::pack::json_set(self.engine, 3, false)
         );
-        let mut out = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(20_000) {
-            let binds = [Val::T(crate::pack::json_ints(chunk))];
-            for r in
-                crate::pack::fetch(&mut *conn, &["x.id", "x.actual_start"], &rest, &binds).await?
-            {
-                out.insert(int(&r[0])?, s2d(Some(r[1].clone())));
-            }
+        let binds = [Val::T(crate::pack::json_texts(codes))];
+        let fields = ["x.code", "x.id", "x.unit_id", "x.actual_start"];
+        let mut out = HashMap::with_capacity(codes.len());
+        for r in crate::pack::fetch(&mut *conn, &fields, &rest, &binds).await? {
+            let start = s2d(Some(r[3].clone()));
+            out.insert(r[0].clone(), (int(&r[1])?, int(&r[2])?, start));
         }
         Ok(out)
     }
@@ -154,7 +151,7 @@ impl Store {
     /// gains the new reports' running totals, or has none, because nothing was reported that year up
     /// to it, and gets them as its row. `points` holds the new reports by project and year, with
     /// `on_time_weekly` already decided; the projects must be locked
-    /// ([`Store::lock_reading_starts`]). An edit of a stored report cannot be added this way (its
+    /// ([`Store::lock_projects_by_code`]). An edit of a stored report cannot be added this way (its
     /// latest investment date may move back): those go through [`Store::refresh_totals`].
     pub(crate) async fn add_new_reports(
         &self,
