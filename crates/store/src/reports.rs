@@ -223,9 +223,12 @@ impl Store {
             .await?;
         } else {
             let on_time = local_date(now) <= report_deadline(r.period.last_day());
-            let counts = r.period.kind() == diaodu_domain::period::PeriodKind::Week
-                && on_time
-                && actual_start.is_some_and(|s| end >= s);
+            let counts = crate::totals::on_time_weekly(
+                r.period.kind() == PeriodKind::Week,
+                on_time,
+                actual_start,
+                end,
+            );
             change = (r.investment.0, i64::from(counts), false);
             let row = report_vals(
                 project_id,
@@ -510,12 +513,10 @@ impl Store {
             .iter()
             .map(|(c, (id, _, _))| (*id, c.as_str()))
             .collect();
-        let starts: HashMap<i64, Option<Date>> =
-            projects.values().map(|(id, _, s)| (*id, *s)).collect();
-        let mut inserts = Vec::new();
-        let mut audits = Vec::new();
+        // Rows for a project and period already reported edit the report in place (few, one statement
+        // each); the rest are written in bulk below.
         let mut edited: HashSet<i64> = HashSet::new();
-        let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+        let mut jobs = Vec::with_capacity(ok.len());
         for (pid, r) in &ok {
             let input = ReportInput {
                 period: r.period,
@@ -523,9 +524,8 @@ impl Store {
                 progress: r.progress.clone(),
                 problems: r.problems.clone(),
             };
-            let entity_id = format!("{}/{}", code_of[pid], r.period);
-            let (action, before) =
-                if let Some((id, inv, prog, prob)) = existing.get(&(*pid, r.period.to_string())) {
+            let before = match existing.get(&(*pid, r.period.to_string())) {
+                Some((id, inv, prog, prob)) => {
                     update_report(&mut tx, *id, &input, &ts, actor.user_id).await?;
                     edited.insert(*pid);
                     let before = ReportInput {
@@ -534,10 +534,29 @@ impl Store {
                         progress: prog.clone(),
                         problems: prob.clone(),
                     };
-                    ("update", Some(report_json(&before).to_string()))
-                } else {
-                    let end = r.period.last_day();
-                    let on_time = local <= report_deadline(end);
+                    Some(report_json(&before).to_string())
+                }
+                None => None,
+            };
+            let start = projects[code_of[pid]].2;
+            jobs.push((*pid, code_of[pid].to_string(), start, input, before));
+        }
+        let (user_id, login) = (actor.user_id, actor.login.clone());
+        let edited_too = edited.clone();
+        let stamp = ts.clone();
+        // The new reports, every row's audit record and the new reports' running totals are built on
+        // a blocking thread, one statement ahead of the engine writing them.
+        bulk::pipelined(&mut tx, move |out| {
+            let mut inserts = Vec::new();
+            let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+            for (pid, _, start, r, before) in &jobs {
+                if before.is_some() {
+                    continue;
+                }
+                let end = r.period.last_day();
+                let on_time = local <= report_deadline(end);
+                // New reports of projects without an edited one are added to the totals in place.
+                if !edited_too.contains(pid) {
                     added
                         .entry((*pid, end.year()))
                         .or_default()
@@ -547,40 +566,52 @@ impl Store {
                             on_time_weekly: crate::totals::on_time_weekly(
                                 r.period.kind() == PeriodKind::Week,
                                 on_time,
-                                starts.get(pid).copied().flatten(),
+                                *start,
                                 end,
                             ),
                         });
-                    inserts.push(report_vals(
-                        *pid,
-                        r.period,
-                        r.investment,
-                        &r.progress,
-                        &r.problems,
-                        on_time,
-                        actor.user_id,
-                        &ts,
-                    ));
-                    ("create", None)
-                };
-            audits.push(vec![
-                Val::T(ts.clone()),
-                Val::OI(actor.user_id),
-                Val::T(actor.login.clone()),
-                Val::T(action.into()),
-                Val::T("report".into()),
-                Val::T(entity_id),
-                Val::OT(before),
-                Val::OT(Some(report_json(&input).to_string())),
-            ]);
-        }
-        bulk::insert(&mut tx, "reports", REPORT_COLUMNS, inserts).await?;
-        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
-        // New reports of projects without an edited one are added to the totals; the projects with
-        // an edited report have the months of each year the file touches rewritten, from its earliest
-        // month in that year on.
-        added.retain(|(pid, _), _| !edited.contains(pid));
-        self.add_new_reports(&mut tx, &added).await?;
+                }
+                inserts.push(report_vals(
+                    *pid,
+                    r.period,
+                    r.investment,
+                    &r.progress,
+                    &r.problems,
+                    on_time,
+                    user_id,
+                    &stamp,
+                ));
+            }
+            out.rows("reports", REPORT_COLUMNS, &inserts, "");
+            drop(inserts);
+            let audits: Vec<Vec<Val>> = jobs
+                .into_iter()
+                .map(|(_, code, _, r, before)| {
+                    vec![
+                        Val::T(stamp.clone()),
+                        Val::OI(user_id),
+                        Val::T(login.clone()),
+                        Val::T(if before.is_some() { "update" } else { "create" }.into()),
+                        Val::T("report".into()),
+                        Val::T(format!("{code}/{}", r.period)),
+                        Val::OT(before),
+                        Val::OT(Some(report_json(&r).to_string())),
+                    ]
+                })
+                .collect();
+            out.rows("audit", AUDIT_COLUMNS, &audits, "");
+            drop(audits);
+            let totals = crate::totals::new_report_rows(&added);
+            out.rows(
+                "report_totals",
+                crate::totals::TOTALS_COLUMNS,
+                &totals,
+                crate::totals::ADD_TO_TOTALS,
+            );
+        })
+        .await?;
+        // The projects with an edited report have the months of each year the file touches
+        // rewritten, from its earliest month in that year on.
         let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
         for (pid, r) in ok.iter().filter(|(pid, _)| edited.contains(pid)) {
             let end = r.period.last_day();

@@ -15,7 +15,8 @@ use crate::bulk::{self, Val};
 use crate::pack::int;
 use crate::{s2d, Engine, Result, Store};
 
-const TOTALS_COLUMNS: &[&str] = &[
+/// The columns of `report_totals`, in the order rows are written.
+pub(crate) const TOTALS_COLUMNS: &[&str] = &[
     "project_id",
     "month",
     "investment",
@@ -72,6 +73,34 @@ fn totals_vals(project_id: i64, year: i32, t: &MonthTotal) -> Vec<Val> {
         Val::I(t.on_time),
         Val::OT(t.last_investment_end.map(diaodu_domain::period::fmt_date)),
     ]
+}
+
+/// The upsert clause that adds newly written reports — none of them replacing a stored one — to the
+/// running totals, for rows from [`new_report_rows`]. Exact because the totals are sums: the rows of
+/// each (project, year) run from its first reported month to December (`month_totals`), so a month at
+/// or after the new reports' first month either has a row, which gains the new reports' running
+/// totals, or has none, because nothing was reported that year up to it, and gets them as its row.
+/// One upsert per 5,000 rows instead of rewriting the months from the reports. The projects must be
+/// locked ([`Store::lock_projects_by_code`]). An edit of a stored report cannot be added this way (its
+/// latest investment date may move back): those go through [`Store::refresh_totals`].
+pub(crate) const ADD_TO_TOTALS: &str = "ON CONFLICT (project_id, month) DO UPDATE SET \
+     investment = report_totals.investment + excluded.investment, \
+     by_june_30 = report_totals.by_june_30 + excluded.by_june_30, \
+     on_time = report_totals.on_time + excluded.on_time, \
+     last_investment_end = CASE WHEN report_totals.last_investment_end IS NULL \
+     OR report_totals.last_investment_end < excluded.last_investment_end \
+     THEN excluded.last_investment_end ELSE report_totals.last_investment_end END";
+
+/// The running totals of new reports alone, by project and year (`on_time_weekly` already decided),
+/// as rows to add with [`ADD_TO_TOTALS`]: one row per month from each year's first new report on.
+pub(crate) fn new_report_rows(points: &BTreeMap<(i64, i32), Vec<ReportPoint>>) -> Vec<Vec<Val>> {
+    let mut rows = Vec::new();
+    for ((pid, y), pts) in points {
+        for t in month_totals(*y, pts) {
+            rows.push(totals_vals(*pid, *y, &t));
+        }
+    }
+    rows
 }
 
 /// A packed running-totals record ([`TOTALS_COLUMNS`]): its project, month key and totals.
@@ -142,42 +171,6 @@ impl Store {
             out.insert(r[0].clone(), (int(&r[1])?, int(&r[2])?, start));
         }
         Ok(out)
-    }
-
-    /// Adds newly written reports — none of them replacing a stored one — to the running totals, in
-    /// one upsert per 5,000 rows instead of rewriting the months from the reports. Exact because the
-    /// totals are sums: the rows of each (project, year) run from its first reported month to December
-    /// (`month_totals`), so a month at or after the new reports' first month either has a row, which
-    /// gains the new reports' running totals, or has none, because nothing was reported that year up
-    /// to it, and gets them as its row. `points` holds the new reports by project and year, with
-    /// `on_time_weekly` already decided; the projects must be locked
-    /// ([`Store::lock_projects_by_code`]). An edit of a stored report cannot be added this way (its
-    /// latest investment date may move back): those go through [`Store::refresh_totals`].
-    pub(crate) async fn add_new_reports(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        points: &BTreeMap<(i64, i32), Vec<ReportPoint>>,
-    ) -> Result<()> {
-        let mut rows = Vec::new();
-        for ((pid, y), pts) in points {
-            for t in month_totals(*y, pts) {
-                rows.push(totals_vals(*pid, *y, &t));
-            }
-        }
-        bulk::upsert(
-            conn,
-            "report_totals",
-            TOTALS_COLUMNS,
-            rows,
-            "ON CONFLICT (project_id, month) DO UPDATE SET \
-             investment = report_totals.investment + excluded.investment, \
-             by_june_30 = report_totals.by_june_30 + excluded.by_june_30, \
-             on_time = report_totals.on_time + excluded.on_time, \
-             last_investment_end = CASE WHEN report_totals.last_investment_end IS NULL \
-             OR report_totals.last_investment_end < excluded.last_investment_end \
-             THEN excluded.last_investment_end ELSE report_totals.last_investment_end END",
-        )
-        .await
     }
 
     /// Adds one report's change to the running totals of its month and the months after it in its
