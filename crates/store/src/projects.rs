@@ -1013,30 +1013,40 @@ impl Store {
             return Ok(Err(errors));
         }
         let now = now_ts();
+        let n = ok_rows.len();
+        let owned: Vec<(i64, ProjectFields)> =
+            ok_rows.into_iter().map(|(u, f)| (u, f.clone())).collect();
+        let (user_id, login) = (actor.user_id, actor.login.clone());
         let mut tx = self.begin().await?;
-        let vals = ok_rows
-            .iter()
-            .map(|(u, f)| project_vals(*u, f, &now))
-            .collect();
-        bulk::insert(&mut tx, "projects", INSERT_COLUMNS, vals).await?;
-        let audits = ok_rows
-            .iter()
-            .map(|(u, f)| {
-                vec![
-                    Val::T(now.clone()),
-                    Val::OI(actor.user_id),
-                    Val::T(actor.login.clone()),
-                    Val::T("create".into()),
-                    Val::T("project".into()),
-                    Val::T(f.code.trim().to_string()),
-                    Val::OT(None),
-                    Val::OT(Some(project_json(*u, f).to_string())),
-                ]
-            })
-            .collect();
-        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?;
+        // The rows and their audit records are built on a blocking thread, one statement ahead of
+        // the engine writing them.
+        bulk::pipelined(&mut tx, move |out| {
+            let vals: Vec<Vec<Val>> = owned
+                .iter()
+                .map(|(u, f)| project_vals(*u, f, &now))
+                .collect();
+            out.rows("projects", INSERT_COLUMNS, &vals, "");
+            drop(vals);
+            let audits: Vec<Vec<Val>> = owned
+                .iter()
+                .map(|(u, f)| {
+                    vec![
+                        Val::T(now.clone()),
+                        Val::OI(user_id),
+                        Val::T(login.clone()),
+                        Val::T("create".into()),
+                        Val::T("project".into()),
+                        Val::T(f.code.trim().to_string()),
+                        Val::OT(None),
+                        Val::OT(Some(project_json(*u, f).to_string())),
+                    ]
+                })
+                .collect();
+            out.rows("audit", AUDIT_COLUMNS, &audits, "");
+        })
+        .await?;
         tx.commit().await?;
-        Ok(Ok(ok_rows.len()))
+        Ok(Ok(n))
     }
 
     /// Removes the projects of one unit with their reports (benchmark clean-up only: the audit log keeps
