@@ -354,6 +354,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0013_byte_order_keys_postgres.sql"),
             ),
+            (
+                14,
+                "",
+                "",
+                include_str!("../migrations/0014_write_light_indexes_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

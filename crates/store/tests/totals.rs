@@ -369,6 +369,24 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     assert!(store.check_report_totals().await.unwrap().is_empty());
     assert_eq!(store.report_totals(a.id).await.unwrap(), ta);
     assert!(!store.report_totals(b.id).await.unwrap().is_empty());
+    // Codes no project can have — quotes, backslashes, braces, commas, Chinese — are looked up as
+    // text and reported missing, row by row; nothing is written.
+    let odd = ["I\"A", "IA\\", "{IA}", "IA,IB", "项目IA", "NULL"];
+    let rows: Vec<ReportRow> = odd
+        .iter()
+        .enumerate()
+        .map(|(i, c)| row(i + 2, c, this_week, 1))
+        .collect();
+    let errors = store
+        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(errors.len(), odd.len());
+    for (e, c) in errors.iter().zip(odd) {
+        assert!(e.message.contains(c), "{e:?}");
+    }
+    assert!(store.check_report_totals().await.unwrap().is_empty());
 }
 
 /// A name holding a packing separator (written behind the store's back: forms and imports refuse
