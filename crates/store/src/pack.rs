@@ -101,6 +101,34 @@ pub(crate) fn json_texts<S: AsRef<str>>(items: &[S]) -> String {
     out
 }
 
+/// A PostgreSQL array literal of `items` (`{"a","b\"c"}`): every element quoted, `"` and `\`
+/// escaped with a backslash. Bound as text and cast (`$n::text[]`): sqlx's `Any` binds no arrays, and
+/// PostgreSQL sizes an array it is given, where it guesses at a set unpacked from JSON.
+pub(crate) fn text_array<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::from("{");
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in s.as_ref().chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+    out.push('}');
+    out
+}
+
+/// A PostgreSQL array literal of integers (`{1,2,3}`), as [`text_array`].
+pub(crate) fn int_array(items: impl IntoIterator<Item = i64>) -> String {
+    let v: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    format!("{{{}}}", v.join(","))
+}
+
 /// An integer field of a packed record.
 pub(crate) fn int(s: &str) -> Result<i64> {
     s.parse()

@@ -474,28 +474,42 @@ impl Store {
             diaodu_domain::import::sort_errors(&mut errors);
             return Ok(Err(errors));
         }
-        // Reports already filed by the file's projects for its periods: those rows are edits. Looked up
-        // by project (the unique (project, period) index), not by period: a province files tens of
-        // thousands of reports a week.
-        let mut periods: Vec<String> = ok.iter().map(|(_, r)| r.period.to_string()).collect();
-        periods.sort();
-        periods.dedup();
-        let mut pids: Vec<i64> = ok.iter().map(|(pid, _)| *pid).collect();
-        pids.sort_unstable();
-        pids.dedup();
+        // Reports already filed for the file's (project, period) pairs: those rows are edits. Looked
+        // up pair by pair through the unique (project, period) index: by project alone the engine
+        // would read every report of every project (a province's project has a hundred), by period
+        // alone every report of the week.
         let mut existing: HashMap<(i64, String), (i64, i64, String, String)> = HashMap::new();
-        let sql = format!(
-            "SELECT id, project_id, period, investment, progress, problems FROM reports \
-             WHERE period IN ({}) AND project_id IN ({})",
-            crate::pack::json_set(self.engine, 1, false),
-            crate::pack::json_set(self.engine, 2, true)
-        );
-        for r in sqlx::query(&sql)
-            .bind(crate::pack::json_texts(&periods))
-            .bind(crate::pack::json_ints(&pids))
-            .fetch_all(&mut *tx)
-            .await?
-        {
+        let query = match self.engine {
+            crate::Engine::Postgres => sqlx::query(
+                "SELECT r.id, r.project_id, r.period, r.investment, r.progress, r.problems \
+                 FROM unnest($1::bigint[], $2::text[]) AS k(pid, period) \
+                 JOIN reports r ON r.project_id = k.pid AND r.period = k.period",
+            )
+            .bind(crate::pack::int_array(ok.iter().map(|(pid, _)| *pid)))
+            .bind(crate::pack::text_array(
+                ok.iter().map(|(_, r)| r.period.to_string()),
+            )),
+            // `CROSS JOIN` keeps SQLite's join order: the pairs first, then one probe each.
+            crate::Engine::Sqlite => {
+                let mut doc = String::from("[");
+                for (i, (pid, r)) in ok.iter().enumerate() {
+                    if i > 0 {
+                        doc.push(',');
+                    }
+                    doc.push_str(&format!("[{pid},"));
+                    crate::bulk::json_string(&r.period.to_string(), &mut doc);
+                    doc.push(']');
+                }
+                doc.push(']');
+                sqlx::query(
+                    "SELECT r.id, r.project_id, r.period, r.investment, r.progress, r.problems \
+                     FROM json_each($1) AS k CROSS JOIN reports r \
+                     ON r.project_id = k.value ->> 0 AND r.period = k.value ->> 1",
+                )
+                .bind(doc)
+            }
+        };
+        for r in query.fetch_all(&mut *tx).await? {
             existing.insert(
                 (r.try_get("project_id")?, r.try_get("period")?),
                 (

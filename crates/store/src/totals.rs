@@ -46,27 +46,6 @@ pub(crate) fn on_time_weekly(weekly: bool, on_time: bool, start: Option<Date>, e
     weekly && on_time && start.is_some_and(|s| end >= s)
 }
 
-/// A PostgreSQL array literal of `items` (`{"a","b\"c"}`): every element quoted, `"` and `\`
-/// escaped with a backslash.
-fn text_array<S: AsRef<str>>(items: &[S]) -> String {
-    let mut out = String::from("{");
-    for (i, s) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('"');
-        for c in s.as_ref().chars() {
-            if c == '"' || c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push('"');
-    }
-    out.push('}');
-    out
-}
-
 /// A packed report record ([`REPORT_FIELDS`]) as the totals see it, with its project; `None` for a
 /// report without a readable period end.
 fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
@@ -183,7 +162,10 @@ impl Store {
         // PostgreSQL gets the codes as an array literal: `= ANY` of an array it can size lets the
         // planner look 20,000 codes up in a quarter less time than a set unpacked from JSON.
         let (cond, list) = match self.engine {
-            Engine::Postgres => ("code = ANY($3::text[])".to_string(), text_array(codes)),
+            Engine::Postgres => (
+                "code = ANY($3::text[])".to_string(),
+                crate::pack::text_array(codes.iter().map(|c| c.as_ref())),
+            ),
             Engine::Sqlite => (
                 format!("code IN ({})", crate::pack::json_set(self.engine, 3, false)),
                 crate::pack::json_texts(codes),
