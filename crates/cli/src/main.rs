@@ -294,6 +294,12 @@ async fn main() -> Result<()> {
                     eprintln!("数据库已有数据，未重复填充演示数据。");
                 }
             }
+            if store.autovacuum_off().await? {
+                tracing::warn!(
+                    "PostgreSQL 的 autovacuum 已关闭：更新和删除留下的旧行不会自动清理，查询会越来越慢；\
+                     请开启 autovacuum，或定期执行 VACUUM ANALYZE"
+                );
+            }
             // The escalation ladder climbs by itself: once at start and every hour.
             let esc_store = store.clone();
             tokio::spawn(async move {
@@ -424,6 +430,11 @@ async fn main() -> Result<()> {
                 db: cli.db.clone(),
                 today: date_arg(as_of.as_deref())?,
             };
+            if store.autovacuum_off().await? {
+                eprintln!(
+                    "注意：PostgreSQL 的 autovacuum 已关闭；基准测试在清理后自行 VACUUM 它改动过的表。"
+                );
+            }
             let results = bench::run(&store, &opts).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&results)?);

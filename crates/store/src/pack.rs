@@ -102,8 +102,10 @@ pub(crate) fn json_texts<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// A PostgreSQL array literal of `items` (`{"a","b\"c"}`): every element quoted, `"` and `\`
-/// escaped with a backslash. Bound as text and cast (`$n::text[]`): sqlx's `Any` binds no arrays, and
-/// PostgreSQL sizes an array it is given, where it guesses at a set unpacked from JSON.
+/// escaped with a backslash. Bound as text and cast (`$n::text[]`): sqlx's `Any` binds no arrays. Use
+/// it as rows (`unnest`) joined to a table, never as `col = ANY($n::text[])`: PostgreSQL does not fold
+/// the cast while planning, so it cannot hash the array, and a sequential scan then searches it
+/// linearly for every row.
 pub(crate) fn text_array<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
     let mut out = String::from("{");
     for (i, s) in items.into_iter().enumerate() {
