@@ -128,11 +128,13 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // driver cost is counted: reading each project with the running-totals row the status starts from,
     // and the reports of the same window the status reads (D's month so far, or what follows D in it).
     let tail = diaodu_domain::totals::read_from_tail(d);
-    let base_month = format!(
-        "{:04}-{:02}",
-        d.year(),
-        u8::from(d.month()) - u8::from(!tail)
-    );
+    // The month column the status reads (none in January before the tail: the year starts from 0).
+    let base_month = u8::from(d.month()) - u8::from(!tail);
+    let base_inv = if base_month == 0 {
+        "0".to_string()
+    } else {
+        format!("COALESCE(t.inv_{base_month}, 0)")
+    };
     let (lo, hi) = if tail {
         (
             d - time::Duration::days(1),
@@ -143,11 +145,11 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     };
     let floor = median3(|| async {
         let t = Instant::now();
-        let a: (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), CAST(SUM(p.annual_plan + COALESCE(t.investment, 0)) AS BIGINT) FROM projects p \
-             LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $1",
-        )
-        .bind(&base_month)
+        let a: (i64, Option<i64>) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(SUM(p.annual_plan + {base_inv}) AS BIGINT) FROM projects p \
+                 LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = $1"
+        ))
+        .bind(i64::from(d.year()))
         .fetch_one(store.pool())
         .await?;
         let b = sum_reports(store, lo, hi).await?;
@@ -327,7 +329,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         // The clean-up leaves 20,000 dead rows in each table it touched; where autovacuum is off (as
         // on the machines these figures come from) they would stay, and every later run and the HTTP
         // load below would scan them.
-        sqlx::raw_sql("VACUUM (ANALYZE) projects, reports, report_totals")
+        sqlx::raw_sql("VACUUM (ANALYZE) projects, reports, report_year_totals")
             .execute(store.pool())
             .await?;
     }

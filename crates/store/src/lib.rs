@@ -373,12 +373,19 @@ impl Store {
                 "",
                 include_str!("../migrations/0014_write_light_indexes_postgres.sql"),
             ),
+            (
+                15,
+                include_str!("../migrations/0015_year_totals.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
             )
             .await?;
+        let mut rebuild_totals = false;
         for (version, common, sqlite, pg) in MIGRATIONS {
             let mut tx = self.pool.begin().await?;
             let done: Option<i64> =
@@ -408,10 +415,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            if *version == 9 {
-                // The running totals start from the reports already there.
-                self.rebuild_report_totals().await?;
-            }
+            // The running totals start from the reports already there (their table as of the last
+            // migration: rebuilt once all have run).
+            rebuild_totals |= *version == 9 || *version == 15;
+        }
+        if rebuild_totals {
+            self.rebuild_report_totals().await?;
         }
         Ok(())
     }

@@ -743,11 +743,18 @@ impl Store {
         // whichever reads fewer reports.
         let tail = diaodu_domain::totals::read_from_tail(d);
         let seps = [FS.to_string(), RS.to_string()];
-        let base_month = crate::totals::month_key(y, if tail { month } else { month - 1 });
+        // The month the totals are read at: D's own (from the tail) or the one before — none in January,
+        // where the year's totals start from nothing.
+        let base_month = if tail { month } else { month - 1 };
+        let base_cols: [String; 4] = if base_month == 0 {
+            ["BIGINT", "BIGINT", "BIGINT", "TEXT"].map(|t| format!("CAST(NULL AS {t})"))
+        } else {
+            crate::totals::month_columns(base_month).map(|c| format!("t.{c}"))
+        };
         let lead: Vec<String> = seps
             .iter()
             .cloned()
-            .chain([base_month, crate::totals::month_key(y - 1, 12)])
+            .chain([y.to_string(), (y - 1).to_string()])
             .collect();
         let cols = [
             "p.id",
@@ -770,16 +777,16 @@ impl Store {
             "p.created_at",
             "p.updated_at",
             "u.name",
-            "t.investment",
-            "t.by_june_30",
-            "t.on_time",
-            "t.last_investment_end",
-            "t0.last_investment_end",
+            base_cols[0].as_str(),
+            base_cols[1].as_str(),
+            base_cols[2].as_str(),
+            base_cols[3].as_str(),
+            "t0.last_12",
         ];
         let sql = format!(
             "SELECT {agg} AS packed FROM {from} \
-             LEFT JOIN report_totals t ON t.project_id = p.id AND t.month = $3 \
-             LEFT JOIN report_totals t0 ON t0.project_id = p.id AND t0.month = $4 \
+             LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = CAST($3 AS BIGINT) \
+             LEFT JOIN report_year_totals t0 ON t0.project_id = p.id AND t0.year = CAST($4 AS BIGINT) \
              WHERE p.unit_id = u.id {outer}",
             agg = packed(&cols, 1, 2, " ORDER BY p.code"),
             from = from("p", "u"),
@@ -1054,7 +1061,7 @@ impl Store {
     pub async fn delete_unit_projects(&self, unit_id: i64) -> Result<u64> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "DELETE FROM report_totals WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
+            "DELETE FROM report_year_totals WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
         )
         .bind(unit_id)
         .execute(&mut *tx)

@@ -617,10 +617,10 @@ impl Store {
             drop(audits);
             let totals = crate::totals::new_report_rows(&added);
             out.rows(
-                "report_totals",
-                crate::totals::TOTALS_COLUMNS,
+                "report_year_totals",
+                &crate::totals::totals_columns(),
                 &totals,
-                crate::totals::ADD_TO_TOTALS,
+                &crate::totals::ADD_TO_TOTALS,
             );
         })
         .await?;

@@ -1,33 +1,48 @@
-//! Keeping the running totals of reports (`report_totals`, see `diaodu_domain::totals`) in step with
-//! the reports: every write path that adds, edits or removes reports, or moves a project's actual start,
-//! calls [`Store::refresh_totals`] inside its own transaction, so a reader never sees one without the
-//! other.
+//! Keeping the running totals of reports (`report_year_totals`, see `diaodu_domain::totals`) in step
+//! with the reports: every write path that adds, edits or removes reports, or moves a project's actual
+//! start, updates them inside its own transaction, so a reader never sees one without the other.
+//!
+//! One row per project and year holds the twelve months' running totals side by side (`inv_1` …
+//! `inv_12`, `h1_…`, `ot_…`, `last_…`): a report of any month changes one row, where a row per month
+//! made a report of January rewrite twelve. A year has a row when the project reported in it; its months
+//! before the first report hold zeros, which readers take as "nothing reported yet", as before.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use diaodu_domain::status::ReportPoint;
 use diaodu_domain::totals::{month_totals, month_totals_from, MonthTotal};
 use diaodu_domain::Yuan;
-use sqlx::Row;
 use time::Date;
 
 use crate::bulk::{self, Val};
 use crate::pack::int;
 use crate::{s2d, Engine, Result, Store};
 
-/// The columns of `report_totals`, in the order rows are written.
-pub(crate) const TOTALS_COLUMNS: &[&str] = &[
-    "project_id",
-    "month",
-    "investment",
-    "by_june_30",
-    "on_time",
-    "last_investment_end",
-];
+/// The four running totals of month `m` as columns of `report_year_totals`, in [`MonthTotal`]'s order:
+/// investment, investment by 30 June, on-time weekly reports, latest investment end.
+pub(crate) fn month_columns(m: u8) -> [String; 4] {
+    [
+        format!("inv_{m}"),
+        format!("h1_{m}"),
+        format!("ot_{m}"),
+        format!("last_{m}"),
+    ]
+}
 
-/// A month key as stored: `YYYY-MM`.
-pub(crate) fn month_key(year: i32, month: u8) -> String {
-    format!("{year:04}-{month:02}")
+/// The columns of `report_year_totals`, in the order rows are written: the project, the year, then
+/// each month's four totals.
+pub(crate) static TOTALS_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut c = vec!["project_id".to_string(), "year".to_string()];
+    for m in 1..=12 {
+        c.extend(month_columns(m));
+    }
+    c
+});
+
+/// [`TOTALS_COLUMNS`] as `&str`s, for the bulk writer.
+pub(crate) fn totals_columns() -> Vec<&'static str> {
+    TOTALS_COLUMNS.iter().map(String::as_str).collect()
 }
 
 /// The fields a report is read with for the totals, in the order [`report_point`] takes them.
@@ -63,60 +78,84 @@ fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
     )))
 }
 
-/// A running-totals row as written ([`TOTALS_COLUMNS`]).
-fn totals_vals(project_id: i64, year: i32, t: &MonthTotal) -> Vec<Val> {
-    vec![
-        Val::I(project_id),
-        Val::T(month_key(year, t.month)),
-        Val::I(t.investment),
-        Val::I(t.by_june_30),
-        Val::I(t.on_time),
-        Val::OT(t.last_investment_end.map(diaodu_domain::period::fmt_date)),
-    ]
+/// A year's twelve months from the months a computation produced (from its first reported month, or
+/// from a given month, to December): the months before are zeros.
+fn twelve(months: &[MonthTotal]) -> [MonthTotal; 12] {
+    let mut out: [MonthTotal; 12] = std::array::from_fn(|k| MonthTotal {
+        month: k as u8 + 1,
+        ..MonthTotal::default()
+    });
+    for t in months {
+        out[usize::from(t.month) - 1] = *t;
+    }
+    out
+}
+
+/// A year row as written ([`TOTALS_COLUMNS`]).
+fn year_vals(project_id: i64, year: i32, months: &[MonthTotal; 12]) -> Vec<Val> {
+    let mut v = Vec::with_capacity(50);
+    v.push(Val::I(project_id));
+    v.push(Val::I(i64::from(year)));
+    for t in months {
+        v.push(Val::I(t.investment));
+        v.push(Val::I(t.by_june_30));
+        v.push(Val::I(t.on_time));
+        v.push(Val::OT(
+            t.last_investment_end.map(diaodu_domain::period::fmt_date),
+        ));
+    }
+    v
+}
+
+/// A packed year row ([`TOTALS_COLUMNS`]): its project, year and twelve months.
+fn year_record(r: &[String]) -> Result<(i64, i32, [MonthTotal; 12])> {
+    let year = int(&r[1])? as i32;
+    let months = std::array::from_fn(|k| {
+        let f = &r[2 + 4 * k..6 + 4 * k];
+        MonthTotal {
+            month: k as u8 + 1,
+            investment: f[0].parse().unwrap_or(0),
+            by_june_30: f[1].parse().unwrap_or(0),
+            on_time: f[2].parse().unwrap_or(0),
+            last_investment_end: s2d(Some(f[3].clone())),
+        }
+    });
+    Ok((int(&r[0])?, year, months))
 }
 
 /// The upsert clause that adds newly written reports — none of them replacing a stored one — to the
-/// running totals, for rows from [`new_report_rows`]. Exact because the totals are sums: the rows of
-/// each (project, year) run from its first reported month to December (`month_totals`), so a month at
-/// or after the new reports' first month either has a row, which gains the new reports' running
-/// totals, or has none, because nothing was reported that year up to it, and gets them as its row.
-/// One upsert per 5,000 rows instead of rewriting the months from the reports. The projects must be
+/// running totals, for rows from [`new_report_rows`]. Exact because the totals are sums: the new
+/// reports' own running totals are added month by month to the year's row (its months before the
+/// first report are zeros, so they simply gain them), or become the row when the year had none. One
+/// upsert per 5,000 rows instead of rewriting the months from the reports. The projects must be
 /// locked ([`Store::lock_projects_by_code`]). An edit of a stored report cannot be added this way (its
 /// latest investment date may move back): those go through [`Store::refresh_totals`].
-pub(crate) const ADD_TO_TOTALS: &str = "ON CONFLICT (project_id, month) DO UPDATE SET \
-     investment = report_totals.investment + excluded.investment, \
-     by_june_30 = report_totals.by_june_30 + excluded.by_june_30, \
-     on_time = report_totals.on_time + excluded.on_time, \
-     last_investment_end = CASE WHEN report_totals.last_investment_end IS NULL \
-     OR report_totals.last_investment_end < excluded.last_investment_end \
-     THEN excluded.last_investment_end ELSE report_totals.last_investment_end END";
+pub(crate) static ADD_TO_TOTALS: LazyLock<String> = LazyLock::new(|| {
+    let mut sets = Vec::new();
+    for m in 1..=12 {
+        let [inv, h1, ot, last] = month_columns(m);
+        for c in [inv, h1, ot] {
+            sets.push(format!("{c} = report_year_totals.{c} + excluded.{c}"));
+        }
+        sets.push(format!(
+            "{last} = CASE WHEN excluded.{last} IS NOT NULL AND (report_year_totals.{last} IS NULL \
+             OR report_year_totals.{last} < excluded.{last}) THEN excluded.{last} \
+             ELSE report_year_totals.{last} END"
+        ));
+    }
+    format!(
+        "ON CONFLICT (project_id, year) DO UPDATE SET {}",
+        sets.join(", ")
+    )
+});
 
 /// The running totals of new reports alone, by project and year (`on_time_weekly` already decided),
-/// as rows to add with [`ADD_TO_TOTALS`]: one row per month from each year's first new report on.
+/// as year rows to add with [`ADD_TO_TOTALS`].
 pub(crate) fn new_report_rows(points: &BTreeMap<(i64, i32), Vec<ReportPoint>>) -> Vec<Vec<Val>> {
-    let mut rows = Vec::new();
-    for ((pid, y), pts) in points {
-        for t in month_totals(*y, pts) {
-            rows.push(totals_vals(*pid, *y, &t));
-        }
-    }
-    rows
-}
-
-/// A packed running-totals record ([`TOTALS_COLUMNS`]): its project, month key and totals.
-fn totals_record(r: &[String]) -> Result<(i64, String, MonthTotal)> {
-    let month = r[1].get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
-    Ok((
-        int(&r[0])?,
-        r[1].clone(),
-        MonthTotal {
-            month,
-            investment: int(&r[2])?,
-            by_june_30: int(&r[3])?,
-            on_time: int(&r[4])?,
-            last_investment_end: s2d(Some(r[5].clone())),
-        },
-    ))
+    points
+        .iter()
+        .map(|((pid, y), pts)| year_vals(*pid, *y, &twelve(&month_totals(*y, pts))))
+        .collect()
 }
 
 impl Store {
@@ -187,9 +226,8 @@ impl Store {
     /// Adds one report's change to the running totals of its month and the months after it in its
     /// year, in one statement: `investment` more yuan, `on_time` more on-time weekly reports, and its
     /// period end as the latest investment date if it carries investment and is later. Returns `false`
-    /// — having changed nothing that a rewrite from that month would not redo — when those months do
-    /// not all have rows yet (the year's first report, or one earlier than the first); the caller
-    /// then rewrites them with [`Store::refresh_totals`]. The project must be locked.
+    /// — having changed nothing — when the year has no row yet (the year's first report); the caller
+    /// then writes it with [`Store::refresh_totals`]. The project must be locked.
     pub(crate) async fn add_to_totals(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -199,40 +237,45 @@ impl Store {
         on_time: i64,
         positive: bool,
     ) -> Result<bool> {
-        let m = u8::from(end.month());
         let by_june = if end.month() <= time::Month::June {
             investment
         } else {
             0
         };
-        let n = sqlx::query(
-            "UPDATE report_totals SET investment = investment + $1, by_june_30 = by_june_30 + $2, \
-             on_time = on_time + $3, last_investment_end = CASE WHEN $4 = 1 AND \
-             (last_investment_end IS NULL OR last_investment_end < $5) THEN $5 ELSE last_investment_end END \
-             WHERE project_id = $6 AND month >= $7 AND month <= $8",
-        )
-        .bind(investment)
-        .bind(by_june)
-        .bind(on_time)
-        .bind(i64::from(positive))
-        .bind(diaodu_domain::period::fmt_date(end))
-        .bind(project_id)
-        .bind(month_key(end.year(), m))
-        .bind(month_key(end.year(), 12))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        Ok(n == u64::from(13 - m))
+        let mut sets = Vec::new();
+        for m in u8::from(end.month())..=12 {
+            let [inv, h1, ot, last] = month_columns(m);
+            sets.push(format!("{inv} = {inv} + $1"));
+            sets.push(format!("{h1} = {h1} + $2"));
+            sets.push(format!("{ot} = {ot} + $3"));
+            sets.push(format!(
+                "{last} = CASE WHEN $4 = 1 AND ({last} IS NULL OR {last} < $5) THEN $5 ELSE {last} END"
+            ));
+        }
+        let sql = format!(
+            "UPDATE report_year_totals SET {} WHERE project_id = $6 AND year = $7",
+            sets.join(", ")
+        );
+        let n = sqlx::query(&sql)
+            .bind(investment)
+            .bind(by_june)
+            .bind(on_time)
+            .bind(i64::from(positive))
+            .bind(diaodu_domain::period::fmt_date(end))
+            .bind(project_id)
+            .bind(i64::from(end.year()))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
     }
 
     /// Rewrites the running totals of `project_ids` inside the caller's transaction: with `from =
-    /// Some((year, month))`, those of that year from that month on, continuing the month before's row
+    /// Some((year, month))`, the months of that year from that month on, continuing the month before
     /// (a report of month M changes only M and later); with `None`, every year's from all reports. On
     /// PostgreSQL the projects' rows are locked first, so that two transactions adding reports to one
     /// project take turns and the second sums the first's report too (SQLite writers already take
-    /// turns). `NO KEY UPDATE` because the report's foreign key already holds a `KEY SHARE` lock on the
-    /// project, which `NO KEY UPDATE` does not wait for: a plain `FOR UPDATE` here deadlocks two
-    /// submissions to one project.
+    /// turns).
     pub(crate) async fn refresh_totals(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -247,46 +290,66 @@ impl Store {
         // packed text read back.
         let list = crate::pack::json_set(self.engine, 1, true);
         let in_ids = crate::pack::json_set(self.engine, 3, true);
+        let columns = totals_columns();
         for chunk in ids.chunks(2_000) {
             let json_ids = crate::pack::json_ints(chunk);
             self.lock_projects(&mut *conn, chunk).await?;
-            let mut base: HashMap<i64, MonthTotal> = HashMap::new();
             let id_binds = vec![Val::T(json_ids.clone())];
-            let recs = match from {
+            let mut rows = Vec::new();
+            match from {
                 Some((y, m)) => {
-                    if m > 1 {
-                        let rest = format!(
-                            "FROM report_totals WHERE project_id IN ({in_ids}) AND month = $4"
-                        );
-                        let mut binds = id_binds.clone();
-                        binds.push(Val::T(month_key(y, m - 1)));
-                        for r in
-                            crate::pack::fetch(&mut *conn, TOTALS_COLUMNS, &rest, &binds).await?
-                        {
-                            let (pid, _, t) = totals_record(&r)?;
-                            base.insert(pid, t);
-                        }
-                    }
-                    let del = format!(
-                        "DELETE FROM report_totals WHERE project_id IN ({list}) AND month >= $2 AND month <= $3"
+                    // Each project's stored year row (its months before M stay as they are).
+                    let rest = format!(
+                        "FROM report_year_totals WHERE project_id IN ({in_ids}) AND year = $4"
                     );
-                    sqlx::query(&del)
-                        .bind(json_ids.as_str())
-                        .bind(month_key(y, m))
-                        .bind(month_key(y, 12))
-                        .execute(&mut *conn)
-                        .await?;
+                    let mut binds = id_binds.clone();
+                    binds.push(Val::I(i64::from(y)));
+                    let mut stored: HashMap<i64, [MonthTotal; 12]> = HashMap::new();
+                    for r in crate::pack::fetch(&mut *conn, &columns, &rest, &binds).await? {
+                        let (pid, _, months) = year_record(&r)?;
+                        stored.insert(pid, months);
+                    }
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
                          AND r.period_end >= $4 AND r.period_end <= $5"
                     );
                     let mut binds = id_binds.clone();
-                    binds.push(Val::T(format!("{}-01", month_key(y, m))));
+                    binds.push(Val::T(format!("{y:04}-{m:02}-01")));
                     binds.push(Val::T(format!("{y:04}-12-31")));
-                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await?
+                    let mut points: BTreeMap<i64, Vec<ReportPoint>> = BTreeMap::new();
+                    for r in &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await? {
+                        if let Some((pid, pt)) = report_point(r)? {
+                            points.entry(pid).or_default().push(pt);
+                        }
+                    }
+                    for pid in chunk {
+                        let old = stored.get(pid);
+                        let pts = points.get(pid).map(Vec::as_slice).unwrap_or(&[]);
+                        if old.is_none() && pts.is_empty() {
+                            continue; // no report in the year: no row
+                        }
+                        let base = if m > 1 {
+                            old.map(|o| o[usize::from(m) - 2])
+                        } else {
+                            None
+                        };
+                        let mut months = old.copied().unwrap_or_else(|| twelve(&[]));
+                        let since = twelve(&month_totals_from(y, m, base, pts));
+                        months[usize::from(m) - 1..].copy_from_slice(&since[usize::from(m) - 1..]);
+                        rows.push(year_vals(*pid, y, &months));
+                    }
+                    let del = format!(
+                        "DELETE FROM report_year_totals WHERE project_id IN ({list}) AND year = $2"
+                    );
+                    sqlx::query(&del)
+                        .bind(json_ids.as_str())
+                        .bind(i64::from(y))
+                        .execute(&mut *conn)
+                        .await?;
                 }
                 None => {
-                    let del = format!("DELETE FROM report_totals WHERE project_id IN ({list})");
+                    let del =
+                        format!("DELETE FROM report_year_totals WHERE project_id IN ({list})");
                     sqlx::query(&del)
                         .bind(json_ids.as_str())
                         .execute(&mut *conn)
@@ -294,35 +357,23 @@ impl Store {
                     let rest = format!(
                         "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
                     );
-                    crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &id_binds).await?
-                }
-            };
-            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for r in &recs {
-                if let Some((pid, pt)) = report_point(r)? {
-                    points
-                        .entry((pid, pt.period_end.year()))
-                        .or_default()
-                        .push(pt);
-                }
-            }
-            // A project whose month before has a row keeps rows even without reports since.
-            if let Some((y, _)) = from {
-                for id in base.keys() {
-                    points.entry((*id, y)).or_default();
+                    let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+                    for r in
+                        &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &id_binds).await?
+                    {
+                        if let Some((pid, pt)) = report_point(r)? {
+                            points
+                                .entry((pid, pt.period_end.year()))
+                                .or_default()
+                                .push(pt);
+                        }
+                    }
+                    for ((pid, y), pts) in &points {
+                        rows.push(year_vals(*pid, *y, &twelve(&month_totals(*y, pts))));
+                    }
                 }
             }
-            let mut out = Vec::with_capacity(points.len() * 12);
-            for ((pid, y), pts) in &points {
-                let totals = match from {
-                    Some((_, m)) => month_totals_from(*y, m, base.get(pid).copied(), pts),
-                    None => month_totals(*y, pts),
-                };
-                for t in totals {
-                    out.push(totals_vals(*pid, *y, &t));
-                }
-            }
-            bulk::insert(conn, "report_totals", TOTALS_COLUMNS, out).await?;
+            bulk::insert(conn, "report_year_totals", &columns, rows).await?;
         }
         Ok(())
     }
@@ -334,7 +385,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM report_totals")
+        sqlx::query("DELETE FROM report_year_totals")
             .execute(&mut *tx)
             .await?;
         self.refresh_totals(&mut tx, &ids, None).await?;
@@ -342,31 +393,24 @@ impl Store {
         Ok(ids.len())
     }
 
-    /// The running totals of one project (tests and checks), ordered by month.
+    /// The running totals of one project (tests and checks): every month of every year with a row,
+    /// ordered by month (`YYYY-MM`).
     pub async fn report_totals(&self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
-        let rows = sqlx::query(
-            "SELECT month, investment, by_june_30, on_time, last_investment_end FROM report_totals \
-             WHERE project_id = $1 ORDER BY month",
-        )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let month: String = r.try_get("month")?;
-                let m: u8 = month.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
-                Ok((
-                    month,
-                    MonthTotal {
-                        month: m,
-                        investment: r.try_get("investment")?,
-                        by_june_30: r.try_get("by_june_30")?,
-                        on_time: r.try_get("on_time")?,
-                        last_investment_end: s2d(r.try_get("last_investment_end")?),
-                    },
-                ))
+        let rest = "FROM report_year_totals WHERE project_id = $3";
+        let binds = [Val::I(project_id)];
+        let mut years = Vec::new();
+        for r in crate::pack::fetch(&self.pool, &totals_columns(), rest, &binds).await? {
+            years.push(year_record(&r)?);
+        }
+        years.sort_by_key(|(_, y, _)| *y);
+        Ok(years
+            .into_iter()
+            .flat_map(|(_, y, months)| {
+                months
+                    .into_iter()
+                    .map(move |t| (format!("{y:04}-{:02}", t.month), t))
             })
-            .collect()
+            .collect())
     }
 
     /// Compares the stored running totals with totals recomputed from the reports and returns the
@@ -380,7 +424,8 @@ impl Store {
         let reports_rest = format!(
             "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
         );
-        let totals_rest = format!("FROM report_totals WHERE project_id IN ({in_ids})");
+        let totals_rest = format!("FROM report_year_totals WHERE project_id IN ({in_ids})");
+        let columns = totals_columns();
         let mut bad = Vec::new();
         for chunk in ids.chunks(2_000) {
             let binds = [Val::T(crate::pack::json_ints(chunk))];
@@ -393,23 +438,19 @@ impl Store {
                         .push(pt);
                 }
             }
-            let mut expected: HashMap<i64, BTreeMap<String, MonthTotal>> = HashMap::new();
+            let mut expected: HashMap<i64, BTreeMap<i32, [MonthTotal; 12]>> = HashMap::new();
             for ((pid, y), pts) in &points {
-                let rows = expected.entry(*pid).or_default();
-                for t in month_totals(*y, pts) {
-                    rows.insert(month_key(*y, t.month), t);
-                }
+                expected
+                    .entry(*pid)
+                    .or_default()
+                    .insert(*y, twelve(&month_totals(*y, pts)));
             }
-            let mut stored: HashMap<i64, BTreeMap<String, MonthTotal>> = HashMap::new();
-            for r in &crate::pack::fetch(&self.pool, TOTALS_COLUMNS, &totals_rest, &binds).await? {
-                let (pid, month, t) = totals_record(r)?;
-                stored.entry(pid).or_default().insert(month, t);
+            let mut stored: HashMap<i64, BTreeMap<i32, [MonthTotal; 12]>> = HashMap::new();
+            for r in &crate::pack::fetch(&self.pool, &columns, &totals_rest, &binds).await? {
+                let (pid, y, months) = year_record(r)?;
+                stored.entry(pid).or_default().insert(y, months);
             }
-            bad.extend(
-                chunk
-                    .iter()
-                    .filter(|id| expected.get(id).filter(|m| !m.is_empty()) != stored.get(id)),
-            );
+            bad.extend(chunk.iter().filter(|id| expected.get(id) != stored.get(id)));
         }
         Ok(bad)
     }

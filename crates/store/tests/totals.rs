@@ -201,14 +201,14 @@ async fn every_write_keeps_the_totals_in_step() {
     submit("2026-02", 2_000).await; // before the year's first month with a row: rewritten
     submit("2026-02", 0).await;
     let t = store.report_totals(p.id).await.unwrap();
-    // 2025: from December (its first report) on; 2026: from February on.
-    assert_eq!(
-        t.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
-        [
-            "2025-12", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08",
-            "2026-09", "2026-10", "2026-11", "2026-12"
-        ]
-    );
+    // One row for each year with a report, twelve months each; the months before a year's first report
+    // (2025 until December) hold nothing.
+    assert_eq!(t.len(), 24);
+    assert_eq!(t[0].0, "2025-01");
+    assert!(t[..11]
+        .iter()
+        .all(|(_, m)| m.investment == 0 && m.on_time == 0));
+    assert_eq!(t[11].1.investment, 10_000);
     let march = &t.iter().find(|(m, _)| m == "2026-03").unwrap().1;
     assert_eq!(march.investment, 0);
     assert_eq!(march.last_investment_end, None);
@@ -345,7 +345,12 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     let ta = store.report_totals(a.id).await.unwrap();
     let months: Vec<&str> = ta.iter().map(|(m, _)| m.as_str()).collect();
     assert!(months.contains(&"2025-03") && months.contains(&"2026-02"));
-    assert!(!months.contains(&"2026-01"));
+    let at = |m: &str| ta.iter().find(|(k, _)| k == m).unwrap().1;
+    // 2025 starts at the imported week 10 (March); 2026's February holds the imported week 5 alone.
+    assert_eq!(at("2025-02").investment, 0);
+    assert_eq!(at("2025-03").investment, 700);
+    assert_eq!(at("2026-01").investment, 0);
+    assert_eq!(at("2026-02").investment, 500);
     let dec = |t: &[(String, diaodu_domain::totals::MonthTotal)], y: i32| {
         t.iter().find(|(m, _)| *m == format!("{y}-12")).unwrap().1
     };
@@ -505,12 +510,14 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
             .unwrap();
     }
     assert!(store.check_report_totals().await.unwrap().is_empty());
-    sqlx::query("UPDATE report_totals SET investment = investment + 1 WHERE project_id = $1 AND month = '2026-05'")
-        .bind(p.id)
-        .execute(store.pool())
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO report_totals (project_id, month, investment, by_june_30, on_time) VALUES ($1, '2026-12', 1, 0, 0)")
+    sqlx::query(
+        "UPDATE report_year_totals SET inv_5 = inv_5 + 1 WHERE project_id = $1 AND year = 2026",
+    )
+    .bind(p.id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO report_year_totals (project_id, year, inv_12) VALUES ($1, 2026, 1)")
         .bind(q.id)
         .execute(store.pool())
         .await
