@@ -377,7 +377,13 @@ impl Store {
                 15,
                 include_str!("../migrations/0015_year_totals.sql"),
                 "",
+                include_str!("../migrations/0015_year_totals_postgres.sql"),
+            ),
+            (
+                16,
                 "",
+                "",
+                include_str!("../migrations/0016_report_window_index_postgres.sql"),
             ),
         ];
         self.pool
