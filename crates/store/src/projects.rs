@@ -925,11 +925,23 @@ impl Store {
         // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
         // the window the stall rule reads.
         if !unknown.is_empty() {
-            let q = format!(
-                "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
-                 AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
-                crate::pack::json_set(self.engine, 3, true)
-            );
+            // Project by project on PostgreSQL: its window index leads with the end date, and given a
+            // set of ids the planner now and then scanned the four weeks of every project instead
+            // (20 ms for one project page); asked per project, the unique (project, period) index
+            // answers from its own pages.
+            let q = match self.engine {
+                crate::Engine::Postgres => format!(
+                    "SELECT k.id AS project_id, (SELECT MAX(r.period_end) FROM reports r \
+                     WHERE r.project_id = k.id AND r.period_end > $1 AND r.period_end <= $2 \
+                     AND r.investment > 0) AS l FROM ({}) AS k(id)",
+                    crate::pack::json_set(self.engine, 3, true)
+                ),
+                crate::Engine::Sqlite => format!(
+                    "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
+                     AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
+                    crate::pack::json_set(self.engine, 3, true)
+                ),
+            };
             let q = sqlx::query(&q)
                 .bind(ds(stall_from))
                 .bind(ds(d))
