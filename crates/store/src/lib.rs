@@ -163,6 +163,13 @@ impl std::ops::DerefMut for WriteTx {
 }
 
 impl WriteTx {
+    /// Rolls back and gives the writer's turn back (nothing written is kept; the data version does not
+    /// change).
+    pub(crate) async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
     /// Commits and gives the writer's turn back.
     pub(crate) async fn commit(self) -> Result<()> {
         self.tx.commit().await?;

@@ -422,7 +422,36 @@ impl Store {
         tree: &UnitTree,
         scope: Scope,
         rows: &[ImportRow],
+        errors: Vec<ImportError>,
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        self.import_reports_then(actor, tree, scope, rows, errors, true)
+            .await
+    }
+
+    /// As [`Store::import_reports`], but the transaction is rolled back at the end: every check runs
+    /// and every row is written and then taken back, so the result says what the import would do
+    /// and what it costs, and nothing changes. (`diaodu bench` times a week of existing projects with
+    /// it; a "check the file first" action could use it too.)
+    pub async fn import_reports_dry_run(
+        &self,
+        actor: &Actor,
+        tree: &UnitTree,
+        scope: Scope,
+        rows: &[ImportRow],
+        errors: Vec<ImportError>,
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        self.import_reports_then(actor, tree, scope, rows, errors, false)
+            .await
+    }
+
+    async fn import_reports_then(
+        &self,
+        actor: &Actor,
+        tree: &UnitTree,
+        scope: Scope,
+        rows: &[ImportRow],
         mut errors: Vec<ImportError>,
+        commit: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let mut codes: Vec<&str> = rows.iter().map(|r| r.project_code.trim()).collect();
         codes.sort_unstable();
@@ -636,7 +665,11 @@ impl Store {
         for (y, (m, ids)) in by_year {
             self.refresh_totals(&mut tx, &ids, Some((y, m))).await?;
         }
-        tx.commit().await?;
+        if commit {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         Ok(Ok(ok.len()))
     }
 

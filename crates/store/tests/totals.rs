@@ -392,6 +392,29 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         assert!(e.message.contains(c), "{e:?}");
     }
     assert!(store.check_report_totals().await.unwrap().is_empty());
+    // A dry run checks and writes everything, then takes it back: the count, and nothing changed.
+    let before = (
+        store.report_count().await.unwrap(),
+        store.audit_count().await.unwrap(),
+        store.report_totals(b.id).await.unwrap(),
+    );
+    let rows = vec![
+        row(2, "IB", p("2026-W05"), 123),
+        row(3, "IC", p("2026-W20"), 77), // an edit
+    ];
+    let n = store
+        .import_reports_dry_run(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n, 2);
+    let after = (
+        store.report_count().await.unwrap(),
+        store.audit_count().await.unwrap(),
+        store.report_totals(b.id).await.unwrap(),
+    );
+    assert_eq!(before, after);
+    assert!(store.check_report_totals().await.unwrap().is_empty());
 }
 
 /// A name holding a packing separator (written behind the store's back: forms and imports refuse
