@@ -106,20 +106,8 @@ pub(crate) async fn insert(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<()> {
-    upsert(tx, table, columns, rows, "").await
-}
-
-/// As [`insert`], with `on_conflict` (an `ON CONFLICT …` clause, or empty) after each statement. A
-/// row's key must appear once among `rows`: PostgreSQL refuses to update one row twice in a statement.
-pub(crate) async fn upsert(
-    tx: &mut sqlx::AnyConnection,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Val>>,
-    on_conflict: &str,
-) -> Result<()> {
     let sqlite = tx.backend_name() == "SQLite";
-    for p in prepare(sqlite, table, columns, &rows, on_conflict) {
+    for p in prepare(sqlite, table, columns, &rows, "") {
         p.execute(tx).await?;
     }
     Ok(())
@@ -142,8 +130,10 @@ impl Prepared {
     }
 }
 
-/// The statements writing `rows` (the client's part of [`upsert`]: the text of each statement, its
-/// document and its constant columns).
+/// The statements writing `rows` (the client's part of [`insert`]: the text of each statement, its
+/// document and its constant columns), each followed by `on_conflict` (an `ON CONFLICT …` clause, or
+/// empty). With a conflict clause a row's key must appear once among `rows`: PostgreSQL refuses to
+/// update one row twice in a statement.
 fn prepare(
     sqlite: bool,
     table: &str,
@@ -207,8 +197,8 @@ pub(crate) struct Emitter {
 }
 
 impl Emitter {
-    /// Queues the statements writing `rows` into `table(columns)` (with `on_conflict`, as
-    /// [`upsert`]), after those queued before. Does nothing once the writer has stopped on an error.
+    /// Queues the statements writing `rows` into `table(columns)` (with `on_conflict`, as in
+    /// [`prepare`]), after those queued before. Does nothing once the writer has stopped on an error.
     pub(crate) fn rows(
         &mut self,
         table: &str,

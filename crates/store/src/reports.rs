@@ -552,9 +552,10 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         let ts = crate::ts(now);
         let local = local_date(now);
-        let code_of: HashMap<i64, &str> = projects
+        // Each project's code (for the audit) and actual start (for the on-time share), by id.
+        let by_id: HashMap<i64, (&str, Option<Date>)> = projects
             .iter()
-            .map(|(c, (id, _, _))| (*id, c.as_str()))
+            .map(|(c, (id, _, start))| (*id, (c.as_str(), *start)))
             .collect();
         // Rows for a project and period already reported edit the report in place (few, one statement
         // each); the rest are written in bulk below.
@@ -581,8 +582,8 @@ impl Store {
                 }
                 None => None,
             };
-            let start = projects[code_of[pid]].2;
-            jobs.push((*pid, code_of[pid].to_string(), start, input, before));
+            let (code, start) = by_id[pid];
+            jobs.push((*pid, code.to_string(), start, input, before));
         }
         let (user_id, login) = (actor.user_id, actor.login.clone());
         let edited_too = edited.clone();

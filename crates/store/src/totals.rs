@@ -32,7 +32,7 @@ pub(crate) fn month_columns(m: u8) -> [String; 4] {
 
 /// The columns of `report_year_totals`, in the order rows are written: the project, the year, then
 /// each month's four totals.
-pub(crate) static TOTALS_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
+static TOTALS_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut c = vec!["project_id".to_string(), "year".to_string()];
     for m in 1..=12 {
         c.extend(month_columns(m));
