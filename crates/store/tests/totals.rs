@@ -549,3 +549,100 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
     assert_eq!(store.rebuild_report_totals().await.unwrap(), 1);
     assert!(store.check_report_totals().await.unwrap().is_empty());
 }
+
+/// A week's import naming more projects than the store probes one by one: the reports already filed
+/// for the week are found all the same and edited in place (with their audit's before), the rest are
+/// added, and a month of the same projects filed earlier is left alone.
+#[tokio::test]
+async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
+    let store = fresh_store().await;
+    let (city, _) = district(&store).await;
+    let actor = Actor::cli();
+    let n = 1_200;
+    let projects: Vec<diaodu_domain::import::ProjectRow> = (0..n)
+        .map(|i| diaodu_domain::import::ProjectRow {
+            row: i + 2,
+            unit: "D1".into(),
+            fields: fields(
+                &format!("WK{i:04}"),
+                Stage::Continuing,
+                Some(date!(2025 - 01 - 06)),
+            ),
+        })
+        .collect();
+    store
+        .import_projects(&actor, &projects, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    let ids = store.project_ids().await.unwrap();
+    let week = Period::week_of(diaodu_store::today_local()).prev();
+    let month = Period::parse("2025-06").unwrap();
+    // Every third project has filed the week already, every fifth a month.
+    let mut raw = Vec::new();
+    for i in 0..n {
+        let pid = ids[&format!("WK{i:04}")];
+        if i % 3 == 0 {
+            raw.push(report(pid, &week.to_string(), 1_000, true));
+        }
+        if i % 5 == 0 {
+            raw.push(report(pid, &month.to_string(), 9_000, true));
+        }
+    }
+    store.insert_reports_raw(&actor, raw).await.unwrap();
+    let (reports0, audit0) = (
+        store.report_count().await.unwrap(),
+        store.audit_count().await.unwrap(),
+    );
+    let rows: Vec<ReportRow> = (0..n)
+        .map(|i| ReportRow {
+            row: i + 2,
+            project_code: format!("WK{i:04}"),
+            period: week,
+            investment: Yuan(2_000 + i as i64),
+            progress: "主体施工".into(),
+            problems: String::new(),
+        })
+        .collect();
+    let tree = store.units().await.unwrap();
+    let done = store
+        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done, n);
+    // 400 edits, 800 new reports; one audit record per row.
+    assert_eq!(
+        store.report_count().await.unwrap(),
+        reports0 + (n - n.div_ceil(3)) as i64
+    );
+    assert_eq!(store.audit_count().await.unwrap(), audit0 + n as i64);
+    let updates = store
+        .audit_list(&diaodu_store::AuditFilter {
+            action: Some("update".into()),
+            entity: Some("report".into()),
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(updates.len(), n.div_ceil(3));
+    let edited = updates
+        .iter()
+        .find(|r| r.entity_id == format!("WK0003/{week}"))
+        .expect("WK0003's edit is audited");
+    let before = edited
+        .before
+        .as_ref()
+        .expect("an edit keeps what was there");
+    assert_eq!(before["investment_wan"], Yuan(1_000).wan_text().as_str());
+    // Every project's week holds the imported figure, edited or new; the month is untouched.
+    for i in [0, 1, 3, 5, 1_199] {
+        let reps = store.reports(ids[&format!("WK{i:04}")]).await.unwrap();
+        let w = reps.iter().find(|r| r.period == week.to_string()).unwrap();
+        assert_eq!(w.investment, Yuan(2_000 + i as i64), "WK{i:04}");
+        let m = reps.iter().find(|r| r.period == month.to_string());
+        assert_eq!(m.map(|m| m.investment), (i % 5 == 0).then_some(Yuan(9_000)));
+    }
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+}
