@@ -668,7 +668,12 @@ async fn http_load(
         .arg("--as-of")
         .arg(diaodu_domain::period::fmt_date(o.today))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // `DIAODU_BENCH_SERVER_LOG=file` keeps the server's log (with `DIAODU_SLOW_MS`, its slow
+        // statements under load).
+        .stderr(match std::env::var_os("DIAODU_BENCH_SERVER_LOG") {
+            Some(path) => Stdio::from(std::fs::File::create(path)?),
+            None => Stdio::null(),
+        })
         .kill_on_drop(true)
         .spawn()?;
     let pid = child.id();

@@ -8,8 +8,16 @@
 //! audit log is written in the same transaction as the change), so a new largest audit id means another
 //! process wrote. Entries also expire after [`MAX_AGE`], which bounds how long a write by another
 //! process committing out of id order could go unseen.
+//!
+//! A report submission changes one project's status. Its commit says so ([`Change`]), and an entry it
+//! made out of date is then patched — that project's status computed again and put in place — instead
+//! of the whole scope computed afresh: while reports arrive every few hundred milliseconds, a
+//! district's home page would otherwise compute its 500 statuses for nearly every request. An entry is
+//! patched only when every commit since it was computed is such a change of this process and the audit
+//! ids grew by exactly their records, so that no other writer can have come between; otherwise it is
+//! computed afresh, as before.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,6 +51,11 @@ impl<T> Entry<T> {
     /// Computed at exactly `version`, and young enough.
     fn fresh(&self, version: Version) -> bool {
         self.version == version && self.at.elapsed() < MAX_AGE
+    }
+
+    /// Young enough, whatever its version.
+    fn young(&self) -> bool {
+        self.at.elapsed() < MAX_AGE
     }
 }
 
@@ -90,8 +103,24 @@ impl<T: Clone> Map<T> {
             .map(|e| e.value.clone())
     }
 
+    /// The value stored under `key` at whatever version, if young enough: its version, the value and
+    /// when it was computed (to patch it up to the present, see [`StatusCache::changes_since`]).
+    pub(crate) fn stale(&self, key: &str) -> Option<(Version, T, Instant)> {
+        let entries = self.0.lock().expect("cache lock");
+        entries
+            .get(key)
+            .filter(|e| e.young())
+            .map(|e| (e.version, e.value.clone(), e.at))
+    }
+
     /// Stores a value computed at `version`, dropping entries of older versions.
     pub(crate) fn put(&self, key: String, version: Version, value: T) {
+        self.put_computed_at(key, version, value, Instant::now());
+    }
+
+    /// As [`Map::put`], for a value patched from one computed at `at`: it keeps that age, so that
+    /// [`MAX_AGE`] still bounds how long the unpatched part is trusted.
+    pub(crate) fn put_computed_at(&self, key: String, version: Version, value: T, at: Instant) {
         let mut entries = self.0.lock().expect("cache lock");
         entries.retain(|_, e| e.fresh(version));
         while entries.len() >= MAX_ENTRIES {
@@ -104,17 +133,31 @@ impl<T: Clone> Map<T> {
             };
             entries.remove(&oldest);
         }
-        entries.insert(key, Entry::new(version, value));
+        entries.insert(key, Entry { version, at, value });
     }
 }
 
 /// Which (project, period) pairs have a report.
 pub(crate) type Reported = Arc<HashSet<(i64, String)>>;
 
+/// What a commit of this process changed, when that is only reports of known projects.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Change {
+    /// The (project, period) pairs whose report was filed or edited.
+    pub(crate) reports: Vec<(i64, String)>,
+    /// Audit records the commit wrote.
+    pub(crate) audits: i64,
+}
+
+/// Known changes kept, by commit number (a few seconds of submissions at the benchmark's rate).
+const MAX_CHANGES: usize = 1_024;
+
 /// The cache, shared by the clones of a [`crate::Store`].
 #[derive(Default)]
 pub(crate) struct StatusCache {
     commits: AtomicU64,
+    /// The recent commits of this process that were known changes, by commit number.
+    changes: Mutex<BTreeMap<u64, Change>>,
     /// Statuses of every project of a scope, per (scope, D, settings).
     pub(crate) statuses: Map<Arc<Vec<ProjectStatusRow>>>,
     /// Which of a scope's projects reported for given periods (the due list of the home page).
@@ -132,6 +175,37 @@ impl StatusCache {
     /// Counts a committed write of this process.
     pub(crate) fn bump(&self) {
         self.commits.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Counts a committed write of this process that changed only what `change` says. The change is
+    /// logged before the count moves, so a reader that sees the new count finds it.
+    pub(crate) fn bump_known(&self, change: Change) {
+        let mut log = self.changes.lock().expect("cache lock");
+        let n = self.commits.load(Ordering::SeqCst) + 1;
+        log.insert(n, change);
+        while log.len() > MAX_CHANGES {
+            log.pop_first();
+        }
+        // Another commit may have counted in between: then `n` names that one, the two change logs
+        // disagree with the audit ids and no entry is patched across them.
+        if self.commits.fetch_add(1, Ordering::SeqCst) + 1 != n {
+            log.remove(&n);
+        }
+    }
+
+    /// The changes between two versions, if every commit in between is a known change of this process
+    /// and the audit ids grew by exactly their records (no other writer came between); otherwise
+    /// `None`, and the entry must be computed afresh.
+    pub(crate) fn changes_since(&self, from: Version, to: Version) -> Option<Vec<Change>> {
+        if to.0 < from.0 || to.1 < from.1 {
+            return None;
+        }
+        let log = self.changes.lock().expect("cache lock");
+        let mut out = Vec::new();
+        for n in from.0 + 1..=to.0 {
+            out.push(log.get(&n)?.clone());
+        }
+        (out.iter().map(|c| c.audits).sum::<i64>() == to.1 - from.1).then_some(out)
     }
 
     /// This process's commit count (read before the audit id, so a version never runs ahead of the

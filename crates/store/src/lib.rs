@@ -147,6 +147,8 @@ pub(crate) struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     cache: std::sync::Arc<cache::StatusCache>,
+    /// What the transaction changed, when it says it changed only that (see [`WriteTx::changes_only`]).
+    known: Option<cache::Change>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -170,11 +172,22 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Declares that the transaction changes only these reports and writes this many audit records, so
+    /// that statuses computed before it can be patched rather than computed afresh (see `cache.rs`).
+    /// Nothing else may be written after it.
+    pub(crate) fn changes_only(&mut self, change: cache::Change) {
+        self.known = Some(change);
+    }
+
     /// Commits and gives the writer's turn back.
     pub(crate) async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
-        // Statuses computed before this commit are out of date.
-        self.cache.bump();
+        // Statuses computed before this commit are out of date (or, for a known change, out of date
+        // in the projects it names).
+        match self.known {
+            Some(change) => self.cache.bump_known(change),
+            None => self.cache.bump(),
+        }
         Ok(())
     }
 }
@@ -275,6 +288,7 @@ impl Store {
             tx: self.pool.begin().await?,
             _turn: turn,
             cache: self.status_cache.clone(),
+            known: None,
         })
     }
 
@@ -488,26 +502,31 @@ impl Store {
     pub async fn status_settings(&self) -> Result<diaodu_domain::status::StatusSettings> {
         let mut s = diaodu_domain::status::StatusSettings::default();
         let centi = diaodu_domain::status::parse_centi_pp;
-        if let Some(v) = self
-            .setting("status.red_lag")
-            .await?
-            .and_then(|v| centi(&v))
-        {
-            s.red_lag_centi_pp = v;
-        }
-        if let Some(v) = self
-            .setting("status.yellow_lag")
-            .await?
-            .and_then(|v| centi(&v))
-        {
-            s.yellow_lag_centi_pp = v;
-        }
-        if let Some(v) = self
-            .setting("status.stall_days")
-            .await?
-            .and_then(|v| v.trim().parse().ok())
-        {
-            s.stall_days = v;
+        // One statement for the three: every page that shows a light asks them.
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT key, value FROM settings \
+             WHERE key IN ('status.red_lag', 'status.yellow_lag', 'status.stall_days')",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (key, v) in rows {
+            match key.as_str() {
+                "status.red_lag" => {
+                    if let Some(v) = centi(&v) {
+                        s.red_lag_centi_pp = v;
+                    }
+                }
+                "status.yellow_lag" => {
+                    if let Some(v) = centi(&v) {
+                        s.yellow_lag_centi_pp = v;
+                    }
+                }
+                _ => {
+                    if let Ok(v) = v.trim().parse() {
+                        s.stall_days = v;
+                    }
+                }
+            }
         }
         Ok(s)
     }

@@ -1,7 +1,7 @@
 //! The project library (项目库): projects, the admission check on entry, and the per-project facts
 //! the status rules need, aggregated in one SQL pass.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ProjectRow};
@@ -469,21 +469,32 @@ impl Store {
         let version = _turn.as_ref().map(|t| t.1).unwrap_or(version);
         let all = match cached {
             Some(rows) => rows,
-            None => {
-                let rows = std::sync::Arc::new(
-                    self.project_statuses_via(
-                        tree,
-                        scope,
-                        &ProjectFilter::default(),
-                        d,
-                        settings,
-                        SumsVia::Totals,
-                    )
-                    .await?,
-                );
-                self.status_cache.statuses.put(key, version, rows.clone());
-                rows
-            }
+            None => match self
+                .patched_statuses(&key, version, tree, scope, d, settings)
+                .await?
+            {
+                Some((rows, at)) => {
+                    self.status_cache
+                        .statuses
+                        .put_computed_at(key, version, rows.clone(), at);
+                    rows
+                }
+                None => {
+                    let rows = std::sync::Arc::new(
+                        self.project_statuses_via(
+                            tree,
+                            scope,
+                            &ProjectFilter::default(),
+                            d,
+                            settings,
+                            SumsVia::Totals,
+                        )
+                        .await?,
+                    );
+                    self.status_cache.statuses.put(key, version, rows.clone());
+                    rows
+                }
+            },
         };
         let unit_prefix = filter.unit_id.map(|uid| {
             tree.get(uid)
@@ -517,6 +528,51 @@ impl Store {
             })
             .cloned()
             .collect())
+    }
+
+    /// The scope's statuses cached under `key` at an older version, brought up to `version` by
+    /// computing again only the projects whose reports changed since (see `cache.rs`); `None` when
+    /// nothing is cached or the changes since are not all known — the caller computes afresh — and
+    /// when a changed project has entered or left the scope. Returns the rows and when the part not
+    /// recomputed was computed.
+    async fn patched_statuses(
+        &self,
+        key: &str,
+        version: crate::cache::Version,
+        tree: &UnitTree,
+        scope: Scope,
+        d: Date,
+        settings: &StatusSettings,
+    ) -> Result<Option<(std::sync::Arc<Vec<ProjectStatusRow>>, std::time::Instant)>> {
+        let Some((from, rows, at)) = self.status_cache.statuses.stale(key) else {
+            return Ok(None);
+        };
+        let Some(changes) = self.status_cache.changes_since(from, version) else {
+            return Ok(None);
+        };
+        let changed: BTreeSet<i64> = changes
+            .iter()
+            .flat_map(|c| c.reports.iter().map(|(pid, _)| *pid))
+            .collect();
+        let mut rows = (*rows).clone();
+        for pid in changed {
+            let filter = ProjectFilter {
+                project_id: Some(pid),
+                ..ProjectFilter::default()
+            };
+            let fresh = self
+                .project_statuses_via(tree, scope, &filter, d, settings, SumsVia::Totals)
+                .await?;
+            match (
+                rows.iter().position(|r| r.project.id == pid),
+                fresh.into_iter().next(),
+            ) {
+                (Some(i), Some(row)) => rows[i] = row,
+                (None, None) => {}
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some((std::sync::Arc::new(rows), at)))
     }
 
     /// As [`Store::project_statuses_with`], with the report sums taken the way `via` says. Both ways

@@ -278,6 +278,11 @@ impl Store {
             )
             .await?;
         }
+        // One report and one audit record: statuses cached before are patched in this project alone.
+        tx.changes_only(crate::cache::Change {
+            reports: vec![(project_id, r.period.to_string())],
+            audits: 1,
+        });
         tx.commit().await?;
         // Only the report just written, not the project's whole history.
         let row = sqlx::query(
@@ -362,6 +367,23 @@ impl Store {
         let version = self.data_version().await?;
         if let Some(hit) = self.status_cache.reported.get(&key, version) {
             return Ok(hit);
+        }
+        // Patched when the changes since the cached answer are known report submissions: each adds
+        // its pair, if it is one of those asked.
+        if let Some((from, old, at)) = self.status_cache.reported.stale(&key) {
+            if let Some(changes) = self.status_cache.changes_since(from, version) {
+                let mut found = (*old).clone();
+                for (pid, period) in changes.iter().flat_map(|c| c.reports.iter()) {
+                    if project_ids.contains(pid) && periods.contains(period) {
+                        found.insert((*pid, period.clone()));
+                    }
+                }
+                let found = std::sync::Arc::new(found);
+                self.status_cache
+                    .reported
+                    .put_computed_at(key, version, found.clone(), at);
+                return Ok(found);
+            }
         }
         let found = std::sync::Arc::new(
             self.reported_afresh(tree, scope, project_ids, periods)

@@ -448,9 +448,22 @@ async fn every_change_is_audited() {
     store.add_admission_rule(&a, &rule).await.unwrap();
     store.delete_admission_rule(&a, "env").await.unwrap();
     store.set_setting(&a, "status.red_lag", "20").await.unwrap();
+    store
+        .set_setting(&a, "status.yellow_lag", "7.5")
+        .await
+        .unwrap();
+    store
+        .set_setting(&a, "status.stall_days", "35")
+        .await
+        .unwrap();
+    let settings = store.status_settings().await.unwrap();
     assert_eq!(
-        store.status_settings().await.unwrap().red_lag_centi_pp,
-        2000
+        (
+            settings.red_lag_centi_pp,
+            settings.yellow_lag_centi_pp,
+            settings.stall_days
+        ),
+        (2000, 750, 35)
     );
     let all = store
         .audit_list(&AuditFilter {

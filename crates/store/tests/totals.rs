@@ -503,6 +503,130 @@ async fn reused_statuses_follow_every_change() {
     assert_eq!(rows.len(), 1, "code matched whatever its case");
 }
 
+/// A report submitted through this handle patches the reused statuses in its project alone; any other
+/// write in between — by another handle, or one that names no projects — makes them computed afresh.
+#[tokio::test]
+async fn submissions_patch_the_reused_statuses_in_their_project() {
+    let (store, city, d1, p) = one_project("P1", date!(2026 - 01 - 05)).await;
+    let a = Actor::cli();
+    let q = store
+        .create_project(
+            &a,
+            d1,
+            fields("P2", Stage::Continuing, Some(date!(2026 - 01 - 05))),
+        )
+        .await
+        .unwrap();
+    let tree = store.units().await.unwrap();
+    let d = date!(2026 - 03 - 01);
+    let ytd = |s: Store| {
+        let tree = tree.clone();
+        async move {
+            s.project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.project.fields.code.clone(), r.status.ytd_investment.0))
+                .collect::<Vec<_>>()
+        }
+    };
+    let submit = |s: Store, pid: i64, w: &'static str, inv: i64| async move {
+        s.submit_report(
+            &Actor::cli(),
+            pid,
+            &ReportInput {
+                period: Period::parse(w).unwrap(),
+                investment: Yuan(inv),
+                progress: String::new(),
+                problems: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    };
+    let weeks = vec!["2026-W05".to_string(), "2026-W06".to_string()];
+    let ids = [p.id, q.id];
+    let reported = |s: Store| {
+        let tree = tree.clone();
+        let weeks = weeks.clone();
+        async move {
+            let mut v: Vec<(i64, String)> = s
+                .reported_in_scope(&tree, Scope::Subtree(city), &ids, &weeks)
+                .await
+                .unwrap()
+                .iter()
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 0), ("P2".into(), 0)]
+    );
+    assert!(reported(store.clone()).await.is_empty());
+    // P2's running totals changed behind the store's back (no audit record, no commit counted): a
+    // status computed afresh would show it, a patched one does not.
+    let behind = |n: i64| {
+        sqlx::query("UPDATE report_year_totals SET inv_2 = inv_2 + $1 WHERE project_id = $2")
+            .bind(n)
+            .bind(q.id)
+            .execute(store.pool())
+    };
+    submit(store.clone(), q.id, "2026-W05", 1_000).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 0), ("P2".into(), 1_000)]
+    );
+    behind(7).await.unwrap();
+    submit(store.clone(), p.id, "2026-W05", 10_000).await;
+    submit(store.clone(), p.id, "2026-W06", 20_000).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 30_000), ("P2".into(), 1_000)],
+        "P1 recomputed, P2 kept from the reused set"
+    );
+    assert_eq!(
+        reported(store.clone()).await,
+        [
+            (p.id, "2026-W05".into()),
+            (p.id, "2026-W06".into()),
+            (q.id, "2026-W05".into())
+        ]
+    );
+    // An edit patches too.
+    submit(store.clone(), p.id, "2026-W06", 5_000).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 15_000), ("P2".into(), 1_000)]
+    );
+    // Another handle's submission between two of this handle's: computed afresh, P2's change seen.
+    let other = store.connect_again().await.unwrap();
+    submit(other, q.id, "2026-W06", 2_000).await;
+    submit(store.clone(), p.id, "2026-W07", 1).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 15_001), ("P2".into(), 3_007)]
+    );
+    assert_eq!(reported(store.clone()).await.len(), 4);
+    // A write that names no reports (a new project): computed afresh as well.
+    behind(100).await.unwrap();
+    store
+        .create_project(&a, d1, fields("P3", Stage::Preparation, None))
+        .await
+        .unwrap();
+    submit(store.clone(), p.id, "2026-W08", 1).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [
+            ("P1".into(), 15_002),
+            ("P2".into(), 3_107),
+            ("P3".into(), 0)
+        ]
+    );
+}
+
 /// The check behind `diaodu status --check-totals` finds a stored row that no longer matches the
 /// reports, and a row left for a project without reports; the rebuild puts both right.
 #[tokio::test]
