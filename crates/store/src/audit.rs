@@ -58,9 +58,24 @@ pub(crate) async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<()> {
-    sqlx::query(
+    record_returning_id(tx, actor, action, entity, entity_id, before, after)
+        .await
+        .map(|_| ())
+}
+
+/// As [`record`], giving the record's id (a known change names its records, see `cache.rs`).
+pub(crate) async fn record_returning_id(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO audit (at, user_id, user_login, action, entity, entity_id, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(now_ts())
     .bind(actor.user_id)
@@ -70,9 +85,8 @@ pub(crate) async fn record(
     .bind(entity_id)
     .bind(before.map(|v| v.to_string()))
     .bind(after.map(|v| v.to_string()))
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 impl Store {

@@ -13,9 +13,9 @@
 //! made out of date is then patched — that project's status computed again and put in place — instead
 //! of the whole scope computed afresh: while reports arrive every few hundred milliseconds, a
 //! district's home page would otherwise compute its 500 statuses for nearly every request. An entry is
-//! patched only when every commit since it was computed is such a change of this process and the audit
-//! ids grew by exactly their records, so that no other writer can have come between; otherwise it is
-//! computed afresh, as before.
+//! patched only when every commit since it was computed is such a change of this process and every
+//! audit record written since is one of theirs, so that no other writer can have come between;
+//! otherwise it is computed afresh, as before.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -113,16 +113,26 @@ impl<T: Clone> Map<T> {
             .map(|e| (e.version, e.value.clone(), e.at))
     }
 
-    /// Stores a value computed at `version`, dropping entries of older versions.
+    /// Stores a value computed at `version`.
     pub(crate) fn put(&self, key: String, version: Version, value: T) {
         self.put_computed_at(key, version, value, Instant::now());
     }
 
     /// As [`Map::put`], for a value patched from one computed at `at`: it keeps that age, so that
-    /// [`MAX_AGE`] still bounds how long the unpatched part is trusted.
+    /// [`MAX_AGE`] still bounds how long the unpatched part is trusted. Entries of other keys computed
+    /// at older versions stay while young (another scope's may yet be patched up), within
+    /// [`MAX_ENTRIES`].
     pub(crate) fn put_computed_at(&self, key: String, version: Version, value: T, at: Instant) {
         let mut entries = self.0.lock().expect("cache lock");
-        entries.retain(|_, e| e.fresh(version));
+        // A request that read the version before another's commit may finish after a request that
+        // read it after: the newer entry stays.
+        if entries
+            .get(&key)
+            .is_some_and(|e| e.young() && covers(e.version, version) && e.version != version)
+        {
+            return;
+        }
+        entries.retain(|_, e| e.young());
         while entries.len() >= MAX_ENTRIES {
             let Some(oldest) = entries
                 .iter()
@@ -140,13 +150,18 @@ impl<T: Clone> Map<T> {
 /// Which (project, period) pairs have a report.
 pub(crate) type Reported = Arc<HashSet<(i64, String)>>;
 
+/// Whether data read at version `a` is at least as new as version `b` asks (every count as high).
+pub(crate) fn covers(a: Version, b: Version) -> bool {
+    a.0 >= b.0 && a.1 >= b.1
+}
+
 /// What a commit of this process changed, when that is only reports of known projects.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Change {
     /// The (project, period) pairs whose report was filed or edited.
     pub(crate) reports: Vec<(i64, String)>,
-    /// Audit records the commit wrote.
-    pub(crate) audits: i64,
+    /// The ids of the audit records the commit wrote.
+    pub(crate) audit_ids: Vec<i64>,
 }
 
 /// Known changes kept, by commit number (a few seconds of submissions at the benchmark's rate).
@@ -158,6 +173,10 @@ pub(crate) struct StatusCache {
     commits: AtomicU64,
     /// The recent commits of this process that were known changes, by commit number.
     changes: Mutex<BTreeMap<u64, Change>>,
+    /// The same changes by the ids of their audit records, entered before their commit: a version
+    /// read while a commit lands can count its audit record before its commit, and the change is then
+    /// already known by its record.
+    by_record: Mutex<BTreeMap<i64, Change>>,
     /// Statuses of every project of a scope, per (scope, D, settings).
     pub(crate) statuses: Map<Arc<Vec<ProjectStatusRow>>>,
     /// Which of a scope's projects reported for given periods (the due list of the home page).
@@ -177,6 +196,30 @@ impl StatusCache {
         self.commits.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Enters a known change by its audit records, before its commit.
+    pub(crate) fn expect(&self, change: &Change) {
+        let mut m = self.by_record.lock().expect("cache lock");
+        for id in &change.audit_ids {
+            m.insert(*id, change.clone());
+        }
+        while m.len() > MAX_CHANGES {
+            m.pop_first();
+        }
+    }
+
+    /// Takes back a change whose commit failed (SQLite may give its record ids to another writer).
+    pub(crate) fn unexpect(&self, change: &Change) {
+        let mut m = self.by_record.lock().expect("cache lock");
+        for id in &change.audit_ids {
+            m.remove(id);
+        }
+    }
+
+    /// The known change that wrote audit record `id`, if any.
+    pub(crate) fn change_of_record(&self, id: i64) -> Option<Change> {
+        self.by_record.lock().expect("cache lock").get(&id).cloned()
+    }
+
     /// Counts a committed write of this process that changed only what `change` says. The change is
     /// logged before the count moves, so a reader that sees the new count finds it.
     pub(crate) fn bump_known(&self, change: Change) {
@@ -193,19 +236,20 @@ impl StatusCache {
         }
     }
 
-    /// The changes between two versions, if every commit in between is a known change of this process
-    /// and the audit ids grew by exactly their records (no other writer came between); otherwise
-    /// `None`, and the entry must be computed afresh.
+    /// The changes of this process's commits between two versions, if every commit in between is a
+    /// known change; otherwise `None`, and the entry must be computed afresh. The caller must still
+    /// check that the audit records written in between are all theirs (no other writer came between):
+    /// see `Store::known_changes`.
     pub(crate) fn changes_since(&self, from: Version, to: Version) -> Option<Vec<Change>> {
+        // An entry newer than asked needs nothing (its data is at least as new).
+        if covers(from, to) {
+            return Some(Vec::new());
+        }
         if to.0 < from.0 || to.1 < from.1 {
             return None;
         }
         let log = self.changes.lock().expect("cache lock");
-        let mut out = Vec::new();
-        for n in from.0 + 1..=to.0 {
-            out.push(log.get(&n)?.clone());
-        }
-        (out.iter().map(|c| c.audits).sum::<i64>() == to.1 - from.1).then_some(out)
+        (from.0 + 1..=to.0).map(|n| log.get(&n).cloned()).collect()
     }
 
     /// This process's commit count (read before the audit id, so a version never runs ahead of the

@@ -181,12 +181,21 @@ impl WriteTx {
 
     /// Commits and gives the writer's turn back.
     pub(crate) async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
         // Statuses computed before this commit are out of date (or, for a known change, out of date
         // in the projects it names).
         match self.known {
-            Some(change) => self.cache.bump_known(change),
-            None => self.cache.bump(),
+            Some(change) => {
+                self.cache.expect(&change);
+                if let Err(e) = self.tx.commit().await {
+                    self.cache.unexpect(&change);
+                    return Err(e.into());
+                }
+                self.cache.bump_known(change);
+            }
+            None => {
+                self.tx.commit().await?;
+                self.cache.bump();
+            }
         }
         Ok(())
     }
@@ -268,6 +277,45 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok((commits, audit_id.unwrap_or(0)))
+    }
+
+    /// The known changes between a cached value's version and `to` (see `cache.rs`): every commit of
+    /// this process in between is a known change, and every audit record written in between is one of
+    /// a known change — read back, since audit ids are not gap-free (a rolled-back write uses one up),
+    /// and a version read while a commit lands can count its record before its commit (the change is
+    /// then found by its record). `None`: compute afresh.
+    pub(crate) async fn known_changes(
+        &self,
+        from: cache::Version,
+        to: cache::Version,
+    ) -> Result<Option<Vec<cache::Change>>> {
+        /// More records than this in between: computing afresh costs less than checking them.
+        const MAX_RECORDS: i64 = 1_000;
+        let Some(mut changes) = self.status_cache.changes_since(from, to) else {
+            return Ok(None);
+        };
+        if to.1 <= from.1 {
+            return Ok(Some(changes));
+        }
+        if to.1 - from.1 > MAX_RECORDS {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM audit WHERE id > $1 AND id <= $2")
+            .bind(from.1)
+            .bind(to.1)
+            .fetch_all(&self.pool)
+            .await?;
+        let ours: std::collections::HashSet<i64> = changes
+            .iter()
+            .flat_map(|c| c.audit_ids.iter().copied())
+            .collect();
+        for id in ids.into_iter().filter(|id| !ours.contains(id)) {
+            match self.status_cache.change_of_record(id) {
+                Some(c) => changes.push(c),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(changes))
     }
 
     /// A second, independent handle on the same database, as another process would have (its own

@@ -447,16 +447,17 @@ impl Store {
         d: Date,
         settings: &StatusSettings,
     ) -> Result<Vec<ProjectStatusRow>> {
-        // One project: computed directly. Otherwise the whole scope's statuses, computed once per data
-        // version (see `cache.rs`), filtered here.
-        if filter.project_id.is_some() {
+        // The whole scope's statuses, computed once per data version (see `cache.rs`), filtered
+        // here. One project (a project page) is taken from them when they are at hand, and otherwise
+        // computed directly rather than the whole scope for it.
+        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
+        let version = self.data_version().await?;
+        let mut cached = self.status_cache.statuses.get(&key, version);
+        if cached.is_none() && filter.project_id.is_some() {
             return self
                 .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
                 .await;
         }
-        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
-        let version = self.data_version().await?;
-        let mut cached = self.status_cache.statuses.get(&key, version);
         let _turn = if cached.is_none() {
             let turn = self.status_cache.computing.lock().await;
             // Another request may have computed it while this one waited.
@@ -511,10 +512,12 @@ impl Store {
             .iter()
             .filter(|r| {
                 let f = &r.project.fields;
-                unit_prefix.as_ref().is_none_or(|p| {
-                    tree.get(r.project.unit_id)
-                        .is_some_and(|u| u.path.starts_with(p.as_str()))
-                }) && filter.stage.is_none_or(|s| f.stage == s)
+                filter.project_id.is_none_or(|id| r.project.id == id)
+                    && unit_prefix.as_ref().is_none_or(|p| {
+                        tree.get(r.project.unit_id)
+                            .is_some_and(|u| u.path.starts_with(p.as_str()))
+                    })
+                    && filter.stage.is_none_or(|s| f.stage == s)
                     && filter.category.is_none_or(|c| f.category == c)
                     && filter
                         .batch
@@ -547,7 +550,7 @@ impl Store {
         let Some((from, rows, at)) = self.status_cache.statuses.stale(key) else {
             return Ok(None);
         };
-        let Some(changes) = self.status_cache.changes_since(from, version) else {
+        let Some(changes) = self.known_changes(from, version).await? else {
             return Ok(None);
         };
         let changed: BTreeSet<i64> = changes

@@ -197,6 +197,7 @@ impl Store {
         .await?;
         let ts = crate::ts(now);
         let created = old.is_none();
+        let audit_id: i64;
         if let Some(old) = old {
             let id: i64 = old.try_get("id")?;
             let before = ReportInput {
@@ -211,7 +212,7 @@ impl Store {
                 before.investment.0 > 0 && r.investment.0 <= 0,
             );
             update_report(&mut tx, id, r, &ts, actor.user_id).await?;
-            audit::record(
+            audit_id = audit::record_returning_id(
                 &mut tx,
                 actor,
                 "update",
@@ -248,7 +249,7 @@ impl Store {
                     }
                     e => e,
                 })?;
-            audit::record(
+            audit_id = audit::record_returning_id(
                 &mut tx,
                 actor,
                 "create",
@@ -278,10 +279,10 @@ impl Store {
             )
             .await?;
         }
-        // One report and one audit record: statuses cached before are patched in this project alone.
+        // One report and its audit record: statuses cached before are patched in this project alone.
         tx.changes_only(crate::cache::Change {
             reports: vec![(project_id, r.period.to_string())],
-            audits: 1,
+            audit_ids: vec![audit_id],
         });
         tx.commit().await?;
         // Only the report just written, not the project's whole history.
@@ -371,7 +372,7 @@ impl Store {
         // Patched when the changes since the cached answer are known report submissions: each adds
         // its pair, if it is one of those asked.
         if let Some((from, old, at)) = self.status_cache.reported.stale(&key) {
-            if let Some(changes) = self.status_cache.changes_since(from, version) {
+            if let Some(changes) = self.known_changes(from, version).await? {
                 let mut found = (*old).clone();
                 for (pid, period) in changes.iter().flat_map(|c| c.reports.iter()) {
                     if project_ids.contains(pid) && periods.contains(period) {

@@ -587,6 +587,24 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
         [("P1".into(), 30_000), ("P2".into(), 1_000)],
         "P1 recomputed, P2 kept from the reused set"
     );
+    // One project (a project page) is taken from the reused set while it is current.
+    let one = |pid: i64| {
+        let store = store.clone();
+        let tree = tree.clone();
+        async move {
+            let filter = ProjectFilter {
+                project_id: Some(pid),
+                ..ProjectFilter::default()
+            };
+            let rows = store
+                .project_statuses(&tree, Scope::Subtree(city), &filter, d)
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 1);
+            rows[0].status.ytd_investment.0
+        }
+    };
+    assert_eq!((one(p.id).await, one(q.id).await), (30_000, 1_000));
     assert_eq!(
         reported(store.clone()).await,
         [
@@ -605,6 +623,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     let other = store.connect_again().await.unwrap();
     submit(other, q.id, "2026-W06", 2_000).await;
     submit(store.clone(), p.id, "2026-W07", 1).await;
+    assert_eq!(one(q.id).await, 3_007, "computed directly: the reused set is out of date");
     assert_eq!(
         ytd(store.clone()).await,
         [("P1".into(), 15_001), ("P2".into(), 3_007)]
