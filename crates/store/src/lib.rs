@@ -454,6 +454,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0016_report_window_index_postgres.sql"),
             ),
+            (
+                17,
+                "",
+                include_str!("../migrations/0017_period_project_index_sqlite.sql"),
+                "",
+            ),
         ];
         self.pool
             .execute(
