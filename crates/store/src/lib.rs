@@ -201,6 +201,20 @@ impl WriteTx {
     }
 }
 
+tokio::task_local! {
+    /// The data version read first in the current request, with the cache it belongs to.
+    static REQUEST_VERSION: std::cell::Cell<Option<(usize, cache::Version)>>;
+}
+
+/// Runs `f` as one request: the data version (see `cache.rs`) is read from the database at its first
+/// use and reused for the rest of the request, unless this process commits meanwhile. A page asks it
+/// several times — the unit tree, the statuses, the due list — and each was a round trip; a write by
+/// another process during the request is seen by the next one, as it would have been had the request
+/// run a moment earlier.
+pub async fn in_request<F: std::future::Future>(f: F) -> F::Output {
+    REQUEST_VERSION.scope(std::cell::Cell::new(None), f).await
+}
+
 /// Turns what a user passes as `--db` into a URL: a `postgres://` URL stays, `sqlite:` URLs stay, and a
 /// plain path becomes an SQLite file created on first use.
 pub fn database_url(db: &str) -> String {
@@ -273,10 +287,20 @@ impl Store {
     /// then the largest audit id.
     pub(crate) async fn data_version(&self) -> Result<cache::Version> {
         let commits = self.status_cache.commits();
+        // Within a request (see [`in_request`]), the version read first serves the rest of it while
+        // this process commits nothing.
+        let cache_id = std::sync::Arc::as_ptr(&self.status_cache) as usize;
+        if let Ok(Some((id, v))) = REQUEST_VERSION.try_with(|c| c.get()) {
+            if id == cache_id && v.0 == commits {
+                return Ok(v);
+            }
+        }
         let audit_id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit")
             .fetch_one(&self.pool)
             .await?;
-        Ok((commits, audit_id.unwrap_or(0)))
+        let v = (commits, audit_id.unwrap_or(0));
+        let _ = REQUEST_VERSION.try_with(|c| c.set(Some((cache_id, v))));
+        Ok(v)
     }
 
     /// The known changes between a cached value's version and `to` (see `cache.rs`): every commit of
@@ -630,4 +654,44 @@ pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Within a request the data version is read once: another process's write during it is left to
+    /// the next request, and this process's own write is seen at once.
+    #[tokio::test]
+    async fn a_request_reads_the_data_version_once_unless_it_commits() {
+        let store = testing::fresh_store().await;
+        let other = store.connect_again().await.unwrap();
+        let actor = Actor::cli();
+        in_request(async {
+            let v0 = store.data_version().await.unwrap();
+            other
+                .set_setting(&actor, "status.stall_days", "30")
+                .await
+                .unwrap();
+            assert_eq!(
+                store.data_version().await.unwrap(),
+                v0,
+                "the request's own version"
+            );
+            store
+                .set_setting(&actor, "status.stall_days", "31")
+                .await
+                .unwrap();
+            let v1 = store.data_version().await.unwrap();
+            assert!(v1.0 > v0.0 && v1.1 >= v0.1 + 2, "{v0:?} → {v1:?}");
+        })
+        .await;
+        // Outside a request, every read asks the database.
+        let v2 = store.data_version().await.unwrap();
+        other
+            .set_setting(&actor, "status.stall_days", "32")
+            .await
+            .unwrap();
+        assert!(store.data_version().await.unwrap().1 > v2.1);
+    }
 }

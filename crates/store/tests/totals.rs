@@ -623,7 +623,11 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     let other = store.connect_again().await.unwrap();
     submit(other, q.id, "2026-W06", 2_000).await;
     submit(store.clone(), p.id, "2026-W07", 1).await;
-    assert_eq!(one(q.id).await, 3_007, "computed directly: the reused set is out of date");
+    assert_eq!(
+        one(q.id).await,
+        3_007,
+        "computed directly: the reused set is out of date"
+    );
     assert_eq!(
         ytd(store.clone()).await,
         [("P1".into(), 15_001), ("P2".into(), 3_007)]

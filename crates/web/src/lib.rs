@@ -187,5 +187,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::session_layer,
         ))
+        // Outermost: the whole request, session check included, reads the data version once.
+        .layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                diaodu_store::in_request(next.run(req))
+            },
+        ))
         .with_state(state)
 }
