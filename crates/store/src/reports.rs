@@ -147,6 +147,51 @@ async fn update_report(
     Ok(())
 }
 
+/// Edits reports in place, many at once (an import's rows for reports already filed): one statement per
+/// few thousand, the new values travelling as one JSON document as in `bulk.rs`. One `UPDATE` per
+/// report made a corrected week of 20,000 projects take 4.9 s on PostgreSQL.
+async fn update_reports(
+    tx: &mut sqlx::AnyConnection,
+    edits: &[(i64, &ReportInput)],
+    at: &str,
+    user_id: Option<i64>,
+) -> Result<()> {
+    let sqlite = tx.backend_name() == "SQLite";
+    // The edited rows, unpacked from the document and joined to `reports` by id.
+    let sql = if sqlite {
+        "UPDATE reports SET investment = v.investment, progress = v.progress, problems = v.problems, \
+         updated_at = $2, submitted_by = $3 \
+         FROM (SELECT value ->> 0 AS id, value ->> 1 AS investment, value ->> 2 AS progress, \
+         value ->> 3 AS problems FROM json_each($1)) AS v WHERE reports.id = v.id"
+    } else {
+        "UPDATE reports SET investment = v.investment, progress = v.progress, problems = v.problems, \
+         updated_at = $2, submitted_by = $3 \
+         FROM (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, e ->> 2 AS progress, \
+         e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e) AS v WHERE reports.id = v.id"
+    };
+    for chunk in edits.chunks(5_000) {
+        let mut doc = String::from("[");
+        for (i, (id, r)) in chunk.iter().enumerate() {
+            if i > 0 {
+                doc.push(',');
+            }
+            doc.push_str(&format!("[{id},{},", r.investment.0));
+            bulk::json_string(r.progress.trim(), &mut doc);
+            doc.push(',');
+            bulk::json_string(r.problems.trim(), &mut doc);
+            doc.push(']');
+        }
+        doc.push(']');
+        sqlx::query(sql)
+            .bind(doc)
+            .bind(at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
         return Err(StoreError::invalid(
@@ -537,9 +582,13 @@ impl Store {
             .iter()
             .map(|(c, (id, _, start))| (*id, (c.as_str(), *start)))
             .collect();
-        // Rows for a project and period already reported edit the report in place (few, one statement
-        // each); the rest are written in bulk below.
-        let mut edited: HashSet<i64> = HashSet::new();
+        // Rows for a project and period already reported edit the report in place (in bulk, below).
+        // An edit changes the running totals by the difference in investment (whether it was on time
+        // stays as first recorded) — unless it takes away the report's investment: the latest
+        // investment date may then move back, and that project's months are rewritten from its
+        // reports (`rewrite`), as a submission does.
+        let mut rewrite: HashSet<i64> = HashSet::new();
+        let mut edits: Vec<(i64, ReportInput)> = Vec::new();
         let mut jobs = Vec::with_capacity(ok.len());
         for (pid, r) in &ok {
             let input = ReportInput {
@@ -550,50 +599,59 @@ impl Store {
             };
             let before = match existing.get(&(*pid, r.period.to_string())) {
                 Some((id, inv, prog, prob)) => {
-                    update_report(&mut tx, *id, &input, &ts, actor.user_id).await?;
-                    edited.insert(*pid);
+                    edits.push((*id, input.clone()));
+                    if *inv > 0 && r.investment.0 <= 0 {
+                        rewrite.insert(*pid);
+                    }
                     let before = ReportInput {
                         period: r.period,
                         investment: Yuan(*inv),
                         progress: prog.clone(),
                         problems: prob.clone(),
                     };
-                    Some(report_json(&before).to_string())
+                    Some((report_json(&before).to_string(), *inv))
                 }
                 None => None,
             };
             let (code, start) = by_id[pid];
             jobs.push((*pid, code.to_string(), start, input, before));
         }
+        let edit_refs: Vec<(i64, &ReportInput)> = edits.iter().map(|(id, r)| (*id, r)).collect();
+        update_reports(&mut tx, &edit_refs, &ts, actor.user_id).await?;
         let (user_id, login) = (actor.user_id, actor.login.clone());
-        let edited_too = edited.clone();
+        let rewrite_too = rewrite.clone();
         let stamp = ts.clone();
-        // The new reports, every row's audit record and the new reports' running totals are built on
-        // a blocking thread, one statement ahead of the engine writing them.
+        // The new reports, every row's audit record and the running totals of the new reports and the
+        // edits are built on a blocking thread, one statement ahead of the engine writing them.
         bulk::pipelined(&mut tx, move |out| {
             let mut inserts = Vec::new();
             let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
             for (pid, _, start, r, before) in &jobs {
-                if before.is_some() {
-                    continue;
-                }
                 let end = r.period.last_day();
                 let on_time = local <= report_deadline(end);
-                // New reports of projects without an edited one are added to the totals in place.
-                if !edited_too.contains(pid) {
-                    added
-                        .entry((*pid, end.year()))
-                        .or_default()
-                        .push(ReportPoint {
-                            period_end: end,
-                            investment: r.investment,
-                            on_time_weekly: crate::totals::on_time_weekly(
-                                r.period.kind() == PeriodKind::Week,
-                                on_time,
-                                *start,
-                                end,
-                            ),
-                        });
+                // What the row adds to its year's totals, unless its project is rewritten.
+                let point = match before {
+                    None => Some(ReportPoint {
+                        period_end: end,
+                        investment: r.investment,
+                        on_time_weekly: crate::totals::on_time_weekly(
+                            r.period.kind() == PeriodKind::Week,
+                            on_time,
+                            *start,
+                            end,
+                        ),
+                    }),
+                    Some((_, old)) => (r.investment.0 != *old).then_some(ReportPoint {
+                        period_end: end,
+                        investment: Yuan(r.investment.0 - old),
+                        on_time_weekly: false,
+                    }),
+                };
+                if let Some(point) = point.filter(|_| !rewrite_too.contains(pid)) {
+                    added.entry((*pid, end.year())).or_default().push(point);
+                }
+                if before.is_some() {
+                    continue;
                 }
                 inserts.push(report_vals(
                     *pid,
@@ -618,7 +676,7 @@ impl Store {
                         Val::T(if before.is_some() { "update" } else { "create" }.into()),
                         Val::T("report".into()),
                         Val::T(format!("{code}/{}", r.period)),
-                        Val::OT(before),
+                        Val::OT(before.map(|(json, _)| json)),
                         Val::OT(Some(report_json(&r).to_string())),
                     ]
                 })
@@ -634,10 +692,10 @@ impl Store {
             );
         })
         .await?;
-        // The projects with an edited report have the months of each year the file touches
-        // rewritten, from its earliest month in that year on.
+        // The projects rewritten have the months of each year the file touches rewritten, from its
+        // earliest month in that year on.
         let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
-        for (pid, r) in ok.iter().filter(|(pid, _)| edited.contains(pid)) {
+        for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
             let end = r.period.last_day();
             let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
             e.0 = e.0.min(u8::from(end.month()));
