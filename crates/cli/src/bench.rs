@@ -368,6 +368,27 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         "bench weekly import failed: {:?}",
         r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
     );
+    // The same projects' last week again — filed by `gen` for every started project — as a corrected
+    // file would bring it: every project that filed it (about five in six) makes its row an edit; dry
+    // run as well.
+    let last_week = week.prev();
+    let corrected: Vec<diaodu_domain::import::ReportRow> = week_rows
+        .iter()
+        .map(|r| diaodu_domain::import::ReportRow {
+            period: last_week,
+            ..r.clone()
+        })
+        .collect();
+    let t = Instant::now();
+    let r = store
+        .import_reports_dry_run(&actor, &tree, Scope::All, &corrected, Vec::new())
+        .await?;
+    let corrected_rate = corrected.len() as f64 / t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        r.is_ok(),
+        "bench corrected-week import failed: {:?}",
+        r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
+    );
     let floor_rate = raw_insert_rate(store, n).await?;
     for (name, rate) in [
         ("import projects", proj_rate),
@@ -375,6 +396,10 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         (
             "import reports, a week of existing projects (dry run)",
             week_rate,
+        ),
+        (
+            "import reports, last week again, mostly edits (dry run)",
+            corrected_rate,
         ),
     ] {
         measures.push(Measure {
