@@ -16,14 +16,15 @@ pub(crate) const FS: char = '\u{1f}';
 pub(crate) const RS: char = '\u{1e}';
 
 /// `string_agg` of the given expressions, each turned to text (NULL → empty), joined by `$fs`; records
-/// joined by `$rs`, in `order` (e.g. `" ORDER BY p.code"`, or empty).
-pub(crate) fn packed(exprs: &[&str], fs: usize, rs: usize, order: &str) -> String {
+/// joined by `$rs`, in no particular order (callers that need one sort the parsed records: an ordered
+/// aggregate sorts the packed text inside the engine, on disk once it outgrows the work memory).
+pub(crate) fn packed(exprs: &[&str], fs: usize, rs: usize) -> String {
     let fields: Vec<String> = exprs
         .iter()
         .map(|e| format!("COALESCE(CAST({e} AS TEXT), '')"))
         .collect();
     format!(
-        "string_agg({}, ${rs}{order})",
+        "string_agg({}, ${rs})",
         fields.join(&format!(" || ${fs} || "))
     )
 }
@@ -52,7 +53,7 @@ pub(crate) async fn fetch<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2, ""));
+    let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2));
     let mut args = sqlx::any::AnyArguments::default();
     let seps = [Val::T(FS.to_string()), Val::T(RS.to_string())];
     crate::bulk::add_all(&mut args, seps.iter().chain(binds))?;

@@ -847,7 +847,10 @@ impl Store {
              LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = CAST($3 AS BIGINT) \
              LEFT JOIN report_year_totals t0 ON t0.project_id = p.id AND t0.year = CAST($4 AS BIGINT) \
              WHERE p.unit_id = u.id {outer}",
-            agg = packed(&cols, 1, 2, " ORDER BY p.code"),
+            // In no order: sorted by code below. An ordered aggregate sorts the 50,000 packed records
+            // (10 MB) inside the engine, beyond PostgreSQL's default work memory — on disk, 150 – 220
+            // of a 460 – 530 ms statement; the client sorts the parsed rows in a few milliseconds.
+            agg = packed(&cols, 1, 2),
             from = from("p", "u"),
             outer = filter_for("p", "u", 4),
         );
@@ -882,7 +885,7 @@ impl Store {
              WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $7 AND r.period_end <= $4{inner} \
              GROUP BY r.project_id) x",
             from = from("p2", "u2"),
-            agg = packed(&["x.pid", "x.inv", "x.h1", "x.last_inv", "x.on_add", "x.on_sub"], 1, 2, ""),
+            agg = packed(&["x.pid", "x.inv", "x.h1", "x.last_inv", "x.on_add", "x.on_sub"], 1, 2),
             inner = filter_for("p2", "u2", 8),
         );
         let sums_lead: Vec<String> = seps
@@ -981,6 +984,8 @@ impl Store {
             sums.insert(id, (ytd, h1, last.map(ds), on));
             out.push((project, f[19].to_string()));
         }
+        // By code, in byte order (as both engines compare codes).
+        out.sort_unstable_by(|a, b| a.0.fields.code.cmp(&b.0.fields.code));
         // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
         // the window the stall rule reads.
         if !unknown.is_empty() {
