@@ -484,6 +484,12 @@ impl Store {
                 include_str!("../migrations/0017_period_project_index_sqlite.sql"),
                 "",
             ),
+            (
+                18,
+                "",
+                "",
+                include_str!("../migrations/0018_locked_parents_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

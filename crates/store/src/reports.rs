@@ -529,6 +529,13 @@ impl Store {
         // A file with errors rolls back, releasing them.
         let mut tx = self.begin().await?;
         let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
+        if self.engine == crate::Engine::Postgres {
+            // Every report below names one of the projects just locked: PostgreSQL's reference check
+            // need not find and lock them again (migration 0018). For this transaction only.
+            sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
+                .execute(&mut *tx)
+                .await?;
+        }
         let today = today_local();
         let mut seen: HashMap<(i64, String), usize> = HashMap::new();
         let mut ok = Vec::new();

@@ -725,6 +725,44 @@ async fn references_hold_on_both_engines() {
             .await,
         "deleting a user who filed a report",
     );
+    if store.engine() == diaodu_store::Engine::Postgres {
+        // A report import, having locked its projects, tells the check to leave them out: for its
+        // own transaction only, and the user is still checked.
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        refused(
+            report(p.id, Some(user + 1_000), "2026-W13")
+                .execute(&mut *tx)
+                .await,
+            "a report by a missing user, projects locked",
+        );
+        drop(tx);
+        // The setting is trusted, not checked: a project the transaction did not lock goes through
+        // (which is why only the import sets it, after locking). Rolled back.
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        report(p.id + 1_000, None, "2026-W13")
+            .execute(&mut *tx)
+            .await
+            .expect("the project check is left out");
+        drop(tx);
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        refused(
+            report(p.id + 1_000, None, "2026-W13").execute(pool).await,
+            "a report of a missing project, after a transaction that had locked its own",
+        );
+    }
     // Without the rows that name them, they go.
     sqlx::query("DELETE FROM reports")
         .execute(pool)
