@@ -774,3 +774,85 @@ async fn references_hold_on_both_engines() {
         .await
         .unwrap();
 }
+
+/// A project's reports come oldest first — by end date, a month before the week that ends on the same
+/// Sunday — with every field, even when a text holds a character the packed read cannot carry.
+#[tokio::test]
+async fn a_projects_reports_come_whole_and_in_order() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let actor = Actor::cli();
+    let p = store
+        .create_project(&actor, d1, fields("RR1"))
+        .await
+        .unwrap();
+    let submit = |period: &str, inv: i64, problems: &str| {
+        let store = store.clone();
+        let actor = actor.clone();
+        let r = ReportInput {
+            period: Period::parse(period).unwrap(),
+            investment: Yuan(inv),
+            progress: "主体施工".into(),
+            problems: problems.into(),
+        };
+        async move { store.submit_report(&actor, p.id, &r).await.unwrap() }
+    };
+    submit("2026-W22", 2, "").await;
+    submit("2026-05", 3, "").await;
+    submit("2026-W10", 1, "多行\n问题").await;
+    submit("2026-06", 4, "").await;
+    let order = |rows: &[diaodu_store::ReportRow]| -> Vec<(String, i64)> {
+        rows.iter()
+            .map(|r| (r.period.clone(), r.investment.0))
+            .collect()
+    };
+    let rows = store.reports(p.id).await.unwrap();
+    assert_eq!(
+        order(&rows),
+        [
+            ("2026-W10".into(), 1),
+            ("2026-05".into(), 3),
+            ("2026-W22".into(), 2),
+            ("2026-06".into(), 4)
+        ]
+    );
+    let w10 = &rows[0];
+    assert_eq!(w10.problems, "多行\n问题");
+    assert_eq!(w10.progress, "主体施工");
+    assert_eq!(w10.period_end, date!(2026 - 03 - 08));
+    // Every field as stored, in the stored order.
+    let stored: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
+        "SELECT id, project_id, on_time, created_at, updated_at FROM reports \
+         WHERE project_id = $1 ORDER BY period_end, period_kind",
+    )
+    .bind(p.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let read: Vec<(i64, i64, i64, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.id,
+                r.project_id,
+                i64::from(r.on_time),
+                r.created_at.clone(),
+                r.updated_at.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(read, stored);
+    // A unit separator in a text (pasted from elsewhere): read row by row instead, the same.
+    submit("2026-W10", 1, "坏\u{1f}字").await;
+    let rows = store.reports(p.id).await.unwrap();
+    assert_eq!(rows[0].problems, "坏\u{1f}字");
+    assert_eq!(
+        order(&rows),
+        [
+            ("2026-W10".into(), 1),
+            ("2026-05".into(), 3),
+            ("2026-W22".into(), 2),
+            ("2026-06".into(), 4)
+        ]
+    );
+}
