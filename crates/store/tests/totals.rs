@@ -54,6 +54,26 @@ async fn one_project(code: &str, start: Date) -> (Store, i64, i64, diaodu_store:
     (store, city, d1, p)
 }
 
+/// As [`one_project`], with a second project of the district started the same day.
+async fn two_projects(
+    a: &str,
+    b: &str,
+) -> (
+    Store,
+    i64,
+    i64,
+    diaodu_store::Project,
+    diaodu_store::Project,
+) {
+    let start = date!(2026 - 01 - 05);
+    let (store, city, d1, p) = one_project(a, start).await;
+    let q = store
+        .create_project(&Actor::cli(), d1, fields(b, Stage::Continuing, Some(start)))
+        .await
+        .unwrap();
+    (store, city, d1, p, q)
+}
+
 /// A small deterministic generator (no dependency for a test's dice).
 struct Dice(u64);
 
@@ -507,16 +527,8 @@ async fn reused_statuses_follow_every_change() {
 /// write in between — by another handle, or one that names no projects — makes them computed afresh.
 #[tokio::test]
 async fn submissions_patch_the_reused_statuses_in_their_project() {
-    let (store, city, d1, p) = one_project("P1", date!(2026 - 01 - 05)).await;
+    let (store, city, d1, p, q) = two_projects("P1", "P2").await;
     let a = Actor::cli();
-    let q = store
-        .create_project(
-            &a,
-            d1,
-            fields("P2", Stage::Continuing, Some(date!(2026 - 01 - 05))),
-        )
-        .await
-        .unwrap();
     let tree = store.units().await.unwrap();
     let d = date!(2026 - 03 - 01);
     let ytd = |s: Store| {
@@ -654,16 +666,8 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
 /// reports, and a row left for a project without reports; the rebuild puts both right.
 #[tokio::test]
 async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
-    let (store, _, d1, p) = one_project("K1", date!(2026 - 01 - 05)).await;
+    let (store, _, _, p, q) = two_projects("K1", "K2").await;
     let a = Actor::cli();
-    let q = store
-        .create_project(
-            &a,
-            d1,
-            fields("K2", Stage::Continuing, Some(date!(2026 - 01 - 05))),
-        )
-        .await
-        .unwrap();
     for w in ["2026-W03", "2026-W10"] {
         store
             .submit_report(
