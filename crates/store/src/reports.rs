@@ -762,13 +762,14 @@ impl Store {
                 .collect();
             out.rows("audit", AUDIT_COLUMNS, &audits, "");
             drop(audits);
-            let totals = crate::totals::new_report_rows(&added);
-            out.rows(
-                "report_year_totals",
-                &crate::totals::totals_columns(),
-                &totals,
-                &crate::totals::ADD_TO_TOTALS,
-            );
+            for (from, totals) in crate::totals::new_report_rows(&added) {
+                out.rows(
+                    "report_year_totals",
+                    &crate::totals::totals_columns_from(from),
+                    &totals,
+                    crate::totals::add_to_totals_from(from),
+                );
+            }
         })
         .await?;
         // The projects rewritten have the months of each year the file touches rewritten, from its

@@ -123,39 +123,83 @@ fn year_record(r: &[String]) -> Result<(i64, i32, [MonthTotal; 12])> {
     Ok((int(&r[0])?, year, months))
 }
 
-/// The upsert clause that adds newly written reports — none of them replacing a stored one — to the
-/// running totals, for rows from [`new_report_rows`]. Exact because the totals are sums: the new
-/// reports' own running totals are added month by month to the year's row (its months before the
-/// first report are zeros, so they simply gain them), or become the row when the year had none. One
-/// upsert per 5,000 rows instead of rewriting the months from the reports. The projects must be
-/// locked ([`Store::lock_projects_by_code`]). An edit of a stored report cannot be added this way (its
-/// latest investment date may move back): those go through [`Store::refresh_totals`].
-pub(crate) static ADD_TO_TOTALS: LazyLock<String> = LazyLock::new(|| {
-    let mut sets = Vec::new();
-    for m in 1..=12 {
-        let [inv, h1, ot, last] = month_columns(m);
-        for c in [inv, h1, ot] {
-            sets.push(format!("{c} = report_year_totals.{c} + excluded.{c}"));
-        }
-        sets.push(format!(
-            "{last} = CASE WHEN excluded.{last} IS NOT NULL AND (report_year_totals.{last} IS NULL \
-             OR report_year_totals.{last} < excluded.{last}) THEN excluded.{last} \
-             ELSE report_year_totals.{last} END"
-        ));
-    }
-    format!(
-        "ON CONFLICT (project_id, year) DO UPDATE SET {}",
-        sets.join(", ")
-    )
+/// The columns a row of [`new_report_rows`] carries when its first month is `from`: the project, the
+/// year, then the four totals of each month from `from` to December.
+static TOTALS_COLUMNS_FROM: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    (1..=12u8)
+        .map(|from| {
+            let mut c = vec!["project_id".to_string(), "year".to_string()];
+            for m in from..=12 {
+                c.extend(month_columns(m));
+            }
+            c
+        })
+        .collect()
 });
 
-/// The running totals of new reports alone, by project and year (`on_time_weekly` already decided),
-/// as year rows to add with [`ADD_TO_TOTALS`].
-pub(crate) fn new_report_rows(points: &BTreeMap<(i64, i32), Vec<ReportPoint>>) -> Vec<Vec<Val>> {
-    points
+/// [`TOTALS_COLUMNS_FROM`] of month `from` as `&str`s, for the bulk writer.
+pub(crate) fn totals_columns_from(from: u8) -> Vec<&'static str> {
+    TOTALS_COLUMNS_FROM[usize::from(from) - 1]
         .iter()
-        .map(|((pid, y), pts)| year_vals(*pid, *y, &twelve(&month_totals(*y, pts))))
+        .map(String::as_str)
         .collect()
+}
+
+/// The upsert clauses that add new reports, and the differences of edited ones, to the running totals,
+/// by the first month the rows carry ([`new_report_rows`]). Exact because the totals are sums: the
+/// rows' own running totals are added month by month to the year's row from that month on (a row
+/// carries nothing for the months before, which its reports do not change), or become the row when the
+/// year had none — its earlier months then take the table's defaults, zeros and no date, as a year's
+/// months before its first report hold. One upsert per 5,000 rows instead of rewriting the months from
+/// the reports; a week's import in November writes two months of each row, not twelve. The projects
+/// must be locked ([`Store::lock_projects_by_code`]). An edit that takes a report's investment away
+/// cannot be added this way (its latest investment date may move back): those go through
+/// [`Store::refresh_totals`].
+static ADD_TO_TOTALS_FROM: LazyLock<Vec<String>> = LazyLock::new(|| {
+    (1..=12u8)
+        .map(|from| {
+            let mut sets = Vec::new();
+            for m in from..=12 {
+                let [inv, h1, ot, last] = month_columns(m);
+                for c in [inv, h1, ot] {
+                    sets.push(format!("{c} = report_year_totals.{c} + excluded.{c}"));
+                }
+                sets.push(format!(
+                    "{last} = CASE WHEN excluded.{last} IS NOT NULL AND (report_year_totals.{last} IS NULL \
+                     OR report_year_totals.{last} < excluded.{last}) THEN excluded.{last} \
+                     ELSE report_year_totals.{last} END"
+                ));
+            }
+            format!(
+                "ON CONFLICT (project_id, year) DO UPDATE SET {}",
+                sets.join(", ")
+            )
+        })
+        .collect()
+});
+
+/// [`ADD_TO_TOTALS_FROM`] of month `from`.
+pub(crate) fn add_to_totals_from(from: u8) -> &'static str {
+    &ADD_TO_TOTALS_FROM[usize::from(from) - 1]
+}
+
+/// The running totals of new reports (`on_time_weekly` already decided) and of edits' differences, by
+/// project and year, as rows to add with [`add_to_totals_from`], grouped by the first month they carry
+/// (the earliest month of their points).
+pub(crate) fn new_report_rows(
+    points: &BTreeMap<(i64, i32), Vec<ReportPoint>>,
+) -> BTreeMap<u8, Vec<Vec<Val>>> {
+    let mut out: BTreeMap<u8, Vec<Vec<Val>>> = BTreeMap::new();
+    for ((pid, y), pts) in points {
+        let Some(from) = pts.iter().map(|p| u8::from(p.period_end.month())).min() else {
+            continue;
+        };
+        let mut v = year_vals(*pid, *y, &twelve(&month_totals(*y, pts)));
+        // The project and year, then the months from `from` on (four values each).
+        v.drain(2..2 + 4 * usize::from(from - 1));
+        out.entry(from).or_default().push(v);
+    }
+    out
 }
 
 impl Store {
