@@ -48,23 +48,9 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-/// Writes one audit record inside `tx`.
+/// Writes one audit record inside `tx`, giving its id (a known change names its records, see
+/// `cache.rs`).
 pub(crate) async fn record(
-    tx: &mut sqlx::AnyConnection,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<()> {
-    record_returning_id(tx, actor, action, entity, entity_id, before, after)
-        .await
-        .map(|_| ())
-}
-
-/// As [`record`], giving the record's id (a known change names its records, see `cache.rs`).
-pub(crate) async fn record_returning_id(
     tx: &mut sqlx::AnyConnection,
     actor: &Actor,
     action: &str,

@@ -156,7 +156,7 @@ pub(crate) fn covers(a: Version, b: Version) -> bool {
 }
 
 /// What a commit of this process changed, when that is only reports of known projects.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Change {
     /// The (project, period) pairs whose report was filed or edited.
     pub(crate) reports: Vec<(i64, String)>,

@@ -172,7 +172,7 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Declares that the transaction changes only these reports and writes this many audit records, so
+    /// Declares that the transaction changes only these reports and writes only these audit records, so
     /// that statuses computed before it can be patched rather than computed afresh (see `cache.rs`).
     /// Nothing else may be written after it.
     pub(crate) fn changes_only(&mut self, change: cache::Change) {

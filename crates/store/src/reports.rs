@@ -192,15 +192,6 @@ async fn update_reports(
     Ok(())
 }
 
-/// The kind code of a stored period (`2026-W07` → `W`, `2026-03` → `M`).
-fn period_kind_of(period: &str) -> &'static str {
-    if period.contains("-W") {
-        PeriodKind::Week.code()
-    } else {
-        PeriodKind::Month.code()
-    }
-}
-
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
         return Err(StoreError::invalid(
@@ -266,7 +257,7 @@ impl Store {
                 before.investment.0 > 0 && r.investment.0 <= 0,
             );
             update_report(&mut tx, id, r, &ts, actor.user_id).await?;
-            audit_id = audit::record_returning_id(
+            audit_id = audit::record(
                 &mut tx,
                 actor,
                 "update",
@@ -303,7 +294,7 @@ impl Store {
                     }
                     e => e,
                 })?;
-            audit_id = audit::record_returning_id(
+            audit_id = audit::record(
                 &mut tx,
                 actor,
                 "create",
@@ -375,7 +366,7 @@ impl Store {
     /// [`Store::reports`] as one packed value; `None` when a record does not unpack (a text field held
     /// a separator).
     async fn reports_packed(&self, project_id: i64) -> Result<Option<Vec<ReportRow>>> {
-        const COLS: [&str; 10] = [
+        const COLS: [&str; 11] = [
             "id",
             "project_id",
             "period",
@@ -386,6 +377,7 @@ impl Store {
             "on_time",
             "created_at",
             "updated_at",
+            "period_kind",
         ];
         let sql = format!(
             "SELECT {} AS packed FROM reports WHERE project_id = $3",
@@ -404,7 +396,7 @@ impl Store {
         let mut out = recs
             .into_iter()
             .map(|f| {
-                Ok(ReportRow {
+                let row = ReportRow {
                     id: crate::pack::int(f[0])?,
                     project_id: crate::pack::int(f[1])?,
                     period: f[2].to_string(),
@@ -415,16 +407,14 @@ impl Store {
                     on_time: f[7] == "1",
                     created_at: f[8].to_string(),
                     updated_at: f[9].to_string(),
-                })
+                };
+                Ok((row, f[10]))
             })
             .collect::<Result<Vec<_>>>()?;
         // As the row-wise read orders them: by end date, then kind code (`M` before `W`, for a month
         // and a week ending on the same Sunday).
-        out.sort_by(|a, b| {
-            (a.period_end, period_kind_of(&a.period))
-                .cmp(&(b.period_end, period_kind_of(&b.period)))
-        });
-        Ok(Some(out))
+        out.sort_by(|(a, ka), (b, kb)| (a.period_end, ka).cmp(&(b.period_end, kb)));
+        Ok(Some(out.into_iter().map(|(r, _)| r).collect()))
     }
 
     /// Which (project id, period) pairs among `periods` already have a report (PostgreSQL: the

@@ -32,17 +32,8 @@ pub(crate) fn month_columns(m: u8) -> [String; 4] {
 
 /// The columns of `report_year_totals`, in the order rows are written: the project, the year, then
 /// each month's four totals.
-static TOTALS_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let mut c = vec!["project_id".to_string(), "year".to_string()];
-    for m in 1..=12 {
-        c.extend(month_columns(m));
-    }
-    c
-});
-
-/// [`TOTALS_COLUMNS`] as `&str`s, for the bulk writer.
 pub(crate) fn totals_columns() -> Vec<&'static str> {
-    TOTALS_COLUMNS.iter().map(String::as_str).collect()
+    totals_columns_from(1)
 }
 
 /// The fields a report is read with for the totals, in the order [`report_point`] takes them.
@@ -91,7 +82,7 @@ fn twelve(months: &[MonthTotal]) -> [MonthTotal; 12] {
     out
 }
 
-/// A year row as written ([`TOTALS_COLUMNS`]).
+/// A year row as written ([`totals_columns`]).
 fn year_vals(project_id: i64, year: i32, months: &[MonthTotal; 12]) -> Vec<Val> {
     let mut v = Vec::with_capacity(50);
     v.push(Val::I(project_id));
@@ -107,7 +98,7 @@ fn year_vals(project_id: i64, year: i32, months: &[MonthTotal; 12]) -> Vec<Val> 
     v
 }
 
-/// A packed year row ([`TOTALS_COLUMNS`]): its project, year and twelve months.
+/// A packed year row ([`totals_columns`]): its project, year and twelve months.
 fn year_record(r: &[String]) -> Result<(i64, i32, [MonthTotal; 12])> {
     let year = int(&r[1])? as i32;
     let months = std::array::from_fn(|k| {
@@ -123,8 +114,8 @@ fn year_record(r: &[String]) -> Result<(i64, i32, [MonthTotal; 12])> {
     Ok((int(&r[0])?, year, months))
 }
 
-/// The columns a row of [`new_report_rows`] carries when its first month is `from`: the project, the
-/// year, then the four totals of each month from `from` to December.
+/// The columns a year row carries from month `from` on: the project, the year, then the four totals of
+/// each month from `from` to December (from 1: every column, as [`totals_columns`]).
 static TOTALS_COLUMNS_FROM: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
     (1..=12u8)
         .map(|from| {
