@@ -389,6 +389,15 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         "bench corrected-week import failed: {:?}",
         r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
     );
+    if store.engine() == diaodu_store::Engine::Postgres {
+        // The dry runs leave their rolled-back rows behind, and the edits mark the pages of the reports
+        // they touched as no longer all-visible: until a vacuum, reads of those periods visit the
+        // table instead of answering from their index (the next run's existing-report check of last
+        // week took 215 ms instead of 17).
+        sqlx::raw_sql("VACUUM reports, report_year_totals, audit")
+            .execute(store.pool())
+            .await?;
+    }
     let floor_rate = raw_insert_rate(store, n).await?;
     for (name, rate) in [
         ("import projects", proj_rate),

@@ -490,6 +490,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0018_locked_parents_postgres.sql"),
             ),
+            (
+                19,
+                "",
+                "",
+                include_str!("../migrations/0019_period_first_unique_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

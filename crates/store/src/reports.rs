@@ -913,9 +913,9 @@ impl Store {
     /// A period named by many pairs — the weekly import, usually of a period nobody has filed yet — is
     /// first asked whole, through the period-first index: which projects have filed it. Only the pairs
     /// that turn out to be filed, and the pairs of thinly named periods, are then read one by one
-    /// through the unique (project, period) index. Pair by pair for all of them, a week of 20,000
-    /// existing projects cost 20,000 probes of a project-first index larger than PostgreSQL's default
-    /// buffer pool (240 ms); the period read finds nothing in a few milliseconds.
+    /// through the unique index. Pair by pair for all of them, a week of 20,000 existing projects cost
+    /// 20,000 probes of PostgreSQL's project-first index of the time, larger than its default buffer
+    /// pool (240 ms); the period read finds nothing in a few milliseconds.
     async fn filed_reports(
         &self,
         tx: &mut sqlx::AnyConnection,
@@ -931,20 +931,10 @@ impl Store {
                 probe.extend(pids.into_iter().map(|pid| (pid, period)));
                 continue;
             }
-            // PostgreSQL's window index leads with the end date and holds the kind; a kind and an
-            // end date name one period (a week ends on its Sunday, a month on its last day).
-            // SQLite has an index on the period itself.
-            let query = match self.engine {
-                crate::Engine::Postgres => sqlx::query(
-                    "SELECT project_id FROM reports WHERE period_end = $1 AND period_kind = $2",
-                )
-                .bind(diaodu_domain::period::fmt_date(period.last_day()))
-                .bind(period.kind().code()),
-                crate::Engine::Sqlite => {
-                    sqlx::query("SELECT project_id FROM reports WHERE period = $1")
-                        .bind(period.to_string())
-                }
-            };
+            // Both engines keep an index that leads with the period (SQLite's `reports_period`,
+            // PostgreSQL's unique (period, project) index): the period's filers are one range of it.
+            let query = sqlx::query("SELECT project_id FROM reports WHERE period = $1")
+                .bind(period.to_string());
             let filed: HashSet<i64> = query
                 .fetch_all(&mut *tx)
                 .await?
