@@ -262,21 +262,35 @@ pub async fn generate(
         reports_csv = Some(w);
     }
 
-    // Weekly reports over the last `weeks` weeks, written in large transactions.
+    // Weekly reports over the last `weeks` weeks, written week by week in large transactions, in the
+    // order a live system receives them: a week's reports lie together in the table and its indexes
+    // (a year of weekly imports leaves them so), and one project's reports are spread over the weeks.
+    // The running totals are rebuilt once at the end, year by year.
     let weeks: Vec<Period> = (0..scale.weeks)
         .map(|w| Period::week_of(first_week + Duration::days(w * 7)))
         .filter(|p| p.last_day() < today)
         .collect();
+    // Per started project: id, code, actual start, weekly investment, and whether it has stalled (one
+    // project in twelve: no investment for the last six weeks).
+    let started: Vec<(i64, &str, Date, i64, bool)> = rows
+        .iter()
+        .filter_map(|r| {
+            let start = r.fields.actual_start?;
+            Some((
+                ids[&r.fields.code],
+                r.fields.code.as_str(),
+                start,
+                r.fields.annual_plan.0 / 52,
+                rng.below(12) == 0,
+            ))
+        })
+        .collect();
     let mut batch = Vec::with_capacity(200_000);
-    for r in &rows {
-        let Some(start) = r.fields.actual_start else {
-            continue;
-        };
-        let id = ids[&r.fields.code];
-        let weekly = r.fields.annual_plan.0 / 52;
-        // One project in twelve has stalled: no investment for the last six weeks.
-        let stalled = rng.below(12) == 0;
-        for p in weeks.iter().filter(|p| p.last_day() >= start) {
+    for p in &weeks {
+        for &(id, code, start, weekly, stalled) in &started {
+            if p.last_day() < start {
+                continue;
+            }
             let mut inv = weekly * rng.range(60, 130) / 100 / 100 * 100;
             if stalled && p.last_day() > today - Duration::days(42) {
                 inv = 0;
@@ -287,7 +301,7 @@ pub async fn generate(
                 .assume_utc();
             if let Some(w) = reports_csv.as_mut() {
                 use std::io::Write;
-                writeln!(w, "{},{},{},,", r.fields.code, p, Yuan(inv).wan_text())?;
+                writeln!(w, "{},{},{},,", code, p, Yuan(inv).wan_text())?;
             }
             batch.push((
                 id,
@@ -301,13 +315,16 @@ pub async fn generate(
             if batch.len() == 200_000 {
                 sum.reports += batch.len();
                 store
-                    .insert_reports_raw(&actor, std::mem::take(&mut batch))
+                    .insert_reports_raw_without_totals(&actor, std::mem::take(&mut batch))
                     .await?;
             }
         }
     }
     sum.reports += batch.len();
-    store.insert_reports_raw(&actor, batch).await?;
+    store
+        .insert_reports_raw_without_totals(&actor, batch)
+        .await?;
+    store.rebuild_report_totals().await?;
     if let Some(mut w) = reports_csv {
         use std::io::Write;
         w.flush()?;

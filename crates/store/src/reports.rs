@@ -789,6 +789,26 @@ impl Store {
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
     ) -> Result<()> {
+        self.insert_reports_raw_then(actor, rows, true).await
+    }
+
+    /// As [`Store::insert_reports_raw`], but the running totals are left as they are: `diaodu gen`
+    /// writes years of reports week by week in many calls, each touching every project, and then
+    /// rebuilds the totals once ([`Store::rebuild_report_totals`]).
+    pub async fn insert_reports_raw_without_totals(
+        &self,
+        actor: &Actor,
+        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+    ) -> Result<()> {
+        self.insert_reports_raw_then(actor, rows, false).await
+    }
+
+    async fn insert_reports_raw_then(
+        &self,
+        actor: &Actor,
+        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+        totals: bool,
+    ) -> Result<()> {
         let n = rows.len();
         let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut tx = self.begin().await?;
@@ -799,7 +819,9 @@ impl Store {
             })
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
-        self.refresh_totals(&mut tx, &touched, None).await?;
+        if totals {
+            self.refresh_totals(&mut tx, &touched, None).await?;
+        }
         audit::record(
             &mut tx,
             actor,

@@ -403,7 +403,12 @@ impl Store {
                                 .push(pt);
                         }
                     }
-                    for ((pid, y), pts) in &points {
+                    // Written year by year: a year's rows then lie side by side, as they do when
+                    // each project's first report of the year creates its row in January, and the
+                    // weekly writes of the current year touch its pages only.
+                    let mut years: Vec<(&(i64, i32), &Vec<ReportPoint>)> = points.iter().collect();
+                    years.sort_by_key(|((pid, y), _)| (*y, *pid));
+                    for ((pid, y), pts) in years {
                         rows.push(year_vals(*pid, *y, &twelve(&month_totals(*y, pts))));
                     }
                 }
