@@ -190,6 +190,81 @@ async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     }
 }
 
+/// A week filed before it ends, by hundreds of projects (a Friday of a province): in the second half
+/// of the month the month's totals then hold an investment ending after D, and the latest one up to D
+/// must be read from the reports — for that many projects PostgreSQL reads the stall window once rather
+/// than project by project. Both give the status summed from the reports.
+#[tokio::test]
+async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let a = Actor::cli();
+    let mut dice = Dice(11);
+    let mut raw = Vec::new();
+    for i in 0..240 {
+        let p = store
+            .create_project(
+                &a,
+                d1,
+                fields(
+                    &format!("E{i:03}"),
+                    Stage::Continuing,
+                    Some(date!(2026 - 01 - 05)),
+                ),
+            )
+            .await
+            .unwrap();
+        // Weeks 38 to 48 (the 48th ends on Sunday 29 November), a stretch of weeks without
+        // investment before the last one for some, so that the latest investment up to D falls in
+        // different weeks or before the stall window.
+        let gap = dice.below(6);
+        for w in 38..=48u64 {
+            let inv = if w < 48 && w + gap >= 48 {
+                0
+            } else {
+                1_000 + dice.below(90) as i64 * 1_000
+            };
+            raw.push(report(
+                p.id,
+                &format!("2026-W{w:02}"),
+                inv,
+                dice.below(5) != 0,
+            ));
+        }
+    }
+    store.insert_reports_raw(&a, raw).await.unwrap();
+    let tree = store.units().await.unwrap();
+    let filter = ProjectFilter::default();
+    for settings in [
+        StatusSettings::default(),
+        StatusSettings {
+            stall_days: 14,
+            ..StatusSettings::default()
+        },
+    ] {
+        let mut stalled = 0;
+        let mut d = date!(2026 - 11 - 16);
+        while d <= date!(2026 - 11 - 30) {
+            let scope = Scope::Subtree(city);
+            let fast = store
+                .project_statuses_via(&tree, scope, &filter, d, &settings, SumsVia::Totals)
+                .await
+                .unwrap();
+            let slow = store
+                .project_statuses_via(&tree, scope, &filter, d, &settings, SumsVia::Reports)
+                .await
+                .unwrap();
+            assert_eq!(fast.len(), 240);
+            for (f, s) in fast.iter().zip(&slow) {
+                assert_eq!(f.facts, s.facts, "{} as of {d}", f.project.fields.code);
+                stalled += usize::from(f.status.stalled);
+            }
+            d += Duration::days(1);
+        }
+        assert!(stalled > 0, "the data must exercise the stall rule");
+    }
+}
+
 /// Form submissions, edits, imports, a moved actual start and removal all leave the totals equal to
 /// the totals recomputed from the reports.
 #[tokio::test]
