@@ -32,7 +32,8 @@ pub struct AuditRecord {
 pub struct AuditFilter {
     /// Entity kind.
     pub entity: Option<String>,
-    /// Entity id.
+    /// Entity id: a code finds the records of that code and of everything recorded under it (a
+    /// project's reports, "code/period"); an id with '/' finds only its own.
     pub entity_id: Option<String>,
     /// Login of the actor.
     pub user_login: Option<String>,
@@ -46,6 +47,17 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
     /// Page size.
     pub limit: i64,
+}
+
+/// What a record is about: its id up to the first '/' (a project's code for its reports' and site
+/// visits' records), written exactly as the `audit_subject` index of each engine (migration 0020).
+fn subject_expr(engine: crate::Engine) -> &'static str {
+    match engine {
+        crate::Engine::Postgres => "split_part(entity_id, '/', 1)",
+        crate::Engine::Sqlite => {
+            "CASE WHEN instr(entity_id, '/') > 0 THEN substr(entity_id, 1, instr(entity_id, '/') - 1) ELSE entity_id END"
+        }
+    }
 }
 
 /// Writes one audit record inside `tx`, giving its id (a known change names its records, see
@@ -89,8 +101,23 @@ impl Store {
         if let Some(v) = f.entity.clone().filter(|s| !s.is_empty()) {
             push("entity =", v, &mut sql);
         }
-        if let Some(v) = f.entity_id.clone().filter(|s| !s.is_empty()) {
-            push("entity_id =", v, &mut sql);
+        if let Some(v) = f
+            .entity_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            // Through the subject index (migration 0020): a code finds its own records and those
+            // under it ("GP000123" → "GP000123/2026-W48"); a full id ("GP000123/2026-W48") only its.
+            let subject = v.split('/').next().unwrap_or(v).to_string();
+            push(
+                &format!("{} =", subject_expr(self.engine)),
+                subject,
+                &mut sql,
+            );
+            if v.contains('/') {
+                push("entity_id =", v.to_string(), &mut sql);
+            }
         }
         if let Some(v) = f.user_login.clone().filter(|s| !s.is_empty()) {
             push("user_login =", v, &mut sql);

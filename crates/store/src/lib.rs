@@ -496,6 +496,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0019_period_first_unique_postgres.sql"),
             ),
+            (
+                20,
+                include_str!("../migrations/0020_audit_subject.sql"),
+                include_str!("../migrations/0020_audit_subject_sqlite.sql"),
+                include_str!("../migrations/0020_audit_subject_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

@@ -78,6 +78,43 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     assert_eq!(recs[0].after.as_ref().unwrap()["investment_wan"], "200.00");
     assert_eq!(recs[1].action, "create");
     assert!(recs[1].before.is_none());
+    // Searched by the project's code alone, the log gives what is recorded under it too (its reports);
+    // by a report's full id, only that report; a part of a code, nothing.
+    let by_code = app
+        .store
+        .audit_list(&diaodu_store::AuditFilter {
+            entity_id: Some("A001".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        by_code
+            .iter()
+            .filter(|r| r.entity_id == "A001/2026-W07")
+            .count(),
+        2
+    );
+    assert!(by_code
+        .iter()
+        .all(|r| r.entity_id == "A001" || r.entity_id.starts_with("A001/")));
+    let page = app.get(&admin, "/audit?entity_id=A001").await.body;
+    assert!(page.contains("A001/2026-W07"), "{page}");
+    let page = app
+        .get(&admin, "/audit?entity_id=A001%2F2026-W07")
+        .await
+        .body;
+    assert!(page.contains("A001/2026-W07"), "{page}");
+    for missing in ["A00", "A001/2026-W08"] {
+        let page = app
+            .get(
+                &admin,
+                &format!("/audit?entity_id={}", missing.replace('/', "%2F")),
+            )
+            .await
+            .body;
+        assert!(!page.contains("A001/2026-W07"), "{missing}: {page}");
+    }
 }
 
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
