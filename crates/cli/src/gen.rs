@@ -2,6 +2,7 @@
 //! paths — a city (about 2,000 projects, 500 tasks, one year of weekly reports) or a province (about
 //! 50,000 projects across ten cities, 10,000 tasks, three years of weekly reports: millions of rows).
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -290,6 +291,8 @@ pub async fn generate(
             ))
         })
         .collect();
+    // Each report leaves its audit record, as its submission or import would have.
+    let codes: HashMap<i64, String> = ids.iter().map(|(c, id)| (*id, c.clone())).collect();
     let mut batch = Vec::with_capacity(200_000);
     for p in &weeks {
         for &(id, code, start, weekly, stalled) in &started {
@@ -320,15 +323,13 @@ pub async fn generate(
             if batch.len() == 200_000 {
                 sum.reports += batch.len();
                 store
-                    .insert_reports_raw_without_totals(&actor, std::mem::take(&mut batch))
+                    .insert_reports_history(&actor, std::mem::take(&mut batch), &codes)
                     .await?;
             }
         }
     }
     sum.reports += batch.len();
-    store
-        .insert_reports_raw_without_totals(&actor, batch)
-        .await?;
+    store.insert_reports_history(&actor, batch, &codes).await?;
     store.rebuild_report_totals().await?;
     if let Some(mut w) = reports_csv {
         use std::io::Write;

@@ -789,18 +789,47 @@ impl Store {
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
     ) -> Result<()> {
-        self.insert_reports_raw_then(actor, rows, true).await
+        self.insert_reports_raw_then(actor, rows, true, None).await
     }
 
-    /// As [`Store::insert_reports_raw`], but the running totals are left as they are: `diaodu gen`
-    /// writes years of reports week by week in many calls, each touching every project, and then
-    /// rebuilds the totals once ([`Store::rebuild_report_totals`]).
-    pub async fn insert_reports_raw_without_totals(
+    /// Writes generated history (`diaodu gen`): reports as [`Store::insert_reports_raw`] writes them,
+    /// but with the audit record each would have left when it was filed — one per report, at its
+    /// submission time, named by its project's code (`codes`, by id) and period — as a live system's
+    /// log holds them, and with the running totals left as they are: `gen` writes years of reports
+    /// week by week in many calls, each touching every project, and then rebuilds the totals once
+    /// ([`Store::rebuild_report_totals`]).
+    pub async fn insert_reports_history(
         &self,
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+        codes: &HashMap<i64, String>,
     ) -> Result<()> {
-        self.insert_reports_raw_then(actor, rows, false).await
+        let audits: Vec<Vec<Val>> = rows
+            .iter()
+            .map(|(pid, p, inv, prog, prob, _, at)| {
+                let after = report_json(&ReportInput {
+                    period: *p,
+                    investment: *inv,
+                    progress: prog.clone(),
+                    problems: prob.clone(),
+                });
+                vec![
+                    Val::T(at.clone()),
+                    Val::OI(actor.user_id),
+                    Val::T(actor.login.clone()),
+                    Val::T("create".into()),
+                    Val::T("report".into()),
+                    Val::T(format!(
+                        "{}/{p}",
+                        codes.get(pid).map(String::as_str).unwrap_or("")
+                    )),
+                    Val::OT(None),
+                    Val::OT(Some(after.to_string())),
+                ]
+            })
+            .collect();
+        self.insert_reports_raw_then(actor, rows, false, Some(audits))
+            .await
     }
 
     async fn insert_reports_raw_then(
@@ -808,6 +837,7 @@ impl Store {
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
         totals: bool,
+        audits: Option<Vec<Vec<Val>>>,
     ) -> Result<()> {
         let n = rows.len();
         let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -822,16 +852,21 @@ impl Store {
         if totals {
             self.refresh_totals(&mut tx, &touched, None).await?;
         }
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "report",
-            "bulk",
-            None,
-            Some(serde_json::json!({"rows": n})),
-        )
-        .await?;
+        match audits {
+            Some(audits) => bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?,
+            None => {
+                audit::record(
+                    &mut tx,
+                    actor,
+                    "create",
+                    "report",
+                    "bulk",
+                    None,
+                    Some(serde_json::json!({"rows": n})),
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }
