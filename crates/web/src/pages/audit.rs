@@ -120,7 +120,7 @@ pub async fn show(
         h1 { "操作留痕" span.muted.small { "　只增不改：记录一经写入，数据库拒绝修改或删除" } }
         form.filters method="get" action="/audit" {
             label { "对象" select name="entity" { option value="" { "全部" } @for (k, v) in ENTITIES { option value=(k) selected[nonempty(&q.entity) == Some(*k)] { (v) } } } }
-            label { "编码" input name="entity_id" value=[nonempty(&q.entity_id)] placeholder="如项目编码"; }
+            label { "编码" input name="entity_id" value=[nonempty(&q.entity_id)] placeholder="项目编码，含其填报与督导记录"; }
             label { "操作人" input name="user" value=[nonempty(&q.user)]; }
             label { "操作" select name="action" { option value="" { "全部" } @for (k, v) in ACTIONS { option value=(k) selected[nonempty(&q.action) == Some(*k)] { (v) } } } }
             label { "起始日期" input type="date" name="from" value=[nonempty(&q.from)]; }
