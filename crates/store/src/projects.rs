@@ -995,10 +995,10 @@ impl Store {
         // the window the stall rule reads.
         if !unknown.is_empty() {
             // PostgreSQL, many projects (reports filed before their week ends: by Friday, a
-            // province's current week): the stall window's reports with investment, read once through
-            // the window index that leads with the end date (index only, a few weeks of every
-            // project: 50–60 ms at province scale; a list of the projects asked, bound as a
-            // parameter, is parsed again for every row read and took 1.1 s). Few projects (a project page): project by
+            // province's current week): the stall window's reports with investment, read once
+            // through the window index that leads with the end date (index only, a few weeks of
+            // every project: 50–60 ms at province scale; the projects asked, bound as a list, were
+            // parsed again for every row read: 1.1 s). Few projects (a project page): project by
             // project through the project index — given a set of ids the planner now and then
             // scanned the window of every project for one page. SQLite visits the projects first
             // through its project-first covering index.
