@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::bulk::Val;
 use crate::{now_ts, Actor, Result, Store};
 
 /// One audit record.
@@ -47,6 +48,41 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
     /// Page size.
     pub limit: i64,
+}
+
+/// Columns of the audit table, for bulk writes, in the order of [`row`].
+pub(crate) const AUDIT_COLUMNS: &[&str] = &[
+    "at",
+    "user_id",
+    "user_login",
+    "action",
+    "entity",
+    "entity_id",
+    "before_json",
+    "after_json",
+];
+
+/// One audit record as a bulk row ([`AUDIT_COLUMNS`]): written `at` by `actor`, the states before and
+/// after as JSON text.
+pub(crate) fn row(
+    at: &str,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: String,
+    before: Option<String>,
+    after: Option<String>,
+) -> Vec<Val> {
+    vec![
+        Val::T(at.to_string()),
+        Val::OI(actor.user_id),
+        Val::T(actor.login.clone()),
+        Val::T(action.into()),
+        Val::T(entity.into()),
+        Val::T(entity_id),
+        Val::OT(before),
+        Val::OT(after),
+    ]
 }
 
 /// What a record is about: its id up to the first '/' (a project's code for its reports' and site

@@ -15,8 +15,8 @@ use serde::Serialize;
 use sqlx::Row;
 use time::{Date, Duration, Month};
 
+use crate::audit::AUDIT_COLUMNS;
 use crate::bulk::{self, Val};
-use crate::units::AUDIT_COLUMNS;
 use crate::{audit, d2s, like_escape, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
 
 /// A stored project.
@@ -1117,7 +1117,7 @@ impl Store {
         let n = ok_rows.len();
         let owned: Vec<(i64, ProjectFields)> =
             ok_rows.into_iter().map(|(u, f)| (u, f.clone())).collect();
-        let (user_id, login) = (actor.user_id, actor.login.clone());
+        let actor = actor.clone();
         let mut tx = self.begin().await?;
         // The rows and their audit records are built on a blocking thread, one statement ahead of
         // the engine writing them.
@@ -1131,16 +1131,15 @@ impl Store {
             let audits: Vec<Vec<Val>> = owned
                 .iter()
                 .map(|(u, f)| {
-                    vec![
-                        Val::T(now.clone()),
-                        Val::OI(user_id),
-                        Val::T(login.clone()),
-                        Val::T("create".into()),
-                        Val::T("project".into()),
-                        Val::T(f.code.trim().to_string()),
-                        Val::OT(None),
-                        Val::OT(Some(project_json(*u, f).to_string())),
-                    ]
+                    crate::audit::row(
+                        &now,
+                        &actor,
+                        "create",
+                        "project",
+                        f.code.trim().to_string(),
+                        None,
+                        Some(project_json(*u, f).to_string()),
+                    )
                 })
                 .collect();
             out.rows("audit", AUDIT_COLUMNS, &audits, "");

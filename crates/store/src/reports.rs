@@ -11,8 +11,8 @@ use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
+use crate::audit::AUDIT_COLUMNS;
 use crate::bulk::{self, Val};
-use crate::units::AUDIT_COLUMNS;
 use crate::{
     audit, local_date, now_ts, s2d, today_local, Actor, Result, Store, StoreError, UnitTree,
 };
@@ -687,7 +687,7 @@ impl Store {
         }
         let edit_refs: Vec<(i64, &ReportInput)> = edits.iter().map(|(id, r)| (*id, r)).collect();
         update_reports(&mut tx, &edit_refs, &ts, actor.user_id).await?;
-        let (user_id, login) = (actor.user_id, actor.login.clone());
+        let actor = actor.clone();
         let rewrite_too = rewrite.clone();
         let stamp = ts.clone();
         // The new reports, every row's audit record and the running totals of the new reports and the
@@ -729,7 +729,7 @@ impl Store {
                     &r.progress,
                     &r.problems,
                     on_time,
-                    user_id,
+                    actor.user_id,
                     &stamp,
                 ));
             }
@@ -738,16 +738,15 @@ impl Store {
             let audits: Vec<Vec<Val>> = jobs
                 .into_iter()
                 .map(|(_, code, _, r, before)| {
-                    vec![
-                        Val::T(stamp.clone()),
-                        Val::OI(user_id),
-                        Val::T(login.clone()),
-                        Val::T(if before.is_some() { "update" } else { "create" }.into()),
-                        Val::T("report".into()),
-                        Val::T(format!("{code}/{}", r.period)),
-                        Val::OT(before.map(|(json, _)| json)),
-                        Val::OT(Some(report_json(&r).to_string())),
-                    ]
+                    crate::audit::row(
+                        &stamp,
+                        &actor,
+                        if before.is_some() { "update" } else { "create" },
+                        "report",
+                        format!("{code}/{}", r.period),
+                        before.map(|(json, _)| json),
+                        Some(report_json(&r).to_string()),
+                    )
                 })
                 .collect();
             out.rows("audit", AUDIT_COLUMNS, &audits, "");
@@ -813,19 +812,15 @@ impl Store {
                     progress: prog.clone(),
                     problems: prob.clone(),
                 });
-                vec![
-                    Val::T(at.clone()),
-                    Val::OI(actor.user_id),
-                    Val::T(actor.login.clone()),
-                    Val::T("create".into()),
-                    Val::T("report".into()),
-                    Val::T(format!(
-                        "{}/{p}",
-                        codes.get(pid).map(String::as_str).unwrap_or("")
-                    )),
-                    Val::OT(None),
-                    Val::OT(Some(after.to_string())),
-                ]
+                crate::audit::row(
+                    at,
+                    actor,
+                    "create",
+                    "report",
+                    format!("{}/{p}", codes.get(pid).map(String::as_str).unwrap_or("")),
+                    None,
+                    Some(after.to_string()),
+                )
             })
             .collect();
         self.insert_reports_raw_then(actor, rows, false, Some(audits))
@@ -1008,9 +1003,9 @@ impl Store {
         if probe.is_empty() {
             return Ok(existing);
         }
-        // Pair by pair through the unique (project, period) index: by project alone the engine would
-        // read every report of every project (a province's project has a hundred), by period alone
-        // every report of the period.
+        // Pair by pair through the unique index (project and period; PostgreSQL's leads with the
+        // period): by project alone the engine would read every report of every project (a
+        // province's project has a hundred), by period alone every report of the period.
         let query = match self.engine {
             crate::Engine::Postgres => sqlx::query(
                 "SELECT r.id, r.project_id, r.period, r.investment, r.progress, r.problems \

@@ -7,7 +7,7 @@ use diaodu_domain::import::{ImportError, UnitRow};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::bulk::{self, Val};
+use crate::bulk;
 use crate::{audit, Actor, Result, Store, StoreError};
 
 /// A unit.
@@ -351,35 +351,22 @@ impl Store {
             };
             let (id, path) =
                 insert_unit(&mut tx, &r.code, &r.name, parent_id, r.kind, &parent_path).await?;
-            audit_rows.push(vec![
-                Val::T(crate::now_ts()),
-                Val::OI(actor.user_id),
-                Val::T(actor.login.clone()),
-                Val::T("create".into()),
-                Val::T("unit".into()),
-                Val::T(r.code.clone()),
-                Val::OT(None),
-                Val::OT(Some(
+            audit_rows.push(crate::audit::row(
+                &crate::now_ts(),
+                actor,
+                "create",
+                "unit",
+                r.code.clone(),
+                None,
+                Some(
                     serde_json::json!({"id": id, "code": r.code, "name": r.name, "parent_id": parent_id, "kind": r.kind.code()})
                         .to_string(),
-                )),
-            ]);
+                ),
+            ));
             made.insert(r.code.as_str(), (id, path));
         }
-        bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audit_rows).await?;
+        bulk::insert(&mut tx, "audit", crate::audit::AUDIT_COLUMNS, audit_rows).await?;
         tx.commit().await?;
         Ok(Ok(order.len()))
     }
 }
-
-/// Columns of the audit table, for bulk writes.
-pub(crate) const AUDIT_COLUMNS: &[&str] = &[
-    "at",
-    "user_id",
-    "user_login",
-    "action",
-    "entity",
-    "entity_id",
-    "before_json",
-    "after_json",
-];
