@@ -127,7 +127,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // The floor of every status computation, run directly and summed inside the engine so that no
     // driver cost is counted: reading each project with the running-totals row the status starts from,
     // and the reports of the same window the status reads (D's month so far, or what follows D in it).
-    let tail = diaodu_domain::totals::read_from_tail(d);
+    let tail = diaodu_domain::totals::reads_tail(d, store.open_month().await?);
     // The month column the status reads (none in January before the tail: the year starts from 0).
     let base_month = u8::from(d.month()) - u8::from(!tail);
     let base_inv = if base_month == 0 {

@@ -194,6 +194,12 @@ pub fn read_from_tail(d: Date) -> bool {
     days_after < i64::from(d.day())
 }
 
+/// [`read_from_tail`] where the month's total exists: not in the open month (on or after
+/// `open_from`, its first day; `None`: every month is closed), whose reports the totals do not hold yet.
+pub fn reads_tail(d: Date, open_from: Option<Date>) -> bool {
+    open_from.is_none_or(|o| d < o) && read_from_tail(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

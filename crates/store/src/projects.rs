@@ -328,6 +328,12 @@ impl Store {
             ));
         }
         let mut tx = self.begin().await?;
+        // The open month before the project's row is locked by the update (see `OPEN_MONTH_LOCK`).
+        let open = if f.actual_start != old.fields.actual_start {
+            self.open_month_shared(&mut tx).await?
+        } else {
+            None
+        };
         if f.code.trim() != old.fields.code {
             let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
                 .bind(f.code.trim())
@@ -373,7 +379,7 @@ impl Store {
         }
         if f.actual_start != old.fields.actual_start {
             // The on-time share counts weekly reports from the actual start on: every year's totals move.
-            self.refresh_totals(&mut tx, &[id], None).await?;
+            self.refresh_totals(&mut tx, &[id], None, open).await?;
         }
         audit::record(
             &mut tx,
@@ -688,16 +694,35 @@ impl Store {
         let mut projects: Vec<(Project, String)> = Vec::new();
         let mut packed_done = false;
         if via == SumsVia::Totals {
-            // Packed rows; `None` only if some text held a separator, then the reference way below.
-            if let Some(p) = self
-                .packed_statuses(&fargs, &filter_for, d, settings, &mut sums)
-                .await?
-            {
-                projects = p;
-                packed_done = true;
+            loop {
+                let open = self.open_month().await?;
+                // The totals hold the closed months: a day in a month after the open one (a day
+                // to come) is summed from the reports.
+                if open.is_some_and(|o| {
+                    (d.year(), u8::from(d.month())) > (o.year(), u8::from(o.month()))
+                }) {
+                    break;
+                }
+                // Packed rows; `None` only if some text held a separator, then the reference way
+                // below.
+                sums.clear();
+                let packed = self
+                    .packed_statuses(&fargs, &filter_for, d, settings, open, &mut sums)
+                    .await?;
+                // The open month moved meanwhile (once a month, at its end): the two statements may
+                // have read the totals on either side of it. Again.
+                if self.open_month().await? != open {
+                    continue;
+                }
+                if let Some(p) = packed {
+                    projects = p;
+                    packed_done = true;
+                }
+                break;
             }
         }
         if !packed_done {
+            sums.clear();
             let lead = vec![
                 ds(jan1),
                 ds(d),
@@ -782,6 +807,7 @@ impl Store {
         filter_for: &(dyn Fn(&str, &str, usize) -> String + Sync),
         d: Date,
         settings: &StatusSettings,
+        open: Option<Date>,
         sums: &mut HashMap<i64, (i64, i64, Option<String>, i64)>,
     ) -> Result<Option<Vec<(Project, String)>>> {
         let ds = diaodu_domain::period::fmt_date;
@@ -804,8 +830,8 @@ impl Store {
         };
         let month_end = d.replace_day(d.month().length(y)).expect("last day exists");
         // The month's total less the reports after D, or the month before's plus those up to D:
-        // whichever reads fewer reports.
-        let tail = diaodu_domain::totals::read_from_tail(d);
+        // whichever reads fewer reports — the latter always in the open month, which has no total.
+        let tail = diaodu_domain::totals::reads_tail(d, open);
         let seps = [FS.to_string(), RS.to_string()];
         // The month the totals are read at: D's own (from the tail) or the one before — none in January,
         // where the year's totals start from nothing.

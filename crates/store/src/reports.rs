@@ -218,7 +218,8 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
         let mut tx = self.begin().await?;
-        // The project's row is locked first (PostgreSQL): its running totals change below.
+        // The open month first, then the project's row (PostgreSQL): its running totals change below.
+        let open = self.open_month_shared(&mut tx).await?;
         self.lock_projects(&mut tx, &[project_id]).await?;
         let project = sqlx::query("SELECT code, actual_start FROM projects WHERE id = $1")
             .bind(project_id)
@@ -305,22 +306,26 @@ impl Store {
             )
             .await?;
         }
-        let added = !change.2
-            && self
-                .add_to_totals(
-                    &mut tx,
-                    project_id,
-                    end,
-                    change.0,
-                    change.1,
-                    r.investment.0 > 0,
-                )
-                .await?;
+        // A report of the open month is not in the totals (they hold the closed months only).
+        let closed = open.is_none_or(|o| end < o);
+        let added = !closed
+            || (!change.2
+                && self
+                    .add_to_totals(
+                        &mut tx,
+                        project_id,
+                        end,
+                        change.0,
+                        change.1,
+                        r.investment.0 > 0,
+                    )
+                    .await?);
         if !added {
             self.refresh_totals(
                 &mut tx,
                 &[project_id],
                 Some((end.year(), u8::from(end.month()))),
+                open,
             )
             .await?;
         }
@@ -590,6 +595,7 @@ impl Store {
         // reports' reference checks then find the lock held, and the totals are written under it.
         // A file with errors rolls back, releasing them.
         let mut tx = self.begin().await?;
+        let open = self.open_month_shared(&mut tx).await?;
         let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
         if self.engine == crate::Engine::Postgres {
             // Every report below names one of the projects just locked: PostgreSQL's reference check
@@ -716,7 +722,9 @@ impl Store {
                         on_time_weekly: false,
                     }),
                 };
-                if let Some(point) = point.filter(|_| !rewrite_too.contains(pid)) {
+                // Only the closed months are in the totals.
+                let closed = open.is_none_or(|o| end < o);
+                if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
                     added.entry((*pid, end.year())).or_default().push(point);
                 }
                 if before.is_some() {
@@ -766,12 +774,16 @@ impl Store {
         let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
         for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
             let end = r.period.last_day();
+            if open.is_some_and(|o| end >= o) {
+                continue; // the open month: not in the totals
+            }
             let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
             e.0 = e.0.min(u8::from(end.month()));
             e.1.push(*pid);
         }
         for (y, (m, ids)) in by_year {
-            self.refresh_totals(&mut tx, &ids, Some((y, m))).await?;
+            self.refresh_totals(&mut tx, &ids, Some((y, m)), open)
+                .await?;
         }
         if commit {
             tx.commit().await?;
@@ -837,6 +849,7 @@ impl Store {
         let n = rows.len();
         let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut tx = self.begin().await?;
+        let open = self.open_month_shared(&mut tx).await?;
         let vals = rows
             .into_iter()
             .map(|(pid, p, inv, prog, prob, on_time, at)| {
@@ -845,7 +858,7 @@ impl Store {
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
         if totals {
-            self.refresh_totals(&mut tx, &touched, None).await?;
+            self.refresh_totals(&mut tx, &touched, None, open).await?;
         }
         match audits {
             Some(audits) => bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?,

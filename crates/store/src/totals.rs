@@ -2,6 +2,12 @@
 //! with the reports: every write path that adds, edits or removes reports, or moves a project's actual
 //! start, updates them inside its own transaction, so a reader never sees one without the other.
 //!
+//! The totals hold the closed months only: reports ending before the first day of the open month
+//! (setting `totals.open_month`, see [`Store::open_month`]) are in them, later ones are not, and a status
+//! as of a day in the open month adds the month's reports to the month before's total. A week's
+//! reports — the bulk of every import and submission — then write no totals at all; once a month the
+//! month just closed is added in ([`Store::move_open_month`]).
+//!
 //! One row per project and year holds the twelve months' running totals side by side (`inv_1` …
 //! `inv_12`, `h1_…`, `ot_…`, `last_…`): a report of any month changes one row, where a row per month
 //! made a report of January rewrite twelve. A year has a row when the project reported in it; its months
@@ -18,6 +24,21 @@ use time::Date;
 use crate::bulk::{self, Val};
 use crate::pack::int;
 use crate::{s2d, Engine, Result, Store};
+
+/// The setting holding the first day of the open month (`YYYY-MM-DD`); absent, every month is closed
+/// (a database from before the open month, whose totals hold every report).
+const OPEN_MONTH_KEY: &str = "totals.open_month";
+
+/// The PostgreSQL advisory lock guarding the open month: every writer of the totals holds it shared
+/// from its first statement, so it reads the open month once and writes by it until it commits; moving
+/// the open month holds it exclusively. Taken before any project's row, by both, so that the two
+/// cannot wait for each other.
+const OPEN_MONTH_LOCK: i64 = 0x6464_6f70_656e_6d6f;
+
+/// The last day whose reports the totals hold: the day before the open month, or the last day there is.
+fn closed_until(open: Option<Date>) -> Date {
+    open.and_then(|o| o.previous_day()).unwrap_or(Date::MAX)
+}
 
 /// The four running totals of month `m` as columns of `report_year_totals`, in [`MonthTotal`]'s order:
 /// investment, investment by 30 June, on-time weekly reports, latest investment end.
@@ -193,7 +214,143 @@ pub(crate) fn new_report_rows(
     out
 }
 
+/// A year's months as they count: `None` when they hold nothing — no investment, no on-time report, no
+/// date — which readers take as no row at all (moving the open month back can leave such a row where
+/// the year's only reports are now open).
+fn counted(months: [MonthTotal; 12]) -> Option<[MonthTotal; 12]> {
+    months
+        .iter()
+        .any(|t| {
+            t.investment != 0
+                || t.by_june_30 != 0
+                || t.on_time != 0
+                || t.last_investment_end.is_some()
+        })
+        .then_some(months)
+}
+
 impl Store {
+    /// The first day of the open month: the totals hold the reports ending before it (see the module's
+    /// documentation). `None`: every month is closed.
+    pub async fn open_month(&self) -> Result<Option<Date>> {
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(OPEN_MONTH_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(s2d(v))
+    }
+
+    /// The open month as a writer of the totals reads it, inside its transaction and before it locks
+    /// any project: on PostgreSQL under the shared [`OPEN_MONTH_LOCK`], which keeps it from moving
+    /// until the transaction ends (SQLite writers take turns with the move).
+    pub(crate) async fn open_month_shared(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Option<Date>> {
+        let sql = match self.engine {
+            Engine::Postgres => {
+                "SELECT (SELECT value FROM settings WHERE key = $1) AS v \
+                 FROM (SELECT pg_advisory_xact_lock_shared($2)) l"
+            }
+            Engine::Sqlite => {
+                "SELECT (SELECT value FROM settings WHERE key = $1) AS v WHERE $2 = $2"
+            }
+        };
+        let v: Option<String> = sqlx::query_scalar(sql)
+            .bind(OPEN_MONTH_KEY)
+            .bind(OPEN_MONTH_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(s2d(v))
+    }
+
+    /// Moves the open month to the one holding `day`, in one transaction: forward, the months it
+    /// closes are added to the totals of the projects that reported in them; back, the months it
+    /// reopens are taken out. Every writer waits meanwhile (a month of a province's reports: seconds,
+    /// once a month). Returns whether it moved.
+    pub async fn move_open_month(&self, day: Date) -> Result<bool> {
+        self.move_open_month_to(day, false).await
+    }
+
+    /// Moves the open month forward to today's (Beijing time) when it is behind, or when every month is
+    /// still closed (a database from before the open month): at every connection, and by the server
+    /// each minute, so that a month closes within a minute of its end. Returns whether it moved.
+    pub async fn keep_open_month_current(&self) -> Result<bool> {
+        let today = crate::today_local();
+        match self.open_month().await? {
+            Some(o)
+                if o.year() > today.year()
+                    || (o.year() == today.year() && o.month() >= today.month()) =>
+            {
+                Ok(false)
+            }
+            _ => self.move_open_month_to(today, true).await,
+        }
+    }
+
+    async fn move_open_month_to(&self, day: Date, forward_only: bool) -> Result<bool> {
+        let to = day.replace_day(1).expect("day 1 exists");
+        let mut tx = self.begin().await?;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(OPEN_MONTH_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(OPEN_MONTH_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let old = s2d(old);
+        if old == Some(to) || (forward_only && old.is_some_and(|o| o > to)) {
+            return Ok(false);
+        }
+        // The reports between the old and the new first open day change side.
+        let lo = old.map_or(to, |o| o.min(to));
+        let hi = closed_until(old.map(|o| o.max(to)));
+        let ds = diaodu_domain::period::fmt_date;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT project_id FROM reports WHERE period_end >= $1 AND period_end <= $2",
+        )
+        .bind(ds(lo))
+        .bind(ds(hi))
+        .fetch_all(&mut *tx)
+        .await?;
+        let last: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(period_end) FROM reports WHERE period_end >= $1 AND period_end <= $2",
+        )
+        .bind(ds(lo))
+        .bind(ds(hi))
+        .fetch_one(&mut *tx)
+        .await?;
+        let n = sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
+            .bind(ds(to))
+            .bind(OPEN_MONTH_KEY)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                .bind(OPEN_MONTH_KEY)
+                .bind(ds(to))
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(last) = s2d(last) {
+            for y in lo.year()..=last.year() {
+                let m = if y == lo.year() {
+                    u8::from(lo.month())
+                } else {
+                    1
+                };
+                self.refresh_totals(&mut tx, &ids, Some((y, m)), Some(to))
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Locks the projects' rows until the transaction ends (PostgreSQL; SQLite writers already take
     /// turns), in id order. `NO KEY UPDATE` because a report's foreign key holds a `KEY SHARE` lock on
     /// its project, which `NO KEY UPDATE` does not wait for: `FOR UPDATE` here deadlocks two
@@ -305,7 +462,8 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Rewrites the running totals of `project_ids` inside the caller's transaction: with `from =
+    /// Rewrites the running totals of `project_ids` inside the caller's transaction, from the reports
+    /// before `open` (the open month the caller read with [`Store::open_month_shared`]): with `from =
     /// Some((year, month))`, the months of that year from that month on, continuing the month before
     /// (a report of month M changes only M and later); with `None`, every year's from all reports. On
     /// PostgreSQL the projects' rows are locked first, so that two transactions adding reports to one
@@ -316,7 +474,9 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         project_ids: &[i64],
         from: Option<(i32, u8)>,
+        open: Option<Date>,
     ) -> Result<()> {
+        let until = diaodu_domain::period::fmt_date(closed_until(open));
         let mut ids = project_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
@@ -350,7 +510,7 @@ impl Store {
                     );
                     let mut binds = id_binds.clone();
                     binds.push(Val::T(format!("{y:04}-{m:02}-01")));
-                    binds.push(Val::T(format!("{y:04}-12-31")));
+                    binds.push(Val::T(format!("{y:04}-12-31").min(until.clone())));
                     let mut points: BTreeMap<i64, Vec<ReportPoint>> = BTreeMap::new();
                     for r in &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await? {
                         if let Some((pid, pt)) = report_point(r)? {
@@ -360,8 +520,8 @@ impl Store {
                     for pid in chunk {
                         let old = stored.get(pid);
                         let pts = points.get(pid).map(Vec::as_slice).unwrap_or(&[]);
-                        if old.is_none() && pts.is_empty() {
-                            continue; // no report in the year: no row
+                        if pts.is_empty() && (old.is_none() || m == 1) {
+                            continue; // no closed report in the year: no row
                         }
                         let base = if m > 1 {
                             old.map(|o| o[usize::from(m) - 2])
@@ -390,12 +550,13 @@ impl Store {
                         .execute(&mut *conn)
                         .await?;
                     let rest = format!(
-                        "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
+                        "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
+                         AND r.period_end <= $4"
                     );
+                    let mut binds = id_binds.clone();
+                    binds.push(Val::T(until.clone()));
                     let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-                    for r in
-                        &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &id_binds).await?
-                    {
+                    for r in &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await? {
                         if let Some((pid, pt)) = report_point(r)? {
                             points
                                 .entry((pid, pt.period_end.year()))
@@ -425,10 +586,11 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let mut tx = self.begin().await?;
+        let open = self.open_month_shared(&mut tx).await?;
         sqlx::query("DELETE FROM report_year_totals")
             .execute(&mut *tx)
             .await?;
-        self.refresh_totals(&mut tx, &ids, None).await?;
+        self.refresh_totals(&mut tx, &ids, None, open).await?;
         tx.commit().await?;
         Ok(ids.len())
     }
@@ -453,24 +615,30 @@ impl Store {
             .collect())
     }
 
-    /// Compares the stored running totals with totals recomputed from the reports and returns the
-    /// projects whose rows differ (empty when all agree). Used by the tests after every kind of write
+    /// Compares the stored running totals with totals recomputed from the reports of the closed months
+    /// and returns the projects whose rows differ (empty when all agree; a year holding nothing counts
+    /// as no row). Used by the tests after every kind of write
     /// and by `diaodu status --check-totals`; reads 2,000 projects a statement.
     pub async fn check_report_totals(&self) -> Result<Vec<i64>> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
+        let until = diaodu_domain::period::fmt_date(closed_until(self.open_month().await?));
         let in_ids = crate::pack::json_set(self.engine, 3, true);
         let reports_rest = format!(
-            "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids})"
+            "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
+             AND r.period_end <= $4"
         );
         let totals_rest = format!("FROM report_year_totals WHERE project_id IN ({in_ids})");
         let columns = totals_columns();
         let mut bad = Vec::new();
         for chunk in ids.chunks(2_000) {
             let binds = [Val::T(crate::pack::json_ints(chunk))];
+            let report_binds = [binds[0].clone(), Val::T(until.clone())];
             let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for r in &crate::pack::fetch(&self.pool, &REPORT_FIELDS, &reports_rest, &binds).await? {
+            for r in &crate::pack::fetch(&self.pool, &REPORT_FIELDS, &reports_rest, &report_binds)
+                .await?
+            {
                 if let Some((pid, pt)) = report_point(r)? {
                     points
                         .entry((pid, pt.period_end.year()))
@@ -480,15 +648,16 @@ impl Store {
             }
             let mut expected: HashMap<i64, BTreeMap<i32, [MonthTotal; 12]>> = HashMap::new();
             for ((pid, y), pts) in &points {
-                expected
-                    .entry(*pid)
-                    .or_default()
-                    .insert(*y, twelve(&month_totals(*y, pts)));
+                if let Some(months) = counted(twelve(&month_totals(*y, pts))) {
+                    expected.entry(*pid).or_default().insert(*y, months);
+                }
             }
             let mut stored: HashMap<i64, BTreeMap<i32, [MonthTotal; 12]>> = HashMap::new();
             for r in &crate::pack::fetch(&self.pool, &columns, &totals_rest, &binds).await? {
                 let (pid, y, months) = year_record(r)?;
-                stored.entry(pid).or_default().insert(y, months);
+                if let Some(months) = counted(months) {
+                    stored.entry(pid).or_default().insert(y, months);
+                }
             }
             bad.extend(chunk.iter().filter(|id| expected.get(id) != stored.get(id)));
         }

@@ -106,7 +106,145 @@ fn report(pid: i64, period: &str, inv: i64, on_time: bool) -> RawReport {
 #[tokio::test]
 async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     let store = fresh_store().await;
-    let (city, d1) = district(&store).await;
+    let city = two_years_of_reports(&store).await;
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+
+    for settings in [
+        StatusSettings::default(),
+        StatusSettings {
+            stall_days: 45,
+            ..StatusSettings::default()
+        },
+    ] {
+        let step = if settings.stall_days == 28 { 1 } else { 5 };
+        let days = (0..)
+            .map(|i| date!(2025 - 01 - 01) + Duration::days(i * step))
+            .take_while(|d| *d <= date!(2026 - 12 - 31));
+        let stalled_days = statuses_agree_both_ways(&store, city, &settings, days).await;
+        assert!(stalled_days > 0, "the data must exercise the stall rule");
+    }
+}
+
+/// The open month's reports stay out of the totals, wherever the open month is, and the statuses
+/// read from the totals still equal those summed from the reports on the days around it: before, in
+/// and after the open month. Moving the open month forward adds the months it closes, back takes
+/// them out again, across a year's end and over several years at once; a report filed in the open
+/// month leaves the totals as they were.
+#[tokio::test]
+async fn the_open_month_stays_out_of_the_totals_until_it_closes() {
+    let store = fresh_store().await;
+    let city = two_years_of_reports(&store).await;
+    let settings = StatusSettings::default();
+    let first =
+        |y: i32, m: u8| Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), 1).unwrap();
+    for open in [
+        first(2026, 3),
+        first(2026, 7),
+        first(2025, 12),
+        first(2026, 1),
+        first(2024, 6),
+        first(2026, 11),
+        first(2027, 2),
+        first(2026, 4),
+    ] {
+        assert!(store
+            .move_open_month(open + Duration::days(9))
+            .await
+            .unwrap());
+        assert_eq!(store.open_month().await.unwrap(), Some(open));
+        assert!(
+            store.check_report_totals().await.unwrap().is_empty(),
+            "open from {open}"
+        );
+        let days = (-40..=70)
+            .step_by(3)
+            .map(|k| open + Duration::days(k))
+            .filter(|d| d.year() >= 2025 && d.year() <= 2026);
+        statuses_agree_both_ways(&store, city, &settings, days).await;
+    }
+    // The open month stays put when asked for it again, and only moves forward by itself.
+    assert!(!store.move_open_month(date!(2026 - 04 - 30)).await.unwrap());
+
+    // Writes while April 2026 is open: a report of the open month leaves the totals as they are; one
+    // of a closed month changes them.
+    let pid = store.project_by_code("T3").await.unwrap().unwrap().id;
+    let before = store.report_totals(pid).await.unwrap();
+    let submit = |period: &str, inv: i64| {
+        let store = store.clone();
+        let input = ReportInput {
+            period: Period::parse(period).unwrap(),
+            investment: Yuan(inv),
+            progress: String::new(),
+            problems: String::new(),
+        };
+        async move {
+            store
+                .submit_report(&Actor::cli(), pid, &input)
+                .await
+                .unwrap()
+        }
+    };
+    submit("2026-W15", 77_000).await; // ends 12 April
+    submit("2026-04", 1_000).await;
+    submit("2026-W15", 0).await; // the open month's investment taken away
+    assert_eq!(store.report_totals(pid).await.unwrap(), before);
+    submit("2026-W12", 5_000).await; // ends 22 March
+    submit("2026-W13", 0).await; // ends 29 March
+    assert_ne!(store.report_totals(pid).await.unwrap(), before);
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let tree = store.units().await.unwrap();
+    let row = |n: usize, period: &str, inv: i64| ReportRow {
+        row: n,
+        project_code: if n < 6 { "T3" } else { "T1" }.into(),
+        period: Period::parse(period).unwrap(),
+        investment: Yuan(inv),
+        progress: String::new(),
+        problems: String::new(),
+    };
+    let rows = vec![
+        row(2, "2026-W14", 0),       // ends 5 April: open
+        row(3, "2026-W12", 0),       // closed, investment taken away
+        row(4, "2026-W16", 3_000),   // open
+        row(5, "2026-W10", 9_000),   // closed
+        row(6, "2026-W15", 123_000), // open, added to nothing
+        row(7, "2026-W16", 45_000),
+        row(8, "2026-W11", 6_000), // closed, added in place
+    ];
+    store
+        .import_reports(
+            &Actor::cli(),
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let days = (0..60).map(|k| date!(2026 - 03 - 01) + Duration::days(k));
+    statuses_agree_both_ways(&store, city, &settings, days.clone()).await;
+    // April closes: its reports are added in, and the statuses stay as they were.
+    assert!(store.move_open_month(date!(2026 - 05 - 01)).await.unwrap());
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    statuses_agree_both_ways(&store, city, &settings, days).await;
+    // By itself the open month only moves forward, to today's month.
+    assert!(store.keep_open_month_current().await.unwrap());
+    let today = diaodu_store::today_local();
+    assert_eq!(
+        store.open_month().await.unwrap(),
+        Some(today.replace_day(1).unwrap())
+    );
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store.move_open_month(date!(2099 - 01 - 01)).await.unwrap());
+    assert!(!store.keep_open_month_current().await.unwrap());
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+}
+
+/// Seven projects of every kind of start in a city's district, with weekly reports over 2025 and
+/// 2026 (to week 48) with gaps, zeros and late ones, and a few monthly reports; gives the city.
+async fn two_years_of_reports(store: &Store) -> i64 {
+    let (city, d1) = district(store).await;
     let a = Actor::cli();
     let starts = [
         (Stage::Continuing, Some(date!(2024 - 11 - 15))),
@@ -155,22 +293,7 @@ async fn totals_give_the_same_status_as_the_reports_on_every_day() {
             && r.1.last_day() < date!(2026 - 02 - 10))
     });
     store.insert_reports_raw(&a, raw).await.unwrap();
-    assert!(store.check_report_totals().await.unwrap().is_empty());
-
-    for settings in [
-        StatusSettings::default(),
-        StatusSettings {
-            stall_days: 45,
-            ..StatusSettings::default()
-        },
-    ] {
-        let step = if settings.stall_days == 28 { 1 } else { 5 };
-        let days = (0..)
-            .map(|i| date!(2025 - 01 - 01) + Duration::days(i * step))
-            .take_while(|d| *d <= date!(2026 - 12 - 31));
-        let stalled_days = statuses_agree_both_ways(&store, city, &settings, days).await;
-        assert!(stalled_days > 0, "the data must exercise the stall rule");
-    }
+    city
 }
 
 /// Compares, on each of `days`, the city's statuses read from the running totals with those summed
@@ -445,11 +568,15 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         t.iter().find(|(m, _)| *m == format!("{y}-12")).unwrap().1
     };
     let year = this_week.last_day().year();
+    // This week is in the open month, whose reports the totals do not hold yet.
+    let open = store
+        .open_month()
+        .await
+        .unwrap()
+        .expect("set at connection");
+    assert!(this_week.last_day() >= open);
     if year == 2026 {
-        assert_eq!(
-            dec(&ta, 2026).investment,
-            1_000 + 2_000 + 4_000 + 500 + 600 + 800
-        );
+        assert_eq!(dec(&ta, 2026).investment, 1_000 + 2_000 + 4_000 + 500 + 600);
     }
     assert_eq!(dec(&ta, 2025).investment, 7_000 + 700);
     // C's edited week and its new one.
@@ -505,6 +632,17 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     );
     assert_eq!(before, after);
     assert!(store.check_report_totals().await.unwrap().is_empty());
+    // Once the month closes, its reports are added in.
+    let next_year = Date::from_calendar_date(year + 1, time::Month::January, 1).unwrap();
+    assert!(store.move_open_month(next_year).await.unwrap());
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+    let ta = store.report_totals(a.id).await.unwrap();
+    if year == 2026 {
+        assert_eq!(
+            dec(&ta, 2026).investment,
+            1_000 + 2_000 + 4_000 + 500 + 600 + 800
+        );
+    }
 }
 
 /// A name holding a packing separator (written behind the store's back: forms and imports refuse
