@@ -126,23 +126,13 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
 
     // The floor of every status computation, run directly and summed inside the engine so that no
     // driver cost is counted: reading each project with the running-totals row the status starts from,
-    // and the reports of the same window the status reads (D's month so far, or what follows D in it).
-    let tail = diaodu_domain::totals::reads_tail(d, store.open_month().await?);
-    // The month column the status reads (none in January before the tail: the year starts from 0).
-    let base_month = u8::from(d.month()) - u8::from(!tail);
-    let base_inv = if base_month == 0 {
-        "0".to_string()
-    } else {
-        format!("COALESCE(t.inv_{base_month}, 0)")
+    // and the reports of the same window the status reads (`status_window`: at most about two weeks).
+    let w = diaodu_domain::totals::status_window(d, store.open_from().await?);
+    let base_inv = match w.base_month {
+        None => "0".to_string(),
+        Some(m) => format!("COALESCE(t.inv_{m}, 0)"),
     };
-    let (lo, hi) = if tail {
-        (
-            d - time::Duration::days(1),
-            d.replace_day(d.month().length(d.year()))?,
-        )
-    } else {
-        (diaodu_domain::totals::recent_scan_from(d), d)
-    };
+    let (lo, hi) = (w.scan_from, w.scan_to);
     let floor = median3(|| async {
         let t = Instant::now();
         let a: (i64, Option<i64>) = sqlx::query_as(&format!(

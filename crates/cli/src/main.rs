@@ -315,14 +315,14 @@ async fn main() -> Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
-            // A month closes within a minute of its end: its reports go into the running totals
-            // (see `Store::keep_open_month_current`).
+            // A week closes within a minute of Monday 00:00: the reports of the week before last go
+            // into the running totals (see `Store::keep_open_from_current`).
             let month_store = store.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                    if let Err(e) = month_store.keep_open_month_current().await {
-                        tracing::warn!(error = %e, "closing the month failed");
+                    if let Err(e) = month_store.keep_open_from_current().await {
+                        tracing::warn!(error = %e, "closing the week failed");
                     }
                 }
             });

@@ -187,17 +187,72 @@ pub fn combine_tail(
     )
 }
 
-/// Whether, as of `d`, the month's total less the reports after D (`true`) reads fewer reports than the
-/// previous month's total plus the reports of D's month so far (`false`).
-pub fn read_from_tail(d: Date) -> bool {
-    let days_after = i64::from(d.month().length(d.year())) - i64::from(d.day());
-    days_after < i64::from(d.day())
+/// How a status as of D is read from the running totals, which hold the reports ending before the first
+/// open day C (`None`: all of them; see docs/status.md): which month's total of D's year, and which
+/// reports beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusWindow {
+    /// `true`: D's own month's total less the reports after D ([`combine_tail`]); `false`: a total plus
+    /// the reports from [`StatusWindow::from`] to D ([`combine`]).
+    pub tail: bool,
+    /// The month of D's year whose total is read; `None`: the year starts from nothing (January, or no
+    /// closed day in D's year).
+    pub base_month: Option<u8>,
+    /// With `combine`, the first day whose reports add to the base (the sums of [`RecentSums`] start
+    /// here); with the tail, D.
+    pub from: Date,
+    /// The reports read: those ending from `scan_from` to `scan_to`.
+    pub scan_from: Date,
+    /// See `scan_from`.
+    pub scan_to: Date,
 }
 
-/// [`read_from_tail`] where the month's total exists: not in the open month (on or after
-/// `open_from`, its first day; `None`: every month is closed), whose reports the totals do not hold yet.
-pub fn reads_tail(d: Date, open_from: Option<Date>) -> bool {
-    open_from.is_none_or(|o| d < o) && read_from_tail(d)
+/// The window of a status as of `d` when the totals hold the reports ending before `open_from`:
+/// - D on or after the first open day C: D's month's total (the closed reports of D's year; a row's
+///   months after the last closed day carry its totals) plus the reports from C — from 1 January when
+///   C is in an earlier year, though the scan reads the year before's open days too, for the latest
+///   investment date;
+/// - D before C: the month's total less the reports after D up to the month's last closed day, or the
+///   month before's total plus the reports from the 1st up to D — whichever reads fewer days.
+///
+/// The scan starts the day before D at the latest: a weekly report ending on D − 1 is not yet due,
+/// though the total counts it as on time.
+pub fn status_window(d: Date, open_from: Option<Date>) -> StatusWindow {
+    let jan1 = Date::from_calendar_date(d.year(), Month::January, 1).expect("valid");
+    let first = d.replace_day(1).expect("day 1 exists");
+    let before_d = d.previous_day().unwrap_or(d);
+    if let Some(c) = open_from.filter(|c| d >= *c) {
+        return StatusWindow {
+            tail: false,
+            base_month: (c > jan1).then(|| u8::from(d.month())),
+            from: c.max(jan1),
+            scan_from: c.min(before_d),
+            scan_to: d,
+        };
+    }
+    let month_end = d
+        .replace_day(d.month().length(d.year()))
+        .expect("last day exists");
+    let closed_end = open_from
+        .and_then(|c| c.previous_day())
+        .map_or(month_end, |l| l.min(month_end));
+    if (closed_end - d).whole_days() < i64::from(d.day()) {
+        StatusWindow {
+            tail: true,
+            base_month: Some(u8::from(d.month())),
+            from: d,
+            scan_from: before_d,
+            scan_to: closed_end,
+        }
+    } else {
+        StatusWindow {
+            tail: false,
+            base_month: (d.month() != Month::January).then(|| u8::from(d.month()) - 1),
+            from: first,
+            scan_from: recent_scan_from(d),
+            scan_to: d,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -302,10 +357,57 @@ mod tests {
             combine_tail(Some(&early), None, d, &tail).3,
             LastInvestment::Known(Some(date!(2026 - 11 - 22)))
         );
-        assert!(read_from_tail(d));
-        assert!(!read_from_tail(date!(2026 - 11 - 15)));
-        assert!(read_from_tail(date!(2026 - 11 - 16)));
-        assert!(read_from_tail(date!(2026 - 02 - 28)));
+    }
+
+    #[test]
+    fn the_window_reads_the_fewest_days_the_totals_allow() {
+        let w = |d, c| status_window(d, c);
+        // Every day closed: the tail in the month's second half, the head in its first.
+        assert!(w(date!(2026 - 11 - 26), None).tail);
+        assert!(!w(date!(2026 - 11 - 15), None).tail);
+        assert!(w(date!(2026 - 11 - 16), None).tail);
+        assert!(w(date!(2026 - 02 - 28), None).tail);
+        assert_eq!(
+            w(date!(2026 - 11 - 26), None).scan_to,
+            date!(2026 - 11 - 30)
+        );
+        // A first open day later in the month shortens the tail: the total holds nothing after it.
+        let t = w(date!(2026 - 11 - 20), Some(date!(2026 - 11 - 23)));
+        assert!(t.tail);
+        assert_eq!(
+            (t.scan_from, t.scan_to),
+            (date!(2026 - 11 - 19), date!(2026 - 11 - 22))
+        );
+        // From the first open day on: D's month's total plus the open days.
+        let o = w(date!(2026 - 11 - 27), Some(date!(2026 - 11 - 16)));
+        assert_eq!(
+            o,
+            StatusWindow {
+                tail: false,
+                base_month: Some(11),
+                from: date!(2026 - 11 - 16),
+                scan_from: date!(2026 - 11 - 16),
+                scan_to: date!(2026 - 11 - 27),
+            }
+        );
+        // On the first open day itself the scan starts the day before (not yet due, yet counted).
+        assert_eq!(
+            w(date!(2026 - 11 - 16), Some(date!(2026 - 11 - 16))).scan_from,
+            date!(2026 - 11 - 15)
+        );
+        // Open days across New Year: D's year has no closed day; the scan still reads December's.
+        let n = w(date!(2027 - 01 - 03), Some(date!(2026 - 12 - 21)));
+        assert_eq!(n.base_month, None);
+        assert_eq!(n.from, date!(2027 - 01 - 01));
+        assert_eq!(n.scan_from, date!(2026 - 12 - 21));
+        assert_eq!(
+            w(date!(2027 - 01 - 03), Some(date!(2027 - 01 - 01))).base_month,
+            None
+        );
+        assert_eq!(
+            w(date!(2027 - 01 - 03), Some(date!(2027 - 01 - 02))).base_month,
+            Some(1)
+        );
     }
 
     #[test]

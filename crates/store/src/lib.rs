@@ -280,8 +280,8 @@ impl Store {
             url: url.clone(),
         };
         store.migrate().await?;
-        // A month that ended while no process was connected closes now.
-        store.keep_open_month_current().await?;
+        // A week that ended while no process was connected closes now.
+        store.keep_open_from_current().await?;
         Ok(store)
     }
 

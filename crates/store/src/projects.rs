@@ -328,9 +328,9 @@ impl Store {
             ));
         }
         let mut tx = self.begin().await?;
-        // The open month before the project's row is locked by the update (see `OPEN_MONTH_LOCK`).
+        // The first open day before the update locks the project's row (see `OPEN_FROM_LOCK`).
         let open = if f.actual_start != old.fields.actual_start {
-            self.open_month_shared(&mut tx).await?
+            self.open_from_shared(&mut tx).await?
         } else {
             None
         };
@@ -695,12 +695,11 @@ impl Store {
         let mut packed_done = false;
         if via == SumsVia::Totals {
             loop {
-                let open = self.open_month().await?;
-                // The totals hold the closed months: a day in a month after the open one (a day
-                // to come) is summed from the reports.
-                if open.is_some_and(|o| {
-                    (d.year(), u8::from(d.month())) > (o.year(), u8::from(o.month()))
-                }) {
+                let open = self.open_from().await?;
+                // The totals hold the closed days: a day more than a month after the first open
+                // day (a day to come, or a first open day not moved for long) would read as many
+                // reports as the reference, which then sums them.
+                if open.is_some_and(|o| d - o > Duration::days(31)) {
                     break;
                 }
                 // Packed rows; `None` only if some text held a separator, then the reference way
@@ -709,9 +708,9 @@ impl Store {
                 let packed = self
                     .packed_statuses(&fargs, &filter_for, d, settings, open, &mut sums)
                     .await?;
-                // The open month moved meanwhile (once a month, at its end): the two statements may
-                // have read the totals on either side of it. Again.
-                if self.open_month().await? != open {
+                // The first open day moved meanwhile (each Monday): the two statements may have
+                // read the totals on either side of the move. Again.
+                if self.open_from().await? != open {
                     continue;
                 }
                 if let Some(p) = packed {
@@ -816,8 +815,6 @@ impl Store {
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
         let due_hi = d - Duration::days(2);
         let stall_from = d - Duration::days(settings.stall_days);
-        let month = u8::from(d.month());
-        let first = d.replace_day(1).expect("day 1 exists");
         // A unit's projects are found from the unit (its index); the whole library is read in id order,
         // which is also the running totals' order, so their pages are read one after another.
         let by_unit = !fargs.is_empty();
@@ -828,18 +825,14 @@ impl Store {
                 format!("projects {p} CROSS JOIN units {u}")
             }
         };
-        let month_end = d.replace_day(d.month().length(y)).expect("last day exists");
-        // The month's total less the reports after D, or the month before's plus those up to D:
-        // whichever reads fewer reports — the latter always in the open month, which has no total.
-        let tail = diaodu_domain::totals::reads_tail(d, open);
+        // Which month's total of D's year, and which reports beside it (the fewest days the totals
+        // allow; see `status_window`).
+        let w = diaodu_domain::totals::status_window(d, open);
+        let tail = w.tail;
         let seps = [FS.to_string(), RS.to_string()];
-        // The month the totals are read at: D's own (from the tail) or the one before — none in January,
-        // where the year's totals start from nothing.
-        let base_month = if tail { month } else { month - 1 };
-        let base_cols: [String; 4] = if base_month == 0 {
-            ["BIGINT", "BIGINT", "BIGINT", "TEXT"].map(|t| format!("CAST(NULL AS {t})"))
-        } else {
-            crate::totals::month_columns(base_month).map(|c| format!("t.{c}"))
+        let base_cols: [String; 4] = match w.base_month {
+            None => ["BIGINT", "BIGINT", "BIGINT", "TEXT"].map(|t| format!("CAST(NULL AS {t})")),
+            Some(m) => crate::totals::month_columns(m).map(|c| format!("t.{c}")),
         };
         let lead: Vec<String> = seps
             .iter()
@@ -896,7 +889,7 @@ impl Store {
                      0 AS on_add, \
                      CAST(SUM(CASE WHEN {on_time} AND r.period_end > $6 AND r.period_end >= $8 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub"
                 ),
-                [d, month_end, june30, due_hi, d - Duration::days(1), jan1],
+                [d, w.scan_to, june30, due_hi, w.scan_from, jan1],
             )
         } else {
             (
@@ -907,7 +900,7 @@ impl Store {
                      CAST(SUM(CASE WHEN {on_time} AND r.period_end >= $3 AND r.period_end <= $6 THEN 1 ELSE 0 END) AS BIGINT) AS on_add, \
                      CAST(SUM(CASE WHEN {on_time} AND r.period_end < $3 AND r.period_end > $6 AND r.period_end >= $8 THEN 1 ELSE 0 END) AS BIGINT) AS on_sub"
                 ),
-                [first, d, june30, due_hi, diaodu_domain::totals::recent_scan_from(d), jan1],
+                [w.from, d, june30, due_hi, w.scan_from, jan1],
             )
         };
         let sums_sql = format!(
@@ -965,7 +958,7 @@ impl Store {
             let project = project_from_fields(&f)?;
             let id = project.id;
             let total = opt_i64(f[20]).map(|investment| MonthTotal {
-                month: if tail { month } else { month - 1 },
+                month: w.base_month.unwrap_or(0),
                 investment,
                 by_june_30: opt_i64(f[21]).unwrap_or(0),
                 on_time: opt_i64(f[22]).unwrap_or(0),

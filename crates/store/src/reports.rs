@@ -218,8 +218,8 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
         let mut tx = self.begin().await?;
-        // The open month first, then the project's row (PostgreSQL): its running totals change below.
-        let open = self.open_month_shared(&mut tx).await?;
+        // The first open day, then the project's row (PostgreSQL): its running totals change below.
+        let open = self.open_from_shared(&mut tx).await?;
         self.lock_projects(&mut tx, &[project_id]).await?;
         let project = sqlx::query("SELECT code, actual_start FROM projects WHERE id = $1")
             .bind(project_id)
@@ -306,7 +306,7 @@ impl Store {
             )
             .await?;
         }
-        // A report of the open month is not in the totals (they hold the closed months only).
+        // A report ending on an open day is not in the totals (they hold the closed days only).
         let closed = open.is_none_or(|o| end < o);
         let added = !closed
             || (!change.2
@@ -595,7 +595,7 @@ impl Store {
         // reports' reference checks then find the lock held, and the totals are written under it.
         // A file with errors rolls back, releasing them.
         let mut tx = self.begin().await?;
-        let open = self.open_month_shared(&mut tx).await?;
+        let open = self.open_from_shared(&mut tx).await?;
         let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
         if self.engine == crate::Engine::Postgres {
             // Every report below names one of the projects just locked: PostgreSQL's reference check
@@ -722,7 +722,7 @@ impl Store {
                         on_time_weekly: false,
                     }),
                 };
-                // Only the closed months are in the totals.
+                // Only the closed days are in the totals.
                 let closed = open.is_none_or(|o| end < o);
                 if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
                     added.entry((*pid, end.year())).or_default().push(point);
@@ -775,7 +775,7 @@ impl Store {
         for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
             let end = r.period.last_day();
             if open.is_some_and(|o| end >= o) {
-                continue; // the open month: not in the totals
+                continue; // open: not in the totals
             }
             let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
             e.0 = e.0.min(u8::from(end.month()));
@@ -849,7 +849,7 @@ impl Store {
         let n = rows.len();
         let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut tx = self.begin().await?;
-        let open = self.open_month_shared(&mut tx).await?;
+        let open = self.open_from_shared(&mut tx).await?;
         let vals = rows
             .into_iter()
             .map(|(pid, p, inv, prog, prob, on_time, at)| {

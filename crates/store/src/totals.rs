@@ -2,11 +2,11 @@
 //! with the reports: every write path that adds, edits or removes reports, or moves a project's actual
 //! start, updates them inside its own transaction, so a reader never sees one without the other.
 //!
-//! The totals hold the closed months only: reports ending before the first day of the open month
-//! (setting `totals.open_month`, see [`Store::open_month`]) are in them, later ones are not, and a status
-//! as of a day in the open month adds the month's reports to the month before's total. A week's
-//! reports — the bulk of every import and submission — then write no totals at all; once a month the
-//! month just closed is added in ([`Store::move_open_month`]).
+//! The totals hold the closed days only: reports ending before the first open day (setting
+//! `totals.open_from`, see [`Store::open_from`]: the Monday of last week) are in them, later ones are
+//! not, and a status as of an open day adds the open days' reports to its month's total. This week's and
+//! last week's reports — the bulk of every import and submission — then write no totals at all; each
+//! Monday the week before last is added in ([`Store::move_open_from`]).
 //!
 //! One row per project and year holds the twelve months' running totals side by side (`inv_1` …
 //! `inv_12`, `h1_…`, `ot_…`, `last_…`): a report of any month changes one row, where a row per month
@@ -25,17 +25,18 @@ use crate::bulk::{self, Val};
 use crate::pack::int;
 use crate::{s2d, Engine, Result, Store};
 
-/// The setting holding the first day of the open month (`YYYY-MM-DD`); absent, every month is closed
-/// (a database from before the open month, whose totals hold every report).
-const OPEN_MONTH_KEY: &str = "totals.open_month";
+/// The setting holding the first open day (`YYYY-MM-DD`); absent, every day is closed (a database from
+/// before the open days, whose totals hold every report).
+const OPEN_FROM_KEY: &str = "totals.open_from";
 
-/// The PostgreSQL advisory lock guarding the open month: every writer of the totals holds it shared
-/// from its first statement, so it reads the open month once and writes by it until it commits; moving
-/// the open month holds it exclusively. Taken before any project's row, by both, so that the two
+/// The PostgreSQL advisory lock guarding the first open day: every writer of the totals holds it shared
+/// from its first statement, so it reads the day once and writes by it until it commits; moving the
+/// day holds it exclusively. Taken before any project's row, by both, so that the two
 /// cannot wait for each other.
-const OPEN_MONTH_LOCK: i64 = 0x6464_6f70_656e_6d6f;
+const OPEN_FROM_LOCK: i64 = 0x6464_6f70_656e_6d6f;
 
-/// The last day whose reports the totals hold: the day before the open month, or the last day there is.
+/// The last day whose reports the totals hold: the day before the first open day, or the last day
+/// there is.
 fn closed_until(open: Option<Date>) -> Date {
     open.and_then(|o| o.previous_day()).unwrap_or(Date::MAX)
 }
@@ -214,9 +215,14 @@ pub(crate) fn new_report_rows(
     out
 }
 
+/// The first open day as of `today`: the Monday of the week before today's.
+pub(crate) fn first_open_day(today: Date) -> Date {
+    today - time::Duration::days(i64::from(today.weekday().number_days_from_monday()) + 7)
+}
+
 /// A year's months as they count: `None` when they hold nothing — no investment, no on-time report, no
-/// date — which readers take as no row at all (moving the open month back can leave such a row where
-/// the year's only reports are now open).
+/// date — which readers take as no row at all (moving the first open day back can leave such a row
+/// where the year's only reports are now open).
 fn counted(months: [MonthTotal; 12]) -> Option<[MonthTotal; 12]> {
     months
         .iter()
@@ -230,20 +236,20 @@ fn counted(months: [MonthTotal; 12]) -> Option<[MonthTotal; 12]> {
 }
 
 impl Store {
-    /// The first day of the open month: the totals hold the reports ending before it (see the module's
-    /// documentation). `None`: every month is closed.
-    pub async fn open_month(&self) -> Result<Option<Date>> {
+    /// The first open day: the totals hold the reports ending before it (see the module's
+    /// documentation). `None`: every day is closed.
+    pub async fn open_from(&self) -> Result<Option<Date>> {
         let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(OPEN_MONTH_KEY)
+            .bind(OPEN_FROM_KEY)
             .fetch_optional(&self.pool)
             .await?;
         Ok(s2d(v))
     }
 
-    /// The open month as a writer of the totals reads it, inside its transaction and before it locks
-    /// any project: on PostgreSQL under the shared [`OPEN_MONTH_LOCK`], which keeps it from moving
+    /// The first open day as a writer of the totals reads it, inside its transaction and before it locks
+    /// any project: on PostgreSQL under the shared [`OPEN_FROM_LOCK`], which keeps it from moving
     /// until the transaction ends (SQLite writers take turns with the move).
-    pub(crate) async fn open_month_shared(
+    pub(crate) async fn open_from_shared(
         &self,
         conn: &mut sqlx::AnyConnection,
     ) -> Result<Option<Date>> {
@@ -257,48 +263,45 @@ impl Store {
             }
         };
         let v: Option<String> = sqlx::query_scalar(sql)
-            .bind(OPEN_MONTH_KEY)
-            .bind(OPEN_MONTH_LOCK)
+            .bind(OPEN_FROM_KEY)
+            .bind(OPEN_FROM_LOCK)
             .fetch_one(&mut *conn)
             .await?;
         Ok(s2d(v))
     }
 
-    /// Moves the open month to the one holding `day`, in one transaction: forward, the months it
-    /// closes are added to the totals of the projects that reported in them; back, the months it
-    /// reopens are taken out. Every writer waits meanwhile (a month of a province's reports: seconds,
-    /// once a month). Returns whether it moved.
-    pub async fn move_open_month(&self, day: Date) -> Result<bool> {
-        self.move_open_month_to(day, false).await
+    /// Moves the first open day to `day`, in one transaction: forward, the days it closes are added
+    /// to the totals of the projects that reported in them; back, the days it reopens are taken out.
+    /// Every writer waits meanwhile (a week of a province's reports: about a second, once a week).
+    /// Returns whether it moved.
+    pub async fn move_open_from(&self, day: Date) -> Result<bool> {
+        self.move_open_from_to(day, false).await
     }
 
-    /// Moves the open month forward to today's (Beijing time) when it is behind, or when every month is
-    /// still closed (a database from before the open month): at every connection, and by the server
-    /// each minute, so that a month closes within a minute of its end. Returns whether it moved.
-    pub async fn keep_open_month_current(&self) -> Result<bool> {
-        let today = crate::today_local();
-        match self.open_month().await? {
-            Some(o)
-                if o.year() > today.year()
-                    || (o.year() == today.year() && o.month() >= today.month()) =>
-            {
-                Ok(false)
-            }
-            _ => self.move_open_month_to(today, true).await,
+    /// Moves the first open day forward to the Monday of last week (Beijing time) when it is behind,
+    /// or when every day is still closed (a database from before the open days): at every connection,
+    /// and by the server each minute, so that a week closes within a minute of Monday 00:00. Last week
+    /// stays open for the late reports and corrections of Monday and after; this week is being filed.
+    /// Returns whether it moved.
+    pub async fn keep_open_from_current(&self) -> Result<bool> {
+        let target = first_open_day(crate::today_local());
+        match self.open_from().await? {
+            Some(o) if o >= target => Ok(false),
+            _ => self.move_open_from_to(target, true).await,
         }
     }
 
-    async fn move_open_month_to(&self, day: Date, forward_only: bool) -> Result<bool> {
-        let to = day.replace_day(1).expect("day 1 exists");
+    async fn move_open_from_to(&self, day: Date, forward_only: bool) -> Result<bool> {
+        let to = day;
         let mut tx = self.begin().await?;
         if self.engine == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(OPEN_MONTH_LOCK)
+                .bind(OPEN_FROM_LOCK)
                 .execute(&mut *tx)
                 .await?;
         }
         let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(OPEN_MONTH_KEY)
+            .bind(OPEN_FROM_KEY)
             .fetch_optional(&mut *tx)
             .await?;
         let old = s2d(old);
@@ -325,13 +328,13 @@ impl Store {
         .await?;
         let n = sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
             .bind(ds(to))
-            .bind(OPEN_MONTH_KEY)
+            .bind(OPEN_FROM_KEY)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         if n == 0 {
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                .bind(OPEN_MONTH_KEY)
+                .bind(OPEN_FROM_KEY)
                 .bind(ds(to))
                 .execute(&mut *tx)
                 .await?;
@@ -463,7 +466,7 @@ impl Store {
     }
 
     /// Rewrites the running totals of `project_ids` inside the caller's transaction, from the reports
-    /// before `open` (the open month the caller read with [`Store::open_month_shared`]): with `from =
+    /// before `open` (the first open day the caller read with [`Store::open_from_shared`]): with `from =
     /// Some((year, month))`, the months of that year from that month on, continuing the month before
     /// (a report of month M changes only M and later); with `None`, every year's from all reports. On
     /// PostgreSQL the projects' rows are locked first, so that two transactions adding reports to one
@@ -586,7 +589,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let mut tx = self.begin().await?;
-        let open = self.open_month_shared(&mut tx).await?;
+        let open = self.open_from_shared(&mut tx).await?;
         sqlx::query("DELETE FROM report_year_totals")
             .execute(&mut *tx)
             .await?;
@@ -623,7 +626,7 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
-        let until = diaodu_domain::period::fmt_date(closed_until(self.open_month().await?));
+        let until = diaodu_domain::period::fmt_date(closed_until(self.open_from().await?));
         let in_ids = crate::pack::json_set(self.engine, 3, true);
         let reports_rest = format!(
             "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \

@@ -125,48 +125,44 @@ async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     }
 }
 
-/// The open month's reports stay out of the totals, wherever the open month is, and the statuses
-/// read from the totals still equal those summed from the reports on the days around it: before, in
-/// and after the open month. Moving the open month forward adds the months it closes, back takes
-/// them out again, across a year's end and over several years at once; a report filed in the open
-/// month leaves the totals as they were.
+/// The reports of the open days stay out of the totals, wherever the first open day is, and the
+/// statuses read from the totals still equal those summed from the reports on the days around it:
+/// before, on and after it. Moving the first open day forward adds the days it closes, back takes them
+/// out again — within a month, across a year's end and over several years at once; a report filed on
+/// an open day leaves the totals as they were.
 #[tokio::test]
-async fn the_open_month_stays_out_of_the_totals_until_it_closes() {
+async fn the_open_days_stay_out_of_the_totals_until_they_close() {
     let store = fresh_store().await;
     let city = two_years_of_reports(&store).await;
     let settings = StatusSettings::default();
-    let first =
-        |y: i32, m: u8| Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), 1).unwrap();
     for open in [
-        first(2026, 3),
-        first(2026, 7),
-        first(2025, 12),
-        first(2026, 1),
-        first(2024, 6),
-        first(2026, 11),
-        first(2027, 2),
-        first(2026, 4),
+        date!(2026 - 03 - 01),
+        date!(2026 - 07 - 13), // a Monday in mid-month
+        date!(2025 - 12 - 22), // open days in both years: week 52 ends on the 28th
+        date!(2025 - 12 - 29), // the Monday of the week that ends in the new year
+        date!(2026 - 01 - 01),
+        date!(2024 - 06 - 01), // before every report: nothing closed
+        date!(2026 - 11 - 18), // a Wednesday
+        date!(2027 - 02 - 01), // after every report
+        date!(2026 - 03 - 30),
     ] {
-        assert!(store
-            .move_open_month(open + Duration::days(9))
-            .await
-            .unwrap());
-        assert_eq!(store.open_month().await.unwrap(), Some(open));
+        assert!(store.move_open_from(open).await.unwrap());
+        assert_eq!(store.open_from().await.unwrap(), Some(open));
         assert!(
             store.check_report_totals().await.unwrap().is_empty(),
             "open from {open}"
         );
-        let days = (-40..=70)
-            .step_by(3)
+        let days = (-40..=45)
+            .step_by(2)
             .map(|k| open + Duration::days(k))
             .filter(|d| d.year() >= 2025 && d.year() <= 2026);
         statuses_agree_both_ways(&store, city, &settings, days).await;
     }
-    // The open month stays put when asked for it again, and only moves forward by itself.
-    assert!(!store.move_open_month(date!(2026 - 04 - 30)).await.unwrap());
+    // The first open day stays put when asked for it again.
+    assert!(!store.move_open_from(date!(2026 - 03 - 30)).await.unwrap());
 
-    // Writes while April 2026 is open: a report of the open month leaves the totals as they are; one
-    // of a closed month changes them.
+    // Writes while the days from Monday 30 March 2026 are open: a report ending on an open day leaves
+    // the totals as they are; one ending on a closed day changes them.
     let pid = store.project_by_code("T3").await.unwrap().unwrap().id;
     let before = store.report_totals(pid).await.unwrap();
     let submit = |period: &str, inv: i64| {
@@ -186,7 +182,7 @@ async fn the_open_month_stays_out_of_the_totals_until_it_closes() {
     };
     submit("2026-W15", 77_000).await; // ends 12 April
     submit("2026-04", 1_000).await;
-    submit("2026-W15", 0).await; // the open month's investment taken away
+    submit("2026-W15", 0).await; // an open report's investment taken away
     assert_eq!(store.report_totals(pid).await.unwrap(), before);
     submit("2026-W12", 5_000).await; // ends 22 March
     submit("2026-W13", 0).await; // ends 29 March
@@ -224,20 +220,19 @@ async fn the_open_month_stays_out_of_the_totals_until_it_closes() {
     assert!(store.check_report_totals().await.unwrap().is_empty());
     let days = (0..60).map(|k| date!(2026 - 03 - 01) + Duration::days(k));
     statuses_agree_both_ways(&store, city, &settings, days.clone()).await;
-    // April closes: its reports are added in, and the statuses stay as they were.
-    assert!(store.move_open_month(date!(2026 - 05 - 01)).await.unwrap());
+    // April's weeks close: their reports are added in, and the statuses stay as they were.
+    assert!(store.move_open_from(date!(2026 - 05 - 04)).await.unwrap());
     assert!(store.check_report_totals().await.unwrap().is_empty());
     statuses_agree_both_ways(&store, city, &settings, days).await;
-    // By itself the open month only moves forward, to today's month.
-    assert!(store.keep_open_month_current().await.unwrap());
+    // By itself the first open day only moves forward, to the Monday of last week.
+    assert!(store.keep_open_from_current().await.unwrap());
+    let monday = store.open_from().await.unwrap().unwrap();
     let today = diaodu_store::today_local();
-    assert_eq!(
-        store.open_month().await.unwrap(),
-        Some(today.replace_day(1).unwrap())
-    );
+    assert_eq!(monday.weekday(), time::Weekday::Monday);
+    assert!((7..14).contains(&(today - monday).whole_days()));
     assert!(store.check_report_totals().await.unwrap().is_empty());
-    assert!(store.move_open_month(date!(2099 - 01 - 01)).await.unwrap());
-    assert!(!store.keep_open_month_current().await.unwrap());
+    assert!(store.move_open_from(date!(2099 - 01 - 01)).await.unwrap());
+    assert!(!store.keep_open_from_current().await.unwrap());
     assert!(store.check_report_totals().await.unwrap().is_empty());
 }
 
@@ -569,11 +564,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     };
     let year = this_week.last_day().year();
     // This week is in the open month, whose reports the totals do not hold yet.
-    let open = store
-        .open_month()
-        .await
-        .unwrap()
-        .expect("set at connection");
+    let open = store.open_from().await.unwrap().expect("set at connection");
     assert!(this_week.last_day() >= open);
     if year == 2026 {
         assert_eq!(dec(&ta, 2026).investment, 1_000 + 2_000 + 4_000 + 500 + 600);
@@ -634,7 +625,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     assert!(store.check_report_totals().await.unwrap().is_empty());
     // Once the month closes, its reports are added in.
     let next_year = Date::from_calendar_date(year + 1, time::Month::January, 1).unwrap();
-    assert!(store.move_open_month(next_year).await.unwrap());
+    assert!(store.move_open_from(next_year).await.unwrap());
     assert!(store.check_report_totals().await.unwrap().is_empty());
     let ta = store.report_totals(a.id).await.unwrap();
     if year == 2026 {
