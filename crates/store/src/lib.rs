@@ -504,6 +504,12 @@ impl Store {
                 include_str!("../migrations/0020_audit_subject_sqlite.sql"),
                 include_str!("../migrations/0020_audit_subject_postgres.sql"),
             ),
+            (
+                21,
+                "",
+                include_str!("../migrations/0021_period_first_unique_sqlite.sql"),
+                "",
+            ),
         ];
         self.pool
             .execute(
