@@ -86,12 +86,27 @@ pub(crate) fn row(
 }
 
 /// What a record is about: its id up to the first '/' (a project's code for its reports' and site
-/// visits' records), written exactly as the `audit_subject` index of each engine (migration 0020).
-fn subject_expr(engine: crate::Engine) -> &'static str {
+/// visits' records), written exactly as the indexes of each engine have it (migrations 0020, 0022),
+/// for the columns of `table` (an alias, or `audit`).
+fn subject_expr(engine: crate::Engine, table: &str) -> String {
     match engine {
-        crate::Engine::Postgres => "split_part(entity_id, '/', 1)",
+        crate::Engine::Postgres => format!("split_part({table}.entity_id, '/', 1)"),
+        crate::Engine::Sqlite => format!(
+            "CASE WHEN instr({table}.entity_id, '/') > 0 THEN substr({table}.entity_id, 1, \
+             instr({table}.entity_id, '/') - 1) ELSE {table}.entity_id END"
+        ),
+    }
+}
+
+/// A report record's period: its id after the first '/' ("GP000123/2026-W48" → "2026-W48"), as the
+/// `audit_report_period` index of each engine has it (migration 0022).
+fn period_expr(engine: crate::Engine, table: &str) -> String {
+    match engine {
+        crate::Engine::Postgres => {
+            format!("substr({table}.entity_id, strpos({table}.entity_id, '/') + 1)")
+        }
         crate::Engine::Sqlite => {
-            "CASE WHEN instr(entity_id, '/') > 0 THEN substr(entity_id, 1, instr(entity_id, '/') - 1) ELSE entity_id END"
+            format!("substr({table}.entity_id, instr({table}.entity_id, '/') + 1)")
         }
     }
 }
@@ -125,56 +140,125 @@ pub(crate) async fn record(
 
 impl Store {
     /// Lists audit records, newest first.
+    ///
+    /// Searched by a code, the records are found in two parts, through two indexes (migration 0022):
+    /// the reports' records by period and then code — a week's import adds its records side by side
+    /// there, where an index by code took each at a page of its own — and every other record by code.
+    /// The report part visits each period the log holds (a few hundred, found one index step each)
+    /// and looks the code up within it.
     pub async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
-        let mut sql = String::from(
-            "SELECT id, at, user_login, action, entity, entity_id, before_json, after_json FROM audit WHERE 1=1",
-        );
-        let mut args: Vec<String> = Vec::new();
-        let mut push = |cond: &str, v: String, sql: &mut String| {
-            args.push(v);
-            sql.push_str(&format!(" AND {cond} ${}", args.len()));
-        };
-        if let Some(v) = f.entity.clone().filter(|s| !s.is_empty()) {
-            push("entity =", v, &mut sql);
-        }
-        if let Some(v) = f
+        let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };
+        let kind = f.entity.as_deref().filter(|s| !s.is_empty());
+        let Some(v) = f
             .entity_id
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
-            // Through the subject index (migration 0020): a code finds its own records and those
-            // under it ("GP000123" → "GP000123/2026-W48"); a full id ("GP000123/2026-W48") only its.
-            let subject = v.split('/').next().unwrap_or(v).to_string();
-            push(
-                &format!("{} =", subject_expr(self.engine)),
-                subject,
-                &mut sql,
-            );
-            if v.contains('/') {
-                push("entity_id =", v.to_string(), &mut sql);
+        else {
+            let mut args = Vec::new();
+            if let Some(k) = kind {
+                args.push(("a.entity =".to_string(), k.to_string()));
             }
+            return self.audit_query("", "1=1", args, f, limit).await;
+        };
+        // A code finds its own records and those under it ("GP000123" → "GP000123/2026-W48"); a full
+        // id ("GP000123/2026-W48") only its own.
+        let (subject, rest) = match v.split_once('/') {
+            Some((s, r)) => (s.to_string(), Some(r.to_string())),
+            None => (v.to_string(), None),
+        };
+        let e = self.engine;
+        let mut out = Vec::new();
+        if kind.is_none_or(|k| k != "report") {
+            let mut args = vec![(format!("{} =", subject_expr(e, "a")), subject.clone())];
+            if let Some(k) = kind {
+                args.push(("a.entity =".to_string(), k.to_string()));
+            }
+            if rest.is_some() {
+                args.push(("a.entity_id =".to_string(), v.to_string()));
+            }
+            out.extend(
+                self.audit_query("", "a.entity <> 'report'", args, f, limit)
+                    .await?,
+            );
         }
+        if kind.is_none_or(|k| k == "report") {
+            let subject_cond = format!("{} =", subject_expr(e, "a"));
+            let period_cond = format!("{} =", period_expr(e, "a"));
+            out.extend(match rest {
+                Some(period) => {
+                    let args = vec![(period_cond, period), (subject_cond, subject)];
+                    self.audit_query("", "a.entity = 'report'", args, f, limit)
+                        .await?
+                }
+                None => {
+                    // Every period of the log, one index step each (a loose scan), then the code in each.
+                    let p = period_expr(e, "audit");
+                    let periods = format!(
+                        "WITH RECURSIVE s(v) AS (SELECT MIN({p}) FROM audit WHERE entity = 'report' \
+                         UNION ALL SELECT (SELECT MIN({p}) FROM audit WHERE entity = 'report' AND {p} > s.v) \
+                         FROM s WHERE s.v IS NOT NULL) "
+                    );
+                    // The project's report records are gathered first (a few hundred at most), then
+                    // filtered and ordered: PostgreSQL, left to choose, walked the whole log
+                    // backwards by id for them.
+                    let pa = period_expr(e, "a");
+                    let sa = subject_expr(e, "a");
+                    let from = format!(
+                        "{periods}, m AS MATERIALIZED (SELECT a.* FROM s CROSS JOIN audit a \
+                         WHERE s.v IS NOT NULL AND a.entity = 'report' AND {pa} = s.v AND {sa} = $1) \
+                         SELECT {{cols}} FROM m a"
+                    );
+                    let args = vec![(subject_cond, subject)];
+                    self.audit_query(&from, "1=1", args, f, limit).await?
+                }
+            });
+        }
+        out.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        out.truncate(limit as usize);
+        Ok(out)
+    }
+
+    /// One query of [`Store::audit_list`]: records of `from` (a `SELECT {cols} FROM … a` with a
+    /// preamble, or the plain table when empty) meeting `base`, the conditions in `args` (each bound
+    /// as a parameter) and the filter's user, action, dates and page, newest first.
+    async fn audit_query(
+        &self,
+        from: &str,
+        base: &str,
+        mut args: Vec<(String, String)>,
+        f: &AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let cols = "a.id, a.at, a.user_login, a.action, a.entity, a.entity_id, a.before_json, a.after_json";
+        let mut sql = if from.is_empty() {
+            format!("SELECT {cols} FROM audit a")
+        } else {
+            from.replace("{cols}", cols)
+        };
+        sql.push_str(&format!(" WHERE {base}"));
         if let Some(v) = f.user_login.clone().filter(|s| !s.is_empty()) {
-            push("user_login =", v, &mut sql);
+            args.push(("a.user_login =".to_string(), v));
         }
         if let Some(v) = f.action.clone().filter(|s| !s.is_empty()) {
-            push("action =", v, &mut sql);
+            args.push(("a.action =".to_string(), v));
         }
         if let Some(v) = f.from.clone().filter(|s| !s.is_empty()) {
-            push("at >=", v, &mut sql);
+            args.push(("a.at >=".to_string(), v));
         }
         if let Some(v) = f.to.clone().filter(|s| !s.is_empty()) {
             // Inclusive date: everything before the next day's first instant.
-            push("at <=", format!("{v}T99"), &mut sql);
+            args.push(("a.at <=".to_string(), format!("{v}T99")));
+        }
+        for (k, (cond, _)) in args.iter().enumerate() {
+            sql.push_str(&format!(" AND {cond} ${}", k + 1));
         }
         if let Some(b) = f.before_id {
-            sql.push_str(&format!(" AND id < {b}"));
+            sql.push_str(&format!(" AND a.id < {b}"));
         }
-        let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };
-        sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
         let mut q = sqlx::query(&sql);
-        for a in &args {
+        for (_, a) in &args {
             q = q.bind(a);
         }
         let rows = q.fetch_all(&self.pool).await?;

@@ -510,6 +510,12 @@ impl Store {
                 include_str!("../migrations/0021_period_first_unique_sqlite.sql"),
                 "",
             ),
+            (
+                22,
+                include_str!("../migrations/0022_audit_report_period.sql"),
+                include_str!("../migrations/0022_audit_report_period_sqlite.sql"),
+                include_str!("../migrations/0022_audit_report_period_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

@@ -856,3 +856,78 @@ async fn a_projects_reports_come_whole_and_in_order() {
         ]
     );
 }
+
+/// The audit search by a code finds the project's own records, its site visits' and its reports' in
+/// every period (the report records are indexed by period, then code), newest first, in pages that
+/// neither repeat nor skip a record; a kind narrows it, a full id gives that record alone, and another
+/// project's records in the same periods never come with it.
+#[tokio::test]
+async fn the_audit_search_finds_a_code_in_every_period() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    let p = store.create_project(&a, d1, fields("AS1")).await.unwrap();
+    let q = store.create_project(&a, d1, fields("AS10")).await.unwrap();
+    for w in 2..=9 {
+        for (pid, inv) in [(p.id, 1_000), (q.id, 2_000)] {
+            let input = ReportInput {
+                period: Period::parse(&format!("2026-W{w:02}")).unwrap(),
+                investment: Yuan(inv),
+                progress: String::new(),
+                problems: String::new(),
+            };
+            store.submit_report(&a, pid, &input).await.unwrap();
+        }
+    }
+    let monthly = ReportInput {
+        period: Period::parse("2026-03").unwrap(),
+        investment: Yuan(5),
+        progress: String::new(),
+        problems: String::new(),
+    };
+    store.submit_report(&a, p.id, &monthly).await.unwrap();
+    store
+        .add_site_visit(&a, p.id, date!(2026 - 03 - 02), "现场推进正常", "")
+        .await
+        .unwrap();
+    let search = |id: &str, entity: Option<&str>, before: Option<i64>, limit: i64| {
+        let store = store.clone();
+        let f = AuditFilter {
+            entity_id: Some(id.into()),
+            entity: entity.map(Into::into),
+            before_id: before,
+            limit,
+            ..Default::default()
+        };
+        async move { store.audit_list(&f).await.unwrap() }
+    };
+    let all = search("AS1", None, None, 500).await;
+    // The project, eight weekly reports and a monthly one, the visit.
+    assert_eq!(all.len(), 11, "{all:?}");
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    assert!(all
+        .iter()
+        .all(|r| r.entity_id == "AS1" || r.entity_id.starts_with("AS1/")));
+    assert_eq!(all.iter().filter(|r| r.entity == "report").count(), 9);
+    assert_eq!(all.iter().filter(|r| r.entity == "site_visit").count(), 1);
+    // Pages of four: the same records, in the same order.
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = search("AS1", None, before, 4).await;
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 4);
+        before = page.last().map(|r| r.id);
+        paged.extend(page.into_iter().map(|r| r.id));
+    }
+    assert_eq!(paged, all.iter().map(|r| r.id).collect::<Vec<_>>());
+    assert_eq!(search("AS1", Some("report"), None, 500).await.len(), 9);
+    assert_eq!(search("AS1", Some("project"), None, 500).await.len(), 1);
+    let one = search("AS1/2026-W05", None, None, 500).await;
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].entity_id, "AS1/2026-W05");
+    assert!(search("AS", None, None, 500).await.is_empty());
+    assert_eq!(search("AS10", None, None, 500).await.len(), 9);
+}
