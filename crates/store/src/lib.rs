@@ -516,6 +516,12 @@ impl Store {
                 include_str!("../migrations/0022_audit_report_period_sqlite.sql"),
                 include_str!("../migrations/0022_audit_report_period_postgres.sql"),
             ),
+            (
+                23,
+                "",
+                "",
+                include_str!("../migrations/0023_locked_submitter_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

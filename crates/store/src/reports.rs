@@ -598,8 +598,19 @@ impl Store {
         let open = self.open_from_shared(&mut tx).await?;
         let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
         if self.engine == crate::Engine::Postgres {
-            // Every report below names one of the projects just locked: PostgreSQL's reference check
-            // need not find and lock them again (migration 0018). For this transaction only.
+            // Every report below names one of the projects just locked, and the actor as its
+            // submitter, locked here: PostgreSQL's reference check need not find and lock them again
+            // (migrations 0018, 0023). For this transaction only.
+            if let Some(uid) = actor.user_id {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR KEY SHARE")
+                        .bind(uid)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if found.is_none() {
+                    return Err(StoreError::NotFound("用户".into()));
+                }
+            }
             sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
                 .execute(&mut *tx)
                 .await?;

@@ -726,32 +726,25 @@ async fn references_hold_on_both_engines() {
         "deleting a user who filed a report",
     );
     if store.engine() == diaodu_store::Engine::Postgres {
-        // A report import, having locked its projects, tells the check to leave them out: for its
-        // own transaction only, and the user is still checked.
-        let mut tx = pool.begin().await.unwrap();
-        sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        refused(
-            report(p.id, Some(user + 1_000), "2026-W13")
+        // A report import, having locked its projects and its user, tells the check to leave them
+        // out, for its own transaction only. The setting is trusted, not checked: a project or a
+        // user the transaction did not lock goes through (which is why only the import sets it,
+        // after locking). Rolled back.
+        for (project, by, what) in [
+            (p.id + 1_000, None, "the project check is left out"),
+            (p.id, Some(user + 1_000), "the user check is left out"),
+        ] {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
                 .execute(&mut *tx)
-                .await,
-            "a report by a missing user, projects locked",
-        );
-        drop(tx);
-        // The setting is trusted, not checked: a project the transaction did not lock goes through
-        // (which is why only the import sets it, after locking). Rolled back.
-        let mut tx = pool.begin().await.unwrap();
-        sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        report(p.id + 1_000, None, "2026-W13")
-            .execute(&mut *tx)
-            .await
-            .expect("the project check is left out");
-        drop(tx);
+                .await
+                .unwrap();
+            report(project, by, "2026-W13")
+                .execute(&mut *tx)
+                .await
+                .expect(what);
+            drop(tx);
+        }
         let mut tx = pool.begin().await.unwrap();
         sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
             .execute(&mut *tx)
@@ -763,6 +756,25 @@ async fn references_hold_on_both_engines() {
             "a report of a missing project, after a transaction that had locked its own",
         );
     }
+    // An import as a user who does not exist writes nothing.
+    let ghost = Actor {
+        user_id: Some(user + 1_000),
+        login: "ghost".into(),
+    };
+    let tree = store.units().await.unwrap();
+    let rows = vec![diaodu_domain::import::ReportRow {
+        row: 2,
+        project_code: "R1".into(),
+        period: Period::parse("2026-W14").unwrap(),
+        investment: Yuan(1),
+        progress: String::new(),
+        problems: String::new(),
+    }];
+    assert!(store
+        .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new())
+        .await
+        .is_err());
+    assert_eq!(store.report_count().await.unwrap(), 1);
     // Without the rows that name them, they go.
     sqlx::query("DELETE FROM reports")
         .execute(pool)
