@@ -379,6 +379,28 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         "bench corrected-week import failed: {:?}",
         r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
     );
+    // Closing a week: each Monday the week before last goes into the running totals (see
+    // docs/status.md, "The open days"). Timed by reopening the last closed week and closing it again,
+    // which leaves the data as it was; the floor sums that week's reports in the engine.
+    let close = match store.open_from().await? {
+        Some(c) => {
+            let week_before = c - time::Duration::days(7);
+            store.move_open_from(week_before).await?;
+            let t = Instant::now();
+            store.move_open_from(c).await?;
+            let ms_close = ms(t.elapsed());
+            let floor = median3(|| async {
+                let t = Instant::now();
+                std::hint::black_box(
+                    sum_reports(store, week_before, c.previous_day().unwrap_or(c)).await?,
+                );
+                Ok(ms(t.elapsed()))
+            })
+            .await?;
+            Some((ms_close, floor))
+        }
+        None => None,
+    };
     if store.engine() == diaodu_store::Engine::Postgres {
         // The dry runs leave their rolled-back rows behind, and the edits mark the pages of the reports
         // they touched as no longer all-visible: until a vacuum, reads of those periods visit the
@@ -387,6 +409,14 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         sqlx::raw_sql("VACUUM reports, report_year_totals, audit")
             .execute(store.pool())
             .await?;
+    }
+    if let Some((value, floor)) = close {
+        measures.push(time_measure(
+            "closing a week into the running totals (each Monday)",
+            value,
+            floor,
+            "the week's reports summed in the engine",
+        ));
     }
     let floor_rate = raw_insert_rate(store, n).await?;
     for (name, rate) in [

@@ -106,8 +106,20 @@ pub(crate) async fn insert(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<()> {
+    upsert(tx, table, columns, rows, "").await
+}
+
+/// As [`insert`], each statement ending with `on_conflict` (an `ON CONFLICT …` clause, as in
+/// [`prepare`]).
+pub(crate) async fn upsert(
+    tx: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    on_conflict: &str,
+) -> Result<()> {
     let sqlite = tx.backend_name() == "SQLite";
-    for p in prepare(sqlite, table, columns, &rows, "") {
+    for p in prepare(sqlite, table, columns, &rows, on_conflict) {
         p.execute(tx).await?;
     }
     Ok(())

