@@ -356,20 +356,17 @@ impl Store {
         } else {
             // Back (or from every day closed), the days reopened are taken out: the rows of the
             // projects that reported in them are rewritten from their reports before the new day.
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT DISTINCT project_id FROM reports WHERE period_end >= $1 AND period_end <= $2",
+            // Each project that reported in them, with its latest report among them.
+            let reported: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT project_id, MAX(period_end) FROM reports \
+                 WHERE period_end >= $1 AND period_end <= $2 GROUP BY project_id",
             )
             .bind(ds(lo))
             .bind(ds(hi))
             .fetch_all(&mut *tx)
             .await?;
-            let last: Option<String> = sqlx::query_scalar(
-                "SELECT MAX(period_end) FROM reports WHERE period_end >= $1 AND period_end <= $2",
-            )
-            .bind(ds(lo))
-            .bind(ds(hi))
-            .fetch_one(&mut *tx)
-            .await?;
+            let ids: Vec<i64> = reported.iter().map(|(id, _)| *id).collect();
+            let last = reported.into_iter().map(|(_, l)| l).max();
             for y in lo.year()..=s2d(last).map_or(lo.year() - 1, |l| l.year()) {
                 let m = if y == lo.year() {
                     u8::from(lo.month())

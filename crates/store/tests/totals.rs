@@ -165,21 +165,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
     // the totals as they are; one ending on a closed day changes them.
     let pid = store.project_by_code("T3").await.unwrap().unwrap().id;
     let before = store.report_totals(pid).await.unwrap();
-    let submit = |period: &str, inv: i64| {
-        let store = store.clone();
-        let input = ReportInput {
-            period: Period::parse(period).unwrap(),
-            investment: Yuan(inv),
-            progress: String::new(),
-            problems: String::new(),
-        };
-        async move {
-            store
-                .submit_report(&Actor::cli(), pid, &input)
-                .await
-                .unwrap()
-        }
-    };
+    let submit = |period: &'static str, inv: i64| submit_as_cli(&store, pid, period, inv);
     submit("2026-W15", 77_000).await; // ends 12 April
     submit("2026-04", 1_000).await;
     submit("2026-W15", 0).await; // an open report's investment taken away
@@ -234,6 +220,20 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
     assert!(store.move_open_from(date!(2099 - 01 - 01)).await.unwrap());
     assert!(!store.keep_open_from_current().await.unwrap());
     assert!(store.check_report_totals().await.unwrap().is_empty());
+}
+
+/// Files (or edits) a project's report of `period` through the form's path, as the CLI actor.
+async fn submit_as_cli(store: &Store, project_id: i64, period: &str, inv: i64) {
+    let input = ReportInput {
+        period: Period::parse(period).unwrap(),
+        investment: Yuan(inv),
+        progress: String::new(),
+        problems: String::new(),
+    };
+    store
+        .submit_report(&Actor::cli(), project_id, &input)
+        .await
+        .unwrap();
 }
 
 /// Seven projects of every kind of start in a city's district, with weekly reports over 2025 and
@@ -384,21 +384,7 @@ async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
 async fn every_write_keeps_the_totals_in_step() {
     let (store, city, d1, p) = one_project("W1", date!(2026 - 02 - 01)).await;
     let a = Actor::cli();
-    let submit = |period: &str, inv: i64| {
-        let store = store.clone();
-        let input = ReportInput {
-            period: Period::parse(period).unwrap(),
-            investment: Yuan(inv),
-            progress: String::new(),
-            problems: String::new(),
-        };
-        async move {
-            store
-                .submit_report(&Actor::cli(), p.id, &input)
-                .await
-                .unwrap()
-        }
-    };
+    let submit = |period: &'static str, inv: i64| submit_as_cli(&store, p.id, period, inv);
     submit("2026-W10", 30_000).await;
     submit("2025-W50", 10_000).await;
     submit("2026-W10", 0).await; // an edit: investment back to nothing
