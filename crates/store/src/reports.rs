@@ -975,9 +975,9 @@ const REPORT_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// A period with at least this many of an import's rows is looked up whole ("who has filed this
-/// period"), not pair by pair: a week's import names most of the province's projects, and one range of
-/// the period's index entries is cheaper than that many probes into the project-first index.
+/// A period with at least this many of an import's rows is read whole, not pair by pair: a week's
+/// import names most of the province's projects, and one range of the period's reports is cheaper than
+/// that many probes.
 const PERIOD_SCAN_MIN: usize = 1_000;
 
 /// An existing report an import row would edit: id and the values before the edit.
@@ -986,12 +986,14 @@ type Filed = (i64, i64, String, String);
 impl Store {
     /// The reports already filed for the given (project, period) pairs, by pair.
     ///
-    /// A period named by many pairs — the weekly import, usually of a period nobody has filed yet — is
-    /// first asked whole, through the period-first index: which projects have filed it. Only the pairs
-    /// that turn out to be filed, and the pairs of thinly named periods, are then read one by one
-    /// through the unique index. Pair by pair for all of them, a week of 20,000 existing projects cost
-    /// 20,000 probes of PostgreSQL's project-first index of the time, larger than its default buffer
-    /// pool (240 ms); the period read finds nothing in a few milliseconds.
+    /// A period named by many pairs — the weekly import, of a period nobody has filed yet, or a
+    /// corrected week — is read whole, with the values, through the period-first unique index, and
+    /// the file's projects kept: a new week's read finds nothing in a fraction of a millisecond, and a
+    /// corrected week's (a province's 42,000 reports, lying together) took the place of a read of who
+    /// filed it and 16,740 probes for the values (corrected week +5 – 10 %, alternating binaries). The
+    /// pairs of thinly named periods are read one by one through the unique index. Pair by pair for
+    /// all of them, a week of 20,000 existing projects cost 20,000 probes of PostgreSQL's
+    /// project-first index of the time, larger than its default buffer pool (240 ms).
     async fn filed_reports(
         &self,
         tx: &mut sqlx::AnyConnection,
@@ -1002,28 +1004,35 @@ impl Store {
             by_period.entry(*p).or_default().push(*pid);
         }
         let mut probe: Vec<(i64, Period)> = Vec::new();
+        let mut existing = HashMap::new();
         for (period, pids) in by_period {
             if pids.len() < PERIOD_SCAN_MIN {
                 probe.extend(pids.into_iter().map(|pid| (pid, period)));
                 continue;
             }
-            // Both engines keep an index that leads with the period (SQLite's `reports_period`,
-            // PostgreSQL's unique (period, project) index): the period's filers are one range of it.
-            let query = sqlx::query("SELECT project_id FROM reports WHERE period = $1")
-                .bind(period.to_string());
-            let filed: HashSet<i64> = query
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<i64, _>(0))
-                .collect::<std::result::Result<_, _>>()?;
-            probe.extend(
-                pids.into_iter()
-                    .filter(|pid| filed.contains(pid))
-                    .map(|pid| (pid, period)),
-            );
+            // Both engines keep a unique index that leads with the period: the period's reports are
+            // one range of it, and a week's lie together in the table (filed together), so they are
+            // read whole with their values, and those of the file's projects kept.
+            let wanted: HashSet<i64> = pids.into_iter().collect();
+            let query = sqlx::query(
+                "SELECT id, project_id, investment, progress, problems FROM reports WHERE period = $1",
+            )
+            .bind(period.to_string());
+            for r in query.fetch_all(&mut *tx).await? {
+                let pid: i64 = r.try_get("project_id")?;
+                if wanted.contains(&pid) {
+                    existing.insert(
+                        (pid, period.to_string()),
+                        (
+                            r.try_get("id")?,
+                            r.try_get("investment")?,
+                            r.try_get("progress")?,
+                            r.try_get("problems")?,
+                        ),
+                    );
+                }
+            }
         }
-        let mut existing = HashMap::new();
         if probe.is_empty() {
             return Ok(existing);
         }
