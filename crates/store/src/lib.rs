@@ -522,6 +522,12 @@ impl Store {
                 "",
                 include_str!("../migrations/0023_locked_submitter_postgres.sql"),
             ),
+            (
+                24,
+                include_str!("../migrations/0024_audit_kind_partial.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(
