@@ -834,11 +834,17 @@ impl Store {
             None => ["BIGINT", "BIGINT", "BIGINT", "TEXT"].map(|t| format!("CAST(NULL AS {t})")),
             Some(m) => crate::totals::month_columns(m).map(|c| format!("t.{c}")),
         };
-        let lead: Vec<String> = seps
-            .iter()
-            .cloned()
-            .chain([y.to_string(), (y - 1).to_string()])
-            .collect();
+        // December's latest investment date of the year before matters only when the stall window
+        // (D − stall days, D] reaches into that year (January, early February): otherwise any date
+        // of that year falls before the window, and its row is not read at all — on PostgreSQL a
+        // second pass over the running totals.
+        let prev_dec =
+            stall_from < Date::from_calendar_date(y - 1, Month::December, 31).expect("valid");
+        let mut lead: Vec<String> = seps.to_vec();
+        lead.push(y.to_string());
+        if prev_dec {
+            lead.push((y - 1).to_string());
+        }
         let cols = [
             "p.id",
             "p.unit_id",
@@ -864,19 +870,27 @@ impl Store {
             base_cols[1].as_str(),
             base_cols[2].as_str(),
             base_cols[3].as_str(),
-            "t0.last_12",
+            if prev_dec {
+                "t0.last_12"
+            } else {
+                "CAST(NULL AS TEXT)"
+            },
         ];
         let sql = format!(
             "SELECT {agg} AS packed FROM {from} \
              LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = CAST($3 AS BIGINT) \
-             LEFT JOIN report_year_totals t0 ON t0.project_id = p.id AND t0.year = CAST($4 AS BIGINT) \
-             WHERE p.unit_id = u.id {outer}",
+             {prev} WHERE p.unit_id = u.id {outer}",
             // In no order: sorted by code below. An ordered aggregate sorts the 50,000 packed records
             // (10 MB) inside the engine, beyond PostgreSQL's default work memory — on disk, 150 – 220
             // of a 460 – 530 ms statement; the client sorts the parsed rows in a few milliseconds.
             agg = packed(&cols, 1, 2),
             from = from("p", "u"),
-            outer = filter_for("p", "u", 4),
+            prev = if prev_dec {
+                "LEFT JOIN report_year_totals t0 ON t0.project_id = p.id AND t0.year = CAST($4 AS BIGINT)"
+            } else {
+                ""
+            },
+            outer = filter_for("p", "u", lead.len()),
         );
         // $3 … $8: the window's bounds and the dates the sums compare with (see the two arms).
         let on_time = "r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= p2.actual_start";
