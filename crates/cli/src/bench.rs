@@ -98,9 +98,7 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<f64>>,
 {
-    let mut v = [f().await?, f().await?, f().await?];
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    Ok(v[1])
+    Ok(median(vec![f().await?, f().await?, f().await?]))
 }
 
 /// Vacuums what a dry run of an import touched (PostgreSQL): it leaves its rolled-back rows behind,
@@ -115,6 +113,32 @@ async fn vacuum_after_dry_run(store: &Store) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// The rate of a dry run of a report import (checked, written, rolled back; rows/s), the median of
+/// three, PostgreSQL vacuumed after each.
+async fn dry_run_rate(
+    store: &Store,
+    actor: &Actor,
+    tree: &diaodu_store::UnitTree,
+    rows: &[diaodu_domain::import::ReportRow],
+    what: &str,
+) -> Result<f64> {
+    let mut rates = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = store
+            .import_reports_dry_run(actor, tree, Scope::All, rows, Vec::new())
+            .await?;
+        rates.push(rows.len() as f64 / t.elapsed().as_secs_f64());
+        anyhow::ensure!(
+            r.is_ok(),
+            "bench {what} import failed: {:?}",
+            r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
+        );
+        vacuum_after_dry_run(store).await?;
+    }
+    Ok(median(rates))
 }
 
 /// The median of a few measurements (the middle one of three).
@@ -381,21 +405,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
             problems: String::new(),
         })
         .collect();
-    let mut week_rates = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let r = store
-            .import_reports_dry_run(&actor, &tree, Scope::All, &week_rows, Vec::new())
-            .await?;
-        week_rates.push(week_rows.len() as f64 / t.elapsed().as_secs_f64());
-        anyhow::ensure!(
-            r.is_ok(),
-            "bench weekly import failed: {:?}",
-            r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
-        );
-        vacuum_after_dry_run(store).await?;
-    }
-    let week_rate = median(week_rates);
+    let week_rate = dry_run_rate(store, &actor, &tree, &week_rows, "weekly").await?;
     // The same projects' last week again — filed by `gen` for every started project — as a corrected
     // file would bring it: every project that filed it (about five in six) makes its row an edit; dry
     // run as well.
@@ -407,21 +417,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
             ..r.clone()
         })
         .collect();
-    let mut corrected_rates = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let r = store
-            .import_reports_dry_run(&actor, &tree, Scope::All, &corrected, Vec::new())
-            .await?;
-        corrected_rates.push(corrected.len() as f64 / t.elapsed().as_secs_f64());
-        anyhow::ensure!(
-            r.is_ok(),
-            "bench corrected-week import failed: {:?}",
-            r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
-        );
-        vacuum_after_dry_run(store).await?;
-    }
-    let corrected_rate = median(corrected_rates);
+    let corrected_rate = dry_run_rate(store, &actor, &tree, &corrected, "corrected-week").await?;
     // Closing a week: each Monday the week before last goes into the running totals (see
     // docs/status.md, "The open days"). Timed by reopening the last closed week and closing it again,
     // which leaves the data as it was; the floor sums that week's reports in the engine.

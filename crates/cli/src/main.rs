@@ -317,11 +317,11 @@ async fn main() -> Result<()> {
             });
             // A week closes within a minute of Monday 00:00: the reports of the week before last go
             // into the running totals (see `Store::keep_open_from_current`).
-            let month_store = store.clone();
+            let week_store = store.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                    if let Err(e) = month_store.keep_open_from_current().await {
+                    if let Err(e) = week_store.keep_open_from_current().await {
                         tracing::warn!(error = %e, "closing the week failed");
                     }
                 }

@@ -174,9 +174,10 @@ impl Store {
             None => (v.to_string(), None),
         };
         let e = self.engine;
+        let (sa, pa) = (subject_expr(e, "a"), period_expr(e, "a"));
         let mut out = Vec::new();
         if kind.is_none_or(|k| k != "report") {
-            let mut args = vec![(format!("{} =", subject_expr(e, "a")), subject.clone())];
+            let mut args = vec![(format!("{sa} ="), subject.clone())];
             if let Some(k) = kind {
                 args.push(("a.entity =".to_string(), k.to_string()));
             }
@@ -186,7 +187,6 @@ impl Store {
             // The code's records are gathered first, through the subject index (a handful), then
             // filtered and ordered: PostgreSQL, estimating hundreds, walked the log backwards by id
             // for them instead (600 ms at province scale for a code with none).
-            let sa = subject_expr(e, "a");
             let from = format!(
                 "WITH m AS MATERIALIZED (SELECT a.* FROM audit a \
                  WHERE a.entity <> 'report' AND {sa} = $1) SELECT {{cols}} FROM m a"
@@ -194,8 +194,8 @@ impl Store {
             out.extend(self.audit_query(&from, "1=1", args, f, limit).await?);
         }
         if kind.is_none_or(|k| k == "report") {
-            let subject_cond = format!("{} =", subject_expr(e, "a"));
-            let period_cond = format!("{} =", period_expr(e, "a"));
+            let subject_cond = format!("{sa} =");
+            let period_cond = format!("{pa} =");
             out.extend(match rest {
                 Some(period) => {
                     let args = vec![(period_cond, period), (subject_cond, subject)];
@@ -213,8 +213,6 @@ impl Store {
                     // The project's report records are gathered first (a few hundred at most), then
                     // filtered and ordered: PostgreSQL, left to choose, walked the whole log
                     // backwards by id for them.
-                    let pa = period_expr(e, "a");
-                    let sa = subject_expr(e, "a");
                     let from = format!(
                         "{periods}, m AS MATERIALIZED (SELECT a.* FROM s CROSS JOIN audit a \
                          WHERE s.v IS NOT NULL AND a.entity = 'report' AND {pa} = s.v AND {sa} = $1) \

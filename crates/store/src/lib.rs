@@ -587,24 +587,8 @@ impl Store {
     /// Writes a setting (audited).
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let mut tx = self.begin().await?;
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if before.is_some() {
-            sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
-                .bind(value)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                .bind(key)
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let before = setting_in(&mut tx, key).await?;
+        put_setting(&mut tx, key, value, before.is_some()).await?;
         audit::record(
             &mut tx,
             actor,
@@ -672,6 +656,40 @@ pub fn ts(t: time::OffsetDateTime) -> String {
         t.second(),
         t.microsecond()
     )
+}
+
+/// A setting as read inside a transaction.
+pub(crate) async fn setting_in(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// Writes a setting inside a transaction (not audited): `exists` says whether it is stored already,
+/// as the caller read it.
+pub(crate) async fn put_setting(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    value: &str,
+    exists: bool,
+) -> Result<()> {
+    let sql = if exists {
+        "UPDATE settings SET value = $2 WHERE key = $1"
+    } else {
+        "INSERT INTO settings (key, value) VALUES ($1, $2)"
+    };
+    sqlx::query(sql)
+        .bind(key)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Today's date in the city's time zone (Asia/Shanghai, UTC+8, no daylight saving).

@@ -307,8 +307,7 @@ impl Store {
             .await?;
         }
         // A report ending on an open day is not in the totals (they hold the closed days only).
-        let closed = open.is_none_or(|o| end < o);
-        let added = !closed
+        let added = !crate::totals::closed(open, end)
             || (!change.2
                 && self
                     .add_to_totals(
@@ -734,7 +733,7 @@ impl Store {
                     }),
                 };
                 // Only the closed days are in the totals.
-                let closed = open.is_none_or(|o| end < o);
+                let closed = crate::totals::closed(open, end);
                 if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
                     added.entry((*pid, end.year())).or_default().push(point);
                 }
@@ -785,7 +784,7 @@ impl Store {
         let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
         for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
             let end = r.period.last_day();
-            if open.is_some_and(|o| end >= o) {
+            if !crate::totals::closed(open, end) {
                 continue; // open: not in the totals
             }
             let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
@@ -983,6 +982,22 @@ const PERIOD_SCAN_MIN: usize = 1_000;
 /// An existing report an import row would edit: id and the values before the edit.
 type Filed = (i64, i64, String, String);
 
+/// The columns of a filed report as [`filed_row`] reads them (`r` the reports).
+const FILED_COLUMNS: &str = "r.id, r.project_id, r.period, r.investment, r.progress, r.problems";
+
+/// A filed report read with [`FILED_COLUMNS`], by (project, period).
+fn filed_row(r: &sqlx::any::AnyRow) -> Result<((i64, String), Filed)> {
+    Ok((
+        (r.try_get("project_id")?, r.try_get("period")?),
+        (
+            r.try_get("id")?,
+            r.try_get("investment")?,
+            r.try_get("progress")?,
+            r.try_get("problems")?,
+        ),
+    ))
+}
+
 impl Store {
     /// The reports already filed for the given (project, period) pairs, by pair.
     ///
@@ -1014,42 +1029,38 @@ impl Store {
             // one range of it, and a week's lie together in the table (filed together), so they are
             // read whole with their values, and those of the file's projects kept.
             let wanted: HashSet<i64> = pids.into_iter().collect();
-            let query = sqlx::query(
-                "SELECT id, project_id, investment, progress, problems FROM reports WHERE period = $1",
-            )
-            .bind(period.to_string());
+            let sql = format!("SELECT {FILED_COLUMNS} FROM reports r WHERE r.period = $1");
+            let query = sqlx::query(&sql).bind(period.to_string());
             for r in query.fetch_all(&mut *tx).await? {
-                let pid: i64 = r.try_get("project_id")?;
-                if wanted.contains(&pid) {
-                    existing.insert(
-                        (pid, period.to_string()),
-                        (
-                            r.try_get("id")?,
-                            r.try_get("investment")?,
-                            r.try_get("progress")?,
-                            r.try_get("problems")?,
-                        ),
-                    );
+                let (key, filed) = filed_row(&r)?;
+                if wanted.contains(&key.0) {
+                    existing.insert(key, filed);
                 }
             }
         }
         if probe.is_empty() {
             return Ok(existing);
         }
-        // Pair by pair through the unique index (project and period; PostgreSQL's leads with the
-        // period): by project alone the engine would read every report of every project (a
-        // province's project has a hundred), by period alone every report of the period.
+        // Pair by pair through the unique (period, project) index: by project alone the engine would
+        // read every report of every project (a province's project has a hundred), by period alone
+        // every report of the period.
+        // `CROSS JOIN` keeps SQLite's join order: the pairs first, then one probe each.
+        let sql = match self.engine {
+            crate::Engine::Postgres => format!(
+                "SELECT {FILED_COLUMNS} FROM unnest($1::bigint[], $2::text[]) AS k(pid, period) \
+                 JOIN reports r ON r.project_id = k.pid AND r.period = k.period"
+            ),
+            crate::Engine::Sqlite => format!(
+                "SELECT {FILED_COLUMNS} FROM json_each($1) AS k CROSS JOIN reports r \
+                 ON r.project_id = k.value ->> 0 AND r.period = k.value ->> 1"
+            ),
+        };
         let query = match self.engine {
-            crate::Engine::Postgres => sqlx::query(
-                "SELECT r.id, r.project_id, r.period, r.investment, r.progress, r.problems \
-                 FROM unnest($1::bigint[], $2::text[]) AS k(pid, period) \
-                 JOIN reports r ON r.project_id = k.pid AND r.period = k.period",
-            )
-            .bind(crate::pack::int_array(probe.iter().map(|(pid, _)| *pid)))
-            .bind(crate::pack::text_array(
-                probe.iter().map(|(_, p)| p.to_string()),
-            )),
-            // `CROSS JOIN` keeps SQLite's join order: the pairs first, then one probe each.
+            crate::Engine::Postgres => sqlx::query(&sql)
+                .bind(crate::pack::int_array(probe.iter().map(|(pid, _)| *pid)))
+                .bind(crate::pack::text_array(
+                    probe.iter().map(|(_, p)| p.to_string()),
+                )),
             crate::Engine::Sqlite => {
                 let mut doc = String::from("[");
                 for (i, (pid, p)) in probe.iter().enumerate() {
@@ -1061,24 +1072,12 @@ impl Store {
                     doc.push(']');
                 }
                 doc.push(']');
-                sqlx::query(
-                    "SELECT r.id, r.project_id, r.period, r.investment, r.progress, r.problems \
-                     FROM json_each($1) AS k CROSS JOIN reports r \
-                     ON r.project_id = k.value ->> 0 AND r.period = k.value ->> 1",
-                )
-                .bind(doc)
+                sqlx::query(&sql).bind(doc)
             }
         };
         for r in query.fetch_all(&mut *tx).await? {
-            existing.insert(
-                (r.try_get("project_id")?, r.try_get("period")?),
-                (
-                    r.try_get("id")?,
-                    r.try_get("investment")?,
-                    r.try_get("progress")?,
-                    r.try_get("problems")?,
-                ),
-            );
+            let (key, filed) = filed_row(&r)?;
+            existing.insert(key, filed);
         }
         Ok(existing)
     }

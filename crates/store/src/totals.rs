@@ -35,6 +35,11 @@ const OPEN_FROM_KEY: &str = "totals.open_from";
 /// cannot wait for each other.
 const OPEN_FROM_LOCK: i64 = 0x6464_6f70_656e_6d6f;
 
+/// Whether a report ending on `end` is in the totals: it ends before the first open day `open`.
+pub(crate) fn closed(open: Option<Date>, end: Date) -> bool {
+    open.is_none_or(|o| end < o)
+}
+
 /// The last day whose reports the totals hold: the day before the first open day, or the last day
 /// there is.
 fn closed_until(open: Option<Date>) -> Date {
@@ -89,6 +94,20 @@ fn report_point(r: &[String]) -> Result<Option<(i64, ReportPoint)>> {
             on_time_weekly: on_time_weekly(r[3] == "W", r[4] == "1", start, end),
         },
     )))
+}
+
+/// Packed report records ([`REPORT_FIELDS`]) as the totals see them, by project and year.
+fn points_by_year(recs: &[Vec<String>]) -> Result<BTreeMap<(i64, i32), Vec<ReportPoint>>> {
+    let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+    for r in recs {
+        if let Some((pid, pt)) = report_point(r)? {
+            points
+                .entry((pid, pt.period_end.year()))
+                .or_default()
+                .push(pt);
+        }
+    }
+    Ok(points)
 }
 
 /// A year's twelve months from the months a computation produced (from its first reported month, or
@@ -239,11 +258,7 @@ impl Store {
     /// The first open day: the totals hold the reports ending before it (see the module's
     /// documentation). `None`: every day is closed.
     pub async fn open_from(&self) -> Result<Option<Date>> {
-        let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(OPEN_FROM_KEY)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(s2d(v))
+        Ok(s2d(self.setting(OPEN_FROM_KEY).await?))
     }
 
     /// The first open day as a writer of the totals reads it, inside its transaction and before it locks
@@ -253,20 +268,20 @@ impl Store {
         &self,
         conn: &mut sqlx::AnyConnection,
     ) -> Result<Option<Date>> {
-        let sql = match self.engine {
+        let v: Option<String> = match self.engine {
+            // The lock and the read in one round trip (a submission's).
             Engine::Postgres => {
-                "SELECT (SELECT value FROM settings WHERE key = $1) AS v \
-                 FROM (SELECT pg_advisory_xact_lock_shared($2)) l"
+                sqlx::query_scalar(
+                    "SELECT (SELECT value FROM settings WHERE key = $1) AS v \
+                     FROM (SELECT pg_advisory_xact_lock_shared($2)) l",
+                )
+                .bind(OPEN_FROM_KEY)
+                .bind(OPEN_FROM_LOCK)
+                .fetch_one(&mut *conn)
+                .await?
             }
-            Engine::Sqlite => {
-                "SELECT (SELECT value FROM settings WHERE key = $1) AS v WHERE $2 = $2"
-            }
+            Engine::Sqlite => crate::setting_in(&mut *conn, OPEN_FROM_KEY).await?,
         };
-        let v: Option<String> = sqlx::query_scalar(sql)
-            .bind(OPEN_FROM_KEY)
-            .bind(OPEN_FROM_LOCK)
-            .fetch_one(&mut *conn)
-            .await?;
         Ok(s2d(v))
     }
 
@@ -291,8 +306,7 @@ impl Store {
         }
     }
 
-    async fn move_open_from_to(&self, day: Date, forward_only: bool) -> Result<bool> {
-        let to = day;
+    async fn move_open_from_to(&self, to: Date, forward_only: bool) -> Result<bool> {
         let mut tx = self.begin().await?;
         if self.engine == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -300,11 +314,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(OPEN_FROM_KEY)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let old = s2d(old);
+        let stored = crate::setting_in(&mut tx, OPEN_FROM_KEY).await?;
+        let old = s2d(stored.clone());
         if old == Some(to) || (forward_only && old.is_some_and(|o| o > to)) {
             return Ok(false);
         }
@@ -312,19 +323,7 @@ impl Store {
         let lo = old.map_or(to, |o| o.min(to));
         let hi = closed_until(old.map(|o| o.max(to)));
         let ds = diaodu_domain::period::fmt_date;
-        let n = sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
-            .bind(ds(to))
-            .bind(OPEN_FROM_KEY)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                .bind(OPEN_FROM_KEY)
-                .bind(ds(to))
-                .execute(&mut *tx)
-                .await?;
-        }
+        crate::put_setting(&mut tx, OPEN_FROM_KEY, &ds(to), stored.is_some()).await?;
         if let Some(o) = old.filter(|o| to > *o) {
             // Forward, the days closed only add reports: their own running totals are added to the
             // rows in place, as an import adds new reports (one upsert per 5,000 rows, in place on
@@ -334,15 +333,8 @@ impl Store {
             let rest = "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id \
                         AND r.period_end >= $3 AND r.period_end <= $4";
             let binds = [Val::T(ds(o)), Val::T(ds(hi))];
-            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for r in &crate::pack::fetch(&mut *tx, &REPORT_FIELDS, rest, &binds).await? {
-                if let Some((pid, pt)) = report_point(r)? {
-                    points
-                        .entry((pid, pt.period_end.year()))
-                        .or_default()
-                        .push(pt);
-                }
-            }
+            let points =
+                points_by_year(&crate::pack::fetch(&mut *tx, &REPORT_FIELDS, rest, &binds).await?)?;
             for (from, rows) in new_report_rows(&points) {
                 bulk::upsert(
                     &mut tx,
@@ -585,15 +577,9 @@ impl Store {
                     );
                     let mut binds = id_binds.clone();
                     binds.push(Val::T(until.clone()));
-                    let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-                    for r in &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await? {
-                        if let Some((pid, pt)) = report_point(r)? {
-                            points
-                                .entry((pid, pt.period_end.year()))
-                                .or_default()
-                                .push(pt);
-                        }
-                    }
+                    let points = points_by_year(
+                        &crate::pack::fetch(&mut *conn, &REPORT_FIELDS, &rest, &binds).await?,
+                    )?;
                     // Written year by year: a year's rows then lie side by side, as they do when
                     // each project's first report of the year creates its row in January, and the
                     // weekly writes of the current year touch its pages only.
@@ -665,17 +651,10 @@ impl Store {
         for chunk in ids.chunks(2_000) {
             let binds = [Val::T(crate::pack::json_ints(chunk))];
             let report_binds = [binds[0].clone(), Val::T(until.clone())];
-            let mut points: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for r in &crate::pack::fetch(&self.pool, &REPORT_FIELDS, &reports_rest, &report_binds)
-                .await?
-            {
-                if let Some((pid, pt)) = report_point(r)? {
-                    points
-                        .entry((pid, pt.period_end.year()))
-                        .or_default()
-                        .push(pt);
-                }
-            }
+            let points = points_by_year(
+                &crate::pack::fetch(&self.pool, &REPORT_FIELDS, &reports_rest, &report_binds)
+                    .await?,
+            )?;
             let mut expected: HashMap<i64, BTreeMap<i32, [MonthTotal; 12]>> = HashMap::new();
             for ((pid, y), pts) in &points {
                 if let Some(months) = counted(twelve(&month_totals(*y, pts))) {
