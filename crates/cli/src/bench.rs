@@ -115,6 +115,36 @@ async fn vacuum_after_dry_run(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// The rate of an import of `n` rows from the CSV text `csv` through the real path (rows/s).
+async fn import_rate(
+    store: &Store,
+    actor: &Actor,
+    tree: &diaodu_store::UnitTree,
+    kind: diaodu_web::pages::data::ImportKind,
+    csv: &str,
+    n: usize,
+) -> Result<f64> {
+    let t = Instant::now();
+    let r = diaodu_web::pages::data::run_import(
+        store,
+        actor,
+        tree,
+        Scope::All,
+        kind,
+        "bench.csv",
+        csv.as_bytes(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        r.is_ok(),
+        "bench import failed: {:?}",
+        r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
+    );
+    Ok(rate)
+}
+
 /// The rate of a dry run of a report import (checked, written, rolled back; rows/s), the median of
 /// three, PostgreSQL vacuumed after each.
 async fn dry_run_rate(
@@ -334,38 +364,9 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         for i in 0..n {
             rcsv += &format!("{},{period},3.5,主体施工,\n", code(i));
         }
-        let t = Instant::now();
-        let r = diaodu_web::pages::data::run_import(
-            store,
-            &actor,
-            &tree,
-            Scope::All,
-            diaodu_web::pages::data::ImportKind::Projects,
-            "p.csv",
-            csv.as_bytes(),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        proj_rates.push(n as f64 / t.elapsed().as_secs_f64());
-        anyhow::ensure!(
-            r.is_ok(),
-            "bench project import failed: {:?}",
-            r.err().map(|e| e.into_iter().take(3).collect::<Vec<_>>())
-        );
-        let t = Instant::now();
-        let r = diaodu_web::pages::data::run_import(
-            store,
-            &actor,
-            &tree,
-            Scope::All,
-            diaodu_web::pages::data::ImportKind::Reports,
-            "r.csv",
-            rcsv.as_bytes(),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        rep_rates.push(n as f64 / t.elapsed().as_secs_f64());
-        anyhow::ensure!(r.is_ok(), "bench report import failed");
+        use diaodu_web::pages::data::ImportKind;
+        proj_rates.push(import_rate(store, &actor, &tree, ImportKind::Projects, &csv, n).await?);
+        rep_rates.push(import_rate(store, &actor, &tree, ImportKind::Reports, &rcsv, n).await?);
         store.delete_unit_projects(district.id).await?;
         if store.engine() == diaodu_store::Engine::Postgres {
             // The clean-up leaves 20,000 dead rows in each table it touched; where autovacuum is off
