@@ -227,6 +227,27 @@ impl Emitter {
     }
 }
 
+impl Emitter {
+    /// Queues one statement of the bulk form — `sql` reading the JSON document `doc` as `$1` and
+    /// `constants` as `$2`, `$3`, … — after those queued before (an import's edits, whose `UPDATE … FROM`
+    /// unpacks its document as an `INSERT` does). Does nothing once the writer has stopped.
+    pub(crate) fn statement(&mut self, sql: &str, doc: String, constants: Vec<Val>) {
+        let p = Prepared {
+            sql: sql.to_string(),
+            doc,
+            constants,
+        };
+        if self.closed || self.to_run.blocking_send(p).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Whether the statements go to SQLite (for callers writing engine-specific SQL).
+    pub(crate) fn sqlite(&self) -> bool {
+        self.sqlite
+    }
+}
+
 /// Runs on `conn`, in order, the bulk statements that `produce` queues, while `produce` goes on
 /// building the next ones on a blocking thread. An import's rows, audit records and running totals
 /// cost the client about a tenth of the import to build and encode; built one statement ahead, that

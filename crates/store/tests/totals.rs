@@ -919,7 +919,14 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     for i in 0..n {
         let pid = ids[&format!("WK{i:04}")];
         if i % 3 == 0 {
-            raw.push(report(pid, &week.to_string(), 1_000, true));
+            // Filed late by every other one of them: an edit keeps how the report was first filed.
+            let mut r = report(pid, &week.to_string(), 1_000, i % 2 == 0);
+            if i == 3 {
+                // A stored text holding the packed reads' field separator (as written before input
+                // refused control characters): the import reads that week row by row instead.
+                r.3 = "旧\u{1f}进度".into();
+            }
+            raw.push(r);
         }
         if i % 5 == 0 {
             raw.push(report(pid, &month.to_string(), 9_000, true));
@@ -972,11 +979,20 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         .as_ref()
         .expect("an edit keeps what was there");
     assert_eq!(before["investment_wan"], Yuan(1_000).wan_text().as_str());
-    // Every project's week holds the imported figure, edited or new; the month is untouched.
+    assert_eq!(before["progress"], "旧\u{1f}进度");
+    // Every project's week holds the imported figure, edited or new; the month is untouched. An
+    // edited report keeps when it was first filed and whether that was on time (PostgreSQL replaces
+    // the row: see `emit_updates`).
     for i in [0, 1, 3, 5, 1_199] {
         let reps = store.reports(ids[&format!("WK{i:04}")]).await.unwrap();
         let w = reps.iter().find(|r| r.period == week.to_string()).unwrap();
         assert_eq!(w.investment, Yuan(2_000 + i as i64), "WK{i:04}");
+        assert_eq!(w.progress, "主体施工", "WK{i:04}");
+        if i % 3 == 0 {
+            assert_eq!(w.created_at, "2026-01-01T00:00:00.000000Z", "WK{i:04}");
+            assert_eq!(w.on_time, i % 2 == 0, "WK{i:04}");
+            assert_ne!(w.updated_at, w.created_at, "WK{i:04}");
+        }
         let m = reps.iter().find(|r| r.period == month.to_string());
         assert_eq!(m.map(|m| m.investment), (i % 5 == 0).then_some(Yuan(9_000)));
     }
