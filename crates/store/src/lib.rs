@@ -528,6 +528,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                25,
+                include_str!("../migrations/0025_no_stage_index.sql"),
+                "",
+                "",
+            ),
         ];
         self.pool
             .execute(

@@ -1155,27 +1155,20 @@ impl Store {
         // The rows and their audit records are built on a blocking thread, one statement ahead of
         // the engine writing them.
         bulk::pipelined(&mut tx, move |out| {
-            let vals: Vec<Vec<Val>> = owned
-                .iter()
-                .map(|(u, f)| project_vals(*u, f, &now))
-                .collect();
-            out.rows("projects", INSERT_COLUMNS, &vals, "");
-            drop(vals);
-            let audits: Vec<Vec<Val>> = owned
-                .iter()
-                .map(|(u, f)| {
-                    crate::audit::row(
-                        &now,
-                        &actor,
-                        "create",
-                        "project",
-                        f.code.trim().to_string(),
-                        None,
-                        Some(project_json(*u, f).to_string()),
-                    )
-                })
-                .collect();
-            out.rows("audit", AUDIT_COLUMNS, &audits, "");
+            let vals = owned.iter().map(|(u, f)| project_vals(*u, f, &now));
+            out.rows_from("projects", INSERT_COLUMNS, vals, "");
+            let audits = owned.iter().map(|(u, f)| {
+                crate::audit::row(
+                    &now,
+                    &actor,
+                    "create",
+                    "project",
+                    f.code.trim().to_string(),
+                    None,
+                    Some(project_json(*u, f).to_string()),
+                )
+            });
+            out.rows_from("audit", AUDIT_COLUMNS, audits, "");
         })
         .await?;
         tx.commit().await?;

@@ -710,9 +710,8 @@ impl Store {
                 .iter()
                 .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.0, r)));
             emit_updates(out, edits, &stamp, actor.user_id);
-            let mut inserts = Vec::new();
             let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            for (pid, _, start, r, before) in &jobs {
+            let inserts = jobs.iter().filter_map(|(pid, _, start, r, before)| {
                 let end = r.period.last_day();
                 let on_time = local <= report_deadline(end);
                 // What the row adds to its year's totals, unless its project is rewritten.
@@ -738,47 +737,41 @@ impl Store {
                 if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
                     added.entry((*pid, end.year())).or_default().push(point);
                 }
-                if before.is_some() {
-                    continue;
-                }
-                inserts.push(report_vals(
-                    *pid,
-                    r.period,
-                    r.investment,
-                    &r.progress,
-                    &r.problems,
-                    on_time,
-                    actor.user_id,
-                    &stamp,
-                ));
-            }
-            out.rows("reports", REPORT_COLUMNS, &inserts, "");
-            drop(inserts);
-            let audits: Vec<Vec<Val>> = jobs
-                .into_iter()
-                .map(|(_, code, _, r, before)| {
-                    let before = before.map(|(_, investment, progress, problems)| {
-                        report_json(&ReportInput {
-                            period: r.period,
-                            investment: Yuan(investment),
-                            progress,
-                            problems,
-                        })
-                        .to_string()
-                    });
-                    crate::audit::row(
+                before.is_none().then(|| {
+                    report_vals(
+                        *pid,
+                        r.period,
+                        r.investment,
+                        &r.progress,
+                        &r.problems,
+                        on_time,
+                        actor.user_id,
                         &stamp,
-                        &actor,
-                        if before.is_some() { "update" } else { "create" },
-                        "report",
-                        format!("{code}/{}", r.period),
-                        before,
-                        Some(report_json(&r).to_string()),
                     )
                 })
-                .collect();
-            out.rows("audit", AUDIT_COLUMNS, &audits, "");
-            drop(audits);
+            });
+            out.rows_from("reports", REPORT_COLUMNS, inserts, "");
+            let audits = jobs.into_iter().map(|(_, code, _, r, before)| {
+                let before = before.map(|(_, investment, progress, problems)| {
+                    report_json(&ReportInput {
+                        period: r.period,
+                        investment: Yuan(investment),
+                        progress,
+                        problems,
+                    })
+                    .to_string()
+                });
+                crate::audit::row(
+                    &stamp,
+                    &actor,
+                    if before.is_some() { "update" } else { "create" },
+                    "report",
+                    format!("{code}/{}", r.period),
+                    before,
+                    Some(report_json(&r).to_string()),
+                )
+            });
+            out.rows_from("audit", AUDIT_COLUMNS, audits, "");
             for (from, totals) in crate::totals::new_report_rows(&added) {
                 out.rows(
                     "report_year_totals",
