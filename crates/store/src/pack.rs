@@ -43,7 +43,27 @@ pub(crate) fn unpack(s: &str, n: usize) -> Option<Vec<Vec<&str>>> {
 }
 
 /// Runs `SELECT <packed exprs> <rest>` — `rest` numbering its parameters from `$3`, bound from
-/// `binds` — and returns the records, each with `exprs.len()` fields.
+/// `binds` — and returns the packed text, for [`unpack`] (empty when no row matched).
+pub(crate) async fn fetch_text<'e, E>(
+    exec: E,
+    exprs: &[&str],
+    rest: &str,
+    binds: &[Val],
+) -> Result<String>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2));
+    let mut args = sqlx::any::AnyArguments::default();
+    let seps = [Val::T(FS.to_string()), Val::T(RS.to_string())];
+    crate::bulk::add_all(&mut args, seps.iter().chain(binds))?;
+    Ok(sqlx::query_scalar_with::<_, Option<String>, _>(&sql, args)
+        .fetch_one(exec)
+        .await?
+        .unwrap_or_default())
+}
+
+/// As [`fetch_text`], returning the records, each with `exprs.len()` fields.
 pub(crate) async fn fetch<'e, E>(
     exec: E,
     exprs: &[&str],
@@ -53,14 +73,7 @@ pub(crate) async fn fetch<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT {} AS packed {rest}", packed(exprs, 1, 2));
-    let mut args = sqlx::any::AnyArguments::default();
-    let seps = [Val::T(FS.to_string()), Val::T(RS.to_string())];
-    crate::bulk::add_all(&mut args, seps.iter().chain(binds))?;
-    let text = sqlx::query_scalar_with::<_, Option<String>, _>(&sql, args)
-        .fetch_one(exec)
-        .await?
-        .unwrap_or_default();
+    let text = fetch_text(exec, exprs, rest, binds).await?;
     let recs = unpack(&text, exprs.len())
         .ok_or_else(|| StoreError::invalid("数据", "数据中含有控制字符，无法读取，请联系管理员"))?;
     Ok(recs

@@ -390,17 +390,13 @@ impl Store {
             "updated_at",
             "period_kind",
         ];
-        let sql = format!(
-            "SELECT {} AS packed FROM reports WHERE project_id = $3",
-            crate::pack::packed(&COLS, 1, 2)
-        );
-        let text: Option<String> = sqlx::query_scalar(&sql)
-            .bind(crate::pack::FS.to_string())
-            .bind(crate::pack::RS.to_string())
-            .bind(project_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let text = text.unwrap_or_default();
+        let text = crate::pack::fetch_text(
+            &self.pool,
+            &COLS,
+            "FROM reports WHERE project_id = $3",
+            &[Val::I(project_id)],
+        )
+        .await?;
         let Some(recs) = crate::pack::unpack(&text, COLS.len()) else {
             return Ok(None);
         };
@@ -1038,17 +1034,13 @@ impl Store {
             // more than the engine's read.
             let wanted: HashSet<i64> = pids.into_iter().collect();
             const COLS: [&str; 5] = ["id", "project_id", "investment", "progress", "problems"];
-            let sql = format!(
-                "SELECT {} FROM reports WHERE period = $3",
-                crate::pack::packed(&COLS, 1, 2)
-            );
-            let text: Option<String> = sqlx::query_scalar(&sql)
-                .bind(crate::pack::FS.to_string())
-                .bind(crate::pack::RS.to_string())
-                .bind(period.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-            let text = text.unwrap_or_default();
+            let text = crate::pack::fetch_text(
+                &mut *tx,
+                &COLS,
+                "FROM reports WHERE period = $3",
+                &[Val::T(period.to_string())],
+            )
+            .await?;
             let Some(recs) = crate::pack::unpack(&text, COLS.len()) else {
                 // A stored text held a separator (written before `check_fields` refused control
                 // characters): read row by row.
