@@ -534,6 +534,12 @@ impl Store {
                 "",
                 "",
             ),
+            (
+                26,
+                "",
+                "",
+                include_str!("../migrations/0026_locked_units_postgres.sql"),
+            ),
         ];
         self.pool
             .execute(

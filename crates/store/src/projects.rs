@@ -1152,6 +1152,33 @@ impl Store {
             ok_rows.into_iter().map(|(u, f)| (u, f.clone())).collect();
         let actor = actor.clone();
         let mut tx = self.begin().await?;
+        // The units were checked against the tree, which may be a moment old: they are locked
+        // against deletion and found again here, all at once, so a unit removed meanwhile fails the
+        // import before anything is written. PostgreSQL's reference check then need not find and lock
+        // them again for every statement (migration 0026; this transaction only).
+        let mut units: Vec<i64> = owned.iter().map(|(u, _)| *u).collect();
+        units.sort_unstable();
+        units.dedup();
+        let lock = match self.engine {
+            crate::Engine::Postgres => " FOR KEY SHARE",
+            crate::Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT id FROM units WHERE id IN ({}){lock}) u",
+            crate::pack::json_set(self.engine, 1, true)
+        );
+        let found: i64 = sqlx::query_scalar(&sql)
+            .bind(crate::pack::json_ints(&units))
+            .fetch_one(&mut *tx)
+            .await?;
+        if found != units.len() as i64 {
+            return Err(StoreError::NotFound("责任单位".into()));
+        }
+        if self.engine == crate::Engine::Postgres {
+            sqlx::query("SET LOCAL diaodu.units_locked = 'on'")
+                .execute(&mut *tx)
+                .await?;
+        }
         // The rows and their audit records are built on a blocking thread, one statement ahead of
         // the engine writing them.
         bulk::pipelined(&mut tx, move |out| {

@@ -775,6 +775,32 @@ async fn references_hold_on_both_engines() {
         .await
         .is_err());
     assert_eq!(store.report_count().await.unwrap(), 1);
+    // A project import checks its units against the tree it was given, which may be a moment old:
+    // a unit deleted since (here behind the store's back, so the tree in its cache still holds it)
+    // fails the import whole, before anything is written.
+    let gone = common::unit(&store, "D9", "撤并区", None, UnitKind::District).await;
+    assert!(store.units().await.unwrap().get(gone).is_some());
+    sqlx::query("DELETE FROM units WHERE id = $1")
+        .bind(gone)
+        .execute(pool)
+        .await
+        .unwrap();
+    let projects0 = store.project_count().await.unwrap();
+    let rows: Vec<diaodu_domain::import::ProjectRow> = ["东城区", "撤并区"]
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| diaodu_domain::import::ProjectRow {
+            row: i + 2,
+            unit: (*unit).into(),
+            fields: fields(&format!("R9{i}")),
+        })
+        .collect();
+    let r = store.import_projects(&actor, &rows, Vec::new()).await;
+    assert!(
+        matches!(r, Err(StoreError::NotFound(_))),
+        "an import naming a deleted unit: {r:?}"
+    );
+    assert_eq!(store.project_count().await.unwrap(), projects0);
     // Without the rows that name them, they go.
     sqlx::query("DELETE FROM reports")
         .execute(pool)
