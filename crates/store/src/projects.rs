@@ -1250,13 +1250,10 @@ impl Store {
         if codes.is_empty() {
             return Ok(out);
         }
-        let rest = format!(
-            "FROM projects WHERE code IN ({})",
-            crate::pack::json_set(self.engine, 3, false)
-        );
+        let rest = format!("FROM {}", crate::pack::projects_of_codes(self.engine, 3));
         let binds = [Val::T(crate::pack::json_texts(&codes))];
-        for rec in crate::pack::fetch(&self.pool, &["code", "id", "unit_id"], &rest, &binds).await?
-        {
+        let fields = ["p.code", "p.id", "p.unit_id"];
+        for rec in crate::pack::fetch(&self.pool, &fields, &rest, &binds).await? {
             if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
                 out.insert(rec[0].clone(), (id, unit));
             }

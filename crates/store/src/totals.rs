@@ -413,19 +413,10 @@ impl Store {
             Engine::Postgres => " ORDER BY p.id FOR NO KEY UPDATE OF p",
             Engine::Sqlite => "",
         };
-        // The codes travel as JSON, distinct (the callers dedupe them), and are joined to the projects
-        // — not `IN`, whose semi-join makes the engine dedupe 20,000 codes again — and never as
-        // `code = ANY` of a cast array: PostgreSQL cannot fold the cast at planning time, so once
-        // statistics made it prefer a sequential scan it searched the 20,000-element array linearly
-        // for every project (110 s where the index takes 50 ms).
-        let codes_src = match self.engine {
-            Engine::Postgres => "jsonb_array_elements_text($3::jsonb) AS c(code)",
-            Engine::Sqlite => "(SELECT value AS code FROM json_each($3)) AS c",
-        };
+        let projects = crate::pack::projects_of_codes(self.engine, 3);
         let list = crate::pack::json_texts(codes);
         let rest = format!(
-            "FROM (SELECT p.code, p.id, p.unit_id, p.actual_start FROM {codes_src} \
-             JOIN projects p ON p.code = c.code{lock}) x"
+            "FROM (SELECT p.code, p.id, p.unit_id, p.actual_start FROM {projects}{lock}) x"
         );
         let binds = [Val::T(list)];
         let fields = ["x.code", "x.id", "x.unit_id", "x.actual_start"];
