@@ -618,7 +618,7 @@ impl Store {
                 .await?;
         }
         let today = today_local();
-        let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+        let mut seen: HashMap<(i64, Period), usize> = HashMap::with_capacity(rows.len());
         let mut ok = Vec::new();
         for r in rows {
             let Some(&(pid, unit_id, _)) = projects.get(r.project_code.trim()) else {
@@ -645,7 +645,7 @@ impl Store {
                 ));
                 continue;
             }
-            if let Some(first) = seen.insert((pid, r.period.to_string()), r.row) {
+            if let Some(first) = seen.insert((pid, r.period), r.row) {
                 errors.push(ImportError::new(
                     r.row,
                     "填报期",
