@@ -31,7 +31,7 @@ pub struct ReportInput {
 }
 
 /// A stored report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportRow {
     /// Id.
     pub id: i64,
@@ -687,6 +687,11 @@ impl Store {
             // A file names a (project, period) once (checked above): its filed report is taken.
             let before = existing.remove(&(*pid, r.period));
             if let Some(f) = &before {
+                // A row that repeats what was filed changes nothing and is not recorded: a corrected
+                // file re-sends the whole week, and the audit log should show the rows it corrects.
+                if f.1 == r.investment.0 && f.2 == r.progress.trim() && f.3 == r.problems.trim() {
+                    continue;
+                }
                 if f.1 > 0 && r.investment.0 <= 0 {
                     rewrite.insert(*pid);
                 }

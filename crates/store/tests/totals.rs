@@ -559,12 +559,20 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     // C's edited week and its new one.
     let tc = store.report_totals(c.id).await.unwrap();
     assert_eq!(dec(&tc, 2026).investment, 3_500 + 100);
-    // Importing the same file again edits every row: nothing changes.
-    store
+    // Importing the same file again repeats what was filed: nothing is written or recorded, though
+    // every row is accepted.
+    let (audit0, reports_a) = (
+        store.audit_count().await.unwrap(),
+        store.reports(a.id).await.unwrap(),
+    );
+    let n = store
         .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
         .await
         .unwrap()
         .unwrap();
+    assert_eq!(n, rows.len());
+    assert_eq!(store.audit_count().await.unwrap(), audit0);
+    assert_eq!(store.reports(a.id).await.unwrap(), reports_a);
     assert!(store.check_report_totals().await.unwrap().is_empty());
     assert_eq!(store.report_totals(a.id).await.unwrap(), ta);
     assert!(!store.report_totals(b.id).await.unwrap().is_empty());
