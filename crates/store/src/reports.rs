@@ -83,26 +83,23 @@ fn report_json(r: &ReportInput) -> serde_json::Value {
     })
 }
 
-/// One row of the reports table for a bulk insert.
-#[allow(clippy::too_many_arguments)]
+/// One row of the reports table for a bulk insert: report `r` of project `project_id`, filed at `at`.
 fn report_vals(
     project_id: i64,
-    period: Period,
-    investment: Yuan,
-    progress: &str,
-    problems: &str,
+    r: &ReportInput,
     on_time: bool,
     user_id: Option<i64>,
     at: &str,
 ) -> Vec<Val> {
+    let period = r.period;
     vec![
         Val::I(project_id),
         Val::T(period.to_string()),
         Val::T(period.kind().code().into()),
         Val::T(diaodu_domain::period::fmt_date(period.last_day())),
-        Val::I(investment.0),
-        Val::T(progress.trim().to_string()),
-        Val::T(problems.trim().to_string()),
+        Val::I(r.investment.0),
+        Val::T(r.progress.trim().to_string()),
+        Val::T(r.problems.trim().to_string()),
         Val::I(i64::from(on_time)),
         Val::OI(user_id),
         Val::T(at.to_string()),
@@ -284,16 +281,7 @@ impl Store {
                 end,
             );
             change = (r.investment.0, i64::from(counts), false);
-            let row = report_vals(
-                project_id,
-                r.period,
-                r.investment,
-                &r.progress,
-                &r.problems,
-                on_time,
-                actor.user_id,
-                &ts,
-            );
+            let row = report_vals(project_id, r, on_time, actor.user_id, &ts);
             bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vec![row])
                 .await
                 .map_err(|e| match e {
@@ -738,18 +726,9 @@ impl Store {
                 if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
                     added.entry((*pid, end.year())).or_default().push(point);
                 }
-                before.is_none().then(|| {
-                    report_vals(
-                        *pid,
-                        r.period,
-                        r.investment,
-                        &r.progress,
-                        &r.problems,
-                        on_time,
-                        actor.user_id,
-                        &stamp,
-                    )
-                })
+                before
+                    .is_none()
+                    .then(|| report_vals(*pid, r, on_time, actor.user_id, &stamp))
             });
             out.rows_from("reports", REPORT_COLUMNS, inserts, "");
             let audits = jobs.into_iter().map(|(_, code, _, r, before)| {
@@ -866,9 +845,17 @@ impl Store {
         let open = self.open_from_shared(&mut tx).await?;
         let vals = rows
             .into_iter()
-            .map(|(pid, p, inv, prog, prob, on_time, at)| {
-                report_vals(pid, p, inv, &prog, &prob, on_time, actor.user_id, &at)
-            })
+            .map(
+                |(pid, period, investment, progress, problems, on_time, at)| {
+                    let r = ReportInput {
+                        period,
+                        investment,
+                        progress,
+                        problems,
+                    };
+                    report_vals(pid, &r, on_time, actor.user_id, &at)
+                },
+            )
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
         if totals {
