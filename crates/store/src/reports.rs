@@ -144,10 +144,10 @@ async fn update_report(
     Ok(())
 }
 
-/// Edits reports in place, many at once (an import's rows for reports already filed): one statement per
-/// few thousand, the new values travelling as one JSON document as in `bulk.rs`, queued on the
-/// import's pipeline so that the next document is built while the engine runs one. One `UPDATE` per
-/// report made a corrected week of 20,000 projects take 4.9 s on PostgreSQL.
+/// Queues the edits of reports already filed (an import's rows for them), many at once: one statement
+/// per few thousand, the new values travelling as one JSON document as in `bulk.rs`, on the import's
+/// pipeline so that the next document is built while the engine runs one. One `UPDATE` per report made
+/// a corrected week of 20,000 projects take 4.9 s on PostgreSQL.
 fn emit_updates<'a>(
     out: &mut bulk::Emitter,
     edits: impl Iterator<Item = (i64, &'a ReportInput)>,
