@@ -171,6 +171,15 @@ async fn dry_run_rate(
     Ok(median(rates))
 }
 
+/// A number from the clock (milliseconds), from which the HTTP load counts the figures it submits, so
+/// that no run repeats a figure an earlier run filed on the same data.
+fn clock_seed() -> usize {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as usize)
+        .unwrap_or(0)
+}
+
 /// The median of a few measurements (the middle one of three).
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
@@ -856,11 +865,24 @@ async fn http_load(
                     let h = bearer.clone();
                     let ids = ids.clone();
                     let p = period.clone();
-                    move |i| Req {
-                        method: "POST",
-                        path: format!("/api/v1/projects/{}/reports", ids[i % ids.len()]),
-                        headers: h.clone(),
-                        body: format!(r#"{{"period":"{p}","investment_wan":"{}.5"}}"#, i % 97),
+                    // Every submission brings its project a figure it has not filed: one repeating
+                    // the filed report is not written (nor audited), a lighter load than a real one.
+                    // The step index restarts at each concurrency level, so the figure comes from one
+                    // counter for the run, which starts where the clock is so that runs on the same
+                    // data do not repeat each other's figures either.
+                    let figure =
+                        std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(clock_seed()));
+                    move |i| {
+                        let n = figure.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        Req {
+                            method: "POST",
+                            path: format!("/api/v1/projects/{}/reports", ids[i % ids.len()]),
+                            headers: h.clone(),
+                            body: format!(
+                                r#"{{"period":"{p}","investment_wan":"{}.5"}}"#,
+                                n % 1_000_000
+                            ),
+                        }
                     }
                 }),
             ),
@@ -882,9 +904,14 @@ async fn http_load(
             async move {
                 let deadline = Instant::now() + Duration::from_secs_f64(seconds);
                 let mut conn = Conn::open(&addr).await.ok()?;
+                // Figures not filed before, as for the submission step.
+                let seed = clock_seed();
                 let mut i = 0usize;
                 while Instant::now() < deadline {
-                    let body = format!(r#"{{"period":"{p}","investment_wan":"{}.25"}}"#, i % 89);
+                    let body = format!(
+                        r#"{{"period":"{p}","investment_wan":"{}.25"}}"#,
+                        (seed + i) % 1_000_000
+                    );
                     let path = format!("/api/v1/projects/{}/reports", ids[(i * 7) % ids.len()]);
                     conn.send("POST", &path, &h, &body).await.ok()?;
                     i += 1;

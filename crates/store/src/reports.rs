@@ -256,6 +256,15 @@ impl Store {
                 progress: old.try_get("progress")?,
                 problems: old.try_get("problems")?,
             };
+            // A submission that repeats what was filed changes nothing and is not recorded (as an
+            // import's repeated rows are not).
+            if before.investment == r.investment
+                && before.progress == r.progress.trim()
+                && before.problems == r.problems.trim()
+            {
+                tx.rollback().await?;
+                return Ok((self.report_of(project_id, r.period).await?, false));
+            }
             change = (
                 r.investment.0 - before.investment.0,
                 0,
@@ -329,17 +338,22 @@ impl Store {
             audit_ids: vec![audit_id],
         });
         tx.commit().await?;
-        // Only the report just written, not the project's whole history.
+        Ok((self.report_of(project_id, r.period).await?, created))
+    }
+
+    /// One project's report for one period (after a submission: only the report just written, not
+    /// the project's whole history).
+    async fn report_of(&self, project_id: i64, period: Period) -> Result<ReportRow> {
         let row = sqlx::query(
             "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
              FROM reports WHERE project_id = $1 AND period = $2",
         )
         .bind(project_id)
-        .bind(r.period.to_string())
+        .bind(period.to_string())
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound("填报".into()))?;
-        Ok((report_row(&row)?, created))
+        report_row(&row)
     }
 
     /// A project's reports, oldest period first.

@@ -279,6 +279,14 @@ async fn reports_edit_and_status() {
         .unwrap();
     assert!(!created, "second report for the same period is an edit");
     assert_eq!(r.investment, Yuan(400_000));
+    // The same figures again (the texts as typed, with spaces): nothing changes, nothing is recorded.
+    let again = ReportInput {
+        progress: " 主体施工 ".into(),
+        ..input("2026-W02", "40")
+    };
+    let (same, created) = store.submit_report(&a, p.id, &again).await.unwrap();
+    assert!(!created);
+    assert_eq!(same, r);
     store
         .submit_report(&a, p.id, &input("2026-02", "10"))
         .await
