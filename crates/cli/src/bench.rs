@@ -171,8 +171,16 @@ async fn dry_run_rate(
     Ok(median(rates))
 }
 
-/// A number from the clock (milliseconds), from which the HTTP load counts the figures it submits, so
-/// that no run repeats a figure an earlier run filed on the same data.
+/// The next figure an HTTP load's submission brings (万元), from the run's counter: below 97 万, as
+/// a week's investment is, and different for 9,700 submissions in a row — a project is submitted to
+/// every few hundred, so it never gets the figure it has filed.
+fn submitted_figure(counter: &std::sync::atomic::AtomicUsize) -> String {
+    let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}.{:02}", n % 97, (n / 97) % 100)
+}
+
+/// A number from the clock (milliseconds), where the HTTP load's figure counter starts, so that runs
+/// on the same data do not repeat each other's figures.
 fn clock_seed() -> usize {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -819,6 +827,12 @@ async fn http_load(
         body: String::new(),
     };
 
+    // Every submission of the run — the submission step's at each concurrency level and the writer's
+    // — brings its project a figure it has not filed: one repeating the filed report is not written
+    // (nor audited), a lighter load than a real one. One counter for the run gives each its figure
+    // (`submitted_figure`); it starts where the clock is, so that runs on the same data do not repeat
+    // each other's figures either.
+    let figures = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(clock_seed()));
     let mut steps = Vec::new();
     for &n in &o.clients {
         let floor = load_step(&addr, "static stylesheet (floor)", n, o.seconds, {
@@ -865,24 +879,15 @@ async fn http_load(
                     let h = bearer.clone();
                     let ids = ids.clone();
                     let p = period.clone();
-                    // Every submission brings its project a figure it has not filed: one repeating
-                    // the filed report is not written (nor audited), a lighter load than a real one.
-                    // The step index restarts at each concurrency level, so the figure comes from one
-                    // counter for the run, which starts where the clock is so that runs on the same
-                    // data do not repeat each other's figures either.
-                    let figure =
-                        std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(clock_seed()));
-                    move |i| {
-                        let n = figure.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        Req {
-                            method: "POST",
-                            path: format!("/api/v1/projects/{}/reports", ids[i % ids.len()]),
-                            headers: h.clone(),
-                            body: format!(
-                                r#"{{"period":"{p}","investment_wan":"{}.5"}}"#,
-                                n % 1_000_000
-                            ),
-                        }
+                    let figures = figures.clone();
+                    move |i| Req {
+                        method: "POST",
+                        path: format!("/api/v1/projects/{}/reports", ids[i % ids.len()]),
+                        headers: h.clone(),
+                        body: format!(
+                            r#"{{"period":"{p}","investment_wan":"{}"}}"#,
+                            submitted_figure(&figures)
+                        ),
                     }
                 }),
             ),
@@ -901,16 +906,15 @@ async fn http_load(
             let ids = ids.clone();
             let p = period.clone();
             let seconds = o.seconds;
+            let figures = figures.clone();
             async move {
                 let deadline = Instant::now() + Duration::from_secs_f64(seconds);
                 let mut conn = Conn::open(&addr).await.ok()?;
-                // Figures not filed before, as for the submission step.
-                let seed = clock_seed();
                 let mut i = 0usize;
                 while Instant::now() < deadline {
                     let body = format!(
-                        r#"{{"period":"{p}","investment_wan":"{}.25"}}"#,
-                        (seed + i) % 1_000_000
+                        r#"{{"period":"{p}","investment_wan":"{}"}}"#,
+                        submitted_figure(&figures)
                     );
                     let path = format!("/api/v1/projects/{}/reports", ids[(i * 7) % ids.len()]);
                     conn.send("POST", &path, &h, &body).await.ok()?;
@@ -989,5 +993,26 @@ pub fn print_table(r: &Results) {
     }
     if let Some(m) = r.server_peak_rss_mb {
         println!("\n服务进程峰值内存 {m:.1} MiB");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 9,700 submissions in a row bring different figures, each a valid amount below 97 万, and the
+    /// counter may start anywhere.
+    #[test]
+    fn submitted_figures_do_not_repeat_within_a_run() {
+        for start in [0, 12_345, usize::MAX - 20_000] {
+            let counter = std::sync::atomic::AtomicUsize::new(start);
+            let figures: Vec<String> = (0..9_700).map(|_| submitted_figure(&counter)).collect();
+            let distinct: std::collections::HashSet<&String> = figures.iter().collect();
+            assert_eq!(distinct.len(), figures.len());
+            for f in &figures {
+                let y = diaodu_domain::Yuan::parse_wan(f).unwrap();
+                assert!(y.0 >= 0 && y.0 < 970_000, "{f}");
+            }
+        }
     }
 }
