@@ -63,6 +63,13 @@ where
         .unwrap_or_default())
 }
 
+/// [`unpack`], failing with a message for the user where a record does not unpack (for reads of text
+/// that is checked on the way in, which therefore holds no separator).
+pub(crate) fn records(text: &str, n: usize) -> Result<Vec<Vec<&str>>> {
+    unpack(text, n)
+        .ok_or_else(|| StoreError::invalid("数据", "数据中含有控制字符，无法读取，请联系管理员"))
+}
+
 /// As [`fetch_text`], returning the records, each with `exprs.len()` fields.
 pub(crate) async fn fetch<'e, E>(
     exec: E,
@@ -74,9 +81,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let text = fetch_text(exec, exprs, rest, binds).await?;
-    let recs = unpack(&text, exprs.len())
-        .ok_or_else(|| StoreError::invalid("数据", "数据中含有控制字符，无法读取，请联系管理员"))?;
-    Ok(recs
+    Ok(records(&text, exprs.len())?
         .into_iter()
         .map(|r| r.into_iter().map(str::to_string).collect())
         .collect())

@@ -420,10 +420,13 @@ impl Store {
         );
         let binds = [Val::T(list)];
         let fields = ["x.code", "x.id", "x.unit_id", "x.actual_start"];
-        let mut out = HashMap::with_capacity(codes.len());
-        for r in crate::pack::fetch(&mut *conn, &fields, &rest, &binds).await? {
-            let start = s2d(Some(r[3].clone()));
-            out.insert(r[0].clone(), (int(&r[1])?, int(&r[2])?, start));
+        let text = crate::pack::fetch_text(&mut *conn, &fields, &rest, &binds).await?;
+        // Codes and dates are checked text (no separators): read in place, each code copied once.
+        let recs = crate::pack::records(&text, fields.len())?;
+        let mut out = HashMap::with_capacity(recs.len());
+        for r in recs {
+            let start = diaodu_domain::period::parse_date(r[3]).ok();
+            out.insert(r[0].to_string(), (int(r[1])?, int(r[2])?, start));
         }
         Ok(out)
     }
