@@ -115,21 +115,28 @@ async fn vacuum_after_dry_run(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Starts the import measurements on a fresh WAL cycle (PostgreSQL). A checkpoint landing between two
-/// rounds of an import makes the next round write every page it touches whole into the WAL, and after
-/// `gen` or a copy of the database (PostgreSQL 15 logs the copy) one fell within every bench run: the
-/// likely cause of the one run in four that measured the corrected week 15 – 20 % low. Checkpointed
-/// here, the imports' few hundred MB of WAL stay within `max_wal_size` and the run within
-/// `checkpoint_timeout`; the first round of each import still writes whole the pages it is the first
-/// to touch, as a live import after a checkpoint does. Needs a superuser or the `pg_checkpoint` role;
-/// without, the run goes on as it is.
-async fn checkpoint_before_imports(store: &Store) {
-    if store.engine() != diaodu_store::Engine::Postgres {
-        return;
+/// Lets the writes before the imports settle, so that none of them is still being written out while
+/// an import is measured.
+///
+/// - The operating system's dirty pages are written out (`sync`, where there is one): after `gen`, or
+///   a copy of the province database (3 GB, logged in full by PostgreSQL 15), the kernel was still
+///   writing gigabytes back when the imports ran, and slowed the engine's own writes — the likely cause
+///   of the runs, three in twelve after a copy, that measured PostgreSQL's corrected week 15 – 20 % low
+///   (45 – 47k against 52 – 58k rows/s); with a `sync` first, twelve runs measured 52.6 – 60.5k.
+/// - PostgreSQL is asked for a checkpoint first (a superuser or the `pg_checkpoint` role; without, the
+///   run goes on): a checkpoint falling between two rounds of an import makes the next round write
+///   every page it touches whole into the WAL. Checkpointed here, the imports' few hundred MB of WAL
+///   stay within `max_wal_size` and the run within `checkpoint_timeout`; the first round of each
+///   import still writes whole the pages it is the first to touch, as a live import after a
+///   checkpoint does.
+async fn settle_before_imports(store: &Store) {
+    if store.engine() == diaodu_store::Engine::Postgres {
+        if let Err(e) = sqlx::raw_sql("CHECKPOINT").execute(store.pool()).await {
+            eprintln!("注意：无法执行 CHECKPOINT（{e}）；若测量期间发生检查点，导入的数字会偏低。");
+        }
     }
-    if let Err(e) = sqlx::raw_sql("CHECKPOINT").execute(store.pool()).await {
-        eprintln!("注意：无法执行 CHECKPOINT（{e}）；若测量期间发生检查点，导入的数字会偏低。");
-    }
+    // Blocking, but nothing else runs in the bench meanwhile.
+    let _ = std::process::Command::new("sync").status();
 }
 
 /// The rate of an import of `n` rows from the CSV text `csv` through the real path (rows/s).
@@ -352,7 +359,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
 
     // Imports through the real path (parse, check, write), against a raw bulk insert of as many rows.
     // They go to a unit of their own and are removed afterwards, so runs do not change the data set.
-    checkpoint_before_imports(store).await;
+    settle_before_imports(store).await;
     let bench_unit = match tree.find("BENCH-IMPORT") {
         Some(u) => u.clone(),
         None => {
