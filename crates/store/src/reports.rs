@@ -83,6 +83,12 @@ fn report_json(r: &ReportInput) -> serde_json::Value {
     })
 }
 
+/// Whether `r` repeats a filed report — its investment, progress and problems as stored (trimmed): a
+/// submission or import row that does changes nothing, and is neither written nor recorded.
+fn repeats(r: &ReportInput, investment: i64, progress: &str, problems: &str) -> bool {
+    r.investment.0 == investment && r.progress.trim() == progress && r.problems.trim() == problems
+}
+
 /// One row of the reports table for a bulk insert: report `r` of project `project_id`, filed at `at`.
 fn report_vals(
     project_id: i64,
@@ -258,10 +264,7 @@ impl Store {
             };
             // A submission that repeats what was filed changes nothing and is not recorded (as an
             // import's repeated rows are not).
-            if before.investment == r.investment
-                && before.progress == r.progress.trim()
-                && before.problems == r.problems.trim()
-            {
+            if repeats(r, before.investment.0, &before.progress, &before.problems) {
                 tx.rollback().await?;
                 return Ok((self.report_of(project_id, r.period).await?, false));
             }
@@ -691,7 +694,7 @@ impl Store {
             if let Some(f) = &before {
                 // A row that repeats what was filed changes nothing and is not recorded: a corrected
                 // file re-sends the whole week, and the audit log should show the rows it corrects.
-                if f.1 == r.investment.0 && f.2 == r.progress.trim() && f.3 == r.problems.trim() {
+                if repeats(&input, f.1, &f.2, &f.3) {
                     continue;
                 }
                 if f.1 > 0 && r.investment.0 <= 0 {
