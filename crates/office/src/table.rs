@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use diaodu_domain::import::ImportError;
 use time::Date;
 
@@ -66,6 +66,32 @@ pub struct Table {
     pub rows: Vec<TableRow>,
 }
 
+/// What a file given to an import may hold. Every reader stops at these before allocating more, so a
+/// small hostile file (a cell at the last column of the last row, a 1 GB string compressed to 1 MB, a
+/// zip part that says it is small and is not) costs a bounded amount of memory and a clear refusal.
+pub mod limits {
+    /// Longest cell, in characters: what Excel itself allows in a cell.
+    pub const CELL_CHARS: usize = 32_767;
+    /// Columns read. Templates have at most 15; cells further right are ignored, not stored.
+    pub const COLUMNS: usize = 64;
+    /// Data rows in a CSV file: above the province's three years of weekly reports (4.6 million).
+    pub const CSV_ROWS: usize = 10_000_000;
+    /// Data rows in an .xlsx sheet: a worksheet's own limit.
+    pub const XLSX_ROWS: usize = 1_048_576;
+    /// Bytes of one CSV record: enough for every column at its longest.
+    pub const CSV_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+    /// Parts in an .xlsx package (a workbook from Excel or WPS has a few dozen).
+    pub const XLSX_PARTS: usize = 1_000;
+    /// Uncompressed bytes of one part of an .xlsx package: a worksheet of a million template rows.
+    pub const XLSX_PART_BYTES: u64 = 512 * 1024 * 1024;
+    /// Uncompressed bytes of the shared strings, which are held in memory while the sheet is read.
+    pub const XLSX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+    /// Uncompressed bytes of every other part (styles, workbook, relationships).
+    pub const XLSX_OTHER_PART_BYTES: u64 = 16 * 1024 * 1024;
+    /// Uncompressed bytes of the whole package.
+    pub const XLSX_TOTAL_BYTES: u64 = 768 * 1024 * 1024;
+}
+
 /// The kind of file, from its name.
 fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
     let lower = name.to_lowercase();
@@ -84,18 +110,56 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Excel's name of a column: 0 → A, 26 → AA.
+pub fn column_name(mut idx: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (idx % 26) as u8);
+        if idx < 26 {
+            break;
+        }
+        idx = idx / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A cell's text, trimmed, refused when longer than [`limits::CELL_CHARS`].
+fn text_cell(s: &str, row: usize, col: usize) -> Result<Cell, ImportError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(Cell::Empty);
+    }
+    // Bytes bound characters from above: only a long cell pays for counting.
+    if t.len() > limits::CELL_CHARS && t.chars().count() > limits::CELL_CHARS {
+        return Err(ImportError::new(
+            row,
+            &format!("{}列", column_name(col)),
+            format!("单元格内容超过 {} 个字符", limits::CELL_CHARS),
+        ));
+    }
+    Ok(Cell::Text(t.to_string()))
+}
+
+/// A sheet read row by row: each non-empty row with its number as Excel shows it.
+type Rows = Vec<(usize, Vec<Cell>)>;
+
 /// Reads a file into rows of cells. `first_header` is a column that must appear in the header row: the
 /// header is the first of the first ten rows containing it, so a title row above the header is allowed.
 pub fn read_table(name: &str, bytes: &[u8], first_header: &str) -> Result<Table, ImportError> {
-    let grid: Vec<Vec<Cell>> = if is_xlsx(name, bytes) {
+    let rows = if is_xlsx(name, bytes) {
         read_xlsx(bytes)?
     } else {
         read_csv(bytes)?
     };
-    let header_idx = grid
+    into_table(rows, first_header)
+}
+
+fn into_table(rows: Rows, first_header: &str) -> Result<Table, ImportError> {
+    let header_at = rows
         .iter()
-        .take(10)
-        .position(|r| r.iter().any(|c| c.text().trim() == first_header))
+        .take_while(|(n, _)| *n <= 10)
+        .position(|(_, r)| r.iter().any(|c| c.text().trim() == first_header))
         .ok_or_else(|| {
             ImportError::new(
                 0,
@@ -103,91 +167,319 @@ pub fn read_table(name: &str, bytes: &[u8], first_header: &str) -> Result<Table,
                 "找不到表头行（前 10 行中没有这一列），请使用下载的模板",
             )
         })?;
-    let headers: Vec<String> = grid[header_idx]
+    let headers: Vec<String> = rows[header_at]
+        .1
         .iter()
         .map(|c| c.text().trim().replace(['\n', '\r'], ""))
         .collect();
     let width = headers.len();
-    let rows = grid
+    let rows = rows
         .into_iter()
-        .enumerate()
-        .skip(header_idx + 1)
+        .skip(header_at + 1)
         .filter(|(_, r)| r.iter().any(|c| !c.is_blank()))
-        .map(|(i, mut cells)| {
+        .map(|(number, mut cells)| {
             cells.resize(width.max(cells.len()), Cell::Empty);
-            TableRow {
-                number: i + 1,
-                cells,
-            }
+            TableRow { number, cells }
         })
         .collect();
     Ok(Table { headers, rows })
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
-    let text = decode_text(bytes);
+/// A reader that fails once one CSV record has taken more than [`limits::CSV_RECORD_BYTES`]: the csv
+/// crate grows its record buffer without bound, so a file of one endless field would otherwise be
+/// held whole. `mark` is the byte offset where the current record began, set by the caller.
+struct RecordBound<R> {
+    inner: R,
+    read: u64,
+    mark: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: std::io::Read> std::io::Read for RecordBound<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read.saturating_sub(self.mark.get()) > limits::CSV_RECORD_BYTES {
+            return Err(std::io::Error::other("record too long"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads CSV records one at a time from `input` (UTF-8, or GB18030 when `gb18030`), handing each
+/// non-blank row to `row` with its number. Memory is one record, whatever the file's size.
+pub fn csv_rows(
+    input: impl std::io::Read,
+    gb18030: bool,
+    mut row: impl FnMut(usize, Vec<Cell>) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let decoded: Box<dyn std::io::Read> = if gb18030 {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::GB18030))
+                .build(input),
+        )
+    } else {
+        // A BOM, if any, is dropped by the decoder; UTF-8 passes through checked.
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::UTF_8))
+                .bom_sniffing(true)
+                .build(input),
+        )
+    };
+    let mark = std::rc::Rc::new(std::cell::Cell::new(0));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut grid = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| ImportError::new(i + 1, "", format!("CSV 格式错误：{e}")))?;
-        grid.push(
-            rec.iter()
-                .map(|s| {
-                    let t = s.trim();
-                    if t.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(t.to_string())
-                    }
-                })
-                .collect(),
-        );
+        .from_reader(RecordBound {
+            inner: decoded,
+            read: 0,
+            mark: mark.clone(),
+        });
+    let mut rec = csv::StringRecord::new();
+    let mut number = 0usize;
+    loop {
+        let at = rdr.position().clone();
+        mark.set(at.byte());
+        let line = at.line() as usize;
+        match rdr.read_record(&mut rec) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let msg = if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    format!(
+                        "一行超过 {} MB，不是有效的导入文件",
+                        limits::CSV_RECORD_BYTES / 1024 / 1024
+                    )
+                } else {
+                    format!("CSV 格式错误：{e}")
+                };
+                return Err(ImportError::new(line.max(number + 1), "", msg));
+            }
+        }
+        number += 1;
+        if number > limits::CSV_ROWS + 1 {
+            return Err(ImportError::new(
+                number,
+                "",
+                format!("文件超过 {} 行，请分成几个文件导入", limits::CSV_ROWS),
+            ));
+        }
+        let mut cells = Vec::with_capacity(rec.len().min(limits::COLUMNS));
+        for (col, s) in rec.iter().enumerate().take(limits::COLUMNS) {
+            cells.push(text_cell(s, number, col)?);
+        }
+        if cells.iter().any(|c| !c.is_blank()) {
+            row(number, cells)?;
+        }
     }
-    Ok(grid)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::new(0, "", format!("无法读取 Excel 文件：{e}")))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| ImportError::new(0, "", "Excel 文件中没有工作表"))?
-        .map_err(|e| ImportError::new(0, "", format!("无法读取工作表：{e}")))?;
-    // Row numbers must match what Excel shows, so pad the rows above the used range.
-    let (start_row, start_col) = range.start().unwrap_or((0, 0));
-    let mut grid: Vec<Vec<Cell>> = vec![Vec::new(); start_row as usize];
-    for row in range.rows() {
-        let mut cells = vec![Cell::Empty; start_col as usize];
-        cells.extend(row.iter().map(|d| {
-            match d {
-                Data::Empty => Cell::Empty,
-                Data::String(s) => {
-                    let t = s.trim();
-                    if t.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(t.to_string())
+fn read_csv(bytes: &[u8]) -> Result<Rows, ImportError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let gb = std::str::from_utf8(body).is_err();
+    let mut rows = Vec::new();
+    csv_rows(body, gb, |n, cells| {
+        rows.push((n, cells));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Checks an .xlsx package before a reader inflates it: the number of parts, each part's declared and
+/// actual uncompressed size (inflated into nothing, never held), and the shared strings' declared
+/// count, which the reader would reserve memory for.
+fn check_package(bytes: &[u8]) -> Result<(), ImportError> {
+    let bad = |m: String| ImportError::new(0, "", m);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("无法读取 Excel 文件：{e}")))?;
+    if zip.len() > limits::XLSX_PARTS {
+        return Err(bad(format!(
+            "Excel 文件包含 {} 个部件，超过 {} 个，不是有效的工作簿",
+            zip.len(),
+            limits::XLSX_PARTS
+        )));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| bad(format!("无法读取 Excel 文件：{e}")))?;
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let cap = if name.starts_with("xl/worksheets/") {
+            limits::XLSX_PART_BYTES
+        } else if name.ends_with("sharedstrings.xml") {
+            limits::XLSX_SHARED_STRINGS_BYTES
+        } else {
+            limits::XLSX_OTHER_PART_BYTES
+        };
+        let too_big = || {
+            bad(format!(
+                "Excel 文件的部件“{}”解压后超过 {} MB，请删去无关内容或分成几个文件导入",
+                part_name(&name),
+                cap / 1024 / 1024
+            ))
+        };
+        if part.size() > cap {
+            return Err(too_big());
+        }
+        // The declared size may lie: inflate at most one byte more than the cap, keeping nothing but
+        // the start of the shared strings (for their declared count).
+        let mut head = Vec::new();
+        let mut buf = [0u8; 64 * 1024];
+        let mut n_part = 0u64;
+        loop {
+            let n = std::io::Read::read(&mut part, &mut buf)
+                .map_err(|e| bad(format!("Excel 文件已损坏：{e}")))?;
+            if n == 0 {
+                break;
+            }
+            if head.len() < HEAD {
+                head.extend_from_slice(&buf[..n.min(HEAD - head.len())]);
+            }
+            n_part += n as u64;
+            if n_part > cap {
+                return Err(too_big());
+            }
+        }
+        total += n_part;
+        if total > limits::XLSX_TOTAL_BYTES {
+            return Err(bad(format!(
+                "Excel 文件解压后超过 {} MB，请分成几个文件导入",
+                limits::XLSX_TOTAL_BYTES / 1024 / 1024
+            )));
+        }
+        if name.ends_with(".xml") {
+            check_xml_head(&head, n_part)?;
+        }
+    }
+    Ok(())
+}
+
+fn part_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// How much of each part [`check_xml_head`] sees: its root element is within the first few hundred
+/// bytes of any file Excel or WPS writes.
+const HEAD: usize = 64 * 1024;
+
+/// Looks at the root element of an XML part. A shared strings table (`sst`, wherever the package puts
+/// it) declares how many strings it has, and the reader reserves room for that many: the count cannot
+/// exceed what the part could hold (each string takes at least `<si/>`, five bytes).
+fn check_xml_head(head: &[u8], part_bytes: u64) -> Result<(), ImportError> {
+    let mut r = quick_xml::Reader::from_reader(head);
+    let mut buf = Vec::new();
+    loop {
+        match r.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e)) | Ok(quick_xml::events::Event::Empty(e)) => {
+                if e.local_name().as_ref() != "sst" {
+                    return Ok(());
+                }
+                for a in e.attributes().flatten() {
+                    let key = a.key.local_name();
+                    if key.as_ref() == "uniqueCount" || key.as_ref() == "count" {
+                        let n: u64 = a.value.trim().parse().unwrap_or(u64::MAX);
+                        if n > part_bytes / 5 + 1 {
+                            return Err(ImportError::new(
+                                0,
+                                "",
+                                "Excel 文件的共享字符串表声明的数量与内容不符，文件已损坏",
+                            ));
+                        }
                     }
                 }
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Float(f) => Cell::Number(*f),
-                Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-                Data::DateTime(dt) => diaodu_domain::period::from_excel_serial(dt.as_f64())
-                    .map(Cell::Date)
-                    .unwrap_or_else(|| Cell::Text(dt.as_f64().to_string())),
-                Data::DateTimeIso(s) => diaodu_domain::period::parse_date(s.get(..10).unwrap_or(s))
-                    .map(Cell::Date)
-                    .unwrap_or_else(|_| Cell::Text(s.clone())),
-                Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Text(format!("#{e:?}")),
+                return Ok(());
             }
-        }));
-        grid.push(cells);
+            Ok(quick_xml::events::Event::Eof) if part_bytes <= head.len() as u64 => return Ok(()),
+            Ok(quick_xml::events::Event::Eof) | Err(_) => {
+                return Err(ImportError::new(
+                    0,
+                    "",
+                    "Excel 文件的部件无法解析，文件已损坏",
+                ))
+            }
+            _ => buf.clear(),
+        }
     }
-    Ok(grid)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Rows, ImportError> {
+    check_package(bytes)?;
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| ImportError::new(0, "", format!("无法读取 Excel 文件：{e}")))?;
+    let first = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| ImportError::new(0, "", "Excel 文件中没有工作表"))?;
+    let sheet_err =
+        |e: calamine::XlsxError| ImportError::new(0, "", format!("无法读取工作表：{e}"));
+    // Cells are read one at a time, in the sheet's order; the sheet's declared extent is never used,
+    // so a cell at XFD1048576 costs one cell, not the rectangle up to it.
+    let mut cells = wb.worksheet_cells_reader(&first).map_err(sheet_err)?;
+    let mut rows: Rows = Vec::new();
+    while let Some(c) = cells.next_cell().map_err(sheet_err)? {
+        let (r, col) = c.get_position();
+        let (number, col) = (r as usize + 1, col as usize);
+        if col >= limits::COLUMNS {
+            continue;
+        }
+        let cell = data_cell(c.get_value(), number, col)?;
+        if cell == Cell::Empty {
+            continue;
+        }
+        match rows.last_mut() {
+            Some((n, row)) if *n == number => {
+                if row.len() <= col {
+                    row.resize(col + 1, Cell::Empty);
+                }
+                row[col] = cell;
+            }
+            Some((n, _)) if *n > number => {
+                return Err(ImportError::new(
+                    number,
+                    "",
+                    "工作表的行顺序错乱，请在 Excel 或 WPS 中另存后再导入",
+                ))
+            }
+            _ => {
+                if rows.len() >= limits::XLSX_ROWS + 10 {
+                    return Err(ImportError::new(
+                        number,
+                        "",
+                        format!("工作表超过 {} 行，请分成几个文件导入", limits::XLSX_ROWS),
+                    ));
+                }
+                let mut row = vec![Cell::Empty; col + 1];
+                row[col] = cell;
+                rows.push((number, row));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn data_cell(d: &DataRef<'_>, row: usize, col: usize) -> Result<Cell, ImportError> {
+    Ok(match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => text_cell(s, row, col)?,
+        DataRef::SharedString(s) => text_cell(s, row, col)?,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        DataRef::DateTime(dt) => diaodu_domain::period::from_excel_serial(dt.as_f64())
+            .map(Cell::Date)
+            .unwrap_or_else(|| Cell::Text(dt.as_f64().to_string())),
+        DataRef::DateTimeIso(s) => diaodu_domain::period::parse_date(s.get(..10).unwrap_or(s))
+            .map(Cell::Date)
+            .or_else(|_| text_cell(s, row, col))?,
+        DataRef::DurationIso(s) => text_cell(s, row, col)?,
+        DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
+    })
 }
 
 #[cfg(test)]

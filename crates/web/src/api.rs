@@ -66,6 +66,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasks/{id}", get(get_task))
         .route("/api/v1/tasks/{id}/reports", post(report_task))
         .route("/api/v1/tasks/{id}/verify", post(verify_task))
+        .route("/api/v1/imports/{kind}", post(import_file))
+}
+
+/// POST /api/v1/imports/{kind} — multipart `file`; the same rules and answers as the import page:
+/// all or nothing, `{"imported": n}` or 400 with every error's row, column and reason.
+async fn import_file(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(kind): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Result<Json<Value>, ApiError> {
+    use crate::pages::data::{import_scope, read_upload, run_import, ImportKind};
+    let kind =
+        ImportKind::parse(&kind).ok_or_else(|| AppError::NotFound(format!("导入类型“{kind}”")))?;
+    let (kind, name, bytes) = read_upload(&c, Some(kind), mp).await?;
+    let tree = state.store.units().await?;
+    let scope = import_scope(&tree, &c, kind);
+    match run_import(&state.store, &c.actor(), &tree, scope, kind, &name, &bytes).await? {
+        Ok(n) => Ok(Json(json!({"imported": n, "kind": kind.code()}))),
+        Err(errors) => Err(AppError::Import(errors).into()),
+    }
 }
 
 fn opt_pct(v: Option<f64>) -> Value {
@@ -220,6 +241,7 @@ pub struct ApiListQuery {
     #[serde(flatten)]
     pub list: ListQuery,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::params::opt_usize")]
     pub per_page: Option<usize>,
 }
 

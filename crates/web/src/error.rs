@@ -35,6 +35,8 @@ pub enum AppError {
     Throttled(String),
     /// 500: logged, not shown.
     Internal(String),
+    /// Another status with its machine code and Chinese message (405, 413, 415).
+    Status(StatusCode, &'static str, String),
 }
 
 impl AppError {
@@ -84,6 +86,7 @@ impl AppError {
                 m.clone(),
             ),
             AppError::Throttled(m) => (StatusCode::TOO_MANY_REQUESTS, "throttled", m.clone()),
+            AppError::Status(s, code, m) => (*s, *code, m.clone()),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -159,4 +162,97 @@ impl IntoResponse for ApiError {
         )
             .into_response()
     }
+}
+
+/// Middleware: every answer that did not come from a handler's own error — an extractor's rejection
+/// (plain English text), an unknown route or method (an empty body) — is given in the documented
+/// shape: `{"error": …}` under `/api/`, a Chinese error page elsewhere. A malformed query, body or
+/// upload is a 400 `invalid` whatever the extractor said (axum answers some with 422, which this API
+/// keeps for admission refusals).
+pub async fn shape_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let ct = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !(ct.is_empty() || ct.starts_with("text/plain")) {
+        return resp;
+    }
+    let (_, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let err = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound(if is_api { "接口" } else { "页面" }.into()),
+        StatusCode::METHOD_NOT_ALLOWED => AppError::Status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "不支持该请求方法".into(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::Status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "请求内容过大".into(),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::Status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求的内容类型不受支持：接口收 JSON（Content-Type: application/json），表单收 application/x-www-form-urlencoded，上传收 multipart/form-data".into(),
+        ),
+        s if s.is_server_error() => AppError::Internal(text),
+        _ => AppError::Invalid(vec![rejection_field(&text)]),
+    };
+    if is_api {
+        ApiError(err).into_response()
+    } else {
+        err.into_response()
+    }
+}
+
+/// A field and a Chinese reason from an extractor's English rejection text, as far as it names them
+/// (serde's "missing field `x`", "unknown field `x`", "invalid type … expected …").
+fn rejection_field(text: &str) -> (String, String) {
+    let named = |marker: &str| {
+        text.split_once(marker)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let what = if text.contains("query string") {
+        "查询参数"
+    } else if text.contains("multipart") || text.contains("boundary") {
+        "上传内容"
+    } else if text.contains("path") {
+        "路径参数"
+    } else {
+        "请求内容"
+    };
+    if let Some(f) = named("missing field `") {
+        return (f, "缺少此字段".into());
+    }
+    if let Some(f) = named("unknown field `") {
+        return (f, "不是可接受的字段".into());
+    }
+    let reason =
+        if text.contains("EOF") || text.contains("syntax") || text.contains("expected value") {
+            "不是有效的 JSON"
+        } else if text.contains("invalid type") || text.contains("invalid value") {
+            "字段类型或取值不正确"
+        } else if text.contains("Content-Type") || text.contains("content type") {
+            "内容类型不正确"
+        } else {
+            "格式无效"
+        };
+    // The parser's own words follow, for whoever debugs a script; the message leads in Chinese.
+    let detail: String = text.chars().take(200).collect();
+    (what.into(), format!("{reason}（{detail}）"))
 }

@@ -22,6 +22,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod params;
 
 pub use error::{ApiError, AppError};
 
@@ -183,6 +184,7 @@ pub fn router(state: AppState) -> Router {
         .route("/scorecard/docx", get(scorecard::docx))
         .merge(api::routes())
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(error::shape_rejections))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,

@@ -103,7 +103,7 @@ async fn a_sweep_finds_a_problem_and_turns_it_into_a_notice_with_evidence() {
         .await;
     assert_eq!(
         r.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::BAD_REQUEST,
         "a form without a severity is refused"
     );
     let r = app

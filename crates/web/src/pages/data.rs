@@ -43,6 +43,16 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
+    /// Every kind, in the order the import page offers them.
+    pub const ALL: &'static [ImportKind] = &[
+        ImportKind::Projects,
+        ImportKind::Reports,
+        ImportKind::Units,
+        ImportKind::IndicatorValues,
+        ImportKind::Indicators,
+        ImportKind::Targets,
+    ];
+
     /// Parses `units`, `projects`, `reports`.
     pub fn parse(s: &str) -> Option<ImportKind> {
         match s {
@@ -225,17 +235,11 @@ pub fn ranking_rows(lines: &[UnitLine]) -> Vec<RankingRow> {
 }
 
 fn kinds(c: &Current) -> Vec<ImportKind> {
-    [
-        ImportKind::Projects,
-        ImportKind::Reports,
-        ImportKind::Units,
-        ImportKind::IndicatorValues,
-        ImportKind::Indicators,
-        ImportKind::Targets,
-    ]
-    .into_iter()
-    .filter(|k| c.can(k.action()))
-    .collect()
+    ImportKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| c.can(k.action()))
+        .collect()
 }
 
 fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
@@ -308,39 +312,11 @@ pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
 pub async fn import(
     State(state): State<AppState>,
     c: Current,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, AppError> {
-    let mut kind = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::invalid("文件", e.to_string()))?
-    {
-        match field.name() {
-            Some("kind") => kind = ImportKind::parse(&field.text().await.unwrap_or_default()),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::invalid("文件", e.to_string()))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
-    c.require(kind.action())?;
-    let (name, bytes) = file
-        .filter(|f| !f.1.is_empty())
-        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+    let (kind, name, bytes) = read_upload(&c, None, mp).await?;
     let ctx = Ctx::load(&state, &c).await?;
-    let scope = if kind == ImportKind::IndicatorValues {
-        super::indicators::indicator_scope(&ctx.tree, &c)
-    } else {
-        c.scope
-    };
+    let scope = import_scope(&ctx.tree, &c, kind);
     let res = run_import(
         &state.store,
         &c.actor(),
@@ -368,6 +344,68 @@ pub async fn import(
         ),
     };
     Ok((status, data_page(&c, &ctx.unit_name, Some(markup))).into_response())
+}
+
+/// Reads an import's upload: the kind (from the path, or the form's `kind` field, which the form puts
+/// before the file) and the file. The role is checked before any of the file is read: a user who may
+/// import nothing gets 403 at once, and one who may not import this kind gets it when the kind is
+/// known, so a refused upload is never held in memory.
+pub async fn read_upload(
+    c: &Current,
+    mut kind: Option<ImportKind>,
+    mut mp: Multipart,
+) -> Result<(ImportKind, String, Vec<u8>), AppError> {
+    if !ImportKind::ALL.iter().any(|k| c.can(k.action())) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(k) = kind {
+        c.require(k.action())?;
+    }
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::invalid("文件", "文件过大")
+        } else {
+            AppError::invalid("文件", format!("上传内容无法读取：{}", e.body_text()))
+        }
+    };
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("kind") if kind.is_none() => {
+                let text = field.text().await.map_err(bad)?;
+                let k = ImportKind::parse(text.trim())
+                    .ok_or_else(|| AppError::invalid("导入内容", "不是可导入的内容"))?;
+                c.require(k.action())?;
+                kind = Some(k);
+            }
+            Some("file") => {
+                if kind.is_none() {
+                    return Err(AppError::invalid(
+                        "导入内容",
+                        "请先选择导入内容，再选择文件",
+                    ));
+                }
+                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                let bytes = field.bytes().await.map_err(bad)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
+    let (name, bytes) = file
+        .filter(|f| !f.1.is_empty())
+        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+    Ok((kind, name, bytes))
+}
+
+/// The scope an import of `kind` acts in: the indicator scope for values, the user's scope otherwise.
+pub fn import_scope(tree: &diaodu_store::UnitTree, c: &Current, kind: ImportKind) -> Scope {
+    if kind == ImportKind::IndicatorValues {
+        super::indicators::indicator_scope(tree, c)
+    } else {
+        c.scope
+    }
 }
 
 /// Export format query.

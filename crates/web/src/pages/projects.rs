@@ -38,6 +38,7 @@ pub struct ListQuery {
     /// Search words.
     pub q: Option<String>,
     /// Page, from 1.
+    #[serde(default, deserialize_with = "crate::params::opt_usize")]
     pub page: Option<usize>,
     /// Status date.
     pub as_of: Option<String>,

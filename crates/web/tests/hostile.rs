@@ -1,0 +1,222 @@
+//! Hostile and careless input (docs/security.md): crafted spreadsheets, uploads by users who may not
+//! import, and the import route of the API. Each answer is a clear refusal with nothing written.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::TestApp;
+
+fn corpus(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../office/tests/corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_reporter_uploading_a_crafted_sheet_gets_a_refusal_and_the_server_stays_small() {
+    let app = TestApp::new().await;
+    let b = app.login("rep1").await;
+    let before = app.store.report_count().await.unwrap();
+    // A header row and one cell at XFD1048576: read as the header alone.
+    let r = app
+        .upload(&b, "reports", "far.xlsx", &corpus("far-cell.xlsx"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("文件中没有数据行"), "{}", r.body);
+    // A 1 MB file holding a 1 GB string: refused before it is inflated.
+    let r = app
+        .upload(
+            &b,
+            "reports",
+            "big.xlsx",
+            &corpus("one-gigabyte-string.xlsx"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("解压后超过"), "{}", r.body);
+    assert_eq!(app.store.report_count().await.unwrap(), before);
+}
+
+/// A multipart body that sends its first part and then never ends: a handler that reads the upload
+/// before checking the role would wait for ever.
+fn endless_upload(kind: &str) -> Body {
+    use futures_util::stream::{self, StreamExt};
+    let head = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n项目编码\r\n"
+    );
+    let first = stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from(head))]);
+    Body::from_stream(first.chain(stream::pending()))
+}
+
+#[tokio::test]
+async fn a_leader_is_refused_an_upload_before_it_is_read() {
+    let app = TestApp::new().await;
+    let b = app.login("leader").await;
+    for (path, kind) in [
+        (format!("/data/import?_csrf={}", b.csrf), "reports"),
+        ("/api/v1/imports/reports".to_string(), "reports"),
+    ] {
+        let req = Request::post(&path)
+            .header(header::COOKIE, &b.cookie)
+            .header("x-csrf-token", &b.csrf)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+            .body(endless_upload(kind))
+            .unwrap();
+        let r = tokio::time::timeout(std::time::Duration::from_secs(20), app.send(req))
+            .await
+            .unwrap_or_else(|_| panic!("{path}: the upload was read before the role was checked"));
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+    }
+    // A reporter may import reports but not units: refused as soon as the kind is read.
+    let b = app.login("rep1").await;
+    let req = Request::post(format!("/data/import?_csrf={}", b.csrf))
+        .header(header::COOKIE, &b.cookie)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+        .body(endless_upload("units"))
+        .unwrap();
+    let r = tokio::time::timeout(std::time::Duration::from_secs(20), app.send(req))
+        .await
+        .expect("the kind is checked before the file is read");
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+fn multipart(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--B--\r\n");
+    body
+}
+
+#[tokio::test]
+async fn another_system_pushes_a_file_through_the_api() {
+    let app = TestApp::new().await;
+    let token = app.token("rep1").await;
+    let send = |csv: &str| {
+        Request::post("/api/v1/imports/reports")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+            .body(Body::from(multipart("r.csv", csv.as_bytes())))
+            .unwrap()
+    };
+    let r = app
+        .send(send(
+            "项目编码,填报期,本期完成投资(万元)\nA001,2026-W05,12.5\nB001,2026-W05,1\n",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let e = r.json();
+    assert_eq!(e["error"]["code"], "import_failed");
+    assert_eq!(e["error"]["details"][0]["row"], 3);
+    assert_eq!(e["error"]["details"][0]["column"], "项目编码");
+    let before = app.store.report_count().await.unwrap();
+    let r = app
+        .send(send(
+            "项目编码,填报期,本期完成投资(万元)\nA001,2026-W05,12.5\n",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["imported"], 1);
+    assert_eq!(app.store.report_count().await.unwrap(), before + 1);
+    // An unknown kind is a 404, and a request that is not an upload a 400, in the documented shape.
+    let r = app
+        .send(
+            Request::post("/api/v1/imports/zzz")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+                .body(Body::from(multipart("r.csv", b"x")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+    let r = app
+        .api(Method::POST, "/api/v1/imports/reports", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "invalid");
+}
+
+#[tokio::test]
+async fn every_rejection_comes_in_the_documented_shape() {
+    let app = TestApp::new().await;
+    let token = app.token("drc").await;
+    // Paging beyond the first page, by the API and by the list's export button.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/projects?page=2&per_page=1",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["page"], 2);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    let b = app.login("drc").await;
+    let r = app
+        .get(&b, "/data/export/projects?format=xlsx&page=1&stage=&q=")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A bad query, a bad body, a missing field, a wrong content type, an unknown route and method.
+    for (method, path, ct, body, status) in [
+        (Method::GET, "/api/v1/projects?page=abc", None, "", 400),
+        (
+            Method::POST,
+            "/api/v1/projects",
+            Some("application/json"),
+            "{",
+            400,
+        ),
+        (
+            Method::POST,
+            "/api/v1/projects",
+            Some("application/json"),
+            "{}",
+            400,
+        ),
+        (
+            Method::POST,
+            "/api/v1/projects",
+            Some("text/plain"),
+            "x",
+            415,
+        ),
+        (Method::GET, "/api/v1/nothing-here", None, "", 404),
+        (Method::DELETE, "/api/v1/projects", None, "", 405),
+    ] {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some(ct) = ct {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let r = app.send(req.body(Body::from(body)).unwrap()).await;
+        assert_eq!(r.status.as_u16(), status, "{method} {path}: {}", r.body);
+        let e = r.json();
+        let msg = e["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", r.body));
+        assert!(
+            msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{method} {path}: a Chinese message, not {msg}"
+        );
+    }
+    // The pages answer with a Chinese page.
+    let r = app.get(&b, "/projects?page=abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("出错了") && r.body.contains("查询参数"),
+        "{}",
+        r.body
+    );
+    let r = app.get(&b, "/no-such-page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("页面不存在"), "{}", r.body);
+}
