@@ -57,7 +57,7 @@ test('a district reporter reports, sees the history, and is kept out of another 
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   await page.goto(base + '/login');
   await page.fill('#login', 'yundong');
-  await page.fill('#password', 'diaodu2026');
+  await page.fill('#password', 'Diaodu@2026');
   await page.click('button[type=submit]');
   await page.waitForURL(base + '/');
   assert.match(await page.textContent('body'), /本期待填报/);
@@ -83,7 +83,7 @@ test('a district reporter reports, sees the history, and is kept out of another 
   await page.screenshot({ path: join(shots, '3-history.png'), fullPage: true });
 
   // Find a project of another district (as admin, through the API) and try to open it.
-  const admin = (await api('/api/v1/login', null, { login: 'admin', password: 'diaodu2026' })).json.token;
+  const admin = (await api('/api/v1/login', null, { login: 'admin', password: 'Diaodu@2026' })).json.token;
   const units = (await api('/api/v1/units', admin)).json;
   const yunxi = units.find((u) => u.name === '云西区');
   const other = (await api(`/api/v1/projects?unit=${yunxi.id}&per_page=1`, admin)).json.items[0];

@@ -771,7 +771,7 @@ async fn http_load(
                 "基准测试",
                 district.id,
                 Role::Reporter,
-                "bench-password",
+                "Bench-Passw0rd",
             )
             .await?;
     }
@@ -827,7 +827,7 @@ async fn http_load(
     anyhow::ensure!(up, "the server did not start");
     // Log in through the API for a bearer token (no CSRF needed) and through the form for a cookie.
     let mut c = Conn::open(&addr).await?;
-    let body = format!(r#"{{"login":"{login}","password":"bench-password"}}"#);
+    let body = format!(r#"{{"login":"{login}","password":"Bench-Passw0rd"}}"#);
     let token = {
         let s = TcpStream::connect(&addr).await?;
         let mut r = BufReader::new(s);

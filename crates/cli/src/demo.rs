@@ -15,7 +15,7 @@ use diaodu_store::{Actor, Store, StoreError};
 use time::{Date, Duration, Month, Time};
 
 /// The password of every demo login.
-pub const DEMO_PASSWORD: &str = "diaodu2026";
+pub const DEMO_PASSWORD: &str = "Diaodu@2026";
 
 /// Demo logins: (login, name, unit code, role, what to try).
 pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[

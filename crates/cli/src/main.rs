@@ -53,6 +53,14 @@ enum Cmd {
         /// Largest accepted attachment, in MiB.
         #[arg(long, env = "DIAODU_MAX_UPLOAD_MB", default_value_t = 20)]
         max_upload_mb: usize,
+        /// A reverse proxy whose X-Forwarded-For names the client (repeat, or comma-separated in
+        /// the variable). Without one, the client address is the connection's peer.
+        #[arg(
+            long = "trusted-proxy",
+            env = "DIAODU_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Fill an empty database with the demo data.
     Demo {
@@ -282,6 +290,7 @@ async fn main() -> Result<()> {
             secure_cookies,
             files_dir,
             max_upload_mb,
+            trusted_proxies,
         } => {
             let as_of = as_of
                 .as_deref()
@@ -333,6 +342,7 @@ async fn main() -> Result<()> {
                     as_of,
                     files_dir,
                     max_upload_mb,
+                    trusted_proxies,
                 },
             );
             let listener = tokio::net::TcpListener::bind(addr)
@@ -348,11 +358,14 @@ async fn main() -> Result<()> {
                     println!("  {login:<10} {name}（{}）— {what}", role.zh());
                 }
             }
-            axum::serve(listener, diaodu_web::router(state))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                diaodu_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
         Cmd::Demo { as_of } => {
             if demo::fill(&store, date_arg(as_of.as_deref())?).await? {
@@ -388,7 +401,14 @@ async fn main() -> Result<()> {
                     pw,
                 )
                 .await?;
-            println!("已创建用户 {}（{}，{}）", user.login, role.zh(), u.name);
+            // A password chosen by the administrator is the user's to change at the first log-in.
+            store.require_password_change(user.id).await?;
+            println!(
+                "已创建用户 {}（{}，{}），首次登录时须修改密码",
+                user.login,
+                role.zh(),
+                u.name
+            );
         }
         Cmd::User { cmd: UserCmd::List } => {
             let tree = store.units().await?;

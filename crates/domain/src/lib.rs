@@ -7,6 +7,7 @@ pub mod import;
 pub mod indicator;
 pub mod money;
 pub mod notice;
+pub mod password;
 pub mod period;
 pub mod project;
 pub mod scorecard;

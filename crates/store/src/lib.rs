@@ -41,7 +41,7 @@ pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportInput, ReportRow, SiteVisit};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{NewUnit, Unit, UnitTree};
-pub use users::{LoginError, PasswordCost, SessionInfo, User};
+pub use users::{LoginAttempt, LoginError, LoginOk, PasswordCost, SessionInfo, User};
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -540,6 +540,7 @@ impl Store {
                 "",
                 include_str!("../migrations/0026_locked_units_postgres.sql"),
             ),
+            (27, include_str!("../migrations/0027_login_log.sql"), "", ""),
         ];
         self.pool
             .execute(

@@ -12,12 +12,22 @@ use sqlx::Row;
 
 use crate::{audit, now_ts, ts, Actor, Result, Store, StoreError};
 
-/// How long a session lives without use.
-const SESSION_HOURS: i64 = 12;
-/// Failed log-ins for one login within [`THROTTLE_MINUTES`] that lock it out for the rest of the window.
+/// Setting: minutes without a request after which a session ends (5 – 1440).
+pub const SESSION_IDLE_MINUTES: &str = "session.idle_minutes";
+/// Setting: hours after which a session ends however it is used (1 – 168).
+pub const SESSION_MAX_HOURS: &str = "session.max_hours";
+const DEFAULT_IDLE_MINUTES: i64 = 30;
+const DEFAULT_MAX_HOURS: i64 = 12;
+/// Failed log-ins for one login from one address within [`THROTTLE_MINUTES`] after which that login
+/// is refused from that address for the rest of the window.
 pub const THROTTLE_MAX_FAILURES: i64 = 5;
+/// Failed log-ins from one address, whatever the login, within [`THROTTLE_MINUTES`] after which the
+/// address is refused for the rest of the window.
+pub const THROTTLE_ADDRESS_FAILURES: i64 = 20;
 /// The throttle window.
 pub const THROTTLE_MINUTES: i64 = 15;
+/// Days the log-in log is kept (等保 asks for at least six months).
+pub const LOGIN_LOG_DAYS: i64 = 190;
 
 /// Cost of password hashing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +60,33 @@ pub struct SessionInfo {
     pub user: User,
     /// The CSRF token bound to this session.
     pub csrf: String,
+    /// The password was set by an administrator and must be changed before anything else.
+    pub must_change_password: bool,
+}
+
+/// A successful log-in.
+#[derive(Debug, Clone)]
+pub struct LoginOk {
+    /// The user.
+    pub user: User,
+    /// The password was set by an administrator and must be changed now.
+    pub must_change_password: bool,
+}
+
+/// One line of the log-in log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoginAttempt {
+    /// Id (newer is larger).
+    pub id: i64,
+    /// When (UTC, ISO 8601).
+    pub at: String,
+    /// The login as sent (lower-case, at most 64 characters).
+    pub login: String,
+    /// The client address.
+    pub address: String,
+    /// `ok`, `wrong_password`, `unknown_login`, `disabled`, `throttled`, `unlocked`, or `pending`
+    /// while the password is checked.
+    pub result: String,
 }
 
 /// Why a log-in failed.
@@ -61,6 +98,12 @@ pub enum LoginError {
     /// Too many failures.
     #[error("登录失败次数过多，请 {0} 分钟后再试")]
     Throttled(i64),
+    /// The right password for a disabled account.
+    #[error("该账号已停用，请联系管理员")]
+    Disabled,
+    /// A login or password beyond any valid one (too long, control characters).
+    #[error("{0}")]
+    Malformed(String),
     /// Storage failure.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -119,21 +162,17 @@ impl Store {
         password: &str,
     ) -> Result<User> {
         let login = login.trim();
-        if login.is_empty() || login.len() > 64 || login.chars().any(char::is_whitespace) {
-            return Err(StoreError::invalid(
-                "登录名",
-                "不能为空、不能含空格，最长 64 位",
-            ));
-        }
-        if password.chars().count() < 8 {
-            return Err(StoreError::invalid("密码", "至少 8 位"));
-        }
+        diaodu_domain::password::check_login(login)
+            .map_err(|m| StoreError::invalid("登录名", m))?;
+        diaodu_domain::password::check_password(login, password)
+            .map_err(|m| StoreError::invalid("密码", m))?;
         let hash = hash_password(password, self.password_cost);
         let mut tx = self.begin().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-            .bind(login)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE lower(login) = $1")
+                .bind(login.to_lowercase())
+                .fetch_optional(&mut *tx)
+                .await?;
         if exists.is_some() {
             return Err(StoreError::Conflict(format!("登录名“{login}”已存在")));
         }
@@ -185,105 +224,336 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Checks a login and password, applying the throttle: after
-    /// [`THROTTLE_MAX_FAILURES`] failures within [`THROTTLE_MINUTES`] the login is refused without
-    /// looking at the password, so guessing cannot go on at full speed.
-    pub async fn authenticate(&self, login: &str, password: &str) -> Result<User, LoginError> {
+    /// Checks a login and password from a client address, with the throttle and the log-in log.
+    ///
+    /// Every attempt is written to the log before its password is looked at, and the throttle counts
+    /// the log: an attempt beyond [`THROTTLE_MAX_FAILURES`] failures for its login from its address,
+    /// or beyond [`THROTTLE_ADDRESS_FAILURES`] from its address across logins, within
+    /// [`THROTTLE_MINUTES`], is refused without verifying the password. Because the attempt is
+    /// counted first, attempts sent in parallel cannot all pass the check before any is recorded.
+    /// The count is by (login, address): a wrong guess from elsewhere does not lock the user out.
+    pub async fn authenticate(
+        &self,
+        login: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<LoginOk, LoginError> {
+        use diaodu_domain::password::{LOGIN_MAX, PASSWORD_MAX_BYTES};
         let login = login.trim();
-        let since = ts(time::OffsetDateTime::now_utc() - time::Duration::minutes(THROTTLE_MINUTES));
-        let failures: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE login = $1 AND at >= $2")
-                .bind(login)
-                .bind(&since)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(StoreError::from)?;
-        if failures >= THROTTLE_MAX_FAILURES {
+        let address: String = address.chars().take(64).collect();
+        // Unauthenticated input is bounded before anything is written or hashed.
+        if login.is_empty()
+            || login.chars().count() > LOGIN_MAX
+            || login.chars().any(char::is_control)
+        {
+            return Err(LoginError::Malformed(format!(
+                "登录名：不能为空，最长 {LOGIN_MAX} 位"
+            )));
+        }
+        if password.len() > PASSWORD_MAX_BYTES {
+            return Err(LoginError::Malformed("密码：过长".into()));
+        }
+        let key = login.to_lowercase();
+        let now = time::OffsetDateTime::now_utc();
+        let since = ts(now - time::Duration::minutes(THROTTLE_MINUTES));
+        if self.throttled(&key, &address, &since).await? {
+            // One line a minute per address says the throttle held; the rest are not kept.
+            let recent: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM login_attempts WHERE address = $1 AND result = 'throttled' AND at >= $2 LIMIT 1",
+            )
+            .bind(&address)
+            .bind(ts(now - time::Duration::minutes(1)))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::from)?;
+            if recent.is_none() {
+                self.log_attempt(&key, &address, "throttled").await?;
+            }
+            return Err(LoginError::Throttled(THROTTLE_MINUTES));
+        }
+        let attempt = self.log_attempt(&key, &address, "pending").await?;
+        if self.throttled(&key, &address, &since).await? {
+            self.attempt_result(attempt, "throttled").await?;
             return Err(LoginError::Throttled(THROTTLE_MINUTES));
         }
         let row = sqlx::query(
-            "SELECT id, login, name, unit_id, role, password_hash FROM users WHERE login = $1 AND active = 1",
+            "SELECT id, login, name, unit_id, role, password_hash, active, must_change_password \
+             FROM users WHERE lower(login) = $1",
         )
-        .bind(login)
+        .bind(&key)
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::from)?;
-        let ok = match &row {
-            Some(r) => {
-                let hash: String = r.try_get("password_hash").map_err(StoreError::from)?;
-                PasswordHash::new(&hash)
-                    .map(|h| {
-                        Argon2::default()
-                            .verify_password(password.as_bytes(), &h)
-                            .is_ok()
-                    })
-                    .unwrap_or(false)
-            }
-            None => {
-                // Spend the same effort for an unknown login so timing does not tell which logins exist.
-                let _ = hash_password(password, self.password_cost);
-                false
-            }
+        let Some(row) = row else {
+            // Spend the same effort for an unknown login so timing does not tell which logins exist.
+            let _ = hash_password(password, self.password_cost);
+            self.attempt_result(attempt, "unknown_login").await?;
+            return Err(LoginError::Invalid);
         };
+        let hash: String = row.try_get("password_hash").map_err(StoreError::from)?;
+        let ok = PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false);
         if !ok {
-            sqlx::query("INSERT INTO login_failures (login, at) VALUES ($1, $2)")
-                .bind(login)
-                .bind(now_ts())
-                .execute(&self.pool)
-                .await
-                .map_err(StoreError::from)?;
+            self.attempt_result(attempt, "wrong_password").await?;
             return Err(LoginError::Invalid);
         }
-        sqlx::query("DELETE FROM login_failures WHERE login = $1")
-            .bind(login)
+        let active: i64 = row.try_get("active").map_err(StoreError::from)?;
+        if active != 1 {
+            self.attempt_result(attempt, "disabled").await?;
+            return Err(LoginError::Disabled);
+        }
+        self.attempt_result(attempt, "ok").await?;
+        let must: i64 = row
+            .try_get("must_change_password")
+            .map_err(StoreError::from)?;
+        Ok(LoginOk {
+            user: user_from_row(&row)?,
+            must_change_password: must != 0,
+        })
+    }
+
+    /// Whether (login, address) or the address alone has used its failures in the window. A failure
+    /// is an attempt not (yet) known to have succeeded; a success from the address, or an unlock by
+    /// the office, starts the login's count afresh.
+    async fn throttled(&self, key: &str, address: &str, since: &str) -> Result<bool, LoginError> {
+        let pair: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND address = $2 AND at >= $3 \
+             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled') \
+             AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE login = $1 \
+                 AND ((address = $2 AND result = 'ok') OR result = 'unlocked')), 0)",
+        )
+        .bind(key)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?;
+        if pair > THROTTLE_MAX_FAILURES {
+            return Ok(true);
+        }
+        let from_address: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND at >= $2 \
+             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled')",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?;
+        Ok(from_address > THROTTLE_ADDRESS_FAILURES)
+    }
+
+    async fn log_attempt(&self, key: &str, address: &str, result: &str) -> Result<i64, LoginError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO login_attempts (at, login, address, result) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(now_ts())
+        .bind(key)
+        .bind(address)
+        .bind(result)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?)
+    }
+
+    async fn attempt_result(&self, id: i64, result: &str) -> Result<(), LoginError> {
+        sqlx::query("UPDATE login_attempts SET result = $1 WHERE id = $2")
+            .bind(result)
+            .bind(id)
             .execute(&self.pool)
             .await
             .map_err(StoreError::from)?;
-        Ok(user_from_row(row.as_ref().expect("checked"))?)
+        Ok(())
+    }
+
+    /// Lifts the throttle on a login (audited): its failures so far no longer count, from any address.
+    pub async fn unlock_login(&self, actor: &Actor, user_id: i64) -> Result<()> {
+        let login: Option<String> = sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let login = login.ok_or_else(|| StoreError::NotFound("用户".into()))?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO login_attempts (at, login, address, result) VALUES ($1, $2, '*', 'unlocked')",
+        )
+        .bind(now_ts())
+        .bind(login.to_lowercase())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(&mut tx, actor, "unlock", "user", &login, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The log-in log, newest first: at most `limit` attempts, optionally of one login, older than
+    /// the attempt `before` (for paging).
+    pub async fn login_log(
+        &self,
+        login: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<LoginAttempt>> {
+        let rows = sqlx::query(
+            "SELECT id, at, login, address, result FROM login_attempts \
+             WHERE ($1 = '' OR login = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(login.unwrap_or("").trim().to_lowercase())
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LoginAttempt {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    login: r.try_get("login")?,
+                    address: r.try_get("address")?,
+                    result: r.try_get("result")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets a user's own new password after checking the current one; the change at first log-in
+    /// is then done (audited, without either password).
+    pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<()> {
+        let row = sqlx::query("SELECT login, password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("用户".into()))?;
+        let login: String = row.try_get("login")?;
+        let hash: String = row.try_get("password_hash")?;
+        let ok = current.len() <= diaodu_domain::password::PASSWORD_MAX_BYTES
+            && PasswordHash::new(&hash)
+                .map(|h| {
+                    Argon2::default()
+                        .verify_password(current.as_bytes(), &h)
+                        .is_ok()
+                })
+                .unwrap_or(false);
+        if !ok {
+            return Err(StoreError::invalid("当前密码", "不正确"));
+        }
+        diaodu_domain::password::check_password(&login, new)
+            .map_err(|m| StoreError::invalid("新密码", m))?;
+        if new == current {
+            return Err(StoreError::invalid("新密码", "不能与当前密码相同"));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+            .bind(hash_password(new, self.password_cost))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let actor = Actor {
+            user_id: Some(user_id),
+            login: login.clone(),
+        };
+        audit::record(&mut tx, &actor, "password", "user", &login, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes a user change the password at the next log-in (a password an administrator chose).
+    pub async fn require_password_change(&self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Opens a session; returns the token for the cookie (only its hash is stored) and the CSRF token.
+    /// It ends after `session.max_hours` (default 12) whatever happens, and after
+    /// `session.idle_minutes` (default 30) without a request.
     pub async fn create_session(&self, user_id: i64) -> Result<(String, String)> {
         let token = random_token();
         let csrf = random_token();
         let now = time::OffsetDateTime::now_utc();
-        // Expired sessions and old failed log-ins are of no further use; clear them as we go.
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        let (idle, max) = self.session_policy().await?;
+        // Expired sessions and log-in records past their keeping are of no further use.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR idle_until < $1")
             .bind(ts(now))
             .execute(&self.pool)
             .await?;
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(ts(now - time::Duration::minutes(THROTTLE_MINUTES)))
+        sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+            .bind(ts(now - time::Duration::days(LOGIN_LOG_DAYS)))
             .execute(&self.pool)
             .await?;
-        sqlx::query("INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_id(&token))
-            .bind(user_id)
-            .bind(&csrf)
-            .bind(ts(now))
-            .bind(ts(now + time::Duration::hours(SESSION_HOURS)))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, last_seen, idle_until) \
+             VALUES ($1, $2, $3, $4, $5, $4, $6)",
+        )
+        .bind(token_id(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(ts(now))
+        .bind(ts(now + max))
+        .bind(ts(now + idle))
+        .execute(&self.pool)
+        .await?;
         Ok((token, csrf))
     }
 
-    /// The user of a live session.
+    /// The sessions' idle timeout and lifetime, from the settings.
+    async fn session_policy(&self) -> Result<(time::Duration, time::Duration)> {
+        let num = |v: Option<String>, default: i64, range: std::ops::RangeInclusive<i64>| {
+            v.and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|n| range.contains(n))
+                .unwrap_or(default)
+        };
+        let idle = num(
+            self.setting(SESSION_IDLE_MINUTES).await?,
+            DEFAULT_IDLE_MINUTES,
+            5..=1440,
+        );
+        let max = num(
+            self.setting(SESSION_MAX_HOURS).await?,
+            DEFAULT_MAX_HOURS,
+            1..=168,
+        );
+        Ok((time::Duration::minutes(idle), time::Duration::hours(max)))
+    }
+
+    /// The user of a live session. A session used more than a minute ago has its idle deadline moved
+    /// on (at most one write a minute per session).
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
+        let now = time::OffsetDateTime::now_utc();
+        let id = token_id(token);
         let row = sqlx::query(
-            "SELECT u.id, u.login, u.name, u.unit_id, u.role, s.csrf FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1",
+            "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.must_change_password, s.csrf, s.last_seen \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND s.idle_until > $2 AND u.active = 1",
         )
-        .bind(token_id(token))
-        .bind(now_ts())
+        .bind(&id)
+        .bind(ts(now))
         .fetch_optional(&self.pool)
         .await?;
-        match row {
-            Some(r) => Ok(Some(SessionInfo {
-                user: user_from_row(&r)?,
-                csrf: r.try_get("csrf")?,
-            })),
-            None => Ok(None),
+        let Some(r) = row else { return Ok(None) };
+        let last_seen: Option<String> = r.try_get("last_seen")?;
+        if last_seen.is_none_or(|l| l < ts(now - time::Duration::minutes(1))) {
+            let (idle, _) = self.session_policy().await?;
+            sqlx::query("UPDATE sessions SET last_seen = $1, idle_until = $2 WHERE id = $3")
+                .bind(ts(now))
+                .bind(ts(now + idle))
+                .bind(&id)
+                .execute(&self.pool)
+                .await?;
         }
+        let must: i64 = r.try_get("must_change_password")?;
+        Ok(Some(SessionInfo {
+            user: user_from_row(&r)?,
+            csrf: r.try_get("csrf")?,
+            must_change_password: must != 0,
+        }))
     }
 
     /// Ends a session.

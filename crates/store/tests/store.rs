@@ -118,17 +118,37 @@ async fn users_sessions_and_throttle() {
     let store = fresh_store().await;
     let (c, _, _) = city(&store).await;
     let u = store
-        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "password123")
+        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
         .await
         .unwrap();
     assert!(matches!(
         store
-            .create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "password123")
+            .create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "Passw0rd-123")
             .await,
         Err(StoreError::Conflict(_))
     ));
-    let ok = store.authenticate("drc", "password123").await.unwrap();
-    assert_eq!(ok.id, u.id);
+    // Logins are the same whatever their case.
+    assert!(matches!(
+        store
+            .create_user(&Actor::cli(), "DRC", "x", c, Role::Drc, "Passw0rd-123")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The password policy: three classes of four, not the login.
+    for bad in ["password123", "Other-2026-x", "Sh0rt!"] {
+        assert!(matches!(
+            store
+                .create_user(&Actor::cli(), "other", "x", c, Role::Drc, bad)
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    let ok = store
+        .authenticate("DRC", "Passw0rd-123", "10.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(ok.user.id, u.id);
+    assert!(!ok.must_change_password);
     let (token, csrf) = store.create_session(u.id).await.unwrap();
     let s = store.session(&token).await.unwrap().unwrap();
     assert_eq!(s.csrf, csrf);
@@ -137,15 +157,112 @@ async fn users_sessions_and_throttle() {
     assert!(store.session(&token).await.unwrap().is_none());
     for _ in 0..5 {
         assert!(matches!(
-            store.authenticate("drc", "wrong").await,
+            store.authenticate("drc", "wrong", "10.6.6.6").await,
             Err(diaodu_store::LoginError::Invalid)
         ));
     }
-    // Locked now, even with the right password.
+    // Locked from that address now, even with the right password...
     assert!(matches!(
-        store.authenticate("drc", "password123").await,
+        store.authenticate("drc", "Passw0rd-123", "10.6.6.6").await,
         Err(diaodu_store::LoginError::Throttled(_))
     ));
+    // ... but not from the user's own.
+    assert!(store
+        .authenticate("drc", "Passw0rd-123", "10.0.0.1")
+        .await
+        .is_ok());
+    // The office unlocks the login; the address may try again.
+    store.unlock_login(&Actor::cli(), u.id).await.unwrap();
+    assert!(store
+        .authenticate("drc", "Passw0rd-123", "10.6.6.6")
+        .await
+        .is_ok());
+    // Every attempt is in the log-in log, newest first.
+    let log = store.login_log(Some("drc"), None, 100).await.unwrap();
+    let results: Vec<&str> = log.iter().map(|a| a.result.as_str()).collect();
+    assert_eq!(
+        results,
+        [
+            "ok",
+            "unlocked",
+            "ok",
+            "throttled",
+            "wrong_password",
+            "wrong_password",
+            "wrong_password",
+            "wrong_password",
+            "wrong_password",
+            "ok"
+        ]
+    );
+    assert_eq!(log[3].address, "10.6.6.6");
+    // A password the administrator set is changed at the next log-in; the user changes it.
+    store.require_password_change(u.id).await.unwrap();
+    let ok = store
+        .authenticate("drc", "Passw0rd-123", "10.0.0.1")
+        .await
+        .unwrap();
+    assert!(ok.must_change_password);
+    assert!(matches!(
+        store.change_password(u.id, "wrong", "New-Passw0rd").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .change_password(u.id, "Passw0rd-123", "weakpassword")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .change_password(u.id, "Passw0rd-123", "New-Passw0rd")
+        .await
+        .unwrap();
+    let ok = store
+        .authenticate("drc", "New-Passw0rd", "10.0.0.1")
+        .await
+        .unwrap();
+    assert!(!ok.must_change_password);
+}
+
+#[tokio::test]
+async fn unauthenticated_input_is_bounded_before_anything_is_kept() {
+    let store = fresh_store().await;
+    let (c, _, _) = city(&store).await;
+    store
+        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
+        .await
+        .unwrap();
+    let long_login = "x".repeat(10 * 1024 * 1024);
+    let long_password = "y".repeat(257);
+    for (login, password) in [
+        (long_login.as_str(), "p"),
+        ("drc", long_password.as_str()),
+        ("a\u{0}", "p"),
+        ("", "p"),
+    ] {
+        assert!(matches!(
+            store.authenticate(login, password, "10.0.0.9").await,
+            Err(diaodu_store::LoginError::Malformed(_))
+        ));
+    }
+    assert!(store.login_log(None, None, 100).await.unwrap().is_empty());
+    // Twenty failures from one address across twenty logins use up that address.
+    for i in 0..20 {
+        assert!(matches!(
+            store
+                .authenticate(&format!("guess{i}"), "x", "10.0.0.9")
+                .await,
+            Err(diaodu_store::LoginError::Invalid)
+        ));
+    }
+    assert!(matches!(
+        store.authenticate("drc", "Passw0rd-123", "10.0.0.9").await,
+        Err(diaodu_store::LoginError::Throttled(_))
+    ));
+    assert!(store
+        .authenticate("drc", "Passw0rd-123", "10.0.0.10")
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -427,7 +544,7 @@ async fn every_change_is_audited() {
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
     store
-        .create_user(&a, "u1", "用户", d1, Role::Reporter, "password123")
+        .create_user(&a, "u1", "用户", d1, Role::Reporter, "Passw0rd-123")
         .await
         .unwrap();
     let p = store.create_project(&a, d1, fields("AU1")).await.unwrap();
@@ -642,7 +759,7 @@ async fn references_hold_on_both_engines() {
         .await
         .unwrap();
     let user = store
-        .create_user(&actor, "ref-user", "张三", d1, Role::Drc, "password123")
+        .create_user(&actor, "ref-user", "张三", d1, Role::Drc, "Passw0rd-123")
         .await
         .unwrap()
         .id;

@@ -27,7 +27,15 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
-        .route("/api/v1/login", post(login))
+        .route(
+            "/api/v1/login",
+            post(login).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::UNAUTHENTICATED_BODY_BYTES,
+            )),
+        )
+        .route("/api/v1/me/password", post(change_password))
+        .route("/api/v1/users/{id}/unlock", post(unlock_user))
+        .route("/api/v1/logins", get(login_log))
         .route("/api/v1/logout", post(logout))
         .route("/api/v1/me", get(me))
         .route("/api/v1/units", get(units))
@@ -184,12 +192,17 @@ pub struct LoginBody {
 
 async fn login(
     State(state): State<AppState>,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
     Json(b): Json<LoginBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = match state.store.authenticate(&b.login, &b.password).await {
-        Ok(u) => u,
+    let ok = match state.store.authenticate(&b.login, &b.password, &addr).await {
+        Ok(ok) => ok,
         Err(LoginError::Store(e)) => return Err(e.into()),
         Err(e @ LoginError::Throttled(_)) => return Err(AppError::Throttled(e.to_string()).into()),
+        Err(LoginError::Malformed(m)) => return Err(AppError::invalid("登录", m).into()),
+        Err(e @ LoginError::Disabled) => {
+            return Err(AppError::Status(StatusCode::FORBIDDEN, "disabled", e.to_string()).into())
+        }
         Err(LoginError::Invalid) => {
             return Err(ApiError(AppError::Invalid(vec![(
                 "登录".into(),
@@ -197,8 +210,67 @@ async fn login(
             )])))
         }
     };
-    let (token, csrf) = state.store.create_session(user.id).await?;
-    Ok(Json(json!({"token": token, "csrf": csrf, "user": user})))
+    let (token, csrf) = state.store.create_session(ok.user.id).await?;
+    Ok(Json(
+        json!({"token": token, "csrf": csrf, "user": ok.user, "must_change_password": ok.must_change_password}),
+    ))
+}
+
+/// A change of the caller's own password.
+#[derive(Debug, Deserialize)]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// POST /api/v1/me/password
+async fn change_password(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .change_password(c.user.id, &b.current_password, &b.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// POST /api/v1/users/{id}/unlock — the office lifts a throttled login (administrator).
+async fn unlock_user(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::ManageUsers)?;
+    state.store.unlock_login(&c.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Filters of the log-in log.
+#[derive(Debug, Deserialize)]
+struct LoginLogQuery {
+    login: Option<String>,
+    #[serde(default, deserialize_with = "crate::params::opt_usize")]
+    before: Option<usize>,
+}
+
+/// GET /api/v1/logins — the log-in log, newest first, 100 at a time (administrator).
+async fn login_log(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<LoginLogQuery>,
+) -> Result<Json<Value>, ApiError> {
+    c.require(Action::ManageUsers)?;
+    let items = state
+        .store
+        .login_log(
+            nonempty(&q.login),
+            q.before.map(|b| b.min(i64::MAX as usize) as i64),
+            100,
+        )
+        .await?;
+    Ok(Json(json!({"items": items})))
 }
 
 async fn logout(
@@ -210,7 +282,13 @@ async fn logout(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(String::from)
-        .or_else(|| crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE).map(String::from));
+        .or_else(|| {
+            crate::auth::cookie(
+                &headers,
+                crate::auth::session_cookie_name(state.cfg.secure_cookies),
+            )
+            .map(String::from)
+        });
     if let Some(t) = token {
         state.store.delete_session(&t).await?;
     }
@@ -218,7 +296,7 @@ async fn logout(
 }
 
 async fn me(ApiCurrent(c): ApiCurrent) -> Json<Value> {
-    Json(json!({"user": c.user, "csrf": c.csrf}))
+    Json(json!({"user": c.user, "csrf": c.csrf, "must_change_password": c.must_change_password}))
 }
 
 async fn units(

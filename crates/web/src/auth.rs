@@ -13,8 +13,23 @@ use diaodu_store::User;
 use crate::error::{ApiError, AppError};
 use crate::AppState;
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP.
 pub const SESSION_COOKIE: &str = "diaodu_session";
+/// Name of the session cookie when cookies are marked `Secure`: the `__Host-` prefix makes the
+/// browser refuse it unless it is Secure, for the whole host (`Path=/`) and set by the host itself
+/// (no `Domain`), so a sibling subdomain cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-diaodu_session";
+/// Largest body of a request made without a session (the log-in): a login and a password.
+pub const UNAUTHENTICATED_BODY_BYTES: usize = 16 * 1024;
+
+/// The session cookie's name for this server.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// Header carrying the CSRF token for API calls authenticated by cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Form field carrying the CSRF token.
@@ -31,6 +46,8 @@ pub struct Current {
     pub scope: Scope,
     /// Authenticated by a bearer token rather than the cookie.
     pub bearer: bool,
+    /// The password was set by an administrator: nothing else until it is changed.
+    pub must_change_password: bool,
 }
 
 impl Current {
@@ -118,9 +135,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
+    let cookie_name = session_cookie_name(state.cfg.secure_cookies);
     let token = bearer
         .clone()
-        .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(str::to_string));
+        .or_else(|| cookie(&parts.headers, cookie_name).map(str::to_string));
     let mut current = None;
     if let Some(t) = token.filter(|t| !t.is_empty()) {
         match state.store.session(&t).await {
@@ -130,16 +148,48 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                     user: s.user,
                     csrf: s.csrf,
                     bearer: bearer.is_some(),
+                    must_change_password: s.must_change_password,
                 })
             }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     }
-    let is_api = parts.uri.path().starts_with("/api/");
+    let path = parts.uri.path();
+    let is_api = path.starts_with("/api/");
     let mut body = body;
     let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && parts.uri.path() != "/login" && parts.uri.path() != "/api/v1/login" {
+    let is_login = path == "/login" || path == "/api/v1/login";
+    // A state-changing request without a session is refused before its body is read: only the
+    // log-in takes input from someone unknown.
+    if changes_state && !is_login && current.is_none() {
+        return if is_api {
+            ApiError(AppError::Unauthenticated).into_response()
+        } else {
+            AppError::Unauthenticated.into_response()
+        };
+    }
+    // A password set by an administrator is changed before anything else is done.
+    if let Some(c) = current.as_ref().filter(|c| c.must_change_password) {
+        let allowed = matches!(
+            path,
+            "/account/password"
+                | "/logout"
+                | "/api/v1/me"
+                | "/api/v1/me/password"
+                | "/api/v1/logout"
+                | "/static/app.css"
+        );
+        if !allowed {
+            let _ = c;
+            return if is_api {
+                ApiError(AppError::PasswordChange).into_response()
+            } else {
+                axum::response::Redirect::to("/account/password").into_response()
+            };
+        }
+    }
+    if changes_state && !is_login {
         if let Some(c) = current.as_ref().filter(|c| !c.bearer) {
             let ct = parts
                 .headers
@@ -200,10 +250,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     resp
 }
 
-/// The `Set-Cookie` value for a new session.
+/// The `Set-Cookie` value for a new session. The browser keeps it for the session's longest life; the
+/// server ends it earlier when it is left idle.
 pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -211,7 +263,87 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 /// The `Set-Cookie` value that ends the session in the browser.
 pub fn clear_cookie(secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
+}
+
+/// The client's address: the socket's peer, or — when that peer is a proxy the operator named in
+/// `trusted_proxies` — the last address in `X-Forwarded-For` that is not one of those proxies
+/// (addresses further left were written by the client and prove nothing).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(client_address(
+            peer,
+            &parts.headers,
+            &state.cfg.trusted_proxies,
+        )))
+    }
+}
+
+/// See [`ClientAddr`].
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .copied()
+        .unwrap_or(peer)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 10.0.0.5".parse().unwrap());
+        let peer: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        // No proxy named: the header is the client's own words.
+        assert_eq!(client_address(Some(peer), &h, &[]), "10.0.0.1");
+        // The named proxy appended the address it saw; what the client wrote before is ignored.
+        assert_eq!(client_address(Some(peer), &h, &[peer]), "10.0.0.5");
+        let inner: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        assert_eq!(client_address(Some(peer), &h, &[peer, inner]), "6.6.6.6");
+        assert_eq!(client_address(None, &h, &[peer]), "unknown");
+    }
+
+    #[test]
+    fn a_secure_session_cookie_is_host_prefixed() {
+        let c = session_cookie("t", true);
+        assert!(c.starts_with("__Host-diaodu_session=t;"), "{c}");
+        assert!(c.contains("; Secure") && c.contains("Path=/") && !c.contains("Domain"));
+        assert!(session_cookie("t", false).starts_with("diaodu_session=t;"));
+    }
 }

@@ -25,6 +25,8 @@ pub enum AppError {
     Forbidden,
     /// 403: a state-changing request without a valid CSRF token.
     Csrf,
+    /// 403: the password must be changed first (set by an administrator).
+    PasswordChange,
     /// 404.
     NotFound(String),
     /// 409: conflict (duplicate, stale version).
@@ -75,6 +77,11 @@ impl AppError {
                 StatusCode::FORBIDDEN,
                 "csrf",
                 "请求缺少有效的安全令牌（CSRF），请刷新页面后重试".into(),
+            ),
+            AppError::PasswordChange => (
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "密码由管理员设置，请先修改密码（POST /api/v1/me/password）".into(),
             ),
             AppError::NotFound(what) => {
                 (StatusCode::NOT_FOUND, "not_found", format!("{what}不存在"))

@@ -37,6 +37,9 @@ pub struct WebConfig {
     pub files_dir: std::path::PathBuf,
     /// Largest accepted attachment, in MiB.
     pub max_upload_mb: usize,
+    /// Proxies whose `X-Forwarded-For` is believed: the client address is then the last address in
+    /// that header that is not one of them. Empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -46,6 +49,7 @@ impl Default for WebConfig {
             as_of: None,
             files_dir: "diaodu-files".into(),
             max_upload_mb: 20,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -104,8 +108,18 @@ pub fn router(state: AppState) -> Router {
     use pages::*;
     Router::new()
         .route("/static/app.css", get(css))
-        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login",
+            get(login::form)
+                .post(login::submit)
+                .layer(DefaultBodyLimit::max(auth::UNAUTHENTICATED_BODY_BYTES)),
+        )
         .route("/logout", post(login::logout))
+        .route(
+            "/account/password",
+            get(login::password_form).post(login::change_password),
+        )
+        .route("/admin/logins", get(login::login_log))
         .route("/", get(home::home))
         .route("/projects", get(projects::list))
         .route(

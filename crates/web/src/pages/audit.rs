@@ -44,6 +44,8 @@ const ACTIONS: &[(&str, &str)] = &[
     ("update", "修改"),
     ("delete", "删除"),
     ("refuse", "准入拒绝"),
+    ("unlock", "解除登录锁定"),
+    ("password", "修改密码"),
 ];
 
 fn zh<'a>(table: &'a [(&str, &'a str)], k: &'a str) -> &'a str {

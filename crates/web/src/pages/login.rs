@@ -1,15 +1,17 @@
-//! Log-in and log-out.
+//! Log-in and log-out, the change of a password an administrator set, and the log-in log.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use diaodu_domain::access::Action;
 use diaodu_store::LoginError;
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::bare;
-use crate::auth::{clear_cookie, cookie, session_cookie, SESSION_COOKIE};
+use super::layout::{bare, page};
+use super::{nonempty, Ctx};
+use crate::auth::{clear_cookie, cookie, session_cookie, session_cookie_name, ClientAddr, Current};
 use crate::{AppError, AppState};
 
 /// The log-in form.
@@ -22,6 +24,12 @@ pub struct LoginForm {
 }
 
 fn login_page(msg: Option<&str>, login: &str) -> maud::Markup {
+    // A refused login may be anything the client sent: it is echoed only when it could be a login.
+    let login = if diaodu_domain::password::check_login(login.trim()).is_ok() {
+        login.trim()
+    } else {
+        ""
+    };
     bare(
         "登录",
         html! {
@@ -29,11 +37,11 @@ fn login_page(msg: Option<&str>, login: &str) -> maud::Markup {
                 h1 { "调度" br; small.muted style="font-size:14px;font-weight:400" { "重点工作调度督办平台" } }
                 @if let Some(m) = msg { div.flash.err { (m) } }
                 label for="login" { "用户名" }
-                input #login name="login" value=(login) autocomplete="username" required autofocus;
+                input #login name="login" value=(login) autocomplete="username" maxlength="64" required autofocus;
                 label for="password" { "密码" }
-                input #password type="password" name="password" autocomplete="current-password" required;
+                input #password type="password" name="password" autocomplete="current-password" maxlength="128" required;
                 button type="submit" { "登 录" }
-                p.small.muted style="text-align:center;margin-top:16px" { "连续 5 次密码错误将锁定 15 分钟" }
+                p.small.muted style="text-align:center;margin-top:16px" { "同一地址连续 5 次密码错误，该账号在此地址锁定 15 分钟" }
             }
         },
     )
@@ -47,31 +55,36 @@ pub async fn form() -> maud::Markup {
 /// POST /login
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    match state.store.authenticate(&f.login, &f.password).await {
-        Ok(user) => {
-            let (token, _) = state.store.create_session(user.id).await?;
+    match state.store.authenticate(&f.login, &f.password, &addr).await {
+        Ok(ok) => {
+            let (token, _) = state.store.create_session(ok.user.id).await?;
+            let to = if ok.must_change_password {
+                "/account/password"
+            } else {
+                "/"
+            };
             Ok((
                 [(
                     header::SET_COOKIE,
                     session_cookie(&token, state.cfg.secure_cookies),
                 )],
-                Redirect::to("/"),
+                Redirect::to(to),
             )
                 .into_response())
         }
         Err(LoginError::Store(e)) => Err(e.into()),
-        Err(e @ LoginError::Throttled(_)) => Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            login_page(Some(&e.to_string()), &f.login),
-        )
-            .into_response()),
-        Err(e) => Ok((
-            StatusCode::UNAUTHORIZED,
-            login_page(Some(&e.to_string()), &f.login),
-        )
-            .into_response()),
+        Err(e) => {
+            let status = match e {
+                LoginError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                LoginError::Malformed(_) => StatusCode::BAD_REQUEST,
+                LoginError::Disabled => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            Ok((status, login_page(Some(&e.to_string()), &f.login)).into_response())
+        }
     }
 }
 
@@ -80,7 +93,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    if let Some(t) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(t) = cookie(&headers, session_cookie_name(state.cfg.secure_cookies)) {
         state.store.delete_session(t).await?;
     }
     Ok((
@@ -88,4 +101,136 @@ pub async fn logout(
         Redirect::to("/login"),
     )
         .into_response())
+}
+
+fn password_page(c: &Current, msg: Option<&str>) -> maud::Markup {
+    bare(
+        "修改密码",
+        html! {
+            form.login method="post" action="/account/password" {
+                h1 { "修改密码" }
+                @if c.must_change_password {
+                    div.flash { "您的密码由管理员设置，请先修改密码再继续使用。" }
+                }
+                @if let Some(m) = msg { div.flash.err { (m) } }
+                input type="hidden" name="_csrf" value=(c.csrf);
+                label for="current" { "当前密码" }
+                input #current type="password" name="current" autocomplete="current-password" maxlength="128" required;
+                label for="new" { "新密码" }
+                input #new type="password" name="new" autocomplete="new-password" maxlength="128" required;
+                label for="confirm" { "再次输入新密码" }
+                input #confirm type="password" name="confirm" autocomplete="new-password" maxlength="128" required;
+                p.small.muted { "8 至 128 位，须包含大写字母、小写字母、数字、符号中的至少三类，且不能包含登录名。" }
+                button type="submit" { "确 定" }
+                @if !c.must_change_password { p.small style="text-align:center" { a href="/" { "返回首页" } } }
+            }
+        },
+    )
+}
+
+/// GET /account/password
+pub async fn password_form(c: Current) -> maud::Markup {
+    password_page(&c, None)
+}
+
+/// The password change form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    /// The current password.
+    pub current: String,
+    /// The new password.
+    pub new: String,
+    /// The new password again.
+    pub confirm: String,
+}
+
+/// POST /account/password
+pub async fn change_password(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    if f.new != f.confirm {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            password_page(&c, Some("两次输入的新密码不一致")),
+        )
+            .into_response());
+    }
+    match state
+        .store
+        .change_password(c.user.id, &f.current, &f.new)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(diaodu_store::StoreError::Invalid(v)) => {
+            let msg = v
+                .iter()
+                .map(|(f, m)| format!("{f}：{m}"))
+                .collect::<Vec<_>>()
+                .join("；");
+            Ok((StatusCode::BAD_REQUEST, password_page(&c, Some(&msg))).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Filters of the log-in log.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginLogQuery {
+    /// One login.
+    pub login: Option<String>,
+    /// Older than this attempt (paging).
+    pub before: Option<String>,
+}
+
+/// What each result of the log-in log means.
+pub const RESULTS: &[(&str, &str)] = &[
+    ("ok", "成功"),
+    ("wrong_password", "密码错误"),
+    ("unknown_login", "用户名不存在"),
+    ("disabled", "账号已停用"),
+    ("throttled", "已锁定（失败次数过多）"),
+    ("unlocked", "管理员解除锁定"),
+    ("pending", "校验中"),
+];
+
+/// GET /admin/logins — the log-in log, newest first.
+pub async fn login_log(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<LoginLogQuery>,
+) -> Result<maud::Markup, AppError> {
+    c.require(Action::ManageUsers)?;
+    let ctx = Ctx::load(&state, &c).await?;
+    let before = nonempty(&q.before).and_then(|b| b.parse::<i64>().ok());
+    let recs = state
+        .store
+        .login_log(nonempty(&q.login), before, 100)
+        .await?;
+    let next = (recs.len() == 100)
+        .then(|| recs.last().map(|r| r.id))
+        .flatten();
+    let body = html! {
+        h1 { "登录日志" span.muted.small { "　每次登录尝试的时间、用户名、来源地址和结果，保存 190 天" } }
+        form.filters method="get" action="/admin/logins" {
+            label { "用户名" input name="login" value=[nonempty(&q.login)] maxlength="64"; }
+            button type="submit" { "查询" }
+        }
+        div.tablewrap { table #logins {
+            thead { tr { th { "时间（北京时间）" } th { "用户名" } th { "来源地址" } th { "结果" } } }
+            tbody {
+                @for r in &recs { tr {
+                    td.small.nw { (super::layout::local_time(&r.at)) }
+                    td { (r.login) } td { (r.address) }
+                    td { (RESULTS.iter().find(|x| x.0 == r.result).map(|x| x.1).unwrap_or(&r.result)) }
+                } }
+                @if recs.is_empty() { tr { td colspan="4" { span.muted { "没有记录。" } } } }
+            }
+        } }
+        @if let Some(n) = next {
+            div.pager { a href={"/admin/logins?" (serde_urlencoded::to_string([("login", nonempty(&q.login).unwrap_or("")), ("before", &n.to_string())]).unwrap_or_default())} { "更早的记录 ›" } }
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/admin/logins", "登录日志", body))
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use time::macros::date;
 use tower::ServiceExt;
 
-pub const PASSWORD: &str = "password123";
+pub const PASSWORD: &str = "Passw0rd-123";
 
 pub struct TestApp {
     pub router: Router,
@@ -128,6 +128,7 @@ impl TestApp {
                 as_of: today,
                 files_dir: std::env::temp_dir().join("diaodu-test-files"),
                 max_upload_mb: 1,
+                trusted_proxies: Vec::new(),
             },
         ));
         TestApp {
