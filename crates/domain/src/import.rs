@@ -20,6 +20,13 @@ pub struct ImportError {
     pub message: String,
 }
 
+/// Whether `c` may not appear in any text the platform keeps: a control character other than tab,
+/// line feed and carriage return (which multi-line text needs). NUL above all: PostgreSQL cannot
+/// store it in text.
+pub fn forbidden_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 impl ImportError {
     /// Builds an error.
     pub fn new(row: usize, column: &str, message: impl Into<String>) -> ImportError {

@@ -126,9 +126,23 @@ pub fn column_name(mut idx: usize) -> String {
 
 /// A cell's text, trimmed, refused when longer than [`limits::CELL_CHARS`].
 fn text_cell(s: &str, row: usize, col: usize) -> Result<Cell, ImportError> {
-    let t = s.trim();
+    let mut t = s.trim();
+    // The apostrophe an export puts before text that a spreadsheet would take for a formula
+    // (`crate::xlsx::csv_text`) is not part of the value.
+    if let Some(rest) = t.strip_prefix('\'') {
+        if rest.starts_with(crate::xlsx::FORMULA_STARTS) {
+            t = rest.trim();
+        }
+    }
     if t.is_empty() {
         return Ok(Cell::Empty);
+    }
+    if t.chars().any(diaodu_domain::import::forbidden_char) {
+        return Err(ImportError::new(
+            row,
+            &format!("{}列", column_name(col)),
+            "含有不允许的控制字符（如 NUL），请删除后重新导入",
+        ));
     }
     // Bytes bound characters from above: only a long cell pays for counting.
     if t.len() > limits::CELL_CHARS && t.chars().count() > limits::CELL_CHARS {

@@ -354,6 +354,21 @@ pub fn ledger_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError
     wb.save_to_buffer()
 }
 
+/// A text cell for a CSV file that a spreadsheet will open: text beginning with `=`, `+`, `-`, `@`, tab
+/// or carriage return would be taken for a formula (`=HYPERLINK(…)` in a project's name), so it is
+/// written after an apostrophe, which spreadsheets show as text and the importer drops again
+/// ([`crate::table`]). Numbers are written by their own code, never through this.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(FORMULA_STARTS) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// What a spreadsheet reads as the start of a formula.
+pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
 /// The ledger as CSV (UTF-8 with BOM so that Excel opens the Chinese correctly).
 pub fn ledger_csv(rows: &[LedgerRow]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -363,10 +378,10 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Vec<u8> {
     for r in rows {
         let f = &r.fields;
         let _ = w.write_record([
-            f.code.clone(),
-            f.name.clone(),
-            r.unit.clone(),
-            f.leader.clone(),
+            csv_text(&f.code),
+            csv_text(&f.name),
+            csv_text(&r.unit),
+            csv_text(&f.leader),
             f.category.zh().into(),
             f.stage.zh().into(),
             f.total_investment.wan_text(),
@@ -375,15 +390,15 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Vec<u8> {
             ds(f.planned_start),
             ds(f.planned_finish),
             ds(f.actual_start),
-            f.batch.clone(),
-            f.industry.clone(),
+            csv_text(&f.batch),
+            csv_text(&f.industry),
             f.env_approval.zh().into(),
             r.light.into(),
             format!("{:.1}", r.time_progress_pct),
             r.ytd.wan_text(),
             pct(r.completion_pct),
             pct(r.lag_pp),
-            r.reasons.clone(),
+            csv_text(&r.reasons),
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -530,5 +545,41 @@ mod tests {
             .unwrap()
             .rows;
         assert_eq!(back[0].fields, rows[0].fields);
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised_and_read_back_intact() {
+        let t = read_table(
+            "t.xlsx",
+            &template(TemplateKind::Projects).unwrap(),
+            "项目编码",
+        )
+        .unwrap();
+        let mut fields = parse_projects(&t).unwrap().rows[0].fields.clone();
+        fields.name = "=HYPERLINK(\"http://evil.example/\",\"点我\")".into();
+        fields.leader = "+1+1".into();
+        fields.batch = "-2026".into();
+        fields.industry = "@SUM(A1)".into();
+        let ledger = vec![LedgerRow {
+            unit: "甲区".into(),
+            fields: fields.clone(),
+            light: "绿灯",
+            time_progress_pct: 50.0,
+            ytd: Yuan(0),
+            completion_pct: None,
+            lag_pp: Some(-3.5),
+            reasons: "=1+1".into(),
+        }];
+        let csv = ledger_csv(&ledger);
+        let text = String::from_utf8(csv.clone()).unwrap();
+        for cell in ["'=HYPERLINK", "'+1+1", "'-2026", "'@SUM(A1)", "'=1+1"] {
+            assert!(text.contains(cell), "{cell} in {text}");
+        }
+        // Numbers stay numbers.
+        assert!(text.contains(",-3.5,"), "{text}");
+        let back = parse_projects(&read_table("l.csv", &csv, "项目编码").unwrap())
+            .unwrap()
+            .rows;
+        assert_eq!(back[0].fields, fields);
     }
 }

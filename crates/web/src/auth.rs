@@ -21,6 +21,28 @@ pub const SESSION_COOKIE: &str = "diaodu_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-diaodu_session";
 /// Largest body of a request made without a session (the log-in): a login and a password.
 pub const UNAUTHENTICATED_BODY_BYTES: usize = 16 * 1024;
+/// Largest form or JSON body (uploads are multipart, with their own limit).
+pub const BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A path with its `%XX` escapes decoded (invalid escapes and bytes kept as they are).
+fn percent_decode(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
 
 /// The session cookie's name for this server.
 pub fn session_cookie_name(secure: bool) -> &'static str {
@@ -189,44 +211,82 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             };
         }
     }
+    let fail = |e: AppError| {
+        if is_api {
+            ApiError(e).into_response()
+        } else {
+            e.into_response()
+        }
+    };
+    // No text anywhere in the request may hold a control character: the path, the query string,
+    // and a form or JSON body (read here, within a bound, and handed on).
+    let decoded_path = percent_decode(path);
+    if decoded_path.chars().any(crate::input::forbidden) {
+        return fail(crate::input::refusal("路径"));
+    }
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    if let Some(field) = crate::input::in_pairs(&query) {
+        return fail(crate::input::refusal(&field));
+    }
+    let ct = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let is_form = ct.starts_with("application/x-www-form-urlencoded");
+    let is_json = ct.starts_with("application/json");
+    let mut form: Vec<(String, String)> = Vec::new();
+    if changes_state && (is_form || is_json) {
+        let limit = if is_login {
+            UNAUTHENTICATED_BODY_BYTES
+        } else {
+            BODY_BYTES
+        };
+        let bytes = match axum::body::to_bytes(body, limit).await {
+            Ok(b) => b,
+            Err(_) => {
+                return fail(AppError::Status(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "请求内容过大".into(),
+                ))
+            }
+        };
+        let bad = if is_form {
+            form = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            crate::input::in_pairs(&form)
+        } else {
+            // A body that is not JSON is left to the handler's extractor, which says so.
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| crate::input::in_json(&v))
+        };
+        if let Some(field) = bad {
+            return fail(crate::input::refusal(&field));
+        }
+        body = Body::from(bytes);
+    }
     if changes_state && !is_login {
         if let Some(c) = current.as_ref().filter(|c| !c.bearer) {
-            let ct = parts
-                .headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
             let header_token = parts
                 .headers
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let query_token = parts.uri.query().and_then(|q| {
-                serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                    .ok()?
-                    .into_iter()
+            let field = |pairs: &[(String, String)]| {
+                pairs
+                    .iter()
                     .find(|(k, _)| k == CSRF_FIELD)
-                    .map(|(_, v)| v)
-            });
-            let mut form_token = None;
-            if ct.starts_with("application/x-www-form-urlencoded") {
-                let bytes = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
-                    Ok(b) => b,
-                    Err(_) => return AppError::invalid("表单", "内容过大").into_response(),
-                };
-                form_token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                    .ok()
-                    .and_then(|v| v.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
-                body = Body::from(bytes);
-            }
-            let given = header_token.or(form_token).or(query_token);
+                    .map(|(_, v)| v.clone())
+            };
+            let given = header_token.or(field(&form)).or(field(&query));
             if !given.is_some_and(|g| constant_time_eq(&g, &c.csrf)) {
-                return if is_api {
-                    ApiError(AppError::Csrf).into_response()
-                } else {
-                    AppError::Csrf.into_response()
-                };
+                return fail(AppError::Csrf);
             }
         }
     }

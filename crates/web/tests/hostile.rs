@@ -220,3 +220,107 @@ async fn every_rejection_comes_in_the_documented_shape() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("页面不存在"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_nul_byte_anywhere_is_refused_on_both_engines() {
+    let app = TestApp::new().await;
+    let rep = app.token("rep1").await;
+    let sup = app.token("sup").await;
+    let before = app.store.audit_count().await.unwrap();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/login",
+            None,
+            Some(serde_json::json!({"login": "a\u{0}", "password": "x"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    for (token, path, body) in [
+        (
+            &rep,
+            format!("/api/v1/projects/{}/reports", app.p1),
+            serde_json::json!({"period": "2026-W05", "investment_wan": 1, "progress": "进度\u{0}", "problems": ""}),
+        ),
+        (
+            &sup,
+            "/api/v1/notices".to_string(),
+            serde_json::json!({"title": "督办\u{0}", "content": "x", "unit_id": app.d1}),
+        ),
+        (
+            &sup,
+            "/api/v1/meetings".to_string(),
+            serde_json::json!({"title": "会\u{1}", "date": "2026-03-01"}),
+        ),
+        (
+            &sup,
+            "/api/v1/tasks".to_string(),
+            serde_json::json!({"title": "任务", "notes": ["a", "b\u{7f}"]}),
+        ),
+    ] {
+        let r = app.api(Method::POST, &path, Some(token), Some(body)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        assert!(r.body.contains("控制字符"), "{path}: {}", r.body);
+    }
+    // In a query string and a path.
+    let b = app.login("sup").await;
+    let r = app.get(&b, "/audit?entity=%00").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = app
+        .api(Method::GET, "/api/v1/notices/%00", Some(&sup), None)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // In a form.
+    let r = app
+        .post_form(&b, "/notices/new", &[("title", "督办\u{0}单")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // In an imported cell: its row and column.
+    let rb = app.login("rep1").await;
+    let r = app
+        .upload(
+            &rb,
+            "reports",
+            "r.csv",
+            "项目编码,填报期,本期完成投资(万元),形象进度\nA001,2026-W05,1,正常\u{0}施工\n"
+                .as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("D列") && r.body.contains("控制字符"),
+        "{}",
+        r.body
+    );
+    // Tabs and new lines are text.
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{}/reports", app.p1),
+            Some(&rep),
+            Some(serde_json::json!({"period": "2026-W05", "investment_wan": 1, "progress": "第一行\n第二行\t完", "problems": ""})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(app.store.audit_count().await.unwrap(), before + 1);
+}
+
+#[tokio::test]
+async fn a_formula_in_a_project_name_leaves_the_csv_export_as_text() {
+    let app = TestApp::new().await;
+    let mut f = common::fields("F001", diaodu_domain::project::Stage::Continuing);
+    f.name = "=HYPERLINK(\"http://evil.example/\",\"点我\")".into();
+    app.store
+        .create_project(&diaodu_store::Actor::cli(), app.d1, f)
+        .await
+        .unwrap();
+    let b = app.login("drc").await;
+    let r = app.get(&b, "/data/export/projects?format=csv").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("'=HYPERLINK(\"\"http://evil.example/\"\",\"\"点我\"\")"),
+        "{}",
+        r.body
+    );
+}
