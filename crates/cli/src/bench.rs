@@ -148,18 +148,16 @@ async fn import_rate(
     csv: &str,
     n: usize,
 ) -> Result<f64> {
-    let t = Instant::now();
-    let r = diaodu_web::pages::data::run_import(
-        store,
-        actor,
-        tree,
-        Scope::All,
+    let up = diaodu_web::pages::data::Upload {
         kind,
-        "bench.csv",
-        csv.as_bytes(),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        name: "bench.csv".into(),
+        bytes: csv.as_bytes().to_vec(),
+        confirm_unusual: false,
+    };
+    let t = Instant::now();
+    let r = diaodu_web::pages::data::run_import(store, actor, tree, Scope::All, &up)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let rate = n as f64 / t.elapsed().as_secs_f64();
     anyhow::ensure!(
         r.is_ok(),
@@ -182,7 +180,7 @@ async fn dry_run_rate(
     for _ in 0..3 {
         let t = Instant::now();
         let r = store
-            .import_reports_dry_run(actor, tree, Scope::All, rows, Vec::new())
+            .import_reports_dry_run(actor, tree, Scope::All, rows, Vec::new(), false)
             .await?;
         rates.push(rows.len() as f64 / t.elapsed().as_secs_f64());
         anyhow::ensure!(

@@ -10,7 +10,7 @@ use diaodu_domain::access::{Role, Scope};
 use diaodu_domain::period::{fmt_date, parse_date};
 use diaodu_store::reporting::unit_table;
 use diaodu_store::{Actor, ProjectFilter, Store};
-use diaodu_web::pages::data::{ledger_rows, run_import, ImportKind};
+use diaodu_web::pages::data::{ledger_rows, run_import, ImportKind, Upload};
 use diaodu_web::{AppState, WebConfig};
 
 mod bench;
@@ -79,6 +79,10 @@ enum Cmd {
         kind: String,
         /// The file.
         file: std::path::PathBuf,
+        /// Reports above their year's plan have been checked: import them (otherwise each is an
+        /// error; above the total investment is always one).
+        #[arg(long)]
+        confirm_unusual: bool,
     },
     /// Export the project ledger.
     Export {
@@ -612,7 +616,11 @@ async fn main() -> Result<()> {
             }
             println!("已设置 {key} = {}", value.trim());
         }
-        Cmd::Import { kind, file } => {
+        Cmd::Import {
+            kind,
+            file,
+            confirm_unusual,
+        } => {
             let k = ImportKind::parse(&kind).with_context(|| {
                 format!("未知导入类型“{kind}”，应为 units、projects、reports、indicators、targets 或 indicator-values")
             })?;
@@ -623,7 +631,13 @@ async fn main() -> Result<()> {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("import");
-            match run_import(&store, &Actor::cli(), &tree, Scope::All, k, name, &bytes)
+            let up = Upload {
+                kind: k,
+                name: name.to_string(),
+                bytes,
+                confirm_unusual,
+            };
+            match run_import(&store, &Actor::cli(), &tree, Scope::All, &up)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?
             {

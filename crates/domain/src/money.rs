@@ -16,6 +16,12 @@ pub struct Yuan(pub i64);
 /// Yuan in one 万元.
 pub const YUAN_PER_WAN: i64 = 10_000;
 
+/// The largest amount any money field holds: 1 万亿元 (10^12 yuan), above any single project. With
+/// every amount bounded so, a sum of all reports of a province for decades stays far inside `i64`
+/// (4.6 million reports × 10^12 < 9.2 × 10^18); the arithmetic below saturates rather than wraps
+/// all the same, so no input can turn a total negative.
+pub const MAX_YUAN: i64 = 1_000_000_000_000;
+
 /// Why a money value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -29,8 +35,11 @@ pub enum MoneyError {
     #[error("金额“{0}”最多保留两位小数（单位：万元）")]
     TooPrecise(String),
     /// Too large to be a real amount.
-    #[error("金额“{0}”过大")]
+    #[error("金额“{0}”超过上限 1 万亿元（100000000 万元）")]
     TooLarge(String),
+    /// Thousands separators not in groups of three.
+    #[error("金额“{0}”的千分位分隔符位置不对（应为 1,234.5 这样每三位一个）")]
+    BadSeparators(String),
 }
 
 impl Yuan {
@@ -39,8 +48,27 @@ impl Yuan {
 
     /// Parses an amount in 万元 from text: `1234`, `1,234.5`, `0.07`. Negative amounts are refused.
     pub fn parse_wan(s: &str) -> Result<Yuan, MoneyError> {
-        let t: String = s
-            .trim()
+        let trimmed = s.trim();
+        // Separators only between groups of three digits of the integer part: "1,234.5", not "1,2,3".
+        if trimmed.contains([',', '，']) {
+            let int_part = trimmed
+                .trim_start_matches(['-', '+'])
+                .split('.')
+                .next()
+                .unwrap_or("");
+            let groups: Vec<&str> = int_part.split([',', '，']).collect();
+            let ok = groups.len() > 1
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3)
+                && !trimmed
+                    .split('.')
+                    .nth(1)
+                    .is_some_and(|f| f.contains([',', '，']));
+            if !ok {
+                return Err(MoneyError::BadSeparators(s.to_string()));
+            }
+        }
+        let t: String = trimmed
             .chars()
             .filter(|c| *c != ',' && *c != '，')
             .collect();
@@ -77,7 +105,11 @@ impl Yuan {
         for (i, b) in frac_trimmed.bytes().enumerate() {
             cents += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };
         }
-        Ok(Yuan(int_v * YUAN_PER_WAN + cents * 100))
+        let v = int_v * YUAN_PER_WAN + cents * 100;
+        if v > MAX_YUAN {
+            return Err(MoneyError::TooLarge(s.to_string()));
+        }
+        Ok(Yuan(v))
     }
 
     /// Converts a spreadsheet number in 万元. A cell holds a binary float, so a value within 1e-6 of a
@@ -89,7 +121,7 @@ impl Yuan {
         if v < 0.0 {
             return Err(MoneyError::Negative(v.to_string()));
         }
-        if v > 1e12 {
+        if v > (MAX_YUAN / YUAN_PER_WAN) as f64 {
             return Err(MoneyError::TooLarge(v.to_string()));
         }
         let hundredths = (v * 100.0).round();
@@ -130,19 +162,26 @@ impl fmt::Display for Yuan {
 impl std::ops::Add for Yuan {
     type Output = Yuan;
     fn add(self, o: Yuan) -> Yuan {
-        Yuan(self.0 + o.0)
+        Yuan(self.0.saturating_add(o.0))
     }
 }
 
 impl std::ops::AddAssign for Yuan {
     fn add_assign(&mut self, o: Yuan) {
-        self.0 += o.0;
+        self.0 = self.0.saturating_add(o.0);
+    }
+}
+
+impl std::ops::Sub for Yuan {
+    type Output = Yuan;
+    fn sub(self, o: Yuan) -> Yuan {
+        Yuan(self.0.saturating_sub(o.0))
     }
 }
 
 impl std::iter::Sum for Yuan {
     fn sum<I: Iterator<Item = Yuan>>(it: I) -> Yuan {
-        Yuan(it.map(|y| y.0).sum())
+        it.fold(Yuan::ZERO, |a, b| a + b)
     }
 }
 
@@ -191,6 +230,49 @@ mod tests {
             Yuan::parse_wan("9999999999999"),
             Err(MoneyError::TooLarge(_))
         ));
+        // The largest amount is 1 万亿元.
+        assert_eq!(
+            Yuan::parse_wan("100000000").unwrap(),
+            Yuan(MAX_YUAN),
+            "1 万亿元 itself"
+        );
+        assert!(matches!(
+            Yuan::parse_wan("100000000.01"),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("999,999,999,999.99"),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(Yuan::from_wan_f64(100_000_000.01).is_err());
+        // Separators in groups of three only.
+        assert!(matches!(
+            Yuan::parse_wan("1,2,3"),
+            Err(MoneyError::BadSeparators(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan("12,34"),
+            Err(MoneyError::BadSeparators(_))
+        ));
+        assert!(matches!(
+            Yuan::parse_wan(",123"),
+            Err(MoneyError::BadSeparators(_))
+        ));
+        assert_eq!(
+            Yuan::parse_wan("1,234,567.5").unwrap(),
+            Yuan(12_345_675_000)
+        );
+        assert_eq!(Yuan::parse_wan("1，234").unwrap(), Yuan(12_340_000));
+    }
+
+    #[test]
+    fn sums_never_wrap() {
+        let big = Yuan(i64::MAX - 1);
+        assert_eq!(big + Yuan(10), Yuan(i64::MAX));
+        assert_eq!([big, big, big].into_iter().sum::<Yuan>(), Yuan(i64::MAX));
+        let mut t = big;
+        t += big;
+        assert!(t.0 > 0);
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl PeriodKind {
 /// Why a period string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "填报期“{0}”格式不正确，应为 YYYY-Www（ISO 周，如 2026-W07）或 YYYY-MM（月份，如 2026-03）"
+    "填报期“{0}”格式不正确，应为 YYYY-Www（ISO 周，如 2026-W07）或 YYYY-MM（月份，如 2026-03），年份在 2000 至 2100 之间"
 )]
 pub struct PeriodError(pub String);
 
@@ -58,7 +58,7 @@ impl Period {
             return Err(err());
         }
         let year: i32 = y.parse().map_err(|_| err())?;
-        if !(1900..=2200).contains(&year) {
+        if !(2000..=2100).contains(&year) {
             return Err(err());
         }
         if let Some(w) = rest.strip_prefix('W').or_else(|| rest.strip_prefix('w')) {

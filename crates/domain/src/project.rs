@@ -223,6 +223,61 @@ pub fn check_fields(p: &ProjectFields) -> Vec<FieldError> {
     if p.annual_plan > p.total_investment {
         errs.push(FieldError::new("年度计划投资(万元)", "不能大于总投资"));
     }
+    if p.total_investment.0 > crate::money::MAX_YUAN {
+        errs.push(FieldError::new(
+            "总投资(万元)",
+            "不能超过 1 万亿元（100000000 万元）",
+        ));
+    }
+    for (field, text, max) in [
+        ("包抓领导", &p.leader, TEXT_SHORT),
+        ("集中开工批次", &p.batch, TEXT_SHORT),
+        ("所属行业", &p.industry, TEXT_SHORT),
+    ] {
+        if text.chars().count() > max {
+            errs.push(FieldError::new(field, format!("不能超过 {max} 个字")));
+        }
+    }
+    for (field, d) in [
+        ("计划开工日期", p.planned_start),
+        ("计划竣工日期", p.planned_finish),
+        ("实际开工日期", p.actual_start),
+    ] {
+        if let Some(d) = d.filter(|d| !DATES.contains(d)) {
+            errs.push(FieldError::new(
+                field,
+                format!(
+                    "{} 不在 {} 至 {} 之间",
+                    crate::period::fmt_date(d),
+                    crate::period::fmt_date(*DATES.start()),
+                    crate::period::fmt_date(*DATES.end())
+                ),
+            ));
+        }
+    }
+    errs
+}
+
+/// Longest short text field of a project (leader, batch, industry), in characters.
+pub const TEXT_SHORT: usize = 50;
+
+/// The dates a project's plan and start may take.
+pub const DATES: std::ops::RangeInclusive<time::Date> =
+    time::macros::date!(1990 - 01 - 01)..=time::macros::date!(2100 - 12 - 31);
+
+/// [`check_fields`], and a start that cannot have happened yet: the actual start date is not after
+/// `today`.
+pub fn check_fields_on(p: &ProjectFields, today: time::Date) -> Vec<FieldError> {
+    let mut errs = check_fields(p);
+    if let Some(a) = p.actual_start.filter(|a| *a > today) {
+        errs.push(FieldError::new(
+            "实际开工日期",
+            format!(
+                "{} 晚于今天，实际开工日期不能是将来的日期",
+                crate::period::fmt_date(a)
+            ),
+        ));
+    }
     errs
 }
 

@@ -91,6 +91,10 @@ pub enum StoreError {
         /// Rule name, quoted to the user.
         rule_name: String,
     },
+    /// A value out of the ordinary that the user must confirm before it is written (a report above
+    /// the year's plan): (field, reason).
+    #[error("{1}")]
+    Unusual(String, String),
     /// Any database error.
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),

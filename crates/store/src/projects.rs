@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ProjectRow};
-use diaodu_domain::project::{check_fields, Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::project::{check_fields_on, Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::status::{project_status, Light, ProjectFacts, ProjectStatus, StatusSettings};
 use diaodu_domain::totals::{
     combine, combine_tail, LastInvestment, MonthTotal, RecentSums, TailSums,
@@ -170,7 +170,7 @@ fn project_from_row(r: &sqlx::any::AnyRow) -> Result<Project> {
 }
 
 fn field_errors(f: &ProjectFields) -> Result<()> {
-    let errs = check_fields(f);
+    let errs = check_fields_on(f, crate::today_local());
     if errs.is_empty() {
         Ok(())
     } else {
@@ -1089,6 +1089,7 @@ impl Store {
         let existing: HashSet<String> = self.project_keys(&codes).await?.into_keys().collect();
         let rules = self.admission_rules().await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let today = crate::today_local();
         let mut ok_rows = Vec::with_capacity(rows.len());
         let mut refused = Vec::new();
         for r in rows {
@@ -1101,7 +1102,7 @@ impl Store {
                     None
                 }
             };
-            for e in check_fields(&r.fields) {
+            for e in check_fields_on(&r.fields, today) {
                 errors.push(ImportError::new(r.row, e.field, e.message));
                 row_ok = false;
             }

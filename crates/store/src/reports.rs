@@ -202,6 +202,58 @@ fn emit_updates<'a>(
     }
 }
 
+/// What one period's report of a project may hold: at most the project's total investment, and — unless
+/// confirmed — at most the year's plan for a period in the plan year.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReportBounds {
+    pub total: Yuan,
+    pub plan: Yuan,
+    pub plan_year: i32,
+}
+
+/// A report beyond its bounds: above the total investment (refused), or above the year's plan (to be
+/// confirmed). Each carries its Chinese reason.
+#[derive(Debug, Clone)]
+pub(crate) enum Beyond {
+    Total(String),
+    Plan(String),
+}
+
+impl Beyond {
+    /// The error of a single submission.
+    pub(crate) fn into_error(self) -> StoreError {
+        match self {
+            Beyond::Total(m) => StoreError::invalid("本期完成投资", m),
+            Beyond::Plan(m) => StoreError::Unusual(
+                "本期完成投资".into(),
+                format!("{m}；确认无误请勾选“确认数值无误”（接口：confirm_unusual）后再提交"),
+            ),
+        }
+    }
+}
+
+impl ReportBounds {
+    /// Whether `investment` in `period` is beyond the bounds (a figure above the plan counts only
+    /// when not `confirmed`).
+    pub(crate) fn check(self, period: Period, investment: Yuan, confirmed: bool) -> Option<Beyond> {
+        if investment > self.total {
+            return Some(Beyond::Total(format!(
+                "{} 万元超过项目总投资 {} 万元，一期完成投资不能超过总投资",
+                investment.wan_text(),
+                self.total.wan_text()
+            )));
+        }
+        if !confirmed && period.last_day().year() == self.plan_year && investment > self.plan {
+            return Some(Beyond::Plan(format!(
+                "本期完成投资 {} 万元超过年度计划投资 {} 万元，请核实",
+                investment.wan_text(),
+                self.plan.wan_text()
+            )));
+        }
+        None
+    }
+}
+
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
         return Err(StoreError::invalid(
@@ -219,11 +271,16 @@ impl Store {
     /// Files or edits the report of a project for a period: one report per project and period, so a
     /// second submission is an edit (audited with before and after). Whether it was on time is fixed at
     /// the first submission.
+    ///
+    /// A report above the project's total investment is refused; one above the year's plan (for a
+    /// period in the plan year) is [`StoreError::Unusual`] unless `confirm_unusual` says the user
+    /// has checked it.
     pub async fn submit_report(
         &self,
         actor: &Actor,
         project_id: i64,
         r: &ReportInput,
+        confirm_unusual: bool,
     ) -> Result<(ReportRow, bool)> {
         let now = time::OffsetDateTime::now_utc();
         check_input(r, local_date(now))?;
@@ -231,11 +288,21 @@ impl Store {
         // The first open day, then the project's row (PostgreSQL): its running totals change below.
         let open = self.open_from_shared(&mut tx).await?;
         self.lock_projects(&mut tx, &[project_id]).await?;
-        let project = sqlx::query("SELECT code, actual_start FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let project = sqlx::query(
+            "SELECT code, actual_start, total_investment, annual_plan, plan_year FROM projects WHERE id = $1",
+        )
+        .bind(project_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        let bounds = ReportBounds {
+            total: Yuan(project.try_get("total_investment")?),
+            plan: Yuan(project.try_get("annual_plan")?),
+            plan_year: project.try_get::<i64, _>("plan_year")? as i32,
+        };
+        if let Some(b) = bounds.check(r.period, r.investment, confirm_unusual) {
+            return Err(b.into_error());
+        }
         let code: String = project.try_get("code")?;
         let actual_start = s2d(project.try_get("actual_start")?);
         let entity_id = format!("{code}/{}", r.period);
@@ -557,7 +624,9 @@ impl Store {
 
     /// Imports reports all or nothing. Rows naming a project outside `scope` are errors. A row for a
     /// project and period that already has a report edits it (audited), as a second form submission
-    /// would; two rows for the same project and period are an error.
+    /// would; two rows for the same project and period are an error. A row above its project's
+    /// total investment is an error, and so is one above the year's plan unless `confirm_unusual`
+    /// says the importer has checked such figures.
     pub async fn import_reports(
         &self,
         actor: &Actor,
@@ -565,8 +634,9 @@ impl Store {
         scope: Scope,
         rows: &[ImportRow],
         errors: Vec<ImportError>,
+        confirm_unusual: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        self.import_reports_then(actor, tree, scope, rows, errors, true)
+        self.import_reports_then(actor, tree, scope, rows, errors, confirm_unusual, true)
             .await
     }
 
@@ -581,11 +651,13 @@ impl Store {
         scope: Scope,
         rows: &[ImportRow],
         errors: Vec<ImportError>,
+        confirm_unusual: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        self.import_reports_then(actor, tree, scope, rows, errors, false)
+        self.import_reports_then(actor, tree, scope, rows, errors, confirm_unusual, false)
             .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn import_reports_then(
         &self,
         actor: &Actor,
@@ -593,6 +665,7 @@ impl Store {
         scope: Scope,
         rows: &[ImportRow],
         mut errors: Vec<ImportError>,
+        confirm_unusual: bool,
         commit: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let mut codes: Vec<&str> = rows.iter().map(|r| r.project_code.trim()).collect();
@@ -626,7 +699,7 @@ impl Store {
         let mut seen: HashMap<(i64, Period), usize> = HashMap::with_capacity(rows.len());
         let mut ok = Vec::new();
         for r in rows {
-            let Some(&(pid, unit_id, _)) = projects.get(r.project_code.trim()) else {
+            let Some(project) = projects.get(r.project_code.trim()) else {
                 errors.push(ImportError::new(
                     r.row,
                     "项目编码",
@@ -634,7 +707,8 @@ impl Store {
                 ));
                 continue;
             };
-            if !tree.in_scope(unit_id, scope) {
+            let pid = project.id;
+            if !tree.in_scope(project.unit_id, scope) {
                 errors.push(ImportError::new(
                     r.row,
                     "项目编码",
@@ -658,6 +732,19 @@ impl Store {
                 ));
                 continue;
             }
+            if let Some(b) = project
+                .bounds
+                .check(r.period, r.investment, confirm_unusual)
+            {
+                let message = match b {
+                    Beyond::Total(m) => m,
+                    Beyond::Plan(m) => {
+                        format!("{m}；如已核实，请在导入时勾选“确认超计划数值”")
+                    }
+                };
+                errors.push(ImportError::new(r.row, "本期完成投资(万元)", message));
+                continue;
+            }
             ok.push((pid, r));
         }
         if !errors.is_empty() {
@@ -673,7 +760,7 @@ impl Store {
         // Each project's code (for the audit) and actual start (for the on-time share), by id.
         let by_id: HashMap<i64, (&str, Option<Date>)> = projects
             .iter()
-            .map(|(c, (id, _, start))| (*id, (c.as_str(), *start)))
+            .map(|(c, p)| (p.id, (c.as_str(), p.actual_start)))
             .collect();
         // Rows for a project and period already reported edit the report in place (in bulk, below).
         // An edit changes the running totals by the difference in investment (whether it was on time

@@ -254,6 +254,15 @@ fn counted(months: [MonthTotal; 12]) -> Option<[MonthTotal; 12]> {
         .then_some(months)
 }
 
+/// A project an import has locked, with what its reports are checked against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LockedProject {
+    pub id: i64,
+    pub unit_id: i64,
+    pub actual_start: Option<Date>,
+    pub bounds: crate::reports::ReportBounds,
+}
+
 impl Store {
     /// The first open day: the totals hold the reports ending before it (see the module's
     /// documentation). `None`: every day is closed.
@@ -408,7 +417,7 @@ impl Store {
         &self,
         conn: &mut sqlx::AnyConnection,
         codes: &[S],
-    ) -> Result<HashMap<String, (i64, i64, Option<Date>)>> {
+    ) -> Result<HashMap<String, LockedProject>> {
         let lock = match self.engine {
             Engine::Postgres => " ORDER BY p.id FOR NO KEY UPDATE OF p",
             Engine::Sqlite => "",
@@ -416,17 +425,37 @@ impl Store {
         let projects = crate::pack::projects_of_codes(self.engine, 3);
         let list = crate::pack::json_texts(codes);
         let rest = format!(
-            "FROM (SELECT p.code, p.id, p.unit_id, p.actual_start FROM {projects}{lock}) x"
+            "FROM (SELECT p.code, p.id, p.unit_id, p.actual_start, p.total_investment, p.annual_plan, \
+             p.plan_year FROM {projects}{lock}) x"
         );
         let binds = [Val::T(list)];
-        let fields = ["x.code", "x.id", "x.unit_id", "x.actual_start"];
+        let fields = [
+            "x.code",
+            "x.id",
+            "x.unit_id",
+            "x.actual_start",
+            "x.total_investment",
+            "x.annual_plan",
+            "x.plan_year",
+        ];
         let text = crate::pack::fetch_text(&mut *conn, &fields, &rest, &binds).await?;
         // Codes and dates are checked text (no separators): read in place, each code copied once.
         let recs = crate::pack::records(&text, fields.len())?;
         let mut out = HashMap::with_capacity(recs.len());
         for r in recs {
-            let start = diaodu_domain::period::parse_date(r[3]).ok();
-            out.insert(r[0].to_string(), (int(r[1])?, int(r[2])?, start));
+            out.insert(
+                r[0].to_string(),
+                LockedProject {
+                    id: int(r[1])?,
+                    unit_id: int(r[2])?,
+                    actual_start: diaodu_domain::period::parse_date(r[3]).ok(),
+                    bounds: crate::reports::ReportBounds {
+                        total: diaodu_domain::Yuan(int(r[4])?),
+                        plan: diaodu_domain::Yuan(int(r[5])?),
+                        plan_year: int(r[6])? as i32,
+                    },
+                },
+            );
         }
         Ok(out)
     }

@@ -386,12 +386,12 @@ async fn reports_edit_and_status() {
         problems: String::new(),
     };
     let (_, created) = store
-        .submit_report(&a, p.id, &input("2026-W02", "30"))
+        .submit_report(&a, p.id, &input("2026-W02", "30"), false)
         .await
         .unwrap();
     assert!(created);
     let (r, created) = store
-        .submit_report(&a, p.id, &input("2026-W02", "40"))
+        .submit_report(&a, p.id, &input("2026-W02", "40"), false)
         .await
         .unwrap();
     assert!(!created, "second report for the same period is an edit");
@@ -401,11 +401,11 @@ async fn reports_edit_and_status() {
         progress: " 主体施工 ".into(),
         ..input("2026-W02", "40")
     };
-    let (same, created) = store.submit_report(&a, p.id, &again).await.unwrap();
+    let (same, created) = store.submit_report(&a, p.id, &again, false).await.unwrap();
     assert!(!created);
     assert_eq!(same, r);
     store
-        .submit_report(&a, p.id, &input("2026-02", "10"))
+        .submit_report(&a, p.id, &input("2026-02", "10"), false)
         .await
         .unwrap();
     assert_eq!(store.reports(p.id).await.unwrap().len(), 2);
@@ -453,7 +453,7 @@ async fn reports_edit_and_status() {
     assert!(red.is_empty());
     // A future period is refused.
     assert!(store
-        .submit_report(&a, p.id, &input("2099-01", "1"))
+        .submit_report(&a, p.id, &input("2099-01", "1"), false)
         .await
         .is_err());
 }
@@ -558,6 +558,7 @@ async fn every_change_is_audited() {
                 progress: String::new(),
                 problems: String::new(),
             },
+            false,
         )
         .await
         .unwrap();
@@ -651,7 +652,9 @@ async fn concurrent_report_submissions_all_land() {
                     progress: String::new(),
                     problems: String::new(),
                 };
-                s.submit_report(&Actor::cli(), id, &input).await.map(|_| ())
+                s.submit_report(&Actor::cli(), id, &input, false)
+                    .await
+                    .map(|_| ())
             }));
         }
     }
@@ -684,9 +687,9 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     {
         let mut f = fields(&format!("J{i}"));
         f.name = (*name).into();
-        // The largest total the form accepts is far below i64::MAX; this one is past 2^53, where a
-        // floating-point detour would round it.
-        f.total_investment = Yuan(9_007_199_254_740_993);
+        // The largest total a project may have, to the yuan: an odd amount that a floating-point
+        // detour through 万元 would round.
+        f.total_investment = Yuan(999_999_999_999);
         rows.push(ProjectRow {
             row: i + 2,
             unit: "东城区".into(),
@@ -705,7 +708,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
             .unwrap()
             .unwrap();
         assert_eq!(p.fields.name, r.fields.name);
-        assert_eq!(p.fields.total_investment, Yuan(9_007_199_254_740_993));
+        assert_eq!(p.fields.total_investment, Yuan(999_999_999_999));
         assert_eq!(p.unit_id, d1);
         ids.push(p.id);
     }
@@ -729,9 +732,20 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
         })
         .collect();
     let tree = store.units().await.unwrap();
+    // Above the year's plan: refused unless confirmed.
+    let refused = store
+        .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), false)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.len(), 3);
+    assert!(
+        refused[0].message.contains("超过年度计划投资"),
+        "{refused:?}"
+    );
     assert_eq!(
         store
-            .import_reports(&a, &tree, Scope::All, &reports, Vec::new())
+            .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), true)
             .await
             .unwrap(),
         Ok(4)
@@ -896,7 +910,7 @@ async fn references_hold_on_both_engines() {
         problems: String::new(),
     }];
     assert!(store
-        .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new())
+        .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
         .await
         .is_err());
     assert_eq!(store.report_count().await.unwrap(), 1);
@@ -958,7 +972,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
             progress: "主体施工".into(),
             problems: problems.into(),
         };
-        async move { store.submit_report(&actor, p.id, &r).await.unwrap() }
+        async move { store.submit_report(&actor, p.id, &r, false).await.unwrap() }
     };
     submit("2026-W22", 2, "").await;
     submit("2026-05", 3, "").await;
@@ -1039,7 +1053,7 @@ async fn the_audit_search_finds_a_code_in_every_period() {
                 progress: String::new(),
                 problems: String::new(),
             };
-            store.submit_report(&a, pid, &input).await.unwrap();
+            store.submit_report(&a, pid, &input, false).await.unwrap();
         }
     }
     let monthly = ReportInput {
@@ -1048,7 +1062,10 @@ async fn the_audit_search_finds_a_code_in_every_period() {
         progress: String::new(),
         problems: String::new(),
     };
-    store.submit_report(&a, p.id, &monthly).await.unwrap();
+    store
+        .submit_report(&a, p.id, &monthly, false)
+        .await
+        .unwrap();
     store
         .add_site_visit(&a, p.id, date!(2026 - 03 - 02), "现场推进正常", "")
         .await

@@ -199,6 +199,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
             Scope::Subtree(city),
             &rows,
             Vec::new(),
+            false,
         )
         .await
         .unwrap()
@@ -231,7 +232,7 @@ async fn submit_as_cli(store: &Store, project_id: i64, period: &str, inv: i64) {
         problems: String::new(),
     };
     store
-        .submit_report(&Actor::cli(), project_id, &input)
+        .submit_report(&Actor::cli(), project_id, &input, false)
         .await
         .unwrap();
 }
@@ -431,7 +432,7 @@ async fn every_write_keeps_the_totals_in_step() {
         },
     ];
     store
-        .import_reports(&a, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports(&a, &tree, Scope::Subtree(city), &rows, Vec::new(), false)
         .await
         .unwrap()
         .unwrap();
@@ -529,7 +530,14 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     ];
     let tree = store.units().await.unwrap();
     let n = store
-        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports(
+            &actor,
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+            false,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -566,7 +574,14 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         store.reports(a.id).await.unwrap(),
     );
     let n = store
-        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports(
+            &actor,
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+            false,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -585,7 +600,14 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .map(|(i, c)| row(i + 2, c, this_week, 1))
         .collect();
     let errors = store
-        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports(
+            &actor,
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+            false,
+        )
         .await
         .unwrap()
         .unwrap_err();
@@ -605,7 +627,14 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         row(3, "IC", p("2026-W20"), 77), // an edit
     ];
     let n = store
-        .import_reports_dry_run(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports_dry_run(
+            &actor,
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+            false,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -700,6 +729,7 @@ async fn reused_statuses_follow_every_change() {
                 progress: String::new(),
                 problems: String::new(),
             },
+            false,
         )
         .await
         .unwrap();
@@ -745,6 +775,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
                 progress: String::new(),
                 problems: String::new(),
             },
+            false,
         )
         .await
         .unwrap();
@@ -872,6 +903,7 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
                     progress: String::new(),
                     problems: String::new(),
                 },
+                false,
             )
             .await
             .unwrap();
@@ -957,7 +989,14 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         .collect();
     let tree = store.units().await.unwrap();
     let done = store
-        .import_reports(&actor, &tree, Scope::Subtree(city), &rows, Vec::new())
+        .import_reports(
+            &actor,
+            &tree,
+            Scope::Subtree(city),
+            &rows,
+            Vec::new(),
+            false,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -1027,7 +1066,14 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     ] {
         let audit1 = store.audit_count().await.unwrap();
         store
-            .import_reports(&actor, &tree, Scope::Subtree(city), &file, Vec::new())
+            .import_reports(
+                &actor,
+                &tree,
+                Scope::Subtree(city),
+                &file,
+                Vec::new(),
+                false,
+            )
             .await
             .unwrap()
             .unwrap();

@@ -88,11 +88,11 @@ async fn import_file(
     use crate::pages::data::{import_scope, read_upload, run_import, ImportKind};
     let kind =
         ImportKind::parse(&kind).ok_or_else(|| AppError::NotFound(format!("导入类型“{kind}”")))?;
-    let (kind, name, bytes) = read_upload(&c, Some(kind), mp).await?;
+    let up = read_upload(&c, Some(kind), mp).await?;
     let tree = state.store.units().await?;
-    let scope = import_scope(&tree, &c, kind);
-    match run_import(&state.store, &c.actor(), &tree, scope, kind, &name, &bytes).await? {
-        Ok(n) => Ok(Json(json!({"imported": n, "kind": kind.code()}))),
+    let scope = import_scope(&tree, &c, up.kind);
+    match run_import(&state.store, &c.actor(), &tree, scope, &up).await? {
+        Ok(n) => Ok(Json(json!({"imported": n, "kind": up.kind.code()}))),
         Err(errors) => Err(AppError::Import(errors).into()),
     }
 }
@@ -570,6 +570,9 @@ pub struct ReportBody {
     /// 存在问题.
     #[serde(default)]
     pub problems: String,
+    /// Confirms a figure above the year's plan (the answer without it is 400 `confirm_required`).
+    #[serde(default)]
+    pub confirm_unusual: bool,
 }
 
 async fn submit_report(
@@ -585,10 +588,14 @@ async fn submit_report(
         investment: b.investment_wan.text(),
         progress: b.progress,
         problems: b.problems,
+        confirm_unusual: None,
     }
     .parse()
     .map_err(AppError::Invalid)?;
-    let (row, created) = state.store.submit_report(&c.actor(), id, &input).await?;
+    let (row, created) = state
+        .store
+        .submit_report(&c.actor(), id, &input, b.confirm_unusual)
+        .await?;
     let code = if created {
         StatusCode::CREATED
     } else {

@@ -33,6 +33,8 @@ pub enum AppError {
     Conflict(String),
     /// 422: refused by an admission rule.
     Refused(String),
+    /// 400: a value out of the ordinary, to be sent again with a confirmation: (field, reason).
+    Unusual(String, String),
     /// 429: too many failed log-ins.
     Throttled(String),
     /// 500: logged, not shown.
@@ -87,6 +89,7 @@ impl AppError {
                 (StatusCode::NOT_FOUND, "not_found", format!("{what}不存在"))
             }
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::Unusual(_, m) => (StatusCode::BAD_REQUEST, "confirm_required", m.clone()),
             AppError::Refused(m) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "admission_refused",
@@ -110,6 +113,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Invalid(v) => AppError::Invalid(v),
             e @ StoreError::Refused { .. } => AppError::Refused(e.to_string()),
+            StoreError::Unusual(f, m) => AppError::Unusual(f, m),
             StoreError::Db(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -161,6 +165,9 @@ impl IntoResponse for ApiError {
                 .iter()
                 .map(|(f, m)| json!({"field": f, "message": m}))
                 .collect::<Vec<_>>()),
+            AppError::Unusual(f, m) => {
+                json!([{"field": f, "message": m, "confirm_with": "confirm_unusual"}])
+            }
             _ => json!([]),
         };
         (

@@ -397,6 +397,7 @@ async fn due_list_follows_each_report() {
                 progress: String::new(),
                 problems: String::new(),
             },
+            false,
         )
         .await
         .unwrap();

@@ -119,11 +119,10 @@ pub async fn run_import(
     actor: &Actor,
     tree: &UnitTree,
     scope: Scope,
-    kind: ImportKind,
-    file_name: &str,
-    bytes: &[u8],
+    up: &Upload,
 ) -> Result<Result<usize, Vec<ImportError>>, AppError> {
-    let table = match diaodu_office::read_table(file_name, bytes, kind.first_header()) {
+    let (kind, confirm_unusual) = (up.kind, up.confirm_unusual);
+    let table = match diaodu_office::read_table(&up.name, &up.bytes, kind.first_header()) {
         Ok(t) => t,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -157,7 +156,7 @@ pub async fn run_import(
         ImportKind::Reports => match parse_reports(&table) {
             Ok(p) => {
                 store
-                    .import_reports(actor, tree, scope, &p.rows, p.errors)
+                    .import_reports(actor, tree, scope, &p.rows, p.errors, confirm_unusual)
                     .await?
             }
             Err(e) => Err(e),
@@ -256,6 +255,7 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
                         div.form-grid {
                             label { "导入内容" select name="kind" { @for k in &ks { option value=(k.code()) { (k.zh()) } } } }
                             label { "文件（.xlsx 或 .csv，支持 UTF-8 和 GBK）" input type="file" name="file" accept=".xlsx,.csv" required; }
+                            label.confirm { input type="checkbox" name="confirm_unusual" value="1"; " 确认超计划数值（进度填报中超过年度计划投资的数值已核实）" }
                         }
                         p { button type="submit" { "上传并导入" } }
                     }
@@ -314,19 +314,11 @@ pub async fn import(
     c: Current,
     mp: Multipart,
 ) -> Result<Response, AppError> {
-    let (kind, name, bytes) = read_upload(&c, None, mp).await?;
+    let up = read_upload(&c, None, mp).await?;
+    let (kind, name) = (up.kind, up.name.clone());
     let ctx = Ctx::load(&state, &c).await?;
     let scope = import_scope(&ctx.tree, &c, kind);
-    let res = run_import(
-        &state.store,
-        &c.actor(),
-        &ctx.tree,
-        scope,
-        kind,
-        &name,
-        &bytes,
-    )
-    .await?;
+    let res = run_import(&state.store, &c.actor(), &ctx.tree, scope, &up).await?;
     let (status, markup) = match res {
         Ok(n) => (
             StatusCode::OK,
@@ -354,7 +346,7 @@ pub async fn read_upload(
     c: &Current,
     mut kind: Option<ImportKind>,
     mut mp: Multipart,
-) -> Result<(ImportKind, String, Vec<u8>), AppError> {
+) -> Result<Upload, AppError> {
     if !ImportKind::ALL.iter().any(|k| c.can(k.action())) {
         return Err(AppError::Forbidden);
     }
@@ -362,6 +354,7 @@ pub async fn read_upload(
         c.require(k.action())?;
     }
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut confirm_unusual = false;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::invalid("文件", "文件过大")
@@ -377,6 +370,10 @@ pub async fn read_upload(
                     .ok_or_else(|| AppError::invalid("导入内容", "不是可导入的内容"))?;
                 c.require(k.action())?;
                 kind = Some(k);
+            }
+            Some("confirm_unusual") => {
+                let v = field.text().await.map_err(bad)?;
+                confirm_unusual = matches!(v.trim(), "1" | "true" | "on");
             }
             Some("file") => {
                 if kind.is_none() {
@@ -396,7 +393,24 @@ pub async fn read_upload(
     let (name, bytes) = file
         .filter(|f| !f.1.is_empty())
         .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
-    Ok((kind, name, bytes))
+    Ok(Upload {
+        kind,
+        name,
+        bytes,
+        confirm_unusual,
+    })
+}
+
+/// An import's upload, read by [`read_upload`].
+pub struct Upload {
+    /// What is imported.
+    pub kind: ImportKind,
+    /// The file's name (its extension says .xlsx or .csv).
+    pub name: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// The importer has checked figures above the year's plan (`confirm_unusual`).
+    pub confirm_unusual: bool,
 }
 
 /// The scope an import of `kind` acts in: the indicator scope for values, the user's scope otherwise.

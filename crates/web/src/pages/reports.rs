@@ -141,9 +141,19 @@ pub struct ReportForm {
     /// 存在问题.
     #[serde(default)]
     pub problems: String,
+    /// The second step of a report above the year's plan: the user has checked the figure.
+    #[serde(default)]
+    pub confirm_unusual: Option<String>,
 }
 
 impl ReportForm {
+    /// Whether the form carries the confirmation of an unusual figure.
+    pub fn confirmed(&self) -> bool {
+        self.confirm_unusual
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+    }
+
     /// Parses into a report input, collecting field errors.
     pub fn parse(&self) -> Result<ReportInput, Vec<(String, String)>> {
         let mut errs = Vec::new();
@@ -171,6 +181,7 @@ async fn render_form(
     id: i64,
     f: &ReportForm,
     errs: &[(String, String)],
+    unusual: Option<&str>,
 ) -> Result<Markup, AppError> {
     let (p, tree) = load_in_scope(state, c, id).await?;
     let unit_name = tree
@@ -203,6 +214,9 @@ async fn render_form(
         @if !errs.is_empty() {
             div.flash.err { "请修改以下内容：" ul { @for (fl, m) in errs { li { b { (fl) } "：" (m) } } } }
         }
+        @if let Some(m) = unusual {
+            div.flash.err #unusual { (m) }
+        }
         @if let Some(r) = existing {
             div.flash.ok { "该期已填报（" (wan(r.investment)) " 万元），再次提交将修改原填报，修改会留痕。" }
         }
@@ -222,8 +236,11 @@ async fn render_form(
                 label { span.req { "本期完成投资(万元)" } input name="investment" value=(f.investment) inputmode="decimal" required placeholder="如 320.50"; }
                 label.wide { "形象进度" textarea name="progress" { (f.progress) } }
                 label.wide { "存在问题（需协调解决）" textarea name="problems" { (f.problems) } }
+                @if unusual.is_some() {
+                    label.wide.confirm { input type="checkbox" name="confirm_unusual" value="1" required; " 确认数值无误（本期完成投资超过年度计划投资）" }
+                }
             }
-            p { button type="submit" { "提交填报" } " " a href={"/projects/" (id)} { "返回项目" } }
+            p { button type="submit" { @if unusual.is_some() { "确认并提交" } @else { "提交填报" } } " " a href={"/projects/" (id)} { "返回项目" } }
         }
     };
     Ok(page(c, &unit_name, "/reports/due", &title, body))
@@ -241,7 +258,7 @@ pub async fn form(
         period: q.period.unwrap_or_default(),
         ..Default::default()
     };
-    render_form(&state, &c, id, &f, &[]).await
+    render_form(&state, &c, id, &f, &[], None).await
 }
 
 /// POST /projects/{id}/report
@@ -258,18 +275,28 @@ pub async fn submit(
         Err(errs) => {
             return Ok((
                 StatusCode::BAD_REQUEST,
-                render_form(&state, &c, id, &f, &errs).await?,
+                render_form(&state, &c, id, &f, &errs, None).await?,
             )
                 .into_response())
         }
     };
-    match state.store.submit_report(&c.actor(), id, &input).await {
+    match state
+        .store
+        .submit_report(&c.actor(), id, &input, f.confirmed())
+        .await
+    {
         Ok(_) => {
             Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response())
         }
         Err(StoreError::Invalid(errs)) => Ok((
             StatusCode::BAD_REQUEST,
-            render_form(&state, &c, id, &f, &errs).await?,
+            render_form(&state, &c, id, &f, &errs, None).await?,
+        )
+            .into_response()),
+        // The second step: the same form, with the figure kept and a box to confirm it.
+        Err(StoreError::Unusual(_, m)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render_form(&state, &c, id, &f, &[], Some(&m)).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
