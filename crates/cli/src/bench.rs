@@ -248,10 +248,10 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     let (lo, hi) = (w.scan_from, w.scan_to);
     let floor = median3(|| async {
         let t = Instant::now();
-        let a: (i64, Option<i64>) = sqlx::query_as(&format!(
+        let a: (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*), CAST(SUM(p.annual_plan + {base_inv}) AS BIGINT) FROM projects p \
                  LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = $1"
-        ))
+        )))
         .bind(i64::from(d.year()))
         .fetch_one(store.pool())
         .await?;

@@ -266,7 +266,7 @@ impl Store {
             sql.push_str(&format!(" AND a.id < {b}"));
         }
         sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
         for (_, a) in &args {
             q = q.bind(a);
         }

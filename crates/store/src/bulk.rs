@@ -26,7 +26,7 @@ pub(crate) enum Val {
 
 /// Appends `vals` to a statement's arguments, in order.
 pub(crate) fn add_all<'v>(
-    args: &mut sqlx::any::AnyArguments<'_>,
+    args: &mut sqlx::any::AnyArguments,
     vals: impl IntoIterator<Item = &'v Val>,
 ) -> Result<()> {
     use sqlx::Arguments;
@@ -137,7 +137,9 @@ impl Prepared {
         let mut args = sqlx::any::AnyArguments::default();
         sqlx::Arguments::add(&mut args, self.doc).map_err(sqlx::Error::Encode)?;
         add_all(&mut args, &self.constants)?;
-        sqlx::query_with(&self.sql, args).execute(conn).await?;
+        sqlx::query_with(sqlx::AssertSqlSafe(self.sql.as_str()), args)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 }

@@ -480,7 +480,7 @@ async fn write_value(
                 n + 3,
                 n + 4
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             for v in [l, g].into_iter().flatten() {
                 q = q.bind(v);
             }
@@ -498,7 +498,7 @@ async fn write_value(
                 "INSERT INTO indicator_values (indicator_id, unit_id, period, period_kind, level, growth, updated_at) VALUES ($1, $2, $3, $4, {ls}, {gs}, ${})",
                 n + 1
             );
-            let mut q = sqlx::query(&sql)
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(indicator_id)
                 .bind(unit_id)
                 .bind(period.to_string())

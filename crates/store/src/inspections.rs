@@ -251,21 +251,25 @@ impl Store {
 
     /// Campaigns, newest first.
     pub async fn inspections(&self) -> Result<Vec<Inspection>> {
-        sqlx::query(&format!("SELECT {COLS} FROM inspections ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(inspection_from_row)
-            .collect()
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM inspections ORDER BY id DESC"
+        )))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(inspection_from_row)
+        .collect()
     }
 
     /// A campaign and its items.
     pub async fn inspection(&self, id: i64) -> Result<(Inspection, Vec<InspectionItem>)> {
-        let r = sqlx::query(&format!("SELECT {COLS} FROM inspections WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("督查活动".into()))?;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM inspections WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("督查活动".into()))?;
         let items = sqlx::query(
             "SELECT id, subject_kind, subject_id, unit_id, label, findings, severity, checked_at, notice_id FROM inspection_items WHERE inspection_id = $1 ORDER BY id",
         )

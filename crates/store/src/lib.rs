@@ -266,7 +266,8 @@ impl Store {
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         if let Ok(v) = std::env::var("DIAODU_SQLITE_PRAGMA") {
                             for p in v.split(';').filter(|p| !p.trim().is_empty()) {
-                                conn.execute(format!("PRAGMA {p}").as_str()).await?;
+                                conn.execute(sqlx::AssertSqlSafe(format!("PRAGMA {p}")))
+                                    .await?;
                             }
                         }
                     }
@@ -566,14 +567,18 @@ impl Store {
                 .replace("{ID}", self.engine.id_column())
                 .replace("{CLUSTERED}", self.engine.clustered());
             if !sql.trim().is_empty() {
-                sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
+                    .execute(&mut *tx)
+                    .await?;
             }
             let extra = match self.engine {
                 Engine::Sqlite => sqlite,
                 Engine::Postgres => pg,
             };
             if !extra.trim().is_empty() {
-                sqlx::raw_sql(extra).execute(&mut *tx).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*extra))
+                    .execute(&mut *tx)
+                    .await?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)

@@ -109,9 +109,9 @@ impl Store {
 
     /// Meetings, newest first.
     pub async fn meetings(&self) -> Result<Vec<Meeting>> {
-        sqlx::query(&format!(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings ORDER BY meeting_date DESC, id DESC"
-        ))
+        )))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -121,20 +121,22 @@ impl Store {
 
     /// A meeting by id.
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
-        sqlx::query(&format!("SELECT {COLS} FROM meetings WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(meeting_from_row)
-            .transpose()
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM meetings WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(meeting_from_row)
+        .transpose()
     }
 
     /// The meeting held on `date` (the latest that day), if any.
     pub async fn meeting_on(&self, date: Date) -> Result<Option<Meeting>> {
-        sqlx::query(&format!(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE meeting_date = $1 ORDER BY id DESC"
-        ))
+        )))
         .bind(fmt_date(date))
         .fetch_optional(&self.pool)
         .await?

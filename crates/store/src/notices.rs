@@ -224,9 +224,11 @@ impl Store {
 
     /// Notices to units within `scope`, newest first, as of `d`.
     pub async fn notices(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<Notice>> {
-        let rows = sqlx::query(&format!("SELECT {COLS} FROM notices ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM notices ORDER BY id DESC"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| notice_from_row(r, tree, d))
             .filter(|n| n.as_ref().map_or(true, |n| tree.in_scope(n.unit_id, scope)))
@@ -240,11 +242,13 @@ impl Store {
         id: i64,
         d: Date,
     ) -> Result<(Notice, Vec<NoticeEvent>)> {
-        let r = sqlx::query(&format!("SELECT {COLS} FROM notices WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM notices WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
         let n = notice_from_row(&r, tree, d)?;
         let events = sqlx::query(
             "SELECT kind, body, user_login, at FROM notice_events WHERE notice_id = $1 ORDER BY id",

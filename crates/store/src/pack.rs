@@ -57,10 +57,12 @@ where
     let mut args = sqlx::any::AnyArguments::default();
     let seps = [Val::T(FS.to_string()), Val::T(RS.to_string())];
     crate::bulk::add_all(&mut args, seps.iter().chain(binds))?;
-    Ok(sqlx::query_scalar_with::<_, Option<String>, _>(&sql, args)
-        .fetch_one(exec)
-        .await?
-        .unwrap_or_default())
+    Ok(
+        sqlx::query_scalar_with::<_, Option<String>, _>(sqlx::AssertSqlSafe(sql.as_str()), args)
+            .fetch_one(exec)
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// [`unpack`], failing with a message for the user where a record does not unpack (for reads of text

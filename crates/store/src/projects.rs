@@ -58,11 +58,11 @@ pub struct ProjectFilter {
 
 /// A statement with its leading parameters, then the filter values.
 fn bind_all<'q>(
-    sql: &'q str,
+    sql: &str,
     lead: &'q [String],
     fargs: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let mut q = sqlx::query(sql);
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for a in lead.iter().chain(fargs) {
         q = q.bind(a.as_str());
     }
@@ -275,7 +275,7 @@ impl Store {
         );
         let mut args = sqlx::any::AnyArguments::default();
         crate::bulk::add_all(&mut args, &project_vals(unit_id, &f, &now))?;
-        let id = sqlx::query_scalar_with::<_, i64, _>(&sql, args)
+        let id = sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql.as_str()), args)
             .fetch_one(&mut *tx)
             .await?;
         audit::record(
@@ -399,9 +399,9 @@ impl Store {
 
     /// A project by id.
     pub async fn project(&self, id: i64) -> Result<Option<Project>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
-        ))
+        )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -410,9 +410,9 @@ impl Store {
 
     /// A project by code.
     pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
-        ))
+        )))
         .bind(code.trim())
         .fetch_optional(&self.pool)
         .await?;
@@ -1052,7 +1052,9 @@ impl Store {
                     crate::pack::json_set(self.engine, 3, true)
                 ),
             };
-            let mut q = sqlx::query(&q).bind(ds(stall_from)).bind(ds(d));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(q.as_str()))
+                .bind(ds(stall_from))
+                .bind(ds(d));
             if !scan {
                 q = q.bind(crate::pack::json_ints(&unknown));
             }
@@ -1168,7 +1170,7 @@ impl Store {
             "SELECT COUNT(*) FROM (SELECT id FROM units WHERE id IN ({}){lock}) u",
             crate::pack::json_set(self.engine, 1, true)
         );
-        let found: i64 = sqlx::query_scalar(&sql)
+        let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(crate::pack::json_ints(&units))
             .fetch_one(&mut *tx)
             .await?;

@@ -86,7 +86,7 @@ impl Store {
             sql.push_str(&format!("${}", i + 2));
         }
         sql.push(')');
-        let mut q = sqlx::query(&sql).bind(indicator_id);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(indicator_id);
         for p in periods {
             q = q.bind(p.to_string());
         }

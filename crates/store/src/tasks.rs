@@ -371,10 +371,12 @@ impl Store {
 
     /// A task by id.
     pub async fn task(&self, id: i64) -> Result<Option<Task>> {
-        let row = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(task_from_row).transpose()
     }
 
@@ -396,13 +398,14 @@ impl Store {
     /// Every task whose lead or cooperating unit is within `scope`, with its status as of `d`.
     pub async fn task_rows(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
         let settings = self.task_settings().await?;
-        let tasks: Vec<Task> =
-            sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"))
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(task_from_row)
-                .collect::<Result<_>>()?;
+        let tasks: Vec<Task> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"
+        )))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(task_from_row)
+        .collect::<Result<_>>()?;
         let mut coop: HashMap<i64, Vec<i64>> = HashMap::new();
         for r in sqlx::query("SELECT task_id, unit_id FROM task_units")
             .fetch_all(&self.pool)

@@ -44,7 +44,7 @@ pub async fn fresh_store() -> Store {
                 .unwrap_or_else(|e| {
                     panic!("DIAODU_TEST_DB={url}: cannot connect to PostgreSQL: {e}")
                 });
-            sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                 .execute(&mut conn)
                 .await
                 .expect("create test schema");

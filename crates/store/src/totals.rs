@@ -400,7 +400,7 @@ impl Store {
             "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
             crate::pack::json_set(self.engine, 1, true)
         );
-        sqlx::query(&sql)
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(crate::pack::json_ints(&ids))
             .fetch_all(&mut *conn)
             .await?;
@@ -493,7 +493,7 @@ impl Store {
             "UPDATE report_year_totals SET {} WHERE project_id = $6 AND year = $7",
             sets.join(", ")
         );
-        let n = sqlx::query(&sql)
+        let n = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(investment)
             .bind(by_june)
             .bind(on_time)
@@ -581,7 +581,7 @@ impl Store {
                     let del = format!(
                         "DELETE FROM report_year_totals WHERE project_id IN ({list}) AND year = $2"
                     );
-                    sqlx::query(&del)
+                    sqlx::query(sqlx::AssertSqlSafe(del.as_str()))
                         .bind(json_ids.as_str())
                         .bind(i64::from(y))
                         .execute(&mut *conn)
@@ -590,7 +590,7 @@ impl Store {
                 None => {
                     let del =
                         format!("DELETE FROM report_year_totals WHERE project_id IN ({list})");
-                    sqlx::query(&del)
+                    sqlx::query(sqlx::AssertSqlSafe(del.as_str()))
                         .bind(json_ids.as_str())
                         .execute(&mut *conn)
                         .await?;

@@ -204,11 +204,32 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::session_layer,
         ))
-        // Outermost: the whole request, session check included, reads the data version once.
+        // The whole request, session check included, reads the data version once.
         .layer(axum::middleware::from_fn(
             |req: axum::extract::Request, next: axum::middleware::Next| {
                 diaodu_store::in_request(next.run(req))
             },
         ))
+        // Outermost: a write is not cut short by a client that goes away.
+        .layer(axum::middleware::from_fn(detach_writes))
         .with_state(state)
+}
+
+/// Middleware: a state-changing request runs to its end on a task of its own. The server drops a
+/// request's future when its client disconnects; a write dropped between two of its statements
+/// would roll back at best, and leave a user who pressed 提交 unsure whether it was filed. The
+/// client may still leave; the use case finishes all the same (or fails as a whole, in its one
+/// transaction).
+async fn detach_writes(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    match tokio::spawn(next.run(req)).await {
+        Ok(resp) => resp,
+        Err(e) => AppError::Internal(format!("请求处理中断：{e}")).into_response(),
+    }
 }
