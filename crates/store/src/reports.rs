@@ -226,7 +226,7 @@ impl Beyond {
             Beyond::Total(m) => StoreError::invalid("本期完成投资", m),
             Beyond::Plan(m) => StoreError::Unusual(
                 "本期完成投资".into(),
-                format!("{m}；确认无误请勾选“确认数值无误”（接口：confirm_unusual）后再提交"),
+                format!("{m}；确认无误请勾选“确认数值无误”后再提交"),
             ),
         }
     }

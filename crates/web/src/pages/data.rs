@@ -255,7 +255,7 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
                         div.form-grid {
                             label { "导入内容" select name="kind" { @for k in &ks { option value=(k.code()) { (k.zh()) } } } }
                             label { "文件（.xlsx 或 .csv，支持 UTF-8 和 GBK）" input type="file" name="file" accept=".xlsx,.csv" required; }
-                            label.confirm { input type="checkbox" name="confirm_unusual" value="1"; " 确认超计划数值（进度填报中超过年度计划投资的数值已核实）" }
+                            label.confirm.wide { input type="checkbox" name="confirm_unusual" value="1"; " 确认超计划数值（进度填报中超过年度计划投资的数值已核实）" }
                         }
                         p { button type="submit" { "上传并导入" } }
                     }

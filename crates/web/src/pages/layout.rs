@@ -23,6 +23,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/data", "导入导出", None),
     ("/admission", "项目准入", Some(Action::ViewRefusals)),
     ("/audit", "操作留痕", Some(Action::ViewAudit)),
+    ("/admin/logins", "登录日志", Some(Action::ManageUsers)),
 ];
 
 fn head(title: &str) -> Markup {
