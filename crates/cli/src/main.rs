@@ -509,9 +509,10 @@ async fn main() -> Result<()> {
         Cmd::Notices {
             cmd: NoticeCmd::Escalate { as_of },
         } => {
-            let n = store
-                .escalate_notices(&Actor::cli(), date_arg(as_of.as_deref())?)
-                .await?;
+            // The same date rule as the API's: no step dated after today.
+            let d = diaodu_web::service::write_date(diaodu_store::today_local(), as_of.as_deref())
+                .map_err(|e| anyhow::anyhow!("{}", e.parts().2))?;
+            let n = store.escalate_notices(&Actor::cli(), d).await?;
             println!("督办单升级 {n} 步");
         }
         Cmd::Scorecard {

@@ -66,6 +66,32 @@ pub enum StatPeriod {
     Year { year: i32 },
 }
 
+/// Growth rates a value may carry, in percent: from a fall to nothing to an elevenfold rise.
+pub const GROWTH_PCT: std::ops::RangeInclusive<f64> = -100.0..=1000.0;
+/// The largest level a value may carry (in its indicator's unit).
+pub const LEVEL_MAX: f64 = 1e15;
+
+/// Checks one value before it is kept: a period that has begun by `today`, a finite level within
+/// ±[`LEVEL_MAX`], a growth within [`GROWTH_PCT`]. Returns (field, reason) pairs.
+pub fn check_value(
+    period: StatPeriod,
+    level: Option<f64>,
+    growth: Option<f64>,
+    today: time::Date,
+) -> Vec<(&'static str, String)> {
+    let mut errs = Vec::new();
+    if period.first_day() > today {
+        errs.push(("期别", format!("{period} 尚未开始，不能录入数值")));
+    }
+    if let Some(l) = level.filter(|l| !l.is_finite() || l.abs() > LEVEL_MAX) {
+        errs.push(("数值", format!("{l} 超出范围（绝对值不超过 10^15）")));
+    }
+    if let Some(g) = growth.filter(|g| !g.is_finite() || !GROWTH_PCT.contains(g)) {
+        errs.push(("增速(%)", format!("{g} 超出范围（-100 至 1000）")));
+    }
+    errs
+}
+
 /// Why a period string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("期别“{0}”格式不正确，应为 YYYY-MM（月）、YYYY-Qn（季）、YYYY-H1/H2（半年）或 YYYY（年）")]
@@ -85,7 +111,7 @@ impl StatPeriod {
             return Err(err());
         }
         let year: i32 = y.parse().map_err(|_| err())?;
-        if !(1900..=2200).contains(&year) {
+        if !(2000..=2100).contains(&year) {
             return Err(err());
         }
         let Some(rest) = rest else {
@@ -118,6 +144,20 @@ impl StatPeriod {
         } else {
             Err(err())
         }
+    }
+
+    /// The first day of the period.
+    pub fn first_day(self) -> time::Date {
+        let (year, month) = match self {
+            StatPeriod::Month { year, month } => (year, month),
+            StatPeriod::Quarter { year, quarter } => (year, quarter * 3 - 2),
+            StatPeriod::Half { year, half } => (year, half * 6 - 5),
+            StatPeriod::Year { year } => (year, 1),
+        };
+        time::Month::try_from(month)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(year, m, 1).ok())
+            .unwrap_or(time::Date::MIN)
     }
 
     /// The year.

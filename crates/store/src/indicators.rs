@@ -299,6 +299,18 @@ impl Store {
             .into_iter()
             .find(|r| r.id == indicator_id)
             .ok_or_else(|| StoreError::NotFound("指标".into()))?;
+        let today = crate::today_local();
+        let errs: Vec<(String, String)> = values
+            .iter()
+            .flat_map(|v| {
+                diaodu_domain::indicator::check_value(period, v.level, v.growth, today)
+                    .into_iter()
+                    .map(|(f, m)| (f.to_string(), m))
+            })
+            .collect();
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
         let old = self.indicator_values(indicator_id, period).await?;
         let mut tx = self.begin().await?;
         let mut changed = 0;
@@ -357,6 +369,7 @@ impl Store {
                 .or_else(|| inds.iter().find(|r| r.indicator.name == t))
         };
         let mut seen: HashMap<(i64, i64, String), usize> = HashMap::new();
+        let today = crate::today_local();
         let mut ok = Vec::new();
         for r in rows {
             let unit = tree
@@ -373,6 +386,10 @@ impl Store {
             }
             if r.level.is_none() && r.growth.is_none() {
                 errors.push(ImportError::new(r.row, "数值", "数值和增速不能都为空"));
+            }
+            for (f, m) in diaodu_domain::indicator::check_value(r.period, r.level, r.growth, today)
+            {
+                errors.push(ImportError::new(r.row, f, m));
             }
             if let (Some(u), Some(i)) = (unit, ind) {
                 if i.indicator.kind == IndicatorKind::Growth && r.growth.is_none() {

@@ -403,12 +403,28 @@ impl Store {
     /// recorded as its own event (提醒, then 催办, …) and audited. Returns how many steps were taken.
     /// Run by the server every hour and by `diaodu notices escalate`.
     pub async fn escalate_notices(&self, actor: &Actor, d: Date) -> Result<usize> {
+        self.escalate_notices_in(actor, d, None).await
+    }
+
+    /// [`Store::escalate_notices`] for the notices sent to units within `within` (a tree and a
+    /// scope) only; `None`: every notice.
+    pub async fn escalate_notices_in(
+        &self,
+        actor: &Actor,
+        d: Date,
+        within: Option<(&crate::UnitTree, diaodu_domain::access::Scope)>,
+    ) -> Result<usize> {
         let ladder = self.ladder().await?;
-        let rows = sqlx::query("SELECT id, code, state, escalation, reply_by FROM notices WHERE state IN ('issued', 'signed', 'returned')")
+        let rows = sqlx::query("SELECT id, code, unit_id, state, escalation, reply_by FROM notices WHERE state IN ('issued', 'signed', 'returned')")
             .fetch_all(&self.pool)
             .await?;
         let mut steps = 0;
         for r in &rows {
+            if let Some((tree, scope)) = within {
+                if !tree.in_scope(r.try_get("unit_id")?, scope) {
+                    continue;
+                }
+            }
             let id: i64 = r.try_get("id")?;
             let code: String = r.try_get("code")?;
             let state = NoticeState::parse(&r.try_get::<String, _>("state")?)

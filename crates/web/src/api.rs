@@ -85,12 +85,13 @@ async fn import_file(
     Path(kind): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Result<Json<Value>, ApiError> {
-    use crate::pages::data::{import_scope, read_upload, run_import, ImportKind};
+    use crate::pages::data::{read_upload, run_import, ImportKind};
     let kind =
         ImportKind::parse(&kind).ok_or_else(|| AppError::NotFound(format!("导入类型“{kind}”")))?;
     let up = read_upload(&c, Some(kind), mp).await?;
     let tree = state.store.units().await?;
-    let scope = import_scope(&tree, &c, up.kind);
+    // Every kind, indicator values included, is written within the own unit and those below it.
+    let scope = c.scope;
     match run_import(&state.store, &c.actor(), &tree, scope, &up).await? {
         Ok(n) => Ok(Json(json!({"imported": n, "kind": up.kind.code()}))),
         Err(errors) => Err(AppError::Import(errors).into()),
@@ -753,7 +754,7 @@ async fn save_values(
 ) -> Result<Json<Value>, ApiError> {
     c.require(Action::ManageIndicators)?;
     let tree = state.store.units().await?;
-    let scope = crate::pages::indicators::indicator_scope(&tree, &c);
+    let scope = crate::pages::indicators::indicator_write_scope(&c);
     let period = diaodu_domain::indicator::StatPeriod::parse(&b.period)
         .map_err(|e| AppError::invalid("period", e.to_string()))?;
     let rows: Vec<diaodu_domain::import::IndicatorValueRow> = b
@@ -905,11 +906,6 @@ async fn report_task(
     Path(id): Path<i64>,
     Json(b): Json<TaskReportBody>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::ReportTasks)?;
-    let (t, _, tree) = crate::pages::tasks::load_task(&state, &c, id).await?;
-    if !tree.in_scope(t.lead_unit_id, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
     let period = diaodu_domain::Period::parse(&b.period)
         .map_err(|e| AppError::invalid("period", e.to_string()))?;
     let input = diaodu_store::TaskReportInput {
@@ -919,10 +915,7 @@ async fn report_task(
         actual_value: b.actual_value.map(|v| v.text()),
         milestones_met: b.milestones_met,
     };
-    state
-        .store
-        .submit_task_report(&c.actor(), id, &input, state.today())
-        .await?;
+    crate::service::report_task(&state, &c, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1028,9 +1021,7 @@ async fn sign_notice(
     ApiCurrent(c): ApiCurrent,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::AnswerNotices)?;
-    crate::pages::notices::load_notice(&state, &c, id).await?;
-    state.store.sign_notice(&c.actor(), id).await?;
+    crate::service::sign_notice(&state, &c, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1047,9 +1038,7 @@ async fn reply_notice(
     Path(id): Path<i64>,
     Json(b): Json<ReplyBody>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::AnswerNotices)?;
-    crate::pages::notices::load_notice(&state, &c, id).await?;
-    state.store.reply_notice(&c.actor(), id, &b.text).await?;
+    crate::service::reply_notice(&state, &c, id, &b.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1121,9 +1110,7 @@ async fn escalate_notices(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<EscalateQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    c.require(Action::IssueNotices)?;
-    let d = as_of(&state, q.as_of.as_deref())?;
-    let n = state.store.escalate_notices(&c.actor(), d).await?;
+    let n = crate::service::escalate_notices(&state, &c, q.as_of.as_deref()).await?;
     Ok(Json(json!({"steps": n})))
 }
 
@@ -1214,18 +1201,7 @@ async fn add_decision(
     Path(id): Path<i64>,
     Json(b): Json<crate::pages::meetings::DecisionForm>,
 ) -> Result<Response, ApiError> {
-    c.require(Action::ManageTasks)?;
-    let m = state
-        .store
-        .meeting(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
-    let tree = state.store.units().await?;
-    let task = crate::pages::meetings::decision_task(&m, &tree, &c, &b)?;
-    let (did, tid) = state
-        .store
-        .add_decision(&c.actor(), id, &b.content, task)
-        .await?;
+    let (did, tid) = crate::service::add_decision(&state, &c, id, &b).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": did, "task_id": tid})),

@@ -23,6 +23,8 @@ pub enum AppError {
     Unauthenticated,
     /// 403: logged in but not allowed.
     Forbidden,
+    /// 403 with the reason (an action that belongs to another unit).
+    ForbiddenBecause(String),
     /// 403: a state-changing request without a valid CSRF token.
     Csrf,
     /// 403: the password must be changed first (set by an administrator).
@@ -75,6 +77,7 @@ impl AppError {
                 "forbidden",
                 "无权访问：该内容不在您的权限范围内".into(),
             ),
+            AppError::ForbiddenBecause(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
             AppError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "csrf",

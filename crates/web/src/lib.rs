@@ -24,6 +24,7 @@ pub mod error;
 pub mod input;
 pub mod pages;
 pub mod params;
+pub mod service;
 
 pub use error::{ApiError, AppError};
 

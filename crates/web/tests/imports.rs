@@ -492,8 +492,9 @@ async fn indicator_values_follow_the_indicator_scope() {
         .await
         .unwrap();
     let tok = app.token("stat1").await;
-    // 甲区's statistics bureau works within 测试市 (the unit above): 乙区 is fine, 示例市's 乙县 is not.
-    let ok = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "D2", "value": 100.0, "growth_pct": 5.5}]});
+    // 甲区's statistics bureau enters 甲区's own values; its peer 乙区's and its parent's are entered
+    // by their own level (it reads them for the scorecard), and 示例市's 乙县 is outside altogether.
+    let ok = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "D1", "value": 100.0, "growth_pct": 5.5}]});
     let r = app
         .api(
             Method::POST,
@@ -503,6 +504,18 @@ async fn indicator_values_follow_the_indicator_scope() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for region in ["D2", "C"] {
+        let peer = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": region, "growth_pct": 5.5}]});
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/indicators/values",
+                Some(&tok),
+                Some(peer),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{region}: {}", r.body);
+    }
     let out = serde_json::json!({"indicator": "GDP", "period": "2026-Q1", "values": [{"region": "EX-B", "growth_pct": 5.5}]});
     let r = app
         .api(
@@ -526,7 +539,7 @@ async fn indicator_values_follow_the_indicator_scope() {
         StatusCode::BAD_REQUEST
     );
     // A growth indicator needs the growth; an unknown indicator is named.
-    let miss = serde_json::json!({"indicator": "NOPE", "period": "2026-Q1", "values": [{"region": "D2", "value": 1.0}]});
+    let miss = serde_json::json!({"indicator": "NOPE", "period": "2026-Q1", "values": [{"region": "D1", "value": 1.0}]});
     let r = app
         .api(
             Method::POST,

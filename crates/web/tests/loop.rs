@@ -62,6 +62,7 @@ async fn from_decision_to_closed_in_the_next_briefing() {
         .api(Method::POST, "/api/v1/notices", Some(&sup), Some(json!({"unit_id": app.d1, "title": "关于加快食堂改造的督办通知", "content": "请说明滞后原因", "reply_by": fmt(today), "subject_kind": "task", "subject_id": task})))
         .await;
     let notice = r.json()["notice"]["id"].as_i64().unwrap();
+    // A ladder date after today is refused: no step may be dated in the future.
     let r = app
         .api(
             Method::POST,
@@ -69,6 +70,17 @@ async fn from_decision_to_closed_in_the_next_briefing() {
             Some(&sup),
             None,
         )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Eight days pass (the deadline moves back by as much).
+    sqlx::query("UPDATE notices SET reply_by = $1 WHERE id = $2")
+        .bind(fmt(days(-8)))
+        .bind(notice)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let r = app
+        .api(Method::POST, "/api/v1/notices/escalate", Some(&sup), None)
         .await;
     assert_eq!(r.json()["steps"], 3, "提醒, 催办, 通报");
 

@@ -27,47 +27,30 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
-    // Nobody replies. The ladder climbs with the days overdue, each step recorded once.
-    let esc = |days: i64| {
-        format!(
-            "/api/v1/notices/escalate?as_of={}",
-            fmt(today + time::Duration::days(days))
-        )
+    // Nobody replies. The ladder climbs with the days overdue, each step recorded once. The days
+    // pass by moving the deadline back (no write may be dated after today).
+    let after = |days: i64| {
+        let store = app.store.clone();
+        let sup = sup.clone();
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE notices SET reply_by = $1 WHERE id = $2")
+                .bind(fmt(today - time::Duration::days(days)))
+                .bind(id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            app.api(Method::POST, "/api/v1/notices/escalate", Some(&sup), None)
+                .await
+                .json()["steps"]
+                .clone()
+        }
     };
-    assert_eq!(
-        app.api(Method::POST, &esc(0), Some(&sup), None)
-            .await
-            .json()["steps"],
-        0,
-        "due today is not overdue"
-    );
-    assert_eq!(
-        app.api(Method::POST, &esc(1), Some(&sup), None)
-            .await
-            .json()["steps"],
-        1,
-        "提醒"
-    );
-    assert_eq!(
-        app.api(Method::POST, &esc(2), Some(&sup), None)
-            .await
-            .json()["steps"],
-        0
-    );
-    assert_eq!(
-        app.api(Method::POST, &esc(7), Some(&sup), None)
-            .await
-            .json()["steps"],
-        2,
-        "催办 and 通报"
-    );
-    assert_eq!(
-        app.api(Method::POST, &esc(7), Some(&sup), None)
-            .await
-            .json()["steps"],
-        0,
-        "idempotent"
-    );
+    assert_eq!(after(0).await, 0, "due today is not overdue");
+    assert_eq!(after(1).await, 1, "提醒");
+    assert_eq!(after(2).await, 0);
+    assert_eq!(after(7).await, 2, "催办 and 通报");
+    assert_eq!(after(7).await, 0, "idempotent");
     let rep1 = app.token("rep1").await;
     let n = app
         .api(
@@ -134,6 +117,8 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
         StatusCode::FORBIDDEN
     );
 
+    // Back to the day the reply is due.
+    assert_eq!(after(0).await, 0);
     // The district signs and replies; it cannot verify its own reply.
     let b1 = app.login("rep1").await;
     let inbox = app.get(&b1, "/notices").await.body;
@@ -175,12 +160,7 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
         StatusCode::FORBIDDEN
     );
     // A replied notice no longer climbs.
-    assert_eq!(
-        app.api(Method::POST, &esc(40), Some(&sup), None)
-            .await
-            .json()["steps"],
-        0
-    );
+    assert_eq!(after(40).await, 0);
 
     // The office sends it back once (a reason is required), the district replies again, the office closes.
     let r = app
@@ -279,7 +259,21 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
 #[tokio::test]
 async fn the_office_cannot_verify_a_reply_it_wrote() {
     let app = TestApp::new().await;
-    let admin = app.token("admin").await;
+    // The city's administrator may not reply in 乙区's name at all; an administrator attached to 乙区
+    // may reply for it, and then may not verify that reply.
+    app.store
+        .create_user(
+            &diaodu_store::Actor::cli(),
+            "admin2",
+            "乙区管理员",
+            app.d2,
+            diaodu_domain::access::Role::Admin,
+            common::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let city_admin = app.token("admin").await;
+    let admin = app.token("admin2").await;
     let today = diaodu_domain::period::fmt_date(diaodu_store::today_local());
     let r = app
         .api(
@@ -296,8 +290,18 @@ async fn the_office_cannot_verify_a_reply_it_wrote() {
         .api(
             Method::POST,
             &format!("/api/v1/notices/{id}/reply"),
-            Some(&admin),
+            Some(&city_admin),
             Some(json!({"text": "代为反馈"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("不能代为反馈督办单"), "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{id}/reply"),
+            Some(&admin),
+            Some(json!({"text": "本单位反馈"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);

@@ -292,9 +292,31 @@ async fn task_visibility_and_separation_of_duties() {
         app.get(&b1, "/tasks/new").await.status,
         StatusCode::FORBIDDEN
     );
-    // The administrator claims on 乙区's behalf; the same administrator may not verify that claim.
-    let admin = app.token("admin").await;
+    // The city's administrator may not claim in 乙区's name; an administrator attached to 乙区 claims
+    // for it, and may not verify that claim.
     let week = diaodu_domain::Period::week_of(d).to_string();
+    let city_admin = app.token("admin").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{id}/reports"),
+            Some(&city_admin),
+            Some(json!({"period": week, "percent": 100})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    app.store
+        .create_user(
+            &diaodu_store::Actor::cli(),
+            "admin2",
+            "乙区管理员",
+            app.d2,
+            diaodu_domain::access::Role::Admin,
+            common::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let admin = app.token("admin2").await;
     let r = app
         .api(
             Method::POST,

@@ -317,7 +317,7 @@ pub async fn import(
     let up = read_upload(&c, None, mp).await?;
     let (kind, name) = (up.kind, up.name.clone());
     let ctx = Ctx::load(&state, &c).await?;
-    let scope = import_scope(&ctx.tree, &c, kind);
+    let scope = c.scope;
     let res = run_import(&state.store, &c.actor(), &ctx.tree, scope, &up).await?;
     let (status, markup) = match res {
         Ok(n) => (
@@ -411,15 +411,6 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// The importer has checked figures above the year's plan (`confirm_unusual`).
     pub confirm_unusual: bool,
-}
-
-/// The scope an import of `kind` acts in: the indicator scope for values, the user's scope otherwise.
-pub fn import_scope(tree: &diaodu_store::UnitTree, c: &Current, kind: ImportKind) -> Scope {
-    if kind == ImportKind::IndicatorValues {
-        super::indicators::indicator_scope(tree, c)
-    } else {
-        c.scope
-    }
 }
 
 /// Export format query.

@@ -22,6 +22,13 @@ pub fn indicator_scope(tree: &UnitTree, c: &Current) -> Scope {
     Scope::indicators(c.user.role, c.user.unit_id, parent)
 }
 
+/// The regions whose values a user may enter: its own and those below it (the administrator: all).
+/// A statistics bureau reads its peers' and its parent's figures for the scorecard, but those are
+/// entered by the level that owns them.
+pub fn indicator_write_scope(c: &Current) -> Scope {
+    c.scope
+}
+
 /// Query of the catalogue page.
 #[derive(Debug, Default, Deserialize)]
 pub struct CatalogueQuery {
@@ -250,6 +257,7 @@ pub async fn grid(
         .ok_or_else(|| AppError::NotFound("单位".into()))?];
     units.extend(ctx.tree.children(Some(parent)).into_iter().cloned());
     let scope = indicator_scope(&ctx.tree, &c);
+    let writable = indicator_write_scope(&c);
     let parents: Vec<_> = ctx
         .tree
         .within(scope)
@@ -276,10 +284,16 @@ pub async fn grid(
                 thead { tr { th { "地区" } th.n { "数值（" (ind.indicator.unit) "）" } th.n { "增速(%)" } } }
                 tbody { @for (i, u) in units.iter().enumerate() {
                     @let v = values.get(&u.id).copied().unwrap_or((None, None));
+                    @let own = ctx.tree.in_scope(u.id, writable);
                     tr {
-                        td { @if i == 0 { b { (u.name) "（上级）" } } @else { (u.name) } }
-                        td.n { input name={"level_" (u.id)} value=(fmt(v.0)) inputmode="decimal" style="width:9em;text-align:right"; }
-                        td.n { input name={"growth_" (u.id)} value=(fmt(v.1)) inputmode="decimal" style="width:7em;text-align:right"; }
+                        td { @if i == 0 { b { (u.name) "（上级）" } } @else { (u.name) } @if !own { span.small.muted { "（由其本级录入）" } } }
+                        @if own {
+                            td.n { input name={"level_" (u.id)} value=(fmt(v.0)) inputmode="decimal" style="width:9em;text-align:right"; }
+                            td.n { input name={"growth_" (u.id)} value=(fmt(v.1)) inputmode="decimal" style="width:7em;text-align:right"; }
+                        } @else {
+                            td.n { (fmt(v.0)) }
+                            td.n { (fmt(v.1)) }
+                        }
                     }
                 } }
             } }
@@ -310,7 +324,7 @@ pub async fn save_grid(
         .map_err(|e| AppError::invalid("期别", e.to_string()))?;
     let tree = state.store.units().await?;
     let parent = grid_parent(&tree, &c, get("parent").and_then(|v| v.parse().ok()))?;
-    let scope = indicator_scope(&tree, &c);
+    let scope = indicator_write_scope(&c);
     let mut errs = Vec::new();
     let mut values: std::collections::BTreeMap<i64, ValueInput> = std::collections::BTreeMap::new();
     for (k, v) in &f {
@@ -322,7 +336,13 @@ pub async fn save_grid(
             continue;
         };
         if !tree.in_scope(unit_id, scope) {
-            return Err(AppError::Forbidden);
+            let name = tree
+                .get(unit_id)
+                .map(|u| u.name.as_str())
+                .unwrap_or("该地区");
+            return Err(AppError::ForbiddenBecause(format!(
+                "{name}的指标数值由其本级统计部门录入，本单位可以查看，不能修改"
+            )));
         }
         let num = if v.trim().is_empty() {
             None

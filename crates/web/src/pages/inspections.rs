@@ -324,17 +324,20 @@ pub async fn attachment_access(
 ) -> Result<String, AppError> {
     match kind {
         "notice" => {
-            super::notices::load_notice(state, c, owner).await?;
-            if write && !(c.can(Action::AnswerNotices) || c.can(Action::IssueNotices)) {
+            let (n, _, _) = super::notices::load_notice(state, c, owner).await?;
+            if write
+                && !((c.can(Action::AnswerNotices) && crate::service::acts_for(c, n.unit_id))
+                    || c.can(Action::IssueNotices))
+            {
                 return Err(AppError::Forbidden);
             }
             Ok(format!("/notices/{owner}"))
         }
         "task" => {
-            let (t, _, tree) = super::tasks::load_task(state, c, owner).await?;
+            let (t, _, _) = super::tasks::load_task(state, c, owner).await?;
             if write
                 && !(c.can(Action::ManageTasks)
-                    || (c.can(Action::ReportTasks) && tree.in_scope(t.lead_unit_id, c.scope)))
+                    || (c.can(Action::ReportTasks) && crate::service::acts_for(c, t.lead_unit_id)))
             {
                 return Err(AppError::Forbidden);
             }

@@ -583,13 +583,7 @@ pub async fn add_decision(
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::ManageTasks)?;
-    let (m, tree) = load(&state, &c, id).await?;
-    let task = decision_task(&m, &tree, &c, &f)?;
-    state
-        .store
-        .add_decision(&c.actor(), id, &f.content, task)
-        .await?;
+    crate::service::add_decision(&state, &c, id, &f).await?;
     Ok(redirect_saved(&format!("/meetings/{id}"), "议定事项已记录，并已生成任务").into_response())
 }
 

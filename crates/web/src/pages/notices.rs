@@ -262,11 +262,14 @@ pub async fn detail(
         .map(|u| u.name.clone())
         .unwrap_or_default();
     let d = state.today();
-    let answer = c.can(Action::AnswerNotices) && n.state.awaiting_reply();
+    let answer = c.can(Action::AnswerNotices)
+        && crate::service::acts_for(&c, n.unit_id)
+        && n.state.awaiting_reply();
     let office = c.can(Action::IssueNotices);
     let acc = state.store.accountability(Some(id)).await?;
     let files = state.store.attachments("notice", id).await?;
-    let can_attach = (c.can(Action::AnswerNotices) || c.can(Action::IssueNotices))
+    let can_attach = ((c.can(Action::AnswerNotices) && crate::service::acts_for(&c, n.unit_id))
+        || c.can(Action::IssueNotices))
         && n.state != NoticeState::Closed;
     let body = html! {
         (flash(nonempty(&q.saved), None))
@@ -338,9 +341,7 @@ pub async fn sign(
     c: Current,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    c.require(Action::AnswerNotices)?;
-    load_notice(&state, &c, id).await?;
-    state.store.sign_notice(&c.actor(), id).await?;
+    crate::service::sign_notice(&state, &c, id).await?;
     Ok(redirect_saved(&format!("/notices/{id}"), "已签收").into_response())
 }
 
@@ -358,9 +359,7 @@ pub async fn reply(
     Path(id): Path<i64>,
     Form(f): Form<ReplyForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::AnswerNotices)?;
-    load_notice(&state, &c, id).await?;
-    state.store.reply_notice(&c.actor(), id, &f.text).await?;
+    crate::service::reply_notice(&state, &c, id, &f.text).await?;
     Ok(redirect_saved(&format!("/notices/{id}"), "已提交反馈").into_response())
 }
 

@@ -370,11 +370,11 @@ pub async fn detail(
         .unwrap_or_default();
     let st = &det.row.status;
     let can_report = c.can(Action::ReportTasks)
-        && tree.in_scope(t.lead_unit_id, c.scope)
+        && crate::service::acts_for(&c, t.lead_unit_id)
         && t.state != TaskState::Closed;
     let files = state.store.attachments("task", id).await?;
     let can_attach = c.can(Action::ManageTasks)
-        || (c.can(Action::ReportTasks) && tree.in_scope(t.lead_unit_id, c.scope));
+        || (c.can(Action::ReportTasks) && crate::service::acts_for(&c, t.lead_unit_id));
     let coop: Vec<String> = units
         .iter()
         .skip(1)
@@ -472,9 +472,7 @@ pub async fn report_form(
 ) -> Result<Markup, AppError> {
     c.require(Action::ReportTasks)?;
     let (t, _, tree) = load_task(&state, &c, id).await?;
-    if !tree.in_scope(t.lead_unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
+    crate::service::own_unit(&c, &tree, t.lead_unit_id, "报送任务进度")?;
     let det = state.store.task_detail(&tree, id, state.today()).await?;
     let unit_name = tree
         .get(c.user.unit_id)
@@ -513,11 +511,6 @@ pub async fn report(
     Path(id): Path<i64>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    c.require(Action::ReportTasks)?;
-    let (t, _, tree) = load_task(&state, &c, id).await?;
-    if !tree.in_scope(t.lead_unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
     let get = |k: &str| {
         f.iter()
             .find(|(a, _)| a == k)
@@ -545,10 +538,7 @@ pub async fn report(
         actual_value: actual,
         milestones_met,
     };
-    state
-        .store
-        .submit_task_report(&c.actor(), id, &input, state.today())
-        .await?;
+    crate::service::report_task(&state, &c, id, &input).await?;
     Ok(
         super::redirect_saved(&format!("/tasks/{id}"), &format!("已报送{period}进度"))
             .into_response(),

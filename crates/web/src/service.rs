@@ -1,0 +1,131 @@
+//! The actions that act on the city's records, each one function that the pages and the API call
+//! (and the command line, where it has the action), so that their checks cannot drift apart. Each
+//! asks, in order: may the role do this at all; is the record within the caller's scope; does the
+//! action belong to the caller's own unit (reporting, signing, replying — a supervisor above may
+//! read, verify and send back, never act in the unit's name); and is its date today or before.
+
+use diaodu_domain::access::Action;
+use diaodu_store::{TaskReportInput, UnitTree};
+use time::Date;
+
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// The date a write acts on: today, or an earlier `as_of` (replaying a past day); a date after
+/// `today` is refused — no write may record events dated in the future.
+pub fn write_date(today: Date, as_of: Option<&str>) -> Result<Date, AppError> {
+    let Some(text) = as_of.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(today);
+    };
+    let d = diaodu_domain::period::parse_date(text)
+        .map_err(|e| AppError::invalid("统计日期", e.to_string()))?;
+    if d > today {
+        return Err(AppError::invalid(
+            "统计日期",
+            format!(
+                "{} 晚于今天（{}），写入操作只能按今天或以前的日期执行",
+                diaodu_domain::period::fmt_date(d),
+                diaodu_domain::period::fmt_date(today)
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// Whether the caller acts for `unit_id`: it belongs to that unit itself. What a unit files, signs or
+/// replies is done by its own users.
+pub fn acts_for(c: &Current, unit_id: i64) -> bool {
+    c.user.unit_id == unit_id
+}
+
+/// Fails with 403, saying why, unless the caller [`acts_for`] `unit_id`.
+pub fn own_unit(c: &Current, tree: &UnitTree, unit_id: i64, what: &str) -> Result<(), AppError> {
+    if acts_for(c, unit_id) {
+        return Ok(());
+    }
+    let name = tree
+        .get(unit_id)
+        .map(|u| u.name.as_str())
+        .unwrap_or("该单位");
+    Err(AppError::ForbiddenBecause(format!(
+        "只有{name}的用户可以{what}；上级单位可以查看、核查和退回，不能代为{what}"
+    )))
+}
+
+/// Climbs the escalation ladder for the overdue notices within the caller's scope, as of today or an
+/// earlier `as_of`. Returns the number of steps taken.
+pub async fn escalate_notices(
+    state: &AppState,
+    c: &Current,
+    as_of: Option<&str>,
+) -> Result<usize, AppError> {
+    c.require(Action::IssueNotices)?;
+    let d = write_date(state.today(), as_of)?;
+    let tree = state.store.units().await?;
+    Ok(state
+        .store
+        .escalate_notices_in(&c.actor(), d, Some((&tree, c.scope)))
+        .await?)
+}
+
+/// Records a decision of a meeting within the caller's scope, and the task it hands out.
+pub async fn add_decision(
+    state: &AppState,
+    c: &Current,
+    meeting_id: i64,
+    f: &crate::pages::meetings::DecisionForm,
+) -> Result<(i64, i64), AppError> {
+    c.require(Action::ManageTasks)?;
+    let m = state
+        .store
+        .meeting(meeting_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(m.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    let task = crate::pages::meetings::decision_task(&m, &tree, c, f)?;
+    Ok(state
+        .store
+        .add_decision(&c.actor(), meeting_id, &f.content, task)
+        .await?)
+}
+
+/// Signs for a notice sent to the caller's own unit.
+pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), AppError> {
+    c.require(Action::AnswerNotices)?;
+    let (n, _, tree) = crate::pages::notices::load_notice(state, c, id).await?;
+    own_unit(c, &tree, n.unit_id, "签收督办单")?;
+    Ok(state.store.sign_notice(&c.actor(), id).await?)
+}
+
+/// Replies to a notice sent to the caller's own unit.
+pub async fn reply_notice(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    c.require(Action::AnswerNotices)?;
+    let (n, _, tree) = crate::pages::notices::load_notice(state, c, id).await?;
+    own_unit(c, &tree, n.unit_id, "反馈督办单")?;
+    Ok(state.store.reply_notice(&c.actor(), id, text).await?)
+}
+
+/// Files progress on a task the caller's own unit leads (a cooperating unit reports on the part it
+/// leads, a sub-task). 100 % claims completion.
+pub async fn report_task(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    input: &TaskReportInput,
+) -> Result<(), AppError> {
+    c.require(Action::ReportTasks)?;
+    let (t, _, tree) = crate::pages::tasks::load_task(state, c, id).await?;
+    own_unit(c, &tree, t.lead_unit_id, "报送任务进度")?;
+    Ok(state
+        .store
+        .submit_task_report(&c.actor(), id, input, state.today())
+        .await?)
+}
