@@ -80,14 +80,25 @@ pub fn check_value(
     today: time::Date,
 ) -> Vec<(&'static str, String)> {
     let mut errs = Vec::new();
+    // A huge figure reads better in exponent form than as its 309 digits.
+    let show = |v: f64| {
+        if v.abs() >= 1e9 {
+            format!("{v:e}")
+        } else {
+            format!("{v}")
+        }
+    };
     if period.first_day() > today {
         errs.push(("期别", format!("{period} 尚未开始，不能录入数值")));
     }
     if let Some(l) = level.filter(|l| !l.is_finite() || l.abs() > LEVEL_MAX) {
-        errs.push(("数值", format!("{l} 超出范围（绝对值不超过 10^15）")));
+        errs.push((
+            "数值",
+            format!("{} 超出范围（绝对值不超过 10^15）", show(l)),
+        ));
     }
     if let Some(g) = growth.filter(|g| !g.is_finite() || !GROWTH_PCT.contains(g)) {
-        errs.push(("增速(%)", format!("{g} 超出范围（-100 至 1000）")));
+        errs.push(("增速(%)", format!("{} 超出范围（-100 至 1000）", show(g))));
     }
     errs
 }

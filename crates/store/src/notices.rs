@@ -139,6 +139,9 @@ async fn event(
     Ok(())
 }
 
+/// The longest time a notice may give for its reply.
+pub const REPLY_WITHIN_DAYS: i64 = 365;
+
 impl Store {
     /// The escalation ladder in force (settings `ladder.reminder`, `ladder.urging`, `ladder.notice`,
     /// `ladder.interview`, `ladder.accountability`, in days overdue).
@@ -173,6 +176,9 @@ impl Store {
 
     /// Issues a notice (audited; the first event of its log).
     pub async fn issue_notice(&self, actor: &Actor, n: NewNotice, today: Date) -> Result<i64> {
+        if !self.units().await?.units.iter().any(|u| u.id == n.unit_id) {
+            return Err(StoreError::invalid("责任单位", "不存在"));
+        }
         let mut errs = Vec::new();
         if n.title.trim().is_empty() {
             errs.push(("标题".to_string(), "不能为空".to_string()));
@@ -182,6 +188,21 @@ impl Store {
         }
         if n.reply_by < today {
             errs.push(("反馈期限".to_string(), "不能早于今天".to_string()));
+        }
+        if n.reply_by > today + time::Duration::days(REPLY_WITHIN_DAYS) {
+            errs.push((
+                "反馈期限".to_string(),
+                format!("不能晚于今天起 {REPLY_WITHIN_DAYS} 天"),
+            ));
+        }
+        if n.title.chars().count() > 200 {
+            errs.push(("标题".to_string(), "不能超过 200 个字".to_string()));
+        }
+        if n.content.chars().count() > 5000 {
+            errs.push(("督办内容".to_string(), "不能超过 5000 个字".to_string()));
+        }
+        if let Some(e) = self.subject_error(&n).await? {
+            errs.push(("督办对象".to_string(), e));
         }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
@@ -220,6 +241,61 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// What is wrong with a notice's subject, if anything: its kind is one of `project`, `task`,
+    /// `finding` (with the record's id) or `other` (without), the record exists, and it concerns the
+    /// unit the notice is sent to (a project of that unit or below it, a task it leads or cooperates
+    /// on, an inspection finding about it).
+    async fn subject_error(&self, n: &NewNotice) -> Result<Option<String>> {
+        let id = match (n.subject_kind.as_str(), n.subject_id) {
+            ("other" | "", None) => return Ok(None),
+            ("other" | "", Some(_)) => return Ok(Some("“其他”类督办不应指定对象编号".into())),
+            ("project" | "task" | "finding", None) => {
+                return Ok(Some("请指定督办对象（项目、任务或督查发现）的编号".into()))
+            }
+            ("project" | "task" | "finding", Some(id)) => id,
+            (k, _) => {
+                return Ok(Some(format!(
+                    "“{k}”不是督办对象类型，应为 project、task、finding 或 other"
+                )))
+            }
+        };
+        let units: Vec<i64> = match n.subject_kind.as_str() {
+            "project" => {
+                sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            "task" => {
+                sqlx::query_scalar(
+                    "SELECT lead_unit_id FROM tasks WHERE id = $1 \
+                 UNION SELECT unit_id FROM task_units WHERE task_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            _ => {
+                sqlx::query_scalar("SELECT unit_id FROM inspection_items WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        if units.is_empty() {
+            return Ok(Some(format!("编号 {id} 的督办对象不存在")));
+        }
+        let tree = self.units().await?;
+        let concerns = units.iter().any(|u| {
+            *u == n.unit_id
+                || (n.subject_kind == "project" && tree.in_scope(*u, Scope::Subtree(n.unit_id)))
+        });
+        if !concerns {
+            return Ok(Some("督办对象不属于被督办单位".into()));
+        }
+        Ok(None)
     }
 
     /// Notices to units within `scope`, newest first, as of `d`.

@@ -611,6 +611,22 @@ impl Store {
         if r.percent > 100 {
             return Err(StoreError::invalid("完成进度", "应在 0 到 100 之间"));
         }
+        if r.body.chars().count() > 5000 {
+            return Err(StoreError::invalid("进展情况", "不能超过 5000 个字"));
+        }
+        if !r.milestones_met.is_empty() {
+            let own: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM task_milestones WHERE task_id = $1")
+                    .bind(task_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+            if let Some(bad) = r.milestones_met.iter().find(|m| !own.contains(m)) {
+                return Err(StoreError::invalid(
+                    "已完成节点",
+                    format!("编号 {bad} 不是本任务的节点"),
+                ));
+            }
+        }
         if let Some(v) = &r.actual_value {
             if parse_number(v).is_none() {
                 return Err(StoreError::invalid("实际值", format!("“{v}”不是数字")));

@@ -464,7 +464,22 @@ impl ProjectForm {
         let env = if self.env_approval.trim().is_empty() {
             Some(EnvApproval::Pending)
         } else {
-            EnvApproval::parse(&self.env_approval)
+            let v = EnvApproval::parse(&self.env_approval);
+            if v.is_none() {
+                errs.push((
+                    "环评状态".to_string(),
+                    format!(
+                        "“{}”不是有效值，应为：{}",
+                        self.env_approval.trim(),
+                        EnvApproval::ALL
+                            .iter()
+                            .map(|e| format!("{}（{}）", e.zh(), e.code()))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                ));
+            }
+            v
         };
         if !errs.is_empty() {
             return Err(errs);
