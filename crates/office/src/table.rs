@@ -423,6 +423,18 @@ fn check_xml_head(head: &[u8], part_bytes: u64) -> Result<(), ImportError> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Rows, ImportError> {
     check_package(bytes)?;
+    // A workbook that makes the reader itself fail in a way it did not foresee is a damaged file
+    // to the user, not a reason to end the request.
+    std::panic::catch_unwind(|| read_sheet(bytes)).unwrap_or_else(|_| {
+        Err(ImportError::new(
+            0,
+            "",
+            "Excel 文件已损坏，无法读取，请在 Excel 或 WPS 中另存后再导入",
+        ))
+    })
+}
+
+fn read_sheet(bytes: &[u8]) -> Result<Rows, ImportError> {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::new(0, "", format!("无法读取 Excel 文件：{e}")))?;
     let first = wb
