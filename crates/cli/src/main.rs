@@ -625,23 +625,50 @@ async fn main() -> Result<()> {
             let k = ImportKind::parse(&kind).with_context(|| {
                 format!("未知导入类型“{kind}”，应为 units、projects、reports、indicators、targets 或 indicator-values")
             })?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let tree = store.units().await?;
             let name = file
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("import");
-            let up = Upload {
-                kind: k,
-                name: name.to_string(),
-                bytes,
-                confirm_unusual,
+            let open = || {
+                std::fs::File::open(&file).with_context(|| format!("无法读取 {}", file.display()))
             };
-            match run_import(&store, &Actor::cli(), &tree, Scope::All, &up)
+            let mut head = [0u8; 4];
+            let is_xlsx = {
+                use std::io::Read;
+                let n = open()?.read(&mut head)?;
+                diaodu_office::table::is_xlsx(name, &head[..n])
+            };
+            let result = if k == ImportKind::Reports && !is_xlsx {
+                // A report file is read as it is imported, a chunk at a time: the province's
+                // millions of rows are never held at once.
+                let gb = diaodu_office::table::is_gb18030_stream(std::io::BufReader::new(open()?))?;
+                let stream = diaodu_office::import::ReportStream::new(
+                    std::io::BufReader::with_capacity(1 << 20, open()?),
+                    gb,
+                    diaodu_web::pages::data::REPORT_CHUNK,
+                );
+                diaodu_web::pages::data::import_report_stream(
+                    &store,
+                    &Actor::cli(),
+                    &tree,
+                    Scope::All,
+                    stream,
+                    confirm_unusual,
+                )
                 .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?
-            {
+            } else {
+                let bytes =
+                    std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+                let up = Upload {
+                    kind: k,
+                    name: name.to_string(),
+                    bytes,
+                    confirm_unusual,
+                };
+                run_import(&store, &Actor::cli(), &tree, Scope::All, &up).await
+            };
+            match result.map_err(|e| anyhow::anyhow!("{e:?}"))? {
                 Ok(n) => println!("导入成功：{n} 行{}", k.zh()),
                 Err(errors) => {
                     eprintln!("导入失败，共 {} 处错误，未写入任何数据：", errors.len());

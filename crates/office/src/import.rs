@@ -135,15 +135,17 @@ fn norm(h: &str) -> String {
         .replace([' ', '\u{3000}'], "")
 }
 
-/// Where each template column sits in a table.
-struct Located<'a> {
+/// Where each template column sits in a table, and the errors of the rows read so far.
+struct Located {
     idx: HashMap<&'static str, usize>,
-    errors: &'a mut Vec<ImportError>,
+    errors: Vec<ImportError>,
 }
 
-fn locate<'a>(t: &Table, cols: &[Column], errors: &'a mut Vec<ImportError>) -> Option<Located<'a>> {
+/// Finds the template's columns among `headers`; `Err` lists the required ones missing.
+fn locate(headers: &[String], cols: &[Column]) -> Result<Located, Vec<ImportError>> {
     let mut idx = HashMap::new();
-    let headers: Vec<String> = t.headers.iter().map(|h| norm(h)).collect();
+    let mut errors = Vec::new();
+    let headers: Vec<String> = headers.iter().map(|h| norm(h)).collect();
     for c in cols {
         match headers.iter().position(|h| *h == norm(c.header)) {
             Some(i) => {
@@ -154,13 +156,13 @@ fn locate<'a>(t: &Table, cols: &[Column], errors: &'a mut Vec<ImportError>) -> O
         }
     }
     if errors.is_empty() {
-        Some(Located { idx, errors })
+        Ok(Located { idx, errors })
     } else {
-        None
+        Err(errors)
     }
 }
 
-impl Located<'_> {
+impl Located {
     fn cell<'r>(&self, r: &'r TableRow, h: &str) -> Option<&'r Cell> {
         self.idx
             .get(h)
@@ -236,21 +238,19 @@ impl Located<'_> {
 fn parse_rows<T>(
     t: &Table,
     cols: &[Column],
-    mut row: impl FnMut(&mut Located<'_>, &TableRow) -> Option<T>,
+    mut row: impl FnMut(&mut Located, &TableRow) -> Option<T>,
 ) -> Result<Parsed<T>, Vec<ImportError>> {
-    let mut errors = Vec::new();
+    let mut l = locate(&t.headers, cols)?;
     let mut out = Vec::new();
-    {
-        let Some(mut l) = locate(t, cols, &mut errors) else {
-            return Err(errors);
-        };
-        for r in &t.rows {
-            if let Some(v) = row(&mut l, r) {
-                out.push(v);
-            }
+    for r in &t.rows {
+        if let Some(v) = row(&mut l, r) {
+            out.push(v);
         }
     }
-    Ok(Parsed { rows: out, errors })
+    Ok(Parsed {
+        rows: out,
+        errors: l.errors,
+    })
 }
 
 fn names<T: Copy>(all: &[T], zh: impl Fn(T) -> &'static str) -> String {
@@ -357,33 +357,100 @@ pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>>
 
 /// Parses report rows.
 pub fn parse_reports(t: &Table) -> Result<Parsed<ReportRow>, Vec<ImportError>> {
-    parse_rows(t, REPORT_COLUMNS, |l, r| {
-        let code = l.required(r, "项目编码");
-        // Excel turns a typed "2026-03" into a date cell (1 March 2026): read that back as the month.
-        let period = match l.cell(r, "填报期") {
-            Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
-            _ => l.required(r, "填报期").and_then(|s| {
-                Period::parse(&s)
-                    .map_err(|e| {
-                        l.errors
-                            .push(ImportError::new(r.number, "填报期", e.to_string()))
-                    })
-                    .ok()
-            }),
-        };
-        let inv = l.money(r, "本期完成投资(万元)");
-        if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
-            return Some(ReportRow {
-                row: r.number,
-                project_code,
-                period,
-                investment,
-                progress: l.text(r, "形象进度"),
-                problems: l.text(r, "存在问题"),
-            });
+    parse_rows(t, REPORT_COLUMNS, report_row)
+}
+
+fn report_row(l: &mut Located, r: &TableRow) -> Option<ReportRow> {
+    let code = l.required(r, "项目编码");
+    // Excel turns a typed "2026-03" into a date cell (1 March 2026): read that back as the month.
+    let period = match l.cell(r, "填报期") {
+        Some(Cell::Date(d)) if d.day() == 1 => Some(Period::month_of(*d)),
+        _ => l.required(r, "填报期").and_then(|s| {
+            Period::parse(&s)
+                .map_err(|e| {
+                    l.errors
+                        .push(ImportError::new(r.number, "填报期", e.to_string()))
+                })
+                .ok()
+        }),
+    };
+    let inv = l.money(r, "本期完成投资(万元)");
+    if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
+        return Some(ReportRow {
+            row: r.number,
+            project_code,
+            period,
+            investment,
+            progress: l.text(r, "形象进度"),
+            problems: l.text(r, "存在问题"),
+        });
+    }
+    None
+}
+
+/// Report rows read from a CSV stream a chunk at a time ([`ReportStream::next_chunk`]): the file is
+/// never held whole, whatever its length.
+pub struct ReportStream<'a> {
+    rows: crate::table::CsvRows<'a>,
+    located: Option<Located>,
+    size: usize,
+}
+
+impl<'a> ReportStream<'a> {
+    /// Reads `input` (UTF-8, or GB18030 when `gb18030`), `size` rows a chunk.
+    pub fn new(input: impl std::io::Read + Send + 'a, gb18030: bool, size: usize) -> Self {
+        ReportStream {
+            rows: crate::table::CsvRows::new(input, gb18030),
+            located: None,
+            size,
         }
-        None
-    })
+    }
+
+    /// The next chunk of parsed rows with the errors found among them, `None` at the end. `Err`
+    /// when the file cannot be read as reports at all (no header row among the first ten, a missing
+    /// column, a malformed or oversized record).
+    #[allow(clippy::type_complexity)]
+    pub fn next_chunk(
+        &mut self,
+    ) -> Result<Option<(Vec<ReportRow>, Vec<ImportError>)>, Vec<ImportError>> {
+        const FIRST: &str = "项目编码";
+        let no_header = || {
+            vec![ImportError::new(
+                0,
+                FIRST,
+                "找不到表头行（前 10 行中没有这一列），请使用下载的模板",
+            )]
+        };
+        let mut out = Vec::with_capacity(self.size);
+        while out.len() < self.size {
+            let Some(next) = self.rows.next() else { break };
+            let (number, cells) = next.map_err(|e| vec![e])?;
+            let Some(l) = self.located.as_mut() else {
+                // The header is the first row among the first ten that names the first column.
+                if cells.iter().any(|c| c.text().trim() == FIRST) {
+                    let headers: Vec<String> = cells
+                        .iter()
+                        .map(|c| c.text().trim().replace(['\n', '\r'], ""))
+                        .collect();
+                    self.located = Some(locate(&headers, REPORT_COLUMNS)?);
+                } else if number >= 10 {
+                    return Err(no_header());
+                }
+                continue;
+            };
+            if let Some(r) = report_row(l, &TableRow { number, cells }) {
+                out.push(r);
+            }
+        }
+        let Some(l) = self.located.as_mut() else {
+            return Err(no_header());
+        };
+        let errors = std::mem::take(&mut l.errors);
+        if out.is_empty() && errors.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((out, errors)))
+    }
 }
 
 /// Parses catalogue rows.
@@ -547,6 +614,40 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].column, "本期完成投资(万元)");
         assert_eq!(errs[0].message, "缺少此列");
+    }
+
+    #[test]
+    fn streamed_reports_are_the_table_s_reports_in_chunks() {
+        let mut csv = String::from("标题\n项目编码,填报期,本期完成投资(万元),形象进度\n");
+        for i in 0..25 {
+            csv.push_str(&format!("P{i},2026-W{:02},{i}.5,第{i}行\n", 1 + i % 9));
+        }
+        csv.push_str("P99,2026-W99,1,\n");
+        let whole = parse_reports(&table(&csv, "项目编码")).unwrap();
+        let mut s = ReportStream::new(csv.as_bytes(), false, 10);
+        let mut chunks = Vec::new();
+        let mut rows = Vec::new();
+        let mut errors = Vec::new();
+        while let Some((r, e)) = s.next_chunk().unwrap() {
+            chunks.push(r.len());
+            rows.extend(r);
+            errors.extend(e);
+        }
+        assert_eq!(chunks, [10, 10, 5], "the error row is in the last chunk");
+        assert_eq!(rows, whole.rows);
+        assert_eq!(errors, whole.errors);
+        assert_eq!(errors[0].row, 28);
+        // No header, or a missing column: refused as a whole.
+        assert!(ReportStream::new("a,b\n1,2\n".as_bytes(), false, 10)
+            .next_chunk()
+            .is_err());
+        assert_eq!(
+            ReportStream::new("项目编码,填报期\nP1,2026-W01\n".as_bytes(), false, 10)
+                .next_chunk()
+                .unwrap_err()[0]
+                .column,
+            "本期完成投资(万元)"
+        );
     }
 
     #[test]

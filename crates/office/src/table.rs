@@ -92,22 +92,10 @@ pub mod limits {
     pub const XLSX_TOTAL_BYTES: u64 = 768 * 1024 * 1024;
 }
 
-/// The kind of file, from its name.
-fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
+/// Whether a file is an .xlsx workbook (by its name, or its zip signature) rather than CSV.
+pub fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
     let lower = name.to_lowercase();
     lower.ends_with(".xlsx") || lower.ends_with(".xlsm") || bytes.starts_with(b"PK\x03\x04")
-}
-
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped), otherwise GB18030, the superset of GBK.
-pub fn decode_text(bytes: &[u8]) -> String {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let (s, _, _) = encoding_rs::GB18030.decode(b);
-            s.into_owned()
-        }
-    }
 }
 
 /// Excel's name of a column: 0 → A, 26 → AA.
@@ -205,12 +193,13 @@ fn into_table(rows: Rows, first_header: &str) -> Result<Table, ImportError> {
 struct RecordBound<R> {
     inner: R,
     read: u64,
-    mark: std::rc::Rc<std::cell::Cell<u64>>,
+    mark: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<R: std::io::Read> std::io::Read for RecordBound<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.read.saturating_sub(self.mark.get()) > limits::CSV_RECORD_BYTES {
+        let mark = self.mark.load(std::sync::atomic::Ordering::Relaxed);
+        if self.read.saturating_sub(mark) > limits::CSV_RECORD_BYTES {
             return Err(std::io::Error::other("record too long"));
         }
         let n = self.inner.read(buf)?;
@@ -219,85 +208,134 @@ impl<R: std::io::Read> std::io::Read for RecordBound<R> {
     }
 }
 
-/// Reads CSV records one at a time from `input` (UTF-8, or GB18030 when `gb18030`), handing each
-/// non-blank row to `row` with its number. Memory is one record, whatever the file's size.
-pub fn csv_rows(
-    input: impl std::io::Read,
-    gb18030: bool,
-    mut row: impl FnMut(usize, Vec<Cell>) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let decoded: Box<dyn std::io::Read> = if gb18030 {
-        Box::new(
+/// The records of a CSV stream (UTF-8, or GB18030), one non-blank row at a time with its number.
+/// Memory is one record, whatever the file's size.
+pub struct CsvRows<'a> {
+    rdr: csv::Reader<RecordBound<Box<dyn std::io::Read + Send + 'a>>>,
+    mark: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    rec: csv::StringRecord,
+    number: usize,
+    done: bool,
+}
+
+impl<'a> CsvRows<'a> {
+    /// Reads `input`, UTF-8 (a BOM is dropped) or, when `gb18030`, GB18030.
+    pub fn new(input: impl std::io::Read + Send + 'a, gb18030: bool) -> CsvRows<'a> {
+        let encoding = if gb18030 {
+            encoding_rs::GB18030
+        } else {
+            encoding_rs::UTF_8
+        };
+        let decoded: Box<dyn std::io::Read + Send + 'a> = Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::GB18030))
+                .encoding(Some(encoding))
+                .bom_sniffing(!gb18030)
                 .build(input),
-        )
-    } else {
-        // A BOM, if any, is dropped by the decoder; UTF-8 passes through checked.
-        Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::UTF_8))
-                .bom_sniffing(true)
-                .build(input),
-        )
-    };
-    let mark = std::rc::Rc::new(std::cell::Cell::new(0));
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(RecordBound {
-            inner: decoded,
-            read: 0,
-            mark: mark.clone(),
-        });
-    let mut rec = csv::StringRecord::new();
-    let mut number = 0usize;
-    loop {
-        let at = rdr.position().clone();
-        mark.set(at.byte());
-        let line = at.line() as usize;
-        match rdr.read_record(&mut rec) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {}
-            Err(e) => {
-                let msg = if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    format!(
-                        "一行超过 {} MB，不是有效的导入文件",
-                        limits::CSV_RECORD_BYTES / 1024 / 1024
-                    )
-                } else {
-                    format!("CSV 格式错误：{e}")
-                };
-                return Err(ImportError::new(line.max(number + 1), "", msg));
+        );
+        let mark = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(RecordBound {
+                inner: decoded,
+                read: 0,
+                mark: mark.clone(),
+            });
+        CsvRows {
+            rdr,
+            mark,
+            rec: csv::StringRecord::new(),
+            number: 0,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<(usize, Vec<Cell>), ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let at = self.rdr.position().clone();
+            self.mark
+                .store(at.byte(), std::sync::atomic::Ordering::Relaxed);
+            match self.rdr.read_record(&mut self.rec) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    self.number += 1;
+                    let number = self.number;
+                    if number > limits::CSV_ROWS + 1 {
+                        self.done = true;
+                        return Some(Err(ImportError::new(
+                            number,
+                            "",
+                            format!("文件超过 {} 行，请分成几个文件导入", limits::CSV_ROWS),
+                        )));
+                    }
+                    let mut cells = Vec::with_capacity(self.rec.len().min(limits::COLUMNS));
+                    for (col, s) in self.rec.iter().enumerate().take(limits::COLUMNS) {
+                        match text_cell(s, number, col) {
+                            Ok(c) => cells.push(c),
+                            Err(e) => {
+                                self.done = true;
+                                return Some(Err(e));
+                            }
+                        }
+                    }
+                    if cells.iter().any(|c| !c.is_blank()) {
+                        return Some(Ok((number, cells)));
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    let msg = if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        format!(
+                            "一行超过 {} MB，不是有效的导入文件",
+                            limits::CSV_RECORD_BYTES / 1024 / 1024
+                        )
+                    } else {
+                        format!("CSV 格式错误：{e}")
+                    };
+                    let line = at.line() as usize;
+                    return Some(Err(ImportError::new(line.max(self.number + 1), "", msg)));
+                }
             }
         }
-        number += 1;
-        if number > limits::CSV_ROWS + 1 {
-            return Err(ImportError::new(
-                number,
-                "",
-                format!("文件超过 {} 行，请分成几个文件导入", limits::CSV_ROWS),
-            ));
+        None
+    }
+}
+
+/// Whether CSV bytes are GB18030 rather than UTF-8: anything that is not valid UTF-8 (after a BOM)
+/// is taken for what Excel on Chinese Windows writes.
+pub fn is_gb18030(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).is_err()
+}
+
+/// [`is_gb18030`] for a stream, read once in pieces (the caller opens it again to read the rows).
+pub fn is_gb18030_stream(mut input: impl std::io::Read) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut carry = 0usize;
+    loop {
+        let n = input.read(&mut buf[carry..])?;
+        if n == 0 {
+            return Ok(carry > 0);
         }
-        let mut cells = Vec::with_capacity(rec.len().min(limits::COLUMNS));
-        for (col, s) in rec.iter().enumerate().take(limits::COLUMNS) {
-            cells.push(text_cell(s, number, col)?);
-        }
-        if cells.iter().any(|c| !c.is_blank()) {
-            row(number, cells)?;
+        let len = carry + n;
+        match std::str::from_utf8(&buf[..len]) {
+            Ok(_) => carry = 0,
+            // An incomplete character at the end of the piece: keep its bytes for the next one.
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..len, 0);
+                carry = len - valid;
+            }
+            Err(_) => return Ok(true),
         }
     }
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Rows, ImportError> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let gb = std::str::from_utf8(body).is_err();
-    let mut rows = Vec::new();
-    csv_rows(body, gb, |n, cells| {
-        rows.push((n, cells));
-        Ok(())
-    })?;
-    Ok(rows)
+    CsvRows::new(bytes, is_gb18030(bytes)).collect()
 }
 
 /// Checks an .xlsx package before a reader inflates it: the number of parts, each part's declared and

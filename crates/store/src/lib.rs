@@ -38,7 +38,7 @@ pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewIn
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
-pub use reports::{ReportInput, ReportRow, SiteVisit};
+pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{NewUnit, Unit, UnitTree};
 pub use users::{LoginAttempt, LoginError, LoginOk, PasswordCost, SessionInfo, User};

@@ -664,21 +664,34 @@ impl Store {
         tree: &UnitTree,
         scope: Scope,
         rows: &[ImportRow],
-        mut errors: Vec<ImportError>,
+        errors: Vec<ImportError>,
         confirm_unusual: bool,
         commit: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let mut codes: Vec<&str> = rows.iter().map(|r| r.project_code.trim()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        // The file's projects are found and locked at once, before their reports are written: the
-        // reports' reference checks then find the lock held, and the totals are written under it.
-        // A file with errors rolls back, releasing them.
+        let mut import = self
+            .report_import(actor, tree, scope, confirm_unusual)
+            .await?;
+        import.add(rows, errors).await?;
+        import.finish(commit).await
+    }
+
+    /// Starts an import of reports that is fed its rows a chunk at a time ([`ReportImport::add`])
+    /// and written all or nothing ([`ReportImport::finish`]): a file of millions of rows is held a
+    /// chunk at a time, in one transaction. [`Store::import_reports`] is one chunk.
+    pub async fn report_import<'a>(
+        &'a self,
+        actor: &Actor,
+        tree: &'a UnitTree,
+        scope: Scope,
+        confirm_unusual: bool,
+    ) -> Result<ReportImport<'a>> {
+        // The file's projects are found and locked, chunk by chunk, before their reports are
+        // written: the reports' reference checks then find the lock held, and the totals are
+        // written under it. A file with errors rolls back, releasing them.
         let mut tx = self.begin().await?;
         let open = self.open_from_shared(&mut tx).await?;
-        let projects = self.lock_projects_by_code(&mut tx, &codes).await?;
         if self.engine == crate::Engine::Postgres {
-            // Every report below names one of the projects just locked, and the actor as its
+            // Every report written names one of the projects its chunk locked, and the actor as its
             // submitter, locked here: PostgreSQL's reference check need not find and lock them again
             // (migrations 0018, 0023). For this transaction only.
             if let Some(uid) = actor.user_id {
@@ -695,199 +708,23 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let today = today_local();
-        let mut seen: HashMap<(i64, Period), usize> = HashMap::with_capacity(rows.len());
-        let mut ok = Vec::new();
-        for r in rows {
-            let Some(project) = projects.get(r.project_code.trim()) else {
-                errors.push(ImportError::new(
-                    r.row,
-                    "项目编码",
-                    format!("项目库中没有“{}”", r.project_code.trim()),
-                ));
-                continue;
-            };
-            let pid = project.id;
-            if !tree.in_scope(project.unit_id, scope) {
-                errors.push(ImportError::new(
-                    r.row,
-                    "项目编码",
-                    format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim()),
-                ));
-                continue;
-            }
-            if r.period.first_day() > today {
-                errors.push(ImportError::new(
-                    r.row,
-                    "填报期",
-                    format!("{} 尚未开始，不能填报", r.period),
-                ));
-                continue;
-            }
-            if let Some(first) = seen.insert((pid, r.period), r.row) {
-                errors.push(ImportError::new(
-                    r.row,
-                    "填报期",
-                    format!("与第{first}行是同一项目同一期"),
-                ));
-                continue;
-            }
-            if let Some(b) = project
-                .bounds
-                .check(r.period, r.investment, confirm_unusual)
-            {
-                let message = match b {
-                    Beyond::Total(m) => m,
-                    Beyond::Plan(m) => {
-                        format!("{m}；如已核实，请在导入时勾选“确认超计划数值”")
-                    }
-                };
-                errors.push(ImportError::new(r.row, "本期完成投资(万元)", message));
-                continue;
-            }
-            ok.push((pid, r));
-        }
-        if !errors.is_empty() {
-            diaodu_domain::import::sort_errors(&mut errors);
-            return Ok(Err(errors));
-        }
-        // Reports already filed for the file's (project, period) pairs: those rows are edits.
-        let pairs: Vec<(i64, Period)> = ok.iter().map(|(pid, r)| (*pid, r.period)).collect();
-        let mut existing = self.filed_reports(&mut tx, &pairs).await?;
         let now = time::OffsetDateTime::now_utc();
-        let ts = crate::ts(now);
-        let local = local_date(now);
-        // Each project's code (for the audit) and actual start (for the on-time share), by id.
-        let by_id: HashMap<i64, (&str, Option<Date>)> = projects
-            .iter()
-            .map(|(c, p)| (p.id, (c.as_str(), p.actual_start)))
-            .collect();
-        // Rows for a project and period already reported edit the report in place (in bulk, below).
-        // An edit changes the running totals by the difference in investment (whether it was on time
-        // stays as first recorded) — unless it takes away the report's investment: the latest
-        // investment date may then move back, and that project's months are rewritten from its
-        // reports (`rewrite`), as a submission does.
-        let mut rewrite: HashSet<i64> = HashSet::new();
-        let mut jobs = Vec::with_capacity(ok.len());
-        for (pid, r) in &ok {
-            let input = ReportInput {
-                period: r.period,
-                investment: r.investment,
-                progress: r.progress.clone(),
-                problems: r.problems.clone(),
-            };
-            // A file names a (project, period) once (checked above): its filed report is taken.
-            let before = existing.remove(&(*pid, r.period));
-            if let Some(f) = &before {
-                // A row that repeats what was filed changes nothing and is not recorded: a corrected
-                // file re-sends the whole week, and the audit log should show the rows it corrects.
-                if repeats(&input, f.1, &f.2, &f.3) {
-                    continue;
-                }
-                if f.1 > 0 && r.investment.0 <= 0 {
-                    rewrite.insert(*pid);
-                }
-            }
-            let (code, start) = by_id[pid];
-            jobs.push((*pid, code.to_string(), start, input, before));
-        }
-        drop(existing);
-        let actor = actor.clone();
-        let rewrite_too = rewrite.clone();
-        let stamp = ts.clone();
-        // The edits, the new reports, every row's audit record and the running totals of the new
-        // reports and the edits are built on a blocking thread, one statement ahead of the engine
-        // writing them.
-        bulk::pipelined(&mut tx, move |out| {
-            let edits = jobs
-                .iter()
-                .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.0, r)));
-            emit_updates(out, edits, &stamp, actor.user_id);
-            let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
-            let inserts = jobs.iter().filter_map(|(pid, _, start, r, before)| {
-                let end = r.period.last_day();
-                let on_time = local <= report_deadline(end);
-                // What the row adds to its year's totals, unless its project is rewritten.
-                let point = match before {
-                    None => Some(ReportPoint {
-                        period_end: end,
-                        investment: r.investment,
-                        on_time_weekly: crate::totals::on_time_weekly(
-                            r.period.kind() == PeriodKind::Week,
-                            on_time,
-                            *start,
-                            end,
-                        ),
-                    }),
-                    Some((_, old, _, _)) => (r.investment.0 != *old).then_some(ReportPoint {
-                        period_end: end,
-                        investment: Yuan(r.investment.0 - old),
-                        on_time_weekly: false,
-                    }),
-                };
-                // Only the closed days are in the totals.
-                let closed = crate::totals::closed(open, end);
-                if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
-                    added.entry((*pid, end.year())).or_default().push(point);
-                }
-                before
-                    .is_none()
-                    .then(|| report_vals(*pid, r, on_time, actor.user_id, &stamp))
-            });
-            out.rows_from("reports", REPORT_COLUMNS, inserts, "");
-            let audits = jobs.into_iter().map(|(_, code, _, r, before)| {
-                let before = before.map(|(_, investment, progress, problems)| {
-                    report_json(&ReportInput {
-                        period: r.period,
-                        investment: Yuan(investment),
-                        progress,
-                        problems,
-                    })
-                    .to_string()
-                });
-                crate::audit::row(
-                    &stamp,
-                    &actor,
-                    if before.is_some() { "update" } else { "create" },
-                    "report",
-                    format!("{code}/{}", r.period),
-                    before,
-                    Some(report_json(&r).to_string()),
-                )
-            });
-            out.rows_from("audit", AUDIT_COLUMNS, audits, "");
-            for (from, totals) in crate::totals::new_report_rows(&added) {
-                out.rows(
-                    "report_year_totals",
-                    &crate::totals::totals_columns_from(from),
-                    &totals,
-                    crate::totals::add_to_totals_from(from),
-                );
-            }
+        Ok(ReportImport {
+            store: self,
+            tx,
+            open,
+            actor: actor.clone(),
+            tree,
+            scope,
+            confirm_unusual,
+            today: today_local(),
+            stamp: crate::ts(now),
+            local: local_date(now),
+            seen: HashSet::new(),
+            errors: Vec::new(),
+            more_errors: 0,
+            written: 0,
         })
-        .await?;
-        // The projects rewritten have the months of each year the file touches rewritten, from its
-        // earliest month in that year on.
-        let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
-        for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
-            let end = r.period.last_day();
-            if !crate::totals::closed(open, end) {
-                continue; // open: not in the totals
-            }
-            let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
-            e.0 = e.0.min(u8::from(end.month()));
-            e.1.push(*pid);
-        }
-        for (y, (m, ids)) in by_year {
-            self.refresh_totals(&mut tx, &ids, Some((y, m)), open)
-                .await?;
-        }
-        if commit {
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        Ok(Ok(ok.len()))
     }
 
     /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
@@ -1205,5 +1042,286 @@ impl Store {
             existing.insert(key, filed);
         }
         Ok(existing)
+    }
+}
+
+/// The most errors an import lists; beyond them it counts.
+pub const MAX_LISTED_ERRORS: usize = 1000;
+
+/// An import of reports in progress (see [`Store::report_import`]).
+pub struct ReportImport<'a> {
+    store: &'a Store,
+    tx: crate::WriteTx,
+    /// The first open day (the running totals hold the days before it), if any.
+    open: Option<Date>,
+    actor: Actor,
+    tree: &'a UnitTree,
+    scope: Scope,
+    confirm_unusual: bool,
+    today: Date,
+    stamp: String,
+    local: Date,
+    /// Every (project, period) of the file so far, packed (`pair_key`): a file names each once.
+    seen: HashSet<u64>,
+    errors: Vec<ImportError>,
+    /// Errors beyond [`MAX_LISTED_ERRORS`], counted only.
+    more_errors: usize,
+    written: usize,
+}
+
+/// A (project, period) pair in one word: the project id above, the period's kind, year and number
+/// below. Eight bytes a row is what lets the pairs of millions of rows be remembered.
+fn pair_key(pid: i64, p: Period) -> u64 {
+    let low = match p {
+        Period::Week { year, week } => (1u64 << 20) | ((year as u64) << 6) | week as u64,
+        Period::Month { year, month } => ((year as u64) << 6) | month as u64,
+    };
+    ((pid as u64) << 21) | low
+}
+
+impl ReportImport<'_> {
+    fn error(&mut self, e: ImportError) {
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(e);
+        } else {
+            self.more_errors += 1;
+        }
+    }
+
+    /// Whether an error has been found: nothing more is written, the rest is only checked.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Checks a chunk of the file's rows and, while the file has no error, writes them. `errors`
+    /// are the chunk's errors found before (unreadable cells).
+    pub async fn add(&mut self, rows: &[ImportRow], errors: Vec<ImportError>) -> Result<()> {
+        for e in errors {
+            self.error(e);
+        }
+        let mut codes: Vec<&str> = rows.iter().map(|r| r.project_code.trim()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let projects = self
+            .store
+            .lock_projects_by_code(&mut self.tx, &codes)
+            .await?;
+        // The rows of this chunk by pair, for the row number of a repeat within the chunk.
+        let mut here: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
+        let mut ok = Vec::new();
+        for r in rows {
+            let Some(project) = projects.get(r.project_code.trim()) else {
+                self.error(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("项目库中没有“{}”", r.project_code.trim()),
+                ));
+                continue;
+            };
+            let pid = project.id;
+            if !self.tree.in_scope(project.unit_id, self.scope) {
+                self.error(ImportError::new(
+                    r.row,
+                    "项目编码",
+                    format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim()),
+                ));
+                continue;
+            }
+            if r.period.first_day() > self.today {
+                self.error(ImportError::new(
+                    r.row,
+                    "填报期",
+                    format!("{} 尚未开始，不能填报", r.period),
+                ));
+                continue;
+            }
+            let key = pair_key(pid, r.period);
+            if !self.seen.insert(key) {
+                let msg = match here.get(&key) {
+                    Some(first) => format!("与第{first}行是同一项目同一期"),
+                    None => "与本文件前面的一行是同一项目同一期".to_string(),
+                };
+                self.error(ImportError::new(r.row, "填报期", msg));
+                continue;
+            }
+            here.insert(key, r.row);
+            if let Some(b) = project
+                .bounds
+                .check(r.period, r.investment, self.confirm_unusual)
+            {
+                let message = match b {
+                    Beyond::Total(m) => m,
+                    Beyond::Plan(m) => {
+                        format!("{m}；如已核实，请在导入时勾选“确认超计划数值”")
+                    }
+                };
+                self.error(ImportError::new(r.row, "本期完成投资(万元)", message));
+                continue;
+            }
+            ok.push((pid, r));
+        }
+        if self.failed() {
+            return Ok(());
+        }
+        self.written += ok.len();
+        let (open, local) = (self.open, self.local);
+        let tx = &mut self.tx;
+        let store = self.store;
+        // Reports already filed for the chunk's (project, period) pairs: those rows are edits.
+        let pairs: Vec<(i64, Period)> = ok.iter().map(|(pid, r)| (*pid, r.period)).collect();
+        let mut existing = store.filed_reports(tx, &pairs).await?;
+        // Each project's code (for the audit) and actual start (for the on-time share), by id.
+        let by_id: HashMap<i64, (&str, Option<Date>)> = projects
+            .iter()
+            .map(|(c, p)| (p.id, (c.as_str(), p.actual_start)))
+            .collect();
+        // Rows for a project and period already reported edit the report in place (in bulk, below).
+        // An edit changes the running totals by the difference in investment (whether it was on time
+        // stays as first recorded) — unless it takes away the report's investment: the latest
+        // investment date may then move back, and that project's months are rewritten from its
+        // reports (`rewrite`), as a submission does.
+        let mut rewrite: HashSet<i64> = HashSet::new();
+        let mut jobs = Vec::with_capacity(ok.len());
+        for (pid, r) in &ok {
+            let input = ReportInput {
+                period: r.period,
+                investment: r.investment,
+                progress: r.progress.clone(),
+                problems: r.problems.clone(),
+            };
+            // A file names a (project, period) once (checked above): its filed report is taken.
+            let before = existing.remove(&(*pid, r.period));
+            if let Some(f) = &before {
+                // A row that repeats what was filed changes nothing and is not recorded: a corrected
+                // file re-sends the whole week, and the audit log should show the rows it corrects.
+                if repeats(&input, f.1, &f.2, &f.3) {
+                    continue;
+                }
+                if f.1 > 0 && r.investment.0 <= 0 {
+                    rewrite.insert(*pid);
+                }
+            }
+            let (code, start) = by_id[pid];
+            jobs.push((*pid, code.to_string(), start, input, before));
+        }
+        drop(existing);
+        let actor = self.actor.clone();
+        let rewrite_too = rewrite.clone();
+        let stamp = self.stamp.clone();
+        // The edits, the new reports, every row's audit record and the running totals of the new
+        // reports and the edits are built on a blocking thread, one statement ahead of the engine
+        // writing them.
+        bulk::pipelined(tx, move |out| {
+            let edits = jobs
+                .iter()
+                .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.0, r)));
+            emit_updates(out, edits, &stamp, actor.user_id);
+            let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
+            let inserts = jobs.iter().filter_map(|(pid, _, start, r, before)| {
+                let end = r.period.last_day();
+                let on_time = local <= report_deadline(end);
+                // What the row adds to its year's totals, unless its project is rewritten.
+                let point = match before {
+                    None => Some(ReportPoint {
+                        period_end: end,
+                        investment: r.investment,
+                        on_time_weekly: crate::totals::on_time_weekly(
+                            r.period.kind() == PeriodKind::Week,
+                            on_time,
+                            *start,
+                            end,
+                        ),
+                    }),
+                    Some((_, old, _, _)) => (r.investment.0 != *old).then_some(ReportPoint {
+                        period_end: end,
+                        investment: Yuan(r.investment.0 - old),
+                        on_time_weekly: false,
+                    }),
+                };
+                // Only the closed days are in the totals.
+                let closed = crate::totals::closed(open, end);
+                if let Some(point) = point.filter(|_| closed && !rewrite_too.contains(pid)) {
+                    added.entry((*pid, end.year())).or_default().push(point);
+                }
+                before
+                    .is_none()
+                    .then(|| report_vals(*pid, r, on_time, actor.user_id, &stamp))
+            });
+            out.rows_from("reports", REPORT_COLUMNS, inserts, "");
+            let audits = jobs.into_iter().map(|(_, code, _, r, before)| {
+                let before = before.map(|(_, investment, progress, problems)| {
+                    report_json(&ReportInput {
+                        period: r.period,
+                        investment: Yuan(investment),
+                        progress,
+                        problems,
+                    })
+                    .to_string()
+                });
+                crate::audit::row(
+                    &stamp,
+                    &actor,
+                    if before.is_some() { "update" } else { "create" },
+                    "report",
+                    format!("{code}/{}", r.period),
+                    before,
+                    Some(report_json(&r).to_string()),
+                )
+            });
+            out.rows_from("audit", AUDIT_COLUMNS, audits, "");
+            for (from, totals) in crate::totals::new_report_rows(&added) {
+                out.rows(
+                    "report_year_totals",
+                    &crate::totals::totals_columns_from(from),
+                    &totals,
+                    crate::totals::add_to_totals_from(from),
+                );
+            }
+        })
+        .await?;
+        // The projects rewritten have the months of each year the file touches rewritten, from its
+        // earliest month in that year on.
+        let mut by_year: BTreeMap<i32, (u8, Vec<i64>)> = Default::default();
+        for (pid, r) in ok.iter().filter(|(pid, _)| rewrite.contains(pid)) {
+            let end = r.period.last_day();
+            if !crate::totals::closed(open, end) {
+                continue; // open: not in the totals
+            }
+            let e = by_year.entry(end.year()).or_insert((12, Vec::new()));
+            e.0 = e.0.min(u8::from(end.month()));
+            e.1.push(*pid);
+        }
+        for (y, (m, ids)) in by_year {
+            store.refresh_totals(tx, &ids, Some((y, m)), open).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the import: with no error, commits (or, for a dry run, rolls back) and returns the number
+    /// of rows; otherwise rolls back and returns the errors, in row order (the first
+    /// [`MAX_LISTED_ERRORS`], and a last line counting the rest).
+    pub async fn finish(
+        self,
+        commit: bool,
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        if self.failed() {
+            self.tx.rollback().await?;
+            let mut errors = self.errors;
+            diaodu_domain::import::sort_errors(&mut errors);
+            if self.more_errors > 0 {
+                errors.push(ImportError::new(
+                    0,
+                    "",
+                    format!("另有 {} 处错误未列出", self.more_errors),
+                ));
+            }
+            return Ok(Err(errors));
+        }
+        if commit {
+            self.tx.commit().await?;
+        } else {
+            self.tx.rollback().await?;
+        }
+        Ok(Ok(self.written))
     }
 }

@@ -1111,3 +1111,62 @@ async fn the_audit_search_finds_a_code_in_every_period() {
     assert!(search("AS", None, None, 500).await.is_empty());
     assert_eq!(search("AS10", None, None, 500).await.len(), 9);
 }
+
+/// A file imported a chunk at a time is still one file: a (project, period) repeated in a later chunk
+/// is an error, and an error in any chunk leaves nothing of the earlier ones.
+#[tokio::test]
+async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let a = Actor::cli();
+    store.create_project(&a, d1, fields("K001")).await.unwrap();
+    let row = |n: usize, period: &str, wan: i64| diaodu_domain::import::ReportRow {
+        row: n,
+        project_code: "K001".into(),
+        period: Period::parse(period).unwrap(),
+        investment: Yuan(wan * 10_000),
+        progress: String::new(),
+        problems: String::new(),
+    };
+    let tree = store.units().await.unwrap();
+    let before = store.audit_count().await.unwrap();
+    let mut import = store
+        .report_import(&a, &tree, Scope::All, false)
+        .await
+        .unwrap();
+    import
+        .add(&[row(2, "2026-W01", 1), row(3, "2026-W02", 2)], Vec::new())
+        .await
+        .unwrap();
+    assert!(!import.failed());
+    import
+        .add(&[row(4, "2026-W03", 3), row(5, "2026-W02", 4)], Vec::new())
+        .await
+        .unwrap();
+    let errors = import.finish(true).await.unwrap().unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (5, "填报期"));
+    assert!(errors[0].message.contains("同一项目同一期"), "{errors:?}");
+    assert_eq!(
+        store.report_count().await.unwrap(),
+        0,
+        "the first chunk is not kept"
+    );
+    assert_eq!(store.audit_count().await.unwrap(), before);
+    // The same rows without the repeat go in whole, and the running totals agree.
+    let mut import = store
+        .report_import(&a, &tree, Scope::All, false)
+        .await
+        .unwrap();
+    import
+        .add(&[row(2, "2026-W01", 1), row(3, "2026-W02", 2)], Vec::new())
+        .await
+        .unwrap();
+    import
+        .add(&[row(4, "2026-W03", 3)], Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(import.finish(true).await.unwrap(), Ok(3));
+    assert_eq!(store.report_count().await.unwrap(), 3);
+    assert!(store.check_report_totals().await.unwrap().is_empty());
+}

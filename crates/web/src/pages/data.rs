@@ -9,7 +9,7 @@ use diaodu_domain::import::ImportError;
 use diaodu_domain::period::fmt_date;
 use diaodu_office::import::{
     parse_indicator_values, parse_indicators, parse_projects, parse_reports, parse_targets,
-    parse_units,
+    parse_units, ReportStream,
 };
 use diaodu_office::xlsx::{
     ledger_csv, ledger_xlsx, ranking_xlsx, LedgerRow, RankingRow, TemplateKind,
@@ -122,6 +122,11 @@ pub async fn run_import(
     up: &Upload,
 ) -> Result<Result<usize, Vec<ImportError>>, AppError> {
     let (kind, confirm_unusual) = (up.kind, up.confirm_unusual);
+    if kind == ImportKind::Reports && !diaodu_office::table::is_xlsx(&up.name, &up.bytes) {
+        let gb = diaodu_office::table::is_gb18030(&up.bytes);
+        let stream = ReportStream::new(&up.bytes[..], gb, REPORT_CHUNK);
+        return import_report_stream(store, actor, tree, scope, stream, confirm_unusual).await;
+    }
     let table = match diaodu_office::read_table(&up.name, &up.bytes, kind.first_header()) {
         Ok(t) => t,
         Err(e) => return Ok(Err(vec![e])),
@@ -192,6 +197,45 @@ pub async fn run_import(
             Err(e) => Err(e),
         },
     })
+}
+
+/// Rows of a report file checked and written at a time: the file is held a chunk at a time.
+pub const REPORT_CHUNK: usize = 50_000;
+
+/// Imports reports from a CSV stream, a chunk at a time, in one transaction, all or nothing: memory
+/// is a chunk of rows (and eight bytes a row to find repeats), whatever the file's length — the
+/// province's 4.6 million reports included.
+pub async fn import_report_stream(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    scope: Scope,
+    mut stream: ReportStream<'_>,
+    confirm_unusual: bool,
+) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+    let mut import = store
+        .report_import(actor, tree, scope, confirm_unusual)
+        .await?;
+    let mut any = false;
+    loop {
+        match stream.next_chunk() {
+            Ok(Some((rows, errors))) => {
+                any = true;
+                import.add(&rows, errors).await?;
+            }
+            Ok(None) => break,
+            Err(errors) => {
+                // Nothing of it is kept.
+                let _ = import.finish(false).await?;
+                return Ok(Err(errors));
+            }
+        }
+    }
+    if !any {
+        let _ = import.finish(false).await?;
+        return Ok(Err(vec![ImportError::new(0, "", "文件中没有数据行")]));
+    }
+    Ok(import.finish(true).await?)
 }
 
 /// Ledger lines for export.
