@@ -81,18 +81,11 @@ async fn sixty_parallel_guesses_check_at_most_five_passwords() {
     assert!(items
         .iter()
         .any(|i| i["address"] == "10.1.1.1" && i["result"] == "ok"));
-    let rep1 = app
-        .store
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.login == "rep1")
-        .unwrap();
+    let rep1 = app.user_id("rep1").await;
     let r = app
         .api(
             Method::POST,
-            &format!("/api/v1/users/{}/unlock", rep1.id),
+            &format!("/api/v1/users/{rep1}/unlock"),
             Some(&admin),
             None,
         )
@@ -109,7 +102,7 @@ async fn sixty_parallel_guesses_check_at_most_five_passwords() {
     let r = app
         .api(
             Method::POST,
-            &format!("/api/v1/users/{}/unlock", rep1.id),
+            &format!("/api/v1/users/{rep1}/unlock"),
             Some(&drc),
             None,
         )
@@ -172,15 +165,8 @@ async fn huge_unauthenticated_input_is_refused_and_not_kept() {
 #[tokio::test]
 async fn a_password_set_by_the_administrator_is_changed_first() {
     let app = TestApp::new().await;
-    let rep1 = app
-        .store
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.login == "rep1")
-        .unwrap();
-    app.store.require_password_change(rep1.id).await.unwrap();
+    let rep1 = app.user_id("rep1").await;
+    app.store.require_password_change(rep1).await.unwrap();
     // The form sends the user to the change page, and every other page there too.
     let r = app
         .post_raw(None, "/login", &format!("login=rep1&password={PASSWORD}"))

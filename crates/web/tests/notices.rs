@@ -261,17 +261,8 @@ async fn the_office_cannot_verify_a_reply_it_wrote() {
     let app = TestApp::new().await;
     // The city's administrator may not reply in 乙区's name at all; an administrator attached to 乙区
     // may reply for it, and then may not verify that reply.
-    app.store
-        .create_user(
-            &diaodu_store::Actor::cli(),
-            "admin2",
-            "乙区管理员",
-            app.d2,
-            diaodu_domain::access::Role::Admin,
-            common::PASSWORD,
-        )
-        .await
-        .unwrap();
+    app.add_user("admin2", app.d2, diaodu_domain::access::Role::Admin)
+        .await;
     let city_admin = app.token("admin").await;
     let admin = app.token("admin2").await;
     let today = diaodu_domain::period::fmt_date(diaodu_store::today_local());

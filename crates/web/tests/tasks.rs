@@ -305,17 +305,8 @@ async fn task_visibility_and_separation_of_duties() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    app.store
-        .create_user(
-            &diaodu_store::Actor::cli(),
-            "admin2",
-            "乙区管理员",
-            app.d2,
-            diaodu_domain::access::Role::Admin,
-            common::PASSWORD,
-        )
-        .await
-        .unwrap();
+    app.add_user("admin2", app.d2, diaodu_domain::access::Role::Admin)
+        .await;
     let admin = app.token("admin2").await;
     let r = app
         .api(

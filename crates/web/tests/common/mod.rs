@@ -267,6 +267,27 @@ impl TestApp {
         self.send(req.body(body).unwrap()).await
     }
 
+    /// Adds a user of `role` attached to `unit` (password [`PASSWORD`]) and returns its id.
+    pub async fn add_user(&self, login: &str, unit: i64, role: Role) -> i64 {
+        self.store
+            .create_user(&Actor::cli(), login, login, unit, role, PASSWORD)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// The id of a user.
+    pub async fn user_id(&self, login: &str) -> i64 {
+        self.store
+            .users()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.login == login)
+            .unwrap()
+            .id
+    }
+
     /// Logs in through the API and returns the bearer token.
     pub async fn token(&self, login: &str) -> String {
         let r = self
