@@ -1415,6 +1415,18 @@ pub fn openapi_doc() -> Value {
             "/api/v1/tasks/{id}/verify": {"post": {"summary": "督查室核验：销号或退回", "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                 "required": ["accept"], "properties": {"accept": {"type": "boolean"}, "note": {"type": "string"}}}}}},
                 "responses": {"200": ok("任务"), "403": err, "409": err}}},
+            "/api/v1/me/password": {"post": {"summary": "修改本人密码（管理员设置的密码须先修改）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["current_password", "new_password"], "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 8, "maxLength": 128}}}}}},
+                "responses": {"204": {"description": "已修改"}, "400": err, "401": err}}},
+            "/api/v1/logins": {"get": {"summary": "登录日志（系统管理员）", "parameters": [
+                {"name": "login", "in": "query", "schema": {"type": "string"}}, {"name": "before", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": ok("登录尝试，新的在前"), "403": err}}},
+            "/api/v1/users/{id}/unlock": {"post": {"summary": "解除登录锁定（系统管理员）", "parameters": [id], "responses": {"204": {"description": "已解除"}, "403": err, "404": err}}},
+            "/api/v1/imports/{kind}": {"post": {"summary": "导入文件（与导入页面同一规则：整表校验，全部或全不写入）", "parameters": [
+                {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["units", "projects", "reports", "indicators", "targets", "indicator-values"]}}],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}, "confirm_unusual": {"type": "string", "enum": ["1", "true"]}}}}}},
+                "responses": {"200": ok("导入行数"), "400": err, "403": err, "404": err}}},
             "/api/v1/scorecard": {"get": {"summary": "地区某期的指标成绩单", "parameters": [
                 {"name": "region", "in": "query", "schema": {"type": "string"}, "description": "单位 id、编码或名称"},
                 {"name": "period", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM / YYYY-Qn / YYYY-H1|H2 / YYYY"}],
