@@ -582,8 +582,6 @@ async fn submit_report(
     Path(id): Path<i64>,
     Json(b): Json<ReportBody>,
 ) -> Result<Response, ApiError> {
-    c.require(Action::SubmitReport)?;
-    crate::pages::projects::load_in_scope(&state, &c, id).await?;
     let input = ReportForm {
         period: b.period,
         investment: b.investment_wan.text(),
@@ -593,10 +591,8 @@ async fn submit_report(
     }
     .parse()
     .map_err(AppError::Invalid)?;
-    let (row, created) = state
-        .store
-        .submit_report(&c.actor(), id, &input, b.confirm_unusual)
-        .await?;
+    let (row, created) =
+        crate::service::submit_report(&state, &c, id, &input, b.confirm_unusual).await?;
     let code = if created {
         StatusCode::CREATED
     } else {
@@ -935,12 +931,7 @@ async fn verify_task(
     Path(id): Path<i64>,
     Json(b): Json<VerifyBody>,
 ) -> Result<Json<Value>, ApiError> {
-    c.require(Action::VerifyTasks)?;
-    crate::pages::tasks::load_task(&state, &c, id).await?;
-    let t = state
-        .store
-        .verify_task(&c.actor(), id, b.accept, &b.note)
-        .await?;
+    let t = crate::service::verify_task(&state, &c, id, b.accept, &b.note).await?;
     Ok(Json(serde_json::to_value(&t).unwrap_or(Value::Null)))
 }
 
@@ -977,11 +968,6 @@ async fn issue_notice(
     ApiCurrent(c): ApiCurrent,
     Json(b): Json<NoticeBody>,
 ) -> Result<Response, ApiError> {
-    c.require(Action::IssueNotices)?;
-    let tree = state.store.units().await?;
-    if !tree.in_scope(b.unit_id, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
     let reply_by = diaodu_domain::period::parse_date(&b.reply_by)
         .map_err(|e| AppError::invalid("reply_by", e.to_string()))?;
     let n = diaodu_store::NewNotice {
@@ -992,10 +978,8 @@ async fn issue_notice(
         content: b.content,
         reply_by,
     };
-    let id = state
-        .store
-        .issue_notice(&c.actor(), n, state.today())
-        .await?;
+    let id = crate::service::issue_notice(&state, &c, n).await?;
+    let tree = state.store.units().await?;
     let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
     Ok((
         StatusCode::CREATED,
@@ -1048,12 +1032,7 @@ async fn verify_notice(
     Path(id): Path<i64>,
     Json(b): Json<VerifyBody>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::IssueNotices)?;
-    crate::pages::notices::load_notice(&state, &c, id).await?;
-    state
-        .store
-        .verify_notice(&c.actor(), id, b.accept, &b.note)
-        .await?;
+    crate::service::verify_notice(&state, &c, id, b.accept, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1076,25 +1055,16 @@ async fn notice_accountability(
     Path(id): Path<i64>,
     Json(b): Json<AccountabilityBody>,
 ) -> Result<Response, ApiError> {
-    c.require(Action::IssueNotices)?;
-    let (n, _, _) = crate::pages::notices::load_notice(&state, &c, id).await?;
-    let d = diaodu_domain::period::parse_date(&b.decided_on)
-        .map_err(|e| AppError::invalid("decided_on", e.to_string()))?;
-    let aid = state
-        .store
-        .add_accountability(
-            &c.actor(),
-            &diaodu_store::Accountability {
-                id: 0,
-                notice_id: Some(id),
-                unit_id: Some(n.unit_id),
-                person: b.person,
-                what: b.what,
-                decision: b.decision,
-                decided_on: d,
-            },
-        )
-        .await?;
+    let aid = crate::service::add_accountability(
+        &state,
+        &c,
+        id,
+        b.person,
+        b.what,
+        b.decision,
+        &b.decided_on,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": aid}))).into_response())
 }
 

@@ -129,3 +129,126 @@ pub async fn report_task(
         .submit_task_report(&c.actor(), id, input, state.today())
         .await?)
 }
+
+/// Files or edits a project's report for a period: a project within the caller's scope; above the
+/// year's plan only when `confirm_unusual`. Returns the report and whether it was created.
+pub async fn submit_report(
+    state: &AppState,
+    c: &Current,
+    project_id: i64,
+    input: &diaodu_store::ReportInput,
+    confirm_unusual: bool,
+) -> Result<(diaodu_store::ReportRow, bool), AppError> {
+    c.require(Action::SubmitReport)?;
+    crate::pages::projects::load_in_scope(state, c, project_id).await?;
+    Ok(state
+        .store
+        .submit_report(&c.actor(), project_id, input, confirm_unusual)
+        .await?)
+}
+
+/// Issues a notice to a unit within the caller's scope. Returns its id.
+pub async fn issue_notice(
+    state: &AppState,
+    c: &Current,
+    n: diaodu_store::NewNotice,
+) -> Result<i64, AppError> {
+    c.require(Action::IssueNotices)?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(n.unit_id, c.scope) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state
+        .store
+        .issue_notice(&c.actor(), n, state.today())
+        .await?)
+}
+
+/// The office's verification of a reply to a notice within its scope: close it, or send it back.
+pub async fn verify_notice(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    accept: bool,
+    note: &str,
+) -> Result<(), AppError> {
+    c.require(Action::IssueNotices)?;
+    crate::pages::notices::load_notice(state, c, id).await?;
+    Ok(state
+        .store
+        .verify_notice(&c.actor(), id, accept, note)
+        .await?)
+}
+
+/// Records an accountability decision (问责) on a notice within the caller's scope, decided today or
+/// before. Returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_accountability(
+    state: &AppState,
+    c: &Current,
+    notice_id: i64,
+    person: String,
+    what: String,
+    decision: String,
+    decided_on: &str,
+) -> Result<i64, AppError> {
+    c.require(Action::IssueNotices)?;
+    let (n, _, _) = crate::pages::notices::load_notice(state, c, notice_id).await?;
+    let d = diaodu_domain::period::parse_date(decided_on)
+        .map_err(|e| AppError::invalid("决定日期", e.to_string()))?;
+    if d > state.today() {
+        return Err(AppError::invalid("决定日期", "不能晚于今天"));
+    }
+    Ok(state
+        .store
+        .add_accountability(
+            &c.actor(),
+            &diaodu_store::Accountability {
+                id: 0,
+                notice_id: Some(notice_id),
+                unit_id: Some(n.unit_id),
+                person,
+                what,
+                decision,
+                decided_on: d,
+            },
+        )
+        .await?)
+}
+
+/// The accountability records of units within the caller's scope (a record without a unit is the
+/// administrator's to see).
+pub async fn accountability_in_scope(
+    state: &AppState,
+    c: &Current,
+) -> Result<Vec<diaodu_store::Accountability>, AppError> {
+    c.require(Action::IssueNotices)?;
+    let tree = state.store.units().await?;
+    Ok(state
+        .store
+        .accountability(None)
+        .await?
+        .into_iter()
+        .filter(|a| match a.unit_id {
+            Some(u) => tree.in_scope(u, c.scope),
+            None => c.scope == diaodu_domain::access::Scope::All,
+        })
+        .collect())
+}
+
+/// The office's verification of a task within its scope claimed done: close it (销号), or send it
+/// back.
+pub async fn verify_task(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    accept: bool,
+    note: &str,
+) -> Result<diaodu_store::Task, AppError> {
+    c.require(Action::VerifyTasks)?;
+    crate::pages::tasks::load_task(state, c, id).await?;
+    Ok(state
+        .store
+        .verify_task(&c.actor(), id, accept, note)
+        .await?)
+}

@@ -605,4 +605,37 @@ async fn a_district_office_escalates_only_its_own_notices_and_never_into_the_fut
         .api(Method::POST, "/api/v1/notices/escalate", Some(&admin), None)
         .await;
     assert_eq!(r.json()["steps"], 3);
+    // Accountability: decided today or before, and read only within the office's scope.
+    let record = |date: String| json!({"person": "乙区某局长", "what": "逾期未反馈", "decision": "约谈", "decided_on": date});
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{}/accountability", ids[1]),
+            Some(&admin),
+            Some(record(fmt(today + time::Duration::days(3)))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{}/accountability", ids[1]),
+            Some(&admin),
+            Some(record(fmt(today))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let b = app.login("dsup").await;
+    let page = app.get(&b, "/accountability").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("乙区某局长"),
+        "another district's record is not shown"
+    );
+    let b = app.login("admin").await;
+    assert!(app
+        .get(&b, "/accountability")
+        .await
+        .body
+        .contains("乙区某局长"));
 }

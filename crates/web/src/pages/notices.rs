@@ -189,15 +189,11 @@ pub async fn create(
     Form(f): Form<NoticeForm>,
 ) -> Result<Response, AppError> {
     c.require(Action::IssueNotices)?;
-    let tree = state.store.units().await?;
     let unit_id: i64 = f
         .unit_id
         .trim()
         .parse()
         .map_err(|_| AppError::invalid("承办单位", "请选择"))?;
-    if !tree.in_scope(unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
     let reply_by =
         parse_date(&f.reply_by).map_err(|e| AppError::invalid("反馈期限", e.to_string()))?;
     let kind = match f.subject_kind.as_str() {
@@ -212,10 +208,7 @@ pub async fn create(
         content: f.content,
         reply_by,
     };
-    let id = state
-        .store
-        .issue_notice(&c.actor(), n, state.today())
-        .await?;
+    let id = crate::service::issue_notice(&state, &c, n).await?;
     Ok(redirect_saved(&format!("/notices/{id}"), "督办单已下发").into_response())
 }
 
@@ -370,13 +363,8 @@ pub async fn verify(
     Path(id): Path<i64>,
     Form(f): Form<super::VerifyForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::IssueNotices)?;
-    load_notice(&state, &c, id).await?;
     let accept = f.accept("核查结论")?;
-    state
-        .store
-        .verify_notice(&c.actor(), id, accept, &f.note)
-        .await?;
+    crate::service::verify_notice(&state, &c, id, accept, &f.note).await?;
     Ok(redirect_saved(
         &format!("/notices/{id}"),
         if accept { "已办结" } else { "已退回" },
@@ -404,24 +392,7 @@ pub async fn accountability(
     Path(id): Path<i64>,
     Form(f): Form<AccountabilityForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::IssueNotices)?;
-    let (n, _, _) = load_notice(&state, &c, id).await?;
-    let date =
-        parse_date(&f.decided_on).map_err(|e| AppError::invalid("决定日期", e.to_string()))?;
-    state
-        .store
-        .add_accountability(
-            &c.actor(),
-            &diaodu_store::Accountability {
-                id: 0,
-                notice_id: Some(id),
-                unit_id: Some(n.unit_id),
-                person: f.person,
-                what: f.what,
-                decision: f.decision,
-                decided_on: date,
-            },
-        )
+    crate::service::add_accountability(&state, &c, id, f.person, f.what, f.decision, &f.decided_on)
         .await?;
     Ok(redirect_saved(&format!("/notices/{id}"), "问责记录已保存").into_response())
 }
@@ -431,9 +402,8 @@ pub async fn accountability_list(
     State(state): State<AppState>,
     c: Current,
 ) -> Result<Markup, AppError> {
-    c.require(Action::IssueNotices)?;
+    let list = crate::service::accountability_in_scope(&state, &c).await?;
     let ctx = Ctx::load(&state, &c).await?;
-    let list = state.store.accountability(None).await?;
     let body = html! {
         h1 { "问责记录" }
         div.tablewrap { table {

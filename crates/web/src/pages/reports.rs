@@ -8,7 +8,7 @@ use diaodu_domain::access::Action;
 use diaodu_domain::period::{fmt_date, parse_date};
 use diaodu_domain::status::stage_reports_weekly;
 use diaodu_domain::{Period, Yuan};
-use diaodu_store::{ProjectFilter, ReportInput, StoreError, UnitTree};
+use diaodu_store::{ProjectFilter, ReportInput, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
 use time::Date;
@@ -280,26 +280,22 @@ pub async fn submit(
                 .into_response())
         }
     };
-    match state
-        .store
-        .submit_report(&c.actor(), id, &input, f.confirmed())
-        .await
-    {
+    match crate::service::submit_report(&state, &c, id, &input, f.confirmed()).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response())
         }
-        Err(StoreError::Invalid(errs)) => Ok((
+        Err(AppError::Invalid(errs)) => Ok((
             StatusCode::BAD_REQUEST,
             render_form(&state, &c, id, &f, &errs, None).await?,
         )
             .into_response()),
         // The second step: the same form, with the figure kept and a box to confirm it.
-        Err(StoreError::Unusual(_, m)) => Ok((
+        Err(AppError::Unusual(_, m)) => Ok((
             StatusCode::BAD_REQUEST,
             render_form(&state, &c, id, &f, &[], Some(&m)).await?,
         )
             .into_response()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

@@ -552,13 +552,8 @@ pub async fn verify(
     Path(id): Path<i64>,
     Form(f): Form<super::VerifyForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::VerifyTasks)?;
-    load_task(&state, &c, id).await?;
     let accept = f.accept("核验结论")?;
-    state
-        .store
-        .verify_task(&c.actor(), id, accept, &f.note)
-        .await?;
+    crate::service::verify_task(&state, &c, id, accept, &f.note).await?;
     let msg = if accept {
         "已核验销号"
     } else {
