@@ -454,13 +454,9 @@ async fn create_project(
     c.require(Action::EditProject)?;
     let tree = state.store.units().await?;
     let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
-    if !tree.in_scope(unit_id, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
-    let p = state
-        .store
-        .create_project(&c.actor(), unit_id, fields)
-        .await?;
+    let p = crate::service::create_project(&state, &c, unit_id, fields)
+        .await
+        .map_err(AppError::from)?;
     let name = tree
         .get(p.unit_id)
         .map(|u| u.name.clone())
@@ -518,13 +514,9 @@ async fn update_project(
         )
     })?;
     let (unit_id, fields) = b.into_form(&tree)?.parse().map_err(AppError::Invalid)?;
-    if !tree.in_scope(unit_id, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
-    let p = state
-        .store
-        .update_project(&c.actor(), row.project.id, version, unit_id, fields)
-        .await?;
+    let p = crate::service::update_project(&state, &c, row.project.id, version, unit_id, fields)
+        .await
+        .map_err(AppError::from)?;
     let name = tree
         .get(p.unit_id)
         .map(|u| u.name.clone())
@@ -856,10 +848,9 @@ async fn create_task(
     c.require(Action::ManageTasks)?;
     let tree = state.store.units().await?;
     let t = b.parse(&tree).map_err(AppError::Invalid)?;
-    if !tree.in_scope(t.lead_unit_id, c.scope) {
-        return Err(AppError::Forbidden.into());
-    }
-    let t = state.store.create_task(&c.actor(), t).await?;
+    let t = crate::service::create_task(&state, &c, t)
+        .await
+        .map_err(AppError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::to_value(&t).unwrap_or(Value::Null)),

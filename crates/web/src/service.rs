@@ -252,3 +252,88 @@ pub async fn verify_task(
         .verify_task(&c.actor(), id, accept, note)
         .await?)
 }
+
+/// Adds a project to a unit within the caller's scope (the admission rules apply).
+pub async fn create_project(
+    state: &AppState,
+    c: &Current,
+    unit_id: i64,
+    fields: diaodu_domain::project::ProjectFields,
+) -> Result<diaodu_store::Project, StoreOrApp> {
+    c.require(Action::EditProject)?;
+    state.check_scope(c.scope, unit_id).await?;
+    Ok(state
+        .store
+        .create_project(&c.actor(), unit_id, fields)
+        .await?)
+}
+
+/// Changes a project within the caller's scope, which stays (or moves) within it; `version` is the
+/// one the caller read.
+pub async fn update_project(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+    version: i64,
+    unit_id: i64,
+    fields: diaodu_domain::project::ProjectFields,
+) -> Result<diaodu_store::Project, StoreOrApp> {
+    c.require(Action::EditProject)?;
+    crate::pages::projects::load_in_scope(state, c, id).await?;
+    state.check_scope(c.scope, unit_id).await?;
+    Ok(state
+        .store
+        .update_project(&c.actor(), id, version, unit_id, fields)
+        .await?)
+}
+
+/// A refusal by the web's checks, or the store's own answer (which a form shows beside its fields).
+#[derive(Debug)]
+pub enum StoreOrApp {
+    /// The caller may not (403) or the record is missing.
+    App(AppError),
+    /// The store's answer.
+    Store(diaodu_store::StoreError),
+}
+
+impl From<AppError> for StoreOrApp {
+    fn from(e: AppError) -> Self {
+        StoreOrApp::App(e)
+    }
+}
+
+impl From<diaodu_store::StoreError> for StoreOrApp {
+    fn from(e: diaodu_store::StoreError) -> Self {
+        StoreOrApp::Store(e)
+    }
+}
+
+impl From<StoreOrApp> for AppError {
+    fn from(e: StoreOrApp) -> Self {
+        match e {
+            StoreOrApp::App(e) => e,
+            StoreOrApp::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Hands out a task whose lead and cooperating units are within the caller's scope (a sub-task: of
+/// a task the caller sees).
+pub async fn create_task(
+    state: &AppState,
+    c: &Current,
+    t: diaodu_store::NewTask,
+) -> Result<diaodu_store::Task, StoreOrApp> {
+    c.require(Action::ManageTasks)?;
+    let tree = state.store.units().await?;
+    if !std::iter::once(&t.lead_unit_id)
+        .chain(&t.cooperating)
+        .all(|u| tree.in_scope(*u, c.scope))
+    {
+        return Err(AppError::Forbidden.into());
+    }
+    if let Some(parent) = t.parent_id {
+        crate::pages::tasks::load_task(state, c, parent).await?;
+    }
+    Ok(state.store.create_task(&c.actor(), t).await?)
+}

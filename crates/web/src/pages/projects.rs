@@ -608,14 +608,10 @@ pub async fn create(
             return rerender(&state, &c, "新增项目", "/projects/new", &f, errs, None).await
         }
     };
-    state.check_scope(c.scope, unit_id).await?;
-    match state
-        .store
-        .create_project(&c.actor(), unit_id, fields)
-        .await
-    {
+    match crate::service::create_project(&state, &c, unit_id, fields).await {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
-        Err(e) => {
+        Err(crate::service::StoreOrApp::App(e)) => Err(e),
+        Err(crate::service::StoreOrApp::Store(e)) => {
             rerender(
                 &state,
                 &c,
@@ -664,15 +660,11 @@ pub async fn update(
             return rerender(&state, &c, &title, &action, &f, errs, Some(p.fields.stage)).await
         }
     };
-    state.check_scope(c.scope, unit_id).await?;
     let version = f.version.unwrap_or(p.version);
-    match state
-        .store
-        .update_project(&c.actor(), id, version, unit_id, fields)
-        .await
-    {
+    match crate::service::update_project(&state, &c, id, version, unit_id, fields).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) => {
+        Err(crate::service::StoreOrApp::App(e)) => Err(e),
+        Err(crate::service::StoreOrApp::Store(e)) => {
             rerender(
                 &state,
                 &c,

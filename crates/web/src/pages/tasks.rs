@@ -305,19 +305,12 @@ pub async fn create(
     c.require(Action::ManageTasks)?;
     let ctx = Ctx::load(&state, &c).await?;
     let res = match f.parse(&ctx.tree) {
-        Ok(t) => {
-            if !ctx.tree.in_scope(t.lead_unit_id, c.scope) {
-                return Err(AppError::Forbidden);
-            }
-            state
-                .store
-                .create_task(&c.actor(), t)
-                .await
-                .map_err(|e| match e {
-                    diaodu_store::StoreError::Invalid(v) => Ok(v),
-                    e => Err(AppError::from(e)),
-                })
-        }
+        Ok(t) => crate::service::create_task(&state, &c, t)
+            .await
+            .map_err(|e| match e {
+                crate::service::StoreOrApp::Store(diaodu_store::StoreError::Invalid(v)) => Ok(v),
+                e => Err(AppError::from(e)),
+            }),
         Err(v) => Err(Ok(v)),
     };
     match res {
