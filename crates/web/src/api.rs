@@ -1117,20 +1117,19 @@ async fn create_meeting(
     c.require(Action::ManageTasks)?;
     let date = diaodu_domain::period::parse_date(&b.date)
         .map_err(|e| AppError::invalid("date", e.to_string()))?;
-    let id = state
-        .store
-        .create_meeting(
-            &c.actor(),
-            diaodu_store::NewMeeting {
-                title: b.title,
-                date,
-                review_period: b.review_period,
-                unit_id: crate::pages::scope_root(&c),
-                attendees: b.attendees,
-                agenda: b.agenda,
-            },
-        )
-        .await?;
+    let id = crate::service::create_meeting(
+        &state,
+        &c,
+        diaodu_store::NewMeeting {
+            title: b.title,
+            date,
+            review_period: b.review_period,
+            unit_id: 0,
+            attendees: b.attendees,
+            agenda: b.agenda,
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -1220,12 +1219,7 @@ async fn record_finding(
     Path(item): Path<i64>,
     Json(b): Json<FindingBody>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::Inspect)?;
-    crate::pages::inspections::attachment_access(&state, &c, "inspection_item", item, true).await?;
-    state
-        .store
-        .record_finding(&c.actor(), item, &b.findings, &b.severity)
-        .await?;
+    crate::service::record_finding(&state, &c, item, &b.findings, &b.severity).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -337,3 +337,33 @@ pub async fn create_task(
     }
     Ok(state.store.create_task(&c.actor(), t).await?)
 }
+
+/// Calls a dispatch meeting of the caller's own level (the unit at the root of its scope). Returns its
+/// id.
+pub async fn create_meeting(
+    state: &AppState,
+    c: &Current,
+    mut m: diaodu_store::NewMeeting,
+) -> Result<i64, AppError> {
+    c.require(Action::ManageTasks)?;
+    m.unit_id = crate::pages::scope_root(c);
+    Ok(state.store.create_meeting(&c.actor(), m).await?)
+}
+
+/// Records the findings of an inspection item, of a campaign within the caller's scope. Returns the
+/// campaign's id.
+pub async fn record_finding(
+    state: &AppState,
+    c: &Current,
+    item: i64,
+    findings: &str,
+    severity: &str,
+) -> Result<i64, AppError> {
+    c.require(Action::Inspect)?;
+    let id = crate::pages::inspections::item_inspection(state, c, item).await?;
+    state
+        .store
+        .record_finding(&c.actor(), item, findings, severity)
+        .await?;
+    Ok(id)
+}

@@ -234,7 +234,8 @@ pub struct FindingForm {
     pub severity: String,
 }
 
-async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, AppError> {
+/// The campaign of an inspection item, which must be within the user's scope.
+pub async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, AppError> {
     let insp: Option<i64> = state.store.inspection_of_item(item).await?;
     let id = insp.ok_or_else(|| AppError::NotFound("督查对象".into()))?;
     let (i, _) = state.store.inspection(id).await?;
@@ -252,12 +253,7 @@ pub async fn record(
     Path(item): Path<i64>,
     Form(f): Form<FindingForm>,
 ) -> Result<Response, AppError> {
-    c.require(Action::Inspect)?;
-    let id = item_inspection(&state, &c, item).await?;
-    state
-        .store
-        .record_finding(&c.actor(), item, &f.findings, &f.severity)
-        .await?;
+    let id = crate::service::record_finding(&state, &c, item, &f.findings, &f.severity).await?;
     Ok(redirect_saved(&format!("/inspections/{id}"), "督查发现已记录").into_response())
 }
 

@@ -429,21 +429,19 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     c.require(Action::ManageTasks)?;
     let date = parse_date(&f.date).map_err(|e| AppError::invalid("会议日期", e.to_string()))?;
-    let unit_id = super::scope_root(&c);
-    let id = state
-        .store
-        .create_meeting(
-            &c.actor(),
-            NewMeeting {
-                title: f.title,
-                date,
-                review_period: f.review_period,
-                unit_id,
-                attendees: f.attendees,
-                agenda: f.agenda,
-            },
-        )
-        .await?;
+    let id = crate::service::create_meeting(
+        &state,
+        &c,
+        NewMeeting {
+            title: f.title,
+            date,
+            review_period: f.review_period,
+            unit_id: 0,
+            attendees: f.attendees,
+            agenda: f.agenda,
+        },
+    )
+    .await?;
     Ok(redirect_saved(&format!("/meetings/{id}"), "调度会已保存").into_response())
 }
 
