@@ -176,7 +176,8 @@ impl Store {
 
     /// Issues a notice (audited; the first event of its log).
     pub async fn issue_notice(&self, actor: &Actor, n: NewNotice, today: Date) -> Result<i64> {
-        if !self.units().await?.units.iter().any(|u| u.id == n.unit_id) {
+        let tree = self.units().await?;
+        if tree.get(n.unit_id).is_none() {
             return Err(StoreError::invalid("责任单位", "不存在"));
         }
         let mut errs = Vec::new();
@@ -201,7 +202,7 @@ impl Store {
         if n.content.chars().count() > 5000 {
             errs.push(("督办内容".to_string(), "不能超过 5000 个字".to_string()));
         }
-        if let Some(e) = self.subject_error(&n).await? {
+        if let Some(e) = self.subject_error(&tree, &n).await? {
             errs.push(("督办对象".to_string(), e));
         }
         if !errs.is_empty() {
@@ -247,7 +248,7 @@ impl Store {
     /// `finding` (with the record's id) or `other` (without), the record exists, and it concerns the
     /// unit the notice is sent to (a project of that unit or below it, a task it leads or cooperates
     /// on, an inspection finding about it).
-    async fn subject_error(&self, n: &NewNotice) -> Result<Option<String>> {
+    async fn subject_error(&self, tree: &UnitTree, n: &NewNotice) -> Result<Option<String>> {
         let id = match (n.subject_kind.as_str(), n.subject_id) {
             ("other" | "", None) => return Ok(None),
             ("other" | "", Some(_)) => return Ok(Some("“其他”类督办不应指定对象编号".into())),
@@ -287,7 +288,6 @@ impl Store {
         if units.is_empty() {
             return Ok(Some(format!("编号 {id} 的督办对象不存在")));
         }
-        let tree = self.units().await?;
         let concerns = units.iter().any(|u| {
             *u == n.unit_id
                 || (n.subject_kind == "project" && tree.in_scope(*u, Scope::Subtree(n.unit_id)))

@@ -129,6 +129,17 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> String {
         .to_string()
 }
 
+/// Whether `password` is the one `hash` (argon2, PHC string) was made from.
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
 fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
@@ -291,14 +302,7 @@ impl Store {
             return Err(LoginError::Invalid);
         };
         let hash: String = row.try_get("password_hash").map_err(StoreError::from)?;
-        let ok = PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        if !ok {
+        if !password_matches(&hash, password) {
             self.attempt_result(attempt, "wrong_password").await?;
             return Err(LoginError::Invalid);
         }
@@ -431,15 +435,9 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("用户".into()))?;
         let login: String = row.try_get("login")?;
         let hash: String = row.try_get("password_hash")?;
-        let ok = current.len() <= diaodu_domain::password::PASSWORD_MAX_BYTES
-            && PasswordHash::new(&hash)
-                .map(|h| {
-                    Argon2::default()
-                        .verify_password(current.as_bytes(), &h)
-                        .is_ok()
-                })
-                .unwrap_or(false);
-        if !ok {
+        if current.len() > diaodu_domain::password::PASSWORD_MAX_BYTES
+            || !password_matches(&hash, current)
+        {
             return Err(StoreError::invalid("当前密码", "不正确"));
         }
         diaodu_domain::password::check_password(&login, new)

@@ -34,8 +34,7 @@ async fn a_cancelled_begin_leaves_the_pooled_connection_clean() {
     for i in 0..200 {
         // Poll `begin` once — far enough to send BEGIN, not to read its answer — and drop it; half
         // the time on a connection already taken from the pool, so that the first poll reaches
-        // BEGIN rather than waiting for the pool. (With sqlx 0.8.6 the write below then ran inside
-        // a transaction nobody ended, and no other connection ever saw it.)
+        // BEGIN rather than waiting for the pool.
         if i % 2 == 0 {
             tokio::select! {
                 biased;

@@ -24,26 +24,6 @@ pub const UNAUTHENTICATED_BODY_BYTES: usize = 16 * 1024;
 /// Largest form or JSON body (uploads are multipart, with their own limit).
 pub const BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// A path with its `%XX` escapes decoded (invalid escapes and bytes kept as they are).
-fn percent_decode(path: &str) -> String {
-    let b = path.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The session cookie's name for this server.
 pub fn session_cookie_name(secure: bool) -> &'static str {
     if secure {
@@ -220,7 +200,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     };
     // No text anywhere in the request may hold a control character: the path, the query string,
     // and a form or JSON body (read here, within a bound, and handed on).
-    let decoded_path = percent_decode(path);
+    let decoded_path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     if decoded_path.chars().any(crate::input::forbidden) {
         return fail(crate::input::refusal("路径"));
     }
