@@ -204,12 +204,18 @@ pub struct GridQuery {
 
 fn grid_parent(tree: &UnitTree, c: &Current, parent: Option<i64>) -> Result<i64, AppError> {
     let scope = indicator_scope(tree, c);
-    let default = match scope {
-        Scope::Subtree(p) => p,
-        Scope::All => tree
-            .get(c.user.unit_id)
-            .and_then(|u| u.parent_id)
-            .unwrap_or(c.user.unit_id),
+    // The grid opens on the rows the user enters: its own region and those below it; a region
+    // without any below it enters its own row among its peers.
+    let default = if tree.children(Some(c.user.unit_id)).is_empty() {
+        match scope {
+            Scope::Subtree(p) => p,
+            Scope::All => tree
+                .get(c.user.unit_id)
+                .and_then(|u| u.parent_id)
+                .unwrap_or(c.user.unit_id),
+        }
+    } else {
+        c.user.unit_id
     };
     let p = parent.unwrap_or(default);
     if tree.in_scope(p, scope) {
