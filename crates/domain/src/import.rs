@@ -10,7 +10,7 @@ use crate::project::ProjectFields;
 
 /// One problem with an import file: the spreadsheet row number (as Excel shows it, header = 1), the
 /// column header, and the reason in Chinese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportError {
     /// Row number as shown by Excel (the header row is 1); 0 for a file-level problem.
     pub row: usize,

@@ -50,7 +50,7 @@ pub struct CardInput<'a> {
 }
 
 /// The regions on one side and the gap to them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Side {
     /// Names (several when tied).
     pub names: Vec<String>,
@@ -62,7 +62,7 @@ pub struct Side {
 }
 
 /// The best peers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Leader {
     /// Names (several when tied).
     pub names: Vec<String>,
@@ -71,7 +71,7 @@ pub struct Leader {
 }
 
 /// The scorecard of one indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndicatorCard {
     /// 指标编码.
     pub code: String,

@@ -33,7 +33,19 @@ coded_enum! {
 }
 
 /// The light of a task. Same colours as projects, without "not lit".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskLight {
     /// Overdue, a milestone missed, or reports missing.
@@ -104,7 +116,7 @@ impl Default for TaskSettings {
 }
 
 /// A milestone (节点): a date and what must be true by then.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Milestone {
     /// Due date.
     pub due: Date,
@@ -115,7 +127,7 @@ pub struct Milestone {
 }
 
 /// A quantitative target (量化目标): at least / at most `value` of `unit`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuantTarget {
     /// The number, e.g. 300 (days of good air) or 85 (% survival).
     pub value: f64,
@@ -155,7 +167,7 @@ pub struct TaskFacts {
 }
 
 /// The computed status of a task as of D.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TaskStatus {
     /// The light.
     pub light: TaskLight,

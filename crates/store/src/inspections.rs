@@ -36,7 +36,7 @@ pub struct NewInspection {
 }
 
 /// A stored campaign.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Inspection {
     /// Id.
     pub id: i64,
@@ -61,7 +61,7 @@ pub struct Inspection {
 }
 
 /// One item of a campaign.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InspectionItem {
     /// Id.
     pub id: i64,
@@ -95,7 +95,7 @@ pub fn severity_zh(s: &str) -> &'static str {
 }
 
 /// An uploaded file's record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     /// Id.
     pub id: i64,

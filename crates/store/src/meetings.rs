@@ -26,7 +26,7 @@ pub struct NewMeeting {
 }
 
 /// A stored meeting.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Meeting {
     /// Id.
     pub id: i64,
@@ -47,7 +47,7 @@ pub struct Meeting {
 }
 
 /// A decision and the task it became.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     /// Id.
     pub id: i64,

@@ -29,7 +29,7 @@ pub struct NewNotice {
 }
 
 /// A stored notice.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notice {
     /// Id.
     pub id: i64,
@@ -60,7 +60,7 @@ pub struct Notice {
 }
 
 /// One step in a notice's life.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NoticeEvent {
     /// issue, sign, reply, send_back, close, escalate:<step>.
     pub kind: String,
@@ -73,7 +73,7 @@ pub struct NoticeEvent {
 }
 
 /// An accountability record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Accountability {
     /// Id.
     pub id: i64,

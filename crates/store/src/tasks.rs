@@ -47,7 +47,7 @@ pub struct NewTask {
 }
 
 /// A stored task.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Task {
     /// Id.
     pub id: i64,
@@ -82,7 +82,7 @@ pub struct Task {
 }
 
 /// A task with its status as of a date, for lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskRow {
     /// The task.
     #[serde(flatten)]
@@ -98,7 +98,7 @@ pub struct TaskRow {
 }
 
 /// A progress report of a task.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskReport {
     /// Id.
     pub id: i64,
@@ -134,7 +134,7 @@ pub struct TaskReportInput {
 }
 
 /// A task with everything its page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskDetail {
     /// The task and its status.
     #[serde(flatten)]

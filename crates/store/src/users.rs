@@ -39,7 +39,7 @@ pub enum PasswordCost {
 }
 
 /// A user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Id.
     pub id: i64,
@@ -74,7 +74,7 @@ pub struct LoginOk {
 }
 
 /// One line of the log-in log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LoginAttempt {
     /// Id (newer is larger).
     pub id: i64,

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use diaodu_domain::import::ImportError;
 use diaodu_store::StoreError;
-use serde_json::json;
 
 /// An error a handler returns.
 #[derive(Debug)]
@@ -161,23 +160,41 @@ impl IntoResponse for ApiError {
         if let AppError::Internal(cause) = &self.0 {
             tracing::error!(%cause, "internal error");
         }
+        use crate::api::types::{ErrorBody, ErrorDetail, ErrorInfo};
         let (status, code, message) = self.0.parts();
-        let details = match &self.0 {
-            AppError::Import(v) => json!(v),
-            AppError::Invalid(v) => json!(v
-                .iter()
-                .map(|(f, m)| json!({"field": f, "message": m}))
-                .collect::<Vec<_>>()),
-            AppError::Unusual(f, m) => {
-                json!([{"field": f, "message": m, "confirm_with": "confirm_unusual"}])
-            }
-            _ => json!([]),
+        let field = |f: &str, m: &str| ErrorDetail {
+            field: Some(f.to_string()),
+            row: None,
+            column: None,
+            message: m.to_string(),
+            confirm_with: None,
         };
-        (
-            status,
-            Json(json!({"error": {"code": code, "message": message, "details": details}})),
-        )
-            .into_response()
+        let details = match &self.0 {
+            AppError::Import(v) => v
+                .iter()
+                .map(|e| ErrorDetail {
+                    field: None,
+                    row: Some(e.row),
+                    column: Some(e.column.clone()),
+                    message: e.message.clone(),
+                    confirm_with: None,
+                })
+                .collect(),
+            AppError::Invalid(v) => v.iter().map(|(f, m)| field(f, m)).collect(),
+            AppError::Unusual(f, m) => vec![ErrorDetail {
+                confirm_with: Some("confirm_unusual".into()),
+                ..field(f, m)
+            }],
+            _ => Vec::new(),
+        };
+        let body = ErrorBody {
+            error: ErrorInfo {
+                code: code.into(),
+                message,
+                details,
+            },
+        };
+        (status, Json(body)).into_response()
     }
 }
 

@@ -524,16 +524,18 @@ pub async fn detail(
 }
 
 /// The decision form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DecisionForm {
     /// The decision.
     pub content: String,
     /// Lead unit id.
     pub lead_unit_id: String,
-    /// Deadline.
+    /// Deadline, YYYY-MM-DD.
+    #[schema(format = Date)]
     pub deadline: String,
-    /// Cadence.
+    /// weekly / monthly.
     #[serde(default)]
+    #[schema(example = "monthly")]
     pub cadence: String,
     /// Leader.
     #[serde(default)]

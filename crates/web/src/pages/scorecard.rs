@@ -11,7 +11,7 @@ use diaodu_store::scorecard::Scorecard;
 use diaodu_store::UnitTree;
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use time::Date;
 
 use super::indicators::indicator_scope;
@@ -64,16 +64,40 @@ pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPer
     }
 }
 
+/// A region's scorecard for one period, as the API and `diaodu scorecard --format json` give it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ScorecardOut {
+    /// Region name.
+    pub region: String,
+    /// Region code.
+    pub region_code: String,
+    /// Region id.
+    pub region_id: i64,
+    /// Period, as given (`2026-Q3`).
+    pub period: String,
+    /// The summary paragraph.
+    pub summary: String,
+    /// One card per indicator.
+    pub indicators: Vec<diaodu_domain::scorecard::IndicatorCard>,
+}
+
+impl ScorecardOut {
+    /// The record of a scorecard.
+    pub fn of(sc: &Scorecard) -> ScorecardOut {
+        ScorecardOut {
+            region: sc.region.name.clone(),
+            region_code: sc.region.code.clone(),
+            region_id: sc.region.id,
+            period: sc.period.to_string(),
+            summary: sc.summary.clone(),
+            indicators: sc.indicators.iter().map(|c| c.card.clone()).collect(),
+        }
+    }
+}
+
 /// The scorecard as JSON (the API, `diaodu scorecard --format json`).
 pub fn scorecard_json(sc: &Scorecard) -> Value {
-    json!({
-        "region": sc.region.name,
-        "region_code": sc.region.code,
-        "region_id": sc.region.id,
-        "period": sc.period.to_string(),
-        "summary": sc.summary,
-        "indicators": sc.indicators.iter().map(|c| serde_json::to_value(&c.card).unwrap_or(Value::Null)).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(ScorecardOut::of(sc)).unwrap_or(Value::Null)
 }
 
 /// The scorecard as plain text: the summary and one paragraph per indicator.

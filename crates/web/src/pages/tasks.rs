@@ -103,7 +103,7 @@ pub async fn list(
 }
 
 /// The task form.
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct TaskForm {
     /// Title.
     pub title: String,
@@ -118,11 +118,14 @@ pub struct TaskForm {
     /// Leader.
     #[serde(default)]
     pub leader: String,
-    /// Start.
+    /// Start, YYYY-MM-DD.
+    #[schema(format = Date)]
     pub start: String,
-    /// Deadline.
+    /// Deadline, YYYY-MM-DD.
+    #[schema(format = Date)]
     pub deadline: String,
     /// weekly / monthly.
+    #[schema(example = "monthly")]
     pub cadence: String,
     /// Target value.
     #[serde(default)]

@@ -1,0 +1,209 @@
+//! Log-in and log-out, the caller's own account, and the office's log-in log and unlock.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use diaodu_domain::access::Action;
+use diaodu_store::{LoginAttempt, LoginError, User};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
+use super::types::{LoginErrors, ReadErrors, WriteErrors};
+use crate::auth::ApiCurrent;
+use crate::error::{ApiError, AppError};
+use crate::pages::nonempty;
+use crate::AppState;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login).layer(axum::extract::DefaultBodyLimit::max(
+            crate::auth::UNAUTHENTICATED_BODY_BYTES,
+        )))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(unlock_user))
+        .routes(routes!(login_log))
+}
+
+/// Log-in body.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginBody {
+    /// Login (at most 64 characters).
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new session: the bearer token, the CSRF token for browser calls, and who it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginOut {
+    /// Bearer token (`Authorization: Bearer …`).
+    pub token: String,
+    /// CSRF token (`X-CSRF-Token`) for calls made with the session cookie.
+    pub csrf: String,
+    /// The user.
+    pub user: User,
+    /// The password was set by an administrator: only `POST /api/v1/me/password` is open until
+    /// it is changed.
+    pub must_change_password: bool,
+}
+
+/// 登录，返回 token。
+#[utoipa::path(post, path = "/api/v1/login", tag = "账户", security(()),
+    request_body = LoginBody,
+    responses((status = 200, description = "已登录", body = LoginOut), LoginErrors))]
+async fn login(
+    State(state): State<AppState>,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
+    Json(b): Json<LoginBody>,
+) -> Result<Json<LoginOut>, ApiError> {
+    let ok = match state.store.authenticate(&b.login, &b.password, &addr).await {
+        Ok(ok) => ok,
+        Err(LoginError::Store(e)) => return Err(e.into()),
+        Err(e @ LoginError::Throttled(_)) => return Err(AppError::Throttled(e.to_string()).into()),
+        Err(LoginError::Malformed(m)) => return Err(AppError::invalid("登录", m).into()),
+        Err(e @ LoginError::Disabled) => {
+            return Err(AppError::Status(StatusCode::FORBIDDEN, "disabled", e.to_string()).into())
+        }
+        Err(LoginError::Invalid) => {
+            return Err(AppError::invalid("登录", "用户名或密码错误").into())
+        }
+    };
+    let (token, csrf) = state.store.create_session(ok.user.id).await?;
+    Ok(Json(LoginOut {
+        token,
+        csrf,
+        user: ok.user,
+        must_change_password: ok.must_change_password,
+    }))
+}
+
+/// 退出：结束本会话（带 token 或会话 cookie）。
+#[utoipa::path(post, path = "/api/v1/logout", tag = "账户",
+    responses((status = 204, description = "已退出")))]
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(String::from)
+        .or_else(|| {
+            crate::auth::cookie(
+                &headers,
+                crate::auth::session_cookie_name(state.cfg.secure_cookies),
+            )
+            .map(String::from)
+        });
+    if let Some(t) = token {
+        state.store.delete_session(&t).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOut {
+    /// The user.
+    pub user: User,
+    /// CSRF token of the session.
+    pub csrf: String,
+    /// The password must be changed before anything else.
+    pub must_change_password: bool,
+}
+
+/// 当前用户。
+#[utoipa::path(get, path = "/api/v1/me", tag = "账户",
+    responses((status = 200, description = "当前用户", body = MeOut), ReadErrors))]
+async fn me(ApiCurrent(c): ApiCurrent) -> Json<MeOut> {
+    Json(MeOut {
+        user: c.user,
+        csrf: c.csrf,
+        must_change_password: c.must_change_password,
+    })
+}
+
+/// A change of the caller's own password.
+#[derive(Debug, Deserialize, ToSchema)]
+struct PasswordBody {
+    /// The password now.
+    current_password: String,
+    /// 8–128 characters from three of: lower case, upper case, digits, others; not containing
+    /// the login.
+    #[schema(min_length = 8, max_length = 128)]
+    new_password: String,
+}
+
+/// 修改本人密码（管理员设置的密码须先修改）。
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "账户",
+    request_body = PasswordBody,
+    responses((status = 204, description = "已修改"), WriteErrors))]
+async fn change_password(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .change_password(c.user.id, &b.current_password, &b.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 解除登录锁定（系统管理员）。
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "账户",
+    params(("id" = i64, Path, description = "用户 id")),
+    responses((status = 204, description = "已解除"), WriteErrors))]
+async fn unlock_user(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::ManageUsers)?;
+    state.store.unlock_login(&c.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Filters of the log-in log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LoginLogQuery {
+    /// Only this login.
+    login: Option<String>,
+    /// Only attempts with a smaller id (the next page).
+    #[serde(default, deserialize_with = "crate::params::opt_usize")]
+    #[param(value_type = Option<u64>)]
+    before: Option<usize>,
+}
+
+/// A page of the log-in log.
+#[derive(Debug, Serialize, ToSchema)]
+struct LoginLog {
+    /// Attempts, newest first, at most 100.
+    items: Vec<LoginAttempt>,
+}
+
+/// 登录日志（系统管理员），新的在前，每次 100 条。
+#[utoipa::path(get, path = "/api/v1/logins", tag = "账户", params(LoginLogQuery),
+    responses((status = 200, description = "登录尝试", body = LoginLog), ReadErrors))]
+async fn login_log(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Query(q): Query<LoginLogQuery>,
+) -> Result<Json<LoginLog>, ApiError> {
+    c.require(Action::ManageUsers)?;
+    let items = state
+        .store
+        .login_log(
+            nonempty(&q.login),
+            q.before.map(|b| b.min(i64::MAX as usize) as i64),
+            100,
+        )
+        .await?;
+    Ok(Json(LoginLog { items }))
+}
