@@ -367,3 +367,35 @@ pub async fn record_finding(
         .await?;
     Ok(id)
 }
+
+/// Writes indicator values for several regions, all or nothing, the API's and the import file's
+/// door alike. Rule: a user enters values for its own region and the regions below it (the scope
+/// of `crate::pages::indicators::indicator_write_scope`, which the value grid checks the same way);
+/// a row for any other known region is an error naming the row, and nothing is written. `errors`
+/// are the caller's parse errors, reported with these.
+pub async fn write_indicator_values(
+    store: &diaodu_store::Store,
+    actor: &diaodu_store::Actor,
+    tree: &UnitTree,
+    scope: diaodu_domain::access::Scope,
+    rows: &[diaodu_domain::import::IndicatorValueRow],
+    mut errors: Vec<diaodu_domain::import::ImportError>,
+) -> Result<Result<usize, Vec<diaodu_domain::import::ImportError>>, AppError> {
+    errors.extend(rows.iter().filter_map(|r| {
+        tree.find(&r.region)
+            .filter(|u| !tree.in_scope(u.id, scope))
+            .map(|_| {
+                diaodu_domain::import::ImportError::new(
+                    r.row,
+                    "地区",
+                    format!("{}“{}”的指标数值", NOT_YOURS, r.region),
+                )
+            })
+    }));
+    Ok(store
+        .import_indicator_values(actor, tree, rows, errors)
+        .await?)
+}
+
+/// How a refusal of another region's value begins (the API answers such a batch with 403).
+pub const NOT_YOURS: &str = "无权录入";

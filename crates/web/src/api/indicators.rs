@@ -145,27 +145,21 @@ async fn save_values(
             growth: v.growth_pct,
         })
         .collect();
-    let errors: Vec<_> = rows
-        .iter()
-        .filter(|r| {
-            tree.find(&r.region)
-                .is_some_and(|u| !tree.in_scope(u.id, scope))
-        })
-        .map(|r| {
-            diaodu_domain::import::ImportError::new(
-                r.row,
-                "region",
-                format!("无权录入“{}”的指标数值", r.region),
-            )
-        })
-        .collect();
-    match state
-        .store
-        .import_indicator_values(&c.actor(), &tree, &rows, errors)
-        .await?
+    match crate::service::write_indicator_values(
+        &state.store,
+        &c.actor(),
+        &tree,
+        scope,
+        &rows,
+        Vec::new(),
+    )
+    .await?
     {
         Ok(n) => Ok(Json(Saved { saved: n })),
-        Err(e) if e.iter().any(|x| x.message.starts_with("无权")) => {
+        Err(e)
+            if e.iter()
+                .any(|x| x.message.starts_with(crate::service::NOT_YOURS)) =>
+        {
             Err(AppError::Forbidden.into())
         }
         Err(e) => Err(AppError::Import(e).into()),

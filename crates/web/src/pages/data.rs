@@ -176,22 +176,8 @@ pub async fn run_import(
         },
         ImportKind::IndicatorValues => match parse_indicator_values(&table) {
             Ok(p) => {
-                // Values may be written for the importer's indicator scope only (`scope` is that
-                // scope for this kind, see `import`).
-                let mut errors = p.errors;
-                errors.extend(p.rows.iter().filter_map(|r| {
-                    tree.find(&r.region)
-                        .filter(|u| !tree.in_scope(u.id, scope))
-                        .map(|_| {
-                            ImportError::new(
-                                r.row,
-                                "地区",
-                                format!("无权录入“{}”的指标数值", r.region),
-                            )
-                        })
-                }));
-                store
-                    .import_indicator_values(actor, tree, &p.rows, errors)
+                // `scope` is the importer's indicator write scope for this kind (see `import`).
+                crate::service::write_indicator_values(store, actor, tree, scope, &p.rows, p.errors)
                     .await?
             }
             Err(e) => Err(e),
