@@ -86,7 +86,7 @@ pub(crate) fn row(
 }
 
 /// What a record is about: its id up to the first '/' (a project's code for its reports' and site
-/// visits' records), written exactly as the indexes of each engine have it (migrations 0020, 0022),
+/// visits' records), written exactly as the indexes of each engine have it (the baselines' audit indexes),
 /// for the columns of `table` (an alias, or `audit`).
 fn subject_expr(engine: crate::Engine, table: &str) -> String {
     match engine {
@@ -99,7 +99,7 @@ fn subject_expr(engine: crate::Engine, table: &str) -> String {
 }
 
 /// A report record's period: its id after the first '/' ("GP000123/2026-W48" → "2026-W48"), as the
-/// `audit_report_period` index of each engine has it (migration 0022).
+/// `audit_report_period` index of each engine has it.
 fn period_expr(engine: crate::Engine, table: &str) -> String {
     match engine {
         crate::Engine::Postgres => {
@@ -141,7 +141,7 @@ pub(crate) async fn record(
 impl Store {
     /// Lists audit records, newest first.
     ///
-    /// Searched by a code, the records are found in two parts, through two indexes (migration 0022):
+    /// Searched by a code, the records are found in two parts, through two indexes (`audit_subject`, `audit_report_period`):
     /// the reports' records by period and then code — a week's import adds its records side by side
     /// there, where an index by code took each at a page of its own — and every other record by code.
     /// The report part visits each period the log holds (a few hundred, found one index step each)
@@ -157,7 +157,7 @@ impl Store {
         else {
             let mut args = Vec::new();
             // A kind other than reports through the kind index, which leaves the report records
-            // out (migration 0024); the report kind by id, nearly every record being one.
+            // out (`audit_kind`); the report kind by id, nearly every record being one.
             let base = match kind {
                 Some("report") | None => "1=1",
                 Some(_) => "a.entity <> 'report'",

@@ -1156,9 +1156,9 @@ impl Store {
         let actor = actor.clone();
         let mut tx = self.begin().await?;
         // The units were checked against the tree, which may be a moment old: they are locked
-        // against deletion and found again here, all at once, so a unit removed meanwhile fails the
-        // import before anything is written. PostgreSQL's reference check then need not find and lock
-        // them again for every statement (migration 0026; this transaction only).
+        // against deletion and found again here, all at once, so that a unit removed meanwhile fails
+        // the import with a clear message before anything is written, rather than at the declared
+        // reference.
         let mut units: Vec<i64> = owned.iter().map(|(u, _)| *u).collect();
         units.sort_unstable();
         units.dedup();
@@ -1176,11 +1176,6 @@ impl Store {
             .await?;
         if found != units.len() as i64 {
             return Err(StoreError::NotFound("责任单位".into()));
-        }
-        if self.engine == crate::Engine::Postgres {
-            sqlx::query("SET LOCAL diaodu.units_locked = 'on'")
-                .execute(&mut *tx)
-                .await?;
         }
         // The rows and their audit records are built on a blocking thread, one statement ahead of
         // the engine writing them.

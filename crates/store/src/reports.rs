@@ -686,28 +686,10 @@ impl Store {
         confirm_unusual: bool,
     ) -> Result<ReportImport<'a>> {
         // The file's projects are found and locked, chunk by chunk, before their reports are
-        // written: the reports' reference checks then find the lock held, and the totals are
-        // written under it. A file with errors rolls back, releasing them.
+        // written, and the totals are written under that lock. A file with errors rolls back,
+        // releasing them.
         let mut tx = self.begin().await?;
         let open = self.open_from_shared(&mut tx).await?;
-        if self.engine == crate::Engine::Postgres {
-            // Every report written names one of the projects its chunk locked, and the actor as its
-            // submitter, locked here: PostgreSQL's reference check need not find and lock them again
-            // (migrations 0018, 0023). For this transaction only.
-            if let Some(uid) = actor.user_id {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR KEY SHARE")
-                        .bind(uid)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if found.is_none() {
-                    return Err(StoreError::NotFound("用户".into()));
-                }
-            }
-            sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
-                .execute(&mut *tx)
-                .await?;
-        }
         let now = time::OffsetDateTime::now_utc();
         Ok(ReportImport {
             store: self,

@@ -761,8 +761,8 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
 }
 
 /// A row naming a missing unit, project or user is refused, and so is removing a unit, project or user
-/// that rows still name: declared foreign keys on SQLite, set-based checks once a statement on
-/// PostgreSQL (migration 0012). The application never tries either, so the statements are raw SQL.
+/// that rows still name: the foreign keys each engine declares and enforces, which no setting of a
+/// transaction switches off. The application never tries either, so the statements are raw SQL.
 #[tokio::test]
 async fn references_hold_on_both_engines() {
     let store = fresh_store().await;
@@ -865,36 +865,75 @@ async fn references_hold_on_both_engines() {
         "deleting a user who filed a report",
     );
     if store.engine() == diaodu_store::Engine::Postgres {
-        // A report import, having locked its projects and its user, tells the check to leave them
-        // out, for its own transaction only. The setting is trusted, not checked: a project or a
-        // user the transaction did not lock goes through (which is why only the import sets it,
-        // after locking). Rolled back.
-        for (project, by, what) in [
-            (p.id + 1_000, None, "the project check is left out"),
-            (p.id, Some(user + 1_000), "the user check is left out"),
-        ] {
-            let mut tx = pool.begin().await.unwrap();
-            sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            report(project, by, "2026-W13")
-                .execute(&mut *tx)
-                .await
-                .expect(what);
-            drop(tx);
-        }
+        // No setting of a transaction switches a reference off: the setting that once made
+        // PostgreSQL's check trust an import's own locks is now an inert name.
         let mut tx = pool.begin().await.unwrap();
         sqlx::query("SET LOCAL diaodu.parents_locked = 'on'")
             .execute(&mut *tx)
             .await
             .unwrap();
-        tx.commit().await.unwrap();
         refused(
-            report(p.id + 1_000, None, "2026-W13").execute(pool).await,
-            "a report of a missing project, after a transaction that had locked its own",
+            report(p.id + 1_000, None, "2026-W13")
+                .execute(&mut *tx)
+                .await,
+            "a report of a missing project, whatever the transaction's settings",
+        );
+        drop(tx);
+    }
+    // Each reference is declared in the schema, on both engines, by the engine's own constraint.
+    let declared: Vec<(String, String, String)> = match store.engine() {
+        diaodu_store::Engine::Postgres => sqlx::query_as(
+            "SELECT tc.table_name::text, kcu.column_name::text, ccu.table_name::text \
+             FROM information_schema.table_constraints tc \
+             JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name \
+              AND kcu.table_schema = tc.table_schema \
+             JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name \
+              AND ccu.table_schema = tc.table_schema \
+             WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        diaodu_store::Engine::Sqlite => sqlx::query_as(
+            "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    for (table, column, parent) in [
+        ("projects", "unit_id", "units"),
+        ("reports", "project_id", "projects"),
+        ("reports", "submitted_by", "users"),
+        ("report_year_totals", "project_id", "projects"),
+        ("users", "unit_id", "units"),
+        ("notices", "unit_id", "units"),
+        ("tasks", "lead_unit_id", "units"),
+    ] {
+        assert!(
+            declared
+                .iter()
+                .any(|(t, c, r)| t == table && c == column && r == parent),
+            "{table}.{column} references {parent}: {declared:?}"
         );
     }
+    let triggers: i64 = match store.engine() {
+        diaodu_store::Engine::Postgres => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.triggers \
+             WHERE trigger_schema = current_schema() AND event_object_table <> 'audit'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap(),
+        diaodu_store::Engine::Sqlite => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name <> 'audit'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap(),
+    };
+    assert_eq!(triggers, 0, "no trigger stands in for a declared reference");
     // An import as a user who does not exist writes nothing.
     let ghost = Actor {
         user_id: Some(user + 1_000),

@@ -1,2 +1,0 @@
--- The batch filter lists the distinct batches: read them from an index, not the table.
-CREATE INDEX projects_batch ON projects(batch);
