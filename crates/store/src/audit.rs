@@ -85,32 +85,6 @@ pub(crate) fn row(
     ]
 }
 
-/// What a record is about: its id up to the first '/' (a project's code for its reports' and site
-/// visits' records), written exactly as the indexes of each engine have it (the baselines' audit indexes),
-/// for the columns of `table` (an alias, or `audit`).
-fn subject_expr(engine: crate::Engine, table: &str) -> String {
-    match engine {
-        crate::Engine::Postgres => format!("split_part({table}.entity_id, '/', 1)"),
-        crate::Engine::Sqlite => format!(
-            "CASE WHEN instr({table}.entity_id, '/') > 0 THEN substr({table}.entity_id, 1, \
-             instr({table}.entity_id, '/') - 1) ELSE {table}.entity_id END"
-        ),
-    }
-}
-
-/// A report record's period: its id after the first '/' ("GP000123/2026-W48" → "2026-W48"), as the
-/// `audit_report_period` index of each engine has it.
-fn period_expr(engine: crate::Engine, table: &str) -> String {
-    match engine {
-        crate::Engine::Postgres => {
-            format!("substr({table}.entity_id, strpos({table}.entity_id, '/') + 1)")
-        }
-        crate::Engine::Sqlite => {
-            format!("substr({table}.entity_id, instr({table}.entity_id, '/') + 1)")
-        }
-    }
-}
-
 /// Writes one audit record inside `tx`, giving its id (a known change names its records, see
 /// `cache.rs`).
 pub(crate) async fn record(
@@ -174,7 +148,10 @@ impl Store {
             None => (v.to_string(), None),
         };
         let e = self.engine;
-        let (sa, pa) = (subject_expr(e, "a"), period_expr(e, "a"));
+        let (sa, pa) = (
+            crate::dialect::audit_subject(e, "a"),
+            crate::dialect::audit_period(e, "a"),
+        );
         let mut out = Vec::new();
         if kind.is_none_or(|k| k != "report") {
             let mut args = vec![(format!("{sa} ="), subject.clone())];
@@ -204,7 +181,7 @@ impl Store {
                 }
                 None => {
                     // Every period of the log, one index step each (a loose scan), then the code in each.
-                    let p = period_expr(e, "audit");
+                    let p = crate::dialect::audit_period(e, "audit");
                     let periods = format!(
                         "WITH RECURSIVE s(v) AS (SELECT MIN({p}) FROM audit WHERE entity = 'report' \
                          UNION ALL SELECT (SELECT MIN({p}) FROM audit WHERE entity = 'report' AND {p} > s.v) \

@@ -118,8 +118,8 @@ pub(crate) async fn upsert(
     rows: Vec<Vec<Val>>,
     on_conflict: &str,
 ) -> Result<()> {
-    let sqlite = tx.backend_name() == "SQLite";
-    for p in prepare(sqlite, table, columns, &rows, on_conflict) {
+    let engine = crate::dialect::engine_of(tx);
+    for p in prepare(engine, table, columns, &rows, on_conflict) {
         p.execute(tx).await?;
     }
     Ok(())
@@ -149,7 +149,7 @@ impl Prepared {
 /// empty). With a conflict clause a row's key must appear once among `rows`: PostgreSQL refuses to
 /// update one row twice in a statement.
 fn prepare(
-    sqlite: bool,
+    engine: crate::Engine,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Val>],
@@ -162,12 +162,15 @@ fn prepare(
         let constant: Vec<bool> = (0..columns.len())
             .map(|c| batch.iter().all(|r| r[c] == first[c]))
             .collect();
-        let mut sql = statement(table, columns, first, &constant, sqlite);
+        let mut sql = statement(
+            table,
+            columns,
+            first,
+            &constant,
+            engine,
+            !on_conflict.is_empty(),
+        );
         if !on_conflict.is_empty() {
-            if sqlite {
-                // SQLite reads `ON` after a bare `FROM` as a join's: the upsert form needs a WHERE.
-                sql = sql.replace(" ORDER BY key", " WHERE true ORDER BY key");
-            }
             sql.push(' ');
             sql.push_str(on_conflict);
         }
@@ -205,7 +208,7 @@ fn prepare(
 
 /// Where a pipelined producer hands its rows ([`pipelined`]).
 pub(crate) struct Emitter {
-    sqlite: bool,
+    engine: crate::Engine,
     to_run: tokio::sync::mpsc::Sender<Prepared>,
     closed: bool,
 }
@@ -220,7 +223,7 @@ impl Emitter {
         rows: &[Vec<Val>],
         on_conflict: &str,
     ) {
-        for p in prepare(self.sqlite, table, columns, rows, on_conflict) {
+        for p in prepare(self.engine, table, columns, rows, on_conflict) {
             if self.closed || self.to_run.blocking_send(p).is_err() {
                 self.closed = true;
                 return;
@@ -267,9 +270,9 @@ impl Emitter {
         }
     }
 
-    /// Whether the statements go to SQLite (for callers writing engine-specific SQL).
-    pub(crate) fn sqlite(&self) -> bool {
-        self.sqlite
+    /// The engine the statements go to (for callers writing engine-specific SQL).
+    pub(crate) fn engine(&self) -> crate::Engine {
+        self.engine
     }
 }
 
@@ -282,12 +285,12 @@ pub(crate) async fn pipelined<F>(conn: &mut sqlx::AnyConnection, produce: F) -> 
 where
     F: FnOnce(&mut Emitter) + Send + 'static,
 {
-    let sqlite = conn.backend_name() == "SQLite";
+    let engine = crate::dialect::engine_of(conn);
     // Two statements ahead: enough to keep the engine busy, few enough to bound the memory held.
     let (to_run, mut queued) = tokio::sync::mpsc::channel(2);
     let producer = tokio::task::spawn_blocking(move || {
         let mut e = Emitter {
-            sqlite,
+            engine,
             to_run,
             closed: false,
         };
@@ -317,7 +320,8 @@ fn statement(
     columns: &[&str],
     first: &[Val],
     constant: &[bool],
-    sqlite: bool,
+    engine: crate::Engine,
+    upsert: bool,
 ) -> String {
     let mut field = 0;
     let mut param = 1;
@@ -331,23 +335,13 @@ fn statement(
             }
             field += 1;
             let i = field - 1;
-            match (sqlite, v.is_int()) {
-                (true, _) => format!("value ->> {i}"),
-                (false, true) => format!("(e ->> {i})::bigint"),
-                (false, false) => format!("e ->> {i}"),
-            }
+            crate::dialect::json_row_field(engine, i, v.is_int())
         })
         .collect();
     let cols = columns.join(", ");
     let exprs = exprs.join(", ");
-    if sqlite {
-        format!("INSERT INTO {table} ({cols}) SELECT {exprs} FROM json_each($1) ORDER BY key")
-    } else {
-        format!(
-            "INSERT INTO {table} ({cols}) SELECT {exprs} \
-             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY n"
-        )
-    }
+    let rows = crate::dialect::json_rows(engine, 1, upsert);
+    format!("INSERT INTO {table} ({cols}) SELECT {exprs} FROM {rows}")
 }
 
 #[cfg(test)]
@@ -374,17 +368,30 @@ mod tests {
         let first = [Val::I(1), Val::OT(None), Val::T("x".into())];
         let cols = ["a", "b", "c"];
         assert_eq!(
-            statement("t", &cols, &first, &[false, false, false], true),
+            statement("t", &cols, &first, &[false, false, false], crate::Engine::Sqlite, false),
             "INSERT INTO t (a, b, c) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($1) ORDER BY key"
         );
-        assert!(
-            statement("t", &cols, &first, &[false, false, false], false).contains(
-                "SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2 FROM jsonb_array_elements($1::jsonb)"
-            )
-        );
+        assert!(statement(
+            "t",
+            &cols,
+            &first,
+            &[false, false, false],
+            crate::Engine::Postgres,
+            false
+        )
+        .contains(
+            "SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2 FROM jsonb_array_elements($1::jsonb)"
+        ));
         // Constant columns become parameters; the document's fields close up.
-        assert!(statement("t", &cols, &first, &[true, false, true], false)
-            .contains("SELECT $2, e ->> 0, $3 FROM"));
+        assert!(statement(
+            "t",
+            &cols,
+            &first,
+            &[true, false, true],
+            crate::Engine::Postgres,
+            false
+        )
+        .contains("SELECT $2, e ->> 0, $3 FROM"));
     }
     /// Statements run in the order queued; the first error stops the writing, is returned, and the
     /// producer's later rows are dropped instead of queued.

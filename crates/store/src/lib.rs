@@ -1,10 +1,11 @@
 //! diaodu storage: one contract over two engines.
 //!
 //! The engine is chosen once from the database URL: `postgres://…` for PostgreSQL, anything else is an
-//! SQLite file. All SQL is written once in the portable subset both accept (`$1` placeholders, TEXT
-//! dates, BIGINT money, `CAST(SUM(…) AS BIGINT)` because PostgreSQL sums BIGINT into NUMERIC). The
-//! schema is one migration directory per engine (`migrations/sqlite`, `migrations/postgres`), the
-//! same tables and declared references in both.
+//! SQLite file. SQL is written once in the portable subset both accept (`$1` placeholders, TEXT
+//! dates, BIGINT money, `CAST(SUM(…) AS BIGINT)` because PostgreSQL sums BIGINT into NUMERIC); the
+//! statements that must differ live in `dialect.rs`, each with its reason. The schema is one
+//! migration directory per engine (`migrations/sqlite`, `migrations/postgres`), the same tables and
+//! declared references in both.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +17,7 @@ mod admission;
 mod audit;
 mod bulk;
 mod cache;
+mod dialect;
 mod indicators;
 mod inspections;
 mod meetings;

@@ -8,7 +8,7 @@
 //! makes the caller fall back or fail rather than misread.
 
 use crate::bulk::Val;
-use crate::{Engine, Result, StoreError};
+use crate::{Result, StoreError};
 
 /// Field separator.
 pub(crate) const FS: char = '\u{1f}';
@@ -89,45 +89,13 @@ where
         .collect())
 }
 
-/// The body of an `IN (…)` that selects the values of the JSON array bound as `$n` — one parameter
-/// for any number of ids or codes: sqlx-sqlite looks every numbered parameter up by name (a linear
-/// search), so a list of hundreds of `$k` cost more to bind than the statement took to run.
-/// `ints` says whether the values are integers (PostgreSQL needs the cast).
-pub(crate) fn json_set(engine: Engine, n: usize, ints: bool) -> String {
-    match (engine, ints) {
-        (Engine::Sqlite, _) => format!("SELECT value FROM json_each(${n})"),
-        (Engine::Postgres, true) => {
-            format!("SELECT CAST(jsonb_array_elements_text(${n}::jsonb) AS BIGINT)")
-        }
-        (Engine::Postgres, false) => format!("SELECT jsonb_array_elements_text(${n}::jsonb)"),
-    }
-}
-
-/// The projects `p` named by the codes of the JSON array of texts bound as `$n` (a `FROM` body). The
-/// codes travel as JSON, distinct (callers dedupe them), and are joined rather than tested with `IN`,
-/// whose semi-join makes PostgreSQL dedupe thousands of codes again (20,000 new codes: 32 → 14 ms) —
-/// and never as `code = ANY` of a cast array: PostgreSQL cannot fold the cast at planning time, so once
-/// statistics made it prefer a sequential scan it searched a 20,000-element array linearly for every
-/// project (110 s where the index takes 50 ms). `CROSS JOIN` keeps SQLite's join order, the codes
-/// first: after `ANALYZE` it chose to probe the codes for each project instead (5 → 28 ms).
-pub(crate) fn projects_of_codes(engine: Engine, n: usize) -> String {
-    match engine {
-        Engine::Postgres => format!(
-            "jsonb_array_elements_text(${n}::jsonb) AS c(code) JOIN projects p ON p.code = c.code"
-        ),
-        Engine::Sqlite => format!(
-            "(SELECT value AS code FROM json_each(${n})) AS c CROSS JOIN projects p ON p.code = c.code"
-        ),
-    }
-}
-
-/// A JSON array of integers, for [`json_set`].
+/// A JSON array of integers, for [`crate::dialect::json_set`].
 pub(crate) fn json_ints(ids: &[i64]) -> String {
     let v: Vec<String> = ids.iter().map(i64::to_string).collect();
     format!("[{}]", v.join(","))
 }
 
-/// A JSON array of strings, for [`json_set`].
+/// A JSON array of strings, for [`crate::dialect::json_set`].
 pub(crate) fn json_texts<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::from("[");
     for (i, s) in items.iter().enumerate() {

@@ -1027,31 +1027,9 @@ impl Store {
         // The month's latest investment ends after D and none in (D − 2, D]: ask the reports, over
         // the window the stall rule reads.
         if !unknown.is_empty() {
-            // PostgreSQL, many projects (reports filed before their week ends: by Friday, a
-            // province's current week): the stall window's reports with investment, read once
-            // through the window index that leads with the end date (index only, a few weeks of
-            // every project: 50–60 ms at province scale; the projects asked, bound as a list, were
-            // parsed again for every row read: 1.1 s). Few projects (a project page): project by
-            // project through the project index — given a set of ids the planner now and then
-            // scanned the window of every project for one page. SQLite visits the projects first
-            // through its project-first covering index.
+            // PostgreSQL reads the window once for many projects (`dialect::stall_window`).
             let scan = self.engine == crate::Engine::Postgres && unknown.len() >= UNKNOWN_SCAN_MIN;
-            let q = match self.engine {
-                crate::Engine::Postgres if scan => "SELECT project_id, MAX(period_end) AS l FROM reports \
-                     WHERE period_end > $1 AND period_end <= $2 AND investment > 0 GROUP BY project_id"
-                    .to_string(),
-                crate::Engine::Postgres => format!(
-                    "SELECT k.id AS project_id, (SELECT MAX(r.period_end) FROM reports r \
-                     WHERE r.project_id = k.id AND r.period_end > $1 AND r.period_end <= $2 \
-                     AND r.investment > 0) AS l FROM ({}) AS k(id)",
-                    crate::pack::json_set(self.engine, 3, true)
-                ),
-                crate::Engine::Sqlite => format!(
-                    "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
-                     AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
-                    crate::pack::json_set(self.engine, 3, true)
-                ),
-            };
+            let q = crate::dialect::stall_window(self.engine, scan);
             let mut q = sqlx::query(sqlx::AssertSqlSafe(q.as_str()))
                 .bind(ds(stall_from))
                 .bind(ds(d));
@@ -1162,13 +1140,10 @@ impl Store {
         let mut units: Vec<i64> = owned.iter().map(|(u, _)| *u).collect();
         units.sort_unstable();
         units.dedup();
-        let lock = match self.engine {
-            crate::Engine::Postgres => " FOR KEY SHARE",
-            crate::Engine::Sqlite => "",
-        };
+        let lock = crate::dialect::row_lock(self.engine, " FOR KEY SHARE");
         let sql = format!(
             "SELECT COUNT(*) FROM (SELECT id FROM units WHERE id IN ({}){lock}) u",
-            crate::pack::json_set(self.engine, 1, true)
+            crate::dialect::json_set(self.engine, 1, true)
         );
         let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(crate::pack::json_ints(&units))
@@ -1248,7 +1223,7 @@ impl Store {
         if codes.is_empty() {
             return Ok(out);
         }
-        let rest = format!("FROM {}", crate::pack::projects_of_codes(self.engine, 3));
+        let rest = format!("FROM {}", crate::dialect::projects_of_codes(self.engine, 3));
         let binds = [Val::T(crate::pack::json_texts(&codes))];
         let fields = ["p.code", "p.id", "p.unit_id"];
         for rec in crate::pack::fetch(&self.pool, &fields, &rest, &binds).await? {

@@ -160,30 +160,7 @@ fn emit_updates<'a>(
     at: &str,
     user_id: Option<i64>,
 ) {
-    // The edited rows, unpacked from the document and joined to `reports` by id.
-    //
-    // PostgreSQL replaces each edited report — deleted and inserted again with its period, on-time
-    // flag and creation time, under a new id (nothing refers to a report's id) — rather than
-    // updating it: an update that changes no key of an index still adds the new version to it, and
-    // where the leaf is full first tries to delete older versions of the same key, visiting their
-    // table pages, which never succeeds here (the old version is this transaction's own). A corrected
-    // week of 16,700 edits: 180–195 ms as updates, 125–150 ms replaced.
-    let sql = if out.sqlite() {
-        "UPDATE reports SET investment = v.investment, progress = v.progress, problems = v.problems, \
-         updated_at = $2, submitted_by = $3 \
-         FROM (SELECT value ->> 0 AS id, value ->> 1 AS investment, value ->> 2 AS progress, \
-         value ->> 3 AS problems FROM json_each($1)) AS v WHERE reports.id = v.id"
-    } else {
-        "WITH v AS (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, \
-         e ->> 2 AS progress, e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e), \
-         old AS (DELETE FROM reports r USING v WHERE r.id = v.id \
-         RETURNING r.project_id, r.period, r.period_kind, r.period_end, r.on_time, r.created_at, \
-         v.investment, v.progress, v.problems) \
-         INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, \
-         problems, on_time, submitted_by, created_at, updated_at) \
-         SELECT project_id, period, period_kind, period_end, investment, progress, problems, \
-         on_time, $3, created_at, $2 FROM old"
-    };
+    let sql = crate::dialect::report_edits(out.engine());
     let mut edits = edits.peekable();
     while edits.peek().is_some() {
         let mut doc = String::from("[");
@@ -512,8 +489,8 @@ impl Store {
         let rest = format!(
             "FROM ({}) i(project_id) CROSS JOIN ({}) q(period) CROSS JOIN LATERAL \
              (SELECT 1 FROM reports r WHERE r.project_id = i.project_id AND r.period = q.period LIMIT 1) r",
-            crate::pack::json_set(self.engine, 4, true),
-            crate::pack::json_set(self.engine, 3, false)
+            crate::dialect::json_set(self.engine, 4, true),
+            crate::dialect::json_set(self.engine, 3, false)
         );
         let binds = [
             Val::T(crate::pack::json_texts(periods)),
@@ -602,7 +579,7 @@ impl Store {
         let rest = format!(
             "FROM units u CROSS JOIN projects p CROSS JOIN reports r \
              WHERE p.unit_id = u.id AND r.project_id = p.id AND r.period IN ({}){path}",
-            crate::pack::json_set(self.engine, 3, false)
+            crate::dialect::json_set(self.engine, 3, false)
         );
         let mut out = std::collections::HashSet::new();
         for rec in
@@ -985,40 +962,10 @@ impl Store {
         if probe.is_empty() {
             return Ok(existing);
         }
-        // Pair by pair through the unique (period, project) index: by project alone the engine would
-        // read every report of every project (a province's project has a hundred), by period alone
-        // every report of the period.
-        // `CROSS JOIN` keeps SQLite's join order: the pairs first, then one probe each.
-        let sql = match self.engine {
-            crate::Engine::Postgres => format!(
-                "SELECT {FILED_COLUMNS} FROM unnest($1::bigint[], $2::text[]) AS k(pid, period) \
-                 JOIN reports r ON r.project_id = k.pid AND r.period = k.period"
-            ),
-            crate::Engine::Sqlite => format!(
-                "SELECT {FILED_COLUMNS} FROM json_each($1) AS k CROSS JOIN reports r \
-                 ON r.project_id = k.value ->> 0 AND r.period = k.value ->> 1"
-            ),
-        };
-        let query = match self.engine {
-            crate::Engine::Postgres => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(crate::pack::int_array(probe.iter().map(|(pid, _)| *pid)))
-                .bind(crate::pack::text_array(
-                    probe.iter().map(|(_, p)| p.to_string()),
-                )),
-            crate::Engine::Sqlite => {
-                let mut doc = String::from("[");
-                for (i, (pid, p)) in probe.iter().enumerate() {
-                    if i > 0 {
-                        doc.push(',');
-                    }
-                    doc.push_str(&format!("[{pid},"));
-                    crate::bulk::json_string(&p.to_string(), &mut doc);
-                    doc.push(']');
-                }
-                doc.push(']');
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(doc)
-            }
-        };
+        let (sql, binds) = crate::dialect::filed_pairs(self.engine, FILED_COLUMNS, &probe);
+        let mut args = sqlx::any::AnyArguments::default();
+        crate::bulk::add_all(&mut args, &binds)?;
+        let query = sqlx::query_with(sqlx::AssertSqlSafe(sql.as_str()), args);
         for r in query.fetch_all(&mut *tx).await? {
             let (key, filed) = filed_row(&r)?;
             existing.insert(key, filed);

@@ -23,7 +23,7 @@ use time::Date;
 
 use crate::bulk::{self, Val};
 use crate::pack::int;
-use crate::{s2d, Engine, Result, Store};
+use crate::{s2d, Result, Store};
 
 /// The setting holding the first open day (`YYYY-MM-DD`); absent, every day is closed (a database from
 /// before the open days, whose totals hold every report).
@@ -277,19 +277,18 @@ impl Store {
         &self,
         conn: &mut sqlx::AnyConnection,
     ) -> Result<Option<Date>> {
-        let v: Option<String> = match self.engine {
-            // The lock and the read in one round trip (a submission's).
-            Engine::Postgres => {
-                sqlx::query_scalar(
-                    "SELECT (SELECT value FROM settings WHERE key = $1) AS v \
+        // On PostgreSQL the lock and the read in one round trip (a submission's).
+        let v: Option<String> = if self.engine.row_locks() {
+            sqlx::query_scalar(
+                "SELECT (SELECT value FROM settings WHERE key = $1) AS v \
                      FROM (SELECT pg_advisory_xact_lock_shared($2)) l",
-                )
-                .bind(OPEN_FROM_KEY)
-                .bind(OPEN_FROM_LOCK)
-                .fetch_one(&mut *conn)
-                .await?
-            }
-            Engine::Sqlite => crate::setting_in(&mut *conn, OPEN_FROM_KEY).await?,
+            )
+            .bind(OPEN_FROM_KEY)
+            .bind(OPEN_FROM_LOCK)
+            .fetch_one(&mut *conn)
+            .await?
+        } else {
+            crate::setting_in(&mut *conn, OPEN_FROM_KEY).await?
         };
         Ok(s2d(v))
     }
@@ -317,7 +316,7 @@ impl Store {
 
     async fn move_open_from_to(&self, to: Date, forward_only: bool) -> Result<bool> {
         let mut tx = self.begin().await?;
-        if self.engine == Engine::Postgres {
+        if self.engine.row_locks() {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(OPEN_FROM_LOCK)
                 .execute(&mut *tx)
@@ -391,14 +390,14 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         project_ids: &[i64],
     ) -> Result<()> {
-        if self.engine != Engine::Postgres {
+        if !self.engine.row_locks() {
             return Ok(());
         }
         let mut ids = project_ids.to_vec();
         ids.sort_unstable();
         let sql = format!(
             "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
-            crate::pack::json_set(self.engine, 1, true)
+            crate::dialect::json_set(self.engine, 1, true)
         );
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(crate::pack::json_ints(&ids))
@@ -418,11 +417,8 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         codes: &[S],
     ) -> Result<HashMap<String, LockedProject>> {
-        let lock = match self.engine {
-            Engine::Postgres => " ORDER BY p.id FOR NO KEY UPDATE OF p",
-            Engine::Sqlite => "",
-        };
-        let projects = crate::pack::projects_of_codes(self.engine, 3);
+        let lock = crate::dialect::row_lock(self.engine, " ORDER BY p.id FOR NO KEY UPDATE OF p");
+        let projects = crate::dialect::projects_of_codes(self.engine, 3);
         let list = crate::pack::json_texts(codes);
         let rest = format!(
             "FROM (SELECT p.code, p.id, p.unit_id, p.actual_start, p.total_investment, p.annual_plan, \
@@ -528,8 +524,8 @@ impl Store {
         // Ids travel as one JSON parameter (`pack::json_set`), as `$1` in the deletes and `$3` in the
         // packed reads (see `pack.rs`: an import refreshes thousands of projects); chunks bound the
         // packed text read back.
-        let list = crate::pack::json_set(self.engine, 1, true);
-        let in_ids = crate::pack::json_set(self.engine, 3, true);
+        let list = crate::dialect::json_set(self.engine, 1, true);
+        let in_ids = crate::dialect::json_set(self.engine, 3, true);
         let columns = totals_columns();
         for chunk in ids.chunks(2_000) {
             let json_ids = crate::pack::json_ints(chunk);
@@ -663,7 +659,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let until = diaodu_domain::period::fmt_date(closed_until(self.open_from().await?));
-        let in_ids = crate::pack::json_set(self.engine, 3, true);
+        let in_ids = crate::dialect::json_set(self.engine, 3, true);
         let reports_rest = format!(
             "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \
              AND r.period_end <= $4"

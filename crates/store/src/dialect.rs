@@ -1,0 +1,225 @@
+//! The statements and fragments that differ between SQLite and PostgreSQL, each with the reason.
+//! Everything else is SQL both engines accept (`$1` placeholders, ISO text dates, BIGINT money,
+//! `CAST(SUM(…) AS BIGINT)`). What differs is of three kinds: functions the dialects spell
+//! differently (JSON unpacking, string splitting, arrays), row locks (PostgreSQL's writers run side by
+//! side and lock rows; SQLite's take turns, see `Store::begin`), and a few reads whose best shape
+//! differs because the planners do.
+//!
+//! Three reads choose a different strategy per engine and keep the choice beside the code it
+//! concerns, with its reason: a project's reports packed into one value on SQLite (`reports.rs`,
+//! `Store::reports`), which pairs have a report (`reports.rs`, `Store::reported`), and the stall
+//! window read once for many projects on PostgreSQL (`projects.rs`, [`stall_window`]). Connection
+//! settings (SQLite's pragmas, pool sizes) and the migrations' directory are chosen in `lib.rs`.
+
+use crate::Engine;
+
+/// The engine behind a connection.
+pub(crate) fn engine_of(conn: &sqlx::AnyConnection) -> Engine {
+    if conn.backend_name() == "SQLite" {
+        Engine::Sqlite
+    } else {
+        Engine::Postgres
+    }
+}
+
+/// The body of an `IN (…)` that selects the values of the JSON array bound as `$n` — one parameter
+/// for any number of ids or codes: sqlx-sqlite looks every numbered parameter up by name (a linear
+/// search), so a list of hundreds of `$k` cost more to bind than the statement took to run.
+/// `ints` says whether the values are integers (PostgreSQL needs the cast).
+pub(crate) fn json_set(engine: Engine, n: usize, ints: bool) -> String {
+    match (engine, ints) {
+        (Engine::Sqlite, _) => format!("SELECT value FROM json_each(${n})"),
+        (Engine::Postgres, true) => {
+            format!("SELECT CAST(jsonb_array_elements_text(${n}::jsonb) AS BIGINT)")
+        }
+        (Engine::Postgres, false) => format!("SELECT jsonb_array_elements_text(${n}::jsonb)"),
+    }
+}
+
+/// The projects `p` named by the codes of the JSON array of texts bound as `$n` (a `FROM` body). The
+/// codes travel as JSON, distinct (callers dedupe them), and are joined rather than tested with `IN`,
+/// whose semi-join makes PostgreSQL dedupe thousands of codes again (20,000 new codes: 32 → 14 ms) —
+/// and never as `code = ANY` of a cast array: PostgreSQL cannot fold the cast at planning time, so once
+/// statistics made it prefer a sequential scan it searched a 20,000-element array linearly for every
+/// project (110 s where the index takes 50 ms). `CROSS JOIN` keeps SQLite's join order, the codes
+/// first: after `ANALYZE` it chose to probe the codes for each project instead (5 → 28 ms).
+pub(crate) fn projects_of_codes(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Postgres => format!(
+            "jsonb_array_elements_text(${n}::jsonb) AS c(code) JOIN projects p ON p.code = c.code"
+        ),
+        Engine::Sqlite => format!(
+            "(SELECT value AS code FROM json_each(${n})) AS c CROSS JOIN projects p ON p.code = c.code"
+        ),
+    }
+}
+
+/// What a record is about: its id up to the first '/' (a project's code for its reports' and site
+/// visits' records), written exactly as the indexes of each engine have it (the baselines' audit indexes),
+/// for the columns of `table` (an alias, or `audit`).
+pub(crate) fn audit_subject(engine: Engine, table: &str) -> String {
+    match engine {
+        Engine::Postgres => format!("split_part({table}.entity_id, '/', 1)"),
+        Engine::Sqlite => format!(
+            "CASE WHEN instr({table}.entity_id, '/') > 0 THEN substr({table}.entity_id, 1, \
+             instr({table}.entity_id, '/') - 1) ELSE {table}.entity_id END"
+        ),
+    }
+}
+
+/// A report record's period: its id after the first '/' ("GP000123/2026-W48" → "2026-W48"), as the
+/// `audit_report_period` index of each engine has it.
+pub(crate) fn audit_period(engine: Engine, table: &str) -> String {
+    match engine {
+        Engine::Postgres => {
+            format!("substr({table}.entity_id, strpos({table}.entity_id, '/') + 1)")
+        }
+        Engine::Sqlite => {
+            format!("substr({table}.entity_id, instr({table}.entity_id, '/') + 1)")
+        }
+    }
+}
+
+/// The rows of a JSON array of row arrays bound as `$n`, in the array's order, as a `FROM` body whose
+/// fields [`json_row_field`] names. PostgreSQL reads the document as `jsonb`, whose binary form is
+/// parsed once for all its fields (as `json`, once a field).
+/// `upsert`: the statement ends with `ON CONFLICT`, which SQLite would read after a bare `FROM` as a
+/// join's `ON`: the rows then carry a `WHERE true`.
+pub(crate) fn json_rows(engine: Engine, n: usize, upsert: bool) -> String {
+    match engine {
+        Engine::Sqlite if upsert => format!("json_each(${n}) WHERE true ORDER BY key"),
+        Engine::Sqlite => format!("json_each(${n}) ORDER BY key"),
+        Engine::Postgres => {
+            format!("jsonb_array_elements(${n}::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY n")
+        }
+    }
+}
+
+/// Field `i` of a row of [`json_rows`]; PostgreSQL's `->>` gives text, cast back for an integer column.
+pub(crate) fn json_row_field(engine: Engine, i: usize, int: bool) -> String {
+    match (engine, int) {
+        (Engine::Sqlite, _) => format!("value ->> {i}"),
+        (Engine::Postgres, true) => format!("(e ->> {i})::bigint"),
+        (Engine::Postgres, false) => format!("e ->> {i}"),
+    }
+}
+
+/// The statement writing an import's edited reports: the document `$1` of `[id, investment,
+/// progress, problems]` rows, `$2` the time, `$3` the user, joined to `reports` by id.
+///
+/// PostgreSQL replaces each edited report — deleted and inserted again with its period, on-time
+/// flag and creation time, under a new id (nothing refers to a report's id) — rather than
+/// updating it: an update that changes no key of an index still adds the new version to it, and
+/// where the leaf is full first tries to delete older versions of the same key, visiting their
+/// table pages, which never succeeds here (the old version is this transaction's own).
+pub(crate) fn report_edits(engine: Engine) -> &'static str {
+    if engine == Engine::Sqlite {
+        "UPDATE reports SET investment = v.investment, progress = v.progress, problems = v.problems, \
+         updated_at = $2, submitted_by = $3 \
+         FROM (SELECT value ->> 0 AS id, value ->> 1 AS investment, value ->> 2 AS progress, \
+         value ->> 3 AS problems FROM json_each($1)) AS v WHERE reports.id = v.id"
+    } else {
+        "WITH v AS (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, \
+         e ->> 2 AS progress, e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e), \
+         old AS (DELETE FROM reports r USING v WHERE r.id = v.id \
+         RETURNING r.project_id, r.period, r.period_kind, r.period_end, r.on_time, r.created_at, \
+         v.investment, v.progress, v.problems) \
+         INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, \
+         problems, on_time, submitted_by, created_at, updated_at) \
+         SELECT project_id, period, period_kind, period_end, investment, progress, problems, \
+         on_time, $3, created_at, $2 FROM old"
+    }
+}
+
+impl Engine {
+    /// Whether writers run side by side and must lock the rows they build on (PostgreSQL), rather
+    /// than take turns for the whole transaction (SQLite, `Store::begin`).
+    pub(crate) fn row_locks(self) -> bool {
+        self == Engine::Postgres
+    }
+}
+
+/// A row lock at the end of a `SELECT` (`FOR KEY SHARE`, `FOR NO KEY UPDATE OF p` …) on
+/// PostgreSQL, where writers run side by side; nothing on SQLite, whose writers take turns for the
+/// whole transaction (`Store::begin`), which no row lock could add to.
+pub(crate) fn row_lock(engine: Engine, lock: &'static str) -> &'static str {
+    if engine.row_locks() {
+        lock
+    } else {
+        ""
+    }
+}
+
+/// For each project of the JSON list `$3` (or every project, `scan`), the latest end date in
+/// (`$1`, `$2`] of a report with investment: the stall rule's window.
+///
+/// PostgreSQL, many projects (reports filed before their week ends: by Friday, a province's current
+/// week): the window's reports read once through the window index that leads with the end date
+/// (index only, a few weeks of every project); the projects asked, bound as a list, were parsed
+/// again for every row read. Few projects (a project page): project by project through the project
+/// index — given a set of ids the planner now and then scanned the window of every project for one
+/// page. SQLite visits the projects first through its project-first covering index.
+pub(crate) fn stall_window(engine: Engine, scan: bool) -> String {
+    match engine {
+        Engine::Postgres if scan => "SELECT project_id, MAX(period_end) AS l FROM reports \
+             WHERE period_end > $1 AND period_end <= $2 AND investment > 0 GROUP BY project_id"
+            .to_string(),
+        Engine::Postgres => format!(
+            "SELECT k.id AS project_id, (SELECT MAX(r.period_end) FROM reports r \
+             WHERE r.project_id = k.id AND r.period_end > $1 AND r.period_end <= $2 \
+             AND r.investment > 0) AS l FROM ({}) AS k(id)",
+            json_set(engine, 3, true)
+        ),
+        Engine::Sqlite => format!(
+            "SELECT project_id, MAX(period_end) AS l FROM reports WHERE period_end > $1 AND period_end <= $2 \
+             AND investment > 0 AND project_id IN ({}) GROUP BY project_id",
+            json_set(engine, 3, true)
+        ),
+    }
+}
+
+/// The reports of the (project, period) `pairs` that exist, selecting `columns`, and the values to
+/// bind: pair by pair through the unique (period, project) index (by project alone the engine would
+/// read every report of every project, by period alone every report of the period). PostgreSQL takes
+/// the pairs as two arrays; SQLite as one JSON document, `CROSS JOIN` keeping its join order: the
+/// pairs first, then one probe each.
+pub(crate) fn filed_pairs(
+    engine: Engine,
+    columns: &str,
+    pairs: &[(i64, diaodu_domain::Period)],
+) -> (String, Vec<crate::bulk::Val>) {
+    use crate::bulk::Val;
+    match engine {
+        Engine::Postgres => (
+            format!(
+                "SELECT {columns} FROM unnest($1::bigint[], $2::text[]) AS k(pid, period) \
+                 JOIN reports r ON r.project_id = k.pid AND r.period = k.period"
+            ),
+            vec![
+                Val::T(crate::pack::int_array(pairs.iter().map(|(pid, _)| *pid))),
+                Val::T(crate::pack::text_array(
+                    pairs.iter().map(|(_, p)| p.to_string()),
+                )),
+            ],
+        ),
+        Engine::Sqlite => {
+            let mut doc = String::from("[");
+            for (i, (pid, p)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    doc.push(',');
+                }
+                doc.push_str(&format!("[{pid},"));
+                crate::bulk::json_string(&p.to_string(), &mut doc);
+                doc.push(']');
+            }
+            doc.push(']');
+            (
+                format!(
+                    "SELECT {columns} FROM json_each($1) AS k CROSS JOIN reports r \
+                     ON r.project_id = k.value ->> 0 AND r.period = k.value ->> 1"
+                ),
+                vec![Val::T(doc)],
+            )
+        }
+    }
+}
