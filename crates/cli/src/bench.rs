@@ -881,6 +881,22 @@ async fn http_load(
                 }),
             ),
             (
+                // Each request asks another date, so each computes its statuses afresh: misses of
+                // different keys, which run side by side (one per core).
+                "project list as of another date (afresh)",
+                Box::new({
+                    let h = cookie.clone();
+                    let today = o.today;
+                    move |i| {
+                        let d = today - time::Duration::days(1 + (i % 300) as i64);
+                        get(
+                            format!("/projects?as_of={}", diaodu_domain::period::fmt_date(d)),
+                            h.clone(),
+                        )
+                    }
+                }),
+            ),
+            (
                 "project detail",
                 Box::new({
                     let h = cookie.clone();

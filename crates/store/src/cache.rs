@@ -185,9 +185,77 @@ pub(crate) struct StatusCache {
     pub(crate) units: Slot<UnitTree>,
     /// The concentrated-start batches.
     pub(crate) batches: Slot<Vec<String>>,
-    /// Held while statuses are computed: when many requests miss at once (the first requests after a
-    /// change), one computes and the others wait for its result instead of all computing the same.
-    pub(crate) computing: tokio::sync::Mutex<()>,
+    /// Turns to compute statuses: one at a time per key, as many keys at once as there are cores.
+    pub(crate) computing: Flights,
+}
+
+/// Single flight per key: when many requests miss the same entry at once (the first requests after a
+/// change), one computes and the others wait for its result instead of all computing the same.
+/// Misses of different keys (other scopes, other dates) compute side by side, up to one per core:
+/// beyond that they would only share the cores and hold more rows in memory at once.
+pub(crate) struct Flights {
+    keys: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    cores: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Flights {
+    fn default() -> Self {
+        Flights::with_cores(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+}
+
+/// A turn to compute the entry of one key; given back when dropped.
+pub(crate) struct Turn<'a> {
+    flights: &'a Flights,
+    key: String,
+    key_turn: tokio::sync::OwnedMutexGuard<()>,
+    _core: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Flights {
+    /// Turns for `cores` computations at once.
+    fn with_cores(cores: usize) -> Flights {
+        Flights {
+            keys: Mutex::new(HashMap::new()),
+            cores: Arc::new(tokio::sync::Semaphore::new(cores.max(1))),
+        }
+    }
+
+    /// Waits for the turn of `key`: after any computation of the same key (whose result the caller
+    /// should then look for), and for a free core.
+    pub(crate) async fn turn(&self, key: &str) -> Turn<'_> {
+        let flight = {
+            let mut keys = self.keys.lock().expect("cache lock");
+            // A waiter cancelled before its turn (a client that went away) leaves its key behind,
+            // held by the map alone.
+            keys.retain(|_, m| Arc::strong_count(m) > 1);
+            keys.entry(key.to_string()).or_default().clone()
+        };
+        let key_turn = flight.lock_owned().await;
+        let core = self
+            .cores
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        Turn {
+            flights: self,
+            key: key.to_string(),
+            key_turn,
+            _core: core,
+        }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        // The key's entry goes once no one else holds or waits for it (the map's and this turn's
+        // references are the only ones left; a newcomer takes its reference under the same lock).
+        let mut keys = self.flights.keys.lock().expect("cache lock");
+        if Arc::strong_count(tokio::sync::OwnedMutexGuard::mutex(&self.key_turn)) == 2 {
+            keys.remove(&self.key);
+        }
+    }
 }
 
 impl StatusCache {
@@ -256,5 +324,44 @@ impl StatusCache {
     /// data read after it).
     pub(crate) fn commits(&self) -> u64 {
         self.commits.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A miss of the same key waits for the computation under way; misses of other keys compute
+    /// side by side, as many as there are cores; a key leaves the map with its last turn.
+    #[tokio::test]
+    async fn one_flight_per_key_and_one_per_core() {
+        let f = Flights::with_cores(2);
+        let soon = Duration::from_millis(50);
+        let a = f.turn("scope A|2026-11-27").await;
+        let b = tokio::time::timeout(soon, f.turn("scope B|2026-11-27")).await;
+        assert!(b.is_ok(), "another key computes beside the first");
+        let again = tokio::time::timeout(soon, f.turn("scope A|2026-11-27")).await;
+        assert!(
+            again.is_err(),
+            "the same key waits for the first computation"
+        );
+        let third = tokio::time::timeout(soon, f.turn("scope C|2026-11-27")).await;
+        assert!(third.is_err(), "no more computations at once than cores");
+        drop(b);
+        drop(a);
+        let again = tokio::time::timeout(soon, f.turn("scope A|2026-11-27")).await;
+        assert!(again.is_ok(), "the key's turn is free again");
+        drop(again);
+        let last = f.turn("scope D|2026-11-27").await;
+        assert_eq!(
+            f.keys.lock().unwrap().len(),
+            1,
+            "a cancelled waiter's key is gone at the next turn"
+        );
+        drop(last);
+        assert!(
+            f.keys.lock().unwrap().is_empty(),
+            "no key kept after its last turn"
+        );
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! Three reads choose a different strategy per engine and keep the choice beside the code it
 //! concerns, with its reason: a project's reports packed into one value on SQLite (`reports.rs`,
-//! `Store::reports`), which pairs have a report (`reports.rs`, `Store::reported`), and the stall
+//! `Store::reports`), which pairs have a report (`reports.rs`, `reported_pg` and `reported_afresh`), and the stall
 //! window read once for many projects on PostgreSQL (`projects.rs`, [`stall_window`]). Connection
 //! settings (SQLite's pragmas, pool sizes) and the migrations' directory are chosen in `lib.rs`.
 

@@ -470,7 +470,7 @@ impl Store {
                 .await;
         }
         let _turn = if cached.is_none() {
-            let turn = self.status_cache.computing.lock().await;
+            let turn = self.status_cache.computing.turn(&key).await;
             // Another request may have computed it while this one waited.
             let version = self.data_version().await?;
             cached = self.status_cache.statuses.get(&key, version);
