@@ -261,6 +261,10 @@ pub fn check_fields(p: &ProjectFields) -> Vec<FieldError> {
 /// Longest short text field of a project (leader, batch, industry), in characters.
 pub const TEXT_SHORT: usize = 50;
 
+/// Longest 形象进度 (physical progress) or 存在问题 (problems) of a progress report, in characters,
+/// whichever door the report comes through.
+pub const REPORT_TEXT: usize = 2000;
+
 /// The dates a project's plan and start may take.
 pub const DATES: std::ops::RangeInclusive<time::Date> =
     time::macros::date!(1990 - 01 - 01)..=time::macros::date!(2100 - 12 - 31);

@@ -238,8 +238,11 @@ fn check_input(r: &ReportInput, today: Date) -> Result<()> {
             format!("{} 尚未开始，不能填报", r.period),
         ));
     }
-    if r.progress.chars().count() > 2000 || r.problems.chars().count() > 2000 {
-        return Err(StoreError::invalid("形象进度/存在问题", "不能超过 2000 字"));
+    let max = diaodu_domain::project::REPORT_TEXT;
+    for (field, text) in [("形象进度", &r.progress), ("存在问题", &r.problems)] {
+        if text.chars().count() > max {
+            return Err(StoreError::invalid(field, format!("不能超过 {max} 字")));
+        }
     }
     Ok(())
 }
@@ -1061,6 +1064,18 @@ impl ReportImport<'_> {
                     r.row,
                     "填报期",
                     format!("{} 尚未开始，不能填报", r.period),
+                ));
+                continue;
+            }
+            let max = diaodu_domain::project::REPORT_TEXT;
+            let long = [("形象进度", &r.progress), ("存在问题", &r.problems)]
+                .into_iter()
+                .find(|(_, t)| t.chars().count() > max);
+            if let Some((column, _)) = long {
+                self.error(ImportError::new(
+                    r.row,
+                    column,
+                    format!("不能超过 {max} 字"),
                 ));
                 continue;
             }

@@ -1209,3 +1209,48 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
     assert_eq!(store.report_count().await.unwrap(), 3);
     assert!(store.check_report_totals().await.unwrap().is_empty());
 }
+
+/// 形象进度 and 存在问题 have one bound, whichever door a report comes through: a file's row past it
+/// is refused with its row and column, and nothing of the file is written.
+#[tokio::test]
+async fn report_texts_have_one_bound_through_every_door() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let actor = Actor::cli();
+    store
+        .create_project(&actor, d1, fields("T1"))
+        .await
+        .unwrap();
+    let tree = store.units().await.unwrap();
+    let max = diaodu_domain::project::REPORT_TEXT;
+    let row = |n: usize, period: &str, problems: String| diaodu_domain::import::ReportRow {
+        row: n,
+        project_code: "T1".into(),
+        period: Period::parse(period).unwrap(),
+        investment: Yuan(1),
+        progress: String::new(),
+        problems,
+    };
+    let rows = vec![
+        row(2, "2026-W10", "正常".into()),
+        row(3, "2026-W11", "问".repeat(max + 1)),
+    ];
+    let errors = store
+        .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
+        .await
+        .unwrap()
+        .expect_err("a text past the bound");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "存在问题"));
+    assert!(errors[0].message.contains(&max.to_string()));
+    assert_eq!(store.report_count().await.unwrap(), 0);
+    // At the bound it goes through.
+    let rows = vec![row(2, "2026-W10", "问".repeat(max))];
+    assert_eq!(
+        store
+            .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
+            .await
+            .unwrap(),
+        Ok(1)
+    );
+}

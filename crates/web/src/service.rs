@@ -1,8 +1,11 @@
 //! The actions that act on the city's records, each one function that the pages and the API call
 //! (and the command line, where it has the action), so that their checks cannot drift apart. Each
-//! asks, in order: may the role do this at all; is the record within the caller's scope; does the
-//! action belong to the caller's own unit (reporting, signing, replying — a supervisor above may
-//! read, verify and send back, never act in the unit's name); and is its date today or before.
+//! asks, in order: may the role do this at all; is the record within the caller's scope; where the
+//! action is the unit's own (reporting a task's progress, signing, replying — docs/roles.md rule 4),
+//! does it belong to the caller's own unit (a supervisor above may read, verify and send back, never
+//! act in the unit's name); and, where it takes a date, is that today or before. A project's progress
+//! report is not such an action: the development and reform commission files and imports them for
+//! the units in its scope, as it collects their weekly sheets.
 
 use diaodu_domain::access::Action;
 use diaodu_store::{TaskReportInput, UnitTree};
