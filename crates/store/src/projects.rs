@@ -87,6 +87,20 @@ fn opt_date(s: &str) -> Option<Date> {
     }
 }
 
+/// A project's report sums as of the status date, from the running totals (or, the reference way,
+/// from its reports), before they become its `ProjectFacts`.
+#[derive(Debug, Clone, Default)]
+struct ReportSums {
+    /// Investment of this year's periods ending by the date, in yuan.
+    ytd: i64,
+    /// The same, of periods ending by 30 June.
+    by_june_30: i64,
+    /// The latest end date of a period with investment within the stall window (ISO text).
+    last_investment_end: Option<String>,
+    /// Weekly reports of this year filed on time, from the actual start.
+    on_time_weekly: i64,
+}
+
 /// Where the report sums behind a status come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SumsVia {
@@ -690,7 +704,7 @@ impl Store {
         // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
         // the database reads only the chosen projects' reports of the window, from the covering
         // (project_id, period_end, …) index, instead of grouping every report first.
-        let mut sums: HashMap<i64, (i64, i64, Option<String>, i64)> = HashMap::new();
+        let mut sums: HashMap<i64, ReportSums> = HashMap::new();
         let mut projects: Vec<(Project, String)> = Vec::new();
         let mut packed_done = false;
         if via == SumsVia::Totals {
@@ -757,30 +771,29 @@ impl Store {
             {
                 sums.insert(
                     r.try_get("project_id")?,
-                    (
-                        r.try_get("ytd")?,
-                        r.try_get("h1")?,
-                        r.try_get("last_inv")?,
-                        r.try_get("on_time")?,
-                    ),
+                    ReportSums {
+                        ytd: r.try_get("ytd")?,
+                        by_june_30: r.try_get("h1")?,
+                        last_investment_end: r.try_get("last_inv")?,
+                        on_time_weekly: r.try_get("on_time")?,
+                    },
                 );
             }
         }
         let mut out = Vec::with_capacity(projects.len());
         for (project, unit_name) in projects {
             let f = &project.fields;
-            let (ytd, h1, last_inv, on_time) =
-                sums.get(&project.id).cloned().unwrap_or((0, 0, None, 0));
+            let sum = sums.remove(&project.id).unwrap_or_default();
             let facts = ProjectFacts {
                 stage: f.stage,
                 plan_year: f.plan_year,
                 annual_plan: f.annual_plan,
                 planned_start: f.planned_start,
                 actual_start: f.actual_start,
-                ytd: Yuan(ytd),
-                by_june_30: Yuan(h1),
-                last_investment_end: s2d(last_inv),
-                on_time_reports: on_time as u32,
+                ytd: Yuan(sum.ytd),
+                by_june_30: Yuan(sum.by_june_30),
+                last_investment_end: s2d(sum.last_investment_end),
+                on_time_reports: sum.on_time_weekly as u32,
             };
             let status = project_status(&facts, d, settings);
             if filter.light.is_some_and(|l| l != status.light) {
@@ -807,7 +820,7 @@ impl Store {
         d: Date,
         settings: &StatusSettings,
         open: Option<Date>,
-        sums: &mut HashMap<i64, (i64, i64, Option<String>, i64)>,
+        sums: &mut HashMap<i64, ReportSums>,
     ) -> Result<Option<Vec<(Project, String)>>> {
         let ds = diaodu_domain::period::fmt_date;
         let y = d.year();
@@ -1019,7 +1032,15 @@ impl Store {
             };
             // Only the stall window (D − stall days, D] matters (see `ProjectFacts`).
             let last = last.filter(|l| *l > stall_from);
-            sums.insert(id, (ytd, h1, last.map(ds), on));
+            sums.insert(
+                id,
+                ReportSums {
+                    ytd,
+                    by_june_30: h1,
+                    last_investment_end: last.map(ds),
+                    on_time_weekly: on,
+                },
+            );
             out.push((project, f[19].to_string()));
         }
         // By code, in byte order (as both engines compare codes).
@@ -1045,7 +1066,7 @@ impl Store {
                     continue;
                 }
                 if let Some(e) = sums.get_mut(&id) {
-                    e.2 = l;
+                    e.last_investment_end = l;
                 }
             }
         }

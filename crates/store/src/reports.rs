@@ -231,6 +231,18 @@ impl ReportBounds {
     }
 }
 
+/// What one submission adds to its project's running totals. An edit that takes a period's
+/// investment to nothing may change the latest period with investment, which an addition cannot
+/// express: the month's totals are then computed again from the reports.
+struct TotalsChange {
+    /// Investment added (negative when an edit lowers it), in yuan.
+    investment: i64,
+    /// Weekly reports on time added.
+    on_time_weekly: i64,
+    /// The period had investment and now has none.
+    loses_last_investment: bool,
+}
+
 fn check_input(r: &ReportInput, today: Date) -> Result<()> {
     if r.period.first_day() > today {
         return Err(StoreError::invalid(
@@ -287,10 +299,7 @@ impl Store {
         let actual_start = s2d(project.try_get("actual_start")?);
         let entity_id = format!("{code}/{}", r.period);
         let end = r.period.last_day();
-        // What the report adds to the running totals: (investment, on-time weekly reports, whether the
-        // months must be rewritten instead — an edit that takes away the only investment may move
-        // the latest investment date back).
-        let change: (i64, i64, bool);
+        let change: TotalsChange;
         let old = sqlx::query(
             "SELECT id, investment, progress, problems FROM reports WHERE project_id = $1 AND period = $2",
         )
@@ -315,11 +324,11 @@ impl Store {
                 tx.rollback().await?;
                 return Ok((self.report_of(project_id, r.period).await?, false));
             }
-            change = (
-                r.investment.0 - before.investment.0,
-                0,
-                before.investment.0 > 0 && r.investment.0 <= 0,
-            );
+            change = TotalsChange {
+                investment: r.investment.0 - before.investment.0,
+                on_time_weekly: 0,
+                loses_last_investment: before.investment.0 > 0 && r.investment.0 <= 0,
+            };
             update_report(&mut tx, id, r, &ts, actor.user_id).await?;
             audit_id = audit::record(
                 &mut tx,
@@ -339,7 +348,11 @@ impl Store {
                 actual_start,
                 end,
             );
-            change = (r.investment.0, i64::from(counts), false);
+            change = TotalsChange {
+                investment: r.investment.0,
+                on_time_weekly: i64::from(counts),
+                loses_last_investment: false,
+            };
             let row = report_vals(project_id, r, on_time, actor.user_id, &ts);
             bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vec![row])
                 .await
@@ -362,14 +375,14 @@ impl Store {
         }
         // A report ending on an open day is not in the totals (they hold the closed days only).
         let added = !crate::totals::closed(open, end)
-            || (!change.2
+            || (!change.loses_last_investment
                 && self
                     .add_to_totals(
                         &mut tx,
                         project_id,
                         end,
-                        change.0,
-                        change.1,
+                        change.investment,
+                        change.on_time_weekly,
                         r.investment.0 > 0,
                     )
                     .await?);
