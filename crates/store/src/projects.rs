@@ -87,6 +87,38 @@ fn opt_date(s: &str) -> Option<Date> {
     }
 }
 
+/// One condition of the project filter, on the projects `p` and their units `u` of a statement,
+/// testing parameter `$n`.
+enum Cond {
+    /// The unit's subtree (a `LIKE` prefix of its path).
+    UnitPath,
+    /// One project.
+    ProjectId,
+    /// A construction stage.
+    Stage,
+    /// A category.
+    Category,
+    /// A concentrated-start batch.
+    Batch,
+    /// Words in the code or the name (a `LIKE` pattern).
+    Words,
+}
+
+impl Cond {
+    fn sql(&self, p: &str, u: &str, n: usize) -> String {
+        match self {
+            Cond::UnitPath => format!("{u}.path LIKE ${n} ESCAPE '\\'"),
+            Cond::ProjectId => format!("{p}.id = CAST(${n} AS BIGINT)"),
+            Cond::Stage => format!("{p}.stage = ${n}"),
+            Cond::Category => format!("{p}.category = ${n}"),
+            Cond::Batch => format!("{p}.batch = ${n}"),
+            Cond::Words => {
+                format!("({p}.code LIKE ${n} ESCAPE '\\' OR {p}.name LIKE ${n} ESCAPE '\\')")
+            }
+        }
+    }
+}
+
 /// A project's report sums as of the status date, from the running totals (or, the reference way,
 /// from its reports), before they become its `ProjectFacts`.
 #[derive(Debug, Clone, Default)]
@@ -629,49 +661,28 @@ impl Store {
         } else {
             via
         };
-        let mut fargs: Vec<String> = Vec::new();
-        let mut conds: Vec<String> = Vec::new();
-        // A filter's parameter is written `{#k}` (k-th filter value) and numbered per statement below.
-        let push = |cond: &str, v: String, conds: &mut Vec<String>, fargs: &mut Vec<String>| {
-            fargs.push(v);
-            conds.push(cond.replace('?', &format!("{{#{}}}", fargs.len() - 1)));
-        };
+        let mut conds: Vec<(Cond, String)> = Vec::new();
         if let Some(prefix) = tree.scope_prefix(scope) {
-            push(
-                "{u}.path LIKE ? ESCAPE '\\'",
-                format!("{}%", like_escape(&prefix)),
-                &mut conds,
-                &mut fargs,
-            );
+            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
         }
         if let Some(uid) = filter.unit_id {
             let prefix = tree
                 .get(uid)
                 .map(|u| u.path.clone())
                 .unwrap_or_else(|| "/none/".into());
-            push(
-                "{u}.path LIKE ? ESCAPE '\\'",
-                format!("{}%", like_escape(&prefix)),
-                &mut conds,
-                &mut fargs,
-            );
+            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
         }
         if let Some(id) = filter.project_id {
-            push(
-                "{p}.id = CAST(? AS BIGINT)",
-                id.to_string(),
-                &mut conds,
-                &mut fargs,
-            );
+            conds.push((Cond::ProjectId, id.to_string()));
         }
         if let Some(st) = filter.stage {
-            push("{p}.stage = ?", st.code().into(), &mut conds, &mut fargs);
+            conds.push((Cond::Stage, st.code().into()));
         }
         if let Some(c) = filter.category {
-            push("{p}.category = ?", c.code().into(), &mut conds, &mut fargs);
+            conds.push((Cond::Category, c.code().into()));
         }
         if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
-            push("{p}.batch = ?", b.clone(), &mut conds, &mut fargs);
+            conds.push((Cond::Batch, b.clone()));
         }
         if let Some(q) = filter
             .q
@@ -679,25 +690,16 @@ impl Store {
             .map(|q| q.trim())
             .filter(|q| !q.is_empty())
         {
-            push(
-                "({p}.code LIKE ? ESCAPE '\\' OR {p}.name LIKE ? ESCAPE '\\')",
-                format!("%{}%", like_escape(q)),
-                &mut conds,
-                &mut fargs,
-            );
+            conds.push((Cond::Words, format!("%{}%", like_escape(q))));
         }
+        let fargs: Vec<String> = conds.iter().map(|(_, v)| v.clone()).collect();
         // The filters, written for the aliases of one statement, their parameters numbered after its
         // `lead` date parameters.
         let filter_for = |p: &str, u: &str, lead: usize| -> String {
             conds
                 .iter()
-                .map(|c| {
-                    let mut c = c.replace("{p}", p).replace("{u}", u);
-                    for k in 0..fargs.len() {
-                        c = c.replace(&format!("{{#{k}}}"), &format!("${}", lead + 1 + k));
-                    }
-                    format!(" AND {c}")
-                })
+                .enumerate()
+                .map(|(k, (c, _))| format!(" AND {}", c.sql(p, u, lead + 1 + k)))
                 .collect()
         };
         // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
