@@ -144,20 +144,20 @@ async fn import_rate(
     store: &Store,
     actor: &Actor,
     tree: &diaodu_store::UnitTree,
-    kind: diaodu_web::pages::data::ImportKind,
+    kind: diaodu_web::service::imports::ImportKind,
     csv: &str,
     n: usize,
 ) -> Result<f64> {
-    let up = diaodu_web::pages::data::Upload {
+    let up = diaodu_web::service::imports::Upload {
         kind,
         name: "bench.csv".into(),
         bytes: csv.as_bytes().to_vec(),
         confirm_unusual: false,
     };
     let t = Instant::now();
-    let r = diaodu_web::pages::data::run_import(store, actor, tree, Scope::All, &up)
+    let r = diaodu_web::service::imports::run_import(store, actor, tree, Scope::All, &up)
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let rate = n as f64 / t.elapsed().as_secs_f64();
     anyhow::ensure!(
         r.is_ok(),
@@ -404,7 +404,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         for i in 0..n {
             rcsv += &format!("{},{period},3.5,主体施工,\n", code(i));
         }
-        use diaodu_web::pages::data::ImportKind;
+        use diaodu_web::service::imports::ImportKind;
         proj_rates.push(import_rate(store, &actor, &tree, ImportKind::Projects, &csv, n).await?);
         rep_rates.push(import_rate(store, &actor, &tree, ImportKind::Reports, &rcsv, n).await?);
         store.delete_unit_projects(district.id).await?;

@@ -10,7 +10,8 @@ use diaodu_domain::access::{Role, Scope};
 use diaodu_domain::period::{fmt_date, parse_date};
 use diaodu_store::reporting::unit_table;
 use diaodu_store::{Actor, ProjectFilter, Store};
-use diaodu_web::pages::data::{ledger_rows, run_import, ImportKind, Upload};
+use diaodu_web::service::documents::ledger_rows;
+use diaodu_web::service::imports::{run_import, ImportKind, Upload};
 use diaodu_web::{AppState, WebConfig};
 
 mod bench;
@@ -498,11 +499,11 @@ async fn main() -> Result<()> {
             };
             let tree = store.units().await?;
             let doc = if is_briefing {
-                diaodu_web::pages::meetings::briefing(&store, &tree, &m).await
+                diaodu_web::service::documents::briefing(&store, &tree, &m).await
             } else {
-                diaodu_web::pages::meetings::minutes(&store, &tree, &m).await
+                diaodu_web::service::documents::minutes(&store, &tree, &m).await
             }
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(&out, doc.to_docx())?;
             eprintln!("已写入 {}", out.display());
         }
@@ -526,7 +527,7 @@ async fn main() -> Result<()> {
             let period = diaodu_domain::indicator::StatPeriod::parse(&period)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let sc = store.scorecard(&tree, unit.id, period).await?;
-            use diaodu_web::pages::scorecard::{notice, scorecard_json, scorecard_text};
+            use diaodu_web::service::documents::{notice, scorecard_json, scorecard_text};
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&scorecard_json(&sc))?,
                 "text" => scorecard_text(&sc).into_bytes(),
@@ -646,9 +647,9 @@ async fn main() -> Result<()> {
                 let stream = diaodu_office::import::ReportStream::new(
                     std::io::BufReader::with_capacity(1 << 20, open()?),
                     gb,
-                    diaodu_web::pages::data::REPORT_CHUNK,
+                    diaodu_web::service::imports::REPORT_CHUNK,
                 );
-                diaodu_web::pages::data::import_report_stream(
+                diaodu_web::service::imports::import_report_stream(
                     &store,
                     &Actor::cli(),
                     &tree,
@@ -668,7 +669,7 @@ async fn main() -> Result<()> {
                 };
                 run_import(&store, &Actor::cli(), &tree, Scope::All, &up).await
             };
-            match result.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+            match result.map_err(|e| anyhow::anyhow!("{e}"))? {
                 Ok(n) => println!("导入成功：{n} 行{}", k.zh()),
                 Err(errors) => {
                     eprintln!("导入失败，共 {} 处错误，未写入任何数据：", errors.len());

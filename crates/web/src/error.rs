@@ -108,6 +108,21 @@ impl AppError {
     }
 }
 
+/// The Chinese message, as a user sees it (for the command line, which calls the same use cases).
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.parts().2)?;
+        if let AppError::Import(v) = self {
+            for e in v {
+                write!(f, "\n{e}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -13,7 +13,7 @@ use super::types::{ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
 use crate::pages::nonempty;
-use crate::pages::scorecard::ScorecardOut;
+use crate::service::documents::ScorecardOut;
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {

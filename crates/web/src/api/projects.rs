@@ -776,7 +776,8 @@ async fn import_file(
     Path(kind): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Result<Json<Imported>, ApiError> {
-    use crate::pages::data::{read_upload, run_import, ImportKind};
+    use crate::pages::data::read_upload;
+    use crate::service::imports::{run_import, ImportKind};
     let kind =
         ImportKind::parse(&kind).ok_or_else(|| AppError::NotFound(format!("导入类型“{kind}”")))?;
     let up = read_upload(&c, Some(kind), mp).await?;

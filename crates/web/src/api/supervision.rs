@@ -339,7 +339,7 @@ async fn get_meeting(
         return Err(AppError::Forbidden.into());
     }
     let decisions = state.store.decisions(id).await?;
-    let briefing = crate::pages::meetings::briefing(&state.store, &tree, &m).await?;
+    let briefing = crate::service::documents::briefing(&state.store, &tree, &m).await?;
     Ok(Json(MeetingOut {
         meeting: m,
         decisions,

@@ -5,19 +5,16 @@ use axum::response::Response;
 use diaodu_domain::access::Action;
 use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::scorecard::d1;
-use diaodu_office::docx::OfficialDoc;
 use diaodu_office::svg::{peer_bars, rank_line};
-use diaodu_store::scorecard::Scorecard;
 use diaodu_store::UnitTree;
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::Value;
-use time::Date;
 
 use super::indicators::indicator_scope;
 use super::layout::{page, svg};
 use super::{nonempty, Ctx};
 use crate::auth::Current;
+pub use crate::service::documents::{notice, scorecard_json, scorecard_text, ScorecardOut};
 use crate::{AppError, AppState};
 
 /// Query of the scorecard.
@@ -62,143 +59,6 @@ pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPer
                 .ok_or_else(|| AppError::NotFound("指标数据".into()))
         }
     }
-}
-
-/// A region's scorecard for one period, as the API and `diaodu scorecard --format json` give it.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ScorecardOut {
-    /// Region name.
-    pub region: String,
-    /// Region code.
-    pub region_code: String,
-    /// Region id.
-    pub region_id: i64,
-    /// Period, as given (`2026-Q3`).
-    pub period: String,
-    /// The summary paragraph.
-    pub summary: String,
-    /// One card per indicator.
-    pub indicators: Vec<diaodu_domain::scorecard::IndicatorCard>,
-}
-
-impl ScorecardOut {
-    /// The record of a scorecard.
-    pub fn of(sc: &Scorecard) -> ScorecardOut {
-        ScorecardOut {
-            region: sc.region.name.clone(),
-            region_code: sc.region.code.clone(),
-            region_id: sc.region.id,
-            period: sc.period.to_string(),
-            summary: sc.summary.clone(),
-            indicators: sc.indicators.iter().map(|c| c.card.clone()).collect(),
-        }
-    }
-}
-
-/// The scorecard as JSON (the API, `diaodu scorecard --format json`).
-pub fn scorecard_json(sc: &Scorecard) -> Value {
-    serde_json::to_value(ScorecardOut::of(sc)).unwrap_or(Value::Null)
-}
-
-/// The scorecard as plain text: the summary and one paragraph per indicator.
-pub fn scorecard_text(sc: &Scorecard) -> String {
-    let mut s = format!("{}\n", sc.summary);
-    for c in &sc.indicators {
-        s += &format!("\n{}\n", c.card.text);
-    }
-    s
-}
-
-/// The scorecard as an official notice (通报) in the GB/T 9704 layout.
-pub fn notice(sc: &Scorecard, issuer: &str, date: Date) -> OfficialDoc {
-    let mut d = OfficialDoc::new();
-    d.title(format!(
-        "关于{}{}主要经济指标运行情况的通报",
-        sc.period.zh(),
-        sc.region.name
-    ));
-    d.addressee("各县区人民政府，市直各有关部门");
-    d.para(format!(
-        "现将{}{}主要经济指标在{}同级地区中的排位情况通报如下。",
-        sc.period.zh(),
-        sc.region.name,
-        sc.parent
-            .as_ref()
-            .map(|p| p.name.as_str())
-            .unwrap_or("全部")
-    ));
-    d.h1("总体情况");
-    d.para(sc.summary.clone());
-    d.h1("分项指标情况");
-    for c in &sc.indicators {
-        d.h2(&c.card.name);
-        d.para(c.card.text.clone());
-    }
-    d.h1("主要指标排位表");
-    let opt = |v: Option<f64>| v.map(d1).unwrap_or_else(|| "—".into());
-    let rows = sc
-        .indicators
-        .iter()
-        .map(|c| {
-            let k = &c.card;
-            vec![
-                k.name.clone(),
-                opt(k.value),
-                opt(k.growth_pct),
-                k.rank
-                    .map(|r| format!("{r}/{}", k.peer_count))
-                    .unwrap_or_else(|| "—".into()),
-                match k.rank_change {
-                    Some(0) => "持平".into(),
-                    Some(x) if x > 0 => format!("↑{x}"),
-                    Some(x) => format!("↓{}", -x),
-                    None => "—".into(),
-                },
-                k.above
-                    .as_ref()
-                    .map(|a| d1(a.gap_pp))
-                    .unwrap_or_else(|| "—".into()),
-                k.below
-                    .as_ref()
-                    .map(|b| d1(b.gap_pp))
-                    .unwrap_or_else(|| "—".into()),
-                opt(k.needed_growth_pct),
-            ]
-        })
-        .collect();
-    d.table(
-        [
-            "指标",
-            "本期数值",
-            "增速(%)",
-            "排名",
-            "位次变化",
-            "与前一位差距",
-            "领先后一位",
-            "追赶所需增速(%)",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows,
-    );
-    let weak: Vec<&str> = sc
-        .indicators
-        .iter()
-        .filter(|c| c.card.rank.is_some_and(|r| r * 3 > 2 * c.card.peer_count))
-        .map(|c| c.card.name.as_str())
-        .collect();
-    d.h1("下一步工作要求");
-    if weak.is_empty() {
-        d.para("各牵头部门要巩固当前发展态势，对标先进找差距，确保全年目标任务圆满完成。");
-    } else {
-        d.para(format!(
-            "对排位靠后的{}等指标，各牵头部门要深入分析原因，逐项制定追赶措施，按月调度、按季评估，确保全年目标任务完成。",
-            weak.join("、")
-        ));
-    }
-    d.signature(issuer, diaodu_domain::period::fmt_date_zh(date));
-    d
 }
 
 /// GET /scorecard

@@ -7,6 +7,9 @@
 //! report is not such an action: the development and reform commission files and imports them for
 //! the units in its scope, as it collects their weekly sheets.
 
+pub mod documents;
+pub mod imports;
+
 use diaodu_domain::access::Action;
 use diaodu_store::{TaskReportInput, UnitTree};
 use time::Date;

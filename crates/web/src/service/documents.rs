@@ -1,0 +1,516 @@
+//! Documents built from live data, for the pages, the API and the command line alike: a meeting's
+//! briefing (会议材料) and minutes, and a region's scorecard as JSON, as text and as an official
+//! notice (通报), and the ledger and ranking rows of the exports.
+
+use diaodu_domain::access::Scope;
+use diaodu_domain::indicator::StatPeriod;
+use diaodu_domain::notice::NoticeState;
+use diaodu_domain::period::{fmt_date, fmt_date_zh};
+use diaodu_domain::scorecard::d1;
+use diaodu_domain::status::{time_progress_pct, Light, UnitFigures};
+use diaodu_domain::task::TaskLight;
+use diaodu_office::docx::OfficialDoc;
+use diaodu_office::xlsx::{LedgerRow, RankingRow};
+use diaodu_store::reporting::{unit_table, UnitLine};
+use diaodu_store::scorecard::Scorecard;
+use diaodu_store::{Meeting, ProjectFilter, ProjectStatusRow, Store, UnitTree};
+use serde_json::Value;
+use time::Date;
+
+use crate::pages::layout::{pct, yi};
+use crate::AppError;
+
+/// The briefing (会议材料) of a meeting, assembled from live data as of the meeting date: indicators,
+/// projects, tasks, overdue notices, and the decisions of the previous meeting.
+pub async fn briefing(
+    store: &Store,
+    tree: &UnitTree,
+    m: &Meeting,
+) -> Result<OfficialDoc, AppError> {
+    let d = m.date;
+    let unit = tree
+        .get(m.unit_id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("单位".into()))?;
+    let scope = Scope::Subtree(unit.id);
+    let mut doc = OfficialDoc::new();
+    doc.title(format!("{}汇报材料", m.title));
+    doc.para(format!(
+        "本次调度会（{}）调度{}{}重点工作推进情况。现将主要经济指标、重点项目、重点工作任务、督办事项和上次会议议定事项落实情况汇报如下。",
+        fmt_date_zh(d),
+        m.review_period,
+        unit.name
+    ));
+
+    // 一、主要经济指标: the scorecard of the newest period with data up to the meeting.
+    let periods: Vec<StatPeriod> = store
+        .value_periods()
+        .await?
+        .iter()
+        .filter_map(|p| StatPeriod::parse(p).ok())
+        .collect();
+    let latest = periods
+        .into_iter()
+        .filter(|p| p.year() <= d.year())
+        .max_by_key(|p| (p.year(), p.to_string()));
+    if let Some(p) = latest {
+        let sc = store.scorecard(tree, unit.id, p).await?;
+        if sc.indicators.iter().any(|c| c.card.rank.is_some()) {
+            doc.h1("主要经济指标情况");
+            doc.para(sc.summary.clone());
+            for c in &sc.indicators {
+                if c.card.rank.is_some() {
+                    doc.para(c.card.text.clone());
+                }
+            }
+        }
+    }
+
+    // 二、重点项目建设情况.
+    let rows = store
+        .project_statuses(tree, scope, &ProjectFilter::default(), d)
+        .await?;
+    let mut total = UnitFigures::default();
+    for r in &rows {
+        total.add(&r.facts, &r.status, d);
+    }
+    total.finish(d);
+    doc.h1("重点项目建设情况");
+    doc.para(format!(
+        "截至{}，{}纳入调度的重点项目{}个，已开工{}个，开工率{}；年度计划投资{}亿元，已完成{}亿元，完成率{}，时序进度{:.1}%。亮红灯{}个、黄灯{}个、绿灯{}个{}。",
+        fmt_date_zh(d),
+        unit.name,
+        total.projects,
+        total.started,
+        pct(total.start_rate_pct),
+        yi(total.annual_plan),
+        yi(total.ytd_investment),
+        pct(total.completion_pct),
+        time_progress_pct(d),
+        total.red,
+        total.yellow,
+        total.green,
+        match total.double_half {
+            Some(true) => "，投资实现“双过半”",
+            Some(false) => "，投资未实现“双过半”",
+            None => "",
+        }
+    ));
+    let lines = unit_table(tree, &rows, unit.id, d);
+    if lines.len() > 1 {
+        doc.h2("各地各部门项目推进排名");
+        doc.table(
+            ["排名", "单位", "项目数", "开工率", "完成率", "红灯", "黄灯"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            lines
+                .iter()
+                .skip(1)
+                .map(|l| {
+                    vec![
+                        l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+                        l.unit.name.clone(),
+                        l.figures.projects.to_string(),
+                        pct(l.figures.start_rate_pct),
+                        pct(l.figures.completion_pct),
+                        l.figures.red.to_string(),
+                        l.figures.yellow.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    for (light, title) in [(Light::Red, "红灯项目"), (Light::Yellow, "黄灯项目")] {
+        let list: Vec<_> = rows.iter().filter(|r| r.status.light == light).collect();
+        if list.is_empty() {
+            continue;
+        }
+        doc.h2(format!("{title}（{}个）", list.len()));
+        doc.table(
+            ["项目", "责任单位", "完成率", "原因"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            list.iter()
+                .take(30)
+                .map(|r| {
+                    vec![
+                        r.project.fields.name.clone(),
+                        r.unit_name.clone(),
+                        pct(r.status.annual_completion_pct),
+                        r.status.reasons.join("；"),
+                    ]
+                })
+                .collect(),
+        );
+        if list.len() > 30 {
+            doc.para(format!(
+                "（另有{}个{}，详见项目库。）",
+                list.len() - 30,
+                title
+            ));
+        }
+    }
+
+    // 三、重点工作任务推进情况.
+    let tasks = store.task_rows(tree, scope, d).await?;
+    let top: Vec<_> = tasks
+        .iter()
+        .filter(|t| t.task.parent_id.is_none())
+        .collect();
+    if !top.is_empty() {
+        let count = |l: TaskLight| top.iter().filter(|t| t.status.light == l).count();
+        doc.h1("重点工作任务推进情况");
+        doc.para(format!(
+            "纳入调度的重点工作任务{}项，已销号{}项，绿灯{}项、黄灯{}项、红灯{}项。",
+            top.len(),
+            count(TaskLight::Done),
+            count(TaskLight::Green),
+            count(TaskLight::Yellow),
+            count(TaskLight::Red)
+        ));
+        let slipping: Vec<_> = top
+            .iter()
+            .filter(|t| matches!(t.status.light, TaskLight::Red | TaskLight::Yellow))
+            .collect();
+        if !slipping.is_empty() {
+            doc.table(
+                ["任务", "牵头单位", "截止日期", "进度", "亮灯", "原因"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                slipping
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.task.title.clone(),
+                            t.lead_unit.clone(),
+                            fmt_date(t.task.deadline),
+                            format!("{}%", t.status.percent_done),
+                            t.status.light.zh().into(),
+                            t.status.reasons.join("；"),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    // 四、督办事项办理情况.
+    let notices = store.notices(tree, scope, d).await?;
+    let overdue: Vec<_> = notices.iter().filter(|n| n.days_overdue > 0).collect();
+    let open = notices
+        .iter()
+        .filter(|n| n.state != NoticeState::Closed)
+        .count();
+    if !notices.is_empty() {
+        doc.h1("督办事项办理情况");
+        doc.para(format!(
+            "共下发督办单{}件，已办结{}件，正在办理{}件，其中逾期未反馈{}件。",
+            notices.len(),
+            notices.len() - open,
+            open,
+            overdue.len()
+        ));
+        if !overdue.is_empty() {
+            doc.table(
+                ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                overdue
+                    .iter()
+                    .map(|n| {
+                        vec![
+                            n.title.clone(),
+                            n.unit_name.clone(),
+                            fmt_date(n.reply_by),
+                            n.days_overdue.to_string(),
+                            n.escalation.zh().into(),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    // 五、上次会议议定事项落实情况.
+    if let Some(prev) = store.previous_meeting(m).await? {
+        let decisions = store.decisions(prev.id).await?;
+        doc.h1("上次会议议定事项落实情况");
+        if decisions.is_empty() {
+            doc.para(format!(
+                "{}（{}）未形成议定事项。",
+                prev.title,
+                fmt_date_zh(prev.date)
+            ));
+        } else {
+            let all = store.task_rows(tree, Scope::All, d).await?;
+            let done = decisions
+                .iter()
+                .filter(|x| {
+                    all.iter()
+                        .any(|t| t.task.id == x.task_id && t.status.light == TaskLight::Done)
+                })
+                .count();
+            doc.para(format!(
+                "{}（{}）议定事项{}项，已办结销号{}项，正在推进{}项。",
+                prev.title,
+                fmt_date_zh(prev.date),
+                decisions.len(),
+                done,
+                decisions.len() - done
+            ));
+            doc.table(
+                ["议定事项", "牵头单位", "截止日期", "落实情况"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                decisions
+                    .iter()
+                    .map(|x| match all.iter().find(|t| t.task.id == x.task_id) {
+                        Some(t) => vec![
+                            x.content.clone(),
+                            t.lead_unit.clone(),
+                            fmt_date(t.task.deadline),
+                            format!(
+                                "{}（{}，进度{}%）",
+                                t.task.state.zh(),
+                                t.status.light.zh(),
+                                t.status.percent_done
+                            ),
+                        ],
+                        None => vec![x.content.clone(), String::new(), String::new(), "—".into()],
+                    })
+                    .collect(),
+            );
+        }
+    }
+    doc.signature(format!("{}人民政府督查室", unit.name), fmt_date_zh(d));
+    Ok(doc)
+}
+
+/// The minutes (会议纪要) of a meeting as an official document.
+pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<OfficialDoc, AppError> {
+    let unit = tree
+        .get(m.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let mut doc = OfficialDoc::new();
+    doc.title(format!("{}纪要", m.title));
+    doc.para(format!(
+        "{}，{}召开{}，调度{}重点工作推进情况。",
+        fmt_date_zh(m.date),
+        unit,
+        m.title,
+        m.review_period
+    ));
+    if !m.attendees.is_empty() {
+        doc.para(format!("参加会议的有：{}。", m.attendees));
+    }
+    if !m.agenda.is_empty() {
+        doc.para(format!("会议议程：{}", m.agenda));
+    }
+    if !m.minutes.is_empty() {
+        doc.para(m.minutes.clone());
+    }
+    let decisions = store.decisions(m.id).await?;
+    if !decisions.is_empty() {
+        doc.h1("会议议定事项");
+        let tasks = store.task_rows(tree, Scope::All, m.date).await?;
+        for (i, x) in decisions.iter().enumerate() {
+            let owner = tasks.iter().find(|t| t.task.id == x.task_id);
+            doc.para(format!(
+                "{}. {}{}",
+                i + 1,
+                x.content,
+                owner
+                    .map(|t| format!(
+                        "（牵头单位：{}；完成时限：{}）",
+                        t.lead_unit,
+                        fmt_date_zh(t.task.deadline)
+                    ))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    doc.signature(format!("{unit}人民政府督查室"), fmt_date_zh(m.date));
+    Ok(doc)
+}
+
+/// A region's scorecard for one period, as the API and `diaodu scorecard --format json` give it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ScorecardOut {
+    /// Region name.
+    pub region: String,
+    /// Region code.
+    pub region_code: String,
+    /// Region id.
+    pub region_id: i64,
+    /// Period, as given (`2026-Q3`).
+    pub period: String,
+    /// The summary paragraph.
+    pub summary: String,
+    /// One card per indicator.
+    pub indicators: Vec<diaodu_domain::scorecard::IndicatorCard>,
+}
+
+impl ScorecardOut {
+    /// The record of a scorecard.
+    pub fn of(sc: &Scorecard) -> ScorecardOut {
+        ScorecardOut {
+            region: sc.region.name.clone(),
+            region_code: sc.region.code.clone(),
+            region_id: sc.region.id,
+            period: sc.period.to_string(),
+            summary: sc.summary.clone(),
+            indicators: sc.indicators.iter().map(|c| c.card.clone()).collect(),
+        }
+    }
+}
+
+/// The scorecard as JSON (the API, `diaodu scorecard --format json`).
+pub fn scorecard_json(sc: &Scorecard) -> Value {
+    serde_json::to_value(ScorecardOut::of(sc)).unwrap_or(Value::Null)
+}
+
+/// The scorecard as plain text: the summary and one paragraph per indicator.
+pub fn scorecard_text(sc: &Scorecard) -> String {
+    let mut s = format!("{}\n", sc.summary);
+    for c in &sc.indicators {
+        s += &format!("\n{}\n", c.card.text);
+    }
+    s
+}
+
+/// The scorecard as an official notice (通报) in the GB/T 9704 layout.
+pub fn notice(sc: &Scorecard, issuer: &str, date: Date) -> OfficialDoc {
+    let mut d = OfficialDoc::new();
+    d.title(format!(
+        "关于{}{}主要经济指标运行情况的通报",
+        sc.period.zh(),
+        sc.region.name
+    ));
+    d.addressee("各县区人民政府，市直各有关部门");
+    d.para(format!(
+        "现将{}{}主要经济指标在{}同级地区中的排位情况通报如下。",
+        sc.period.zh(),
+        sc.region.name,
+        sc.parent
+            .as_ref()
+            .map(|p| p.name.as_str())
+            .unwrap_or("全部")
+    ));
+    d.h1("总体情况");
+    d.para(sc.summary.clone());
+    d.h1("分项指标情况");
+    for c in &sc.indicators {
+        d.h2(&c.card.name);
+        d.para(c.card.text.clone());
+    }
+    d.h1("主要指标排位表");
+    let opt = |v: Option<f64>| v.map(d1).unwrap_or_else(|| "—".into());
+    let rows = sc
+        .indicators
+        .iter()
+        .map(|c| {
+            let k = &c.card;
+            vec![
+                k.name.clone(),
+                opt(k.value),
+                opt(k.growth_pct),
+                k.rank
+                    .map(|r| format!("{r}/{}", k.peer_count))
+                    .unwrap_or_else(|| "—".into()),
+                match k.rank_change {
+                    Some(0) => "持平".into(),
+                    Some(x) if x > 0 => format!("↑{x}"),
+                    Some(x) => format!("↓{}", -x),
+                    None => "—".into(),
+                },
+                k.above
+                    .as_ref()
+                    .map(|a| d1(a.gap_pp))
+                    .unwrap_or_else(|| "—".into()),
+                k.below
+                    .as_ref()
+                    .map(|b| d1(b.gap_pp))
+                    .unwrap_or_else(|| "—".into()),
+                opt(k.needed_growth_pct),
+            ]
+        })
+        .collect();
+    d.table(
+        [
+            "指标",
+            "本期数值",
+            "增速(%)",
+            "排名",
+            "位次变化",
+            "与前一位差距",
+            "领先后一位",
+            "追赶所需增速(%)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+    );
+    let weak: Vec<&str> = sc
+        .indicators
+        .iter()
+        .filter(|c| c.card.rank.is_some_and(|r| r * 3 > 2 * c.card.peer_count))
+        .map(|c| c.card.name.as_str())
+        .collect();
+    d.h1("下一步工作要求");
+    if weak.is_empty() {
+        d.para("各牵头部门要巩固当前发展态势，对标先进找差距，确保全年目标任务圆满完成。");
+    } else {
+        d.para(format!(
+            "对排位靠后的{}等指标，各牵头部门要深入分析原因，逐项制定追赶措施，按月调度、按季评估，确保全年目标任务完成。",
+            weak.join("、")
+        ));
+    }
+    d.signature(issuer, diaodu_domain::period::fmt_date_zh(date));
+    d
+}
+
+/// Ledger lines for export.
+pub fn ledger_rows(rows: &[ProjectStatusRow]) -> Vec<LedgerRow> {
+    rows.iter()
+        .map(|r| LedgerRow {
+            unit: r.unit_name.clone(),
+            fields: r.project.fields.clone(),
+            light: r.status.light.zh(),
+            time_progress_pct: r.status.time_progress_pct,
+            ytd: r.status.ytd_investment,
+            completion_pct: r.status.annual_completion_pct,
+            lag_pp: r.status.lag_pp,
+            reasons: r.status.reasons.join("；"),
+        })
+        .collect()
+}
+
+/// Ranking lines for export (the first, the parent's total, is left out).
+pub fn ranking_rows(lines: &[UnitLine]) -> Vec<RankingRow> {
+    lines
+        .iter()
+        .skip(1)
+        .map(|l| RankingRow {
+            rank: l.rank,
+            unit: l.unit.name.clone(),
+            projects: l.figures.projects,
+            started: l.figures.started,
+            start_rate_pct: l.figures.start_rate_pct,
+            annual_plan: l.figures.annual_plan,
+            ytd: l.figures.ytd_investment,
+            completion_pct: l.figures.completion_pct,
+            red: l.figures.red,
+            yellow: l.figures.yellow,
+            green: l.figures.green,
+            on_time_pct: l.figures.on_time_pct,
+            double_half: l.figures.double_half,
+        })
+        .collect()
+}

@@ -1,0 +1,225 @@
+//! Importing a file: what kinds there are and who may import each, and the import itself, all or
+//! nothing with every error's row, column and reason — for the import page, `POST
+//! /api/v1/imports/{kind}` and `diaodu import` alike. Reading the upload is the web's
+//! (`pages::data::read_upload`); the rules are here and in the store.
+
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::import::ImportError;
+use diaodu_office::import::{
+    parse_indicator_values, parse_indicators, parse_projects, parse_reports, parse_targets,
+    parse_units, ReportStream,
+};
+use diaodu_store::{Actor, Store, UnitTree};
+
+use crate::AppError;
+
+/// What can be imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// Units.
+    Units,
+    /// Projects.
+    Projects,
+    /// Progress reports.
+    Reports,
+    /// The indicator catalogue.
+    Indicators,
+    /// Yearly targets.
+    Targets,
+    /// Indicator values.
+    IndicatorValues,
+}
+
+impl ImportKind {
+    /// Every kind, in the order the import page offers them.
+    pub const ALL: &'static [ImportKind] = &[
+        ImportKind::Projects,
+        ImportKind::Reports,
+        ImportKind::Units,
+        ImportKind::IndicatorValues,
+        ImportKind::Indicators,
+        ImportKind::Targets,
+    ];
+
+    /// Parses `units`, `projects`, `reports`.
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        match s {
+            "units" => Some(ImportKind::Units),
+            "projects" => Some(ImportKind::Projects),
+            "reports" => Some(ImportKind::Reports),
+            "indicators" => Some(ImportKind::Indicators),
+            "targets" => Some(ImportKind::Targets),
+            "indicator-values" => Some(ImportKind::IndicatorValues),
+            _ => None,
+        }
+    }
+
+    /// The permission needed.
+    pub fn action(self) -> Action {
+        match self {
+            ImportKind::Units => Action::ManageUnits,
+            ImportKind::Projects => Action::ImportProjects,
+            ImportKind::Reports => Action::ImportReports,
+            ImportKind::Indicators | ImportKind::Targets | ImportKind::IndicatorValues => {
+                Action::ManageIndicators
+            }
+        }
+    }
+
+    /// Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ImportKind::Units => "单位",
+            ImportKind::Projects => "项目",
+            ImportKind::Reports => "进度填报",
+            ImportKind::Indicators => "指标目录",
+            ImportKind::Targets => "指标目标",
+            ImportKind::IndicatorValues => "指标数值",
+        }
+    }
+
+    /// The code used in forms and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Units => "units",
+            ImportKind::Projects => "projects",
+            ImportKind::Reports => "reports",
+            ImportKind::Indicators => "indicators",
+            ImportKind::Targets => "targets",
+            ImportKind::IndicatorValues => "indicator-values",
+        }
+    }
+
+    fn first_header(self) -> &'static str {
+        match self {
+            ImportKind::Units => "单位编码",
+            ImportKind::Indicators | ImportKind::Targets => "指标编码",
+            ImportKind::IndicatorValues => "地区",
+            _ => "项目编码",
+        }
+    }
+}
+
+/// Runs an import from file bytes: read, parse every row, then let the store check and write all or
+/// nothing. `Ok(Err(errors))` lists every problem; nothing was written.
+pub async fn run_import(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    scope: Scope,
+    up: &Upload,
+) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+    let (kind, confirm_unusual) = (up.kind, up.confirm_unusual);
+    if kind == ImportKind::Reports && !diaodu_office::table::is_xlsx(&up.name, &up.bytes) {
+        let gb = diaodu_office::table::is_gb18030(&up.bytes);
+        let stream = ReportStream::new(&up.bytes[..], gb, REPORT_CHUNK);
+        return import_report_stream(store, actor, tree, scope, stream, confirm_unusual).await;
+    }
+    let table = match diaodu_office::read_table(&up.name, &up.bytes, kind.first_header()) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    if table.rows.is_empty() {
+        return Ok(Err(vec![ImportError::new(0, "", "文件中没有数据行")]));
+    }
+    Ok(match kind {
+        ImportKind::Units => match parse_units(&table) {
+            Ok(p) => store.import_units(actor, &p.rows, p.errors).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::Projects => match parse_projects(&table) {
+            Ok(p) => {
+                // A unit outside the importer's scope is refused like an unknown one.
+                let mut errors = p.errors;
+                errors.extend(p.rows.iter().filter_map(|r| {
+                    tree.find(&r.unit)
+                        .filter(|u| !tree.in_scope(u.id, scope))
+                        .map(|_| {
+                            ImportError::new(
+                                r.row,
+                                "责任单位",
+                                format!("无权为“{}”导入项目", r.unit),
+                            )
+                        })
+                }));
+                store.import_projects(actor, &p.rows, errors).await?
+            }
+            Err(e) => Err(e),
+        },
+        ImportKind::Reports => match parse_reports(&table) {
+            Ok(p) => {
+                store
+                    .import_reports(actor, tree, scope, &p.rows, p.errors, confirm_unusual)
+                    .await?
+            }
+            Err(e) => Err(e),
+        },
+        ImportKind::Indicators => match parse_indicators(&table) {
+            Ok(p) => store.import_indicators(actor, &p.rows, p.errors).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::Targets => match parse_targets(&table) {
+            Ok(p) => store.import_targets(actor, &p.rows, p.errors).await?,
+            Err(e) => Err(e),
+        },
+        ImportKind::IndicatorValues => match parse_indicator_values(&table) {
+            Ok(p) => {
+                // `scope` is the importer's indicator write scope for this kind (see `import`).
+                crate::service::write_indicator_values(store, actor, tree, scope, &p.rows, p.errors)
+                    .await?
+            }
+            Err(e) => Err(e),
+        },
+    })
+}
+
+/// Rows of a report file checked and written at a time: the file is held a chunk at a time.
+pub const REPORT_CHUNK: usize = 50_000;
+
+/// Imports reports from a CSV stream, a chunk at a time, in one transaction, all or nothing: memory
+/// is a chunk of rows (and eight bytes a row to find repeats), whatever the file's length — the
+/// province's 4.6 million reports included.
+pub async fn import_report_stream(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    scope: Scope,
+    mut stream: ReportStream<'_>,
+    confirm_unusual: bool,
+) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+    let mut import = store
+        .report_import(actor, tree, scope, confirm_unusual)
+        .await?;
+    let mut any = false;
+    loop {
+        match stream.next_chunk() {
+            Ok(Some((rows, errors))) => {
+                any = true;
+                import.add(&rows, errors).await?;
+            }
+            Ok(None) => break,
+            Err(errors) => {
+                // Nothing of it is kept.
+                let _ = import.finish(false).await?;
+                return Ok(Err(errors));
+            }
+        }
+    }
+    if !any {
+        let _ = import.finish(false).await?;
+        return Ok(Err(vec![ImportError::new(0, "", "文件中没有数据行")]));
+    }
+    Ok(import.finish(true).await?)
+}
+
+/// An import's upload: the file and what it holds (read by `pages::data::read_upload`).
+pub struct Upload {
+    /// What is imported.
+    pub kind: ImportKind,
+    /// The file's name (its extension says .xlsx or .csv).
+    pub name: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// The importer has checked figures above the year's plan (`confirm_unusual`).
+    pub confirm_unusual: bool,
+}
