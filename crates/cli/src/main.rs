@@ -228,12 +228,12 @@ enum NoticeCmd {
 
 #[derive(Subcommand)]
 enum SettingCmd {
-    /// Print the light thresholds in force.
+    /// Print every setting: its value in force, its default and what it means.
     Show,
-    /// Change a setting (audited).
+    /// Change a setting (checked and audited; `setting show` lists them).
     Set {
-        /// status.red_lag, status.yellow_lag (percentage points, up to two decimals) or
-        /// status.stall_days (days).
+        /// The key, e.g. status.red_lag (percentage points, up to two decimals), status.stall_days,
+        /// ladder.urging or session.idle_minutes.
         key: String,
         /// The value.
         value: String,
@@ -555,67 +555,24 @@ async fn main() -> Result<()> {
         Cmd::Setting {
             cmd: SettingCmd::Show,
         } => {
-            let s = store.status_settings().await?;
-            println!(
-                "status.red_lag     = {}（滞后超过此百分点亮红灯）",
-                s.red_lag_centi_pp as f64 / 100.0
-            );
-            println!(
-                "status.yellow_lag  = {}（滞后超过此百分点亮黄灯）",
-                s.yellow_lag_centi_pp as f64 / 100.0
-            );
-            println!(
-                "status.stall_days  = {}（开工满此天数且此期间无投资为开而未建）",
-                s.stall_days
-            );
+            let mut group = "";
+            for (s, value) in store.settings().await? {
+                if s.group != group {
+                    group = s.group;
+                    println!("【{group}】");
+                }
+                let shown = match &value {
+                    Some(v) => format!("{v} {}", s.unit),
+                    None => format!("{} {}（默认）", s.default, s.unit),
+                };
+                println!("  {:<24}{} = {shown}", s.key, s.name);
+                println!("  {:<24}{}", "", s.meaning);
+            }
         }
         Cmd::Setting {
             cmd: SettingCmd::Set { key, value },
         } => {
-            let cur = store.status_settings().await?;
-            let pp = |v: &str| -> Result<i64> {
-                diaodu_domain::status::parse_centi_pp(v)
-                    .with_context(|| format!("“{v}”应为不小于 0、最多两位小数的百分点数"))
-            };
-            match key.as_str() {
-                "status.red_lag" => {
-                    if pp(&value)? < cur.yellow_lag_centi_pp {
-                        bail!("红灯阈值不能小于黄灯阈值");
-                    }
-                }
-                "status.yellow_lag" => {
-                    if pp(&value)? > cur.red_lag_centi_pp {
-                        bail!("黄灯阈值不能大于红灯阈值");
-                    }
-                }
-                "status.stall_days" => {
-                    let d: i64 = value.trim().parse().context("天数应为整数")?;
-                    if !(1..=366).contains(&d) {
-                        bail!("天数应在 1 到 366 之间");
-                    }
-                }
-                "ladder.reminder" | "ladder.urging" | "ladder.notice" | "ladder.interview" | "ladder.accountability" => {
-                    let d: i64 = value.trim().parse().context("天数应为整数")?;
-                    if !(1..=3650).contains(&d) {
-                        bail!("天数应在 1 到 3650 之间");
-                    }
-                }
-                "task.yellow_gap" | "task.due_soon_days" | "task.missing_reports" => {
-                    let d: i64 = value.trim().parse().context("应为整数")?;
-                    if !(0..=366).contains(&d) {
-                        bail!("应在 0 到 366 之间");
-                    }
-                }
-                other => bail!(
-                    "未知设置“{other}”，可设：status.red_lag、status.yellow_lag、status.stall_days、task.yellow_gap、task.due_soon_days、task.missing_reports、ladder.reminder|urging|notice|interview|accountability"
-                ),
-            }
-            store.set_setting(&Actor::cli(), &key, value.trim()).await?;
-            if key.starts_with("ladder.")
-                && store.ladder().await? == diaodu_domain::notice::Ladder::default()
-            {
-                eprintln!("提示：升级天数须逐级递增（提醒 < 催办 < 通报 < 约谈 < 问责），否则按默认天数执行。");
-            }
+            store.set_setting(&Actor::cli(), &key, &value).await?;
             println!("已设置 {key} = {}", value.trim());
         }
         Cmd::Import {

@@ -11,6 +11,7 @@ pub mod password;
 pub mod period;
 pub mod project;
 pub mod scorecard;
+pub mod settings;
 pub mod status;
 pub mod task;
 pub mod totals;

@@ -438,9 +438,28 @@ impl Store {
         )
     }
 
-    /// Writes a setting (audited).
+    /// Writes a setting (audited), after the check of `diaodu_domain::settings::check`: an unknown key,
+    /// a value out of range, or one that breaks the order between settings is refused with the
+    /// setting's Chinese name and the reason.
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let mut tx = self.begin().await?;
+        // Checked against the others as they stand in this transaction (writers take turns on
+        // SQLite; on PostgreSQL two administrators changing both thresholds at once is left to the
+        // later read, which falls back to the defaults when they disagree).
+        let stored: std::collections::HashMap<String, String> =
+            sqlx::query_as::<_, (String, String)>("SELECT key, value FROM settings")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let name = diaodu_domain::settings::find(key).map_or(key, |s| s.name);
+        let value = diaodu_domain::settings::check(key, value, |k| {
+            stored.get(k).cloned().unwrap_or_else(|| {
+                diaodu_domain::settings::find(k).map_or(String::new(), |s| s.default.to_string())
+            })
+        })
+        .map_err(|reason| StoreError::invalid(name, reason))?;
+        let value = value.as_str();
         let before = setting_in(&mut tx, key).await?;
         put_setting(&mut tx, key, value, before.is_some()).await?;
         audit::record(
@@ -455,6 +474,22 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Every setting of `diaodu_domain::settings::SETTINGS`, with its stored value if one is set.
+    pub async fn settings(
+        &self,
+    ) -> Result<Vec<(&'static diaodu_domain::settings::Setting, Option<String>)>> {
+        let stored: std::collections::HashMap<String, String> =
+            sqlx::query_as::<_, (String, String)>("SELECT key, value FROM settings")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        Ok(diaodu_domain::settings::SETTINGS
+            .iter()
+            .map(|s| (s, stored.get(s.key).cloned()))
+            .collect())
     }
 
     /// The light thresholds in force (settings `status.red_lag`, `status.yellow_lag`,

@@ -1254,3 +1254,48 @@ async fn report_texts_have_one_bound_through_every_door() {
         Ok(1)
     );
 }
+
+/// A setting is checked wherever it is set: an unknown key, a value out of its range or one that
+/// breaks the order between settings is refused with the setting's Chinese name, and nothing is
+/// written or audited; the list shows every setting with the value stored.
+#[tokio::test]
+async fn settings_are_checked_at_the_store() {
+    let store = fresh_store().await;
+    let a = Actor::cli();
+    let audited = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE entity = 'setting'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            n
+        }
+    };
+    for (key, value, says) in [
+        ("status.nothing", "1", "没有设置"),
+        ("status.stall_days", "0", "开而未建天数"),
+        ("status.red_lag", "3", "黄灯"),
+        ("ladder.notice", "2", "催办"),
+        ("session.idle_minutes", "abc", "空闲退出"),
+    ] {
+        match store.set_setting(&a, key, value).await {
+            Err(StoreError::Invalid(v)) => {
+                let text = format!("{v:?}");
+                assert!(text.contains(says), "{key}={value}: {text}");
+            }
+            other => panic!("{key}={value}: {other:?}"),
+        }
+    }
+    assert_eq!(audited(&store).await, 0);
+    store
+        .set_setting(&a, "ladder.notice", " 10 ")
+        .await
+        .unwrap();
+    assert_eq!(audited(&store).await, 1);
+    let list = store.settings().await.unwrap();
+    assert_eq!(list.len(), diaodu_domain::settings::SETTINGS.len());
+    let notice = list.iter().find(|(s, _)| s.key == "ladder.notice").unwrap();
+    assert_eq!(notice.1.as_deref(), Some("10"));
+    assert_eq!(store.ladder().await.unwrap().days, [1, 3, 10, 15, 30]);
+}
