@@ -95,3 +95,32 @@ test('a district reporter reports, sees the history, and is kept out of another 
   assert.equal(direct.status(), 403);
   await page.close();
 });
+
+test('the administrator changes a setting; on a phone the menu folds away and nothing scrolls sideways', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]]) {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    await page.goto(base + '/login');
+    await page.fill('#login', 'admin');
+    await page.fill('#password', 'Diaodu@2026');
+    await page.click('button[type=submit]');
+    await page.waitForURL(base + '/');
+    if (name === 'phone') {
+      // Folded: the page starts right under the header; the toggle opens the whole menu.
+      assert.equal(await page.isVisible('header.top nav'), false);
+      await page.click('label.menu-toggle');
+      assert.equal(await page.isVisible('header.top nav a[href="/projects"]'), true);
+    }
+    await page.click('details.group summary');
+    await page.click('a[href="/admin/settings"]');
+    await page.waitForURL(base + '/admin/settings');
+    const row = page.locator('tr', { hasText: 'ladder.notice' });
+    await row.locator('input[name=value]').fill(name === 'phone' ? '9' : '8');
+    await row.locator('button').click();
+    await page.waitForURL(/\/admin\/settings\?saved=/);
+    assert.match(await page.textContent('.flash.ok'), /已保存：通报 = [89]/);
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= inner, `${name}: the page is ${scroll}px wide in a ${inner}px window`);
+    await page.screenshot({ path: join(shots, `5-settings-${name}.png`), fullPage: true });
+    await page.close();
+  }
+});

@@ -67,6 +67,8 @@ pub enum Action {
     ManageUnits,
     /// Manage users.
     ManageUsers,
+    /// Change the system settings (light thresholds, the escalation ladder, sessions).
+    ManageSettings,
     /// Read the audit log.
     ViewAudit,
     /// Export ledgers.
@@ -93,7 +95,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -104,6 +106,7 @@ impl Action {
         Action::ImportReports,
         Action::ManageUnits,
         Action::ManageUsers,
+        Action::ManageSettings,
         Action::ViewAudit,
         Action::Export,
         Action::ManageIndicators,
@@ -130,6 +133,7 @@ impl Action {
             Action::ImportReports => "导入进度填报",
             Action::ManageUnits => "导入、维护单位",
             Action::ManageUsers => "管理用户",
+            Action::ManageSettings => "修改系统设置",
             Action::ViewAudit => "查看操作留痕",
             Action::Export => "导出台账",
             Action::ManageIndicators => "维护指标目录与目标，录入、导入指标数值",
@@ -161,7 +165,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         SubmitReport | ImportReports => matches!(role, Admin | Drc | Reporter),
         LogSiteVisit => matches!(role, Admin | Commissioner),
         ViewRefusals => matches!(role, Admin | Drc | Supervision),
-        ManageUnits | ManageUsers => role == Admin,
+        ManageUnits | ManageUsers | ManageSettings => role == Admin,
         ViewAudit => matches!(role, Admin | Supervision),
     }
 }

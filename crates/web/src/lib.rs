@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
             get(login::password_form).post(login::change_password),
         )
         .route("/admin/logins", get(login::login_log))
+        .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/", get(home::home))
         .route("/projects", get(projects::list))
         .route(

@@ -26,6 +26,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(unlock_user))
         .routes(routes!(login_log))
+        .routes(routes!(list_settings))
+        .routes(routes!(put_setting))
 }
 
 /// Log-in body.
@@ -206,4 +208,72 @@ async fn login_log(
         )
         .await?;
     Ok(Json(LoginLog { items }))
+}
+
+/// A setting with its meaning, default, range and the value in force.
+#[derive(Debug, Serialize, ToSchema)]
+struct SettingOut {
+    /// Key.
+    key: &'static str,
+    /// Group, in Chinese.
+    group: &'static str,
+    /// Name, in Chinese.
+    name: &'static str,
+    /// What it does, in Chinese.
+    meaning: &'static str,
+    /// Unit of the value, in Chinese.
+    unit: &'static str,
+    /// Default.
+    default: &'static str,
+    /// The value stored; none while the default holds.
+    value: Option<String>,
+}
+
+/// 系统设置：每项的含义、默认值与现值（系统管理员）。
+#[utoipa::path(get, path = "/api/v1/settings", tag = "账户",
+    responses((status = 200, description = "全部设置", body = Vec<SettingOut>), ReadErrors))]
+async fn list_settings(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Vec<SettingOut>>, ApiError> {
+    c.require(Action::ManageSettings)?;
+    let list = state
+        .store
+        .settings()
+        .await?
+        .into_iter()
+        .map(|(s, value)| SettingOut {
+            key: s.key,
+            group: s.group,
+            name: s.name,
+            meaning: s.meaning,
+            unit: s.unit,
+            default: s.default,
+            value,
+        })
+        .collect();
+    Ok(Json(list))
+}
+
+/// A setting's new value.
+#[derive(Debug, Deserialize, ToSchema)]
+struct SettingBody {
+    /// The value, as `GET /api/v1/settings` describes it.
+    value: String,
+}
+
+/// 修改一项设置（系统管理员；校验取值与各项之间的关系，记入操作留痕）。
+#[utoipa::path(put, path = "/api/v1/settings/{key}", tag = "账户",
+    params(("key" = String, Path, description = "设置键，如 status.red_lag")),
+    request_body = SettingBody,
+    responses((status = 204, description = "已修改"), WriteErrors))]
+async fn put_setting(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(key): Path<String>,
+    Json(b): Json<SettingBody>,
+) -> Result<StatusCode, ApiError> {
+    c.require(Action::ManageSettings)?;
+    state.store.set_setting(&c.actor(), &key, &b.value).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

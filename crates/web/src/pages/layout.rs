@@ -8,7 +8,8 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::auth::Current;
 
-/// Navigation entries: (path, label, who may see it).
+/// Navigation entries: (path, label, who may see it). The last [`ADMIN_ENTRIES`] are grouped under
+/// 系统管理.
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
     ("/projects", "项目库", None),
@@ -24,7 +25,11 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/admission", "项目准入", Some(Action::ViewRefusals)),
     ("/audit", "操作留痕", Some(Action::ViewAudit)),
     ("/admin/logins", "登录日志", Some(Action::ManageUsers)),
+    ("/admin/settings", "系统设置", Some(Action::ManageSettings)),
 ];
+
+/// How many of [`NAV`]'s last entries are the system management group.
+const ADMIN_ENTRIES: usize = 3;
 
 fn head(title: &str) -> Markup {
     html! {
@@ -46,10 +51,28 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
             body {
                 header.top {
                     a.brand href="/" { "调度" small { "重点工作调度督办平台" } }
+                    // On a phone the menu folds behind this toggle (no script: a checkbox and its
+                    // label); the label names the section the page is in.
+                    input #menu-open type="checkbox" aria-hidden="true";
+                    label.menu-toggle for="menu-open" {
+                        "☰ " (NAV.iter().find(|n| n.0 == active).map_or("菜单", |n| n.1))
+                    }
+                    @let (main_nav, admin_nav) = NAV.split_at(NAV.len() - ADMIN_ENTRIES);
+                    @let admin_nav: Vec<_> = admin_nav.iter().filter(|n| n.2.is_none_or(|a| c.can(a))).collect();
                     nav {
-                        @for (href, label, need) in NAV {
+                        @for (href, label, need) in main_nav {
                             @if need.is_none_or(|a| c.can(a)) {
                                 a href=(href) class=@if *href == active { "on" } { (label) }
+                            }
+                        }
+                        @if !admin_nav.is_empty() {
+                            details.group {
+                                summary class=@if admin_nav.iter().any(|n| n.0 == active) { "on" } { "系统管理" }
+                                div.sub {
+                                    @for (href, label, _) in &admin_nav {
+                                        a href=(href) class=@if *href == active { "on" } { (label) }
+                                    }
+                                }
                             }
                         }
                     }

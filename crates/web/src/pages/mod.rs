@@ -14,6 +14,7 @@ pub mod projects;
 pub mod ranking;
 pub mod reports;
 pub mod scorecard;
+pub mod settings;
 pub mod tasks;
 
 use diaodu_store::UnitTree;

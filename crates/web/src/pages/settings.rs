@@ -1,0 +1,139 @@
+//! System settings (系统设置): every setting of `diaodu_domain::settings` with its meaning, default and
+//! value in force, changed one at a time, checked and audited by the store.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use diaodu_domain::access::Action;
+use diaodu_domain::settings::{Kind, Setting};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{csrf, flash, page};
+use super::{redirect_saved, Ctx};
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// Query of the settings page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsQuery {
+    /// Confirmation of a change.
+    pub saved: Option<String>,
+}
+
+/// One setting's change.
+#[derive(Debug, Deserialize)]
+pub struct SettingForm {
+    /// The key.
+    pub key: String,
+    /// The new value.
+    pub value: String,
+}
+
+/// A setting and the value stored, if any.
+type SettingValue = (&'static Setting, Option<String>);
+
+fn range(s: &Setting) -> String {
+    match s.kind {
+        Kind::Points { max_centi } => format!("0 – {}，最多两位小数", max_centi / 100),
+        Kind::Whole { min, max } => format!("{min} – {max} 的整数"),
+    }
+}
+
+/// The page: one row per setting, each with its own form; `error` is a refused change (the key, the
+/// value typed and the reason), shown on its row with the value kept.
+async fn settings_page(
+    state: &AppState,
+    c: &Current,
+    saved: Option<&str>,
+    error: Option<(&str, &str, &str)>,
+) -> Result<Markup, AppError> {
+    let ctx = Ctx::load(state, c).await?;
+    let list = state.store.settings().await?;
+    let mut groups: Vec<(&str, Vec<SettingValue>)> = Vec::new();
+    for (s, v) in list {
+        match groups.last_mut() {
+            Some((g, items)) if *g == s.group => items.push((s, v)),
+            _ => groups.push((s.group, vec![(s, v)])),
+        }
+    }
+    let body = html! {
+        h1 { "系统设置" span.muted.small { "　每项修改即时生效，并记入操作留痕" } }
+        (flash(saved, error.map(|e| e.2)))
+        @for (group, items) in &groups {
+            h2 { (group) }
+            div.tablewrap { table.settings {
+                thead { tr { th { "设置" } th { "现值" } th { "默认" } th { "说明" } th { "修改" } } }
+                tbody {
+                    @for (s, v) in items {
+                        @let refused = error.filter(|e| e.0 == s.key);
+                        tr class=[refused.map(|_| "refused")] {
+                            td { b { (s.name) } br; code.small { (s.key) } }
+                            td.nw {
+                                @match v {
+                                    Some(v) => { (v) " " (s.unit) },
+                                    None => { (s.default) " " (s.unit) span.muted.small { "（默认）" } },
+                                }
+                            }
+                            td.nw { (s.default) " " (s.unit) }
+                            td { (s.meaning) br; span.muted.small { "取值：" (range(s)) } }
+                            td.nw {
+                                form.inline method="post" action="/admin/settings" {
+                                    (csrf(c))
+                                    input type="hidden" name="key" value=(s.key);
+                                    input name="value" inputmode="decimal" size="6" required
+                                        aria-label={ (s.name) "（" (s.unit) "）" }
+                                        value=(refused.map(|e| e.1.to_string()).or_else(|| v.clone()).unwrap_or_else(|| s.default.to_string()));
+                                    " " (s.unit) " "
+                                    button type="submit" { "保存" }
+                                }
+                                @if let Some(e) = refused { div.field-error { (e.2) } }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+    };
+    Ok(page(c, &ctx.unit_name, "/admin/settings", "系统设置", body))
+}
+
+/// GET /admin/settings
+pub async fn show(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Markup, AppError> {
+    c.require(Action::ManageSettings)?;
+    settings_page(&state, &c, q.saved.as_deref(), None).await
+}
+
+/// POST /admin/settings — one setting; a refusal shows the page again with the reason on its row.
+pub async fn save(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<SettingForm>,
+) -> Result<Response, AppError> {
+    c.require(Action::ManageSettings)?;
+    match state.store.set_setting(&c.actor(), &f.key, &f.value).await {
+        Ok(()) => {
+            let name = diaodu_domain::settings::find(&f.key).map_or("设置", |s| s.name);
+            Ok(redirect_saved(
+                "/admin/settings",
+                &format!("已保存：{name} = {}", f.value.trim()),
+            )
+            .into_response())
+        }
+        Err(diaodu_store::StoreError::Invalid(v)) => {
+            let reason = v
+                .iter()
+                .map(|(field, m)| format!("{field}：{m}"))
+                .collect::<Vec<_>>()
+                .join("；");
+            let page = settings_page(&state, &c, None, Some((&f.key, &f.value, &reason))).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
