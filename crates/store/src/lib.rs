@@ -43,7 +43,10 @@ pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{NewUnit, Unit, UnitTree};
-pub use users::{LoginAttempt, LoginError, LoginOk, PasswordCost, SessionInfo, User};
+pub use users::{
+    check_display_name, check_email, check_phone, LoginAttempt, LoginError, LoginOk, PasswordCost,
+    SessionInfo, User, UserChange, UserRecord,
+};
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -177,6 +177,8 @@ impl Store {
             .map_err(|m| StoreError::invalid("登录名", m))?;
         diaodu_domain::password::check_password(login, password)
             .map_err(|m| StoreError::invalid("密码", m))?;
+        check_display_name(name).map_err(|m| StoreError::invalid("姓名", m))?;
+        let name = name.trim();
         let hash = hash_password(password, self.password_cost);
         let mut tx = self.begin().await?;
         let exists: Option<i64> =
@@ -560,6 +562,277 @@ impl Store {
             .bind(token_id(token))
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+}
+
+/// A user as the administrator manages it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserRecord {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub login: String,
+    /// Display name.
+    pub name: String,
+    /// Unit the user belongs to.
+    pub unit_id: i64,
+    /// Role.
+    pub role: Role,
+    /// Office telephone (may be empty).
+    pub phone: String,
+    /// E-mail address (may be empty).
+    pub email: String,
+    /// False once disabled: the user cannot log in. Users are never deleted (the audit log names
+    /// them).
+    pub active: bool,
+    /// The password was set by an administrator and must be changed at the next log-in.
+    pub must_change_password: bool,
+    /// Created (UTC).
+    pub created_at: String,
+}
+
+/// What an administrator changes of a user; `None` keeps the field.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    /// Display name.
+    pub name: Option<String>,
+    /// Unit.
+    pub unit_id: Option<i64>,
+    /// Role.
+    pub role: Option<Role>,
+    /// Office telephone.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Enabled or disabled.
+    pub active: Option<bool>,
+}
+
+/// Checks a display name: 1 – 50 characters.
+pub fn check_display_name(name: &str) -> std::result::Result<(), String> {
+    let n = name.trim().chars().count();
+    if n == 0 || n > 50 {
+        return Err("应为 1 – 50 个字".into());
+    }
+    Ok(())
+}
+
+/// Checks an office telephone: empty, or at most 20 of digits, spaces, `+`, `-`, `(`, `)` and `转`
+/// (an extension), with at least five digits.
+pub fn check_phone(phone: &str) -> std::result::Result<(), String> {
+    let p = phone.trim();
+    if p.is_empty() {
+        return Ok(());
+    }
+    let allowed = |c: char| c.is_ascii_digit() || " +-()转".contains(c);
+    if p.chars().count() > 20
+        || !p.chars().all(allowed)
+        || p.chars().filter(|c| c.is_ascii_digit()).count() < 5
+    {
+        return Err("应为电话号码，如 0871-12345678 或 13800000000".into());
+    }
+    Ok(())
+}
+
+/// Checks an e-mail address: empty, or at most 100 characters of the form `name@domain.tld`
+/// without spaces.
+pub fn check_email(email: &str) -> std::result::Result<(), String> {
+    let e = email.trim();
+    if e.is_empty() {
+        return Ok(());
+    }
+    let ok = e.len() <= 100
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && e.split_once('@').is_some_and(|(name, domain)| {
+            !name.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err("应为电子邮箱地址，如 name@example.gov.cn".into())
+    }
+}
+
+fn user_record(r: &sqlx::any::AnyRow) -> Result<UserRecord> {
+    let role: String = r.try_get("role")?;
+    Ok(UserRecord {
+        id: r.try_get("id")?,
+        login: r.try_get("login")?,
+        name: r.try_get("name")?,
+        unit_id: r.try_get("unit_id")?,
+        role: Role::parse(&role).unwrap_or(Role::Leader),
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        active: r.try_get::<i64, _>("active")? == 1,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const USER_RECORD_COLUMNS: &str =
+    "id, login, name, unit_id, role, phone, email, active, must_change_password, created_at";
+
+impl Store {
+    /// Every user, as the administrator manages them, by login.
+    pub async fn user_records(&self) -> Result<Vec<UserRecord>> {
+        let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users ORDER BY lower(login)");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_record).collect()
+    }
+
+    /// One user, as the administrator manages it.
+    pub async fn user_record(&self, id: i64) -> Result<UserRecord> {
+        let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("用户".into()))?;
+        user_record(&row)
+    }
+
+    /// Changes a user (audited with before and after). Disabling a user ends its sessions; an actor
+    /// cannot disable itself nor take away its own administration (the office would be locked out).
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        change: &UserChange,
+    ) -> Result<UserRecord> {
+        let mut errs = Vec::new();
+        if let Some(n) = &change.name {
+            if let Err(m) = check_display_name(n) {
+                errs.push(("姓名".to_string(), m));
+            }
+        }
+        if let Some(p) = &change.phone {
+            if let Err(m) = check_phone(p) {
+                errs.push(("电话".to_string(), m));
+            }
+        }
+        if let Some(e) = &change.email {
+            if let Err(m) = check_email(e) {
+                errs.push(("电子邮箱".to_string(), m));
+            }
+        }
+        if actor.user_id == Some(id) {
+            if change.active == Some(false) {
+                errs.push(("状态".to_string(), "不能停用自己的账号".to_string()));
+            }
+            if change.role.is_some_and(|r| r != Role::Admin) {
+                errs.push((
+                    "角色".to_string(),
+                    "不能取消自己的系统管理员角色".to_string(),
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let before = self.user_record(id).await?;
+        let mut tx = self.begin().await?;
+        if let Some(u) = change.unit_id {
+            let unit: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
+                .bind(u)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if unit.is_none() {
+                return Err(StoreError::invalid("单位", "单位不存在"));
+            }
+        }
+        let after = UserRecord {
+            name: change
+                .name
+                .as_deref()
+                .map_or(before.name.clone(), |n| n.trim().to_string()),
+            unit_id: change.unit_id.unwrap_or(before.unit_id),
+            role: change.role.unwrap_or(before.role),
+            phone: change
+                .phone
+                .as_deref()
+                .map_or(before.phone.clone(), |p| p.trim().to_string()),
+            email: change
+                .email
+                .as_deref()
+                .map_or(before.email.clone(), |e| e.trim().to_string()),
+            active: change.active.unwrap_or(before.active),
+            ..before.clone()
+        };
+        sqlx::query(
+            "UPDATE users SET name = $1, unit_id = $2, role = $3, phone = $4, email = $5, active = $6 \
+             WHERE id = $7",
+        )
+        .bind(&after.name)
+        .bind(after.unit_id)
+        .bind(after.role.code())
+        .bind(&after.phone)
+        .bind(&after.email)
+        .bind(i64::from(after.active))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        // A disabled user, or one moved to another unit or role, starts again from a log-in: a
+        // session keeps the scope it was opened with no longer than this.
+        if !after.active || after.unit_id != before.unit_id || after.role != before.role {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = match (before.active, after.active) {
+            (true, false) => "disable",
+            (false, true) => "enable",
+            _ => "update",
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            "user",
+            &after.login,
+            Some(serde_json::to_value(&before).expect("json")),
+            Some(serde_json::to_value(&after).expect("json")),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets a user's password as an administrator: checked like any password, to be changed at the
+    /// next log-in; the user's sessions end (audited, without the password).
+    pub async fn reset_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
+        let user = self.user_record(id).await?;
+        diaodu_domain::password::check_password(&user.login, password)
+            .map_err(|m| StoreError::invalid("新密码", m))?;
+        let hash = hash_password(password, self.password_cost);
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+            .bind(&hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "reset_password",
+            "user",
+            &user.login,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

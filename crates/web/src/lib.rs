@@ -123,6 +123,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/logins", get(login::login_log))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/export", get(users::export))
+        .route("/admin/users/{id}", get(users::show).post(users::update))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(users::reset_password),
+        )
+        .route("/admin/users/{id}/unlock", post(users::unlock))
         .route("/", get(home::home))
         .route("/projects", get(projects::list))
         .route(

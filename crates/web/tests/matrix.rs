@@ -481,6 +481,12 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
             Body_::None,
             Act(ManageSettings),
         ),
+        (
+            Method::GET,
+            "/admin/users".into(),
+            Body_::None,
+            Act(ManageUsers),
+        ),
         (Method::GET, "/account/password".into(), Body_::None, Any),
     ];
     let mut wrong = Vec::new();

@@ -166,8 +166,7 @@ async fn unlock_user(
     ApiCurrent(c): ApiCurrent,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    c.require(Action::ManageUsers)?;
-    state.store.unlock_login(&c.actor(), id).await?;
+    crate::service::users::unlock(&state, &c, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

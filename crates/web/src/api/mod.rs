@@ -15,6 +15,7 @@ mod projects;
 mod supervision;
 mod tasks;
 pub mod types;
+mod users;
 
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -69,6 +70,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(indicators::routes())
         .merge(tasks::routes())
         .merge(supervision::routes())
+        .merge(users::routes())
 }
 
 /// API routes, with the OpenAPI document at `/api/openapi.json`.
