@@ -45,7 +45,7 @@ pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow}
 pub use units::{NewUnit, Unit, UnitTree};
 pub use users::{
     check_display_name, check_email, check_phone, LoginAttempt, LoginError, LoginOk, PasswordCost,
-    SessionInfo, User, UserChange, UserRecord,
+    SessionInfo, SessionRecord, User, UserChange, UserRecord,
 };
 
 /// Which database engine a [`Store`] talks to.

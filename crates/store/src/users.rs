@@ -62,6 +62,25 @@ pub struct SessionInfo {
     pub csrf: String,
     /// The password was set by an administrator and must be changed before anything else.
     pub must_change_password: bool,
+    /// The session's key (the hash of its token; the token itself is never kept).
+    pub id: String,
+}
+
+/// One of a user's live sessions, as 我的账号 lists them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionRecord {
+    /// Its key, to end it (the hash of its token, never the token).
+    pub id: String,
+    /// Opened (UTC).
+    pub created_at: String,
+    /// Last used (UTC, to the minute).
+    pub last_seen: Option<String>,
+    /// Ends at the latest (UTC).
+    pub expires_at: String,
+    /// The client address it was opened from.
+    pub address: String,
+    /// The browser's description.
+    pub agent: String,
 }
 
 /// A successful log-in.
@@ -474,7 +493,12 @@ impl Store {
     /// Opens a session; returns the token for the cookie (only its hash is stored) and the CSRF token.
     /// It ends after `session.max_hours` (default 12) whatever happens, and after
     /// `session.idle_minutes` (default 30) without a request.
-    pub async fn create_session(&self, user_id: i64) -> Result<(String, String)> {
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        address: &str,
+        agent: &str,
+    ) -> Result<(String, String)> {
         let token = random_token();
         let csrf = random_token();
         let now = time::OffsetDateTime::now_utc();
@@ -488,9 +512,15 @@ impl Store {
             .bind(ts(now - time::Duration::days(LOGIN_LOG_DAYS)))
             .execute(&self.pool)
             .await?;
+        let agent: String = agent
+            .chars()
+            .filter(|c| !diaodu_domain::import::forbidden_char(*c))
+            .take(200)
+            .collect();
+        let address: String = address.chars().take(64).collect();
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, last_seen, idle_until) \
-             VALUES ($1, $2, $3, $4, $5, $4, $6)",
+            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, last_seen, idle_until, \
+             address, agent) VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8)",
         )
         .bind(token_id(&token))
         .bind(user_id)
@@ -498,6 +528,8 @@ impl Store {
         .bind(ts(now))
         .bind(ts(now + max))
         .bind(ts(now + idle))
+        .bind(&address)
+        .bind(&agent)
         .execute(&self.pool)
         .await?;
         Ok((token, csrf))
@@ -529,7 +561,7 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         let id = token_id(token);
         let row = sqlx::query(
-            "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.must_change_password, s.csrf, s.last_seen \
+            "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.must_change_password, s.csrf, s.last_seen, s.id AS sid \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND s.idle_until > $2 AND u.active = 1",
         )
@@ -553,6 +585,7 @@ impl Store {
             user: user_from_row(&r)?,
             csrf: r.try_get("csrf")?,
             must_change_password: must != 0,
+            id: r.try_get("sid")?,
         }))
     }
 
@@ -834,5 +867,59 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// A user's live sessions, the newest first.
+    pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<SessionRecord>> {
+        let now = ts(time::OffsetDateTime::now_utc());
+        let rows = sqlx::query(
+            "SELECT id, created_at, last_seen, expires_at, address, agent FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 AND idle_until > $2 ORDER BY created_at DESC",
+        )
+        .bind(user_id)
+        .bind(&now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SessionRecord {
+                    id: r.try_get("id")?,
+                    created_at: r.try_get("created_at")?,
+                    last_seen: r.try_get("last_seen")?,
+                    expires_at: r.try_get("expires_at")?,
+                    address: r.try_get("address")?,
+                    agent: r.try_get("agent")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends sessions of `user_id`: the one keyed `id`, or, with `id` `None`, every one but `keep`.
+    /// Returns how many ended; another user's session is never touched.
+    pub async fn end_sessions(
+        &self,
+        user_id: i64,
+        id: Option<&str>,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        let r = match id {
+            Some(id) => {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                    .bind(user_id)
+                    .bind(keep.unwrap_or(""))
+                    .execute(&self.pool)
+                    .await?
+            }
+        };
+        Ok(r.rows_affected())
     }
 }

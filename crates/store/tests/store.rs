@@ -149,7 +149,10 @@ async fn users_sessions_and_throttle() {
         .unwrap();
     assert_eq!(ok.user.id, u.id);
     assert!(!ok.must_change_password);
-    let (token, csrf) = store.create_session(u.id).await.unwrap();
+    let (token, csrf) = store
+        .create_session(u.id, "127.0.0.1", "test")
+        .await
+        .unwrap();
     let s = store.session(&token).await.unwrap().unwrap();
     assert_eq!(s.csrf, csrf);
     assert_eq!(s.user.role, Role::Drc);

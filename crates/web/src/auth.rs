@@ -50,6 +50,8 @@ pub struct Current {
     pub bearer: bool,
     /// The password was set by an administrator: nothing else until it is changed.
     pub must_change_password: bool,
+    /// The key of this session (to mark it among the user's sessions).
+    pub session: String,
 }
 
 impl Current {
@@ -151,6 +153,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                     csrf: s.csrf,
                     bearer: bearer.is_some(),
                     must_change_password: s.must_change_password,
+                    session: s.id,
                 })
             }
             Ok(None) => {}
@@ -358,6 +361,15 @@ pub fn client_address(
         .find(|a| !trusted.contains(a))
         .copied()
         .unwrap_or(peer)
+        .to_string()
+}
+
+/// The browser's description (User-Agent) of a request, for the list of a user's sessions.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
         .to_string()
 }
 

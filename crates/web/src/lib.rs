@@ -122,6 +122,8 @@ pub fn router(state: AppState) -> Router {
             get(login::password_form).post(login::change_password),
         )
         .route("/admin/logins", get(login::login_log))
+        .route("/account", get(login::account))
+        .route("/account/sessions/end", post(login::end_session))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/export", get(users::export))

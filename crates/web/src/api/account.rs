@@ -23,6 +23,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         )))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(my_sessions))
+        .routes(routes!(end_my_session))
         .routes(routes!(change_password))
         .routes(routes!(unlock_user))
         .routes(routes!(login_log))
@@ -60,6 +62,7 @@ pub struct LoginOut {
 async fn login(
     State(state): State<AppState>,
     crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
+    headers: axum::http::HeaderMap,
     Json(b): Json<LoginBody>,
 ) -> Result<Json<LoginOut>, ApiError> {
     let ok = match state.store.authenticate(&b.login, &b.password, &addr).await {
@@ -74,7 +77,11 @@ async fn login(
             return Err(AppError::invalid("登录", "用户名或密码错误").into())
         }
     };
-    let (token, csrf) = state.store.create_session(ok.user.id).await?;
+    let agent = crate::auth::user_agent(&headers);
+    let (token, csrf) = state
+        .store
+        .create_session(ok.user.id, &addr, &agent)
+        .await?;
     Ok(Json(LoginOut {
         token,
         csrf,
@@ -274,5 +281,58 @@ async fn put_setting(
 ) -> Result<StatusCode, ApiError> {
     c.require(Action::ManageSettings)?;
     state.store.set_setting(&c.actor(), &key, &b.value).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 本人的在线会话（新的在前），标出当前会话。
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "账户",
+    responses((status = 200, description = "会话", body = Vec<MySession>), ReadErrors))]
+async fn my_sessions(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+) -> Result<Json<Vec<MySession>>, ApiError> {
+    let list = state
+        .store
+        .sessions_of(c.user.id)
+        .await?
+        .into_iter()
+        .map(|s| MySession {
+            current: s.id == c.session,
+            session: s,
+        })
+        .collect();
+    Ok(Json(list))
+}
+
+/// One of the caller's sessions.
+#[derive(Debug, Serialize, ToSchema)]
+struct MySession {
+    /// The session.
+    #[serde(flatten)]
+    session: diaodu_store::SessionRecord,
+    /// The session of this request.
+    current: bool,
+}
+
+/// 结束本人的一个会话（`all-others`：除当前外全部）。
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "账户",
+    params(("id" = String, Path, description = "会话键，或 all-others")),
+    responses((status = 204, description = "已结束"), WriteErrors))]
+async fn end_my_session(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let n = if id == "all-others" {
+        state
+            .store
+            .end_sessions(c.user.id, None, Some(&c.session))
+            .await?
+    } else {
+        state.store.end_sessions(c.user.id, Some(&id), None).await?
+    };
+    if n == 0 && id != "all-others" {
+        return Err(AppError::NotFound("会话".into()).into());
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -78,7 +78,7 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
                         }
                     }
                     div.who {
-                        span { (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) }
+                        a.me href="/account" title="我的账号" { (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) }
                         form method="post" action="/logout" {
                             input type="hidden" name="_csrf" value=(c.csrf);
                             button type="submit" { "退出" }

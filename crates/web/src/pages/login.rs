@@ -56,11 +56,16 @@ pub async fn form() -> maud::Markup {
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     match state.store.authenticate(&f.login, &f.password, &addr).await {
         Ok(ok) => {
-            let (token, _) = state.store.create_session(ok.user.id).await?;
+            let agent = crate::auth::user_agent(&headers);
+            let (token, _) = state
+                .store
+                .create_session(ok.user.id, &addr, &agent)
+                .await?;
             let to = if ok.must_change_password {
                 "/account/password"
             } else {
@@ -233,4 +238,146 @@ pub async fn login_log(
         }
     };
     Ok(page(&c, &ctx.unit_name, "/admin/logins", "登录日志", body))
+}
+
+/// Query of the account page.
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountQuery {
+    /// Confirmation of a change.
+    pub saved: Option<String>,
+}
+
+/// GET /account — 我的账号: who the user is, the password, and the live sessions, each of which can
+/// be ended (a session on a shared computer, or one the user does not recognise).
+pub async fn account(
+    State(state): State<AppState>,
+    c: Current,
+    axum::extract::Query(q): axum::extract::Query<AccountQuery>,
+) -> Result<maud::Markup, AppError> {
+    let ctx = super::Ctx::load(&state, &c).await?;
+    let me = state.store.user_record(c.user.id).await?;
+    let sessions = state.store.sessions_of(c.user.id).await?;
+    let body = html! {
+        h1 { "我的账号" }
+        (super::layout::flash(q.saved.as_deref(), None))
+        div.split {
+            div.panel {
+                dl.kv {
+                    dt { "姓名" } dd { (me.name) }
+                    dt { "登录名" } dd { (me.login) }
+                    dt { "单位" } dd { (ctx.unit_name) }
+                    dt { "角色" } dd { (me.role.zh()) }
+                    dt { "电话" } dd { @if me.phone.is_empty() { "—" } @else { (me.phone) } }
+                    dt { "电子邮箱" } dd { @if me.email.is_empty() { "—" } @else { (me.email) } }
+                }
+                p.muted.small { "姓名、单位、角色与联系方式由系统管理员维护。" }
+            }
+            div.panel {
+                p { a.btn href="/account/password" { "修改密码" } }
+                p.muted.small { "密码至少 8 位，含大写字母、小写字母、数字、符号中的三类，且不含登录名。" }
+            }
+        }
+        h2 { "在线会话" span.muted.small { "　不认识的会话请立即结束并修改密码" } }
+        div.tablewrap { table #sessions {
+            thead { tr { th { "登录时间" } th { "最近使用" } th { "来源地址" } th { "浏览器" } th {} } }
+            tbody {
+                @for s in &sessions { tr {
+                    td.nw { (super::layout::local_time(&s.created_at)) }
+                    td.nw { @if let Some(l) = &s.last_seen { (super::layout::local_time(l)) } @else { "—" } }
+                    td.nw { (s.address) }
+                    td.small title=(s.agent) { (browser_of(&s.agent)) }
+                    td.nw {
+                        @if s.id == c.session { span.tag { "当前会话" } }
+                        @else {
+                            form method="post" action="/account/sessions/end" {
+                                (super::layout::csrf(&c))
+                                input type="hidden" name="id" value=(s.id);
+                                button.danger type="submit" { "结束" }
+                            }
+                        }
+                    }
+                } }
+            }
+        } }
+        @if sessions.len() > 1 {
+            form method="post" action="/account/sessions/end" style="margin-top:10px" {
+                (super::layout::csrf(&c))
+                input type="hidden" name="id" value="all-others";
+                button.danger type="submit" { "结束其他全部会话" }
+            }
+        }
+    };
+    Ok(super::layout::page(
+        &c,
+        &ctx.unit_name,
+        "/account",
+        "我的账号",
+        body,
+    ))
+}
+
+/// The form ending a session.
+#[derive(Debug, Deserialize)]
+pub struct EndSessionForm {
+    /// A session's key, or `all-others`.
+    pub id: String,
+}
+
+/// POST /account/sessions/end
+pub async fn end_session(
+    State(state): State<AppState>,
+    c: Current,
+    Form(f): Form<EndSessionForm>,
+) -> Result<Response, AppError> {
+    let n = if f.id == "all-others" {
+        state
+            .store
+            .end_sessions(c.user.id, None, Some(&c.session))
+            .await?
+    } else {
+        state
+            .store
+            .end_sessions(c.user.id, Some(&f.id), None)
+            .await?
+    };
+    Ok(super::redirect_saved("/account", &format!("已结束 {n} 个会话")).into_response())
+}
+
+/// A browser's description in a few words (`钉钉 · Android`, `Edge · Windows`), from its
+/// User-Agent; the whole text is the cell's title.
+fn browser_of(agent: &str) -> String {
+    let has = |w: &str| agent.contains(w);
+    let app = if has("DingTalk") {
+        "钉钉"
+    } else if has("wxwork") {
+        "企业微信"
+    } else if has("MicroMessenger") {
+        "微信"
+    } else if has("Edg/") {
+        "Edge"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else if agent.is_empty() {
+        "未知"
+    } else {
+        "其他程序"
+    };
+    let os = if has("Android") {
+        " · Android"
+    } else if has("iPhone") || has("iPad") {
+        " · iOS"
+    } else if has("Windows") {
+        " · Windows"
+    } else if has("Mac OS X") {
+        " · macOS"
+    } else if has("Linux") {
+        " · Linux"
+    } else {
+        ""
+    };
+    format!("{app}{os}")
 }
