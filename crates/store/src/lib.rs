@@ -42,7 +42,7 @@ pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
-pub use units::{NewUnit, Unit, UnitTree};
+pub use units::{check_unit_name, NewUnit, Unit, UnitChange, UnitTree};
 pub use users::{
     check_display_name, check_email, check_phone, LoginAttempt, LoginError, LoginOk, PasswordCost,
     SessionInfo, SessionRecord, User, UserChange, UserRecord,

@@ -1267,6 +1267,15 @@ impl Store {
             .collect()
     }
 
+    /// How many projects each unit owns (its own, not those of units below it).
+    pub async fn project_counts_by_unit(&self) -> Result<Vec<(i64, usize)>> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT unit_id, COUNT(*) FROM projects GROUP BY unit_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(u, n)| (u, n as usize)).collect())
+    }
+
     /// Number of projects.
     pub async fn project_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")

@@ -26,6 +26,8 @@ pub struct Unit {
     /// Materialised path `/1/4/9/`.
     #[serde(skip)]
     pub path: String,
+    /// The day it was retired (撤销), if it was: kept for its history, not offered for new records.
+    pub retired_on: Option<String>,
 }
 
 /// A unit to create.
@@ -171,7 +173,30 @@ async fn insert_unit(
 }
 
 fn unit_json(u: &Unit) -> serde_json::Value {
-    serde_json::json!({"id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id, "kind": u.kind.code()})
+    serde_json::json!({"id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id,
+        "kind": u.kind.code(), "retired_on": u.retired_on})
+}
+
+/// What an administrator changes of a unit; `None` keeps the field.
+#[derive(Debug, Clone, Default)]
+pub struct UnitChange {
+    /// 单位名称.
+    pub name: Option<String>,
+    /// The unit above it (moving it with everything below it).
+    pub parent_id: Option<i64>,
+    /// Kind.
+    pub kind: Option<UnitKind>,
+    /// Retire (true) or restore (false).
+    pub retired: Option<bool>,
+}
+
+/// Checks a unit's name: 1 – 50 characters.
+pub fn check_unit_name(name: &str) -> std::result::Result<(), String> {
+    let n = name.trim().chars().count();
+    if n == 0 || n > 50 {
+        return Err("应为 1 – 50 个字".into());
+    }
+    Ok(())
 }
 
 impl Store {
@@ -188,9 +213,10 @@ impl Store {
     }
 
     async fn read_units(&self) -> Result<UnitTree> {
-        let rows = sqlx::query("SELECT id, code, name, parent_id, kind, path FROM units")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, code, name, parent_id, kind, path, retired_on FROM units")
+                .fetch_all(&self.pool)
+                .await?;
         let units = rows
             .into_iter()
             .map(|r| {
@@ -202,6 +228,7 @@ impl Store {
                     parent_id: r.try_get("parent_id")?,
                     kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Department),
                     path: r.try_get("path")?,
+                    retired_on: r.try_get("retired_on")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -212,11 +239,18 @@ impl Store {
     pub async fn create_unit(&self, actor: &Actor, u: NewUnit) -> Result<Unit> {
         let mut tx = self.begin().await?;
         let parent_path: String = match u.parent_id {
-            Some(p) => sqlx::query_scalar("SELECT path FROM units WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound("上级单位".into()))?,
+            Some(p) => {
+                let (path, retired): (String, Option<String>) =
+                    sqlx::query_as("SELECT path, retired_on FROM units WHERE id = $1")
+                        .bind(p)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound("上级单位".into()))?;
+                if retired.is_some() {
+                    return Err(StoreError::invalid("上级单位", "上级单位已撤销"));
+                }
+                path
+            }
             None => "/".into(),
         };
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
@@ -235,6 +269,7 @@ impl Store {
             parent_id: u.parent_id,
             kind: u.kind,
             path,
+            retired_on: None,
         };
         audit::record(
             &mut tx,
@@ -368,5 +403,129 @@ impl Store {
         bulk::insert(&mut tx, "audit", crate::audit::AUDIT_COLUMNS, audit_rows).await?;
         tx.commit().await?;
         Ok(Ok(order.len()))
+    }
+}
+
+impl Store {
+    /// Changes a unit (audited with before and after): renames it, moves it with everything below
+    /// it under another unit, changes its kind, retires or restores it. Refused: a move under itself
+    /// or a unit below it; retiring a unit that still has units below it in service or users who
+    /// can log in (move or retire those first). A retired unit keeps its records.
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        change: &UnitChange,
+        today: time::Date,
+    ) -> Result<Unit> {
+        if let Some(n) = &change.name {
+            check_unit_name(n).map_err(|m| StoreError::invalid("单位名称", m))?;
+        }
+        let tree = self.read_units().await?;
+        let before = tree
+            .get(id)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound("单位".into()))?;
+        let mut tx = self.begin().await?;
+        let mut after = before.clone();
+        if let Some(n) = &change.name {
+            after.name = n.trim().to_string();
+        }
+        if let Some(k) = change.kind {
+            after.kind = k;
+        }
+        let moved = change.parent_id.filter(|p| before.parent_id != Some(*p));
+        if let Some(p) = moved {
+            let parent = tree
+                .get(p)
+                .ok_or_else(|| StoreError::invalid("上级单位", "上级单位不存在"))?;
+            if parent.path.starts_with(&before.path) {
+                return Err(StoreError::invalid(
+                    "上级单位",
+                    "不能移到本单位或其下级单位之下",
+                ));
+            }
+            if parent.retired_on.is_some() {
+                return Err(StoreError::invalid("上级单位", "上级单位已撤销"));
+            }
+            after.parent_id = Some(p);
+            after.path = format!("{}{}/", parent.path, id);
+            // Everything below moves with it: its path prefix is replaced.
+            let sql =
+                "UPDATE units SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3 ESCAPE '\\'";
+            sqlx::query(sql)
+                .bind(&after.path)
+                .bind(before.path.chars().count() as i64 + 1)
+                .bind(format!("{}%", crate::like_escape(&before.path)))
+                .execute(&mut *tx)
+                .await?;
+        }
+        match change.retired {
+            Some(true) if before.retired_on.is_none() => {
+                let live_below = tree.units.iter().any(|u| {
+                    u.id != id && u.path.starts_with(&before.path) && u.retired_on.is_none()
+                });
+                if live_below {
+                    return Err(StoreError::invalid(
+                        "撤销",
+                        "其下级单位仍在使用，请先撤销或移走下级单位",
+                    ));
+                }
+                let users: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE unit_id = $1 AND active = 1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if users > 0 {
+                    return Err(StoreError::invalid(
+                        "撤销",
+                        format!("本单位还有 {users} 个可登录的用户，请先停用或调整到其他单位"),
+                    ));
+                }
+                after.retired_on = Some(diaodu_domain::period::fmt_date(today));
+            }
+            Some(false) => {
+                if let Some(parent) = after.parent_id.and_then(|p| tree.get(p)) {
+                    if parent.retired_on.is_some() {
+                        return Err(StoreError::invalid(
+                            "恢复",
+                            "上级单位已撤销，请先恢复上级单位",
+                        ));
+                    }
+                }
+                after.retired_on = None;
+            }
+            _ => {}
+        }
+        sqlx::query(
+            "UPDATE units SET name = $1, parent_id = $2, kind = $3, path = $4, retired_on = $5 WHERE id = $6",
+        )
+        .bind(&after.name)
+        .bind(after.parent_id)
+        .bind(after.kind.code())
+        .bind(&after.path)
+        .bind(&after.retired_on)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let action = match (&before.retired_on, &after.retired_on) {
+            (None, Some(_)) => "retire",
+            (Some(_), None) => "restore",
+            _ if moved.is_some() => "move",
+            _ => "update",
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            "unit",
+            &after.code,
+            Some(unit_json(&before)),
+            Some(unit_json(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 }

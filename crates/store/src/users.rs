@@ -208,12 +208,15 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Conflict(format!("登录名“{login}”已存在")));
         }
-        let unit: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-            .bind(unit_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if unit.is_none() {
-            return Err(StoreError::NotFound("单位".into()));
+        let unit: Option<Option<String>> =
+            sqlx::query_scalar("SELECT retired_on FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match unit {
+            None => return Err(StoreError::NotFound("单位".into())),
+            Some(Some(_)) => return Err(StoreError::invalid("单位", "该单位已撤销")),
+            Some(None) => {}
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (login, name, unit_id, role, password_hash, active, created_at) \
@@ -771,13 +774,16 @@ impl Store {
         }
         let before = self.user_record(id).await?;
         let mut tx = self.begin().await?;
-        if let Some(u) = change.unit_id {
-            let unit: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-                .bind(u)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if unit.is_none() {
-                return Err(StoreError::invalid("单位", "单位不存在"));
+        if let Some(u) = change.unit_id.filter(|u| *u != before.unit_id) {
+            let unit: Option<Option<String>> =
+                sqlx::query_scalar("SELECT retired_on FROM units WHERE id = $1")
+                    .bind(u)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match unit {
+                None => return Err(StoreError::invalid("单位", "单位不存在")),
+                Some(Some(_)) => return Err(StoreError::invalid("单位", "该单位已撤销")),
+                Some(None) => {}
             }
         }
         let after = UserRecord {

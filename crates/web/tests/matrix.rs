@@ -487,6 +487,13 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
             Body_::None,
             Act(ManageUsers),
         ),
+        (
+            Method::GET,
+            "/admin/units".into(),
+            Body_::None,
+            Act(ManageUnits),
+        ),
+        (Method::GET, "/account".into(), Body_::None, Any),
         (Method::GET, "/account/password".into(), Body_::None, Any),
     ];
     let mut wrong = Vec::new();

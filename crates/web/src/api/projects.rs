@@ -26,7 +26,8 @@ use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(units))
+        .routes(routes!(units, create_unit))
+        .routes(routes!(update_unit))
         .routes(routes!(list_projects, create_project))
         .routes(routes!(get_project, update_project))
         .routes(routes!(list_reports, submit_report))
@@ -48,6 +49,8 @@ pub struct UnitOut {
     pub parent_id: Option<i64>,
     /// What kind of unit.
     pub kind: UnitKind,
+    /// The day it was retired (撤销); none while in service.
+    pub retired_on: Option<String>,
 }
 
 /// 权限范围内的单位。
@@ -67,9 +70,82 @@ async fn units(
             name: u.name.clone(),
             parent_id: u.parent_id,
             kind: u.kind,
+            retired_on: u.retired_on.clone(),
         })
         .collect();
     Ok(Json(list))
+}
+
+impl UnitOut {
+    fn of(u: &diaodu_store::Unit) -> UnitOut {
+        UnitOut {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            parent_id: u.parent_id,
+            kind: u.kind,
+            retired_on: u.retired_on.clone(),
+        }
+    }
+}
+
+/// A new unit.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewUnitBody {
+    /// Code: 1 – 20 letters, digits, `-` or `_`; unique; import files name units by it.
+    pub code: String,
+    /// Name, 1 – 50 characters.
+    pub name: String,
+    /// The unit above it (in service).
+    pub parent_id: i64,
+    /// Kind.
+    pub kind: UnitKind,
+}
+
+/// 新增单位（系统管理员）。
+#[utoipa::path(post, path = "/api/v1/units", tag = "项目", request_body = NewUnitBody,
+    responses((status = 201, description = "单位", body = UnitOut), WriteErrors))]
+async fn create_unit(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Json(b): Json<NewUnitBody>,
+) -> Result<Response, ApiError> {
+    let u = crate::service::units::create(&state, &c, &b.code, &b.name, Some(b.parent_id), b.kind)
+        .await?;
+    Ok((StatusCode::CREATED, Json(UnitOut::of(&u))).into_response())
+}
+
+/// A change of a unit: any of the fields; those left out stay.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UnitBody {
+    /// New name.
+    pub name: Option<String>,
+    /// Move it (with the units below it) under this unit.
+    pub parent_id: Option<i64>,
+    /// Kind.
+    pub kind: Option<UnitKind>,
+    /// true: retire (撤销); false: restore.
+    pub retired: Option<bool>,
+}
+
+/// 修改单位（系统管理员）：改名、移动、改类型、撤销或恢复。
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "项目",
+    params(("id" = i64, Path, description = "单位 id")), request_body = UnitBody,
+    responses((status = 200, description = "修改后的单位", body = UnitOut), WriteErrors))]
+async fn update_unit(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+    Json(b): Json<UnitBody>,
+) -> Result<Json<UnitOut>, ApiError> {
+    let change = diaodu_store::UnitChange {
+        name: b.name,
+        parent_id: b.parent_id,
+        kind: b.kind,
+        retired: b.retired,
+    };
+    let u = crate::service::units::update(&state, &c, id, &change).await?;
+    Ok(Json(UnitOut::of(&u)))
 }
 
 /// One project's status as the API gives it. A typed record, serialised straight to the response:

@@ -24,13 +24,14 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/data", "导入导出", None),
     ("/admission", "项目准入", Some(Action::ViewRefusals)),
     ("/admin/users", "用户管理", Some(Action::ManageUsers)),
+    ("/admin/units", "单位管理", Some(Action::ManageUnits)),
     ("/audit", "操作留痕", Some(Action::ViewAudit)),
     ("/admin/logins", "登录日志", Some(Action::ManageUsers)),
     ("/admin/settings", "系统设置", Some(Action::ManageSettings)),
 ];
 
 /// How many of [`NAV`]'s last entries are the system management group.
-const ADMIN_ENTRIES: usize = 4;
+const ADMIN_ENTRIES: usize = 5;
 
 fn head(title: &str) -> Markup {
     html! {

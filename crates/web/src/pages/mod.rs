@@ -16,6 +16,7 @@ pub mod reports;
 pub mod scorecard;
 pub mod settings;
 pub mod tasks;
+pub mod units;
 pub mod users;
 
 use diaodu_store::UnitTree;

@@ -113,12 +113,39 @@ fn select(name: &str, current: Option<&str>, options: &[(String, String)], all: 
     }
 }
 
-/// Unit options within the user's scope, indented by depth.
-pub fn unit_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
+/// Unit options within the user's scope for a filter, indented by depth: retired units too, marked,
+/// since their records stay readable.
+pub fn unit_filter_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
     let within = tree.within(c.scope);
     let base = within.first().map(|u| tree.depth(u.id)).unwrap_or(0);
     within
         .iter()
+        .map(|u| {
+            (
+                u.id.to_string(),
+                format!(
+                    "{}{}{}",
+                    "　".repeat(tree.depth(u.id).saturating_sub(base)),
+                    u.name,
+                    if u.retired_on.is_some() {
+                        "（已撤销）"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Unit options within the user's scope for a new record, indented by depth.
+pub fn unit_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
+    let within = tree.within(c.scope);
+    let base = within.first().map(|u| tree.depth(u.id)).unwrap_or(0);
+    // A retired unit keeps its records but takes no new ones.
+    within
+        .iter()
+        .filter(|u| u.retired_on.is_none())
         .map(|u| {
             (
                 u.id.to_string(),
@@ -160,7 +187,7 @@ pub async fn list(
     let body = html! {
         h1 { "项目库" span.muted.small { "　共 " (rows.len()) " 个项目，统计日期 " (fmt_date(d)) } }
         form.filters method="get" action="/projects" {
-            label { "责任单位" (select("unit", nonempty(&q.unit), &unit_options(&ctx.tree, &c), "全部")) }
+            label { "责任单位" (select("unit", nonempty(&q.unit), &unit_filter_options(&ctx.tree, &c), "全部")) }
             label { "建设阶段" (select("stage", nonempty(&q.stage), &opts(&stages), "全部")) }
             label { "项目类别" (select("category", nonempty(&q.category), &opts(&cats), "全部")) }
             label { "集中开工批次" (select("batch", nonempty(&q.batch), &batches.iter().map(|b| (b.clone(), b.clone())).collect::<Vec<_>>(), "全部")) }

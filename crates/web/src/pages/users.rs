@@ -13,7 +13,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
-use super::projects::unit_options;
+use super::projects::{unit_filter_options, unit_options};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
 use crate::service::users::{NewUser, UserFilter};
@@ -137,6 +137,7 @@ async fn list_page(
     let users = crate::service::users::list(state, c, &f).await?;
     let tree = state.store.units().await?;
     let opts = unit_options(&tree, c);
+    let filter_opts = unit_filter_options(&tree, c);
     let export = serde_urlencoded::to_string([
         ("q", nonempty(&q.q).unwrap_or("")),
         ("unit", nonempty(&q.unit).unwrap_or("")),
@@ -153,7 +154,7 @@ async fn list_page(
         (flash(q.saved.as_deref(), err))
         form.filters method="get" action="/admin/users" {
             label { "姓名或登录名" input name="q" value=[nonempty(&q.q)] maxlength="64"; }
-            label { "单位" (unit_select("unit", &opts, f.unit_id, true)) }
+            label { "单位" (unit_select("unit", &filter_opts, f.unit_id, true)) }
             label { "角色" select name="role" { (role_options(f.role, true)) } }
             button type="submit" { "查询" }
             a.btn href={"/admin/users/export?" (export)} { "导出 CSV" }

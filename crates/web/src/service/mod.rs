@@ -9,6 +9,7 @@
 
 pub mod documents;
 pub mod imports;
+pub mod units;
 pub mod users;
 
 use diaodu_domain::access::Action;
