@@ -187,6 +187,18 @@ async fn units_through_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["name"], "经开区");
     assert!(r.json()["retired_on"].is_string());
+    // A retired unit takes no new project.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&admin),
+            Some(json!({"unit_id": id, "code": "GP-R1", "name": "撤销后的项目", "category": "industry",
+                "stage": "reserve", "total_investment_wan": 100, "plan_year": 2026, "annual_plan_wan": 10})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("已撤销"), "{}", r.body);
     let drc = app.token("drc").await;
     let r = app
         .api(

@@ -269,7 +269,8 @@ pub async fn create_project(
     fields: diaodu_domain::project::ProjectFields,
 ) -> Result<diaodu_store::Project, StoreOrApp> {
     c.require(Action::EditProject)?;
-    state.check_scope(c.scope, unit_id).await?;
+    let tree = state.check_scope(c.scope, unit_id).await?;
+    in_service(&tree, "责任单位", &[unit_id])?;
     Ok(state
         .store
         .create_project(&c.actor(), unit_id, fields)
@@ -287,12 +288,27 @@ pub async fn update_project(
     fields: diaodu_domain::project::ProjectFields,
 ) -> Result<diaodu_store::Project, StoreOrApp> {
     c.require(Action::EditProject)?;
-    crate::pages::projects::load_in_scope(state, c, id).await?;
-    state.check_scope(c.scope, unit_id).await?;
+    let (p, _) = crate::pages::projects::load_in_scope(state, c, id).await?;
+    let tree = state.check_scope(c.scope, unit_id).await?;
+    if unit_id != p.unit_id {
+        in_service(&tree, "责任单位", &[unit_id])?;
+    }
     Ok(state
         .store
         .update_project(&c.actor(), id, version, unit_id, fields)
         .await?)
+}
+
+/// Refuses a retired unit for a new record: it keeps what it had, and takes nothing new.
+fn in_service(tree: &diaodu_store::UnitTree, field: &str, units: &[i64]) -> Result<(), AppError> {
+    match units
+        .iter()
+        .filter_map(|u| tree.get(*u))
+        .find(|u| u.retired_on.is_some())
+    {
+        Some(u) => Err(AppError::invalid(field, format!("{}已撤销", u.name))),
+        None => Ok(()),
+    }
 }
 
 /// A refusal by the web's checks, or the store's own answer (which a form shows beside its fields).
@@ -340,6 +356,10 @@ pub async fn create_task(
     {
         return Err(AppError::Forbidden.into());
     }
+    let units: Vec<i64> = std::iter::once(t.lead_unit_id)
+        .chain(t.cooperating.iter().copied())
+        .collect();
+    in_service(&tree, "牵头或配合单位", &units)?;
     if let Some(parent) = t.parent_id {
         crate::pages::tasks::load_task(state, c, parent).await?;
     }
