@@ -208,9 +208,46 @@ async fn render_form(
     let reports = state.store.reports(id).await?;
     let existing = chosen.and_then(|ch| reports.iter().find(|r| r.period == ch.to_string()));
     let title = format!("进度填报 · {}", p.fields.name);
+    // What a reporter needs beside the figure to see whether it is plausible: the year's plan, what
+    // the year's reports add up to, and the latest report before the period chosen.
+    let shown = chosen.unwrap_or(wk);
+    let year = shown.last_day().year();
+    let year_total: Yuan = reports
+        .iter()
+        .filter(|r| {
+            r.period_end.year() == year
+                && Some(r.period.as_str()) != chosen.map(|c| c.to_string()).as_deref()
+        })
+        .map(|r| r.investment)
+        .sum();
+    let before = shown.first_day();
+    let last = reports
+        .iter()
+        .filter(|r| r.period_end < before)
+        .max_by_key(|r| r.period_end);
+    let plan = p.fields.annual_plan;
+    let share = (plan.0 > 0 && p.fields.plan_year == year)
+        .then(|| year_total.0 as f64 * 100.0 / plan.0 as f64);
     let body = html! {
         h1 { (title) }
         p.muted { "项目编码 " (p.fields.code) " · " (tree.display_path(p.unit_id)) " · " (p.fields.stage.zh()) }
+        div.panel #report-context {
+            dl.kv {
+                dt { "总投资" } dd { (wan(p.fields.total_investment)) " 万元" }
+                dt { "年度计划投资" } dd { (wan(plan)) " 万元" span.muted.small { "（" (p.fields.plan_year) " 年）" } }
+                dt { (year) " 年已填报累计" } dd {
+                    (wan(year_total)) " 万元"
+                    @if let Some(x) = share { span.muted.small { "（完成年度计划 " (format!("{x:.1}")) "%）" } }
+                    span.muted.small { "，不含 " (shown) }
+                }
+                dt { "上一期填报" } dd {
+                    @match last {
+                        Some(r) => { (r.period) "：" (wan(r.investment)) " 万元" span.muted.small { "（截至 " (fmt_date(r.period_end)) "）" } },
+                        None => span.muted { "尚无" },
+                    }
+                }
+            }
+        }
         @if !errs.is_empty() {
             div.flash.err { "请修改以下内容：" ul { @for (fl, m) in errs { li { b { (fl) } "：" (m) } } } }
         }
@@ -227,7 +264,7 @@ async fn render_form(
                     select name="period" {
                         @for o in &options {
                             option value=(o.to_string()) selected[chosen == Some(*o) || (chosen.is_none() && *o == wk)] {
-                                (o.to_string()) "（截至 " (fmt_date(o.last_day())) "）"
+                                (o.to_string()) "（" (fmt_date(o.first_day())) " 至 " (fmt_date(o.last_day())) "）"
                                 @if reports.iter().any(|r| r.period == o.to_string()) { " · 已填报" }
                             }
                         }
