@@ -124,3 +124,25 @@ test('the administrator changes a setting; on a phone the menu folds away and no
     await page.close();
   }
 });
+
+test('on a phone a reporter sees each due project as a card with its 填报 buttons, and no page scrolls sideways', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  await page.goto(base + '/login');
+  await page.fill('#login', 'yundong');
+  await page.fill('#password', 'Diaodu@2026');
+  await page.click('button[type=submit]');
+  await page.waitForURL(base + '/');
+  const first = page.locator('table.due tbody tr').first();
+  const button = first.locator('a.btn').first();
+  assert.equal(await button.isVisible(), true);
+  const box = await button.boundingBox();
+  assert.ok(box.x + box.width <= 390, `the first 填报 button ends at ${box.x + box.width}px`);
+  await page.screenshot({ path: join(shots, '6-home-phone.png'), fullPage: false });
+  for (const path of ['/', '/reports/due', '/projects', '/notices', '/tasks', '/account']) {
+    await page.goto(base + path);
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= inner, `${path}: the page is ${scroll}px wide in a ${inner}px window`);
+  }
+  await page.close();
+});
+

@@ -70,15 +70,7 @@ pub async fn home(
             @if due.is_empty() {
                 p.muted { "本期进度均已填报。" }
             } @else {
-                div.tablewrap { table {
-                    thead { tr { th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "填报期" } th { "状态" } th {} } }
-                    tbody { @for it in due.iter().take(20) { tr {
-                        td { (it.code) } td { (it.name) } td { (it.unit) } td { (it.period) }
-                        td { @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } } }
-                        td { a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" } }
-                    } } }
-                } }
-                @if due.len() > 20 { p { a href="/reports/due" { "查看全部 " (due.len()) " 项 →" } } }
+                (super::reports::due_table(&due, 20))
             }
         }
     };

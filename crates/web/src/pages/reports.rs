@@ -97,6 +97,45 @@ pub async fn due_items_of(
     Ok(out)
 }
 
+/// The reports due, one row per project with each of its periods and their 填报 buttons (an overdue
+/// week and this week of one project are one row, not two rows that look alike), at most `limit`
+/// projects. On a phone each row is a card with the buttons in view (`table.due` in the stylesheet).
+pub fn due_table(items: &[DueItem], limit: usize) -> Markup {
+    let mut projects: Vec<(&DueItem, Vec<&DueItem>)> = Vec::new();
+    for it in items {
+        match projects.iter_mut().find(|(p, _)| p.project_id == it.project_id) {
+            Some((_, periods)) => periods.push(it),
+            None => projects.push((it, vec![it])),
+        }
+    }
+    for (_, periods) in &mut projects {
+        periods.sort_by_key(|it| it.period.first_day());
+    }
+    html! {
+        div.tablewrap.cardable { table.due #due {
+            thead { tr { th { "项目" } th { "责任单位" } th { "应填报" } } }
+            tbody {
+                @for (p, periods) in projects.iter().take(limit) { tr {
+                    td { b { (p.name) } br; span.small.muted { (p.code) } }
+                    td.unit { (p.unit) }
+                    td.periods {
+                        @for it in periods {
+                            div.due-period {
+                                span.nw { (it.period) " " }
+                                @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } }
+                                " "
+                                a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" }
+                            }
+                        }
+                    }
+                } }
+                @if items.is_empty() { tr { td colspan="3" { span.muted { "本期进度均已填报。" } } } }
+            }
+        } }
+        @if projects.len() > limit { p { a href="/reports/due" { "查看全部 " (projects.len()) " 个项目 →" } } }
+    }
+}
+
 /// GET /reports/due
 pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
     c.require(Action::SubmitReport)?;
@@ -106,17 +145,7 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
     let body = html! {
         h1 { "进度填报" span.muted.small { "　本周 " (Period::week_of(d)) "（" (fmt_date(Period::week_of(d).first_day())) " 至 " (fmt_date(Period::week_of(d).last_day())) "），周报于下周一 24:00 前提交为按时" } }
         p { a.btn.light-btn href="/data#import" { "批量导入填报（Excel/CSV）" } }
-        div.tablewrap { table #due {
-            thead { tr { th { "填报期" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "状态" } th {} } }
-            tbody {
-                @for it in &items { tr {
-                    td { (it.period) } td { (it.code) } td { (it.name) } td { (it.unit) }
-                    td { @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } } }
-                    td { a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" } }
-                } }
-                @if items.is_empty() { tr { td colspan="6" { span.muted { "本期进度均已填报。" } } } }
-            }
-        } }
+        (due_table(&items, usize::MAX))
     };
     Ok(page(&c, &ctx.unit_name, "/reports/due", "进度填报", body))
 }
