@@ -80,21 +80,26 @@ pub async fn home(
         h1 { (title) span.muted.small { "　统计日期 " (diaodu_domain::period::fmt_date(d)) "，时序进度 " (format!("{:.1}%", time_progress_pct(d))) } }
         div.cards {
             div.card { div.k { "项目总数" } div.v { (total.projects) small { "个" } } }
-            div.card { div.k { "已开工 / 开工率" } div.v { (total.started) small { "个 · " (pct(total.start_rate_pct)) } } }
+            div.card { div.k { "开工率" } div.v { (pct(total.start_rate_pct)) }
+                div.sub { "已开工 " (total.started) " / 应开工 " (total.start_base) " 个" } }
             div.card { div.k { "年度计划投资" } div.v { (yi(total.annual_plan)) small { "亿元" } } }
             div.card { div.k { "本年完成投资" } div.v { (yi(total.ytd_investment)) small { "亿元" } } }
-            div.card { div.k { "年度投资完成率" } div.v { (pct(total.completion_pct)) } }
+            div.card { div.k { "年度投资完成率" } div.v { (pct(total.completion_pct)) }
+                div.sub { "时序进度 " (format!("{:.1}%", time_progress_pct(d))) } }
             div.card { div.k { "红 / 黄 / 绿灯" } div.v {
-                span style="color:var(--red)" { (total.red) } " / " span style="color:var(--yellow)" { (total.yellow) } " / " span style="color:var(--green)" { (total.green) } } }
-            div.card { div.k { "按时填报率" } div.v { (pct(total.on_time_pct)) } }
-            div.card { div.k { "双过半" } div.v { @match total.double_half { Some(true) => "已实现", Some(false) => "未实现", None => small { "6月30日后评价" } } } }
+                span style="color:var(--red)" { (total.red) } " / " span style="color:var(--yellow)" { (total.yellow) } " / " span style="color:var(--green)" { (total.green) } }
+                div.sub { "已竣工 " (total.done) "，未亮灯（储备、前期） " (total.unlit) "，共 " (total.projects) " 个" } }
+            div.card { div.k { "周报按时率" } div.v { (pct(total.on_time_pct)) }
+                div.sub { "按时 " (total.reports_on_time) " / 应报 " (total.reports_due) " 期" } }
+            div.card { div.k { "双过半（6月30日）" } div.v { @match total.double_half { Some(true) => "已实现", Some(false) => "未实现", None => small { "6月30日后评价" } } }
+                div.sub { "上半年完成投资 " (yi(total.by_june_30)) " 亿元，过年度计划一半为实现" } }
         }
         @if c.user.role != Role::Reporter { (due_section) }
         @if c.user.role != Role::Reporter || table.len() > 2 {
             h2 { "下级单位排名（按年度投资完成率）" }
             (super::ranking::table(&table, d, false))
         }
-        h2 { "红灯项目" span.muted.small { "　（共 " (total.red) " 个，显示前 12 个）" } }
+        h2 { "红灯项目" span.muted.small { "　共 " (total.red) " 个" @if reds.len() < total.red as usize { "，显示前 " (reds.len()) " 个" } } }
         @if reds.is_empty() { p.muted { "暂无红灯项目。" } } @else {
             div.tablewrap { table {
                 thead { tr { th { "亮灯" } th { "项目" } th { "责任单位" } th { "建设阶段" } th { "原因" } } }
