@@ -31,8 +31,14 @@ async fn the_report_form_shows_the_plan_the_years_total_and_the_last_report() {
     let body = &form.body;
     assert!(body.contains("年度计划投资"), "{body}");
     assert!(body.contains("200.50 万元"), "the year's total: {body}");
-    assert!(body.contains("2026-W11：80.00 万元"), "the previous report: {body}");
-    assert!(body.contains("2026-W12（2026-03-16 至 2026-03-22）"), "the period's dates: {body}");
+    assert!(
+        body.contains("2026-W11：80.00 万元"),
+        "the previous report: {body}"
+    );
+    assert!(
+        body.contains("2026-W12（2026-03-16 至 2026-03-22）"),
+        "the period's dates: {body}"
+    );
     // Editing W11 itself: its own figure is left out of the total, and W10 is the one before.
     let form = app
         .get(&b, &format!("/projects/{}/report?period=2026-W11", app.p1))

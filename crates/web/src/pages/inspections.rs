@@ -27,12 +27,30 @@ fn sev_options(current: &str) -> Markup {
     }
 }
 
+/// What an inspection covers, in words: `集中开工批次：第一批`, `红灯项目：云东区`, `指定项目：…`.
+fn scope_text(tree: &diaodu_store::UnitTree, kind: &str, value: &str) -> String {
+    match kind {
+        "batch" => format!("集中开工批次：{value}"),
+        "red" => {
+            let unit = value
+                .parse::<i64>()
+                .ok()
+                .and_then(|u| tree.get(u))
+                .map_or(value.to_string(), |u| u.name.clone());
+            format!("红灯项目：{unit}")
+        }
+        "projects" => format!("指定项目：{value}"),
+        "tasks" => format!("指定任务：{value}"),
+        other => format!("{other}：{value}"),
+    }
+}
+
 /// GET /inspections
 pub async fn list(
     State(state): State<AppState>,
     c: Current,
     Query(q): Query<super::tasks::TaskQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     if !(c.can(Action::Inspect) || c.can(Action::ViewMeetings)) {
         return Err(AppError::Forbidden);
     }
@@ -44,15 +62,41 @@ pub async fn list(
         .into_iter()
         .filter(|i| ctx.tree.in_scope(i.unit_id, c.scope))
         .collect();
+    if nonempty(&q.format) == Some("xlsx") {
+        use diaodu_office::xlsx::Cell::Text;
+        let rows: Vec<_> = list
+            .iter()
+            .map(|i| {
+                vec![
+                    Text(i.title.clone()),
+                    Text(scope_text(&ctx.tree, &i.scope_kind, &i.scope_value)),
+                    Text(fmt_date(i.start)),
+                    Text(fmt_date(i.end)),
+                    Text(i.inspectors.clone()),
+                    Text(
+                        if i.state == "finished" {
+                            "已结束"
+                        } else {
+                            "进行中"
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+            .collect();
+        let heads = ["督查活动", "范围", "开始", "结束", "督查人员", "状态"];
+        return super::list_xlsx("督查活动", state.today(), &heads, &rows);
+    }
     let batches = state.store.batches().await?;
     let d = state.today();
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { "督查活动" }
+        p { a.btn.light-btn href="/inspections?format=xlsx" { "导出 Excel" } }
         div.tablewrap { table {
             thead { tr { th { "督查活动" } th { "范围" } th { "时间" } th { "督查人员" } th { "状态" } } }
             tbody {
-                @for i in &list { tr { td { a href={"/inspections/" (i.id)} { (i.title) } } td { (i.scope_kind) "：" (i.scope_value) }
+                @for i in &list { tr { td { a href={"/inspections/" (i.id)} { (i.title) } } td { (scope_text(&ctx.tree, &i.scope_kind, &i.scope_value)) }
                     td.nw { (fmt_date(i.start)) " 至 " (fmt_date(i.end)) } td { (i.inspectors) } td { @if i.state == "finished" { "已结束" } @else { "进行中" } } } }
                 @if list.is_empty() { tr { td colspan="5" { span.muted { "暂无督查活动。" } } } }
             }
@@ -78,7 +122,7 @@ pub async fn list(
             }
         }
     };
-    Ok(page(&c, &ctx.unit_name, "/inspections", "督查活动", body))
+    Ok(page(&c, &ctx.unit_name, "/inspections", "督查活动", body).into_response())
 }
 
 /// The launch form.

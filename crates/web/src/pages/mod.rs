@@ -127,14 +127,49 @@ pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> axum::respons
     (
         [
             (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition(name)),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// `Content-Disposition` for a download named `name` (RFC 6266): the name itself as `filename*`
+/// (UTF-8, percent-encoded), which every current browser keeps, and an ASCII `filename` for the
+/// others — the name when it is ASCII, else `download` with its extension.
+pub fn disposition(name: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let ascii = if name
+        .chars()
+        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ')
+    {
+        name.to_string()
+    } else {
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
+        format!("download.{ext}")
+    };
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, NON_ALPHANUMERIC)
+    )
+}
+
+/// A list as an .xlsx download named `{name}-{date}.xlsx` (the name in Chinese, as an office names
+/// its files).
+pub fn list_xlsx(
+    name: &str,
+    date: time::Date,
+    headers: &[&str],
+    rows: &[Vec<diaodu_office::xlsx::Cell>],
+) -> Result<axum::response::Response, AppError> {
+    let title = format!("{name}（{}）", diaodu_domain::period::fmt_date_zh(date));
+    let bytes = diaodu_office::xlsx::table_xlsx(name, &title, headers, rows)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(
+        &format!("{name}-{}.xlsx", diaodu_domain::period::fmt_date(date)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
 }
 
 /// Content type of .docx files.

@@ -54,6 +54,8 @@ pub struct NoticeQuery {
     pub show: Option<String>,
     /// Confirmation.
     pub saved: Option<String>,
+    /// `xlsx`: the list as an Excel download, with the same filter.
+    pub format: Option<String>,
 }
 
 /// GET /notices
@@ -61,7 +63,7 @@ pub async fn list(
     State(state): State<AppState>,
     c: Current,
     Query(q): Query<NoticeQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
     let all = state.store.notices(&ctx.tree, c.scope, d).await?;
@@ -80,6 +82,35 @@ pub async fn list(
     } else {
         "督办单收件箱"
     };
+    if nonempty(&q.format) == Some("xlsx") {
+        use diaodu_office::xlsx::Cell::{Int, Text};
+        let rows: Vec<_> = shown
+            .iter()
+            .map(|n| {
+                vec![
+                    Text(n.code.clone()),
+                    Text(n.title.clone()),
+                    Text(n.unit_name.clone()),
+                    Text(super::layout::local_time(&n.issued_at)),
+                    Text(fmt_date(n.reply_by)),
+                    Int(n.days_overdue),
+                    Text(n.state.zh().to_string()),
+                    Text(n.escalation.zh().to_string()),
+                ]
+            })
+            .collect();
+        let heads = [
+            "编号",
+            "督办事项",
+            "承办单位",
+            "下发时间",
+            "反馈期限",
+            "逾期天数",
+            "状态",
+            "升级",
+        ];
+        return super::list_xlsx("督办单", d, &heads, &rows);
+    }
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { (title) span.muted.small { "　未办结 " (all.iter().filter(|n| n.state != NoticeState::Closed).count()) " 件，逾期 " (all.iter().filter(|n| n.days_overdue > 0).count()) " 件" } }
@@ -87,12 +118,13 @@ pub async fn list(
             label { "范围" select name="show" {
                 @for (k, v) in [("open", "未办结"), ("overdue", "已逾期"), ("closed", "已办结"), ("all", "全部")] { option value=(k) selected[show == k] { (v) } } } }
             button type="submit" { "查询" }
+            a.btn.light-btn href={"/notices?show=" (show) "&format=xlsx"} { "导出 Excel" }
             @if c.can(Action::IssueNotices) { a.btn.light-btn href="/notices/new" { "下发督办单" } a.btn.light-btn href="/accountability" { "问责记录" } }
         }
         (notice_table(&shown, d))
         p.small.muted { "逾期未反馈按天数逐级升级：提醒 → 催办 → 通报 → 约谈 → 问责（天数见 docs/notices.md）。" }
     };
-    Ok(page(&c, &ctx.unit_name, "/notices", title, body))
+    Ok(page(&c, &ctx.unit_name, "/notices", title, body).into_response())
 }
 
 /// Query of the new-notice form.
@@ -401,11 +433,36 @@ pub async fn accountability(
 pub async fn accountability_list(
     State(state): State<AppState>,
     c: Current,
-) -> Result<Markup, AppError> {
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
     let list = crate::service::accountability_in_scope(&state, &c).await?;
     let ctx = Ctx::load(&state, &c).await?;
+    let unit = |a: &diaodu_store::Accountability| {
+        a.unit_id
+            .and_then(|u| ctx.tree.get(u))
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    if nonempty(&q.format) == Some("xlsx") {
+        use diaodu_office::xlsx::Cell::Text;
+        let rows: Vec<_> = list
+            .iter()
+            .map(|a| {
+                vec![
+                    Text(fmt_date(a.decided_on)),
+                    Text(unit(a)),
+                    Text(a.person.clone()),
+                    Text(a.what.clone()),
+                    Text(a.decision.clone()),
+                ]
+            })
+            .collect();
+        let heads = ["决定日期", "单位", "被问责人", "事由", "处理决定"];
+        return super::list_xlsx("问责记录", state.today(), &heads, &rows);
+    }
     let body = html! {
         h1 { "问责记录" }
+        p { a.btn.light-btn href="/accountability?format=xlsx" { "导出 Excel" } }
         div.tablewrap { table {
             thead { tr { th { "决定日期" } th { "单位" } th { "被问责人" } th { "事由" } th { "处理决定" } th { "督办单" } } }
             tbody {
@@ -415,5 +472,5 @@ pub async fn accountability_list(
             }
         } }
     };
-    Ok(page(&c, &ctx.unit_name, "/notices", "问责记录", body))
+    Ok(page(&c, &ctx.unit_name, "/notices", "问责记录", body).into_response())
 }

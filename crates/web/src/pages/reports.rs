@@ -103,7 +103,10 @@ pub async fn due_items_of(
 pub fn due_table(items: &[DueItem], limit: usize) -> Markup {
     let mut projects: Vec<(&DueItem, Vec<&DueItem>)> = Vec::new();
     for it in items {
-        match projects.iter_mut().find(|(p, _)| p.project_id == it.project_id) {
+        match projects
+            .iter_mut()
+            .find(|(p, _)| p.project_id == it.project_id)
+        {
             Some((_, periods)) => periods.push(it),
             None => projects.push((it, vec![it])),
         }

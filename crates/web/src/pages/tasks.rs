@@ -38,6 +38,8 @@ pub struct TaskQuery {
     pub as_of: Option<String>,
     /// Confirmation banner.
     pub saved: Option<String>,
+    /// `xlsx`: the list as an Excel download, with the same filters.
+    pub format: Option<String>,
 }
 
 /// The table of tasks.
@@ -66,7 +68,7 @@ pub async fn list(
     State(state): State<AppState>,
     c: Current,
     Query(q): Query<TaskQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let light = match nonempty(&q.light) {
@@ -82,7 +84,48 @@ pub async fn list(
         .iter()
         .filter(|r| light.is_none_or(|l| r.status.light == l))
         .collect();
+    if nonempty(&q.format) == Some("xlsx") {
+        use diaodu_office::xlsx::Cell::{Int, Num, Text};
+        let rows: Vec<_> = shown
+            .iter()
+            .map(|r| {
+                vec![
+                    Text(r.task.code.clone()),
+                    Text(r.task.title.clone()),
+                    Text(r.lead_unit.clone()),
+                    Text(r.task.leader.clone()),
+                    Text(fmt_date(r.task.start)),
+                    Text(fmt_date(r.task.deadline)),
+                    Int(i64::from(r.status.percent_done)),
+                    Num(r.status.time_elapsed_pct),
+                    Text(r.status.light.zh().to_string()),
+                    Int(r.status.days_overdue),
+                    Text(r.status.reasons.join("；")),
+                ]
+            })
+            .collect();
+        let heads = [
+            "编号",
+            "任务",
+            "牵头单位",
+            "责任领导",
+            "开始日期",
+            "完成时限",
+            "完成进度(%)",
+            "时间进度(%)",
+            "亮灯",
+            "逾期天数",
+            "原因",
+        ];
+        return super::list_xlsx("重点工作任务", d, &heads, &rows);
+    }
     let count = |l: TaskLight| all.iter().filter(|r| r.status.light == l).count();
+    let export = serde_urlencoded::to_string([
+        ("light", nonempty(&q.light).unwrap_or("")),
+        ("as_of", &fmt_date(d)),
+        ("format", "xlsx"),
+    ])
+    .unwrap_or_default();
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { "重点工作任务" span.muted.small { "　共 " (top.len()) " 项（含分解任务 " (all.len()) " 项），统计日期 " (fmt_date(d)) } }
@@ -94,12 +137,13 @@ pub async fn list(
             label { "亮灯" select name="light" { option value="" { "全部" } @for l in TaskLight::ALL { option value=(l.code()) selected[light == Some(l)] { (l.zh()) } } } }
             label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
             button type="submit" { "查询" }
+            a.btn.light-btn href={"/tasks?" (export)} { "导出 Excel" }
             @if c.can(Action::ManageTasks) { a.btn.light-btn href="/tasks/new" { "下达任务" } }
         }
         (task_table(&shown))
         p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续两期未报送为红灯；时间进度超过完成进度10个百分点以上或距截止不足7天为黄灯（口径见 docs/tasks.md）。" }
     };
-    Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body))
+    Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body).into_response())
 }
 
 /// The task form.

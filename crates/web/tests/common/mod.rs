@@ -189,6 +189,25 @@ impl TestApp {
         b
     }
 
+    /// A download: status, headers and the bytes as sent.
+    pub async fn get_bytes(
+        &self,
+        b: &Browser,
+        path: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let req = Request::get(path)
+            .header(header::COOKIE, &b.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
     pub async fn get(&self, b: &Browser, path: &str) -> Resp {
         self.send(
             Request::get(path)
