@@ -66,8 +66,13 @@ pub struct NoticeEvent {
     pub kind: String,
     /// Text (reply, reason, note).
     pub body: String,
-    /// Who.
+    /// Who (login).
     pub user_login: String,
+    /// Who, by name: the user's name, 系统自动 for the server's own runs, 命令行 for the command line.
+    pub user_name: String,
+    /// The day an escalation step took effect (the reply deadline plus its days); none for the
+    /// other events.
+    pub effective_on: Option<String>,
     /// When (UTC).
     pub at: String,
 }
@@ -127,13 +132,27 @@ async fn event(
     actor: &Actor,
     at: &str,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO notice_events (notice_id, kind, body, user_id, user_login, at) VALUES ($1, $2, $3, $4, $5, $6)")
+    event_on(tx, notice_id, kind, body, actor, at, None).await
+}
+
+/// As [`event`], with the day the event took effect when it is not the day it is recorded.
+async fn event_on(
+    tx: &mut sqlx::AnyConnection,
+    notice_id: i64,
+    kind: &str,
+    body: &str,
+    actor: &Actor,
+    at: &str,
+    effective_on: Option<String>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO notice_events (notice_id, kind, body, user_id, user_login, at, effective_on) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(notice_id)
         .bind(kind)
         .bind(body)
         .bind(actor.user_id)
         .bind(&actor.login)
         .bind(at)
+        .bind(effective_on)
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -327,18 +346,27 @@ impl Store {
         .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
         let n = notice_from_row(&r, tree, d)?;
         let events = sqlx::query(
-            "SELECT kind, body, user_login, at FROM notice_events WHERE notice_id = $1 ORDER BY id",
+            "SELECT e.kind, e.body, e.user_login, e.at, e.effective_on, u.name AS user_name \
+             FROM notice_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.notice_id = $1 ORDER BY e.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
         .iter()
         .map(|r| {
+            let login: String = r.try_get("user_login")?;
+            let name: Option<String> = r.try_get("user_name")?;
             Ok(NoticeEvent {
                 kind: r.try_get("kind")?,
                 body: r.try_get("body")?,
-                user_login: r.try_get("user_login")?,
+                user_name: name.unwrap_or_else(|| match login.as_str() {
+                    "system" => "系统自动".into(),
+                    "cli" => "命令行".into(),
+                    other => other.to_string(),
+                }),
+                user_login: login,
                 at: r.try_get("at")?,
+                effective_on: r.try_get("effective_on")?,
             })
         })
         .collect::<Result<_>>()?;
@@ -530,13 +558,17 @@ impl Store {
                 .filter(|s| s.level() > current.level() && s.level() <= due.level())
             {
                 let days = ladder.days[step.level() as usize - 1];
-                event(
+                let effective = reply_by
+                    .checked_add(time::Duration::days(days))
+                    .map(fmt_date);
+                event_on(
                     &mut tx,
                     id,
                     &format!("escalate:{}", step.code()),
                     &format!("逾期{days}天，升级为{}", step.zh()),
                     actor,
                     &now,
+                    effective,
                 )
                 .await?;
                 steps += 1;

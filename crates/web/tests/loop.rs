@@ -83,6 +83,28 @@ async fn from_decision_to_closed_in_the_next_briefing() {
         .api(Method::POST, "/api/v1/notices/escalate", Some(&sup), None)
         .await;
     assert_eq!(r.json()["steps"], 3, "提醒, 催办, 通报");
+    // Each step is dated by when it took effect (deadline + its days), beside when it was recorded,
+    // and by whom by name.
+    let n = app
+        .api(Method::GET, &format!("/api/v1/notices/{notice}"), Some(&sup), None)
+        .await
+        .json();
+    let steps: Vec<(&str, &str)> = n["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"].as_str().unwrap().starts_with("escalate:"))
+        .map(|e| (e["kind"].as_str().unwrap(), e["effective_on"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("escalate:reminder", fmt(days(-7)).as_str()),
+            ("escalate:urging", fmt(days(-5)).as_str()),
+            ("escalate:notice", fmt(days(-1)).as_str()),
+        ]
+    );
+    assert!(n["events"].as_array().unwrap().iter().all(|e| e["user_name"] == "sup"));
 
     // The district replies; the office sends it back once, then accepts.
     let r = app

@@ -338,7 +338,13 @@ pub async fn detail(
         h2 { "办理过程" }
         div.tablewrap { table #events {
             thead { tr { th { "时间" } th { "环节" } th { "内容" } th { "操作人" } } }
-            tbody { @for e in &events { tr { td.small.nw { (local_time(&e.at)) } td.nw { (event_zh(&e.kind)) } td { (e.body) } td { (e.user_login) } } } }
+            tbody { @for e in &events { tr {
+                td.small.nw {
+                    @if let Some(day) = &e.effective_on { (day) " 生效" br; span.muted { "记录于 " (local_time(&e.at)) } }
+                    @else { (local_time(&e.at)) }
+                }
+                td.nw { (event_zh(&e.kind)) } td { (e.body) } td { (e.user_name) }
+            } } }
         } }
         @if office || !acc.is_empty() {
             h2 { "问责记录" }
