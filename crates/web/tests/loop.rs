@@ -86,7 +86,12 @@ async fn from_decision_to_closed_in_the_next_briefing() {
     // Each step is dated by when it took effect (deadline + its days), beside when it was recorded,
     // and by whom by name.
     let n = app
-        .api(Method::GET, &format!("/api/v1/notices/{notice}"), Some(&sup), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/notices/{notice}"),
+            Some(&sup),
+            None,
+        )
         .await
         .json();
     let steps: Vec<(&str, &str)> = n["events"]
@@ -94,7 +99,12 @@ async fn from_decision_to_closed_in_the_next_briefing() {
         .unwrap()
         .iter()
         .filter(|e| e["kind"].as_str().unwrap().starts_with("escalate:"))
-        .map(|e| (e["kind"].as_str().unwrap(), e["effective_on"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["effective_on"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         steps,
@@ -104,7 +114,11 @@ async fn from_decision_to_closed_in_the_next_briefing() {
             ("escalate:notice", fmt(days(-1)).as_str()),
         ]
     );
-    assert!(n["events"].as_array().unwrap().iter().all(|e| e["user_name"] == "sup"));
+    assert!(n["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["user_name"] == "sup"));
 
     // The district replies; the office sends it back once, then accepts.
     let r = app

@@ -63,6 +63,16 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     let audit = app.get(&admin, "/audit?entity=report").await;
     assert_eq!(audit.status, StatusCode::OK);
     assert!(audit.body.contains("A001/2026-W07"));
+    // In Chinese: the action, the object, the field and the user by name and unit.
+    for words in [
+        "修改",
+        "进度填报",
+        "本期完成投资（万元）：200.00",
+        "rep1（甲区）",
+    ] {
+        assert!(audit.body.contains(words), "{words}: {}", audit.body);
+    }
+    assert!(!audit.body.contains("investment_wan"));
     let recs = app
         .store
         .audit_list(&diaodu_store::AuditFilter {
