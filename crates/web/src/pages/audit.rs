@@ -130,6 +130,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("deadline", "完成时限"),
     ("start", "开始日期"),
     ("rows", "行数"),
+    ("text", "说明"),
+    ("note", "说明"),
 ];
 
 fn zh<'a>(table: &'a [(&str, &'a str)], k: &'a str) -> &'a str {
@@ -170,6 +172,10 @@ fn value_zh(tree: &UnitTree, key: &str, x: &serde_json::Value) -> String {
             diaodu_domain::notice::Escalation::parse(v).map_or(v.clone(), |e| e.zh().into())
         }
         ("active", Value::Bool(b)) => if *b { "正常" } else { "已停用" }.into(),
+        ("state", Value::String(v)) => diaodu_domain::notice::NoticeState::parse(v)
+            .map(|st| st.zh().to_string())
+            .or_else(|| diaodu_domain::task::TaskState::parse(v).map(|st| st.zh().to_string()))
+            .unwrap_or_else(|| v.clone()),
         ("subject", Value::Array(a)) => {
             let kind = a.first().and_then(|k| k.as_str()).unwrap_or("");
             let id = a.get(1).map(|i| i.to_string()).unwrap_or_default();
