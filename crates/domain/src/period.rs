@@ -171,15 +171,21 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
-/// Why a date string was refused.
+/// Why a date string was refused: not written as a date, or a date that does not exist.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("日期“{0}”格式不正确，应为 YYYY-MM-DD 或 YYYY/M/D")]
-pub struct DateError(pub String);
+pub enum DateError {
+    /// Not in a date's form.
+    #[error("日期“{0}”格式不正确，应为 YYYY-MM-DD 或 YYYY/M/D")]
+    Format(String),
+    /// In a date's form, but no such day (`2026/2/30`).
+    #[error("日期“{0}”不存在：{1}年{2}月只有{3}天")]
+    NoSuchDay(String, i32, u8, u8),
+}
 
 /// Parses a calendar date as users type it: `2026-03-05`, `2026/3/5`, `2026-3-5`, `2026.3.5`.
 pub fn parse_date(s: &str) -> Result<Date, DateError> {
     let t = s.trim();
-    let err = || DateError(s.to_string());
+    let err = || DateError::Format(s.to_string());
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
     if parts.len() != 3 || parts[0].len() != 4 {
         return Err(err());
@@ -196,8 +202,12 @@ pub fn parse_date(s: &str) -> Result<Date, DateError> {
     if parts[1].len() > 2 || parts[2].len() > 2 || !(1..=12).contains(&m) {
         return Err(err());
     }
-    Date::from_calendar_date(y, Month::try_from(m as u8).map_err(|_| err())?, d as u8)
-        .map_err(|_| err())
+    let month = Month::try_from(m as u8).map_err(|_| err())?;
+    if d == 0 {
+        return Err(err());
+    }
+    Date::from_calendar_date(y, month, d as u8)
+        .map_err(|_| DateError::NoSuchDay(s.trim().to_string(), y, m as u8, month.length(y)))
 }
 
 /// Formats a date as `YYYY-MM-DD`, the storage and display form.
@@ -303,6 +313,15 @@ mod tests {
         ] {
             assert!(parse_date(bad).is_err(), "{bad} should be refused");
         }
+        // A date in the right form that does not exist says so, not that the form is wrong.
+        assert_eq!(
+            parse_date("2026/2/30").unwrap_err().to_string(),
+            "日期“2026/2/30”不存在：2026年2月只有28天"
+        );
+        assert!(parse_date("2026/2/x")
+            .unwrap_err()
+            .to_string()
+            .contains("格式不正确"));
     }
 
     #[test]

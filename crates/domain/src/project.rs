@@ -258,6 +258,48 @@ pub fn check_fields(p: &ProjectFields) -> Vec<FieldError> {
     errs
 }
 
+/// The order of concentrated-start batches (集中开工批次) as an office reads them: by year, then by
+/// the batch's number written in Chinese or in digits (`2026年第二批` before `2026年第十批`), then
+/// as text. Sorting by code point would put 第三批 before 第二批.
+pub fn batch_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(s: &str) -> (String, u32, String) {
+        match s.split_once('第') {
+            Some((head, rest)) => {
+                let (num, tail) = rest.split_once('批').unwrap_or((rest, ""));
+                (
+                    head.to_string(),
+                    chinese_number(num).unwrap_or(u32::MAX),
+                    tail.to_string(),
+                )
+            }
+            None => (s.to_string(), 0, String::new()),
+        }
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+/// A number written in digits or in Chinese numerals up to 99 (`三`, `十二`, `二十`, `12`).
+fn chinese_number(s: &str) -> Option<u32> {
+    if let Ok(n) = s.trim().parse::<u32>() {
+        return Some(n);
+    }
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let chars: Vec<char> = s.trim().chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => digit(*u).map(|u| 10 + u),
+        [t, '十'] => digit(*t).map(|t| t * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
 /// Longest short text field of a project (leader, batch, industry), in characters.
 pub const TEXT_SHORT: usize = 50;
 
@@ -416,5 +458,29 @@ mod tests {
         assert_eq!(admission_check(&rules, &p).unwrap().code, "backward");
         p.env_approval = EnvApproval::Rejected;
         assert_eq!(admission_check(&rules, &p).unwrap().name, "环评未通过");
+    }
+
+    #[test]
+    fn batches_read_in_their_order() {
+        let mut b = vec![
+            "2026年第三批",
+            "2026年第十批",
+            "2025年第二批",
+            "2026年第二批",
+            "2026年第一批",
+            "2026年第12批",
+        ];
+        b.sort_by(|x, y| super::batch_order(x, y));
+        assert_eq!(
+            b,
+            [
+                "2025年第二批",
+                "2026年第一批",
+                "2026年第二批",
+                "2026年第三批",
+                "2026年第十批",
+                "2026年第12批"
+            ]
+        );
     }
 }

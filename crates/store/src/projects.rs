@@ -472,11 +472,11 @@ impl Store {
         if let Some(b) = self.status_cache.batches.get(version) {
             return Ok(b);
         }
-        let b: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT batch FROM projects WHERE batch <> '' ORDER BY batch",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let mut b: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT batch FROM projects WHERE batch <> ''")
+                .fetch_all(&self.pool)
+                .await?;
+        b.sort_by(|x, y| diaodu_domain::project::batch_order(x, y));
         self.status_cache.batches.put(version, b.clone());
         Ok(b)
     }

@@ -67,6 +67,7 @@ pub async fn list(
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
     let all = state.store.notices(&ctx.tree, c.scope, d).await?;
+    let ladder = state.store.ladder().await?;
     let show = nonempty(&q.show).unwrap_or("open");
     let shown: Vec<&Notice> = all
         .iter()
@@ -122,7 +123,14 @@ pub async fn list(
             @if c.can(Action::IssueNotices) { a.btn.light-btn href="/notices/new" { "下发督办单" } a.btn.light-btn href="/accountability" { "问责记录" } }
         }
         (notice_table(&shown, d))
-        p.small.muted { "逾期未反馈按天数逐级升级：提醒 → 催办 → 通报 → 约谈 → 问责（天数见 docs/notices.md）。" }
+        p.small.muted {
+            "逾期未反馈按天数逐级升级："
+            @for (i, step) in diaodu_domain::notice::Escalation::LADDER.iter().enumerate() {
+                @if i > 0 { " → " }
+                (step.zh()) "（逾期 " (ladder.days[i]) " 天）"
+            }
+            "。天数由系统管理员在系统设置中设定。"
+        }
     };
     Ok(page(&c, &ctx.unit_name, "/notices", title, body).into_response())
 }

@@ -93,7 +93,7 @@ pub async fn show(
             @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
         }
         (table(&lines, d, true))
-        p.small.muted { "开工率 = 已开工项目 ÷ 已开工或计划开工日期已到的项目；完成率 = 本年完成投资 ÷ 年度计划投资；按时填报率 = 按时提交的周报 ÷ 应报周报（口径见 docs/status.md）。" }
+        p.small.muted { "开工率 = 已开工项目 ÷ 已开工或计划开工日期已到的项目；完成率 = 本年完成投资 ÷ 年度计划投资；按时填报率 = 按时提交的周报 ÷ 应报周报。" }
     };
     Ok(page(&c, &ctx.unit_name, "/ranking", "单位排名", body))
 }

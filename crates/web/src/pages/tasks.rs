@@ -79,6 +79,7 @@ pub async fn list(
         None => None,
     };
     let all = state.store.task_rows(&ctx.tree, c.scope, d).await?;
+    let ts = state.store.task_settings().await?;
     let top: Vec<&TaskRow> = all.iter().filter(|r| r.task.parent_id.is_none()).collect();
     let shown: Vec<&TaskRow> = all
         .iter()
@@ -141,7 +142,7 @@ pub async fn list(
             @if c.can(Action::ManageTasks) { a.btn.light-btn href="/tasks/new" { "下达任务" } }
         }
         (task_table(&shown))
-        p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续两期未报送为红灯；时间进度超过完成进度10个百分点以上或距截止不足7天为黄灯（口径见 docs/tasks.md）。" }
+        p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续 " (ts.missing_reports) " 期未报送为红灯；时间进度超过完成进度 " (ts.yellow_gap_pp) " 个百分点以上或距截止不足 " (ts.due_soon_days) " 天为黄灯。阈值由系统管理员在系统设置中设定。" }
     };
     Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body).into_response())
 }
