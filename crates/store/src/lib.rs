@@ -133,8 +133,14 @@ pub struct Store {
 
 /// A write transaction: the SQLite writer's turn (if any) and the transaction. It derefs to the
 /// connection, so statements run on `&mut *tx`.
+///
+/// Dropped without a commit or a rollback (an error returned half-way), it rolls back before the
+/// SQLite writer's turn passes on: dropping the transaction alone only queues its rollback, and a
+/// next writer that reached its first write before the rollback ran would be refused at once
+/// ("database is locked": SQLite does not wait for a lock a read transaction needs to upgrade).
 pub(crate) struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Always `Some` until the transaction ends (taken by commit, rollback or drop).
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     cache: std::sync::Arc<cache::StatusCache>,
     /// What the transaction changed, when it says it changed only that (see [`WriteTx::changes_only`]).
@@ -144,21 +150,40 @@ pub(crate) struct WriteTx {
 impl std::ops::Deref for WriteTx {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &sqlx::AnyConnection {
-        &self.tx
+        self.tx.as_ref().expect("an open transaction")
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.tx
+        self.tx.as_mut().expect("an open transaction")
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let (Some(tx), Some(turn)) = (self.tx.take(), self._turn.take()) else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    let _ = tx.rollback().await;
+                    drop(turn);
+                });
+            }
+            Err(_) => drop((tx, turn)),
+        }
     }
 }
 
 impl WriteTx {
     /// Rolls back and gives the writer's turn back (nothing written is kept; the data version does not
     /// change).
-    pub(crate) async fn rollback(self) -> Result<()> {
-        self.tx.rollback().await?;
+    pub(crate) async fn rollback(mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take() {
+            tx.rollback().await?;
+        }
         Ok(())
     }
 
@@ -170,20 +195,21 @@ impl WriteTx {
     }
 
     /// Commits and gives the writer's turn back.
-    pub(crate) async fn commit(self) -> Result<()> {
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        let tx = self.tx.take().expect("an open transaction");
         // Statuses computed before this commit are out of date (or, for a known change, out of date
         // in the projects it names).
-        match self.known {
+        match self.known.take() {
             Some(change) => {
                 self.cache.expect(&change);
-                if let Err(e) = self.tx.commit().await {
+                if let Err(e) = tx.commit().await {
                     self.cache.unexpect(&change);
                     return Err(e.into());
                 }
                 self.cache.bump_known(change);
             }
             None => {
-                self.tx.commit().await?;
+                tx.commit().await?;
                 self.cache.bump();
             }
         }
@@ -350,7 +376,7 @@ impl Store {
             Engine::Postgres => None,
         };
         Ok(WriteTx {
-            tx: self.pool.begin().await?,
+            tx: Some(self.pool.begin().await?),
             _turn: turn,
             cache: self.status_cache.clone(),
             known: None,

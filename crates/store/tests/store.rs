@@ -1302,3 +1302,45 @@ async fn settings_are_checked_at_the_store() {
     assert_eq!(notice.1.as_deref(), Some("10"));
     assert_eq!(store.ladder().await.unwrap().days, [1, 3, 10, 15, 30]);
 }
+
+/// A write that fails half-way gives the writers' turn back only once it is rolled back: the next
+/// write, at once and again and again, is not refused with "database is locked" (SQLite refuses a
+/// read transaction's upgrade while another connection still holds the write lock).
+#[tokio::test]
+async fn a_failed_write_does_not_lock_out_the_next() {
+    let store = fresh_store().await;
+    let (_, d1, _) = city(&store).await;
+    let actor = Actor::cli();
+    store
+        .create_project(&actor, d1, fields("L1"))
+        .await
+        .unwrap();
+    let ghost = Actor {
+        user_id: Some(987_654),
+        login: "ghost".into(),
+    };
+    let tree = store.units().await.unwrap();
+    for i in 0..40 {
+        let rows = vec![diaodu_domain::import::ReportRow {
+            row: 2,
+            project_code: "L1".into(),
+            period: Period::parse("2026-W14").unwrap(),
+            investment: Yuan(1),
+            progress: String::new(),
+            problems: String::new(),
+        }];
+        assert!(store
+            .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
+            .await
+            .is_err());
+        common::unit(
+            &store,
+            &format!("N{i}"),
+            &format!("新单位{i}"),
+            Some(d1),
+            UnitKind::Park,
+        )
+        .await;
+    }
+    assert_eq!(store.report_count().await.unwrap(), 0);
+}
