@@ -163,10 +163,25 @@ fn into_table(rows: Rows, first_header: &str) -> Result<Table, ImportError> {
         .take_while(|(n, _)| *n <= 10)
         .position(|(_, r)| r.iter().any(|c| c.text().trim() == first_header))
         .ok_or_else(|| {
+            // Say what the file has instead, so that a renamed or misplaced column is seen at once.
+            let seen = rows
+                .iter()
+                .take_while(|(n, _)| *n <= 10)
+                .find(|(_, r)| r.iter().any(|c| !c.is_blank()))
+                .map(|(n, r)| {
+                    let cells: Vec<String> = r
+                        .iter()
+                        .filter(|c| !c.is_blank())
+                        .take(8)
+                        .map(|c| c.text().trim().chars().take(20).collect())
+                        .collect();
+                    format!("；第 {n} 行为：{}", cells.join("、"))
+                })
+                .unwrap_or_else(|| "；前 10 行都是空行".into());
             ImportError::new(
                 0,
                 first_header,
-                "找不到表头行（前 10 行中没有这一列），请使用下载的模板",
+                format!("找不到表头行：前 10 行中没有“{first_header}”列{seen}。请使用下载的模板"),
             )
         })?;
     let headers: Vec<String> = rows[header_at]
@@ -549,6 +564,21 @@ fn data_cell(d: &DataRef<'_>, row: usize, col: usize) -> Result<Cell, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file without the expected first column says which column is missing and what its first
+    /// row holds instead.
+    #[test]
+    fn a_missing_header_says_what_the_file_has() {
+        let csv = "编码,名称,单位\nGP1,项目,东城区\n".as_bytes();
+        let e = read_table("x.csv", csv, "项目编码").unwrap_err();
+        assert_eq!(e.row, 0);
+        assert!(e.message.contains("没有“项目编码”列"), "{}", e.message);
+        assert!(
+            e.message.contains("第 1 行为：编码、名称、单位"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn csv_in_utf8_bom_and_gbk() {
