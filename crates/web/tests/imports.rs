@@ -447,6 +447,14 @@ async fn documented_indicator_examples_give_the_hand_computed_scorecard() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("仅比第2位的乙县高0.3个百分点") && page.body.contains("<svg"));
+    assert!(!page.body.contains("no-data"));
+    // A period without values: one message, no empty charts.
+    let empty = app
+        .get(&admin, "/scorecard?region=EX-A&period=2025-Q2")
+        .await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(empty.body.contains(r#"id="no-data""#), "{}", empty.body);
+    assert!(!empty.body.contains("<svg"));
     let doc = app
         .get(&admin, "/scorecard/docx?region=EX-A&period=2026-Q2")
         .await;

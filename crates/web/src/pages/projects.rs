@@ -159,6 +159,15 @@ pub fn unit_options(tree: &UnitTree, c: &Current) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A text field as shown: `—` when empty, so that an empty field reads as empty, not as missing.
+fn dash(s: &str) -> &str {
+    if s.trim().is_empty() {
+        "—"
+    } else {
+        s
+    }
+}
+
 /// GET /projects
 pub async fn list(
     State(state): State<AppState>,
@@ -321,16 +330,16 @@ pub async fn detail(
                 h2 style="margin-top:0" { "基本信息" }
                 dl.kv {
                     dt { "责任单位" } dd { (tree.display_path(p.unit_id)) }
-                    dt { "包抓领导" } dd { (f.leader) }
+                    dt { "包抓领导" } dd { (dash(&f.leader)) }
                     dt { "项目类别" } dd { (f.category.zh()) }
                     dt { "建设阶段" } dd { (f.stage.zh()) }
                     dt { "总投资" } dd { (wan(f.total_investment)) " 万元" }
                     dt { "计划年度" } dd { (f.plan_year) " 年，年度计划投资 " (wan(f.annual_plan)) " 万元" }
-                    dt { "计划开工" } dd { (f.planned_start.map(fmt_date).unwrap_or_default()) }
-                    dt { "计划竣工" } dd { (f.planned_finish.map(fmt_date).unwrap_or_default()) }
+                    dt { "计划开工" } dd { (f.planned_start.map(fmt_date).unwrap_or_else(|| "—".into())) }
+                    dt { "计划竣工" } dd { (f.planned_finish.map(fmt_date).unwrap_or_else(|| "—".into())) }
                     dt { "实际开工" } dd { (f.actual_start.map(fmt_date).unwrap_or_else(|| "未开工".into())) }
-                    dt { "集中开工批次" } dd { (f.batch) }
-                    dt { "所属行业" } dd { (f.industry) }
+                    dt { "集中开工批次" } dd { (dash(&f.batch)) }
+                    dt { "所属行业" } dd { (dash(&f.industry)) }
                     dt { "环评状态" } dd { (f.env_approval.zh()) }
                 }
             }

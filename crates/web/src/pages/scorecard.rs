@@ -82,12 +82,19 @@ pub async fn show(
     };
     let sc = state.store.scorecard(&ctx.tree, region, period).await?;
     let scope = indicator_scope(&ctx.tree, &c);
+    // Regions are ranked on indicators; departments and retired units are not regions.
     let regions: Vec<_> = ctx
         .tree
         .within(scope)
         .into_iter()
         .filter(|u| u.parent_id.is_some())
+        .filter(|u| u.kind != diaodu_domain::access::UnitKind::Department && u.retired_on.is_none())
         .collect();
+    // A period without any value for the region gives one message, not a chart per indicator.
+    let has_data = sc
+        .indicators
+        .iter()
+        .any(|c| c.card.value.is_some() || c.card.growth_pct.is_some());
     let opt = |v: Option<f64>| v.map(d1).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { (sc.region.name) " · " (period.zh()) "主要指标成绩单" }
@@ -116,7 +123,10 @@ pub async fn show(
                 td.n { (opt(k.needed_growth_pct)) }
             } } }
         } }
-        @for c in &sc.indicators {
+        @if !has_data {
+            p.muted #no-data { (sc.region.name) "在" (period.zh()) "尚无指标数值。请选择其他期别，或在“指标目录”录入、导入该期数值。" }
+        }
+        @for c in sc.indicators.iter().filter(|_| has_data) {
             @let k = &c.card;
             div.panel style="margin-top:14px" {
                 h2 style="margin-top:0" { (k.name) }
