@@ -177,27 +177,61 @@ pub async fn new_form(
         ..Default::default()
     };
     if let Some(t) = q.task {
-        let t = state
+        let (t, _, tree) = super::tasks::load_task(&state, &c, t).await?;
+        let reasons = state
             .store
-            .task(t)
+            .task_rows(&tree, c.scope, state.today())
             .await?
-            .ok_or_else(|| AppError::NotFound("任务".into()))?;
+            .into_iter()
+            .find(|r| r.task.id == t.id)
+            .map(|r| r.status.reasons)
+            .unwrap_or_default();
         f = NoticeForm {
             unit_id: t.lead_unit_id.to_string(),
             title: format!("关于加快推进“{}”的督办通知", t.title),
+            content: if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "该任务{}，请于期限内说明原因、提出整改措施并反馈。",
+                    reasons.join("，")
+                )
+            },
             subject_kind: "task".into(),
             subject_id: Some(t.id),
             ..f
         };
     } else if let Some(p) = q.project {
-        let p = state
+        let (p, tree) = super::projects::load_in_scope(&state, &c, p).await?;
+        // The content starts from what the project's light says, so that the unit reads why.
+        let reasons = state
             .store
-            .project(p)
+            .project_statuses(
+                &tree,
+                c.scope,
+                &diaodu_store::ProjectFilter {
+                    project_id: Some(p.id),
+                    ..Default::default()
+                },
+                state.today(),
+            )
             .await?
-            .ok_or_else(|| AppError::NotFound("项目".into()))?;
+            .into_iter()
+            .next()
+            .map(|r| r.status.reasons)
+            .unwrap_or_default();
+        let content = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "该项目{}，请于期限内说明原因、提出整改措施并反馈。",
+                reasons.join("，")
+            )
+        };
         f = NoticeForm {
             unit_id: p.unit_id.to_string(),
             title: format!("关于加快推进“{}”的督办通知", p.fields.name),
+            content,
             subject_kind: "project".into(),
             subject_id: Some(p.id),
             ..f

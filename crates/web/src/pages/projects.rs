@@ -293,6 +293,14 @@ pub async fn detail(
         .ok_or_else(|| AppError::NotFound("项目".into()))?;
     let reports = state.store.reports(id).await?;
     let visits = state.store.site_visits(id).await?;
+    // The notices about this project, linked both ways (a notice names its project).
+    let notices: Vec<_> = state
+        .store
+        .notices(&tree, c.scope, state.today())
+        .await?
+        .into_iter()
+        .filter(|n| n.subject_kind == "project" && n.subject_id == Some(id))
+        .collect();
     let year = d.year();
     let points: Vec<_> = reports
         .iter()
@@ -316,6 +324,7 @@ pub async fn detail(
             @for why in &s.reasons { span class=(reason_class(s.light)) { (why) } " " }
             @if c.can(Action::SubmitReport) { " " a.btn href={"/projects/" (id) "/report"} { "填报进度" } }
             @if c.can(Action::EditProject) { " " a.btn.light-btn href={"/projects/" (id) "/edit"} { "编辑项目" } }
+            @if c.can(Action::IssueNotices) { " " a.btn.light-btn href={"/notices/new?project=" (id)} { "下发督办单" } }
         }
         div.cards {
             div.card { div.k { "时序进度" } div.v { (format!("{:.1}%", s.time_progress_pct)) } }
@@ -347,6 +356,10 @@ pub async fn detail(
                 h2 style="margin-top:0" { (year) "年累计完成投资" }
                 (svg(chart))
             }
+        }
+        @if !notices.is_empty() {
+            h2 { "督办单" span.muted.small { "　共 " (notices.len()) " 件" } }
+            (super::notices::notice_table(&notices.iter().collect::<Vec<_>>(), state.today()))
         }
         h2 { "进度填报记录" span.muted.small { "　共 " (reports.len()) " 期" } }
         div.tablewrap { table #history {
