@@ -100,7 +100,7 @@ enum Cond {
     Category,
     /// A concentrated-start batch.
     Batch,
-    /// Words in the code or the name (a `LIKE` pattern).
+    /// Words in the code (whatever the case) or the name (a `LIKE` pattern).
     Words,
 }
 
@@ -113,7 +113,11 @@ impl Cond {
             Cond::Category => format!("{p}.category = ${n}"),
             Cond::Batch => format!("{p}.batch = ${n}"),
             Cond::Words => {
-                format!("({p}.code LIKE ${n} ESCAPE '\\' OR {p}.name LIKE ${n} ESCAPE '\\')")
+                // Codes match whatever their letters' case, on both engines (PostgreSQL's LIKE
+                // minds case, SQLite's does not for ASCII).
+                format!(
+                    "(lower({p}.code) LIKE lower(${n}) ESCAPE '\\' OR {p}.name LIKE ${n} ESCAPE '\\')"
+                )
             }
         }
     }

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/logins", get(login::login_log))
         .route("/account", get(login::account))
+        .route("/search", get(search::show))
         .route("/account/sessions/end", post(login::end_session))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/admin/units", get(units::list).post(units::create))

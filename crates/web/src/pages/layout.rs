@@ -78,8 +78,13 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
                             }
                         }
                     }
+                    form.search method="get" action="/search" role="search" {
+                        input name="q" type="search" placeholder="搜索编码、名称、督办单号" aria-label="搜索" maxlength="64";
+                    }
                     div.who {
-                        a.me href="/account" title="我的账号" { (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) }
+                        a.me href="/account" title={ "我的账号：" (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) } {
+                            (c.user.name) span.x { " · " (unit_name) " · " (c.user.role.zh()) }
+                        }
                         form method="post" action="/logout" {
                             input type="hidden" name="_csrf" value=(c.csrf);
                             button type="submit" { "退出" }

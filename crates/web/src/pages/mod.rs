@@ -14,6 +14,7 @@ pub mod projects;
 pub mod ranking;
 pub mod reports;
 pub mod scorecard;
+pub mod search;
 pub mod settings;
 pub mod tasks;
 pub mod units;
