@@ -59,3 +59,30 @@ async fn the_header_search_finds_within_the_scope() {
         "another district's notice"
     );
 }
+
+/// The project list sorts by its column headers, both ways (the export takes the same order).
+#[tokio::test]
+async fn the_project_list_sorts_by_its_columns() {
+    let app = TestApp::new().await;
+    let token = app.token("admin").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{}/reports", app.p1),
+            Some(&token),
+            Some(json!({"period": "2026-W10", "investment_wan": "500"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let admin = app.login("admin").await;
+    let pos = |body: &str, id: i64| body.find(&format!(r#"href="/projects/{id}""#)).unwrap();
+    let desc = app.get(&admin, "/projects?sort=-ytd").await.body;
+    assert!(pos(&desc, app.p1) < pos(&desc, app.p2), "largest first");
+    let asc = app.get(&admin, "/projects?sort=ytd").await.body;
+    assert!(pos(&asc, app.p2) < pos(&asc, app.p1), "smallest first");
+    assert!(
+        desc.contains("sort=ytd"),
+        "the header turns the order round"
+    );
+    assert!(desc.contains("本年完成(万元) ▼"));
+}

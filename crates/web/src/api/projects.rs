@@ -368,6 +368,7 @@ async fn list_projects(
         q: q.q,
         page: q.page,
         as_of: q.as_of,
+        sort: None,
     };
     let tree = state.store.units().await?;
     let d = as_of(&state, list.as_of.as_deref())?;

@@ -208,10 +208,11 @@ pub async fn export_projects(
     let tree = state.store.units().await?;
     let d = as_of(&state, q.list.as_of.as_deref())?;
     let filter = q.list.filter(&tree, &c)?;
-    let rows = state
+    let mut rows = state
         .store
         .project_statuses(&tree, c.scope, &filter, d)
         .await?;
+    super::projects::sort_rows(&mut rows, nonempty(&q.list.sort));
     let ledger = ledger_rows(&rows);
     match nonempty(&q.format).unwrap_or("xlsx") {
         "csv" => Ok(super::download(

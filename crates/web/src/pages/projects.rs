@@ -23,7 +23,7 @@ use crate::{AppError, AppState};
 pub const PAGE_SIZE: usize = 50;
 
 /// Query of the project list.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Clone)]
 pub struct ListQuery {
     /// Unit id (subtree).
     pub unit: Option<String>,
@@ -42,6 +42,57 @@ pub struct ListQuery {
     pub page: Option<usize>,
     /// Status date.
     pub as_of: Option<String>,
+    /// Column to sort by (`plan`, `ytd`, `completion`, `lag`, `name`, `unit`, `code`), `-` before it
+    /// for descending; by code when absent.
+    pub sort: Option<String>,
+}
+
+/// Sorts status rows by a column of the list (see [`ListQuery::sort`]); rows without a figure go
+/// last either way. An unknown column leaves the order as it is (by code).
+pub fn sort_rows(rows: &mut [diaodu_store::ProjectStatusRow], sort: Option<&str>) {
+    use diaodu_store::ProjectStatusRow;
+    let Some(sort) = sort else { return };
+    let (desc, col) = match sort.strip_prefix('-') {
+        Some(c) => (true, c),
+        None => (false, sort),
+    };
+    let by_num = |f: fn(&ProjectStatusRow) -> Option<f64>, rows: &mut [ProjectStatusRow]| {
+        rows.sort_by(|a, b| match (f(a), f(b)) {
+            (Some(x), Some(y)) => {
+                let o = x.total_cmp(&y);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+    };
+    match col {
+        "plan" => by_num(|r| Some(r.project.fields.annual_plan.0 as f64), rows),
+        "ytd" => by_num(|r| Some(r.status.ytd_investment.0 as f64), rows),
+        "completion" => by_num(|r| r.status.annual_completion_pct, rows),
+        "lag" => by_num(|r| r.status.lag_pp, rows),
+        "name" | "unit" | "code" => {
+            rows.sort_by(|a, b| {
+                let key = |r: &ProjectStatusRow| match col {
+                    "name" => r.project.fields.name.clone(),
+                    "unit" => r.unit_name.clone(),
+                    _ => r.project.fields.code.clone(),
+                };
+                let o = key(a).cmp(&key(b));
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+        _ => {}
+    }
 }
 
 impl ListQuery {
@@ -89,6 +140,7 @@ impl ListQuery {
             ("light", &self.light),
             ("q", &self.q),
             ("as_of", &self.as_of),
+            ("sort", &self.sort),
         ] {
             if let Some(s) = nonempty(val) {
                 v.push((k, s.to_string()));
@@ -168,6 +220,29 @@ fn dash(s: &str) -> &str {
     }
 }
 
+/// A column header that sorts the list by `col`: ascending first, then descending; the current
+/// order marked with an arrow. Figures sort largest first on the first click.
+fn sorter(q: &ListQuery, col: &str, label: &str) -> Markup {
+    let now = nonempty(&q.sort).unwrap_or("code");
+    let numeric = matches!(col, "plan" | "ytd" | "completion" | "lag");
+    let (mark, next) = if now == col {
+        (" ▲", format!("-{col}"))
+    } else if now == format!("-{col}") {
+        (" ▼", col.to_string())
+    } else if numeric {
+        ("", format!("-{col}"))
+    } else {
+        ("", col.to_string())
+    };
+    let link = ListQuery {
+        sort: Some(next),
+        page: None,
+        ..q.clone()
+    }
+    .link(1);
+    html! { a.sort href=(link) title="点击排序" { (label) (mark) } }
+}
+
 /// GET /projects
 pub async fn list(
     State(state): State<AppState>,
@@ -177,10 +252,11 @@ pub async fn list(
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let filter = q.filter(&ctx.tree, &c)?;
-    let rows = state
+    let mut rows = state
         .store
         .project_statuses(&ctx.tree, c.scope, &filter, d)
         .await?;
+    sort_rows(&mut rows, nonempty(&q.sort));
     let batches = state.store.batches().await?;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page_no = q.page.unwrap_or(1).clamp(1, pages);
@@ -209,8 +285,8 @@ pub async fn list(
         }
         div.tablewrap { table {
             thead { tr {
-                th { "亮灯" } th { "项目编码" } th { "项目名称" } th { "责任单位" } th { "类别" } th { "阶段" }
-                th.n { "年度计划(万元)" } th.n { "本年完成(万元)" } th.n { "完成率" } th.n { "滞后(百分点)" } th { "批次" }
+                th { "亮灯" } th { (sorter(&q, "code", "项目编码")) } th { (sorter(&q, "name", "项目名称")) } th { (sorter(&q, "unit", "责任单位")) } th { "类别" } th { "阶段" }
+                th.n { (sorter(&q, "plan", "年度计划(万元)")) } th.n { (sorter(&q, "ytd", "本年完成(万元)")) } th.n { (sorter(&q, "completion", "完成率")) } th.n { (sorter(&q, "lag", "滞后(百分点)")) } th { "批次" }
             } }
             tbody {
                 @for r in shown { tr {
