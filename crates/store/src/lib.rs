@@ -475,12 +475,7 @@ impl Store {
         // Checked against the others as they stand in this transaction (writers take turns on
         // SQLite; on PostgreSQL two administrators changing both thresholds at once is left to the
         // later read, which falls back to the defaults when they disagree).
-        let stored: std::collections::HashMap<String, String> =
-            sqlx::query_as::<_, (String, String)>("SELECT key, value FROM settings")
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
+        let stored = stored_settings(&mut tx).await?;
         let name = diaodu_domain::settings::find(key).map_or(key, |s| s.name);
         let value = diaodu_domain::settings::check(key, value, |k| {
             stored.get(k).cloned().unwrap_or_else(|| {
@@ -509,12 +504,7 @@ impl Store {
     pub async fn settings(
         &self,
     ) -> Result<Vec<(&'static diaodu_domain::settings::Setting, Option<String>)>> {
-        let stored: std::collections::HashMap<String, String> =
-            sqlx::query_as::<_, (String, String)>("SELECT key, value FROM settings")
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect();
+        let stored = stored_settings(&mut *self.pool.acquire().await?).await?;
         Ok(diaodu_domain::settings::SETTINGS
             .iter()
             .map(|s| (s, stored.get(s.key).cloned()))
@@ -634,6 +624,19 @@ pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// Every stored setting by key.
+async fn stored_settings(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<std::collections::HashMap<String, String>> {
+    Ok(
+        sqlx::query_as::<_, (String, String)>("SELECT key, value FROM settings")
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -330,6 +330,29 @@ impl Store {
             .collect()
     }
 
+    /// The notices in `scope` about one record (`project`, `task`, `finding` and its id), newest
+    /// first, found through the subject index rather than among every notice.
+    pub async fn notices_about(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        subject_kind: &str,
+        subject_id: i64,
+        d: Date,
+    ) -> Result<Vec<Notice>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM notices WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id DESC"
+        )))
+        .bind(subject_kind)
+        .bind(subject_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| notice_from_row(r, tree, d))
+            .filter(|n| n.as_ref().map_or(true, |n| tree.in_scope(n.unit_id, scope)))
+            .collect()
+    }
+
     /// One notice with its event log.
     pub async fn notice(
         &self,

@@ -61,18 +61,7 @@ async fn units(
     ApiCurrent(c): ApiCurrent,
 ) -> Result<Json<Vec<UnitOut>>, ApiError> {
     let tree = state.store.units().await?;
-    let list = tree
-        .within(c.scope)
-        .iter()
-        .map(|u| UnitOut {
-            id: u.id,
-            code: u.code.clone(),
-            name: u.name.clone(),
-            parent_id: u.parent_id,
-            kind: u.kind,
-            retired_on: u.retired_on.clone(),
-        })
-        .collect();
+    let list = tree.within(c.scope).into_iter().map(UnitOut::of).collect();
     Ok(Json(list))
 }
 

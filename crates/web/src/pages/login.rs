@@ -240,19 +240,12 @@ pub async fn login_log(
     Ok(page(&c, &ctx.unit_name, "/admin/logins", "登录日志", body))
 }
 
-/// Query of the account page.
-#[derive(Debug, Default, Deserialize)]
-pub struct AccountQuery {
-    /// Confirmation of a change.
-    pub saved: Option<String>,
-}
-
 /// GET /account — 我的账号: who the user is, the password, and the live sessions, each of which can
 /// be ended (a session on a shared computer, or one the user does not recognise).
 pub async fn account(
     State(state): State<AppState>,
     c: Current,
-    axum::extract::Query(q): axum::extract::Query<AccountQuery>,
+    axum::extract::Query(q): axum::extract::Query<super::SavedQuery>,
 ) -> Result<maud::Markup, AppError> {
     let ctx = super::Ctx::load(&state, &c).await?;
     let me = state.store.user_record(c.user.id).await?;

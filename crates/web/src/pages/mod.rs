@@ -93,6 +93,22 @@ pub fn scope_root(c: &Current) -> i64 {
     }
 }
 
+/// The query of a page that may carry a confirmation of the change just made.
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    /// Confirmation of a change.
+    pub saved: Option<String>,
+}
+
+/// The message of a refusal a form shows again on its own page (bad input, a conflict, a record
+/// gone); `None` for the errors that get their own page (no permission, internal).
+pub fn refusal(e: &AppError) -> Option<String> {
+    match e {
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_) => Some(e.parts().2),
+        _ => None,
+    }
+}
+
 /// A redirect to `path` with a confirmation banner `saved=…`, percent-encoded (a Location header must
 /// be ASCII).
 pub fn redirect_saved(path: &str, msg: &str) -> axum::response::Redirect {

@@ -370,13 +370,10 @@ pub async fn detail(
     let reports = state.store.reports(id).await?;
     let visits = state.store.site_visits(id).await?;
     // The notices about this project, linked both ways (a notice names its project).
-    let notices: Vec<_> = state
+    let notices = state
         .store
-        .notices(&tree, c.scope, state.today())
-        .await?
-        .into_iter()
-        .filter(|n| n.subject_kind == "project" && n.subject_id == Some(id))
-        .collect();
+        .notices_about(&tree, c.scope, "project", id, state.today())
+        .await?;
     let year = d.year();
     let points: Vec<_> = reports
         .iter()

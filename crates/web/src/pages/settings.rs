@@ -11,16 +11,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
-use super::{redirect_saved, Ctx};
+use super::{redirect_saved, Ctx, SavedQuery};
 use crate::auth::Current;
 use crate::{AppError, AppState};
-
-/// Query of the settings page.
-#[derive(Debug, Default, Deserialize)]
-pub struct SettingsQuery {
-    /// Confirmation of a change.
-    pub saved: Option<String>,
-}
 
 /// One setting's change.
 #[derive(Debug, Deserialize)]
@@ -103,7 +96,7 @@ async fn settings_page(
 pub async fn show(
     State(state): State<AppState>,
     c: Current,
-    Query(q): Query<SettingsQuery>,
+    Query(q): Query<SavedQuery>,
 ) -> Result<Markup, AppError> {
     c.require(Action::ManageSettings)?;
     settings_page(&state, &c, q.saved.as_deref(), None).await

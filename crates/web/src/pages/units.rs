@@ -11,16 +11,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
-use super::{redirect_saved, Ctx};
+use super::{redirect_saved, refusal, Ctx, SavedQuery};
 use crate::auth::Current;
 use crate::{AppError, AppState};
-
-/// Query of the units pages.
-#[derive(Debug, Default, Deserialize)]
-pub struct SavedQuery {
-    /// Confirmation of a change.
-    pub saved: Option<String>,
-}
 
 fn kind_options(selected: Option<UnitKind>) -> Markup {
     html! {
@@ -136,13 +129,6 @@ pub async fn list(
 ) -> Result<Markup, AppError> {
     c.require(Action::ManageUnits)?;
     list_page(&state, &c, q.saved.as_deref(), None).await
-}
-
-fn refusal(e: &AppError) -> Option<String> {
-    match e {
-        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_) => Some(e.parts().2),
-        _ => None,
-    }
 }
 
 /// POST /admin/units

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
 use super::projects::{unit_filter_options, unit_options};
-use super::{nonempty, redirect_saved, Ctx};
+use super::{nonempty, redirect_saved, refusal, Ctx, SavedQuery};
 use crate::auth::Current;
 use crate::service::users::{NewUser, UserFilter};
 use crate::{AppError, AppState};
@@ -207,14 +207,6 @@ pub async fn list(
     list_page(&state, &c, &q, None).await
 }
 
-/// A refusal shown on the page again, the form as typed.
-fn refusal(e: &AppError) -> Option<String> {
-    match e {
-        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_) => Some(e.parts().2),
-        _ => None,
-    }
-}
-
 /// POST /admin/users
 pub async fn create(
     State(state): State<AppState>,
@@ -240,13 +232,6 @@ pub async fn create(
             None => Err(e),
         },
     }
-}
-
-/// Query of a user's page.
-#[derive(Debug, Default, Deserialize)]
-pub struct SavedQuery {
-    /// Confirmation of a change.
-    pub saved: Option<String>,
 }
 
 async fn user_page(
