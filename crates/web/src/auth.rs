@@ -128,8 +128,8 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 /// Middleware: resolves the session, enforces CSRF on state-changing requests, adds security headers.
 ///
 /// CSRF rule: a POST/PUT/PATCH/DELETE authenticated by the session cookie must carry the session's
-/// token — as the `_csrf` field of a url-encoded form, as `?_csrf=` on a multipart upload's URL, or
-/// as the `X-CSRF-Token` header (API). Requests with a bearer token carry no ambient credentials and
+/// token — as the `_csrf` field of a url-encoded form, as the first field of a multipart upload, or
+/// as the `X-CSRF-Token` header (API). Never in the URL, which proxies and logs keep. Requests with a bearer token carry no ambient credentials and
 /// need none. The log-in form is the one exception: it has no session yet.
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
@@ -267,7 +267,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                     .find(|(k, _)| k == CSRF_FIELD)
                     .map(|(_, v)| v.clone())
             };
-            let given = header_token.or(field(&form)).or(field(&query));
+            let mut given = header_token.or(field(&form));
+            if given.is_none() && ct.starts_with("multipart/form-data") {
+                let (token, rebuilt) = multipart_first_field(body, &ct, CSRF_FIELD).await;
+                given = token;
+                body = rebuilt;
+            }
             if !given.is_some_and(|g| constant_time_eq(&g, &c.csrf)) {
                 return fail(AppError::Csrf);
             }
@@ -291,6 +296,98 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         ),
     );
     resp
+}
+
+/// Largest prefix of a multipart body read to find its first field.
+const FIRST_FIELD_BYTES: usize = 8 * 1024;
+
+/// The value of a multipart body's first part when that part is named `name`, and the body whole
+/// again for the handler. Only the first part is looked at — the page's forms put the token first —
+/// so an upload is never read further than a few kilobytes before the request is known to be genuine.
+async fn multipart_first_field(
+    body: Body,
+    content_type: &str,
+    name: &str,
+) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return (None, body);
+    };
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut value = None;
+    loop {
+        match first_part(&buf, &boundary, name) {
+            FirstPart::Value(v) => {
+                value = Some(v);
+                break;
+            }
+            FirstPart::Other => break,
+            FirstPart::Incomplete if buf.len() >= FIRST_FIELD_BYTES => break,
+            FirstPart::Incomplete => {}
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(buf)) },
+        );
+    (value, Body::from_stream(head.chain(stream)))
+}
+
+/// What the start of a multipart body says about its first part.
+#[derive(Debug, PartialEq)]
+enum FirstPart {
+    /// The first part is the named field, with this text.
+    Value(String),
+    /// The first part is something else, or the body is not multipart as declared.
+    Other,
+    /// More bytes are needed to tell.
+    Incomplete,
+}
+
+fn first_part(buf: &[u8], boundary: &str, name: &str) -> FirstPart {
+    let opening = format!("--{boundary}\r\n");
+    if buf.len() < opening.len() {
+        return if opening.as_bytes().starts_with(buf) {
+            FirstPart::Incomplete
+        } else {
+            FirstPart::Other
+        };
+    }
+    if !buf.starts_with(opening.as_bytes()) {
+        return FirstPart::Other;
+    }
+    let rest = &buf[opening.len()..];
+    let Some(end) = find(rest, b"\r\n\r\n") else {
+        return FirstPart::Incomplete;
+    };
+    let Ok(headers) = std::str::from_utf8(&rest[..end]) else {
+        return FirstPart::Other;
+    };
+    let wanted = format!("name=\"{name}\"");
+    let named = headers
+        .lines()
+        .any(|l| l.to_ascii_lowercase().starts_with("content-disposition:") && l.contains(&wanted));
+    if !named {
+        return FirstPart::Other;
+    }
+    let content = &rest[end + 4..];
+    let closing = format!("\r\n--{boundary}");
+    match find(content, closing.as_bytes()) {
+        Some(n) => match std::str::from_utf8(&content[..n]) {
+            Ok(v) => FirstPart::Value(v.to_string()),
+            Err(_) => FirstPart::Other,
+        },
+        None => FirstPart::Incomplete,
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The `Set-Cookie` value for a new session. The browser keeps it for the session's longest life; the
@@ -397,5 +494,29 @@ mod tests {
         assert!(c.starts_with("__Host-diaodu_session=t;"), "{c}");
         assert!(c.contains("; Secure") && c.contains("Path=/") && !c.contains("Domain"));
         assert!(session_cookie("t", false).starts_with("diaodu_session=t;"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_part, FirstPart};
+
+    #[test]
+    fn the_token_is_read_from_the_first_part_only() {
+        let body = b"--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--B\r\n";
+        assert_eq!(
+            first_part(body, "B", "_csrf"),
+            FirstPart::Value("abc".into())
+        );
+        for n in 0..body.len() - 6 {
+            assert_eq!(
+                first_part(&body[..n], "B", "_csrf"),
+                FirstPart::Incomplete,
+                "{n}"
+            );
+        }
+        let later = b"--B\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nx\r\n--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--B--";
+        assert_eq!(first_part(later, "B", "_csrf"), FirstPart::Other);
+        assert_eq!(first_part(b"garbage", "B", "_csrf"), FirstPart::Other);
     }
 }

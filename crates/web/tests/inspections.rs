@@ -16,22 +16,19 @@ async fn upload_file(
     bytes: &[u8],
 ) -> common::Resp {
     let boundary = "XattachBoundary";
-    let mut body = Vec::new();
+    let mut body = common::csrf_part(boundary, &b.csrf);
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     app.send(
-        Request::post(format!(
-            "/attachments?owner_kind={kind}&owner_id={owner}&_csrf={}",
-            b.csrf
-        ))
-        .header(header::COOKIE, &b.cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap(),
+        Request::post(format!("/attachments?owner_kind={kind}&owner_id={owner}"))
+            .header(header::COOKIE, &b.cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap(),
     )
     .await
 }

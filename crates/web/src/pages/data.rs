@@ -37,7 +37,7 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
             div.panel #import {
                 h2 style="margin-top:0" { "导入" }
                 @if ks.is_empty() { p.muted { "您的角色没有导入权限。" } } @else {
-                    form method="post" action={"/data/import?_csrf=" (c.csrf)} enctype="multipart/form-data" {
+                    form method="post" action="/data/import" enctype="multipart/form-data" {
                         (csrf(c))
                         div.form-grid {
                             label { "导入内容" select name="kind" { @for k in &ks { option value=(k.code()) { (k.zh()) } } } }

@@ -409,7 +409,8 @@ pub fn attachments_panel(
             @if list.is_empty() { p.muted { "暂无附件。" } }
             ul { @for a in list { li { a href={"/attachments/" (a.id)} { (a.file_name) } span.small.muted { "　" (a.size / 1024 + 1) " KB · SHA-256 " (a.sha256.get(..12).unwrap_or("")) "… · " (local_time(&a.uploaded_at)) } } } }
             @if can_add {
-                form method="post" enctype="multipart/form-data" action={"/attachments?owner_kind=" (kind) "&owner_id=" (owner) "&_csrf=" (c.csrf)} {
+                form method="post" enctype="multipart/form-data" action={"/attachments?owner_kind=" (kind) "&owner_id=" (owner)} {
+                    input type="hidden" name="_csrf" value=(c.csrf);
                     input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx" required;
                     " " button type="submit" { "上传" }
                     span.small.muted { "　PDF、图片、Word、Excel，单个不超过 " (max_mb) " MB" }

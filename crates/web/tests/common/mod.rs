@@ -239,7 +239,7 @@ impl TestApp {
     /// Uploads a file to the import page.
     pub async fn upload(&self, b: &Browser, kind: &str, name: &str, bytes: &[u8]) -> Resp {
         let boundary = "XdiaoduBoundary";
-        let mut body = Vec::new();
+        let mut body = csrf_part(boundary, &b.csrf);
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
@@ -252,7 +252,7 @@ impl TestApp {
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         self.send(
-            Request::post(format!("/data/import?_csrf={}", b.csrf))
+            Request::post("/data/import")
                 .header(header::COOKIE, &b.cookie)
                 .header(
                     header::CONTENT_TYPE,
@@ -320,4 +320,10 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.json()["token"].as_str().unwrap().to_string()
     }
+}
+
+/// The first part of a multipart upload from a page: the session's CSRF token, where the forms put it.
+pub fn csrf_part(boundary: &str, token: &str) -> Vec<u8> {
+    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
+        .into_bytes()
 }
