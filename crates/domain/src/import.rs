@@ -57,6 +57,19 @@ pub struct Parsed<T> {
     pub rows: Vec<T>,
     /// Errors of rows that did not.
     pub errors: Vec<ImportError>,
+    /// The references of rows that did not parse, for the checks against the library.
+    pub refs: Vec<RowRef>,
+}
+
+/// What a row that did not parse refers to — its project code or its unit, as written — so the
+/// checks against the library still run on it and the user hears of every error of the row at once,
+/// not of the unreadable cells first and of the unknown project on the next try.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowRef {
+    /// Row number in the file.
+    pub row: usize,
+    /// The text of the reference (a project code in a report file, a unit in a project file).
+    pub text: String,
 }
 
 /// Sorts errors by row (stable, so each row's errors keep their column order).

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
 use diaodu_domain::import::{
-    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, TargetRow,
-    UnitRow,
+    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, RowRef,
+    TargetRow, UnitRow,
 };
 use diaodu_domain::indicator::{parse_number, Direction, Indicator, IndicatorKind, StatPeriod};
 use diaodu_domain::period::{parse_date, Period};
@@ -139,6 +139,7 @@ fn norm(h: &str) -> String {
 struct Located {
     idx: HashMap<&'static str, usize>,
     errors: Vec<ImportError>,
+    refs: Vec<RowRef>,
 }
 
 /// Finds the template's columns among `headers`; `Err` lists the required ones missing.
@@ -156,7 +157,11 @@ fn locate(headers: &[String], cols: &[Column]) -> Result<Located, Vec<ImportErro
         }
     }
     if errors.is_empty() {
-        Ok(Located { idx, errors })
+        Ok(Located {
+            idx,
+            errors,
+            refs: Vec::new(),
+        })
     } else {
         Err(errors)
     }
@@ -250,6 +255,7 @@ fn parse_rows<T>(
     Ok(Parsed {
         rows: out,
         errors: l.errors,
+        refs: l.refs,
     })
 }
 
@@ -330,6 +336,12 @@ pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>>
             v
         };
         if l.errors.len() > before {
+            if let Some(text) = unit {
+                l.refs.push(RowRef {
+                    row: r.number,
+                    text,
+                });
+            }
             return None;
         }
         Some(ProjectRow {
@@ -375,17 +387,24 @@ fn report_row(l: &mut Located, r: &TableRow) -> Option<ReportRow> {
         }),
     };
     let inv = l.money(r, "本期完成投资(万元)");
-    if let (Some(project_code), Some(period), Some(investment)) = (code, period, inv) {
-        return Some(ReportRow {
+    match (code, period, inv) {
+        (Some(project_code), Some(period), Some(investment)) => Some(ReportRow {
             row: r.number,
             project_code,
             period,
             investment,
             progress: l.text(r, "形象进度"),
             problems: l.text(r, "存在问题"),
-        });
+        }),
+        (Some(text), ..) => {
+            l.refs.push(RowRef {
+                row: r.number,
+                text,
+            });
+            None
+        }
+        _ => None,
     }
-    None
 }
 
 /// Report rows read from a CSV stream a chunk at a time ([`ReportStream::next_chunk`]): the file is
@@ -409,10 +428,7 @@ impl<'a> ReportStream<'a> {
     /// The next chunk of parsed rows with the errors found among them, `None` at the end. `Err`
     /// when the file cannot be read as reports at all (no header row among the first ten, a missing
     /// column, a malformed or oversized record).
-    #[allow(clippy::type_complexity)]
-    pub fn next_chunk(
-        &mut self,
-    ) -> Result<Option<(Vec<ReportRow>, Vec<ImportError>)>, Vec<ImportError>> {
+    pub fn next_chunk(&mut self) -> Result<Option<Parsed<ReportRow>>, Vec<ImportError>> {
         const FIRST: &str = "项目编码";
         let no_header = || {
             vec![ImportError::new(
@@ -449,7 +465,11 @@ impl<'a> ReportStream<'a> {
         if out.is_empty() && errors.is_empty() {
             return Ok(None);
         }
-        Ok(Some((out, errors)))
+        Ok(Some(Parsed {
+            rows: out,
+            errors,
+            refs: std::mem::take(&mut l.refs),
+        }))
     }
 }
 
@@ -628,10 +648,10 @@ mod tests {
         let mut chunks = Vec::new();
         let mut rows = Vec::new();
         let mut errors = Vec::new();
-        while let Some((r, e)) = s.next_chunk().unwrap() {
-            chunks.push(r.len());
-            rows.extend(r);
-            errors.extend(e);
+        while let Some(chunk) = s.next_chunk().unwrap() {
+            chunks.push(chunk.rows.len());
+            rows.extend(chunk.rows);
+            errors.extend(chunk.errors);
         }
         assert_eq!(chunks, [10, 10, 5], "the error row is in the last chunk");
         assert_eq!(rows, whole.rows);

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
-use diaodu_domain::import::{ImportError, ReportRow as ImportRow};
+use diaodu_domain::import::{ImportError, ReportRow as ImportRow, RowRef};
 use diaodu_domain::period::PeriodKind;
 use diaodu_domain::status::{report_deadline, ReportPoint};
 use diaodu_domain::{Period, Yuan};
@@ -1038,6 +1038,26 @@ impl ReportImport<'_> {
         !self.errors.is_empty()
     }
 
+    /// Checks the project codes of rows that did not parse — unknown, or outside the importer's
+    /// scope — so their errors come with the unreadable cells' ones.
+    pub async fn check_refs(&mut self, refs: &[RowRef]) -> Result<()> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let codes: Vec<String> = refs.iter().map(|r| r.text.trim().to_string()).collect();
+        let known = self.store.project_keys(&codes).await?;
+        for r in refs {
+            match known.get(r.text.trim()) {
+                None => self.error(unknown_project(r.row, &r.text)),
+                Some(&(_, unit)) if !self.tree.in_scope(unit, self.scope) => {
+                    self.error(outside_scope(r.row, &r.text))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Checks a chunk of the file's rows and, while the file has no error, writes them. `errors`
     /// are the chunk's errors found before (unreadable cells).
     pub async fn add(&mut self, rows: &[ImportRow], errors: Vec<ImportError>) -> Result<()> {
@@ -1055,22 +1075,16 @@ impl ReportImport<'_> {
         let mut here: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
         let mut ok = Vec::new();
         for r in rows {
-            let Some(project) = projects.get(r.project_code.trim()) else {
-                self.error(ImportError::new(
-                    r.row,
-                    "项目编码",
-                    format!("项目库中没有“{}”", r.project_code.trim()),
-                ));
-                continue;
-            };
-            let pid = project.id;
-            if !self.tree.in_scope(project.unit_id, self.scope) {
-                self.error(ImportError::new(
-                    r.row,
-                    "项目编码",
-                    format!("无权填报项目“{}”（不属于本单位）", r.project_code.trim()),
-                ));
-                continue;
+            // Every check of the row that does not need its project runs, so a row with several
+            // errors reports them all.
+            let before = self.errors.len() + self.more_errors;
+            let project = projects.get(r.project_code.trim());
+            match project {
+                None => self.error(unknown_project(r.row, &r.project_code)),
+                Some(p) if !self.tree.in_scope(p.unit_id, self.scope) => {
+                    self.error(outside_scope(r.row, &r.project_code))
+                }
+                Some(_) => {}
             }
             if r.period.first_day() > self.today {
                 self.error(ImportError::new(
@@ -1078,20 +1092,22 @@ impl ReportImport<'_> {
                     "填报期",
                     format!("{} 尚未开始，不能填报", r.period),
                 ));
-                continue;
             }
             let max = diaodu_domain::project::REPORT_TEXT;
-            let long = [("形象进度", &r.progress), ("存在问题", &r.problems)]
-                .into_iter()
-                .find(|(_, t)| t.chars().count() > max);
-            if let Some((column, _)) = long {
-                self.error(ImportError::new(
-                    r.row,
-                    column,
-                    format!("不能超过 {max} 字"),
-                ));
-                continue;
+            for (column, text) in [("形象进度", &r.progress), ("存在问题", &r.problems)] {
+                if text.chars().count() > max {
+                    self.error(ImportError::new(
+                        r.row,
+                        column,
+                        format!("不能超过 {max} 字"),
+                    ));
+                }
             }
+            let Some(project) = project.filter(|_| self.errors.len() + self.more_errors == before)
+            else {
+                continue;
+            };
+            let pid = project.id;
             let key = pair_key(pid, r.period);
             if !self.seen.insert(key) {
                 let msg = match here.get(&key) {
@@ -1281,4 +1297,16 @@ impl ReportImport<'_> {
         }
         Ok(Ok(self.written))
     }
+}
+
+fn unknown_project(row: usize, code: &str) -> ImportError {
+    ImportError::new(row, "项目编码", format!("项目库中没有“{}”", code.trim()))
+}
+
+fn outside_scope(row: usize, code: &str) -> ImportError {
+    ImportError::new(
+        row,
+        "项目编码",
+        format!("无权填报项目“{}”（不属于本单位）", code.trim()),
+    )
 }

@@ -495,11 +495,6 @@ mod tests {
         assert!(c.contains("; Secure") && c.contains("Path=/") && !c.contains("Domain"));
         assert!(session_cookie("t", false).starts_with("diaodu_session=t;"));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{first_part, FirstPart};
 
     #[test]
     fn the_token_is_read_from_the_first_part_only() {

@@ -83,7 +83,7 @@ async fn every_project_import_error_is_reported_and_nothing_written() {
     .await;
     // Bad date, negative money, non-numeric money, too many decimals, unknown category.
     let csv = format!(
-        "{PROJECT_HEADER}\n{ok_row}\nN2,坏日期,甲区,,工业,续建,100,2026,50,2026-02-30,,2026-01-05,\nN3,负数,甲区,,工业,续建,-100,2026,abc,,,2026-01-05,\nN4,精度,甲区,,农业,续建,100.123,2026,50,,,2026-01-05,\n"
+        "{PROJECT_HEADER}\n{ok_row}\nN2,坏日期,甲区,,工业,续建,100,2026,50,2026-02-30,,2026-01-05,\nN3,负数,甲区,,工业,续建,-100,2026,abc,,,2026-01-05,\nN4,精度,甲区,,农业,续建,100.123,2026,50,,,2026-01-05,\nN8,多处有误,丙区,,工业,续建,abc,2026,50,,,2026-01-05,\n"
     );
     refused(
         &app,
@@ -96,6 +96,9 @@ async fn every_project_import_error_is_reported_and_nothing_written() {
             (4, "年度计划投资(万元)", "不是数字"),
             (5, "项目类别", "农业"),
             (5, "总投资(万元)", "两位小数"),
+            // An unreadable figure does not hide the unknown unit of the same row.
+            (6, "总投资(万元)", "不是数字"),
+            (6, "责任单位", "丙区"),
         ],
     )
     .await;
@@ -139,7 +142,7 @@ async fn every_report_import_error_is_reported_and_nothing_written() {
         &app,
         &b,
         "reports",
-        &format!("{h}\nA001,2026-W07,10,,\nZZZ,2026-W07,10,,\nB001,2026-W07,10,,\nA001,2026-W7,10,,\nA001,2026-W08,-1,,\nA001,2026-W07,5,,\nA001,2099-01,1,,\n"),
+        &format!("{h}\nA001,2026-W07,10,,\nZZZ,2026-W07,10,,\nB001,2026-W07,10,,\nA001,2026-W7,10,,\nA001,2026-W08,-1,,\nA001,2026-W07,5,,\nA001,2099-01,1,,\nZZY,2026-W7,abc,,\nZZX,2099-02,1,,\n"),
         &[
             (3, "项目编码", "ZZZ"),
             (4, "项目编码", "无权填报"),
@@ -147,6 +150,12 @@ async fn every_report_import_error_is_reported_and_nothing_written() {
             (6, "本期完成投资(万元)", "不能为负数"),
             (7, "填报期", "与第2行是同一项目同一期"),
             (8, "填报期", "尚未开始"),
+            // A row with several errors reports each of them, unreadable cells or not.
+            (9, "项目编码", "ZZY"),
+            (9, "填报期", "2026-W7"),
+            (9, "本期完成投资(万元)", "abc"),
+            (10, "项目编码", "ZZX"),
+            (10, "填报期", "尚未开始"),
         ],
     )
     .await;

@@ -129,28 +129,40 @@ pub async fn run_import(
         },
         ImportKind::Projects => match parse_projects(&table) {
             Ok(p) => {
-                // A unit outside the importer's scope is refused like an unknown one.
+                // A unit outside the importer's scope is refused like an unknown one (the store
+                // reports unknown units of the rows that parsed); the unit of a row that did not
+                // parse is checked here too, so the row's errors come at once.
                 let mut errors = p.errors;
-                errors.extend(p.rows.iter().filter_map(|r| {
-                    tree.find(&r.unit)
-                        .filter(|u| !tree.in_scope(u.id, scope))
-                        .map(|_| {
-                            ImportError::new(
-                                r.row,
-                                "责任单位",
-                                format!("无权为“{}”导入项目", r.unit),
-                            )
-                        })
-                }));
+                let outside = |unit: &str| format!("无权为“{unit}”导入项目");
+                for r in &p.rows {
+                    if tree
+                        .find(&r.unit)
+                        .is_some_and(|u| !tree.in_scope(u.id, scope))
+                    {
+                        errors.push(ImportError::new(r.row, "责任单位", outside(&r.unit)));
+                    }
+                }
+                for r in &p.refs {
+                    let message = match tree.resolve(&r.text) {
+                        Err(m) => m,
+                        Ok(u) if !tree.in_scope(u.id, scope) => outside(&r.text),
+                        Ok(_) => continue,
+                    };
+                    errors.push(ImportError::new(r.row, "责任单位", message));
+                }
+                diaodu_domain::import::sort_errors(&mut errors);
                 store.import_projects(actor, &p.rows, errors).await?
             }
             Err(e) => Err(e),
         },
         ImportKind::Reports => match parse_reports(&table) {
             Ok(p) => {
-                store
-                    .import_reports(actor, tree, scope, &p.rows, p.errors, confirm_unusual)
-                    .await?
+                let mut import = store
+                    .report_import(actor, tree, scope, confirm_unusual)
+                    .await?;
+                import.check_refs(&p.refs).await?;
+                import.add(&p.rows, p.errors).await?;
+                import.finish(true).await?
             }
             Err(e) => Err(e),
         },
@@ -193,9 +205,10 @@ pub async fn import_report_stream(
     let mut any = false;
     loop {
         match stream.next_chunk() {
-            Ok(Some((rows, errors))) => {
+            Ok(Some(chunk)) => {
                 any = true;
-                import.add(&rows, errors).await?;
+                import.check_refs(&chunk.refs).await?;
+                import.add(&chunk.rows, chunk.errors).await?;
             }
             Ok(None) => break,
             Err(errors) => {
