@@ -13,11 +13,35 @@ pub fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A whole number with thousands separators (`12,500`), as the axis reads money.
+fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < -0.5 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// Cumulative investment of a year against the time-proportional plan line (时序进度线).
 ///
 /// `points` are (period last day, investment in the period) for periods ending in `year`; the chart
-/// accumulates them in date order. `as_of` draws a marker for the status date.
-pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: Date) -> String {
+/// accumulates them in date order, from the project's start when it started within the year (a
+/// project started in November has no line through the months before). `as_of` draws a marker for
+/// the status date.
+pub fn investment_chart(
+    year: i32,
+    plan: Yuan,
+    points: &[(Date, Yuan)],
+    start: Option<Date>,
+    as_of: Date,
+) -> String {
     let (w, h) = (640.0_f64, 280.0_f64);
     let (l, r, t, b) = (64.0, 16.0, 22.0, 54.0);
     let pw = w - l - r;
@@ -59,11 +83,11 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         let yy = y(v);
         let _ = write!(
             s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e9ef"/><text x="{}" y="{:.1}" font-size="11" text-anchor="end" fill="#57606a">{:.0}</text>"##,
+            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e9ef"/><text x="{}" y="{:.1}" font-size="11" text-anchor="end" fill="#57606a">{}</text>"##,
             l + pw,
             l - 6.0,
             yy + 4.0,
-            v
+            grouped(v)
         );
     }
     for m in 1..=12u8 {
@@ -98,7 +122,12 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
         );
     }
     if !cum.is_empty() {
-        let mut path = format!("M{l:.1},{:.1}", y(0.0));
+        let first = cum[0].0;
+        let from = start
+            .filter(|s| s.year() == year)
+            .map_or(jan1, |s| s.min(first));
+        let from_x = l + ((from - jan1).whole_days() as f64) / days * pw;
+        let mut path = format!("M{from_x:.1},{:.1}", y(0.0));
         for (d, v) in &cum {
             let _ = write!(path, " L{:.1},{:.1}", x(*d), y(v.wan()));
         }
@@ -119,11 +148,16 @@ pub fn investment_chart(year: i32, plan: Yuan, points: &[(Date, Yuan)], as_of: D
     }
     if as_of.year() == year {
         let xx = x(as_of);
+        // The date reads leftwards of its line in the year's last months, so it stays inside.
+        let (tx, anchor) = if xx > l + pw - 80.0 {
+            (xx - 3.0, "end")
+        } else {
+            (xx + 3.0, "start")
+        };
         let _ = write!(
             s,
-            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{t}" y2="{}" stroke="#cf222e" stroke-dasharray="2 3"/><text x="{:.1}" y="{}" font-size="11" fill="#cf222e">{}</text>"##,
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{t}" y2="{}" stroke="#cf222e" stroke-dasharray="2 3"/><text x="{tx:.1}" y="{}" font-size="11" fill="#cf222e" text-anchor="{anchor}">{}</text>"##,
             t + ph,
-            xx + 3.0,
             t + 12.0,
             diaodu_domain::period::fmt_date(as_of)
         );
@@ -284,12 +318,41 @@ mod tests {
                 (date!(2026 - 01 - 04), Yuan(20_000)),
                 (date!(2025 - 12 - 28), Yuan(5)),
             ],
+            None,
             date!(2026 - 02 - 01),
         );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("累计 3.00 万元"), "{svg}");
         assert!(svg.contains("年度计划 100.00"));
         assert_eq!(esc("<a&\">"), "&lt;a&amp;&quot;&gt;");
+        assert!(
+            svg.contains("M64.0,"),
+            "a project without a start date is drawn from January"
+        );
+    }
+
+    #[test]
+    fn a_project_started_in_november_has_no_line_before_and_the_axis_groups_thousands() {
+        let svg = investment_chart(
+            2026,
+            Yuan(1_200_000_000),
+            &[(date!(2026 - 11 - 15), Yuan(300_000_000))],
+            Some(date!(2026 - 11 - 02)),
+            date!(2026 - 12 - 20),
+        );
+        let path = svg.split("<path d=\"M").nth(1).unwrap();
+        let start_x: f64 = path.split(',').next().unwrap().parse().unwrap();
+        assert!(
+            start_x > 64.0 + 0.8 * 560.0,
+            "the line starts in November: {start_x}"
+        );
+        assert!(svg.contains(">50,000<"), "{svg}");
+        assert!(
+            svg.contains(r#"text-anchor="end">2026-12-20<"#),
+            "the date stays inside: {svg}"
+        );
+        assert_eq!(grouped(1_234_567.0), "1,234,567");
+        assert_eq!(grouped(500.0), "500");
     }
 
     #[test]

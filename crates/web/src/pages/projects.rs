@@ -385,7 +385,7 @@ pub async fn detail(
     } else {
         Yuan::ZERO
     };
-    let chart = investment_chart(year, plan, &points, d);
+    let chart = investment_chart(year, plan, &points, p.fields.actual_start, d);
     let f = &p.fields;
     let s = &st.status;
     let saved = nonempty(&q.saved).map(|p| format!("已保存 {p} 的进度填报。"));
