@@ -61,7 +61,7 @@ pub async fn home(
     let inbox_section = html! {
         @if !inbox.is_empty() {
             h2 { "待办督办单" span.muted.small { "　（" (inbox.len()) " 件）" } }
-            (super::notices::notice_table(&inbox.iter().collect::<Vec<_>>(), d))
+            (super::notices::notice_table(&inbox.iter().collect::<Vec<_>>(), d, None))
         }
     };
     let due_section = html! {
@@ -97,7 +97,7 @@ pub async fn home(
         @if c.user.role != Role::Reporter { (due_section) }
         @if c.user.role != Role::Reporter || table.len() > 2 {
             h2 { "下级单位排名（按年度投资完成率）" }
-            (super::ranking::table(&table, d, false))
+            (super::ranking::table(&table, d, false, None))
         }
         h2 { "红灯项目" span.muted.small { "　共 " (total.red) " 个" @if reds.len() < total.red as usize { "，显示前 " (reds.len()) " 个" } } }
         @if reds.is_empty() { p.muted { "暂无红灯项目。" } } @else {

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::layout::{csrf, flash, local_time, page};
 use super::projects::unit_options;
+use super::sort::{Key, Sorting};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -55,13 +56,26 @@ pub async fn list(
         return Err(AppError::Forbidden);
     }
     let ctx = Ctx::load(&state, &c).await?;
-    let list: Vec<_> = state
+    let mut list: Vec<_> = state
         .store
         .inspections()
         .await?
         .into_iter()
         .filter(|i| ctx.tree.in_scope(i.unit_id, c.scope))
         .collect();
+    let sorting = Sorting::new(
+        "/inspections",
+        nonempty(&q.sort),
+        &["title", "scope", "start", "inspectors", "state"],
+        &[],
+    );
+    sorting.apply(&mut list, |i, col| match col {
+        "title" => Key::text(&i.title),
+        "scope" => Key::text(scope_text(&ctx.tree, &i.scope_kind, &i.scope_value)),
+        "start" => Key::text(fmt_date(i.start)),
+        "inspectors" => Key::text(&i.inspectors),
+        _ => Key::text(&i.state),
+    });
     if nonempty(&q.format) == Some("xlsx") {
         use diaodu_office::xlsx::Cell::Text;
         let rows: Vec<_> = list
@@ -92,9 +106,9 @@ pub async fn list(
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { "督查活动" }
-        p { a.btn.light-btn href="/inspections?format=xlsx" { "导出 Excel" } }
+        p { a.btn.light-btn href={"/inspections?sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" } }
         div.tablewrap { table {
-            thead { tr { th { "督查活动" } th { "范围" } th { "时间" } th { "督查人员" } th { "状态" } } }
+            thead { tr { th { (sorting.th("title", "督查活动", false)) } th { (sorting.th("scope", "范围", false)) } th { (sorting.th("start", "时间", false)) } th { (sorting.th("inspectors", "督查人员", false)) } th { (sorting.th("state", "状态", false)) } } }
             tbody {
                 @for i in &list { tr { td { a href={"/inspections/" (i.id)} { (i.title) } } td { (scope_text(&ctx.tree, &i.scope_kind, &i.scope_value)) }
                     td.nw { (fmt_date(i.start)) " 至 " (fmt_date(i.end)) } td { (i.inspectors) } td { @if i.state == "finished" { "已结束" } @else { "进行中" } } } }

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod scorecard;
 pub mod search;
 pub mod settings;
+pub mod sort;
 pub mod tasks;
 pub mod units;
 pub mod users;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::layout::{csrf, flash, local_time, page};
 use super::projects::unit_options;
+use super::sort::{self, Key, Sorting};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -27,11 +28,29 @@ fn escalation_tag(e: Escalation) -> Markup {
     }
 }
 
-/// The notices table.
-pub fn notice_table(list: &[&Notice], d: time::Date) -> Markup {
+/// The columns the notice list sorts by.
+pub const NOTICE_COLUMNS: &[&str] = &[
+    "code", "title", "unit", "reply_by", "overdue", "state", "step",
+];
+
+fn notice_key(n: &&Notice, col: &str) -> Key {
+    match col {
+        "code" => Key::text(&n.code),
+        "title" => Key::text(&n.title),
+        "unit" => Key::text(&n.unit_name),
+        "reply_by" => Key::text(fmt_date(n.reply_by)),
+        "overdue" => Key::Num(n.days_overdue as f64),
+        "state" => Key::text(n.state.zh()),
+        _ => Key::Num(f64::from(n.escalation.level())),
+    }
+}
+
+/// The notices table; its headers sort the list when `sorting` is given.
+pub fn notice_table(list: &[&Notice], d: time::Date, sorting: Option<&Sorting>) -> Markup {
+    let th = |col, label, numeric| sort::th(sorting, col, label, numeric);
     html! {
         div.tablewrap { table.notices {
-            thead { tr { th { "编号" } th { "督办事项" } th { "承办单位" } th { "反馈期限" } th { "时限" } th { "状态" } th { "升级" } } }
+            thead { tr { th { (th("code", "编号", false)) } th { (th("title", "督办事项", false)) } th { (th("unit", "承办单位", false)) } th { (th("reply_by", "反馈期限", false)) } th { (th("overdue", "时限", true)) } th { (th("state", "状态", false)) } th { (th("step", "升级", true)) } } }
             tbody {
                 @for n in list { tr {
                     td.nw { (n.code) } td { a href={"/notices/" (n.id)} { (n.title) } } td { (n.unit_name) }
@@ -56,6 +75,8 @@ pub struct NoticeQuery {
     pub saved: Option<String>,
     /// `xlsx`: the list as an Excel download, with the same filter.
     pub format: Option<String>,
+    /// Column to sort by (see [`NOTICE_COLUMNS`]), `-` before it for descending.
+    pub sort: Option<String>,
 }
 
 /// GET /notices
@@ -69,7 +90,7 @@ pub async fn list(
     let all = state.store.notices(&ctx.tree, c.scope, d).await?;
     let ladder = state.store.ladder().await?;
     let show = nonempty(&q.show).unwrap_or("open");
-    let shown: Vec<&Notice> = all
+    let mut shown: Vec<&Notice> = all
         .iter()
         .filter(|n| match show {
             "overdue" => n.days_overdue > 0,
@@ -78,6 +99,13 @@ pub async fn list(
             _ => n.state != NoticeState::Closed,
         })
         .collect();
+    let sorting = Sorting::new(
+        "/notices",
+        nonempty(&q.sort),
+        NOTICE_COLUMNS,
+        &[("show", show)],
+    );
+    sorting.apply(&mut shown, notice_key);
     let title = if c.can(Action::IssueNotices) {
         "督办单"
     } else {
@@ -119,10 +147,10 @@ pub async fn list(
             label { "范围" select name="show" {
                 @for (k, v) in [("open", "未办结"), ("overdue", "已逾期"), ("closed", "已办结"), ("all", "全部")] { option value=(k) selected[show == k] { (v) } } } }
             button type="submit" { "查询" }
-            a.btn.light-btn href={"/notices?show=" (show) "&format=xlsx"} { "导出 Excel" }
+            a.btn.light-btn href={"/notices?show=" (show) "&sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" }
             @if c.can(Action::IssueNotices) { a.btn.light-btn href="/notices/new" { "下发督办单" } a.btn.light-btn href="/accountability" { "问责记录" } }
         }
-        (notice_table(&shown, d))
+        (notice_table(&shown, d, Some(&sorting)))
         p.small.muted {
             "逾期未反馈按天数逐级升级："
             @for (i, step) in diaodu_domain::notice::Escalation::LADDER.iter().enumerate() {
@@ -483,7 +511,7 @@ pub async fn accountability_list(
     c: Current,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let list = crate::service::accountability_in_scope(&state, &c).await?;
+    let mut list = crate::service::accountability_in_scope(&state, &c).await?;
     let ctx = Ctx::load(&state, &c).await?;
     let unit = |a: &diaodu_store::Accountability| {
         a.unit_id
@@ -491,6 +519,17 @@ pub async fn accountability_list(
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
+    let sorting = Sorting::new(
+        "/accountability",
+        nonempty(&q.sort),
+        &["date", "unit", "person"],
+        &[],
+    );
+    sorting.apply(&mut list, |a, col| match col {
+        "date" => Key::text(fmt_date(a.decided_on)),
+        "unit" => Key::text(unit(a)),
+        _ => Key::text(&a.person),
+    });
     if nonempty(&q.format) == Some("xlsx") {
         use diaodu_office::xlsx::Cell::Text;
         let rows: Vec<_> = list
@@ -510,9 +549,9 @@ pub async fn accountability_list(
     }
     let body = html! {
         h1 { "问责记录" }
-        p { a.btn.light-btn href="/accountability?format=xlsx" { "导出 Excel" } }
+        p { a.btn.light-btn href={"/accountability?sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" } }
         div.tablewrap { table {
-            thead { tr { th { "决定日期" } th { "单位" } th { "被问责人" } th { "事由" } th { "处理决定" } th { "督办单" } } }
+            thead { tr { th { (sorting.th("date", "决定日期", false)) } th { (sorting.th("unit", "单位", false)) } th { (sorting.th("person", "被问责人", false)) } th { "事由" } th { "处理决定" } th { "督办单" } } }
             tbody {
                 @for a in &list { tr { td.nw { (fmt_date(a.decided_on)) } td { (a.unit_id.and_then(|u| ctx.tree.get(u)).map(|u| u.name.clone()).unwrap_or_default()) }
                     td { (a.person) } td { (a.what) } td { (a.decision) } td { @if let Some(n) = a.notice_id { a href={"/notices/" (n)} { "查看" } } } } }

@@ -432,7 +432,7 @@ pub async fn detail(
         }
         @if !notices.is_empty() {
             h2 { "督办单" span.muted.small { "　共 " (notices.len()) " 件" } }
-            (super::notices::notice_table(&notices.iter().collect::<Vec<_>>(), state.today()))
+            (super::notices::notice_table(&notices.iter().collect::<Vec<_>>(), state.today(), None))
         }
         h2 { "进度填报记录" span.muted.small { "　共 " (reports.len()) " 期" } }
         div.tablewrap { table #history {

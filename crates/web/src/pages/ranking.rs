@@ -9,6 +9,7 @@ use serde::Deserialize;
 use time::Date;
 
 use super::layout::{page, pct, wan};
+use super::sort::{self, Key, Sorting};
 use super::{as_of, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -20,17 +21,57 @@ pub struct RankingQuery {
     pub unit: Option<String>,
     /// Status date.
     pub as_of: Option<String>,
+    /// Column to sort the units by (see [`RANKING_COLUMNS`]), `-` before it for descending; the
+    /// total stays first.
+    pub sort: Option<String>,
 }
 
-/// The ranking table; the first line is the parent's total.
-pub fn table(lines: &[UnitLine], d: Date, drill: bool) -> Markup {
+/// The columns the ranking sorts by.
+pub const RANKING_COLUMNS: &[&str] = &[
+    "rank",
+    "unit",
+    "projects",
+    "started",
+    "start_rate",
+    "plan",
+    "ytd",
+    "completion",
+    "red",
+    "yellow",
+    "green",
+    "on_time",
+];
+
+fn line_key(l: &UnitLine, col: &str) -> Key {
+    let f = &l.figures;
+    let opt = |v: Option<f64>| v.map_or(Key::Empty, Key::Num);
+    match col {
+        "rank" => l.rank.map_or(Key::Empty, |r| Key::Num(r as f64)),
+        "unit" => Key::text(&l.unit.name),
+        "projects" => Key::Num(f.projects as f64),
+        "started" => Key::Num(f.started as f64),
+        "start_rate" => opt(f.start_rate_pct),
+        "plan" => Key::Num(f.annual_plan.0 as f64),
+        "ytd" => Key::Num(f.ytd_investment.0 as f64),
+        "completion" => opt(f.completion_pct),
+        "red" => Key::Num(f.red as f64),
+        "yellow" => Key::Num(f.yellow as f64),
+        "green" => Key::Num(f.green as f64),
+        _ => opt(f.on_time_pct),
+    }
+}
+
+/// The ranking table; the first line is the parent's total. Its headers sort the units when
+/// `sorting` is given.
+pub fn table(lines: &[UnitLine], d: Date, drill: bool, sorting: Option<&Sorting>) -> Markup {
     let june = d >= Date::from_calendar_date(d.year(), time::Month::June, 30).expect("valid");
+    let th = |col, label, numeric| sort::th(sorting, col, label, numeric);
     html! {
         div.tablewrap { table.ranking {
             thead { tr {
-                th.n { "排名" } th { "单位" } th.n { "项目数" } th.n { "已开工" } th.n { "开工率" }
-                th.n { "年度计划(万元)" } th.n { "本年完成(万元)" } th.n { "完成率" }
-                th.n { "红灯" } th.n { "黄灯" } th.n { "绿灯" } th.n { "按时填报率" }
+                th.n { (th("rank", "排名", false)) } th { (th("unit", "单位", false)) } th.n { (th("projects", "项目数", true)) } th.n { (th("started", "已开工", true)) } th.n { (th("start_rate", "开工率", true)) }
+                th.n { (th("plan", "年度计划(万元)", true)) } th.n { (th("ytd", "本年完成(万元)", true)) } th.n { (th("completion", "完成率", true)) }
+                th.n { (th("red", "红灯", true)) } th.n { (th("yellow", "黄灯", true)) } th.n { (th("green", "绿灯", true)) } th.n { (th("on_time", "按时填报率", true)) }
                 @if june { th { "双过半" } }
             } }
             tbody {
@@ -72,7 +113,16 @@ pub async fn show(
             d,
         )
         .await?;
-    let lines = unit_table(&ctx.tree, &rows, parent, d);
+    let mut lines = unit_table(&ctx.tree, &rows, parent, d);
+    let sorting = Sorting::new(
+        "/ranking",
+        q.sort.as_deref(),
+        RANKING_COLUMNS,
+        &[("unit", &parent.to_string()), ("as_of", &fmt_date(d))],
+    );
+    if let Some(units) = lines.get_mut(1..) {
+        sorting.apply(units, line_key);
+    }
     let pname = ctx
         .tree
         .get(parent)
@@ -92,7 +142,7 @@ pub async fn show(
             a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d))} { "导出 Excel" }
             @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
         }
-        (table(&lines, d, true))
+        (table(&lines, d, true, Some(&sorting)))
         p.small.muted { "开工率 = 已开工项目 ÷ 已开工或计划开工日期已到的项目；完成率 = 本年完成投资 ÷ 年度计划投资；按时填报率 = 按时提交的周报 ÷ 应报周报。" }
     };
     Ok(page(&c, &ctx.unit_name, "/ranking", "单位排名", body))

@@ -95,7 +95,7 @@ pub async fn show(
             }
             @if !notices.is_empty() {
                 h2 { "督办单" span.muted.small { "　" (notices.len()) " 件" } }
-                (super::notices::notice_table(&notices.iter().take(SHOWN).collect::<Vec<_>>(), d))
+                (super::notices::notice_table(&notices.iter().take(SHOWN).collect::<Vec<_>>(), d, None))
             }
         }
     };

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
 use super::projects::unit_options;
+use super::sort::{self, Key, Sorting};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
@@ -40,13 +41,36 @@ pub struct TaskQuery {
     pub saved: Option<String>,
     /// `xlsx`: the list as an Excel download, with the same filters.
     pub format: Option<String>,
+    /// Column to sort by (see [`TASK_COLUMNS`]), `-` before it for descending.
+    pub sort: Option<String>,
 }
 
-/// The table of tasks.
-pub fn task_table(rows: &[&TaskRow]) -> Markup {
+/// The columns the task list sorts by.
+pub const TASK_COLUMNS: &[&str] = &[
+    "light", "code", "title", "unit", "leader", "deadline", "done", "time", "state",
+];
+
+fn task_key(r: &&TaskRow, col: &str) -> Key {
+    match col {
+        // Worst first: the lights are ordered red, yellow, green, done.
+        "light" => Key::Num(r.status.light as u8 as f64),
+        "code" => Key::text(&r.task.code),
+        "title" => Key::text(&r.task.title),
+        "unit" => Key::text(&r.lead_unit),
+        "leader" => Key::text(&r.task.leader),
+        "deadline" => Key::text(fmt_date(r.task.deadline)),
+        "done" => Key::Num(f64::from(r.status.percent_done)),
+        "time" => Key::Num(r.status.time_elapsed_pct),
+        _ => Key::text(r.task.state.zh()),
+    }
+}
+
+/// The table of tasks; its headers sort the list when `sorting` is given.
+pub fn task_table(rows: &[&TaskRow], sorting: Option<&Sorting>) -> Markup {
+    let th = |col, label, numeric| sort::th(sorting, col, label, numeric);
     html! {
         div.tablewrap { table.tasks {
-            thead { tr { th { "亮灯" } th { "编号" } th { "任务" } th { "牵头单位" } th { "责任领导" } th { "截止日期" } th.n { "进度" } th.n { "时间进度" } th { "状态" } } }
+            thead { tr { th { (th("light", "亮灯", false)) } th { (th("code", "编号", false)) } th { (th("title", "任务", false)) } th { (th("unit", "牵头单位", false)) } th { (th("leader", "责任领导", false)) } th { (th("deadline", "截止日期", false)) } th.n { (th("done", "进度", true)) } th.n { (th("time", "时间进度", true)) } th { (th("state", "状态", false)) } } }
             tbody {
                 @for r in rows { tr {
                     td { (task_light(r.status.light)) }
@@ -81,10 +105,20 @@ pub async fn list(
     let all = state.store.task_rows(&ctx.tree, c.scope, d).await?;
     let ts = state.store.task_settings().await?;
     let top: Vec<&TaskRow> = all.iter().filter(|r| r.task.parent_id.is_none()).collect();
-    let shown: Vec<&TaskRow> = all
+    let mut shown: Vec<&TaskRow> = all
         .iter()
         .filter(|r| light.is_none_or(|l| r.status.light == l))
         .collect();
+    let sorting = Sorting::new(
+        "/tasks",
+        nonempty(&q.sort),
+        TASK_COLUMNS,
+        &[
+            ("light", nonempty(&q.light).unwrap_or("")),
+            ("as_of", nonempty(&q.as_of).unwrap_or("")),
+        ],
+    );
+    sorting.apply(&mut shown, task_key);
     if nonempty(&q.format) == Some("xlsx") {
         use diaodu_office::xlsx::Cell::{Int, Num, Text};
         let rows: Vec<_> = shown
@@ -124,6 +158,7 @@ pub async fn list(
     let export = serde_urlencoded::to_string([
         ("light", nonempty(&q.light).unwrap_or("")),
         ("as_of", &fmt_date(d)),
+        ("sort", sorting.value()),
         ("format", "xlsx"),
     ])
     .unwrap_or_default();
@@ -141,7 +176,7 @@ pub async fn list(
             a.btn.light-btn href={"/tasks?" (export)} { "导出 Excel" }
             @if c.can(Action::ManageTasks) { a.btn.light-btn href="/tasks/new" { "下达任务" } }
         }
-        (task_table(&shown))
+        (task_table(&shown, Some(&sorting)))
         p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续 " (ts.missing_reports) " 期未报送为红灯；时间进度超过完成进度 " (ts.yellow_gap_pp) " 个百分点以上或距截止不足 " (ts.due_soon_days) " 天为黄灯。阈值由系统管理员在系统设置中设定。" }
     };
     Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body).into_response())
@@ -474,7 +509,7 @@ pub async fn detail(
         }
         @if !det.children.is_empty() {
             h2 { "分解任务" }
-            (task_table(&det.children.iter().collect::<Vec<_>>()))
+            (task_table(&det.children.iter().collect::<Vec<_>>(), None))
         }
         (super::inspections::attachments_panel(&c, "task", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "进度报送" }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::layout::{csrf, flash, page};
 use super::projects::{unit_filter_options, unit_options};
+use super::sort::{Key, Sorting};
 use super::{nonempty, redirect_saved, refusal, Ctx, SavedQuery};
 use crate::auth::Current;
 use crate::service::users::{NewUser, UserFilter};
@@ -30,9 +31,33 @@ pub struct UserQuery {
     pub role: Option<String>,
     /// Confirmation of a change.
     pub saved: Option<String>,
+    /// Column to sort by (`login`, `name`, `unit`, `role`, `state`), `-` before it for descending.
+    pub sort: Option<String>,
 }
 
 impl UserQuery {
+    /// Sorts `users` as the query asks, and says how for the headers' links.
+    fn sorted(&self, users: &mut [UserRecord], tree: &UnitTree) -> Sorting {
+        let sorting = Sorting::new(
+            "/admin/users",
+            nonempty(&self.sort),
+            &["login", "name", "unit", "role", "state"],
+            &[
+                ("q", nonempty(&self.q).unwrap_or("")),
+                ("unit", nonempty(&self.unit).unwrap_or("")),
+                ("role", nonempty(&self.role).unwrap_or("")),
+            ],
+        );
+        sorting.apply(users, |u, col| match col {
+            "login" => Key::text(&u.login),
+            "name" => Key::text(&u.name),
+            "unit" => Key::text(unit_name(tree, u.unit_id)),
+            "role" => Key::text(u.role.zh()),
+            _ => Key::Num(if u.active { 0.0 } else { 1.0 }),
+        });
+        sorting
+    }
+
     fn filter(&self) -> Result<UserFilter, AppError> {
         Ok(UserFilter {
             q: nonempty(&self.q).map(str::to_string),
@@ -134,14 +159,16 @@ async fn list_page(
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(state, c).await?;
     let f = q.filter()?;
-    let users = crate::service::users::list(state, c, &f).await?;
+    let mut users = crate::service::users::list(state, c, &f).await?;
     let tree = state.store.units().await?;
+    let sorting = q.sorted(&mut users, &tree);
     let opts = unit_options(&tree, c);
     let filter_opts = unit_filter_options(&tree, c);
     let export = serde_urlencoded::to_string([
         ("q", nonempty(&q.q).unwrap_or("")),
         ("unit", nonempty(&q.unit).unwrap_or("")),
         ("role", nonempty(&q.role).unwrap_or("")),
+        ("sort", sorting.value()),
     ])
     .unwrap_or_default();
     let blank = NewUserForm::default();
@@ -160,7 +187,7 @@ async fn list_page(
             a.btn href={"/admin/users/export?" (export)} { "导出 CSV" }
         }
         div.tablewrap { table #users {
-            thead { tr { th { "登录名" } th { "姓名" } th { "单位" } th { "角色" } th { "电话" } th { "状态" } th {} } }
+            thead { tr { th { (sorting.th("login", "登录名", false)) } th { (sorting.th("name", "姓名", false)) } th { (sorting.th("unit", "单位", false)) } th { (sorting.th("role", "角色", false)) } th { "电话" } th { (sorting.th("state", "状态", false)) } th {} } }
             tbody {
                 @for u in &users { tr {
                     td { (u.login) }
@@ -407,8 +434,9 @@ pub async fn export(
     Query(q): Query<UserQuery>,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageUsers)?;
-    let users: Vec<UserRecord> = crate::service::users::list(&state, &c, &q.filter()?).await?;
+    let mut users: Vec<UserRecord> = crate::service::users::list(&state, &c, &q.filter()?).await?;
     let tree = state.store.units().await?;
+    q.sorted(&mut users, &tree);
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let head = [
         "登录名",
