@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(natural("督〔2026〕9号", "督〔2026〕12号"), Ordering::Less);
         assert_eq!(
             natural("A01", "A1"),
-            Ordering::Greater,
+            Ordering::Less,
             "equal numbers fall back to text"
         );
         let s = Sorting::new("/x", Some("-n"), &["n"], &[]);
