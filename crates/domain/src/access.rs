@@ -91,11 +91,13 @@ pub enum Action {
     ViewMeetings,
     /// Take part in inspection campaigns: read them and record findings.
     Inspect,
+    /// Write a leader's instruction (领导批示) on a project, task or notice.
+    Instruct,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -118,6 +120,7 @@ impl Action {
         Action::AnswerNotices,
         Action::ViewMeetings,
         Action::Inspect,
+        Action::Instruct,
     ];
 
     /// Chinese description.
@@ -145,6 +148,7 @@ impl Action {
             Action::AnswerNotices => "签收、反馈本单位督办单",
             Action::ViewMeetings => "查看调度会及会议材料",
             Action::Inspect => "参加督查活动、记录督查发现",
+            Action::Instruct => "对项目、任务、督办单作出领导批示",
         }
     }
 }
@@ -167,6 +171,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ViewRefusals => matches!(role, Admin | Drc | Supervision),
         ManageUnits | ManageUsers | ManageSettings => role == Admin,
         ViewAudit => matches!(role, Admin | Supervision),
+        Instruct => matches!(role, Admin | Leader),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod import;
 pub mod indicator;
+pub mod instruction;
 pub mod money;
 pub mod notice;
 pub mod password;

@@ -187,6 +187,13 @@ pub fn router(state: AppState) -> Router {
             post(notices::accountability),
         )
         .route("/accountability", get(notices::accountability_list))
+        .route(
+            "/instructions",
+            get(instructions::list).post(instructions::write),
+        )
+        .route("/instructions/{id}", get(instructions::detail))
+        .route("/instructions/{id}/reply", post(instructions::reply))
+        .route("/instructions/{id}/decision", post(instructions::decision))
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route("/meetings/{id}", get(meetings::detail))
         .route("/meetings/{id}/decisions", post(meetings::add_decision))

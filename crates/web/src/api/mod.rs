@@ -11,6 +11,7 @@
 
 mod account;
 mod indicators;
+mod instructions;
 mod projects;
 mod supervision;
 mod tasks;
@@ -45,6 +46,7 @@ pub use types::NumOrText;
         (name = "指标", description = "指标目录、数值录入、成绩单"),
         (name = "任务", description = "重点工作任务"),
         (name = "督办", description = "督办单、调度会、督查、附件"),
+        (name = "领导批示", description = "领导对项目、任务、督办单的批示及其办理"),
         (name = "导入", description = "文件导入"),
     )
 )]
@@ -70,6 +72,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(indicators::routes())
         .merge(tasks::routes())
         .merge(supervision::routes())
+        .merge(instructions::routes())
         .merge(users::routes())
 }
 

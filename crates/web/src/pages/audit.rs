@@ -43,6 +43,7 @@ const ENTITIES: &[(&str, &str)] = &[
     ("site_visit", "现场督导"),
     ("notice", "督办单"),
     ("accountability", "问责"),
+    ("instruction", "领导批示"),
     ("task", "重点任务"),
     ("task_report", "任务进度"),
     ("task_milestone", "任务节点"),
@@ -131,6 +132,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("start", "开始日期"),
     ("rows", "行数"),
     ("text", "说明"),
+    ("body", "批示内容"),
+    ("due_on", "办理期限"),
+    ("reply", "反馈内容"),
     ("note", "说明"),
 ];
 

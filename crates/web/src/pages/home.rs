@@ -2,6 +2,7 @@
 
 use axum::extract::{Query, State};
 use diaodu_domain::access::{Action, Role};
+use diaodu_domain::instruction::InstructionState;
 use diaodu_domain::status::{time_progress_pct, Light};
 use diaodu_store::reporting::unit_table;
 use diaodu_store::ProjectFilter;
@@ -58,7 +59,36 @@ pub async fn home(
         } else {
             Vec::new()
         };
+    // A leader's own instructions still open; a unit's instructions still to answer.
+    let instructions: Vec<diaodu_store::Instruction> = if c.user.role == Role::Admin {
+        Vec::new()
+    } else {
+        state
+            .store
+            .instructions(&ctx.tree, c.scope, d)
+            .await?
+            .into_iter()
+            .filter(|i| {
+                if c.can(Action::Instruct) {
+                    i.leader_id == Some(c.user.id) && i.state != InstructionState::Closed
+                } else {
+                    c.can(Action::AnswerNotices)
+                        && i.unit_id == c.user.unit_id
+                        && i.state == InstructionState::Open
+                }
+            })
+            .collect()
+    };
+    let instruction_title = if c.can(Action::Instruct) {
+        "我的批示（未办结）"
+    } else {
+        "待办领导批示"
+    };
     let inbox_section = html! {
+        @if !instructions.is_empty() {
+            h2 { (instruction_title) span.muted.small { "　（" (instructions.len()) " 件）　" a href="/instructions" { "全部批示 →" } } }
+            (super::instructions::table(&instructions.iter().collect::<Vec<_>>(), d, None))
+        }
         @if !inbox.is_empty() {
             h2 { "待办督办单" span.muted.small { "　（" (inbox.len()) " 件）" } }
             (super::notices::notice_table(&inbox.iter().collect::<Vec<_>>(), d, None))

@@ -15,6 +15,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/projects", "项目库", None),
     ("/tasks", "重点任务", None),
     ("/notices", "督办单", None),
+    ("/instructions", "领导批示", None),
     ("/meetings", "调度会", Some(Action::ViewMeetings)),
     ("/inspections", "督查活动", Some(Action::Inspect)),
     ("/ranking", "单位排名", None),

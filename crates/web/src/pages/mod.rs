@@ -6,6 +6,7 @@ pub mod data;
 pub mod home;
 pub mod indicators;
 pub mod inspections;
+pub mod instructions;
 pub mod layout;
 pub mod login;
 pub mod meetings;

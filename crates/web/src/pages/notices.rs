@@ -366,6 +366,13 @@ pub async fn detail(
     let can_attach = ((c.can(Action::AnswerNotices) && crate::service::acts_for(&c, n.unit_id))
         || c.can(Action::IssueNotices))
         && n.state != NoticeState::Closed;
+    let instructions = crate::service::instructions::about(
+        &state,
+        &c,
+        diaodu_domain::instruction::InstructionSubject::Notice,
+        id,
+    )
+    .await?;
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { (n.title) " " span.muted.small { (n.code) } }
@@ -404,6 +411,7 @@ pub async fn detail(
                 p { button type="submit" name="decision" value="accept" { "核查通过，办结" } " " button.danger type="submit" name="decision" value="send_back" { "退回" } }
             }
         }
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Notice, id, &instructions, state.today()))
         (super::inspections::attachments_panel(&c, "notice", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "办理过程" }
         div.tablewrap { table #events {

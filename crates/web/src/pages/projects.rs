@@ -374,6 +374,13 @@ pub async fn detail(
         .store
         .notices_about(&tree, c.scope, "project", id, state.today())
         .await?;
+    let instructions = crate::service::instructions::about(
+        &state,
+        &c,
+        diaodu_domain::instruction::InstructionSubject::Project,
+        id,
+    )
+    .await?;
     let year = d.year();
     let points: Vec<_> = reports
         .iter()
@@ -430,6 +437,7 @@ pub async fn detail(
                 (svg(chart))
             }
         }
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Project, id, &instructions, state.today()))
         @if !notices.is_empty() {
             h2 { "督办单" span.muted.small { "　共 " (notices.len()) " 件" } }
             (super::notices::notice_table(&notices.iter().collect::<Vec<_>>(), state.today(), None))

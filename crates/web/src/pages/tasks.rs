@@ -457,6 +457,13 @@ pub async fn detail(
         .filter_map(|u| tree.get(*u))
         .map(|u| u.name.clone())
         .collect();
+    let instructions = crate::service::instructions::about(
+        &state,
+        &c,
+        diaodu_domain::instruction::InstructionSubject::Task,
+        id,
+    )
+    .await?;
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { (t.title) " " span.muted.small { (t.code) } }
@@ -511,6 +518,7 @@ pub async fn detail(
             h2 { "分解任务" }
             (task_table(&det.children.iter().collect::<Vec<_>>(), None))
         }
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Task, id, &instructions, state.today()))
         (super::inspections::attachments_panel(&c, "task", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "进度报送" }
         div.tablewrap { table #task-reports {

@@ -9,6 +9,7 @@
 
 pub mod documents;
 pub mod imports;
+pub mod instructions;
 pub mod units;
 pub mod users;
 
