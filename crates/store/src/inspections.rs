@@ -99,7 +99,7 @@ pub fn severity_zh(s: &str) -> &'static str {
 pub struct Attachment {
     /// Id.
     pub id: i64,
-    /// What it belongs to: `notice`, `task`, `inspection_item`.
+    /// What it belongs to: `notice`, `task`, `inspection_item`, `report`, `site_visit`.
     pub owner_kind: String,
     /// The record.
     pub owner_id: i64,
@@ -473,6 +473,41 @@ impl Store {
             .iter()
             .map(attachment_from_row)
             .collect()
+    }
+
+    /// The number of attachments of each of `owner_ids` of one kind (owners without any are absent).
+    pub async fn attachment_counts(
+        &self,
+        owner_kind: &str,
+        owner_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, i64>> {
+        if owner_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let set = crate::dialect::json_set(self.engine, 2, true);
+        let rows: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT owner_id, COUNT(*) FROM attachments WHERE owner_kind = $1 \
+             AND owner_id IN ({set}) GROUP BY owner_id"
+        )))
+        .bind(owner_kind)
+        .bind(crate::pack::json_ints(owner_ids))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The project a report or a site visit belongs to (`report`, `site_visit`); `None` when the
+    /// record does not exist.
+    pub async fn project_of(&self, kind: &str, id: i64) -> Result<Option<i64>> {
+        let sql = match kind {
+            "report" => "SELECT project_id FROM reports WHERE id = $1",
+            "site_visit" => "SELECT project_id FROM site_visits WHERE id = $1",
+            _ => return Ok(None),
+        };
+        Ok(sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// One attachment.

@@ -210,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspections/items/{id}", post(inspections::record))
         .route("/attachments", post(inspections::upload))
         .route("/attachments/{id}", get(inspections::download))
+        .route("/photos/{kind}/{id}", get(photos::show))
         .route("/tasks", get(tasks::list))
         .route("/tasks/new", get(tasks::new_form).post(tasks::create))
         .route("/tasks/{id}", get(tasks::detail))

@@ -544,6 +544,8 @@ async fn update_project(
 /// One progress report of a project.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportOut {
+    /// Id (photos of the report are attachments of owner kind `report` with this id).
+    pub id: i64,
     /// 填报期: `YYYY-Www` or `YYYY-MM`.
     pub period: String,
     /// The period's last day.
@@ -565,6 +567,7 @@ pub struct ReportOut {
 impl ReportOut {
     fn of(r: diaodu_store::ReportRow) -> ReportOut {
         ReportOut {
+            id: r.id,
             period: r.period,
             period_end: r.period_end,
             investment_wan: r.investment.wan_text(),

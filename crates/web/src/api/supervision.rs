@@ -457,13 +457,13 @@ async fn record_finding(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AttachmentQuery {
-    /// notice / task / inspection_item.
+    /// notice / task / inspection_item / report / site_visit (photos of a report or a site visit).
     pub owner_kind: String,
     /// The record.
     pub owner_id: i64,
 }
 
-/// 记录的附件（上传：POST /attachments?owner_kind=&owner_id=，multipart 字段 file；下载：GET /attachments/{id}）。
+/// 记录的附件和现场照片（上传：POST /attachments?owner_kind=&owner_id=，multipart 字段 file，可多个；下载：GET /attachments/{id}，图片加 ?inline=1 在页面中显示）。
 #[utoipa::path(get, path = "/api/v1/attachments", tag = "督办", params(AttachmentQuery),
     responses((status = 200, description = "附件列表（含 sha256）", body = Vec<Attachment>), ReadErrors))]
 async fn list_attachments(

@@ -404,7 +404,35 @@ pub async fn attachment_access(
             let id = item_inspection(state, c, owner).await?;
             Ok(format!("/inspections/{id}"))
         }
+        // Photos of a report or a site visit: seen with the project; added by who files the
+        // project's reports (`SubmitReport`) or logs its visits (`LogSiteVisit`).
+        "report" | "site_visit" => {
+            let project = state
+                .store
+                .project_of(kind, owner)
+                .await?
+                .ok_or_else(|| AppError::NotFound(photo_owner_zh(kind).into()))?;
+            super::projects::load_in_scope(state, c, project).await?;
+            let may = if kind == "report" {
+                c.can(Action::SubmitReport)
+            } else {
+                c.can(Action::LogSiteVisit)
+            };
+            if write && !may {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/photos/{kind}/{owner}"))
+        }
         _ => Err(AppError::invalid("附件", "无效的附件归属")),
+    }
+}
+
+/// What a photo belongs to, in words.
+pub fn photo_owner_zh(kind: &str) -> &'static str {
+    if kind == "report" {
+        "进度填报"
+    } else {
+        "现场督导记录"
     }
 }
 
@@ -451,64 +479,101 @@ pub async fn upload(
     mut mp: Multipart,
 ) -> Result<Response, AppError> {
     let back = attachment_access(&state, &c, &q.owner_kind, q.owner_id, true).await?;
-    let mut file = None;
+    let limit = state.cfg.max_upload_mb * 1024 * 1024;
+    let too_large = || {
+        AppError::invalid(
+            "文件",
+            format!("文件过大或上传中断（上限 {} MB）", state.cfg.max_upload_mb),
+        )
+    };
+    // Every file is read and checked before any is kept: one bad photo of five keeps none.
+    let mut files: Vec<(String, axum::body::Bytes, &'static str)> = Vec::new();
     while let Some(field) = mp
         .next_field()
         .await
         .map_err(|e| AppError::invalid("文件", e.to_string()))?
     {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(|_| {
-                AppError::invalid(
-                    "文件",
-                    format!("文件过大或上传中断（上限 {} MB）", state.cfg.max_upload_mb),
-                )
-            })?;
-            file = Some((name, bytes));
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload").to_string();
+        let bytes = field.bytes().await.map_err(|_| too_large())?;
+        if bytes.is_empty() {
+            continue;
+        }
+        if bytes.len() > limit {
+            return Err(AppError::invalid(
+                "文件",
+                format!("“{name}”超过 {} MB", state.cfg.max_upload_mb),
+            ));
+        }
+        if files.len() == MAX_FILES_AT_ONCE {
+            return Err(AppError::invalid(
+                "文件",
+                format!("一次最多上传 {MAX_FILES_AT_ONCE} 个文件"),
+            ));
+        }
+        let ct = diaodu_office::files::sniff(&name, &bytes)
+            .map_err(|m| AppError::invalid("文件", format!("“{name}”：{m}")))?;
+        files.push((name, bytes, ct));
+    }
+    if files.is_empty() {
+        return Err(AppError::invalid("文件", "请选择文件"));
+    }
+    let photos = matches!(q.owner_kind.as_str(), "report" | "site_visit");
+    if photos {
+        if let Some((name, ..)) = files.iter().find(|f| !f.2.starts_with("image/")) {
+            return Err(AppError::invalid(
+                "照片",
+                format!("“{name}”不是照片：请上传 JPEG 或 PNG 图片"),
+            ));
         }
     }
-    let (name, bytes) = file
-        .filter(|f| !f.1.is_empty())
-        .ok_or_else(|| AppError::invalid("文件", "请选择文件"))?;
-    if bytes.len() > state.cfg.max_upload_mb * 1024 * 1024 {
-        return Err(AppError::invalid(
-            "文件",
-            format!("文件超过 {} MB", state.cfg.max_upload_mb),
-        ));
-    }
-    let ct =
-        diaodu_office::files::sniff(&name, &bytes).map_err(|m| AppError::invalid("文件", m))?;
-    let sha = hex::encode(Sha256::digest(&bytes));
     let dir: PathBuf = state.cfg.files_dir.clone();
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut rnd = [0u8; 8];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rnd);
-    // The name on disk is ours (hash and a random suffix): nothing of the uploaded name reaches the path.
-    let stored = format!("{}-{}", &sha[..16], hex::encode(rnd));
-    tokio::fs::write(dir.join(&stored), &bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let safe_name: String = name
-        .chars()
-        .filter(|ch| !matches!(ch, '/' | '\\' | '"' | '\r' | '\n'))
-        .take(200)
-        .collect();
-    let a = Attachment {
-        id: 0,
-        owner_kind: q.owner_kind.clone(),
-        owner_id: q.owner_id,
-        file_name: safe_name,
-        content_type: ct.into(),
-        size: bytes.len() as i64,
-        sha256: sha,
-        stored_name: stored,
-        uploaded_at: String::new(),
-    };
-    state.store.add_attachment(&c.actor(), &a).await?;
-    Ok(redirect_saved(&back, "附件已上传").into_response())
+    let n = files.len();
+    for (name, bytes, ct) in files {
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let mut rnd = [0u8; 8];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rnd);
+        // The name on disk is ours (hash and a random suffix): nothing of the uploaded name reaches
+        // the path.
+        let stored = format!("{}-{}", &sha[..16], hex::encode(rnd));
+        tokio::fs::write(dir.join(&stored), &bytes)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let safe_name: String = name
+            .chars()
+            .filter(|ch| !matches!(ch, '/' | '\\' | '"' | '\r' | '\n'))
+            .take(200)
+            .collect();
+        let a = Attachment {
+            id: 0,
+            owner_kind: q.owner_kind.clone(),
+            owner_id: q.owner_id,
+            file_name: safe_name,
+            content_type: ct.into(),
+            size: bytes.len() as i64,
+            sha256: sha,
+            stored_name: stored,
+            uploaded_at: String::new(),
+        };
+        state.store.add_attachment(&c.actor(), &a).await?;
+    }
+    let what = if photos { "照片" } else { "附件" };
+    Ok(redirect_saved(&back, &format!("已上传 {n} 个{what}")).into_response())
+}
+
+/// The most files one upload keeps.
+pub const MAX_FILES_AT_ONCE: usize = 20;
+
+/// Query of a download.
+#[derive(Debug, Default, Deserialize)]
+pub struct DownloadQuery {
+    /// `1`: shown in the page (a photo's thumbnail) rather than saved; images only.
+    pub inline: Option<String>,
 }
 
 /// GET /attachments/{id}
@@ -516,6 +581,7 @@ pub async fn download(
     State(state): State<AppState>,
     c: Current,
     Path(id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
 ) -> Result<Response, AppError> {
     let a = state
         .store
@@ -536,7 +602,13 @@ pub async fn download(
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"attachment-{}\"; filename*=UTF-8''{encoded}",
+                    "{}; filename=\"attachment-{}\"; filename*=UTF-8''{encoded}",
+                    // Only an image whose type was read from its content is shown in the page.
+                    if q.inline.as_deref() == Some("1") && a.content_type.starts_with("image/") {
+                        "inline"
+                    } else {
+                        "attachment"
+                    },
                     a.id
                 ),
             ),

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod login;
 pub mod meetings;
 pub mod notices;
+pub mod photos;
 pub mod projects;
 pub mod ranking;
 pub mod reports;

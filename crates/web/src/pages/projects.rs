@@ -369,6 +369,17 @@ pub async fn detail(
         .ok_or_else(|| AppError::NotFound("项目".into()))?;
     let reports = state.store.reports(id).await?;
     let visits = state.store.site_visits(id).await?;
+    let report_photos = state
+        .store
+        .attachment_counts("report", &reports.iter().map(|r| r.id).collect::<Vec<_>>())
+        .await?;
+    let visit_photos = state
+        .store
+        .attachment_counts(
+            "site_visit",
+            &visits.iter().map(|v| v.id).collect::<Vec<_>>(),
+        )
+        .await?;
     // The notices about this project, linked both ways (a notice names its project).
     let notices = state
         .store
@@ -444,7 +455,7 @@ pub async fn detail(
         }
         h2 { "进度填报记录" span.muted.small { "　共 " (reports.len()) " 期" } }
         div.tablewrap { table #history {
-            thead { tr { th { "填报期" } th { "截止日" } th.n { "本期完成投资(万元)" } th { "形象进度" } th { "存在问题" } th { "按时" } th { "提交时间" } } }
+            thead { tr { th { "填报期" } th { "截止日" } th.n { "本期完成投资(万元)" } th { "形象进度" } th { "存在问题" } th { "按时" } th { "提交时间" } th { "现场照片" } } }
             tbody {
                 @for r in reports.iter().rev() { tr {
                     td { (r.period) } td { (fmt_date(r.period_end)) } td.n { (wan(r.investment)) }
@@ -452,8 +463,10 @@ pub async fn detail(
                     td { @if r.on_time { "是" } @else { span.tag.red { "迟报" } } }
                     td.small.muted { (super::layout::local_time(&r.created_at))
                         @if r.updated_at != r.created_at { br; "已修改" } }
+                    td.nw { a href={"/photos/report/" (r.id)} {
+                        @match report_photos.get(&r.id) { Some(n) => { (n) " 张" }, None => { @if c.can(Action::SubmitReport) { "上传" } @else { span.muted { "—" } } } } } }
                 } }
-                @if reports.is_empty() { tr { td colspan="7" { span.muted { "尚无填报。" } } } }
+                @if reports.is_empty() { tr { td colspan="8" { span.muted { "尚无填报。" } } } }
             }
         } }
         h2 { "现场督导" }
@@ -469,10 +482,12 @@ pub async fn detail(
             }
         }
         div.tablewrap { table {
-            thead { tr { th { "日期" } th { "督导发现" } th { "需协调事项" } th { "记录人" } } }
+            thead { tr { th { "日期" } th { "督导发现" } th { "需协调事项" } th { "记录人" } th { "现场照片" } } }
             tbody {
-                @for v in &visits { tr { td { (fmt_date(v.visit_date)) } td { (v.findings) } td { (v.coordination) } td { (v.user_login) } } }
-                @if visits.is_empty() { tr { td colspan="4" { span.muted { "暂无督导记录。" } } } }
+                @for v in &visits { tr { td { (fmt_date(v.visit_date)) } td { (v.findings) } td { (v.coordination) } td { (v.user_login) }
+                    td.nw { a href={"/photos/site_visit/" (v.id)} {
+                        @match visit_photos.get(&v.id) { Some(n) => { (n) " 张" }, None => { @if c.can(Action::LogSiteVisit) { "上传" } @else { span.muted { "—" } } } } } } } }
+                @if visits.is_empty() { tr { td colspan="5" { span.muted { "暂无督导记录。" } } } }
             }
         } }
     };
