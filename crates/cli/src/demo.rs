@@ -52,7 +52,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         "分管副市长",
         "YC",
         Role::Leader,
-        "总览、红灯项目、排名（只读）",
+        "总览、红灯项目、排名，作出领导批示",
     ),
     (
         "zhuanyuan",
@@ -1220,6 +1220,48 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         if k == 3 {
             store
                 .verify_notice(&sup, id, true, "经核查情况属实，同意办结")
+                .await?;
+        }
+    }
+
+    // The leader's instructions on three red projects: one awaiting the district's answer, one
+    // answered and awaiting the leader, one closed.
+    let leader = as_user("lingdao");
+    let words = [
+        "请区政府主要负责同志牵头，一周内协调解决用地和资金问题，确保尽快复工。",
+        "该项目是全市重点，请发改委会同责任单位倒排工期，每周报告进展。",
+        "请抓紧办理施工许可，月底前实现实质性开工。",
+    ];
+    for (k, p) in projects.iter().skip(10).take(3).enumerate() {
+        let id = store
+            .write_instruction(
+                &leader,
+                "分管副市长",
+                &diaodu_store::NewInstruction {
+                    subject: diaodu_domain::instruction::InstructionSubject::Project,
+                    subject_id: p.project.id,
+                    body: words[k].into(),
+                    due_on: day(3 + 2 * k as i64),
+                },
+                today,
+            )
+            .await?;
+        if k >= 1 {
+            store
+                .reply_instruction(
+                    &Actor {
+                        user_id: None,
+                        login: "责任单位".into(),
+                    },
+                    id,
+                    "责任单位",
+                    "已召开专题会落实批示要求，施工单位已进场，计划下周复工。",
+                )
+                .await?;
+        }
+        if k == 2 {
+            store
+                .decide_instruction(&leader, id, true, "同意办结，继续跟踪。")
                 .await?;
         }
     }
