@@ -146,3 +146,79 @@ test('on a phone a reporter sees each due project as a card with its 填报 butt
   await page.close();
 });
 
+
+async function login(viewport, who) {
+  const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+  await page.goto(base + '/login');
+  await page.fill('#login', who);
+  await page.fill('#password', 'Diaodu@2026');
+  await page.click('button[type=submit]');
+  await page.waitForURL(base + '/');
+  return page;
+}
+
+async function noSidewaysScroll(page, what) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `${what}: the page is ${scroll}px wide in a ${inner}px window`);
+}
+
+test('a leader instructs on a red project; on a phone the district answers and adds site photos; the leader closes it', async () => {
+  const admin = (await api('/api/v1/login', null, { login: 'admin', password: 'Diaodu@2026' })).json.token;
+  const yundong = (await api('/api/v1/units', admin)).json.find((u) => u.name === '云东区');
+  const red = (await api(`/api/v1/projects?unit=${yundong.id}&light=red&per_page=1`, admin)).json.items[0];
+  assert.ok(red, 'the demo has a red project in 云东区');
+
+  // The leader writes on the project's page.
+  const leader = await login({ width: 1366, height: 900 }, 'lingdao');
+  await leader.goto(`${base}/projects/${red.id}`);
+  await leader.fill('#instructions-panel textarea[name=body]', '浏览器测试：请云东区一周内协调解决，尽快复工。');
+  await leader.click('#instructions-panel button[type=submit]');
+  await leader.waitForURL(/\/projects\/\d+\?saved=/);
+  assert.match(await leader.textContent('.flash.ok'), /已作出批示/);
+  assert.match(await leader.textContent('#instructions-panel'), /浏览器测试：请云东区/);
+  await leader.locator('#instructions-panel').screenshot({ path: join(shots, '7-instruction-written.png') });
+
+  // On a phone the district finds it on its home page, answers, and adds a photo to its report.
+  const phone = await login({ width: 390, height: 844 }, 'yundong');
+  assert.match(await phone.textContent('body'), /待办领导批示/);
+  const row = phone.locator('#instructions tbody tr', { hasText: '浏览器测试：请云东区' });
+  await row.locator('a', { hasText: '查看' }).click();
+  await phone.waitForURL(/\/instructions\/\d+$/);
+  await phone.fill('#reply textarea[name=text]', '浏览器测试：已召开专题会，下周一复工。');
+  await phone.click('#reply button[type=submit]');
+  await phone.waitForURL(/\/instructions\/\d+\?saved=/);
+  assert.match(await phone.textContent('.flash.ok'), /已提交反馈/);
+  await noSidewaysScroll(phone, 'the instruction');
+  await phone.screenshot({ path: join(shots, '8-instruction-answered-phone.png'), fullPage: true });
+
+  const photo = join(shots, 'site-photo.jpg');
+  const maker = await browser.newPage({ viewport: { width: 640, height: 480 } });
+  await maker.setContent('<body style="margin:0;background:#7a9"><h1 style="font:48px sans-serif;padding:40px">工地现场</h1></body>');
+  await maker.screenshot({ path: photo, type: 'jpeg' });
+  await maker.close();
+  await phone.goto(`${base}/projects/${red.id}`);
+  const reports = phone.locator('#history a[href^="/photos/report/"]');
+  if (await reports.count() > 0) {
+    await reports.first().click();
+    await phone.waitForURL(/\/photos\/report\/\d+$/);
+    await phone.setInputFiles('#photo-upload input[type=file]', photo);
+    await phone.click('#photo-upload button[type=submit]');
+    await phone.waitForURL(/\/photos\/report\/\d+\?saved=/);
+    assert.match(await phone.textContent('.flash.ok'), /已上传 1 个照片/);
+    const width = await phone.locator('.photos img').last().evaluate((img) => img.decode().then(() => img.naturalWidth));
+    assert.equal(width, 640, 'the thumbnail shows the photo');
+    await noSidewaysScroll(phone, 'the photos');
+    await phone.screenshot({ path: join(shots, '9-photos-phone.png'), fullPage: true });
+  }
+  await phone.close();
+
+  // The leader sees it answered and closes it.
+  await leader.goto(`${base}/instructions`);
+  const mine = leader.locator('#instructions tbody tr', { hasText: '浏览器测试：请云东区' });
+  assert.match(await mine.textContent(), /已反馈/);
+  await mine.locator('a', { hasText: '查看' }).click();
+  await leader.click('#decide button[value=accept]');
+  await leader.waitForURL(/\/instructions\/\d+\?saved=/);
+  assert.match(await leader.textContent('.flash.ok'), /已办结/);
+  await leader.close();
+});
