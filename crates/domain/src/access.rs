@@ -93,11 +93,13 @@ pub enum Action {
     Inspect,
     /// Write a leader's instruction (领导批示) on a project, task or notice.
     Instruct,
+    /// Remind units to file their reports (催报).
+    ChaseReports,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -121,6 +123,7 @@ impl Action {
         Action::ViewMeetings,
         Action::Inspect,
         Action::Instruct,
+        Action::ChaseReports,
     ];
 
     /// Chinese description.
@@ -149,6 +152,7 @@ impl Action {
             Action::ViewMeetings => "查看调度会及会议材料",
             Action::Inspect => "参加督查活动、记录督查发现",
             Action::Instruct => "对项目、任务、督办单作出领导批示",
+            Action::ChaseReports => "催报：提醒单位填报进度",
         }
     }
 }
@@ -172,6 +176,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageUnits | ManageUsers | ManageSettings => role == Admin,
         ViewAudit => matches!(role, Admin | Supervision),
         Instruct => matches!(role, Admin | Leader),
+        ChaseReports => matches!(role, Admin | Supervision | Drc),
     }
 }
 

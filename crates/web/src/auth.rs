@@ -52,6 +52,8 @@ pub struct Current {
     pub must_change_password: bool,
     /// The key of this session (to mark it among the user's sessions).
     pub session: String,
+    /// Unread in-app messages, for the bell in a page's header (pages only; 0 for the API).
+    pub unread: i64,
 }
 
 impl Current {
@@ -154,6 +156,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                     bearer: bearer.is_some(),
                     must_change_password: s.must_change_password,
                     session: s.id,
+                    unread: 0,
                 })
             }
             Ok(None) => {}
@@ -278,7 +281,14 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             }
         }
     }
-    if let Some(c) = current {
+    if let Some(mut c) = current {
+        // The header's bell: counted for a page a person looks at, not for the API or the stylesheet.
+        if parts.method == Method::GET && !is_api && !path.starts_with("/static/") {
+            match state.store.unread_count(c.user.id).await {
+                Ok(n) => c.unread = n,
+                Err(e) => return fail(AppError::from(e)),
+            }
+        }
         parts.extensions.insert(c);
     }
     let mut resp = next.run(Request::from_parts(parts, body)).await;

@@ -10,6 +10,7 @@
 //! Schemathesis checks the running server against the document (`tests/api/schemathesis.sh`).
 
 mod account;
+mod inbox;
 mod indicators;
 mod instructions;
 mod projects;
@@ -73,6 +74,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(tasks::routes())
         .merge(supervision::routes())
         .merge(instructions::routes())
+        .merge(inbox::routes())
         .merge(users::routes())
 }
 

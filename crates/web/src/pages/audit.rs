@@ -82,6 +82,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("move", "移动"),
     ("retire", "撤销"),
     ("restore", "恢复"),
+    ("chase", "催报"),
 ];
 
 /// The Chinese label of a field of a recorded change.
@@ -132,6 +133,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("start", "开始日期"),
     ("rows", "行数"),
     ("text", "说明"),
+    ("recipients", "接收人数"),
+    ("message", "消息内容"),
     ("body", "批示内容"),
     ("due_on", "办理期限"),
     ("reply", "反馈内容"),

@@ -96,7 +96,8 @@ pub async fn home(
     };
     let due_section = html! {
         @if c.can(Action::SubmitReport) {
-            h2 { "本期待填报" span.muted.small { "　（" (due.len()) " 项）" } }
+            h2 { "本期待填报" span.muted.small { "　（" (due.len()) " 项）"
+                @if c.can(Action::ChaseReports) && !due.is_empty() { "　" a href="/reports/chase" { "催报 →" } } } }
             @if due.is_empty() {
                 p.muted { "本期进度均已填报。" }
             } @else {

@@ -22,6 +22,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/scorecard", "指标成绩单", None),
     ("/indicators", "指标目录", None),
     ("/reports/due", "进度填报", Some(Action::SubmitReport)),
+    ("/reports/chase", "催报", Some(Action::ChaseReports)),
     ("/data", "导入导出", None),
     ("/admission", "项目准入", Some(Action::ViewRefusals)),
     ("/admin/users", "用户管理", Some(Action::ManageUsers)),
@@ -83,6 +84,9 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
                         input name="q" type="search" placeholder="搜索编码、名称、督办单号" aria-label="搜索" maxlength="64";
                     }
                     div.who {
+                        a.bell href="/inbox" title={ "消息" @if c.unread > 0 { "：" (c.unread) " 条未读" } } aria-label={ "消息，" (c.unread) " 条未读" } {
+                            "消息" @if c.unread > 0 { span.count { (c.unread.min(99)) } }
+                        }
                         a.me href="/account" title={ "我的账号：" (c.user.name) " · " (unit_name) " · " (c.user.role.zh()) } {
                             (c.user.name) span.x { " · " (unit_name) " · " (c.user.role.zh()) }
                         }

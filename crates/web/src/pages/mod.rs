@@ -4,6 +4,7 @@ pub mod admission;
 pub mod audit;
 pub mod data;
 pub mod home;
+pub mod inbox;
 pub mod indicators;
 pub mod inspections;
 pub mod instructions;

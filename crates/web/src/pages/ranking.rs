@@ -140,6 +140,7 @@ pub async fn show(
             label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
             button type="submit" { "查询" }
             a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d))} { "导出 Excel" }
+            @if c.can(diaodu_domain::access::Action::ChaseReports) { a.btn.light-btn href="/reports/chase" { "催报" } }
             @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
         }
         (table(&lines, d, true, Some(&sorting)))

@@ -6,12 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use diaodu_domain::access::Action;
 use diaodu_domain::period::{fmt_date, parse_date};
-use diaodu_domain::status::stage_reports_weekly;
 use diaodu_domain::{Period, Yuan};
-use diaodu_store::{ProjectFilter, ReportInput, UnitTree};
+use diaodu_store::ReportInput;
 use maud::{html, Markup};
 use serde::Deserialize;
-use time::Date;
 
 use super::layout::{csrf, page, wan};
 use super::projects::load_in_scope;
@@ -19,83 +17,7 @@ use super::Ctx;
 use crate::auth::Current;
 use crate::{AppError, AppState};
 
-/// A report that is due.
-#[derive(Debug, Clone)]
-pub struct DueItem {
-    /// Project id.
-    pub project_id: i64,
-    /// Code.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// Owner unit.
-    pub unit: String,
-    /// The period due.
-    pub period: Period,
-    /// Past its deadline.
-    pub overdue: bool,
-}
-
-/// Weekly reports due for projects under construction in the user's scope: last week's if missing
-/// (overdue once its deadline, the Monday, has passed) and this week's.
-pub async fn due_items(
-    state: &AppState,
-    tree: &UnitTree,
-    c: &Current,
-    d: Date,
-) -> Result<Vec<DueItem>, AppError> {
-    let rows = state
-        .store
-        .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
-        .await?;
-    due_items_of(state, tree, c.scope, &rows, d).await
-}
-
-/// As [`due_items`], for status rows already loaded.
-pub async fn due_items_of(
-    state: &AppState,
-    tree: &UnitTree,
-    scope: diaodu_domain::access::Scope,
-    rows: &[diaodu_store::ProjectStatusRow],
-    d: Date,
-) -> Result<Vec<DueItem>, AppError> {
-    let this_week = Period::week_of(d);
-    let last_week = this_week.prev();
-    let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
-    let done = state
-        .store
-        .reported_in_scope(
-            tree,
-            scope,
-            &ids,
-            &[this_week.to_string(), last_week.to_string()],
-        )
-        .await?;
-    let mut out = Vec::new();
-    for period in [last_week, this_week] {
-        let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
-        for r in rows {
-            let f = &r.project.fields;
-            if !stage_reports_weekly(f.stage)
-                || f.actual_start.is_none_or(|a| a > period.last_day())
-            {
-                continue;
-            }
-            if done.contains(&(r.project.id, period.to_string())) {
-                continue;
-            }
-            out.push(DueItem {
-                project_id: r.project.id,
-                code: f.code.clone(),
-                name: f.name.clone(),
-                unit: r.unit_name.clone(),
-                period,
-                overdue,
-            });
-        }
-    }
-    Ok(out)
-}
+pub use crate::service::reporting::{due_items, due_items_of, DueItem};
 
 /// The reports due, one row per project with each of its periods and their 填报 buttons (an overdue
 /// week and this week of one project are one row, not two rows that look alike), at most `limit`

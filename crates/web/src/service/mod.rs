@@ -10,6 +10,7 @@
 pub mod documents;
 pub mod imports;
 pub mod instructions;
+pub mod reporting;
 pub mod units;
 pub mod users;
 

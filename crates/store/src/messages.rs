@@ -1,0 +1,177 @@
+//! In-app messages (站内消息): one row per recipient, unread until opened. The office's reminder to
+//! report (催报) sends one digest to each reporter of a unit, however many of the unit's projects
+//! are due; the send is audited against the unit.
+
+use serde::Serialize;
+
+use crate::{audit, now_ts, Actor, Result, Store};
+
+/// A message to send.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Recipient.
+    pub user_id: i64,
+    /// `chase` (催报) today.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub body: String,
+    /// Where it leads (a path of the site).
+    pub link: String,
+    /// Who sent it, as the recipient reads it (`督查室 张三`).
+    pub sender_name: String,
+    /// The unit it concerns, if any.
+    pub unit_id: Option<i64>,
+}
+
+/// A message in a user's inbox.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Message {
+    /// Id.
+    pub id: i64,
+    /// Kind (`chase`: a reminder to report).
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub body: String,
+    /// Where it leads.
+    pub link: String,
+    /// Who sent it.
+    pub sender_name: String,
+    /// Sent (UTC).
+    pub created_at: String,
+    /// Read (UTC); none while unread.
+    pub read_at: Option<String>,
+}
+
+/// The most recent messages an inbox shows.
+pub const INBOX_SIZE: i64 = 200;
+
+impl Store {
+    /// Sends messages in one transaction, with one audit record per unit they concern (`chase`
+    /// actions name the unit and how many were told). Returns how many were sent.
+    pub async fn send_messages(&self, actor: &Actor, msgs: &[NewMessage]) -> Result<usize> {
+        if msgs.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let now = now_ts();
+        for m in msgs {
+            sqlx::query(
+                "INSERT INTO messages (user_id, kind, title, body, link, sender_name, unit_id, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(m.user_id)
+            .bind(&m.kind)
+            .bind(&m.title)
+            .bind(&m.body)
+            .bind(&m.link)
+            .bind(&m.sender_name)
+            .bind(m.unit_id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut units: Vec<(i64, &str)> = msgs
+            .iter()
+            .filter_map(|m| m.unit_id.map(|u| (u, m.kind.as_str())))
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        for (unit, kind) in units {
+            let told = msgs.iter().filter(|m| m.unit_id == Some(unit)).count();
+            let body = msgs
+                .iter()
+                .find(|m| m.unit_id == Some(unit))
+                .map(|m| m.body.as_str())
+                .unwrap_or("");
+            audit::record(
+                &mut tx,
+                actor,
+                kind,
+                "unit",
+                &unit.to_string(),
+                None,
+                Some(serde_json::json!({"recipients": told, "message": body})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(msgs.len())
+    }
+
+    /// A user's most recent messages, newest first.
+    pub async fn inbox(&self, user_id: i64) -> Result<Vec<Message>> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, title, body, link, sender_name, created_at, read_at FROM messages \
+             WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(INBOX_SIZE)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many of a user's messages are unread.
+    pub async fn unread_count(&self, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Marks one of a user's messages read (`Some(id)`), or all of them; returns the message's link
+    /// for one (`None` when it is not the user's).
+    pub async fn mark_read(&self, user_id: i64, id: Option<i64>) -> Result<Option<String>> {
+        let now = now_ts();
+        let mut tx = self.begin().await?;
+        let link = match id {
+            Some(id) => {
+                let link: Option<String> =
+                    sqlx::query_scalar("SELECT link FROM messages WHERE id = $1 AND user_id = $2")
+                        .bind(id)
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if link.is_some() {
+                    sqlx::query(
+                        "UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL",
+                    )
+                    .bind(&now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                link
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+                )
+                .bind(&now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                None
+            }
+        };
+        tx.commit().await?;
+        Ok(link)
+    }
+
+    /// When each unit was last sent a message of `kind` (UTC), for the units that were.
+    pub async fn last_sent(&self, kind: &str) -> Result<std::collections::HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT unit_id, MAX(created_at) FROM messages WHERE kind = $1 AND unit_id IS NOT NULL \
+             GROUP BY unit_id",
+        )
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+}

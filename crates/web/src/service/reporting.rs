@@ -1,0 +1,202 @@
+//! Reporting: which reports are due, and the office's reminder to report (催报) — for the pages, the
+//! API and the home page alike.
+
+use diaodu_domain::access::{Action, Role};
+use diaodu_domain::status::stage_reports_weekly;
+use diaodu_domain::Period;
+use diaodu_store::{NewMessage, ProjectFilter, UnitTree};
+use time::Date;
+
+use crate::auth::Current;
+use crate::{AppError, AppState};
+
+/// A report that is due.
+#[derive(Debug, Clone)]
+pub struct DueItem {
+    /// Project id.
+    pub project_id: i64,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Owner unit.
+    pub unit: String,
+    /// Its id.
+    pub unit_id: i64,
+    /// The period due.
+    pub period: Period,
+    /// Past its deadline.
+    pub overdue: bool,
+}
+
+/// Weekly reports due for projects under construction in the user's scope: last week's if missing
+/// (overdue once its deadline, the Monday, has passed) and this week's.
+pub async fn due_items(
+    state: &AppState,
+    tree: &UnitTree,
+    c: &Current,
+    d: Date,
+) -> Result<Vec<DueItem>, AppError> {
+    let rows = state
+        .store
+        .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
+        .await?;
+    due_items_of(state, tree, c.scope, &rows, d).await
+}
+
+/// As [`due_items`], for status rows already loaded.
+pub async fn due_items_of(
+    state: &AppState,
+    tree: &UnitTree,
+    scope: diaodu_domain::access::Scope,
+    rows: &[diaodu_store::ProjectStatusRow],
+    d: Date,
+) -> Result<Vec<DueItem>, AppError> {
+    let this_week = Period::week_of(d);
+    let last_week = this_week.prev();
+    let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
+    let done = state
+        .store
+        .reported_in_scope(
+            tree,
+            scope,
+            &ids,
+            &[this_week.to_string(), last_week.to_string()],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for period in [last_week, this_week] {
+        let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
+        for r in rows {
+            let f = &r.project.fields;
+            if !stage_reports_weekly(f.stage)
+                || f.actual_start.is_none_or(|a| a > period.last_day())
+            {
+                continue;
+            }
+            if done.contains(&(r.project.id, period.to_string())) {
+                continue;
+            }
+            out.push(DueItem {
+                project_id: r.project.id,
+                code: f.code.clone(),
+                name: f.name.clone(),
+                unit: r.unit_name.clone(),
+                unit_id: r.project.unit_id,
+                period,
+                overdue,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// How many due projects a reminder names; the rest are counted.
+const NAMED_IN_REMINDER: usize = 10;
+
+/// What a reminder to report did.
+#[derive(Debug, Default, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ChaseOutcome {
+    /// Units reminded.
+    pub units: usize,
+    /// Messages sent (one to each reporter of each unit reminded).
+    pub recipients: usize,
+    /// Units with reports due but no reporter to tell (by name).
+    pub without_reporters: Vec<String>,
+    /// Units asked for that have nothing due (by name).
+    pub nothing_due: Vec<String>,
+}
+
+/// Reminds units to report (催报): each reporter of each of `unit_ids` (the users of that unit who
+/// file reports) gets one message naming the unit's projects whose reports are due or overdue —
+/// one digest, however many projects. Units outside the caller's scope are refused; units with
+/// nothing due are reported back, not told. Offices that follow reporting up may do it
+/// (`ChaseReports`).
+pub async fn chase_reports(
+    state: &AppState,
+    c: &Current,
+    unit_ids: &[i64],
+) -> Result<ChaseOutcome, AppError> {
+    c.require(Action::ChaseReports)?;
+    if unit_ids.is_empty() {
+        return Err(AppError::invalid("单位", "请选择要催报的单位"));
+    }
+    let tree = state.store.units().await?;
+    for &u in unit_ids {
+        if tree.get(u).is_none() {
+            return Err(AppError::invalid("单位", format!("编号 {u} 的单位不存在")));
+        }
+        if !tree.in_scope(u, c.scope) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let d = state.today();
+    let due = due_items(state, &tree, c, d).await?;
+    let users = state.store.users().await?;
+    let sender = match tree.get(c.user.unit_id) {
+        Some(u) => format!("{} {}", u.name, c.user.name),
+        None => c.user.name.clone(),
+    };
+    let mut out = ChaseOutcome::default();
+    let mut msgs = Vec::new();
+    for &u in unit_ids {
+        let name = tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
+        // The unit's own projects and those of the units below it.
+        let items: Vec<&DueItem> = due
+            .iter()
+            .filter(|i| tree.in_scope(i.unit_id, diaodu_domain::access::Scope::Subtree(u)))
+            .collect();
+        if items.is_empty() {
+            out.nothing_due.push(name);
+            continue;
+        }
+        let reporters: Vec<i64> = users
+            .iter()
+            .filter(|x| x.unit_id == u && x.role == Role::Reporter)
+            .map(|x| x.id)
+            .collect();
+        if reporters.is_empty() {
+            out.without_reporters.push(name);
+            continue;
+        }
+        let overdue = items.iter().filter(|i| i.overdue).count();
+        let mut projects: Vec<String> = Vec::new();
+        for i in &items {
+            let line = format!("{}（{}）", i.name, i.period);
+            if !projects.contains(&line) {
+                projects.push(line);
+            }
+        }
+        let named = projects.len().min(NAMED_IN_REMINDER);
+        let rest = projects.len() - named;
+        let body = format!(
+            "{name}有 {} 期项目进度尚未填报{}：{}{}。请尽快填报。",
+            items.len(),
+            if overdue > 0 {
+                format!("（其中 {overdue} 期已逾期）")
+            } else {
+                String::new()
+            },
+            projects[..named].join("、"),
+            if rest > 0 {
+                format!(" 等，另有 {rest} 期")
+            } else {
+                String::new()
+            }
+        );
+        for &user_id in &reporters {
+            msgs.push(NewMessage {
+                user_id,
+                kind: "chase".into(),
+                title: "催报：请填报项目进度".into(),
+                body: body.clone(),
+                link: "/reports/due".into(),
+                sender_name: sender.clone(),
+                unit_id: Some(u),
+            });
+        }
+        out.units += 1;
+    }
+    out.recipients = state.store.send_messages(&c.actor(), &msgs).await?;
+    Ok(out)
+}
