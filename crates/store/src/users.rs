@@ -251,7 +251,18 @@ impl Store {
         Ok(user)
     }
 
-    /// Lists users.
+    /// The ids of the active users of a unit with a role (those a message to the unit reaches).
+    pub async fn active_users_of(&self, unit_id: i64, role: Role) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM users WHERE unit_id = $1 AND role = $2 AND active = 1 ORDER BY id",
+        )
+        .bind(unit_id)
+        .bind(role.code())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every user.
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows = sqlx::query("SELECT id, login, name, unit_id, role FROM users ORDER BY id")
             .fetch_all(&self.pool)

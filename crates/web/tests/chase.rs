@@ -83,7 +83,7 @@ async fn the_office_reminds_a_district_and_its_reporter_reads_it_from_the_bell()
 async fn several_units_at_once_and_the_ones_that_cannot_be_reminded_are_named() {
     let app = TestApp::new().await;
     let token = app.token("sup").await;
-    // The city itself has no reporter of its own; both districts do.
+    // The city owns no project itself (its districts do, and are reminded on their own).
     let r = app
         .api(
             Method::POST,
@@ -96,7 +96,7 @@ async fn several_units_at_once_and_the_ones_that_cannot_be_reminded_are_named() 
     let out = r.json();
     assert_eq!(out["units"], 2, "{out}");
     assert_eq!(out["recipients"], 2);
-    assert_eq!(out["without_reporters"][0], "测试市", "{out}");
+    assert_eq!(out["nothing_due"][0], "测试市", "{out}");
     // Reminding twice sends a second digest, not one message a project.
     let r = app
         .api(
@@ -122,6 +122,39 @@ async fn several_units_at_once_and_the_ones_that_cannot_be_reminded_are_named() 
         .await
         .json();
     assert_eq!(inbox["unread"], 0);
+    // A district whose only reporter is disabled has no one to tell, and is named.
+    let admin = app.token("admin").await;
+    let users = app
+        .api(Method::GET, "/api/v1/users?q=rep2", Some(&admin), None)
+        .await
+        .json();
+    let rep2 = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["login"] == "rep2")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{rep2}"),
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/reports/chase",
+            Some(&token),
+            Some(json!({"unit_ids": [app.d2]})),
+        )
+        .await;
+    assert_eq!(r.json()["without_reporters"][0], "乙区", "{}", r.body);
+    assert_eq!(r.json()["recipients"], 0);
     // No unit, an unknown one, or a reporter reminding: refused.
     let r = app
         .api(

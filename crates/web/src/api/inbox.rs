@@ -76,7 +76,7 @@ async fn read_all(
 /// Body of `POST /api/v1/reports/chase`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChaseBody {
-    /// The units to remind (each with the units below it).
+    /// The units to remind (each about its own projects).
     pub unit_ids: Vec<i64>,
 }
 

@@ -1,8 +1,6 @@
 //! The in-app inbox (消息) behind the header's bell, and the office's reminder to report (催报):
 //! the units with reports due, each reminded with one click, or several at once.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use diaodu_domain::access::Action;
@@ -81,6 +79,19 @@ pub struct ChaseQuery {
     pub no_reporters: Option<String>,
 }
 
+/// A unit's reports due, for the chase page.
+#[derive(Debug, Default)]
+struct UnitDue {
+    id: i64,
+    name: String,
+    /// Periods past their deadline.
+    overdue: usize,
+    /// Periods due, not yet late.
+    pending: usize,
+    /// The projects concerned.
+    projects: Vec<i64>,
+}
+
 /// GET /reports/chase
 pub async fn chase_page(
     State(state): State<AppState>,
@@ -91,28 +102,35 @@ pub async fn chase_page(
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
     let due = due_items(&state, &ctx.tree, &c, d).await?;
-    // Units with anything due: (overdue, pending, projects).
-    let mut by_unit: HashMap<i64, (usize, usize, Vec<i64>)> = HashMap::new();
+    let mut units: Vec<UnitDue> = Vec::new();
     for i in &due {
-        let e = by_unit.entry(i.unit_id).or_default();
+        let at = match units.iter().position(|u| u.id == i.unit_id) {
+            Some(at) => at,
+            None => {
+                units.push(UnitDue {
+                    id: i.unit_id,
+                    name: i.unit.clone(),
+                    ..Default::default()
+                });
+                units.len() - 1
+            }
+        };
+        let u = &mut units[at];
         if i.overdue {
-            e.0 += 1;
+            u.overdue += 1;
         } else {
-            e.1 += 1;
+            u.pending += 1;
         }
-        if !e.2.contains(&i.project_id) {
-            e.2.push(i.project_id);
+        if !u.projects.contains(&i.project_id) {
+            u.projects.push(i.project_id);
         }
     }
-    let mut units: Vec<(i64, String, (usize, usize, Vec<i64>))> = by_unit
-        .into_iter()
-        .map(|(u, v)| {
-            let name = ctx.tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
-            (u, name, v)
-        })
-        .collect();
     // Most overdue first.
-    units.sort_by(|a, b| (b.2 .0, b.2 .1).cmp(&(a.2 .0, a.2 .1)).then(a.1.cmp(&b.1)));
+    units.sort_by(|a, b| {
+        (b.overdue, b.pending)
+            .cmp(&(a.overdue, a.pending))
+            .then(a.name.cmp(&b.name))
+    });
     let last = state.store.last_sent("chase").await?;
     let warn = [
         nonempty(&q.none_due).map(|n| format!("{n}本期没有待填报的项目，未催报。")),
@@ -133,14 +151,14 @@ pub async fn chase_page(
                 div.tablewrap { table {
                     thead { tr { th { "选择" } th { "单位" } th.n { "已逾期（期）" } th.n { "待填报（期）" } th.n { "涉及项目" } th { "上次催报" } th {} } }
                     tbody {
-                        @for (u, name, (overdue, pending, projects)) in &units { tr {
-                            td { input type="checkbox" name="unit" value=(u) aria-label={ "选择" (name) }; }
-                            td { (name) }
-                            td.n { @if *overdue > 0 { span style="color:var(--red)" { (overdue) } } @else { "0" } }
-                            td.n { (pending) }
-                            td.n { (projects.len()) }
-                            td.small.muted.nw { (last.get(u).map(|t| local_time(t)).unwrap_or_else(|| "—".into())) }
-                            td { button.light-btn type="submit" name="unit_one" value=(u) { "催报" } }
+                        @for u in &units { tr {
+                            td { input type="checkbox" name="unit" value=(u.id) aria-label={ "选择" (u.name) }; }
+                            td { (u.name) }
+                            td.n { @if u.overdue > 0 { span style="color:var(--red)" { (u.overdue) } } @else { "0" } }
+                            td.n { (u.pending) }
+                            td.n { (u.projects.len()) }
+                            td.small.muted.nw { (last.get(&u.id).map(|t| local_time(t)).unwrap_or_else(|| "—".into())) }
+                            td { button.light-btn type="submit" name="unit_one" value=(u.id) { "催报" } }
                         } }
                     }
                 } }

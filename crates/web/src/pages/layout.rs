@@ -20,7 +20,9 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/inspections", "督查活动", Some(Action::Inspect)),
     ("/ranking", "单位排名", None),
     ("/scorecard", "指标成绩单", None),
-    ("/indicators", "指标目录", None),
+    // Everyone may read the catalogue (linked from the scorecard); the menu names it for those who
+    // keep it.
+    ("/indicators", "指标目录", Some(Action::ManageIndicators)),
     ("/reports/due", "进度填报", Some(Action::SubmitReport)),
     ("/reports/chase", "催报", Some(Action::ChaseReports)),
     ("/data", "导入导出", None),
@@ -65,7 +67,9 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
                     @let admin_nav: Vec<_> = admin_nav.iter().filter(|n| n.2.is_none_or(|a| c.can(a))).collect();
                     nav {
                         @for (href, label, need) in main_nav {
-                            @if need.is_none_or(|a| c.can(a)) {
+                            // Who files reports reaches 催报 from the 进度填报 page, keeping the menu
+                            // to one row.
+                            @if need.is_none_or(|a| c.can(a)) && !(*href == "/reports/chase" && c.can(Action::SubmitReport)) {
                                 a href=(href) class=@if *href == active { "on" } { (label) }
                             }
                         }

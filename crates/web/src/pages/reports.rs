@@ -68,6 +68,7 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
     let d = state.today();
     let items = due_items(&state, &ctx.tree, &c, d).await?;
     let body = html! {
+        @if c.can(Action::ChaseReports) { p style="float:right;margin:4px 0" { a.btn.light-btn href="/reports/chase" { "催报" } } }
         h1 { "进度填报" span.muted.small { "　本周 " (Period::week_of(d)) "（" (fmt_date(Period::week_of(d).first_day())) " 至 " (fmt_date(Period::week_of(d).last_day())) "），周报于下周一 24:00 前提交为按时" } }
         p { a.btn.light-btn href="/data#import" { "批量导入填报（Excel/CSV）" } }
         (due_table(&items, usize::MAX))

@@ -104,6 +104,7 @@ pub async fn show(
             datalist #periods { @for p in &periods { option value=(p) {} } }
             button type="submit" { "查询" }
             a.btn.light-btn href={"/scorecard/docx?region=" (region) "&period=" (period)} { "下载通报（Word）" }
+            a href="/indicators" { "指标目录 →" }
         }
         div.panel #summary { p style="margin:0;font-size:15px" { (sc.summary) } }
         div.tablewrap { table #scorecard {

@@ -108,7 +108,7 @@ pub struct ChaseOutcome {
 }
 
 /// Reminds units to report (催报): each reporter of each of `unit_ids` (the users of that unit who
-/// file reports) gets one message naming the unit's projects whose reports are due or overdue —
+/// file reports) gets one message naming the unit's own projects whose reports are due or overdue —
 /// one digest, however many projects. Units outside the caller's scope are refused; units with
 /// nothing due are reported back, not told. Offices that follow reporting up may do it
 /// (`ChaseReports`).
@@ -132,7 +132,6 @@ pub async fn chase_reports(
     }
     let d = state.today();
     let due = due_items(state, &tree, c, d).await?;
-    let users = state.store.users().await?;
     let sender = match tree.get(c.user.unit_id) {
         Some(u) => format!("{} {}", u.name, c.user.name),
         None => c.user.name.clone(),
@@ -141,45 +140,54 @@ pub async fn chase_reports(
     let mut msgs = Vec::new();
     for &u in unit_ids {
         let name = tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
-        // The unit's own projects and those of the units below it.
-        let items: Vec<&DueItem> = due
-            .iter()
-            .filter(|i| tree.in_scope(i.unit_id, diaodu_domain::access::Scope::Subtree(u)))
-            .collect();
+        // The unit's own projects: a unit below it with projects is reminded on its own.
+        let items: Vec<&DueItem> = due.iter().filter(|i| i.unit_id == u).collect();
         if items.is_empty() {
             out.nothing_due.push(name);
             continue;
         }
-        let reporters: Vec<i64> = users
-            .iter()
-            .filter(|x| x.unit_id == u && x.role == Role::Reporter)
-            .map(|x| x.id)
-            .collect();
+        // Disabled accounts are not told.
+        let reporters = state.store.active_users_of(u, Role::Reporter).await?;
         if reporters.is_empty() {
             out.without_reporters.push(name);
             continue;
         }
         let overdue = items.iter().filter(|i| i.overdue).count();
-        let mut projects: Vec<String> = Vec::new();
+        // Each project once, with its periods (the overdue ones marked), overdue projects first.
+        let mut projects: Vec<(i64, String, Vec<String>, bool)> = Vec::new();
         for i in &items {
-            let line = format!("{}（{}）", i.name, i.period);
-            if !projects.contains(&line) {
-                projects.push(line);
+            let period = if i.overdue {
+                format!("{} 已逾期", i.period)
+            } else {
+                i.period.to_string()
+            };
+            match projects.iter_mut().find(|p| p.0 == i.project_id) {
+                Some(p) => {
+                    p.2.push(period);
+                    p.3 |= i.overdue;
+                }
+                None => projects.push((i.project_id, i.name.clone(), vec![period], i.overdue)),
             }
         }
+        projects.sort_by_key(|p| !p.3);
         let named = projects.len().min(NAMED_IN_REMINDER);
         let rest = projects.len() - named;
+        let list: Vec<String> = projects[..named]
+            .iter()
+            .map(|(_, n, periods, _)| format!("{n}（{}）", periods.join("、")))
+            .collect();
         let body = format!(
-            "{name}有 {} 期项目进度尚未填报{}：{}{}。请尽快填报。",
+            "{name}有 {} 个项目的 {} 期进度尚未填报{}：{}{}。请尽快填报。",
+            projects.len(),
             items.len(),
             if overdue > 0 {
-                format!("（其中 {overdue} 期已逾期）")
+                format!("，其中 {overdue} 期已逾期")
             } else {
                 String::new()
             },
-            projects[..named].join("、"),
+            list.join("；"),
             if rest > 0 {
-                format!(" 等，另有 {rest} 期")
+                format!("；另有 {rest} 个项目")
             } else {
                 String::new()
             }
