@@ -18,6 +18,12 @@ pub enum Kind {
         /// The largest value.
         max: i64,
     },
+    /// Text of at most `max_chars` characters; empty means the default the code derives (the
+    /// setting's `default` then says how).
+    Text {
+        /// The longest value, in characters.
+        max_chars: usize,
+    },
 }
 
 /// One setting.
@@ -171,7 +177,34 @@ pub const SETTINGS: &[Setting] = &[
         default: "12",
         kind: whole(1, 168),
     },
+    Setting {
+        key: "document.issuer",
+        group: "公文",
+        name: "督查督办发文机关",
+        meaning: "调度会会议材料、会议纪要等督查督办公文落款的发文机关名称",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 40 },
+    },
+    Setting {
+        key: "document.scorecard_issuer",
+        group: "公文",
+        name: "指标通报发文机关",
+        meaning: "主要指标成绩单通报落款的发文机关名称",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 40 },
+    },
 ];
+
+/// What an empty text setting stands for, in words, for the settings page.
+pub fn derived_default(key: &str) -> Option<&'static str> {
+    match key {
+        "document.issuer" => Some("本市名称 + 人民政府督查室，如 云川市人民政府督查室"),
+        "document.scorecard_issuer" => Some("地区名称 + 统计局，如 云川市统计局"),
+        _ => None,
+    }
+}
 
 /// The setting of `key`.
 pub fn find(key: &str) -> Option<&'static Setting> {
@@ -189,6 +222,15 @@ pub fn check(key: &str, value: &str, current: impl Fn(&str) -> String) -> Result
     };
     let v = value.trim();
     let n = match s.kind {
+        Kind::Text { max_chars } => {
+            if v.chars().count() > max_chars {
+                return Err(format!("不能超过 {max_chars} 个字"));
+            }
+            if v.chars().any(|c| c.is_control()) {
+                return Err("不能含有换行等控制字符".into());
+            }
+            return Ok(v.to_string());
+        }
         Kind::Points { max_centi } => crate::status::parse_centi_pp(v)
             .filter(|c| (0..=max_centi).contains(c))
             .ok_or_else(|| {

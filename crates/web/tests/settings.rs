@@ -133,3 +133,71 @@ async fn settings_through_the_api() {
         .iter()
         .any(|s| s["key"] == "session.idle_minutes" && s["value"] == "45"));
 }
+
+/// The text of a .docx's body.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("the body part")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+#[tokio::test]
+async fn the_issuing_authority_set_by_the_administrator_signs_the_documents() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(&sup),
+            Some(json!({"title": "重点工作调度会", "date": diaodu_domain::period::fmt_date(diaodu_store::today_local())})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let m = r.json()["id"].as_i64().unwrap();
+    let b = app.login("sup").await;
+    let path = format!("/meetings/{m}/minutes.docx");
+    // Unset: derived from the city's name.
+    assert!(docx_text(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
+    let admin = app.token("admin").await;
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/settings/document.issuer",
+            Some(&admin),
+            Some(json!({"value": "测试市重点工作督查办公室"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let text = docx_text(&app.get_bytes(&b, &path).await.2);
+    assert!(text.contains("测试市重点工作督查办公室") && !text.contains("测试市人民政府督查室"));
+    // Too long, or with a line break: refused with the reason; empty: back to the derived name.
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/settings/document.issuer",
+            Some(&admin),
+            Some(json!({"value": "长".repeat(41)})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不能超过 40 个字"), "{}", r.body);
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/settings/document.issuer",
+            Some(&admin),
+            Some(json!({"value": ""})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert!(docx_text(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
+    // The settings page shows it in its group, with what an empty value means.
+    let page = app.get(&app.login("admin").await, "/admin/settings").await;
+    assert!(page.body.contains("督查督办发文机关") && page.body.contains("人民政府督查室"));
+}

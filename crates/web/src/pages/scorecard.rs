@@ -158,7 +158,11 @@ pub async fn docx(
     let region = resolve_region(&tree, &c, nonempty(&q.region))?;
     let period = resolve_period(&state, nonempty(&q.period)).await?;
     let sc = state.store.scorecard(&tree, region, period).await?;
-    let issuer = format!("{}统计局", sc.region.name);
+    let issuer =
+        crate::service::documents::issuer(&state.store, "document.scorecard_issuer", || {
+            format!("{}统计局", sc.region.name)
+        })
+        .await?;
     let bytes = notice(&sc, &issuer, state.today()).to_docx();
     let name = format!("scorecard-{}-{}.docx", sc.region.code, period);
     Ok(super::download(&name, super::DOCX, bytes))

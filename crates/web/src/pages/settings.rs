@@ -31,6 +31,10 @@ fn range(s: &Setting) -> String {
     match s.kind {
         Kind::Points { max_centi } => format!("0 – {}，最多两位小数", max_centi / 100),
         Kind::Whole { min, max } => format!("{min} – {max} 的整数"),
+        Kind::Text { max_chars } => format!(
+            "不超过 {max_chars} 个字；留空为{}",
+            diaodu_domain::settings::derived_default(s.key).unwrap_or("默认")
+        ),
     }
 }
 
@@ -63,21 +67,27 @@ async fn settings_page(
                         @let refused = error.filter(|e| e.0 == s.key);
                         tr class=[refused.map(|_| "refused")] {
                             td { b { (s.name) } br; code.small { (s.key) } }
+                            @let text = matches!(s.kind, Kind::Text { .. });
                             td.nw {
-                                @match v {
+                                @match v.as_deref().filter(|v| !v.is_empty()) {
                                     Some(v) => { (v) " " (s.unit) },
+                                    None if text => { span.muted.small { "（默认）" } },
                                     None => { (s.default) " " (s.unit) span.muted.small { "（默认）" } },
                                 }
                             }
-                            td.nw { (s.default) " " (s.unit) }
+                            td { @if text { span.small { (diaodu_domain::settings::derived_default(s.key).unwrap_or("—")) } } @else { span.nw { (s.default) " " (s.unit) } } }
                             td { (s.meaning) br; span.muted.small { "取值：" (range(s)) } }
                             td.nw {
                                 form.inline method="post" action="/admin/settings" {
                                     (csrf(c))
                                     input type="hidden" name="key" value=(s.key);
-                                    input name="value" inputmode="decimal" size="6" required
-                                        aria-label={ (s.name) "（" (s.unit) "）" }
-                                        value=(refused.map(|e| e.1.to_string()).or_else(|| v.clone()).unwrap_or_else(|| s.default.to_string()));
+                                    @let shown = refused.map(|e| e.1.to_string()).or_else(|| v.clone()).unwrap_or_else(|| s.default.to_string());
+                                    @if text {
+                                        input name="value" size="18" maxlength="40" aria-label=(s.name) value=(shown);
+                                    } @else {
+                                        input name="value" inputmode="decimal" size="6" required
+                                            aria-label={ (s.name) "（" (s.unit) "）" } value=(shown);
+                                    }
                                     " " (s.unit) " "
                                     button type="submit" { "保存" }
                                 }

@@ -287,7 +287,11 @@ pub async fn briefing(
             );
         }
     }
-    doc.signature(format!("{}人民政府督查室", unit.name), fmt_date_zh(d));
+    let issuer = issuer(store, "document.issuer", || {
+        format!("{}人民政府督查室", unit.name)
+    })
+    .await?;
+    doc.signature(issuer, fmt_date_zh(d));
     Ok(doc)
 }
 
@@ -335,7 +339,8 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
             ));
         }
     }
-    doc.signature(format!("{unit}人民政府督查室"), fmt_date_zh(m.date));
+    let issuer = issuer(store, "document.issuer", || format!("{unit}人民政府督查室")).await?;
+    doc.signature(issuer, fmt_date_zh(m.date));
     Ok(doc)
 }
 
@@ -368,6 +373,21 @@ impl ScorecardOut {
             indicators: sc.indicators.iter().map(|c| c.card.clone()).collect(),
         }
     }
+}
+
+/// The issuing authority a document is signed with: the setting `key` when the administrator has
+/// set one, else the name derived from the unit (`derived`).
+pub async fn issuer(
+    store: &Store,
+    key: &str,
+    derived: impl FnOnce() -> String,
+) -> Result<String, AppError> {
+    Ok(store
+        .setting(key)
+        .await?
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(derived))
 }
 
 /// The scorecard as JSON (the API, `diaodu scorecard --format json`).
