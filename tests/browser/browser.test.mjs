@@ -222,3 +222,46 @@ test('a leader instructs on a red project; on a phone the district answers and a
   assert.match(await leader.textContent('.flash.ok'), /已办结/);
   await leader.close();
 });
+
+// The user guide's pictures (docs/guide.md): each role's weekly pages, at the width the role uses
+// most. Written under target/browser-test/guide, or into docs/guide/ with DIAODU_GUIDE_SHOTS=1
+// (how the guide's pictures are renewed).
+test("the user guide's screenshots: each role's weekly pages open and show what the guide says", async () => {
+  const dir = process.env.DIAODU_GUIDE_SHOTS ? join(root, 'docs/guide') : join(shots, 'guide');
+  mkdirSync(dir, { recursive: true });
+  const desk = { width: 1366, height: 800 };
+  const phone = { width: 390, height: 844 };
+  const admin = (await api('/api/v1/login', null, { login: 'admin', password: 'Diaodu@2026' })).json.token;
+  const yundong = (await api('/api/v1/units', admin)).json.find((u) => u.name === '云东区');
+  const project = (await api(`/api/v1/projects?unit=${yundong.id}&light=red&per_page=1`, admin)).json.items[0];
+  const views = [
+    // [who, viewport, path, text the page must show, file, part of the page to show if not its top]
+    ['yundong', phone, '/', '本期待填报', 'reporter-home.jpg'],
+    ['yundong', phone, `/projects/${project.id}/report`, '本期完成投资', 'reporter-form.jpg'],
+    ['yundong', desk, '/notices', '督办单', 'reporter-notices.jpg'],
+    ['duchashi', desk, '/reports/chase', '催报所选单位', 'supervision-chase.jpg'],
+    ['duchashi', desk, `/notices/new?project=${project.id}`, '下发督办单', 'supervision-notice.jpg'],
+    ['duchashi', desk, '/notices?show=all', '督办单', 'supervision-notices.jpg'],
+    ['fagaiwei', desk, '/projects?light=red', '项目库', 'drc-projects.jpg'],
+    ['fagaiwei', desk, '/data', '导入', 'drc-import.jpg'],
+    ['tongjiju', desk, '/scorecard', '主要指标成绩单', 'statistics-scorecard.jpg'],
+    ['lingdao', desk, '/', '项目建设总览', 'leader-home.jpg'],
+    ['lingdao', desk, '/instructions?show=all', '领导批示', 'leader-instructions.jpg'],
+    ['zhuanyuan', phone, `/projects/${project.id}`, '现场督导', 'commissioner-visit.jpg', 'form[action$="/visits"]'],
+    ['admin', desk, '/admin/users', '用户管理', 'admin-users.jpg'],
+    ['admin', desk, '/admin/settings', '系统设置', 'admin-settings.jpg'],
+  ];
+  const pages = {};
+  for (const [who, viewport, path, text, file, part] of views) {
+    const key = `${who}-${viewport.width}`;
+    pages[key] ??= await login(viewport, who);
+    const page = pages[key];
+    const resp = await page.goto(base + path);
+    assert.equal(resp.status(), 200, `${who} ${path}`);
+    assert.match(await page.textContent('main'), new RegExp(text), `${who} ${path}`);
+    await noSidewaysScroll(page, `${who} ${path}`);
+    if (part) await page.locator(part).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(dir, file), type: 'jpeg', quality: 70 });
+  }
+  for (const p of Object.values(pages)) await p.close();
+});
