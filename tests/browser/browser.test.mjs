@@ -30,7 +30,7 @@ async function waitForServer() {
 before(async () => {
   mkdirSync(shots, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'diaodu-browser-'));
-  server = spawn(bin, ['--db', join(dir, 'demo.db'), 'serve', '--demo', '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(bin, ['--db', join(dir, 'demo.db'), 'serve', '--demo', '--addr', `127.0.0.1:${port}`, '--files-dir', join(dir, 'files')], { stdio: ['ignore', 'pipe', 'inherit'] });
   server.stdout.on('data', (d) => process.stdout.write(d));
   await waitForServer();
   browser = await chromium.launch({
