@@ -616,3 +616,27 @@ async fn indicator_values_follow_the_indicator_scope() {
         .unwrap();
     assert_eq!(log.len(), 2);
 }
+
+#[tokio::test]
+async fn the_import_page_offers_the_templates_of_what_the_user_may_import() {
+    let app = TestApp::new().await;
+    let rep = app.login("rep1").await;
+    let page = app.get(&rep, "/data").await;
+    assert!(page.body.contains("进度填报导入模板.xlsx"));
+    assert!(!page.body.contains("单位导入模板.xlsx") && !page.body.contains("项目导入模板.xlsx"));
+    let leader = app.login("leader").await;
+    let page = app.get(&leader, "/data").await;
+    assert!(page.body.contains("没有导入权限") && !page.body.contains("下载模板"));
+    let admin = app.login("admin").await;
+    let page = app.get(&admin, "/data").await;
+    for t in [
+        "项目",
+        "进度填报",
+        "单位",
+        "指标数值",
+        "指标目录",
+        "指标目标",
+    ] {
+        assert!(page.body.contains(&format!("{t}导入模板.xlsx")), "{t}");
+    }
+}

@@ -48,14 +48,12 @@ fn data_page(c: &Current, unit_name: &str, result: Option<Markup>) -> Markup {
                     }
                     p.small.muted { "整表校验：任一行有误则全部不导入，并列出每个错误的行号、列名和原因。同一项目同一期的填报再次导入视为修改，修改留痕。" }
                 }
-                h2 { "下载模板" }
-                ul {
-                    li { a href="/data/template/projects" { "项目导入模板.xlsx" } }
-                    li { a href="/data/template/reports" { "进度填报导入模板.xlsx" } }
-                    li { a href="/data/template/units" { "单位导入模板.xlsx" } }
-                    li { a href="/data/template/indicators" { "指标目录导入模板.xlsx" } }
-                    li { a href="/data/template/targets" { "指标目标导入模板.xlsx" } }
-                    li { a href="/data/template/indicator-values" { "指标数值导入模板.xlsx" } }
+                // The templates of the kinds this user may import, as the form offers them.
+                @if !ks.is_empty() {
+                    h2 { "下载模板" }
+                    ul {
+                        @for k in &ks { li { a href={"/data/template/" (k.code())} { (k.zh()) "导入模板.xlsx" } } }
+                    }
                 }
             }
             div.panel {
