@@ -21,6 +21,7 @@ use time::Date;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod pages;
 pub mod params;

@@ -483,7 +483,7 @@ async fn one(
     c: &crate::auth::Current,
     id: i64,
 ) -> Result<(ProjectStatusRow, diaodu_store::UnitTree), AppError> {
-    let (p, tree) = crate::pages::projects::load_in_scope(state, c, id).await?;
+    let (p, tree) = crate::service::scope::load_in_scope(state, c, id).await?;
     let row = state
         .store
         .project_statuses(
@@ -589,7 +589,7 @@ async fn list_reports(
     ApiCurrent(c): ApiCurrent,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<ReportOut>>, ApiError> {
-    crate::pages::projects::load_in_scope(&state, &c, id).await?;
+    crate::service::scope::load_in_scope(&state, &c, id).await?;
     let reports = state.store.reports(id).await?;
     Ok(Json(reports.into_iter().map(ReportOut::of).collect()))
 }

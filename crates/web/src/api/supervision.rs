@@ -18,7 +18,7 @@ use super::tasks::VerifyBody;
 use super::types::{Created, ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::meetings::DecisionForm;
+use crate::service::scope::DecisionForm;
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -122,7 +122,7 @@ async fn get_notice(
     ApiCurrent(c): ApiCurrent,
     Path(id): Path<i64>,
 ) -> Result<Json<NoticeOut>, ApiError> {
-    let (notice, events, _) = crate::pages::notices::load_notice(&state, &c, id).await?;
+    let (notice, events, _) = crate::service::scope::load_notice(&state, &c, id).await?;
     let acc = state.store.accountability(Some(id)).await?;
     Ok(Json(NoticeOut {
         notice,

@@ -99,7 +99,7 @@ async fn get_task(
     Path(id): Path<i64>,
     Query(q): Query<TaskListQuery>,
 ) -> Result<Json<TaskDetail>, ApiError> {
-    let (_, _, tree) = crate::pages::tasks::load_task(&state, &c, id).await?;
+    let (_, _, tree) = crate::service::scope::load_task(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     Ok(Json(state.store.task_detail(&tree, id, d).await?))
 }

@@ -25,7 +25,7 @@ pub async fn home(
         .store
         .project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
         .await?;
-    let root = super::scope_root(&c);
+    let root = crate::service::scope::scope_root(&c);
     let mut total = diaodu_domain::status::UnitFigures::default();
     for r in &rows {
         total.add(&r.facts, &r.status, d);

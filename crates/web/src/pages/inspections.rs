@@ -18,6 +18,7 @@ use super::projects::unit_options;
 use super::sort::{Key, Sorting};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
+use crate::service::scope::item_inspection;
 use crate::{AppError, AppState};
 
 fn sev_options(current: &str) -> Markup {
@@ -200,7 +201,7 @@ pub async fn create(
         inspectors: f.inspectors,
         start,
         end,
-        unit_id: super::scope_root(&c),
+        unit_id: crate::service::scope::scope_root(&c),
     };
     let id = state
         .store
@@ -292,18 +293,6 @@ pub struct FindingForm {
     pub severity: String,
 }
 
-/// The campaign of an inspection item, which must be within the user's scope.
-pub async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, AppError> {
-    let insp: Option<i64> = state.store.inspection_of_item(item).await?;
-    let id = insp.ok_or_else(|| AppError::NotFound("督查对象".into()))?;
-    let (i, _) = state.store.inspection(id).await?;
-    let tree = state.store.units().await?;
-    if !tree.in_scope(i.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(id)
-}
-
 /// POST /inspections/items/{id}
 pub async fn record(
     State(state): State<AppState>,
@@ -378,7 +367,7 @@ pub async fn attachment_access(
 ) -> Result<String, AppError> {
     match kind {
         "notice" => {
-            let (n, _, _) = super::notices::load_notice(state, c, owner).await?;
+            let (n, _, _) = crate::service::scope::load_notice(state, c, owner).await?;
             if write
                 && !((c.can(Action::AnswerNotices) && crate::service::acts_for(c, n.unit_id))
                     || c.can(Action::IssueNotices))
@@ -388,7 +377,7 @@ pub async fn attachment_access(
             Ok(format!("/notices/{owner}"))
         }
         "task" => {
-            let (t, _, _) = super::tasks::load_task(state, c, owner).await?;
+            let (t, _, _) = crate::service::scope::load_task(state, c, owner).await?;
             if write
                 && !(c.can(Action::ManageTasks)
                     || (c.can(Action::ReportTasks) && crate::service::acts_for(c, t.lead_unit_id)))
@@ -412,7 +401,7 @@ pub async fn attachment_access(
                 .project_of(kind, owner)
                 .await?
                 .ok_or_else(|| AppError::NotFound(photo_owner_zh(kind).into()))?;
-            super::projects::load_in_scope(state, c, project).await?;
+            crate::service::scope::load_in_scope(state, c, project).await?;
             let may = if kind == "report" {
                 c.can(Action::SubmitReport)
             } else {

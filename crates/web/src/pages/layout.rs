@@ -3,8 +3,9 @@
 use axum::http::StatusCode;
 use diaodu_domain::access::Action;
 use diaodu_domain::status::Light;
-use diaodu_domain::Yuan;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+pub use crate::format::{pct, pp, wan, yi};
 
 use crate::auth::Current;
 
@@ -143,26 +144,6 @@ pub fn light(l: Light) -> Markup {
     html! { span class={"light " (l.code())} { (l.zh()) } }
 }
 
-/// Money in 万元 with two decimals and thousands separators.
-pub fn wan(y: Yuan) -> String {
-    let t = y.wan_text();
-    let (int, frac) = t.split_once('.').unwrap_or((&t, "00"));
-    let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int));
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{sign}{out}.{frac}")
-}
-
-/// A large amount in 亿元 (hundred million yuan) with two decimals, for headline cards.
-pub fn yi(y: Yuan) -> String {
-    format!("{:.2}", y.0 as f64 / 100_000_000.0)
-}
-
 /// A light's reason tag class: red reasons in red, yellow ones in amber.
 pub fn reason_class(l: Light) -> &'static str {
     if l == Light::Red {
@@ -170,16 +151,6 @@ pub fn reason_class(l: Light) -> &'static str {
     } else {
         "tag warn small"
     }
-}
-
-/// A percentage with one decimal, or a dash.
-pub fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
-}
-
-/// Points with one decimal and a sign, or a dash.
-pub fn pp(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:+.1}")).unwrap_or_else(|| "—".into())
 }
 
 /// A stored UTC timestamp shown in Beijing time, to the minute: `2026-03-09 18:05`.
@@ -215,16 +186,4 @@ pub fn flash(ok: Option<&str>, err: Option<&str>) -> Markup {
 /// Raw SVG markup produced by our own chart code (already escaped there).
 pub fn svg(s: String) -> Markup {
     PreEscaped(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_grouping() {
-        assert_eq!(wan(Yuan(12_345_678_900)), "1,234,567.89");
-        assert_eq!(wan(Yuan(700)), "0.07");
-        assert_eq!(wan(Yuan(1_000_000)), "100.00");
-    }
 }

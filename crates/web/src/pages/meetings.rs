@@ -8,7 +8,7 @@ use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::period::{fmt_date, parse_date};
 use diaodu_domain::task::Cadence;
 use diaodu_office::docx::{Block, OfficialDoc};
-use diaodu_store::{Meeting, NewMeeting, NewTask, UnitTree};
+use diaodu_store::{Meeting, NewMeeting, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -17,6 +17,7 @@ use super::projects::unit_options;
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
 pub use crate::service::documents::{briefing, minutes};
+use crate::service::scope::DecisionForm;
 use crate::{AppError, AppState};
 
 /// An official document rendered as HTML for the page (same blocks as the .docx).
@@ -199,59 +200,6 @@ pub async fn detail(
         (doc_html(&doc))
     };
     Ok(page(&c, &unit_name, "/meetings", &m.title, body))
-}
-
-/// The decision form.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct DecisionForm {
-    /// The decision.
-    pub content: String,
-    /// Lead unit id.
-    pub lead_unit_id: String,
-    /// Deadline, YYYY-MM-DD.
-    #[schema(format = Date)]
-    pub deadline: String,
-    /// weekly / monthly.
-    #[serde(default)]
-    #[schema(example = "monthly")]
-    pub cadence: String,
-    /// Leader.
-    #[serde(default)]
-    pub leader: String,
-}
-
-/// Builds the task a decision becomes.
-pub fn decision_task(
-    m: &Meeting,
-    tree: &UnitTree,
-    c: &Current,
-    f: &DecisionForm,
-) -> Result<NewTask, AppError> {
-    let lead: i64 = f
-        .lead_unit_id
-        .trim()
-        .parse()
-        .map_err(|_| AppError::invalid("牵头单位", "请选择"))?;
-    if tree.get(lead).is_none() || !tree.in_scope(lead, c.scope) {
-        return Err(AppError::invalid("牵头单位", "请选择权限范围内的单位"));
-    }
-    let deadline =
-        parse_date(&f.deadline).map_err(|e| AppError::invalid("完成时限", e.to_string()))?;
-    let title: String = f.content.trim().chars().take(60).collect();
-    Ok(NewTask {
-        code: String::new(),
-        title,
-        content: format!("{}议定：{}", m.title, f.content.trim()),
-        lead_unit_id: lead,
-        cooperating: Vec::new(),
-        leader: f.leader.trim().into(),
-        start: m.date,
-        deadline,
-        cadence: Cadence::parse(&f.cadence).unwrap_or(Cadence::Weekly),
-        target: None,
-        parent_id: None,
-        milestones: Vec::new(),
-    })
 }
 
 /// POST /meetings/{id}/decisions

@@ -29,6 +29,7 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::auth::Current;
+use crate::service::scope::scope_root;
 use crate::{AppError, AppState};
 
 /// What every page needs: the unit tree and the user's unit name.
@@ -86,14 +87,6 @@ pub fn ranking_parent(
             }
         }
         None => Ok(scope_root(c)),
-    }
-}
-
-/// The unit at the top of a user's scope (the administrator's own unit for the whole tree).
-pub fn scope_root(c: &Current) -> i64 {
-    match c.scope {
-        diaodu_domain::access::Scope::All => c.user.unit_id,
-        diaodu_domain::access::Scope::Subtree(u) => u,
     }
 }
 

@@ -7,7 +7,7 @@ use axum::Form;
 use diaodu_domain::access::Action;
 use diaodu_domain::notice::{time_left_zh, Escalation, NoticeState};
 use diaodu_domain::period::{fmt_date, parse_date};
-use diaodu_store::{NewNotice, Notice, UnitTree};
+use diaodu_store::{NewNotice, Notice};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use super::projects::unit_options;
 use super::sort::{self, Key, Sorting};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
+use crate::service::scope::load_notice;
 use crate::{AppError, AppState};
 
 fn escalation_tag(e: Escalation) -> Markup {
@@ -205,7 +206,7 @@ pub async fn new_form(
         ..Default::default()
     };
     if let Some(t) = q.task {
-        let (t, _, tree) = super::tasks::load_task(&state, &c, t).await?;
+        let (t, _, tree) = crate::service::scope::load_task(&state, &c, t).await?;
         let reasons = state
             .store
             .task_rows(&tree, c.scope, state.today())
@@ -230,7 +231,7 @@ pub async fn new_form(
             ..f
         };
     } else if let Some(p) = q.project {
-        let (p, tree) = super::projects::load_in_scope(&state, &c, p).await?;
+        let (p, tree) = crate::service::scope::load_in_scope(&state, &c, p).await?;
         // The content starts from what the project's light says, so that the unit reads why.
         let reasons = state
             .store
@@ -312,20 +313,6 @@ pub async fn create(
     };
     let id = crate::service::issue_notice(&state, &c, n).await?;
     Ok(redirect_saved(&format!("/notices/{id}"), "督办单已下发").into_response())
-}
-
-/// Loads a notice the user may see: its unit must be within the user's scope.
-pub async fn load_notice(
-    state: &AppState,
-    c: &Current,
-    id: i64,
-) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), AppError> {
-    let tree = state.store.units().await?;
-    let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
-    if !tree.in_scope(n.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((n, ev, tree))
 }
 
 fn event_zh(kind: &str) -> String {

@@ -45,7 +45,7 @@ pub async fn show(
         .project_of(&kind, id)
         .await?
         .ok_or_else(|| AppError::NotFound(photo_owner_zh(&kind).into()))?;
-    let (p, tree) = super::projects::load_in_scope(&state, &c, project_id).await?;
+    let (p, tree) = crate::service::scope::load_in_scope(&state, &c, project_id).await?;
     let unit_name = tree
         .get(c.user.unit_id)
         .map(|u| u.name.clone())

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::layout::{csrf, flash, light, page, pct, pp, reason_class, svg, wan};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
+use crate::service::scope::load_in_scope;
 use crate::{AppError, AppState};
 
 /// Page size of the project list.
@@ -313,21 +314,6 @@ pub async fn list(
         }
     };
     Ok(page(&c, &ctx.unit_name, "/projects", "项目库", body))
-}
-
-/// Loads a project and checks it is within the user's scope (403 otherwise, whatever the id).
-pub async fn load_in_scope(
-    state: &AppState,
-    c: &Current,
-    id: i64,
-) -> Result<(Project, UnitTree), AppError> {
-    let p = state
-        .store
-        .project(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("项目".into()))?;
-    let tree = state.check_scope(c.scope, p.unit_id).await?;
-    Ok((p, tree))
 }
 
 /// Query of the detail page.

@@ -12,9 +12,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, page, wan};
-use super::projects::load_in_scope;
 use super::Ctx;
 use crate::auth::Current;
+use crate::service::scope::load_in_scope;
 use crate::{AppError, AppState};
 
 pub use crate::service::reporting::{due_items, due_items_of, DueItem};

@@ -19,6 +19,7 @@ use super::projects::unit_options;
 use super::sort::{self, Key, Sorting};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
+use crate::service::scope::load_task;
 use crate::{AppError, AppState};
 
 /// A task light with its colour dot (task lights share the project light styles).
@@ -407,26 +408,6 @@ pub async fn create(
                 .into_response())
         }
         Err(Err(e)) => Err(e),
-    }
-}
-
-/// Loads a task the user may see (403 otherwise).
-pub async fn load_task(
-    state: &AppState,
-    c: &Current,
-    id: i64,
-) -> Result<(diaodu_store::Task, Vec<i64>, UnitTree), AppError> {
-    let t = state
-        .store
-        .task(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("任务".into()))?;
-    let units = state.store.task_units(id).await?;
-    let tree = state.store.units().await?;
-    if units.iter().any(|u| tree.in_scope(*u, c.scope)) {
-        Ok((t, units, tree))
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 

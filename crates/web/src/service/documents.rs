@@ -17,7 +17,7 @@ use diaodu_store::{Meeting, ProjectFilter, ProjectStatusRow, Store, UnitTree};
 use serde_json::Value;
 use time::Date;
 
-use crate::pages::layout::{pct, yi};
+use crate::format::{pct, yi};
 use crate::AppError;
 
 /// The briefing (会议材料) of a meeting, assembled from live data as of the meeting date: indicators,

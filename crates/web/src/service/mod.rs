@@ -11,6 +11,7 @@ pub mod documents;
 pub mod imports;
 pub mod instructions;
 pub mod reporting;
+pub mod scope;
 pub mod units;
 pub mod users;
 
@@ -83,7 +84,7 @@ pub async fn add_decision(
     state: &AppState,
     c: &Current,
     meeting_id: i64,
-    f: &crate::pages::meetings::DecisionForm,
+    f: &crate::service::scope::DecisionForm,
 ) -> Result<(i64, i64), AppError> {
     c.require(Action::ManageTasks)?;
     let m = state
@@ -95,7 +96,7 @@ pub async fn add_decision(
     if !tree.in_scope(m.unit_id, c.scope) {
         return Err(AppError::Forbidden);
     }
-    let task = crate::pages::meetings::decision_task(&m, &tree, c, f)?;
+    let task = crate::service::scope::decision_task(&m, &tree, c, f)?;
     Ok(state
         .store
         .add_decision(&c.actor(), meeting_id, &f.content, task)
@@ -105,7 +106,7 @@ pub async fn add_decision(
 /// Signs for a notice sent to the caller's own unit.
 pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), AppError> {
     c.require(Action::AnswerNotices)?;
-    let (n, _, tree) = crate::pages::notices::load_notice(state, c, id).await?;
+    let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "签收督办单")?;
     Ok(state.store.sign_notice(&c.actor(), id).await?)
 }
@@ -118,7 +119,7 @@ pub async fn reply_notice(
     text: &str,
 ) -> Result<(), AppError> {
     c.require(Action::AnswerNotices)?;
-    let (n, _, tree) = crate::pages::notices::load_notice(state, c, id).await?;
+    let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "反馈督办单")?;
     Ok(state.store.reply_notice(&c.actor(), id, text).await?)
 }
@@ -132,7 +133,7 @@ pub async fn report_task(
     input: &TaskReportInput,
 ) -> Result<(), AppError> {
     c.require(Action::ReportTasks)?;
-    let (t, _, tree) = crate::pages::tasks::load_task(state, c, id).await?;
+    let (t, _, tree) = crate::service::scope::load_task(state, c, id).await?;
     own_unit(c, &tree, t.lead_unit_id, "报送任务进度")?;
     Ok(state
         .store
@@ -150,7 +151,7 @@ pub async fn submit_report(
     confirm_unusual: bool,
 ) -> Result<(diaodu_store::ReportRow, bool), AppError> {
     c.require(Action::SubmitReport)?;
-    crate::pages::projects::load_in_scope(state, c, project_id).await?;
+    crate::service::scope::load_in_scope(state, c, project_id).await?;
     Ok(state
         .store
         .submit_report(&c.actor(), project_id, input, confirm_unusual)
@@ -183,7 +184,7 @@ pub async fn verify_notice(
     note: &str,
 ) -> Result<(), AppError> {
     c.require(Action::IssueNotices)?;
-    crate::pages::notices::load_notice(state, c, id).await?;
+    crate::service::scope::load_notice(state, c, id).await?;
     Ok(state
         .store
         .verify_notice(&c.actor(), id, accept, note)
@@ -203,7 +204,7 @@ pub async fn add_accountability(
     decided_on: &str,
 ) -> Result<i64, AppError> {
     c.require(Action::IssueNotices)?;
-    let (n, _, _) = crate::pages::notices::load_notice(state, c, notice_id).await?;
+    let (n, _, _) = crate::service::scope::load_notice(state, c, notice_id).await?;
     let d = diaodu_domain::period::parse_date(decided_on)
         .map_err(|e| AppError::invalid("决定日期", e.to_string()))?;
     if d > state.today() {
@@ -256,7 +257,7 @@ pub async fn verify_task(
     note: &str,
 ) -> Result<diaodu_store::Task, AppError> {
     c.require(Action::VerifyTasks)?;
-    crate::pages::tasks::load_task(state, c, id).await?;
+    crate::service::scope::load_task(state, c, id).await?;
     Ok(state
         .store
         .verify_task(&c.actor(), id, accept, note)
@@ -290,7 +291,7 @@ pub async fn update_project(
     fields: diaodu_domain::project::ProjectFields,
 ) -> Result<diaodu_store::Project, StoreOrApp> {
     c.require(Action::EditProject)?;
-    let (p, _) = crate::pages::projects::load_in_scope(state, c, id).await?;
+    let (p, _) = crate::service::scope::load_in_scope(state, c, id).await?;
     let tree = state.check_scope(c.scope, unit_id).await?;
     if unit_id != p.unit_id {
         in_service(&tree, "责任单位", &[unit_id])?;
@@ -363,7 +364,7 @@ pub async fn create_task(
         .collect();
     in_service(&tree, "牵头或配合单位", &units)?;
     if let Some(parent) = t.parent_id {
-        crate::pages::tasks::load_task(state, c, parent).await?;
+        crate::service::scope::load_task(state, c, parent).await?;
     }
     Ok(state.store.create_task(&c.actor(), t).await?)
 }
@@ -376,7 +377,7 @@ pub async fn create_meeting(
     mut m: diaodu_store::NewMeeting,
 ) -> Result<i64, AppError> {
     c.require(Action::ManageTasks)?;
-    m.unit_id = crate::pages::scope_root(c);
+    m.unit_id = crate::service::scope::scope_root(c);
     Ok(state.store.create_meeting(&c.actor(), m).await?)
 }
 
@@ -390,7 +391,7 @@ pub async fn record_finding(
     severity: &str,
 ) -> Result<i64, AppError> {
     c.require(Action::Inspect)?;
-    let id = crate::pages::inspections::item_inspection(state, c, item).await?;
+    let id = crate::service::scope::item_inspection(state, c, item).await?;
     state
         .store
         .record_finding(&c.actor(), item, findings, severity)
