@@ -147,36 +147,107 @@ pub struct TaskDetail {
     pub children: Vec<TaskRow>,
 }
 
-fn task_from_row(r: &sqlx::any::AnyRow) -> Result<Task> {
-    let cadence: String = r.try_get("cadence")?;
-    let state: String = r.try_get("state")?;
-    let tv: Option<String> = r.try_get("target_value")?;
-    let tu: Option<String> = r.try_get("target_unit")?;
-    let td: Option<String> = r.try_get("target_direction")?;
-    Ok(Task {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        title: r.try_get("title")?,
-        content: r.try_get("content")?,
-        lead_unit_id: r.try_get("lead_unit_id")?,
-        leader: r.try_get("leader")?,
-        start: s2d(r.try_get("start_date")?).unwrap_or(Date::MIN),
-        deadline: s2d(r.try_get("deadline")?).unwrap_or(Date::MIN),
-        cadence: Cadence::parse(&cadence).unwrap_or(Cadence::Monthly),
-        target: tv.and_then(|v| parse_number(&v)).map(|value| QuantTarget {
-            value,
-            unit: tu.unwrap_or_default(),
-            direction: td
-                .as_deref()
-                .and_then(Direction::parse)
-                .unwrap_or(Direction::Higher),
-        }),
-        parent_id: r.try_get("parent_id")?,
-        state: TaskState::parse(&state).unwrap_or(TaskState::Open),
-        claimed_at: r.try_get("claimed_at")?,
-        closed_at: r.try_get("closed_at")?,
-        close_note: r.try_get("close_note")?,
-    })
+/// A task as the database holds it (the columns of [`TASK_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct TaskRecord {
+    id: i64,
+    code: String,
+    title: String,
+    content: String,
+    lead_unit_id: i64,
+    leader: String,
+    start_date: String,
+    deadline: String,
+    cadence: String,
+    target_value: Option<String>,
+    target_unit: Option<String>,
+    target_direction: Option<String>,
+    parent_id: Option<i64>,
+    state: String,
+    claimed_at: Option<String>,
+    closed_at: Option<String>,
+    close_note: Option<String>,
+}
+
+impl From<TaskRecord> for Task {
+    fn from(r: TaskRecord) -> Task {
+        let (tu, td) = (r.target_unit, r.target_direction);
+        Task {
+            id: r.id,
+            code: r.code,
+            title: r.title,
+            content: r.content,
+            lead_unit_id: r.lead_unit_id,
+            leader: r.leader,
+            start: s2d(Some(r.start_date)).unwrap_or(Date::MIN),
+            deadline: s2d(Some(r.deadline)).unwrap_or(Date::MIN),
+            cadence: Cadence::parse(&r.cadence).unwrap_or(Cadence::Monthly),
+            target: r
+                .target_value
+                .and_then(|v| parse_number(&v))
+                .map(|value| QuantTarget {
+                    value,
+                    unit: tu.unwrap_or_default(),
+                    direction: td
+                        .as_deref()
+                        .and_then(Direction::parse)
+                        .unwrap_or(Direction::Higher),
+                }),
+            parent_id: r.parent_id,
+            state: TaskState::parse(&r.state).unwrap_or(TaskState::Open),
+            claimed_at: r.claimed_at,
+            closed_at: r.closed_at,
+            close_note: r.close_note,
+        }
+    }
+}
+
+/// A milestone as the database holds it.
+#[derive(sqlx::FromRow)]
+struct MilestoneRecord {
+    id: i64,
+    task_id: i64,
+    due: String,
+    what: String,
+    met_on: Option<String>,
+}
+
+impl MilestoneRecord {
+    fn milestone(self) -> Milestone {
+        Milestone {
+            due: s2d(Some(self.due)).unwrap_or(Date::MIN),
+            what: self.what,
+            met_on: s2d(self.met_on),
+        }
+    }
+}
+
+/// A task report as the database holds it, with its author's login.
+#[derive(sqlx::FromRow)]
+struct TaskReportRecord {
+    id: i64,
+    period: String,
+    body: String,
+    percent: i64,
+    actual_value: Option<String>,
+    user_login: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<TaskReportRecord> for TaskReport {
+    fn from(r: TaskReportRecord) -> TaskReport {
+        TaskReport {
+            id: r.id,
+            period: r.period,
+            body: r.body,
+            percent: r.percent.clamp(0, 100) as u8,
+            actual_value: r.actual_value,
+            user_login: r.user_login,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 const TASK_COLUMNS: &str =
@@ -371,13 +442,13 @@ impl Store {
 
     /// A task by id.
     pub async fn task(&self, id: i64) -> Result<Option<Task>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row: Option<TaskRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(task_from_row).transpose()
+        Ok(row.map(Task::from))
     }
 
     /// The units a task involves: its lead unit and the cooperating ones.
@@ -398,56 +469,48 @@ impl Store {
     /// Every task whose lead or cooperating unit is within `scope`, with its status as of `d`.
     pub async fn task_rows(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
         let settings = self.task_settings().await?;
-        let tasks: Vec<Task> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let tasks: Vec<Task> = sqlx::query_as::<_, TaskRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"
         )))
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(task_from_row)
-        .collect::<Result<_>>()?;
+        .into_iter()
+        .map(Task::from)
+        .collect();
         let mut coop: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in sqlx::query("SELECT task_id, unit_id FROM task_units")
+        let pairs: Vec<(i64, i64)> = sqlx::query_as("SELECT task_id, unit_id FROM task_units")
             .fetch_all(&self.pool)
-            .await?
-        {
-            coop.entry(r.try_get("task_id")?)
-                .or_default()
-                .push(r.try_get("unit_id")?);
+            .await?;
+        for (task, unit) in pairs {
+            coop.entry(task).or_default().push(unit);
         }
         let mut miles: HashMap<i64, Vec<Milestone>> = HashMap::new();
-        for r in sqlx::query("SELECT task_id, due, what, met_on FROM task_milestones")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            miles
-                .entry(r.try_get("task_id")?)
-                .or_default()
-                .push(Milestone {
-                    due: s2d(r.try_get("due")?).unwrap_or(Date::MIN),
-                    what: r.try_get("what")?,
-                    met_on: s2d(r.try_get("met_on")?),
-                });
+        let all: Vec<MilestoneRecord> =
+            sqlx::query_as("SELECT id, task_id, due, what, met_on FROM task_milestones")
+                .fetch_all(&self.pool)
+                .await?;
+        for m in all {
+            miles.entry(m.task_id).or_default().push(m.milestone());
         }
         // Reports up to D: which periods were reported, and the latest percent and actual value.
         let mut reported: HashMap<i64, Vec<Period>> = HashMap::new();
         let mut latest: HashMap<i64, (String, u8, Option<String>)> = HashMap::new();
-        for r in sqlx::query("SELECT task_id, period, period_end, percent, actual_value FROM task_reports WHERE period_end <= $1 OR created_at <= $2")
-            .bind(fmt_date(d))
-            .bind(format!("{}T99", fmt_date(d)))
-            .fetch_all(&self.pool)
-            .await?
-        {
-            let id: i64 = r.try_get("task_id")?;
-            let p: String = r.try_get("period")?;
-            let end: String = r.try_get("period_end")?;
+        let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT task_id, period, period_end, percent, actual_value FROM task_reports \
+             WHERE period_end <= $1 OR created_at <= $2",
+        )
+        .bind(fmt_date(d))
+        .bind(format!("{}T99", fmt_date(d)))
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, p, end, pct, actual) in rows {
             if let Ok(p) = Period::parse(&p) {
                 reported.entry(id).or_default().push(p);
             }
-            let pct = r.try_get::<i64, _>("percent")?.clamp(0, 100) as u8;
+            let pct = pct.clamp(0, 100) as u8;
             let e = latest.entry(id).or_insert_with(|| (String::new(), 0, None));
             if end >= e.0 {
-                *e = (end, pct, r.try_get("actual_value")?);
+                *e = (end, pct, actual);
             }
         }
         let children: HashMap<i64, Vec<i64>> = tasks
@@ -521,45 +584,26 @@ impl Store {
             .filter(|r| r.task.parent_id == Some(id))
             .cloned()
             .collect();
-        let milestones = sqlx::query(
-            "SELECT id, due, what, met_on FROM task_milestones WHERE task_id = $1 ORDER BY due, id",
+        let milestones = sqlx::query_as::<_, MilestoneRecord>(
+            "SELECT id, task_id, due, what, met_on FROM task_milestones WHERE task_id = $1 \
+             ORDER BY due, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                Milestone {
-                    due: s2d(r.try_get("due")?).unwrap_or(Date::MIN),
-                    what: r.try_get("what")?,
-                    met_on: s2d(r.try_get("met_on")?),
-                },
-            ))
-        })
-        .collect::<Result<_>>()?;
-        let reports = sqlx::query(
+        .into_iter()
+        .map(|m| (m.id, m.milestone()))
+        .collect();
+        let reports = sqlx::query_as::<_, TaskReportRecord>(
             "SELECT r.id, r.period, r.body, r.percent, r.actual_value, r.created_at, r.updated_at, COALESCE(u.login, 'cli') AS user_login \
              FROM task_reports r LEFT JOIN users u ON u.id = r.submitted_by WHERE r.task_id = $1 ORDER BY r.period_end DESC",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| {
-            Ok(TaskReport {
-                id: r.try_get("id")?,
-                period: r.try_get("period")?,
-                body: r.try_get("body")?,
-                percent: r.try_get::<i64, _>("percent")?.clamp(0, 100) as u8,
-                actual_value: r.try_get("actual_value")?,
-                user_login: r.try_get("user_login")?,
-                created_at: r.try_get("created_at")?,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .collect::<Result<_>>()?;
+        .into_iter()
+        .map(TaskReport::from)
+        .collect();
         Ok(TaskDetail {
             row,
             milestones,
