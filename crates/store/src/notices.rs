@@ -6,7 +6,6 @@ use diaodu_domain::access::Scope;
 use diaodu_domain::notice::{days_overdue, Escalation, Ladder, NoticeState};
 use diaodu_domain::period::fmt_date;
 use serde::Serialize;
-use sqlx::Row;
 use time::Date;
 
 use crate::{audit, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
@@ -96,30 +95,100 @@ pub struct Accountability {
     pub decided_on: Date,
 }
 
-fn notice_from_row(r: &sqlx::any::AnyRow, tree: &UnitTree, d: Date) -> Result<Notice> {
-    let state =
-        NoticeState::parse(&r.try_get::<String, _>("state")?).unwrap_or(NoticeState::Issued);
-    let reply_by = s2d(r.try_get("reply_by")?).unwrap_or(Date::MIN);
-    let unit_id: i64 = r.try_get("unit_id")?;
-    Ok(Notice {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        subject_kind: r.try_get("subject_kind")?,
-        subject_id: r.try_get("subject_id")?,
-        unit_id,
-        unit_name: tree
-            .get(unit_id)
-            .map(|u| u.name.clone())
-            .unwrap_or_default(),
-        title: r.try_get("title")?,
-        content: r.try_get("content")?,
-        reply_by,
-        state,
-        escalation: Escalation::parse(&r.try_get::<String, _>("escalation")?)
-            .unwrap_or(Escalation::None),
-        issued_at: r.try_get("issued_at")?,
-        days_overdue: days_overdue(state, reply_by, d),
-    })
+/// A notice as the database holds it (the columns of [`COLS`]).
+#[derive(sqlx::FromRow)]
+struct NoticeRecord {
+    id: i64,
+    code: String,
+    subject_kind: String,
+    subject_id: Option<i64>,
+    unit_id: i64,
+    title: String,
+    content: String,
+    reply_by: String,
+    state: String,
+    escalation: String,
+    issued_at: String,
+}
+
+impl NoticeRecord {
+    /// The notice as of `d`, its unit named from `tree`.
+    fn notice(self, tree: &UnitTree, d: Date) -> Notice {
+        let state = NoticeState::parse(&self.state).unwrap_or(NoticeState::Issued);
+        let reply_by = s2d(Some(self.reply_by)).unwrap_or(Date::MIN);
+        Notice {
+            id: self.id,
+            code: self.code,
+            subject_kind: self.subject_kind,
+            subject_id: self.subject_id,
+            unit_id: self.unit_id,
+            unit_name: tree
+                .get(self.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            title: self.title,
+            content: self.content,
+            reply_by,
+            state,
+            escalation: Escalation::parse(&self.escalation).unwrap_or(Escalation::None),
+            issued_at: self.issued_at,
+            days_overdue: days_overdue(state, reply_by, d),
+        }
+    }
+}
+
+/// A step of a notice's log as the database holds it, with its user's name when there is one.
+#[derive(sqlx::FromRow)]
+struct EventRecord {
+    kind: String,
+    body: String,
+    user_login: String,
+    user_name: Option<String>,
+    at: String,
+    effective_on: Option<String>,
+}
+
+impl From<EventRecord> for NoticeEvent {
+    fn from(r: EventRecord) -> NoticeEvent {
+        NoticeEvent {
+            kind: r.kind,
+            body: r.body,
+            user_name: r.user_name.unwrap_or_else(|| match r.user_login.as_str() {
+                "system" => "系统自动".into(),
+                "cli" => "命令行".into(),
+                other => other.to_string(),
+            }),
+            user_login: r.user_login,
+            at: r.at,
+            effective_on: r.effective_on,
+        }
+    }
+}
+
+/// An accountability record as the database holds it.
+#[derive(sqlx::FromRow)]
+struct AccountabilityRecord {
+    id: i64,
+    notice_id: Option<i64>,
+    unit_id: Option<i64>,
+    person: String,
+    what: String,
+    decision: String,
+    decided_on: String,
+}
+
+impl From<AccountabilityRecord> for Accountability {
+    fn from(r: AccountabilityRecord) -> Accountability {
+        Accountability {
+            id: r.id,
+            notice_id: r.notice_id,
+            unit_id: r.unit_id,
+            person: r.person,
+            what: r.what,
+            decision: r.decision,
+            decided_on: s2d(Some(r.decided_on)).unwrap_or(Date::MIN),
+        }
+    }
 }
 
 const COLS: &str = "id, code, subject_kind, subject_id, unit_id, title, content, reply_by, state, escalation, issued_at";
@@ -319,15 +388,16 @@ impl Store {
 
     /// Notices to units within `scope`, newest first, as of `d`.
     pub async fn notices(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<Notice>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<NoticeRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM notices ORDER BY id DESC"
         )))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| notice_from_row(r, tree, d))
-            .filter(|n| n.as_ref().map_or(true, |n| tree.in_scope(n.unit_id, scope)))
-            .collect()
+        Ok(rows
+            .into_iter()
+            .filter(|r| tree.in_scope(r.unit_id, scope))
+            .map(|r| r.notice(tree, d))
+            .collect())
     }
 
     /// The notices in `scope` about one record (`project`, `task`, `finding` and its id), newest
@@ -340,17 +410,18 @@ impl Store {
         subject_id: i64,
         d: Date,
     ) -> Result<Vec<Notice>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<NoticeRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM notices WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id DESC"
         )))
         .bind(subject_kind)
         .bind(subject_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| notice_from_row(r, tree, d))
-            .filter(|n| n.as_ref().map_or(true, |n| tree.in_scope(n.unit_id, scope)))
-            .collect()
+        Ok(rows
+            .into_iter()
+            .filter(|r| tree.in_scope(r.unit_id, scope))
+            .map(|r| r.notice(tree, d))
+            .collect())
     }
 
     /// One notice with its event log.
@@ -360,39 +431,24 @@ impl Store {
         id: i64,
         d: Date,
     ) -> Result<(Notice, Vec<NoticeEvent>)> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let n = sqlx::query_as::<_, NoticeRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM notices WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
-        let n = notice_from_row(&r, tree, d)?;
-        let events = sqlx::query(
+        .ok_or_else(|| StoreError::NotFound("督办单".into()))?
+        .notice(tree, d);
+        let events = sqlx::query_as::<_, EventRecord>(
             "SELECT e.kind, e.body, e.user_login, e.at, e.effective_on, u.name AS user_name \
              FROM notice_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.notice_id = $1 ORDER BY e.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| {
-            let login: String = r.try_get("user_login")?;
-            let name: Option<String> = r.try_get("user_name")?;
-            Ok(NoticeEvent {
-                kind: r.try_get("kind")?,
-                body: r.try_get("body")?,
-                user_name: name.unwrap_or_else(|| match login.as_str() {
-                    "system" => "系统自动".into(),
-                    "cli" => "命令行".into(),
-                    other => other.to_string(),
-                }),
-                user_login: login,
-                at: r.try_get("at")?,
-                effective_on: r.try_get("effective_on")?,
-            })
-        })
-        .collect::<Result<_>>()?;
+        .into_iter()
+        .map(NoticeEvent::from)
+        .collect();
         Ok((n, events))
     }
 
@@ -405,14 +461,13 @@ impl Store {
         kind: &str,
         body: &str,
     ) -> Result<()> {
-        let r = sqlx::query("SELECT code, state FROM notices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
-        let code: String = r.try_get("code")?;
-        let state =
-            NoticeState::parse(&r.try_get::<String, _>("state")?).unwrap_or(NoticeState::Issued);
+        let (code, state): (String, String) =
+            sqlx::query_as("SELECT code, state FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
+        let state = NoticeState::parse(&state).unwrap_or(NoticeState::Issued);
         if !from.contains(&state) {
             return Err(StoreError::Conflict(format!(
                 "督办单当前状态为“{}”，不能进行此操作",
@@ -542,23 +597,23 @@ impl Store {
         within: Option<(&crate::UnitTree, diaodu_domain::access::Scope)>,
     ) -> Result<usize> {
         let ladder = self.ladder().await?;
-        let rows = sqlx::query("SELECT id, code, unit_id, state, escalation, reply_by FROM notices WHERE state IN ('issued', 'signed', 'returned')")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, code, unit_id, state, escalation, reply_by FROM notices \
+             WHERE state IN ('issued', 'signed', 'returned')",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut steps = 0;
-        for r in &rows {
+        for (id, code, unit_id, state, escalation, reply_by) in &rows {
+            let (id, code) = (*id, code.clone());
             if let Some((tree, scope)) = within {
-                if !tree.in_scope(r.try_get("unit_id")?, scope) {
+                if !tree.in_scope(*unit_id, scope) {
                     continue;
                 }
             }
-            let id: i64 = r.try_get("id")?;
-            let code: String = r.try_get("code")?;
-            let state = NoticeState::parse(&r.try_get::<String, _>("state")?)
-                .unwrap_or(NoticeState::Issued);
-            let current = Escalation::parse(&r.try_get::<String, _>("escalation")?)
-                .unwrap_or(Escalation::None);
-            let reply_by = s2d(r.try_get("reply_by")?).unwrap_or(Date::MAX);
+            let state = NoticeState::parse(state).unwrap_or(NoticeState::Issued);
+            let current = Escalation::parse(escalation).unwrap_or(Escalation::None);
+            let reply_by = s2d(Some(reply_by.clone())).unwrap_or(Date::MAX);
             let due = ladder.step_for(days_overdue(state, reply_by, d));
             if due.level() <= current.level() {
                 continue;
@@ -668,27 +723,24 @@ impl Store {
 
     /// Accountability records, newest first (optionally of one notice).
     pub async fn accountability(&self, notice_id: Option<i64>) -> Result<Vec<Accountability>> {
-        let rows = match notice_id {
-            Some(n) => sqlx::query("SELECT id, notice_id, unit_id, person, what, decision, decided_on FROM accountability WHERE notice_id = $1 ORDER BY id DESC")
+        const COLUMNS: &str = "id, notice_id, unit_id, person, what, decision, decided_on";
+        let rows: Vec<AccountabilityRecord> = match notice_id {
+            Some(n) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM accountability WHERE notice_id = $1 ORDER BY id DESC"
+                )))
                 .bind(n)
                 .fetch_all(&self.pool)
-                .await?,
-            None => sqlx::query("SELECT id, notice_id, unit_id, person, what, decision, decided_on FROM accountability ORDER BY id DESC")
+                .await?
+            }
+            None => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM accountability ORDER BY id DESC"
+                )))
                 .fetch_all(&self.pool)
-                .await?,
+                .await?
+            }
         };
-        rows.iter()
-            .map(|r| {
-                Ok(Accountability {
-                    id: r.try_get("id")?,
-                    notice_id: r.try_get("notice_id")?,
-                    unit_id: r.try_get("unit_id")?,
-                    person: r.try_get("person")?,
-                    what: r.try_get("what")?,
-                    decision: r.try_get("decision")?,
-                    decided_on: s2d(r.try_get("decided_on")?).unwrap_or(Date::MIN),
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(Accountability::from).collect())
     }
 }
