@@ -67,7 +67,7 @@ pub struct SessionInfo {
 }
 
 /// One of a user's live sessions, as 我的账号 lists them.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SessionRecord {
     /// Its key, to end it (the hash of its token, never the token).
     pub id: String,
@@ -93,7 +93,7 @@ pub struct LoginOk {
 }
 
 /// One line of the log-in log.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LoginAttempt {
     /// Id (newer is larger).
     pub id: i64,
@@ -438,7 +438,7 @@ impl Store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<LoginAttempt>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, at, login, address, result FROM login_attempts \
              WHERE ($1 = '' OR login = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
         )
@@ -446,18 +446,7 @@ impl Store {
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LoginAttempt {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    login: r.try_get("login")?,
-                    address: r.try_get("address")?,
-                    result: r.try_get("result")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Sets a user's own new password after checking the current one; the change at first log-in
@@ -705,20 +694,36 @@ pub fn check_email(email: &str) -> std::result::Result<(), String> {
     }
 }
 
-fn user_record(r: &sqlx::any::AnyRow) -> Result<UserRecord> {
-    let role: String = r.try_get("role")?;
-    Ok(UserRecord {
-        id: r.try_get("id")?,
-        login: r.try_get("login")?,
-        name: r.try_get("name")?,
-        unit_id: r.try_get("unit_id")?,
-        role: Role::parse(&role).unwrap_or(Role::Leader),
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        active: r.try_get::<i64, _>("active")? == 1,
-        must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
-        created_at: r.try_get("created_at")?,
-    })
+/// A user as the database holds it (the columns of [`USER_RECORD_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    login: String,
+    name: String,
+    unit_id: i64,
+    role: String,
+    phone: String,
+    email: String,
+    active: i64,
+    must_change_password: i64,
+    created_at: String,
+}
+
+impl From<UserRow> for UserRecord {
+    fn from(r: UserRow) -> UserRecord {
+        UserRecord {
+            id: r.id,
+            login: r.login,
+            name: r.name,
+            unit_id: r.unit_id,
+            role: Role::parse(&r.role).unwrap_or(Role::Leader),
+            phone: r.phone,
+            email: r.email,
+            active: r.active == 1,
+            must_change_password: r.must_change_password == 1,
+            created_at: r.created_at,
+        }
+    }
 }
 
 const USER_RECORD_COLUMNS: &str =
@@ -728,21 +733,21 @@ impl Store {
     /// Every user, as the administrator manages them, by login.
     pub async fn user_records(&self) -> Result<Vec<UserRecord>> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users ORDER BY lower(login)");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(user_record).collect()
+        Ok(rows.into_iter().map(UserRecord::from).collect())
     }
 
     /// One user, as the administrator manages it.
     pub async fn user_record(&self, id: i64) -> Result<UserRecord> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        let row: UserRow = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".into()))?;
-        user_record(&row)
+        Ok(row.into())
     }
 
     /// Changes a user (audited with before and after). Disabling a user ends its sessions; an actor
@@ -891,26 +896,14 @@ impl Store {
     /// A user's live sessions, the newest first.
     pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<SessionRecord>> {
         let now = ts(time::OffsetDateTime::now_utc());
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, created_at, last_seen, expires_at, address, agent FROM sessions \
              WHERE user_id = $1 AND expires_at > $2 AND idle_until > $2 ORDER BY created_at DESC",
         )
         .bind(user_id)
         .bind(&now)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SessionRecord {
-                    id: r.try_get("id")?,
-                    created_at: r.try_get("created_at")?,
-                    last_seen: r.try_get("last_seen")?,
-                    expires_at: r.try_get("expires_at")?,
-                    address: r.try_get("address")?,
-                    agent: r.try_get("agent")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Ends sessions of `user_id`: the one keyed `id`, or, with `id` `None`, every one but `keep`.
