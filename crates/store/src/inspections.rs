@@ -6,7 +6,6 @@ use diaodu_domain::access::Scope;
 use diaodu_domain::period::fmt_date;
 use diaodu_domain::status::Light;
 use serde::Serialize;
-use sqlx::Row;
 use time::Date;
 
 use crate::{
@@ -61,7 +60,7 @@ pub struct Inspection {
 }
 
 /// One item of a campaign.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct InspectionItem {
     /// Id.
     pub id: i64,
@@ -95,7 +94,7 @@ pub fn severity_zh(s: &str) -> &'static str {
 }
 
 /// An uploaded file's record.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Attachment {
     /// Id.
     pub id: i64,
@@ -118,20 +117,41 @@ pub struct Attachment {
     pub uploaded_at: String,
 }
 
-fn inspection_from_row(r: &sqlx::any::AnyRow) -> Result<Inspection> {
-    Ok(Inspection {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        scope_kind: r.try_get("scope_kind")?,
-        scope_value: r.try_get("scope_value")?,
-        checklist: r.try_get("checklist")?,
-        inspectors: r.try_get("inspectors")?,
-        start: s2d(r.try_get("start_date")?).unwrap_or(Date::MIN),
-        end: s2d(r.try_get("end_date")?).unwrap_or(Date::MIN),
-        state: r.try_get("state")?,
-        unit_id: r.try_get("unit_id")?,
-    })
+/// A campaign as the database holds it (the columns of [`COLS`]).
+#[derive(sqlx::FromRow)]
+struct InspectionRecord {
+    id: i64,
+    title: String,
+    scope_kind: String,
+    scope_value: String,
+    checklist: String,
+    inspectors: String,
+    start_date: String,
+    end_date: String,
+    state: String,
+    unit_id: i64,
 }
+
+impl From<InspectionRecord> for Inspection {
+    fn from(r: InspectionRecord) -> Inspection {
+        Inspection {
+            id: r.id,
+            title: r.title,
+            scope_kind: r.scope_kind,
+            scope_value: r.scope_value,
+            checklist: r.checklist,
+            inspectors: r.inspectors,
+            start: s2d(Some(r.start_date)).unwrap_or(Date::MIN),
+            end: s2d(Some(r.end_date)).unwrap_or(Date::MIN),
+            state: r.state,
+            unit_id: r.unit_id,
+        }
+    }
+}
+
+/// The columns of an attachment.
+const ATTACHMENT_COLS: &str =
+    "id, owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_at";
 
 const COLS: &str = "id, title, scope_kind, scope_value, checklist, inspectors, start_date, end_date, state, unit_id";
 
@@ -251,47 +271,31 @@ impl Store {
 
     /// Campaigns, newest first.
     pub async fn inspections(&self) -> Result<Vec<Inspection>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<InspectionRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM inspections ORDER BY id DESC"
         )))
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(inspection_from_row)
-        .collect()
+        .await?;
+        Ok(rows.into_iter().map(Inspection::from).collect())
     }
 
     /// A campaign and its items.
     pub async fn inspection(&self, id: i64) -> Result<(Inspection, Vec<InspectionItem>)> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let r: InspectionRecord = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM inspections WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound("督查活动".into()))?;
-        let items = sqlx::query(
-            "SELECT id, subject_kind, subject_id, unit_id, label, findings, severity, checked_at, notice_id FROM inspection_items WHERE inspection_id = $1 ORDER BY id",
+        let items = sqlx::query_as(
+            "SELECT id, subject_kind, subject_id, unit_id, label, findings, severity, checked_at, \
+             notice_id FROM inspection_items WHERE inspection_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(InspectionItem {
-                id: r.try_get("id")?,
-                subject_kind: r.try_get("subject_kind")?,
-                subject_id: r.try_get("subject_id")?,
-                unit_id: r.try_get("unit_id")?,
-                label: r.try_get("label")?,
-                findings: r.try_get("findings")?,
-                severity: r.try_get("severity")?,
-                checked_at: r.try_get("checked_at")?,
-                notice_id: r.try_get("notice_id")?,
-            })
-        })
-        .collect::<Result<_>>()?;
-        Ok((inspection_from_row(&r)?, items))
+        .await?;
+        Ok((r.into(), items))
     }
 
     /// Records the findings of one item (audited).
@@ -465,14 +469,14 @@ impl Store {
 
     /// The attachments of a record.
     pub async fn attachments(&self, owner_kind: &str, owner_id: i64) -> Result<Vec<Attachment>> {
-        sqlx::query("SELECT id, owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_at FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id")
-            .bind(owner_kind)
-            .bind(owner_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(attachment_from_row)
-            .collect()
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 \
+             ORDER BY id"
+        )))
+        .bind(owner_kind)
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The number of attachments of each of `owner_ids` of one kind (owners without any are absent).
@@ -512,26 +516,11 @@ impl Store {
 
     /// One attachment.
     pub async fn attachment(&self, id: i64) -> Result<Option<Attachment>> {
-        sqlx::query("SELECT id, owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_at FROM attachments WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(attachment_from_row)
-            .transpose()
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
-}
-
-fn attachment_from_row(r: &sqlx::any::AnyRow) -> Result<Attachment> {
-    Ok(Attachment {
-        id: r.try_get("id")?,
-        owner_kind: r.try_get("owner_kind")?,
-        owner_id: r.try_get("owner_id")?,
-        file_name: r.try_get("file_name")?,
-        content_type: r.try_get("content_type")?,
-        size: r.try_get("size")?,
-        sha256: r.try_get("sha256")?,
-        stored_name: r.try_get("stored_name")?,
-        uploaded_at: r.try_get("uploaded_at")?,
-    })
 }
