@@ -2,12 +2,11 @@
 
 use diaodu_domain::project::{AdmissionRule, AdmissionTest, ProjectFields};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::{audit, now_ts, Actor, Result, Store, StoreError};
 
 /// A refusal kept on record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Refusal {
     /// Id.
     pub id: i64,
@@ -46,25 +45,23 @@ pub fn split_keywords(s: &str) -> Vec<String> {
 impl Store {
     /// The admission rules in force, in the order they are checked.
     pub async fn admission_rules(&self) -> Result<Vec<AdmissionRule>> {
-        let rows =
-            sqlx::query("SELECT code, name, test_kind, keywords FROM admission_rules ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("test_kind")?;
-                let kw: String = r.try_get("keywords")?;
-                Ok(AdmissionRule {
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    test: if kind == "env_rejected" {
-                        AdmissionTest::EnvRejected
-                    } else {
-                        AdmissionTest::IndustryIn(split_keywords(&kw))
-                    },
-                })
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT code, name, test_kind, keywords FROM admission_rules ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, kind, keywords)| AdmissionRule {
+                code,
+                name,
+                test: if kind == "env_rejected" {
+                    AdmissionTest::EnvRejected
+                } else {
+                    AdmissionTest::IndustryIn(split_keywords(&keywords))
+                },
             })
-            .collect()
+            .collect())
     }
 
     /// Adds an admission rule (audited).
@@ -177,27 +174,13 @@ impl Store {
 
     /// Refusals, newest first.
     pub async fn refusals(&self, limit: i64) -> Result<Vec<Refusal>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT r.id, r.project_code, r.project_name, r.unit_id, r.rule_code, r.rule_name, r.at, \
              COALESCE(u.login, 'cli') AS user_login FROM admission_refusals r LEFT JOIN users u ON u.id = r.user_id \
              ORDER BY r.id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Refusal {
-                    id: r.try_get("id")?,
-                    project_code: r.try_get("project_code")?,
-                    project_name: r.try_get("project_name")?,
-                    unit_id: r.try_get("unit_id")?,
-                    rule_code: r.try_get("rule_code")?,
-                    rule_name: r.try_get("rule_name")?,
-                    user_login: r.try_get("user_login")?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }

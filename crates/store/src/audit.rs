@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::bulk::Val;
 use crate::{now_ts, Actor, Result, Store};
@@ -26,6 +25,35 @@ pub struct AuditRecord {
     pub before: Option<Value>,
     /// State after (null for a delete).
     pub after: Option<Value>,
+}
+
+/// An audit record as the database holds it, its states as JSON text.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: String,
+    user_login: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> AuditRecord {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        AuditRecord {
+            id: r.id,
+            at: r.at,
+            user_login: r.user_login,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: parse(r.before_json),
+            after: parse(r.after_json),
+        }
+    }
 }
 
 /// Filter for the audit page.
@@ -243,26 +271,12 @@ impl Store {
             sql.push_str(&format!(" AND a.id < {b}"));
         }
         sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        let mut q = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.as_str()));
         for (_, a) in &args {
             q = q.bind(a);
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.into_iter()
-            .map(|r| {
-                let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-                Ok(AuditRecord {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    user_login: r.try_get("user_login")?,
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    before: parse(r.try_get("before_json")?),
-                    after: parse(r.try_get("after_json")?),
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
     /// Number of audit records (for tests and the admin page).

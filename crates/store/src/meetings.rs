@@ -3,7 +3,6 @@
 
 use diaodu_domain::period::fmt_date;
 use serde::Serialize;
-use sqlx::Row;
 use time::Date;
 
 use crate::{audit, now_ts, s2d, Actor, NewTask, Result, Store, StoreError};
@@ -47,7 +46,7 @@ pub struct Meeting {
 }
 
 /// A decision and the task it became.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Decision {
     /// Id.
     pub id: i64,
@@ -57,17 +56,32 @@ pub struct Decision {
     pub task_id: i64,
 }
 
-fn meeting_from_row(r: &sqlx::any::AnyRow) -> Result<Meeting> {
-    Ok(Meeting {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        date: s2d(r.try_get("meeting_date")?).unwrap_or(Date::MIN),
-        review_period: r.try_get("review_period")?,
-        unit_id: r.try_get("unit_id")?,
-        attendees: r.try_get("attendees")?,
-        agenda: r.try_get("agenda")?,
-        minutes: r.try_get("minutes")?,
-    })
+/// A meeting as the database holds it (the columns of [`COLS`]).
+#[derive(sqlx::FromRow)]
+struct MeetingRecord {
+    id: i64,
+    title: String,
+    meeting_date: String,
+    review_period: String,
+    unit_id: i64,
+    attendees: String,
+    agenda: String,
+    minutes: String,
+}
+
+impl From<MeetingRecord> for Meeting {
+    fn from(r: MeetingRecord) -> Meeting {
+        Meeting {
+            id: r.id,
+            title: r.title,
+            date: s2d(Some(r.meeting_date)).unwrap_or(Date::MIN),
+            review_period: r.review_period,
+            unit_id: r.unit_id,
+            attendees: r.attendees,
+            agenda: r.agenda,
+            minutes: r.minutes,
+        }
+    }
 }
 
 const COLS: &str = "id, title, meeting_date, review_period, unit_id, attendees, agenda, minutes";
@@ -109,40 +123,34 @@ impl Store {
 
     /// Meetings, newest first.
     pub async fn meetings(&self) -> Result<Vec<Meeting>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings ORDER BY meeting_date DESC, id DESC"
         )))
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(meeting_from_row)
-        .collect()
+        .await?;
+        Ok(rows.into_iter().map(Meeting::from).collect())
     }
 
     /// A meeting by id.
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(meeting_from_row)
-        .transpose()
+        .await?;
+        Ok(row.map(Meeting::from))
     }
 
     /// The meeting held on `date` (the latest that day), if any.
     pub async fn meeting_on(&self, date: Date) -> Result<Option<Meeting>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE meeting_date = $1 ORDER BY id DESC"
         )))
         .bind(fmt_date(date))
         .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(meeting_from_row)
-        .transpose()
+        .await?;
+        Ok(row.map(Meeting::from))
     }
 
     /// The meeting before this one (by date, then id).
@@ -220,20 +228,11 @@ impl Store {
 
     /// A meeting's decisions.
     pub async fn decisions(&self, meeting_id: i64) -> Result<Vec<Decision>> {
-        sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, content, task_id FROM meeting_decisions WHERE meeting_id = $1 ORDER BY id",
         )
         .bind(meeting_id)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Decision {
-                id: r.try_get("id")?,
-                content: r.try_get("content")?,
-                task_id: r.try_get("task_id")?,
-            })
-        })
-        .collect()
+        .await?)
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use diaodu_domain::access::{Scope, UnitKind};
 use diaodu_domain::import::{ImportError, UnitRow};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::bulk;
 use crate::{audit, Actor, Result, Store, StoreError};
@@ -28,6 +27,18 @@ pub struct Unit {
     pub path: String,
     /// The day it was retired (撤销), if it was: kept for its history, not offered for new records.
     pub retired_on: Option<String>,
+}
+
+/// A unit as the database holds it.
+#[derive(sqlx::FromRow)]
+struct UnitRecord {
+    id: i64,
+    code: String,
+    name: String,
+    parent_id: Option<i64>,
+    kind: String,
+    path: String,
+    retired_on: Option<String>,
 }
 
 /// A unit to create.
@@ -213,25 +224,22 @@ impl Store {
     }
 
     async fn read_units(&self) -> Result<UnitTree> {
-        let rows =
-            sqlx::query("SELECT id, code, name, parent_id, kind, path, retired_on FROM units")
+        let rows: Vec<UnitRecord> =
+            sqlx::query_as("SELECT id, code, name, parent_id, kind, path, retired_on FROM units")
                 .fetch_all(&self.pool)
                 .await?;
         let units = rows
             .into_iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                Ok(Unit {
-                    id: r.try_get("id")?,
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    parent_id: r.try_get("parent_id")?,
-                    kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Department),
-                    path: r.try_get("path")?,
-                    retired_on: r.try_get("retired_on")?,
-                })
+            .map(|r| Unit {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                parent_id: r.parent_id,
+                kind: UnitKind::parse(&r.kind).unwrap_or(UnitKind::Department),
+                path: r.path,
+                retired_on: r.retired_on,
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         Ok(UnitTree::new(units))
     }
 
