@@ -8,7 +8,6 @@ use diaodu_domain::import::{
 };
 use diaodu_domain::indicator::{Direction, Indicator, IndicatorKind, StatPeriod};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::{audit, now_ts, Actor, Result, Store, StoreError, UnitTree};
 
@@ -60,26 +59,24 @@ fn check_indicator(i: &Indicator) -> Vec<(&'static str, String)> {
 impl Store {
     /// The catalogue, in the order the indicators were created.
     pub async fn indicators(&self) -> Result<Vec<IndicatorRow>> {
-        let rows =
-            sqlx::query("SELECT id, code, name, unit, kind, direction FROM indicators ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let dir: String = r.try_get("direction")?;
-                Ok(IndicatorRow {
-                    id: r.try_get("id")?,
-                    indicator: Indicator {
-                        code: r.try_get("code")?,
-                        name: r.try_get("name")?,
-                        unit: r.try_get("unit")?,
-                        kind: IndicatorKind::parse(&kind).unwrap_or(IndicatorKind::Growth),
-                        direction: Direction::parse(&dir).unwrap_or(Direction::Higher),
-                    },
-                })
+        let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, code, name, unit, kind, direction FROM indicators ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name, unit, kind, direction)| IndicatorRow {
+                id,
+                indicator: Indicator {
+                    code,
+                    name,
+                    unit,
+                    kind: IndicatorKind::parse(&kind).unwrap_or(IndicatorKind::Growth),
+                    direction: Direction::parse(&direction).unwrap_or(Direction::Higher),
+                },
             })
-            .collect()
+            .collect())
     }
 
     /// Creates or updates (by code) catalogue entries all or nothing (audited).
@@ -169,20 +166,14 @@ impl Store {
 
     /// Targets by (indicator id, year).
     pub async fn targets(&self) -> Result<HashMap<(i64, i32), f64>> {
-        let rows = sqlx::query("SELECT indicator_id, year, target FROM indicator_targets")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    (
-                        r.try_get("indicator_id")?,
-                        r.try_get::<i64, _>("year")? as i32,
-                    ),
-                    r.try_get("target")?,
-                ))
-            })
-            .collect()
+        let rows: Vec<(i64, i64, f64)> =
+            sqlx::query_as("SELECT indicator_id, year, target FROM indicator_targets")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(indicator, year, target)| ((indicator, year as i32), target))
+            .collect())
     }
 
     /// Sets yearly targets all or nothing (audited); an existing target for the year is replaced.
@@ -260,19 +251,18 @@ impl Store {
         indicator_id: i64,
         period: StatPeriod,
     ) -> Result<HashMap<i64, (Option<f64>, Option<f64>)>> {
-        let rows = sqlx::query("SELECT unit_id, level, growth FROM indicator_values WHERE indicator_id = $1 AND period = $2")
-            .bind(indicator_id)
-            .bind(period.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("unit_id")?,
-                    (r.try_get("level")?, r.try_get("growth")?),
-                ))
-            })
-            .collect()
+        let rows: Vec<(i64, Option<f64>, Option<f64>)> = sqlx::query_as(
+            "SELECT unit_id, level, growth FROM indicator_values \
+             WHERE indicator_id = $1 AND period = $2",
+        )
+        .bind(indicator_id)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit, level, growth)| (unit, (level, growth)))
+            .collect())
     }
 
     /// The periods for which any value exists, newest first (for pickers).
