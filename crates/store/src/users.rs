@@ -8,7 +8,6 @@ use diaodu_domain::access::Role;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::{audit, now_ts, ts, Actor, Result, Store, StoreError};
 
@@ -169,15 +168,47 @@ fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User> {
-    let role: String = r.try_get("role")?;
-    Ok(User {
-        id: r.try_get("id")?,
-        login: r.try_get("login")?,
-        name: r.try_get("name")?,
-        unit_id: r.try_get("unit_id")?,
-        role: Role::parse(&role).unwrap_or(Role::Leader),
-    })
+/// A user's identity as the database holds it (`id, login, name, unit_id, role`).
+#[derive(sqlx::FromRow)]
+struct UserCols {
+    id: i64,
+    login: String,
+    name: String,
+    unit_id: i64,
+    role: String,
+}
+
+impl From<UserCols> for User {
+    fn from(r: UserCols) -> User {
+        User {
+            id: r.id,
+            login: r.login,
+            name: r.name,
+            unit_id: r.unit_id,
+            role: Role::parse(&r.role).unwrap_or(Role::Leader),
+        }
+    }
+}
+
+/// A user as the log-in reads it.
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    user: UserCols,
+    password_hash: String,
+    active: i64,
+    must_change_password: i64,
+}
+
+/// A live session with its user.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserCols,
+    must_change_password: i64,
+    csrf: String,
+    last_seen: Option<String>,
+    sid: String,
 }
 
 impl Store {
@@ -264,10 +295,11 @@ impl Store {
 
     /// Every user.
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, login, name, unit_id, role FROM users ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(user_from_row).collect()
+        let rows: Vec<UserCols> =
+            sqlx::query_as("SELECT id, login, name, unit_id, role FROM users ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(User::from).collect())
     }
 
     /// Checks a login and password from a client address, with the throttle and the log-in log.
@@ -322,7 +354,7 @@ impl Store {
             self.attempt_result(attempt, "throttled").await?;
             return Err(LoginError::Throttled(THROTTLE_MINUTES));
         }
-        let row = sqlx::query(
+        let row: Option<LoginRow> = sqlx::query_as(
             "SELECT id, login, name, unit_id, role, password_hash, active, must_change_password \
              FROM users WHERE lower(login) = $1",
         )
@@ -336,23 +368,18 @@ impl Store {
             self.attempt_result(attempt, "unknown_login").await?;
             return Err(LoginError::Invalid);
         };
-        let hash: String = row.try_get("password_hash").map_err(StoreError::from)?;
-        if !password_matches(&hash, password) {
+        if !password_matches(&row.password_hash, password) {
             self.attempt_result(attempt, "wrong_password").await?;
             return Err(LoginError::Invalid);
         }
-        let active: i64 = row.try_get("active").map_err(StoreError::from)?;
-        if active != 1 {
+        if row.active != 1 {
             self.attempt_result(attempt, "disabled").await?;
             return Err(LoginError::Disabled);
         }
         self.attempt_result(attempt, "ok").await?;
-        let must: i64 = row
-            .try_get("must_change_password")
-            .map_err(StoreError::from)?;
         Ok(LoginOk {
-            user: user_from_row(&row)?,
-            must_change_password: must != 0,
+            user: row.user.into(),
+            must_change_password: row.must_change_password != 0,
         })
     }
 
@@ -452,13 +479,12 @@ impl Store {
     /// Sets a user's own new password after checking the current one; the change at first log-in
     /// is then done (audited, without either password).
     pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<()> {
-        let row = sqlx::query("SELECT login, password_hash FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("用户".into()))?;
-        let login: String = row.try_get("login")?;
-        let hash: String = row.try_get("password_hash")?;
+        let (login, hash): (String, String) =
+            sqlx::query_as("SELECT login, password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("用户".into()))?;
         if current.len() > diaodu_domain::password::PASSWORD_MAX_BYTES
             || !password_matches(&hash, current)
         {
@@ -563,7 +589,7 @@ impl Store {
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
         let now = time::OffsetDateTime::now_utc();
         let id = token_id(token);
-        let row = sqlx::query(
+        let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.must_change_password, s.csrf, s.last_seen, s.id AS sid \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND s.idle_until > $2 AND u.active = 1",
@@ -573,8 +599,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let last_seen: Option<String> = r.try_get("last_seen")?;
-        if last_seen.is_none_or(|l| l < ts(now - time::Duration::minutes(1))) {
+        let a_minute_ago = ts(now - time::Duration::minutes(1));
+        if r.last_seen.as_ref().is_none_or(|l| *l < a_minute_ago) {
             let (idle, _) = self.session_policy().await?;
             sqlx::query("UPDATE sessions SET last_seen = $1, idle_until = $2 WHERE id = $3")
                 .bind(ts(now))
@@ -583,12 +609,11 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        let must: i64 = r.try_get("must_change_password")?;
         Ok(Some(SessionInfo {
-            user: user_from_row(&r)?,
-            csrf: r.try_get("csrf")?,
-            must_change_password: must != 0,
-            id: r.try_get("sid")?,
+            user: r.user.into(),
+            csrf: r.csrf,
+            must_change_password: r.must_change_password != 0,
+            id: r.sid,
         }))
     }
 
