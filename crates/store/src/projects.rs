@@ -12,7 +12,7 @@ use diaodu_domain::totals::{
 };
 use diaodu_domain::Yuan;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 use time::{Date, Duration, Month};
 
 use crate::audit::AUDIT_COLUMNS;
@@ -137,6 +137,16 @@ struct ReportSums {
     on_time_weekly: i64,
 }
 
+/// A project's report sums as the direct query returns them.
+#[derive(sqlx::FromRow)]
+struct SumsRecord {
+    project_id: i64,
+    ytd: i64,
+    h1: i64,
+    last_inv: Option<String>,
+    on_time: i64,
+}
+
 /// Where the report sums behind a status come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SumsVia {
@@ -190,33 +200,64 @@ fn project_from_fields(f: &[&str]) -> Result<Project> {
     })
 }
 
-fn project_from_row(r: &sqlx::any::AnyRow) -> Result<Project> {
-    let category: String = r.try_get("category")?;
-    let stage: String = r.try_get("stage")?;
-    let env: String = r.try_get("env_approval")?;
-    Ok(Project {
-        id: r.try_get("id")?,
-        unit_id: r.try_get("unit_id")?,
-        fields: ProjectFields {
-            code: r.try_get("code")?,
-            name: r.try_get("name")?,
-            leader: r.try_get("leader")?,
-            category: Category::parse(&category).unwrap_or(Category::Other),
-            stage: Stage::parse(&stage).unwrap_or(Stage::Reserve),
-            total_investment: Yuan(r.try_get("total_investment")?),
-            plan_year: r.try_get::<i64, _>("plan_year")? as i32,
-            annual_plan: Yuan(r.try_get("annual_plan")?),
-            planned_start: s2d(r.try_get("planned_start")?),
-            planned_finish: s2d(r.try_get("planned_finish")?),
-            actual_start: s2d(r.try_get("actual_start")?),
-            batch: r.try_get("batch")?,
-            industry: r.try_get("industry")?,
-            env_approval: EnvApproval::parse(&env).unwrap_or(EnvApproval::Pending),
-        },
-        version: r.try_get("version")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
+/// A project as the database holds it (the columns of [`PROJECT_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct ProjectRecord {
+    id: i64,
+    unit_id: i64,
+    code: String,
+    name: String,
+    leader: String,
+    category: String,
+    stage: String,
+    total_investment: i64,
+    plan_year: i64,
+    annual_plan: i64,
+    planned_start: Option<String>,
+    planned_finish: Option<String>,
+    actual_start: Option<String>,
+    batch: String,
+    industry: String,
+    env_approval: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<ProjectRecord> for Project {
+    fn from(r: ProjectRecord) -> Project {
+        Project {
+            id: r.id,
+            unit_id: r.unit_id,
+            fields: ProjectFields {
+                code: r.code,
+                name: r.name,
+                leader: r.leader,
+                category: Category::parse(&r.category).unwrap_or(Category::Other),
+                stage: Stage::parse(&r.stage).unwrap_or(Stage::Reserve),
+                total_investment: Yuan(r.total_investment),
+                plan_year: r.plan_year as i32,
+                annual_plan: Yuan(r.annual_plan),
+                planned_start: s2d(r.planned_start),
+                planned_finish: s2d(r.planned_finish),
+                actual_start: s2d(r.actual_start),
+                batch: r.batch,
+                industry: r.industry,
+                env_approval: EnvApproval::parse(&r.env_approval).unwrap_or(EnvApproval::Pending),
+            },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A project with its unit's name, as the status list reads it.
+#[derive(sqlx::FromRow)]
+struct ProjectWithUnit {
+    #[sqlx(flatten)]
+    project: ProjectRecord,
+    unit_name: String,
 }
 
 fn field_errors(f: &ProjectFields) -> Result<()> {
@@ -449,24 +490,24 @@ impl Store {
 
     /// A project by id.
     pub async fn project(&self, id: i64) -> Result<Option<Project>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(project_from_row).transpose()
+        Ok(row.map(Project::from))
     }
 
     /// A project by code.
     pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
         )))
         .bind(code.trim())
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(project_from_row).transpose()
+        Ok(row.map(Project::from))
     }
 
     /// The distinct concentrated-start batches, for filters.
@@ -769,19 +810,21 @@ impl Store {
                 );
             let rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
             for r in &rows {
-                projects.push((project_from_row(r)?, r.try_get("unit_name")?));
+                let r = ProjectWithUnit::from_row(r)?;
+                projects.push((r.project.into(), r.unit_name));
             }
             for r in bind_all(&sums_sql, &lead, &fargs)
                 .fetch_all(&self.pool)
                 .await?
             {
+                let r = SumsRecord::from_row(&r)?;
                 sums.insert(
-                    r.try_get("project_id")?,
+                    r.project_id,
                     ReportSums {
-                        ytd: r.try_get("ytd")?,
-                        by_june_30: r.try_get("h1")?,
-                        last_investment_end: r.try_get("last_inv")?,
-                        on_time_weekly: r.try_get("on_time")?,
+                        ytd: r.ytd,
+                        by_june_30: r.h1,
+                        last_investment_end: r.last_inv,
+                        on_time_weekly: r.on_time,
                     },
                 );
             }
