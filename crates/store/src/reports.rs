@@ -8,7 +8,7 @@ use diaodu_domain::period::PeriodKind;
 use diaodu_domain::status::{report_deadline, ReportPoint};
 use diaodu_domain::{Period, Yuan};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 use time::Date;
 
 use crate::audit::AUDIT_COLUMNS;
@@ -113,19 +113,83 @@ fn report_vals(
     ]
 }
 
-fn report_row(r: &sqlx::any::AnyRow) -> Result<ReportRow> {
-    Ok(ReportRow {
-        id: r.try_get("id")?,
-        project_id: r.try_get("project_id")?,
-        period: r.try_get("period")?,
-        period_end: s2d(r.try_get("period_end")?).unwrap_or(Date::MIN),
-        investment: Yuan(r.try_get("investment")?),
-        progress: r.try_get("progress")?,
-        problems: r.try_get("problems")?,
-        on_time: r.try_get::<i64, _>("on_time")? == 1,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
+/// A report as the database holds it (the columns of [`REPORT_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct ReportRecord {
+    id: i64,
+    project_id: i64,
+    period: String,
+    period_end: String,
+    investment: i64,
+    progress: String,
+    problems: String,
+    on_time: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<ReportRecord> for ReportRow {
+    fn from(r: ReportRecord) -> ReportRow {
+        ReportRow {
+            id: r.id,
+            project_id: r.project_id,
+            period: r.period,
+            period_end: s2d(Some(r.period_end)).unwrap_or(Date::MIN),
+            investment: Yuan(r.investment),
+            progress: r.progress,
+            problems: r.problems,
+            on_time: r.on_time == 1,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A site visit as the database holds it, with its author's login.
+#[derive(sqlx::FromRow)]
+struct SiteVisitRecord {
+    id: i64,
+    project_id: i64,
+    visit_date: String,
+    findings: String,
+    coordination: String,
+    user_login: String,
+    created_at: String,
+}
+
+impl From<SiteVisitRecord> for SiteVisit {
+    fn from(r: SiteVisitRecord) -> SiteVisit {
+        SiteVisit {
+            id: r.id,
+            project_id: r.project_id,
+            visit_date: s2d(Some(r.visit_date)).unwrap_or(Date::MIN),
+            findings: r.findings,
+            coordination: r.coordination,
+            user_login: r.user_login,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// The figures a submission checks and the running totals need, of one project.
+#[derive(sqlx::FromRow)]
+struct ProjectBounds {
+    code: String,
+    actual_start: Option<String>,
+    total_investment: i64,
+    annual_plan: i64,
+    plan_year: i64,
+}
+
+/// A filed report's values, as an edit compares them.
+#[derive(sqlx::FromRow)]
+struct FiledRecord {
+    id: i64,
+    project_id: i64,
+    period: String,
+    investment: i64,
+    progress: String,
+    problems: String,
 }
 
 /// Edits a report in place; whether it was on time stays as first recorded.
@@ -280,7 +344,7 @@ impl Store {
         // The first open day, then the project's row (PostgreSQL): its running totals change below.
         let open = self.open_from_shared(&mut tx).await?;
         self.lock_projects(&mut tx, &[project_id]).await?;
-        let project = sqlx::query(
+        let project: ProjectBounds = sqlx::query_as(
             "SELECT code, actual_start, total_investment, annual_plan, plan_year FROM projects WHERE id = $1",
         )
         .bind(project_id)
@@ -288,20 +352,21 @@ impl Store {
         .await?
         .ok_or_else(|| StoreError::NotFound("项目".into()))?;
         let bounds = ReportBounds {
-            total: Yuan(project.try_get("total_investment")?),
-            plan: Yuan(project.try_get("annual_plan")?),
-            plan_year: project.try_get::<i64, _>("plan_year")? as i32,
+            total: Yuan(project.total_investment),
+            plan: Yuan(project.annual_plan),
+            plan_year: project.plan_year as i32,
         };
         if let Some(b) = bounds.check(r.period, r.investment, confirm_unusual) {
             return Err(b.into_error());
         }
-        let code: String = project.try_get("code")?;
-        let actual_start = s2d(project.try_get("actual_start")?);
+        let code = project.code;
+        let actual_start = s2d(project.actual_start);
         let entity_id = format!("{code}/{}", r.period);
         let end = r.period.last_day();
         let change: TotalsChange;
-        let old = sqlx::query(
-            "SELECT id, investment, progress, problems FROM reports WHERE project_id = $1 AND period = $2",
+        let old: Option<FiledRecord> = sqlx::query_as(
+            "SELECT id, project_id, period, investment, progress, problems FROM reports \
+             WHERE project_id = $1 AND period = $2",
         )
         .bind(project_id)
         .bind(r.period.to_string())
@@ -311,12 +376,12 @@ impl Store {
         let created = old.is_none();
         let audit_id: i64;
         if let Some(old) = old {
-            let id: i64 = old.try_get("id")?;
+            let id = old.id;
             let before = ReportInput {
                 period: r.period,
-                investment: Yuan(old.try_get("investment")?),
-                progress: old.try_get("progress")?,
-                problems: old.try_get("problems")?,
+                investment: Yuan(old.investment),
+                progress: old.progress,
+                problems: old.problems,
             };
             // A submission that repeats what was filed changes nothing and is not recorded (as an
             // import's repeated rows are not).
@@ -407,7 +472,7 @@ impl Store {
     /// One project's report for one period (after a submission: only the report just written, not
     /// the project's whole history).
     async fn report_of(&self, project_id: i64, period: Period) -> Result<ReportRow> {
-        let row = sqlx::query(
+        let row: ReportRecord = sqlx::query_as(
             "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
              FROM reports WHERE project_id = $1 AND period = $2",
         )
@@ -416,7 +481,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound("填报".into()))?;
-        report_row(&row)
+        Ok(row.into())
     }
 
     /// A project's reports, oldest period first.
@@ -429,14 +494,14 @@ impl Store {
                 return Ok(rows);
             }
         }
-        let rows = sqlx::query(
+        let rows: Vec<ReportRecord> = sqlx::query_as(
             "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
              FROM reports WHERE project_id = $1 ORDER BY period_end, period_kind",
         )
         .bind(project_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(report_row).collect()
+        Ok(rows.into_iter().map(ReportRow::from).collect())
     }
 
     /// [`Store::reports`] as one packed value; `None` when a record does not unpack (a text field held
@@ -844,26 +909,14 @@ impl Store {
 
     /// A project's site visits, newest first.
     pub async fn site_visits(&self, project_id: i64) -> Result<Vec<SiteVisit>> {
-        let rows = sqlx::query(
+        let rows: Vec<SiteVisitRecord> = sqlx::query_as(
             "SELECT v.id, v.project_id, v.visit_date, v.findings, v.coordination, v.created_at, COALESCE(u.login, 'cli') AS user_login \
              FROM site_visits v LEFT JOIN users u ON u.id = v.user_id WHERE v.project_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
         )
         .bind(project_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SiteVisit {
-                    id: r.try_get("id")?,
-                    project_id: r.try_get("project_id")?,
-                    visit_date: s2d(r.try_get("visit_date")?).unwrap_or(Date::MIN),
-                    findings: r.try_get("findings")?,
-                    coordination: r.try_get("coordination")?,
-                    user_login: r.try_get("user_login")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(SiteVisit::from).collect())
     }
 }
 
@@ -894,17 +947,12 @@ const FILED_COLUMNS: &str = "r.id, r.project_id, r.period, r.investment, r.progr
 
 /// A filed report read with [`FILED_COLUMNS`], by (project, period).
 fn filed_row(r: &sqlx::any::AnyRow) -> Result<((i64, Period), Filed)> {
-    let period: String = r.try_get("period")?;
-    let period = Period::parse(&period)
-        .map_err(|e| StoreError::invalid("填报期", format!("“{period}”：{e}")))?;
+    let r = FiledRecord::from_row(r)?;
+    let period = Period::parse(&r.period)
+        .map_err(|e| StoreError::invalid("填报期", format!("“{}”：{e}", r.period)))?;
     Ok((
-        (r.try_get("project_id")?, period),
-        (
-            r.try_get("id")?,
-            r.try_get("investment")?,
-            r.try_get("progress")?,
-            r.try_get("problems")?,
-        ),
+        (r.project_id, period),
+        (r.id, r.investment, r.progress, r.problems),
     ))
 }
 
