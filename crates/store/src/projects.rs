@@ -996,7 +996,7 @@ impl Store {
         let packed_sums: Option<String> = bind_all(&sums_sql, &sums_lead, fargs)
             .fetch_one(&self.pool)
             .await?
-            .try_get("packed")?;
+            .try_get(0)?;
         let mut window_sums: HashMap<i64, [Option<i64>; 5]> = HashMap::new();
         let mut window_last: HashMap<i64, Option<Date>> = HashMap::new();
         if let Some(text) = packed_sums.as_deref().filter(|t| !t.is_empty()) {
@@ -1021,7 +1021,7 @@ impl Store {
         let packed_rows: Option<String> = bind_all(&sql, &lead, fargs)
             .fetch_one(&self.pool)
             .await?
-            .try_get("packed")?;
+            .try_get(0)?;
         let Some(text) = packed_rows.filter(|t| !t.is_empty()) else {
             return Ok(Some(Vec::new()));
         };
@@ -1100,16 +1100,14 @@ impl Store {
             // PostgreSQL reads the window once for many projects (`dialect::stall_window`).
             let scan = self.engine == crate::Engine::Postgres && unknown.len() >= UNKNOWN_SCAN_MIN;
             let q = crate::dialect::stall_window(self.engine, scan);
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(q.as_str()))
+            let mut q = sqlx::query_as::<_, (i64, Option<String>)>(sqlx::AssertSqlSafe(q.as_str()))
                 .bind(ds(stall_from))
                 .bind(ds(d));
             if !scan {
                 q = q.bind(crate::pack::json_ints(&unknown));
             }
             let unknown: HashSet<i64> = unknown.into_iter().collect();
-            for r in q.fetch_all(&self.pool).await? {
-                let id: i64 = r.try_get("project_id")?;
-                let l: Option<String> = r.try_get("l")?;
+            for (id, l) in q.fetch_all(&self.pool).await? {
                 // The scan answers for every project; the others' latest dates are known already.
                 if !unknown.contains(&id) {
                     continue;
@@ -1306,12 +1304,10 @@ impl Store {
 
     /// Every project's id by code (bulk paths and data generation).
     pub async fn project_ids(&self) -> Result<HashMap<String, i64>> {
-        sqlx::query("SELECT code, id FROM projects")
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT code, id FROM projects")
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
-            .collect()
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// How many projects each unit owns (its own, not those of units below it).

@@ -7,7 +7,6 @@ use diaodu_domain::access::UnitKind;
 use diaodu_domain::indicator::{IndicatorKind, StatPeriod};
 use diaodu_domain::scorecard::{card, rank_of, summary, CardInput, IndicatorCard, Peer};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::{Result, Store, StoreError, Unit, UnitTree};
 
@@ -86,19 +85,18 @@ impl Store {
             sql.push_str(&format!("${}", i + 2));
         }
         sql.push(')');
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(indicator_id);
+        let mut q = sqlx::query_as::<_, (i64, String, Option<f64>, Option<f64>)>(
+            sqlx::AssertSqlSafe(sql.as_str()),
+        )
+        .bind(indicator_id);
         for p in periods {
             q = q.bind(p.to_string());
         }
         let rows = q.fetch_all(&self.pool).await?;
         let mut out = HashMap::new();
-        for r in &rows {
-            let p: String = r.try_get("period")?;
-            if let Ok(p) = StatPeriod::parse(&p) {
-                out.insert(
-                    (r.try_get("unit_id")?, p),
-                    (r.try_get("level")?, r.try_get("growth")?),
-                );
+        for (unit, period, level, growth) in rows {
+            if let Ok(p) = StatPeriod::parse(&period) {
+                out.insert((unit, p), (level, growth));
             }
         }
         Ok(out)

@@ -12,7 +12,6 @@ use diaodu_domain::task::{
 };
 use diaodu_domain::Period;
 use serde::Serialize;
-use sqlx::Row;
 use time::Date;
 
 use crate::{audit, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
@@ -677,7 +676,7 @@ impl Store {
             }
         }
         let mut tx = self.begin().await?;
-        let old = sqlx::query("SELECT id, body, percent, actual_value FROM task_reports WHERE task_id = $1 AND period = $2")
+        let old: Option<(i64, String, i64, Option<String>)> = sqlx::query_as("SELECT id, body, percent, actual_value FROM task_reports WHERE task_id = $1 AND period = $2")
             .bind(task_id)
             .bind(r.period.to_string())
             .fetch_optional(&mut *tx)
@@ -685,9 +684,8 @@ impl Store {
         let now = now_ts();
         let after = serde_json::json!({"period": r.period.to_string(), "body": r.body, "percent": r.percent, "actual_value": r.actual_value});
         let entity = format!("{}/{}", t.code, r.period);
-        if let Some(old) = old {
-            let id: i64 = old.try_get("id")?;
-            let before = serde_json::json!({"period": r.period.to_string(), "body": old.try_get::<String, _>("body")?, "percent": old.try_get::<i64, _>("percent")?, "actual_value": old.try_get::<Option<String>, _>("actual_value")?});
+        if let Some((id, body, percent, actual_value)) = old {
+            let before = serde_json::json!({"period": r.period.to_string(), "body": body, "percent": percent, "actual_value": actual_value});
             sqlx::query("UPDATE task_reports SET body = $1, percent = $2, actual_value = $3, submitted_by = $4, updated_at = $5 WHERE id = $6")
                 .bind(r.body.trim())
                 .bind(i64::from(r.percent))
