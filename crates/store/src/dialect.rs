@@ -107,8 +107,8 @@ pub(crate) fn json_row_field(engine: Engine, i: usize, int: bool) -> String {
 /// The statement writing an import's edited reports: the document `$1` of `[id, investment,
 /// progress, problems]` rows, `$2` the time, `$3` the user, joined to `reports` by id.
 ///
-/// PostgreSQL replaces each edited report — deleted and inserted again with its period, on-time
-/// flag and creation time, under a new id (nothing refers to a report's id) — rather than
+/// PostgreSQL replaces each edited report — deleted and inserted again with its id, period,
+/// on-time flag and creation time (the id is kept: a report's photos refer to it) — rather than
 /// updating it: an update that changes no key of an index still adds the new version to it, and
 /// where the leaf is full first tries to delete older versions of the same key, visiting their
 /// table pages, which never succeeds here (the old version is this transaction's own).
@@ -122,11 +122,11 @@ pub(crate) fn report_edits(engine: Engine) -> &'static str {
         "WITH v AS (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, \
          e ->> 2 AS progress, e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e), \
          old AS (DELETE FROM reports r USING v WHERE r.id = v.id \
-         RETURNING r.project_id, r.period, r.period_kind, r.period_end, r.on_time, r.created_at, \
-         v.investment, v.progress, v.problems) \
-         INSERT INTO reports (project_id, period, period_kind, period_end, investment, progress, \
-         problems, on_time, submitted_by, created_at, updated_at) \
-         SELECT project_id, period, period_kind, period_end, investment, progress, problems, \
+         RETURNING r.id, r.project_id, r.period, r.period_kind, r.period_end, r.on_time, \
+         r.created_at, v.investment, v.progress, v.problems) \
+         INSERT INTO reports (id, project_id, period, period_kind, period_end, investment, \
+         progress, problems, on_time, submitted_by, created_at, updated_at) \
+         SELECT id, project_id, period, period_kind, period_end, investment, progress, problems, \
          on_time, $3, created_at, $2 FROM old"
     }
 }

@@ -435,36 +435,41 @@ impl Store {
         Ok(())
     }
 
-    /// Records an uploaded file (the caller has written the bytes; audited).
-    pub async fn add_attachment(&self, actor: &Actor, a: &Attachment) -> Result<i64> {
+    /// Records uploaded files, all or none (the caller has written the bytes; each audited).
+    /// Returns their ids.
+    pub async fn add_attachments(&self, actor: &Actor, files: &[Attachment]) -> Result<Vec<i64>> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO attachments (owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(&a.owner_kind)
-        .bind(a.owner_id)
-        .bind(&a.file_name)
-        .bind(&a.content_type)
-        .bind(a.size)
-        .bind(&a.sha256)
-        .bind(&a.stored_name)
-        .bind(actor.user_id)
-        .bind(now_ts())
-        .fetch_one(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "attachment",
-            &id.to_string(),
-            None,
-            Some(serde_json::json!({"owner": [a.owner_kind, a.owner_id], "file_name": a.file_name, "type": a.content_type, "size": a.size, "sha256": a.sha256})),
-        )
-        .await?;
+        let mut ids = Vec::with_capacity(files.len());
+        for a in files {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO attachments (owner_kind, owner_id, file_name, content_type, size, sha256, stored_name, uploaded_by, uploaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(&a.owner_kind)
+            .bind(a.owner_id)
+            .bind(&a.file_name)
+            .bind(&a.content_type)
+            .bind(a.size)
+            .bind(&a.sha256)
+            .bind(&a.stored_name)
+            .bind(actor.user_id)
+            .bind(now_ts())
+            .fetch_one(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "attachment",
+                &id.to_string(),
+                None,
+                Some(serde_json::json!({"owner": [a.owner_kind, a.owner_id], "file_name": a.file_name, "type": a.content_type, "size": a.size, "sha256": a.sha256})),
+            )
+            .await?;
+            ids.push(id);
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// The attachments of a record.

@@ -1253,6 +1253,15 @@ impl Store {
         .bind(unit_id)
         .execute(&mut *tx)
         .await?;
+        // Attachments name their owner without a reference: a report's photos go with it, so that
+        // a later report given the same id does not show them.
+        sqlx::query(
+            "DELETE FROM attachments WHERE owner_kind = 'report' AND owner_id IN \
+             (SELECT r.id FROM reports r JOIN projects p ON p.id = r.project_id WHERE p.unit_id = $1)",
+        )
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM reports WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
         )

@@ -182,9 +182,10 @@ async fn a_leader_instructs_the_district_answers_and_the_leader_closes_it() {
     // Every step is in the audit log, in Chinese.
     let admin = app.login("admin").await;
     let audit = app.get(&admin, "/audit?entity=instruction").await;
-    assert!(audit.body.contains("领导批示"));
+    // The table's cells, not the filter's options (which name every action).
     for step in ["新增", "反馈", "退回", "办结"] {
-        assert!(audit.body.contains(step), "{step}");
+        let cell = format!(r#"<td class="nw">{step}</td><td class="nw">领导批示</td>"#);
+        assert!(audit.body.contains(&cell), "{step}: {}", audit.body);
     }
 }
 

@@ -133,6 +133,27 @@ async fn a_reporter_adds_site_photos_to_the_weeks_report() {
         .unwrap()
         .starts_with("attachment"));
 
+    // The week imported again with a corrected figure edits the report in place: its photos stay.
+    let r = app
+        .upload(
+            &rep1,
+            "reports",
+            "fix.csv",
+            "项目编码,填报期,本期完成投资(万元)\nA001,2026-W10,130\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reports = app.store.reports(app.p1).await.unwrap();
+    assert_eq!(
+        (reports[0].id, reports[0].investment.wan_text()),
+        (report, "130.00".into())
+    );
+    let page = app.get(&rep1, &format!("/photos/report/{report}")).await;
+    assert_eq!(
+        page.body.matches("<img ").count(),
+        2,
+        "the photos stay with the edited report"
+    );
     // The other district sees neither the page nor the photo; a leader sees both and adds nothing.
     let rep2 = app.login("rep2").await;
     assert_eq!(

@@ -255,7 +255,8 @@ pub async fn export_ranking(
             d,
         )
         .await?;
-    let lines = diaodu_store::reporting::unit_table(&tree, &rows, parent, d);
+    let mut lines = diaodu_store::reporting::unit_table(&tree, &rows, parent, d);
+    super::ranking::sort_lines(&mut lines, q.sort.as_deref(), parent, d);
     let title = format!(
         "{}下级单位项目建设排名（截至{}）",
         tree.get(parent).map(|u| u.name.as_str()).unwrap_or(""),

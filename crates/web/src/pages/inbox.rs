@@ -53,12 +53,10 @@ pub async fn open(
         .mark_read(c.user.id, Some(id))
         .await?
         .ok_or_else(|| AppError::NotFound("消息".into()))?;
-    // Only a path of this site is followed.
-    let to = if link.starts_with('/') && !link.starts_with("//") {
-        link
-    } else {
-        "/inbox".into()
-    };
+    // Only a path of this site is followed (not `//host` nor `/\\host`, which browsers read as
+    // another site).
+    let local = link.starts_with('/') && !matches!(link.as_bytes().get(1), Some(b'/' | b'\\'));
+    let to = if local { link } else { "/inbox".into() };
     Ok(Redirect::to(&to).into_response())
 }
 

@@ -522,6 +522,10 @@ pub async fn upload(
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Every file on disk first, then their records in one transaction; a failure on the way
+    // removes the files already written, so an upload is kept whole or not at all.
+    let mut records = Vec::with_capacity(files.len());
+    let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
     let n = files.len();
     for (name, bytes, ct) in files {
         let sha = hex::encode(Sha256::digest(&bytes));
@@ -530,15 +534,18 @@ pub async fn upload(
         // The name on disk is ours (hash and a random suffix): nothing of the uploaded name reaches
         // the path.
         let stored = format!("{}-{}", &sha[..16], hex::encode(rnd));
-        tokio::fs::write(dir.join(&stored), &bytes)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let path = dir.join(&stored);
+        if let Err(e) = tokio::fs::write(&path, &bytes).await {
+            remove_all(&written).await;
+            return Err(AppError::Internal(e.to_string()));
+        }
+        written.push(path);
         let safe_name: String = name
             .chars()
             .filter(|ch| !matches!(ch, '/' | '\\' | '"' | '\r' | '\n'))
             .take(200)
             .collect();
-        let a = Attachment {
+        records.push(Attachment {
             id: 0,
             owner_kind: q.owner_kind.clone(),
             owner_id: q.owner_id,
@@ -548,11 +555,21 @@ pub async fn upload(
             sha256: sha,
             stored_name: stored,
             uploaded_at: String::new(),
-        };
-        state.store.add_attachment(&c.actor(), &a).await?;
+        });
+    }
+    if let Err(e) = state.store.add_attachments(&c.actor(), &records).await {
+        remove_all(&written).await;
+        return Err(e.into());
     }
     let what = if photos { "照片" } else { "附件" };
     Ok(redirect_saved(&back, &format!("已上传 {n} 个{what}")).into_response())
+}
+
+/// Removes files written for an upload that is not kept.
+async fn remove_all(paths: &[PathBuf]) {
+    for p in paths {
+        let _ = tokio::fs::remove_file(p).await;
+    }
 }
 
 /// The most files one upload keeps.

@@ -143,16 +143,18 @@ pub async fn list(
     Ok(page(&c, &ctx.unit_name, "/instructions", "领导批示", body).into_response())
 }
 
-/// The instructions on a subject, for its page: each with its state and link, and for a leader the
-/// form to write one.
+/// The instructions on a subject, for its page: each with its state and link, and the form to write
+/// one for a leader whose scope holds the subject's unit (`unit_in_scope`: a task seen through a
+/// cooperating unit only is not the leader's to instruct).
 pub fn panel(
     c: &Current,
     subject: InstructionSubject,
     id: i64,
     list: &[Instruction],
     d: time::Date,
+    unit_in_scope: bool,
 ) -> Markup {
-    let writer = c.can(Action::Instruct);
+    let writer = c.can(Action::Instruct) && unit_in_scope;
     if list.is_empty() && !writer {
         return html! {};
     }

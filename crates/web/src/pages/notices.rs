@@ -398,7 +398,7 @@ pub async fn detail(
                 p { button type="submit" name="decision" value="accept" { "核查通过，办结" } " " button.danger type="submit" name="decision" value="send_back" { "退回" } }
             }
         }
-        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Notice, id, &instructions, state.today()))
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Notice, id, &instructions, state.today(), true))
         (super::inspections::attachments_panel(&c, "notice", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "办理过程" }
         div.tablewrap { table #events {

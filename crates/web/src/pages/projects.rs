@@ -434,7 +434,7 @@ pub async fn detail(
                 (svg(chart))
             }
         }
-        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Project, id, &instructions, state.today()))
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Project, id, &instructions, state.today(), true))
         @if !notices.is_empty() {
             h2 { "督办单" span.muted.small { "　共 " (notices.len()) " 件" } }
             (super::notices::notice_table(&notices.iter().collect::<Vec<_>>(), state.today(), None))

@@ -61,6 +61,21 @@ fn line_key(l: &UnitLine, col: &str) -> Key {
     }
 }
 
+/// Sorts the units of a ranking (the total stays first) as `sort` asks, and says how for the
+/// headers' links; the page and its export share it.
+pub fn sort_lines(lines: &mut [UnitLine], sort: Option<&str>, parent: i64, d: Date) -> Sorting {
+    let sorting = Sorting::new(
+        "/ranking",
+        sort,
+        RANKING_COLUMNS,
+        &[("unit", &parent.to_string()), ("as_of", &fmt_date(d))],
+    );
+    if let Some(units) = lines.get_mut(1..) {
+        sorting.apply(units, line_key);
+    }
+    sorting
+}
+
 /// The ranking table; the first line is the parent's total. Its headers sort the units when
 /// `sorting` is given.
 pub fn table(lines: &[UnitLine], d: Date, drill: bool, sorting: Option<&Sorting>) -> Markup {
@@ -114,15 +129,7 @@ pub async fn show(
         )
         .await?;
     let mut lines = unit_table(&ctx.tree, &rows, parent, d);
-    let sorting = Sorting::new(
-        "/ranking",
-        q.sort.as_deref(),
-        RANKING_COLUMNS,
-        &[("unit", &parent.to_string()), ("as_of", &fmt_date(d))],
-    );
-    if let Some(units) = lines.get_mut(1..) {
-        sorting.apply(units, line_key);
-    }
+    let sorting = sort_lines(&mut lines, q.sort.as_deref(), parent, d);
     let pname = ctx
         .tree
         .get(parent)
@@ -139,7 +146,7 @@ pub async fn show(
             input type="hidden" name="unit" value=(parent);
             label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
             button type="submit" { "查询" }
-            a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d))} { "导出 Excel" }
+            a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d)) "&sort=" (sorting.value())} { "导出 Excel" }
             @if c.can(diaodu_domain::access::Action::ChaseReports) { a.btn.light-btn href="/reports/chase" { "催报" } }
             @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
         }

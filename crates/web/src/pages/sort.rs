@@ -99,7 +99,7 @@ impl Sorting {
     ) -> Sorting {
         let current = sort
             .map(str::trim)
-            .filter(|s| columns.contains(&s.trim_start_matches('-')))
+            .filter(|s| columns.contains(&s.strip_prefix('-').unwrap_or(s)))
             .map(str::to_string);
         Sorting {
             current,
@@ -202,6 +202,7 @@ mod tests {
         // A column the list does not have leaves it as it is.
         let s = Sorting::new("/x", Some("zzz"), &["n"], &[("show", "all")]);
         assert_eq!(s.value(), "");
+        assert_eq!(Sorting::new("/x", Some("--n"), &["n"], &[]).value(), "");
         assert!(s
             .th("n", "数", true)
             .into_string()

@@ -499,7 +499,7 @@ pub async fn detail(
             h2 { "分解任务" }
             (task_table(&det.children.iter().collect::<Vec<_>>(), None))
         }
-        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Task, id, &instructions, state.today()))
+        (super::instructions::panel(&c, diaodu_domain::instruction::InstructionSubject::Task, id, &instructions, state.today(), tree.in_scope(t.lead_unit_id, c.scope)))
         (super::inspections::attachments_panel(&c, "task", id, &files, can_attach, state.cfg.max_upload_mb))
         h2 { "进度报送" }
         div.tablewrap { table #task-reports {

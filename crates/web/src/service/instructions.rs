@@ -73,10 +73,11 @@ pub async fn reply(state: &AppState, c: &Current, id: i64, text: &str) -> Result
         .await?)
 }
 
-/// Whether the caller may close an instruction or send it back: the leader who wrote it, or the
-/// supervision office (`IssueNotices`), which follows leaders' instructions up.
+/// Whether the caller may close an instruction or send it back: the leader who wrote it, while a
+/// leader (`Instruct`), or the supervision office (`IssueNotices`), which follows leaders'
+/// instructions up.
 pub fn may_decide(c: &Current, i: &Instruction) -> bool {
-    i.leader_id == Some(c.user.id) || c.can(Action::IssueNotices)
+    (c.can(Action::Instruct) && i.leader_id == Some(c.user.id)) || c.can(Action::IssueNotices)
 }
 
 /// Closes an answered instruction (`accept`) or sends it back with what remains to be done.

@@ -121,8 +121,12 @@ pub async fn chase_reports(
     if unit_ids.is_empty() {
         return Err(AppError::invalid("单位", "请选择要催报的单位"));
     }
+    // Each unit once, however often it is named.
+    let mut unit_ids = unit_ids.to_vec();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
     let tree = state.store.units().await?;
-    for &u in unit_ids {
+    for &u in &unit_ids {
         if tree.get(u).is_none() {
             return Err(AppError::invalid("单位", format!("编号 {u} 的单位不存在")));
         }
@@ -138,7 +142,7 @@ pub async fn chase_reports(
     };
     let mut out = ChaseOutcome::default();
     let mut msgs = Vec::new();
-    for &u in unit_ids {
+    for &u in &unit_ids {
         let name = tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
         // The unit's own projects: a unit below it with projects is reminded on its own.
         let items: Vec<&DueItem> = due.iter().filter(|i| i.unit_id == u).collect();
