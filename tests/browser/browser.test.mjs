@@ -223,6 +223,30 @@ test('a leader instructs on a red project; on a phone the district answers and a
   await leader.close();
 });
 
+test('the supervision office reminds a district with one click; on a phone its reporter sees the bell and opens the reminder', async () => {
+  const office = await login({ width: 1366, height: 900 }, 'duchashi');
+  await office.goto(`${base}/reports/chase`);
+  const row = office.locator('#chase tbody tr', { hasText: '云东区' });
+  await row.locator('button', { hasText: '催报' }).click();
+  await office.waitForURL(/\/reports\/chase\?saved=/);
+  assert.match(await office.textContent('.flash.ok'), /已向 1 个单位的 \d+ 名填报员发出催报/);
+  await office.close();
+
+  const phone = await login({ width: 390, height: 844 }, 'yundong');
+  const bell = phone.locator('header a.bell');
+  assert.equal(await bell.isVisible(), true, 'the bell is in view on a phone');
+  assert.ok(Number(await bell.locator('.count').textContent()) >= 1, 'it counts the reminder');
+  await bell.click();
+  await phone.waitForURL(base + '/inbox');
+  const message = phone.locator('#messages a.message.unread').first();
+  assert.match(await message.textContent(), /催报：请填报项目进度/);
+  await noSidewaysScroll(phone, 'the inbox');
+  await phone.screenshot({ path: join(shots, '10-inbox-phone.png'), fullPage: true });
+  await message.click();
+  await phone.waitForURL(base + '/reports/due');
+  await phone.close();
+});
+
 // The user guide's pictures (docs/guide.md): each role's weekly pages, at the width the role uses
 // most. Written under target/browser-test/guide, or into docs/guide/ with DIAODU_GUIDE_SHOTS=1
 // (how the guide's pictures are renewed).

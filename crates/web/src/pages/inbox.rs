@@ -31,7 +31,7 @@ pub async fn inbox(
         @if list.is_empty() { p.muted { "暂无消息。" } }
         div #messages {
             @for m in &list {
-                a.message.panel href={"/inbox/" (m.id)} class=@if m.read_at.is_none() { "unread" } {
+                a.message.panel.unread[m.read_at.is_none()] href={"/inbox/" (m.id)} {
                     div { b { (m.title) } @if m.read_at.is_none() { " " span.tag.red { "未读" } } }
                     div { (m.body) }
                     div.small.muted { (m.sender_name) " · " (local_time(&m.created_at)) }
