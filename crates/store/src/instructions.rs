@@ -121,11 +121,14 @@ impl Row {
     }
 }
 
-/// The instructions with their subject's code and title (one of the three joins matches).
+/// The instructions with their subject's code and title (one of the three joins matches). An
+/// instruction is addressed to its subject's unit as it is now — the project's unit, the task's lead
+/// unit, the notice's unit — so a project moved to another unit takes its instructions along; the
+/// unit stored is the one it was first addressed to, read only when the subject is gone.
 const SELECT: &str = "SELECT i.id, i.subject_kind, i.subject_id, \
      COALESCE(p.code, t.code, n.code, '') AS subject_code, \
      COALESCE(p.name, t.title, n.title, '') AS subject_title, \
-     i.unit_id, i.leader_id, i.leader_name, i.body, i.due_on, i.state, i.reply, i.replied_by, \
+     COALESCE(p.unit_id, t.lead_unit_id, n.unit_id, i.unit_id) AS unit_id, i.leader_id, i.leader_name, i.body, i.due_on, i.state, i.reply, i.replied_by, \
      i.replied_at, i.closed_note, i.closed_at, i.created_at \
      FROM instructions i \
      LEFT JOIN projects p ON i.subject_kind = 'project' AND p.id = i.subject_id \

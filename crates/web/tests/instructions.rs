@@ -239,3 +239,48 @@ async fn only_a_leader_instructs_and_only_within_its_scope() {
     let page = app.get(&rep2, &format!("/notices/{notice}")).await;
     assert!(page.body.contains("亲自过问"), "shown on the notice");
 }
+
+#[tokio::test]
+async fn a_project_moved_to_another_district_takes_its_open_instruction_along() {
+    let app = TestApp::new().await;
+    let token = app.token("leader").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/instructions",
+            Some(&token),
+            Some(json!({"subject_kind": "project", "subject_id": app.p1, "body": "请加快推进。", "due_on": in_days(5)})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    // The project passes from 甲区 to 乙区.
+    let p = app.store.project(app.p1).await.unwrap().unwrap();
+    app.store
+        .update_project(
+            &diaodu_store::Actor::cli(),
+            p.id,
+            p.version,
+            app.d2,
+            p.fields,
+        )
+        .await
+        .unwrap();
+    let rep2 = app.login("rep2").await;
+    let home = app.get(&rep2, "/").await;
+    assert!(home.body.contains("请加快推进"), "乙区 answers it now");
+    let r = app
+        .post_form(
+            &rep2,
+            &format!("/instructions/{id}/reply"),
+            &[("text", "已接手办理。")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rep1 = app.login("rep1").await;
+    assert_eq!(
+        app.get(&rep1, &format!("/instructions/{id}")).await.status,
+        StatusCode::FORBIDDEN,
+        "甲区 no longer sees the project's instruction"
+    );
+}
