@@ -22,6 +22,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod format;
+pub mod forms;
 pub mod input;
 pub mod pages;
 pub mod params;

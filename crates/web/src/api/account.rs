@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::types::{LoginErrors, ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::nonempty;
+use crate::forms::nonempty;
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {

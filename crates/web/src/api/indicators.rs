@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::types::{ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::nonempty;
+use crate::forms::nonempty;
 use crate::service::documents::ScorecardOut;
 use crate::AppState;
 
@@ -129,7 +129,7 @@ async fn save_values(
 ) -> Result<Json<Saved>, ApiError> {
     c.require(Action::ManageIndicators)?;
     let tree = state.store.units().await?;
-    let scope = crate::pages::indicators::indicator_write_scope(&c);
+    let scope = crate::service::scope::indicator_write_scope(&c);
     let period = diaodu_domain::indicator::StatPeriod::parse(&b.period)
         .map_err(|e| AppError::invalid("period", e.to_string()))?;
     let rows: Vec<diaodu_domain::import::IndicatorValueRow> = b
@@ -186,8 +186,8 @@ async fn scorecard(
 ) -> Result<Json<ScorecardOut>, ApiError> {
     c.require(Action::ViewScorecard)?;
     let tree = state.store.units().await?;
-    let region = crate::pages::scorecard::resolve_region(&tree, &c, nonempty(&q.region))?;
-    let period = crate::pages::scorecard::resolve_period(&state, nonempty(&q.period)).await?;
+    let region = crate::service::scope::resolve_region(&tree, &c, nonempty(&q.region))?;
+    let period = crate::service::scope::resolve_period(&state, nonempty(&q.period)).await?;
     let sc = state.store.scorecard(&tree, region, period).await?;
     Ok(Json(ScorecardOut::of(&sc)))
 }

@@ -19,9 +19,7 @@ use utoipa_axum::routes;
 use super::types::{NumOrText, ProjectWriteErrors, ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::projects::{ListQuery, ProjectForm};
-use crate::pages::reports::ReportForm;
-use crate::pages::{as_of, nonempty};
+use crate::forms::{as_of, nonempty, ListQuery, ProjectForm, ReportForm};
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -784,7 +782,7 @@ async fn status_units(
 ) -> Result<Response, ApiError> {
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = crate::pages::ranking_parent(&tree, &c, &q.unit)?;
+    let parent = crate::service::scope::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(
@@ -845,7 +843,7 @@ async fn import_file(
     Path(kind): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Result<Json<Imported>, ApiError> {
-    use crate::pages::data::read_upload;
+    use crate::service::imports::read_upload;
     use crate::service::imports::{run_import, ImportKind};
     let kind =
         ImportKind::parse(&kind).ok_or_else(|| AppError::NotFound(format!("导入类型“{kind}”")))?;

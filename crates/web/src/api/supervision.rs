@@ -471,8 +471,7 @@ async fn list_attachments(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<AttachmentQuery>,
 ) -> Result<Json<Vec<Attachment>>, ApiError> {
-    crate::pages::inspections::attachment_access(&state, &c, &q.owner_kind, q.owner_id, false)
-        .await?;
+    crate::service::scope::attachment_access(&state, &c, &q.owner_kind, q.owner_id, false).await?;
     Ok(Json(
         state.store.attachments(&q.owner_kind, q.owner_id).await?,
     ))

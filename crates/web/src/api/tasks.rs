@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use super::types::{NumOrText, ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::tasks::TaskForm;
-use crate::pages::{as_of, nonempty};
+use crate::forms::TaskForm;
+use crate::forms::{as_of, nonempty};
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::types::{ReadErrors, WriteErrors};
 use crate::auth::ApiCurrent;
 use crate::error::{ApiError, AppError};
-use crate::pages::nonempty;
+use crate::forms::nonempty;
 use crate::service::users::{NewUser, UserFilter};
 use crate::AppState;
 

@@ -15,6 +15,7 @@ use super::ranking::RankingQuery;
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
 pub use crate::service::documents::{ledger_rows, ranking_rows};
+use crate::service::imports::read_upload;
 pub use crate::service::imports::{
     import_report_stream, run_import, ImportKind, Upload, REPORT_CHUNK,
 };
@@ -123,69 +124,6 @@ pub async fn import(
     Ok((status, data_page(&c, &ctx.unit_name, Some(markup))).into_response())
 }
 
-/// Reads an import's upload: the kind (from the path, or the form's `kind` field, which the form puts
-/// before the file) and the file. The role is checked before any of the file is read: a user who may
-/// import nothing gets 403 at once, and one who may not import this kind gets it when the kind is
-/// known, so a refused upload is never held in memory.
-pub async fn read_upload(
-    c: &Current,
-    mut kind: Option<ImportKind>,
-    mut mp: Multipart,
-) -> Result<Upload, AppError> {
-    if !ImportKind::ALL.iter().any(|k| c.can(k.action())) {
-        return Err(AppError::Forbidden);
-    }
-    if let Some(k) = kind {
-        c.require(k.action())?;
-    }
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut confirm_unusual = false;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::invalid("文件", "文件过大")
-        } else {
-            AppError::invalid("文件", format!("上传内容无法读取：{}", e.body_text()))
-        }
-    };
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("kind") if kind.is_none() => {
-                let text = field.text().await.map_err(bad)?;
-                let k = ImportKind::parse(text.trim())
-                    .ok_or_else(|| AppError::invalid("导入内容", "不是可导入的内容"))?;
-                c.require(k.action())?;
-                kind = Some(k);
-            }
-            Some("confirm_unusual") => {
-                let v = field.text().await.map_err(bad)?;
-                confirm_unusual = matches!(v.trim(), "1" | "true" | "on");
-            }
-            Some("file") => {
-                if kind.is_none() {
-                    return Err(AppError::invalid(
-                        "导入内容",
-                        "请先选择导入内容，再选择文件",
-                    ));
-                }
-                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                let bytes = field.bytes().await.map_err(bad)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
-    let (name, bytes) = file
-        .filter(|f| !f.1.is_empty())
-        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
-    Ok(Upload {
-        kind,
-        name,
-        bytes,
-        confirm_unusual,
-    })
-}
-
 /// Export format query.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ExportQuery {
@@ -242,7 +180,7 @@ pub async fn export_ranking(
     c.require(Action::Export)?;
     let tree = state.store.units().await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = super::ranking_parent(&tree, &c, &q.unit)?;
+    let parent = crate::service::scope::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(

@@ -14,20 +14,8 @@ use serde::Deserialize;
 use super::layout::{csrf, flash, page};
 use super::{nonempty, Ctx};
 use crate::auth::Current;
+use crate::service::scope::{indicator_scope, indicator_write_scope};
 use crate::{AppError, AppState};
-
-/// The indicator scope of a user: the subtree of the unit above its own (see `docs/roles.md`).
-pub fn indicator_scope(tree: &UnitTree, c: &Current) -> Scope {
-    let parent = tree.get(c.user.unit_id).and_then(|u| u.parent_id);
-    Scope::indicators(c.user.role, c.user.unit_id, parent)
-}
-
-/// The regions whose values a user may enter: its own and those below it (the administrator: all).
-/// A statistics bureau reads its peers' and its parent's figures for the scorecard, but those are
-/// entered by the level that owns them.
-pub fn indicator_write_scope(c: &Current) -> Scope {
-    c.scope
-}
 
 /// Query of the catalogue page.
 #[derive(Debug, Default, Deserialize)]

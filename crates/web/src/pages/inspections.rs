@@ -18,7 +18,7 @@ use super::projects::unit_options;
 use super::sort::{Key, Sorting};
 use super::{nonempty, redirect_saved, Ctx};
 use crate::auth::Current;
-use crate::service::scope::item_inspection;
+use crate::service::scope::attachment_access;
 use crate::{AppError, AppState};
 
 fn sev_options(current: &str) -> Markup {
@@ -354,75 +354,6 @@ pub async fn finish(
     }
     state.store.finish_inspection(&c.actor(), id).await?;
     Ok(redirect_saved(&format!("/inspections/{id}"), "督查活动已结束").into_response())
-}
-
-/// Whether the user may read (`write = false`) or add to (`write = true`) the attachments of a record,
-/// by the rules of the record itself. Returns the page to go back to.
-pub async fn attachment_access(
-    state: &AppState,
-    c: &Current,
-    kind: &str,
-    owner: i64,
-    write: bool,
-) -> Result<String, AppError> {
-    match kind {
-        "notice" => {
-            let (n, _, _) = crate::service::scope::load_notice(state, c, owner).await?;
-            if write
-                && !((c.can(Action::AnswerNotices) && crate::service::acts_for(c, n.unit_id))
-                    || c.can(Action::IssueNotices))
-            {
-                return Err(AppError::Forbidden);
-            }
-            Ok(format!("/notices/{owner}"))
-        }
-        "task" => {
-            let (t, _, _) = crate::service::scope::load_task(state, c, owner).await?;
-            if write
-                && !(c.can(Action::ManageTasks)
-                    || (c.can(Action::ReportTasks) && crate::service::acts_for(c, t.lead_unit_id)))
-            {
-                return Err(AppError::Forbidden);
-            }
-            Ok(format!("/tasks/{owner}"))
-        }
-        "inspection_item" => {
-            if !(c.can(Action::Inspect) || (!write && c.can(Action::ViewMeetings))) {
-                return Err(AppError::Forbidden);
-            }
-            let id = item_inspection(state, c, owner).await?;
-            Ok(format!("/inspections/{id}"))
-        }
-        // Photos of a report or a site visit: seen with the project; added by who files the
-        // project's reports (`SubmitReport`) or logs its visits (`LogSiteVisit`).
-        "report" | "site_visit" => {
-            let project = state
-                .store
-                .project_of(kind, owner)
-                .await?
-                .ok_or_else(|| AppError::NotFound(photo_owner_zh(kind).into()))?;
-            crate::service::scope::load_in_scope(state, c, project).await?;
-            let may = if kind == "report" {
-                c.can(Action::SubmitReport)
-            } else {
-                c.can(Action::LogSiteVisit)
-            };
-            if write && !may {
-                return Err(AppError::Forbidden);
-            }
-            Ok(format!("/photos/{kind}/{owner}"))
-        }
-        _ => Err(AppError::invalid("附件", "无效的附件归属")),
-    }
-}
-
-/// What a photo belongs to, in words.
-pub fn photo_owner_zh(kind: &str) -> &'static str {
-    if kind == "report" {
-        "进度填报"
-    } else {
-        "现场督导记录"
-    }
 }
 
 /// The attachment list and upload form of a record.

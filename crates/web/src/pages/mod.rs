@@ -26,10 +26,9 @@ pub mod users;
 
 use diaodu_store::UnitTree;
 use serde::Deserialize;
-use time::Date;
 
 use crate::auth::Current;
-use crate::service::scope::scope_root;
+pub use crate::forms::{as_of, nonempty};
 use crate::{AppError, AppState};
 
 /// What every page needs: the unit tree and the user's unit name.
@@ -57,37 +56,6 @@ impl Ctx {
 pub struct AsOf {
     /// The status date.
     pub as_of: Option<String>,
-}
-
-/// Parses an optional as-of date, defaulting to the server's today.
-pub fn as_of(state: &AppState, s: Option<&str>) -> Result<Date, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(state.today()),
-        Some(s) => diaodu_domain::period::parse_date(s)
-            .map_err(|e| AppError::invalid("统计日期", e.to_string())),
-    }
-}
-
-/// The unit whose children a ranking lists: the `unit` parameter (which must be in scope, else 403)
-/// or the root of the user's scope.
-pub fn ranking_parent(
-    tree: &UnitTree,
-    c: &Current,
-    unit: &Option<String>,
-) -> Result<i64, AppError> {
-    match nonempty(unit) {
-        Some(u) => {
-            let id: i64 = u
-                .parse()
-                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
-            if tree.in_scope(id, c.scope) {
-                Ok(id)
-            } else {
-                Err(AppError::Forbidden)
-            }
-        }
-        None => Ok(scope_root(c)),
-    }
 }
 
 /// The query of a page that may carry a confirmation of the change just made.
@@ -188,8 +156,3 @@ pub fn list_xlsx(
 
 /// Content type of .docx files.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/// Empty strings in a query become `None`.
-pub fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}

@@ -7,10 +7,10 @@ use diaodu_domain::access::Action;
 use diaodu_domain::period::fmt_date;
 use maud::{html, Markup};
 
-use super::inspections::{attachment_access, photo_owner_zh};
 use super::layout::{flash, local_time, page, wan};
 use super::{nonempty, SavedQuery};
 use crate::auth::Current;
+use crate::service::scope::{attachment_access, photo_owner_zh};
 use crate::{AppError, AppState};
 
 /// A row of thumbnails, each opening the photo.

@@ -5,48 +5,24 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use diaodu_domain::access::Action;
-use diaodu_domain::period::{fmt_date, parse_date};
-use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
+use diaodu_domain::period::fmt_date;
+use diaodu_domain::project::{Category, EnvApproval, Stage};
 use diaodu_domain::status::Light;
 use diaodu_domain::Yuan;
 use diaodu_office::svg::investment_chart;
-use diaodu_store::{Project, ProjectFilter, StoreError, UnitTree};
+use diaodu_store::{ProjectFilter, StoreError, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, flash, light, page, pct, pp, reason_class, svg, wan};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
+pub use crate::forms::{ListQuery, ProjectForm};
 use crate::service::scope::load_in_scope;
 use crate::{AppError, AppState};
 
 /// Page size of the project list.
 pub const PAGE_SIZE: usize = 50;
-
-/// Query of the project list.
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct ListQuery {
-    /// Unit id (subtree).
-    pub unit: Option<String>,
-    /// Stage code.
-    pub stage: Option<String>,
-    /// Category code.
-    pub category: Option<String>,
-    /// Batch.
-    pub batch: Option<String>,
-    /// Light code.
-    pub light: Option<String>,
-    /// Search words.
-    pub q: Option<String>,
-    /// Page, from 1.
-    #[serde(default, deserialize_with = "crate::params::opt_usize")]
-    pub page: Option<usize>,
-    /// Status date.
-    pub as_of: Option<String>,
-    /// Column to sort by (`plan`, `ytd`, `completion`, `lag`, `name`, `unit`, `code`), `-` before it
-    /// for descending; by code when absent.
-    pub sort: Option<String>,
-}
 
 /// Sorts status rows by a column of the list (see [`ListQuery::sort`]); rows without a figure go
 /// last either way. An unknown column leaves the order as it is (by code).
@@ -93,65 +69,6 @@ pub fn sort_rows(rows: &mut [diaodu_store::ProjectStatusRow], sort: Option<&str>
             });
         }
         _ => {}
-    }
-}
-
-impl ListQuery {
-    /// The store filter; unknown values are a 400, a unit outside the scope a 403.
-    pub fn filter(&self, tree: &UnitTree, c: &Current) -> Result<ProjectFilter, AppError> {
-        let unit_id = match nonempty(&self.unit) {
-            None => None,
-            Some(u) => {
-                let id: i64 = u
-                    .parse()
-                    .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
-                if !tree.in_scope(id, c.scope) {
-                    return Err(AppError::Forbidden);
-                }
-                Some(id)
-            }
-        };
-        let parse = |v: &Option<String>, f: fn(&str) -> bool, what: &str| -> Result<(), AppError> {
-            match nonempty(v) {
-                Some(s) if !f(s) => Err(AppError::invalid(what, format!("“{s}”不是有效值"))),
-                _ => Ok(()),
-            }
-        };
-        parse(&self.stage, |s| Stage::parse(s).is_some(), "建设阶段")?;
-        parse(&self.category, |s| Category::parse(s).is_some(), "项目类别")?;
-        parse(&self.light, |s| Light::parse(s).is_some(), "亮灯")?;
-        Ok(ProjectFilter {
-            unit_id,
-            stage: nonempty(&self.stage).and_then(Stage::parse),
-            category: nonempty(&self.category).and_then(Category::parse),
-            batch: nonempty(&self.batch).map(String::from),
-            light: nonempty(&self.light).and_then(Light::parse),
-            q: nonempty(&self.q).map(String::from),
-            project_id: None,
-        })
-    }
-
-    fn link(&self, page: usize) -> String {
-        let mut v: Vec<(&str, String)> = Vec::new();
-        for (k, val) in [
-            ("unit", &self.unit),
-            ("stage", &self.stage),
-            ("category", &self.category),
-            ("batch", &self.batch),
-            ("light", &self.light),
-            ("q", &self.q),
-            ("as_of", &self.as_of),
-            ("sort", &self.sort),
-        ] {
-            if let Some(s) = nonempty(val) {
-                v.push((k, s.to_string()));
-            }
-        }
-        v.push(("page", page.to_string()));
-        format!(
-            "/projects?{}",
-            serde_urlencoded::to_string(&v).unwrap_or_default()
-        )
     }
 }
 
@@ -478,168 +395,6 @@ pub async fn detail(
         } }
     };
     Ok(page(&c, &unit_name, "/projects", &f.name, body))
-}
-
-/// The project form as submitted (all text, parsed with field errors).
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct ProjectForm {
-    /// Owner unit id.
-    pub unit_id: String,
-    /// 项目编码.
-    pub code: String,
-    /// 项目名称.
-    pub name: String,
-    /// 包抓领导.
-    #[serde(default)]
-    pub leader: String,
-    /// Category code.
-    pub category: String,
-    /// Stage code.
-    pub stage: String,
-    /// 总投资 (万元).
-    pub total_investment: String,
-    /// 计划年度.
-    pub plan_year: String,
-    /// 年度计划投资 (万元).
-    pub annual_plan: String,
-    /// Dates.
-    #[serde(default)]
-    pub planned_start: String,
-    /// Dates.
-    #[serde(default)]
-    pub planned_finish: String,
-    /// Dates.
-    #[serde(default)]
-    pub actual_start: String,
-    /// 集中开工批次.
-    #[serde(default)]
-    pub batch: String,
-    /// 所属行业.
-    #[serde(default)]
-    pub industry: String,
-    /// 环评状态 code.
-    #[serde(default)]
-    pub env_approval: String,
-    /// Version the edit started from.
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
-impl ProjectForm {
-    fn from_project(p: &Project) -> ProjectForm {
-        let f = &p.fields;
-        let d = |d: Option<time::Date>| d.map(fmt_date).unwrap_or_default();
-        ProjectForm {
-            unit_id: p.unit_id.to_string(),
-            code: f.code.clone(),
-            name: f.name.clone(),
-            leader: f.leader.clone(),
-            category: f.category.code().into(),
-            stage: f.stage.code().into(),
-            total_investment: f.total_investment.wan_text(),
-            plan_year: f.plan_year.to_string(),
-            annual_plan: f.annual_plan.wan_text(),
-            planned_start: d(f.planned_start),
-            planned_finish: d(f.planned_finish),
-            actual_start: d(f.actual_start),
-            batch: f.batch.clone(),
-            industry: f.industry.clone(),
-            env_approval: f.env_approval.code().into(),
-            version: Some(p.version),
-        }
-    }
-
-    /// Parses into (unit id, fields), collecting every field error.
-    pub fn parse(&self) -> Result<(i64, ProjectFields), Vec<(String, String)>> {
-        let mut errs: Vec<(String, String)> = Vec::new();
-        let mut e = |f: &str, m: String| errs.push((f.to_string(), m));
-        let unit_id = self
-            .unit_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| e("责任单位", "请选择".into()))
-            .ok();
-        let category = Category::parse(&self.category);
-        if category.is_none() {
-            e("项目类别", "请选择".into());
-        }
-        let stage = Stage::parse(&self.stage);
-        if stage.is_none() {
-            e("建设阶段", "请选择".into());
-        }
-        let money = |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| {
-            Yuan::parse_wan(s).map_err(|x| e(f, x.to_string())).ok()
-        };
-        let total = money(&self.total_investment, "总投资(万元)", &mut e);
-        let plan = money(&self.annual_plan, "年度计划投资(万元)", &mut e);
-        let year = self
-            .plan_year
-            .trim()
-            .parse::<i32>()
-            .map_err(|_| e("计划年度", "应为年份，如 2026".into()))
-            .ok();
-        let date =
-            |s: &str, f: &str, e: &mut dyn FnMut(&str, String)| -> Option<Option<time::Date>> {
-                if s.trim().is_empty() {
-                    Some(None)
-                } else {
-                    parse_date(s)
-                        .map(Some)
-                        .map_err(|x| e(f, x.to_string()))
-                        .ok()
-                }
-            };
-        let ps = date(&self.planned_start, "计划开工日期", &mut e);
-        let pf = date(&self.planned_finish, "计划竣工日期", &mut e);
-        let a = date(&self.actual_start, "实际开工日期", &mut e);
-        let env = if self.env_approval.trim().is_empty() {
-            Some(EnvApproval::Pending)
-        } else {
-            let v = EnvApproval::parse(&self.env_approval);
-            if v.is_none() {
-                errs.push((
-                    "环评状态".to_string(),
-                    format!(
-                        "“{}”不是有效值，应为：{}",
-                        self.env_approval.trim(),
-                        EnvApproval::ALL
-                            .iter()
-                            .map(|e| format!("{}（{}）", e.zh(), e.code()))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                ));
-            }
-            v
-        };
-        if !errs.is_empty() {
-            return Err(errs);
-        }
-        let fields = ProjectFields {
-            code: self.code.trim().into(),
-            name: self.name.trim().into(),
-            leader: self.leader.trim().into(),
-            category: category.expect("checked"),
-            stage: stage.expect("checked"),
-            total_investment: total.expect("checked"),
-            plan_year: year.expect("checked"),
-            annual_plan: plan.expect("checked"),
-            planned_start: ps.expect("checked"),
-            planned_finish: pf.expect("checked"),
-            actual_start: a.expect("checked"),
-            batch: self.batch.trim().into(),
-            industry: self.industry.trim().into(),
-            env_approval: env.unwrap_or(EnvApproval::Pending),
-        };
-        let domain_errs = diaodu_domain::project::check_fields(&fields);
-        if !domain_errs.is_empty() {
-            return Err(domain_errs
-                .into_iter()
-                .map(|e| (e.field.to_string(), e.message))
-                .collect());
-        }
-        Ok((unit_id.expect("checked"), fields))
-    }
 }
 
 fn project_form(

@@ -115,7 +115,7 @@ pub async fn show(
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let parent = super::ranking_parent(&ctx.tree, &c, &q.unit)?;
+    let parent = crate::service::scope::ranking_parent(&ctx.tree, &c, &q.unit)?;
     let rows = state
         .store
         .project_statuses(

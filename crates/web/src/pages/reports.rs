@@ -7,13 +7,13 @@ use axum::Form;
 use diaodu_domain::access::Action;
 use diaodu_domain::period::{fmt_date, parse_date};
 use diaodu_domain::{Period, Yuan};
-use diaodu_store::ReportInput;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{csrf, page, wan};
 use super::Ctx;
 use crate::auth::Current;
+pub use crate::forms::ReportForm;
 use crate::service::scope::load_in_scope;
 use crate::{AppError, AppState};
 
@@ -81,53 +81,6 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
 pub struct FormQuery {
     /// Preselected period.
     pub period: Option<String>,
-}
-
-/// The report form as submitted.
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct ReportForm {
-    /// 填报期.
-    pub period: String,
-    /// 本期完成投资 (万元).
-    pub investment: String,
-    /// 形象进度.
-    #[serde(default)]
-    pub progress: String,
-    /// 存在问题.
-    #[serde(default)]
-    pub problems: String,
-    /// The second step of a report above the year's plan: the user has checked the figure.
-    #[serde(default)]
-    pub confirm_unusual: Option<String>,
-}
-
-impl ReportForm {
-    /// Whether the form carries the confirmation of an unusual figure.
-    pub fn confirmed(&self) -> bool {
-        self.confirm_unusual
-            .as_deref()
-            .is_some_and(|v| !v.is_empty())
-    }
-
-    /// Parses into a report input, collecting field errors.
-    pub fn parse(&self) -> Result<ReportInput, Vec<(String, String)>> {
-        let mut errs = Vec::new();
-        let period = Period::parse(&self.period)
-            .map_err(|e| errs.push(("填报期".to_string(), e.to_string())))
-            .ok();
-        let investment = Yuan::parse_wan(&self.investment)
-            .map_err(|e| errs.push(("本期完成投资(万元)".to_string(), e.to_string())))
-            .ok();
-        match (period, investment) {
-            (Some(period), Some(investment)) if errs.is_empty() => Ok(ReportInput {
-                period,
-                investment,
-                progress: self.progress.trim().to_string(),
-                problems: self.problems.trim().to_string(),
-            }),
-            _ => Err(errs),
-        }
-    }
 }
 
 async fn render_form(

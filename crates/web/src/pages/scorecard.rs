@@ -3,18 +3,18 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use diaodu_domain::access::Action;
-use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::scorecard::d1;
 use diaodu_office::svg::{peer_bars, rank_line};
-use diaodu_store::UnitTree;
+
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::indicators::indicator_scope;
 use super::layout::{page, svg};
 use super::{nonempty, Ctx};
 use crate::auth::Current;
 pub use crate::service::documents::{notice, scorecard_json, scorecard_text, ScorecardOut};
+use crate::service::scope::indicator_scope;
+use crate::service::scope::{resolve_period, resolve_region};
 use crate::{AppError, AppState};
 
 /// Query of the scorecard.
@@ -24,41 +24,6 @@ pub struct ScorecardQuery {
     pub region: Option<String>,
     /// Period.
     pub period: Option<String>,
-}
-
-/// Resolves the region (id, code or name) and checks it is in the user's indicator scope.
-pub fn resolve_region(tree: &UnitTree, c: &Current, region: Option<&str>) -> Result<i64, AppError> {
-    let id = match region {
-        Some(r) => match r.parse::<i64>() {
-            Ok(id) if tree.get(id).is_some() => id,
-            _ => {
-                tree.resolve(r)
-                    .map_err(|m| AppError::invalid("地区", m))?
-                    .id
-            }
-        },
-        None => c.user.unit_id,
-    };
-    if tree.in_scope(id, indicator_scope(tree, c)) {
-        Ok(id)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The period to show: the given one, or the newest period with values.
-pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPeriod, AppError> {
-    match p {
-        Some(p) => StatPeriod::parse(p).map_err(|e| AppError::invalid("期别", e.to_string())),
-        None => {
-            let periods = state.store.value_periods().await?;
-            periods
-                .iter()
-                .filter_map(|p| StatPeriod::parse(p).ok())
-                .max_by_key(|p| (p.year(), p.to_string()))
-                .ok_or_else(|| AppError::NotFound("指标数据".into()))
-        }
-    }
 }
 
 /// GET /scorecard

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use diaodu_domain::access::Action;
-use diaodu_domain::indicator::{parse_number, Direction};
-use diaodu_domain::period::{fmt_date, parse_date};
-use diaodu_domain::task::{Cadence, QuantTarget, TaskLight, TaskState};
+use diaodu_domain::indicator::Direction;
+use diaodu_domain::period::fmt_date;
+use diaodu_domain::task::{Cadence, TaskLight, TaskState};
 use diaodu_domain::Period;
-use diaodu_store::{NewTask, TaskReportInput, TaskRow, UnitTree};
+use diaodu_store::{TaskReportInput, TaskRow, UnitTree};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ use super::projects::unit_options;
 use super::sort::{self, Key, Sorting};
 use super::{as_of, nonempty, Ctx};
 use crate::auth::Current;
+pub use crate::forms::TaskForm;
 use crate::service::scope::load_task;
 use crate::{AppError, AppState};
 
@@ -181,138 +182,6 @@ pub async fn list(
         p.small.muted { "亮灯规则：已销号为完成；超过截止日期、节点逾期未完成或连续 " (ts.missing_reports) " 期未报送为红灯；时间进度超过完成进度 " (ts.yellow_gap_pp) " 个百分点以上或距截止不足 " (ts.due_soon_days) " 天为黄灯。阈值由系统管理员在系统设置中设定。" }
     };
     Ok(page(&c, &ctx.unit_name, "/tasks", "重点工作任务", body).into_response())
-}
-
-/// The task form.
-#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
-pub struct TaskForm {
-    /// Title.
-    pub title: String,
-    /// Content.
-    #[serde(default)]
-    pub content: String,
-    /// Lead unit id.
-    pub lead_unit_id: String,
-    /// Cooperating unit ids, comma separated codes or names.
-    #[serde(default)]
-    pub cooperating: String,
-    /// Leader.
-    #[serde(default)]
-    pub leader: String,
-    /// Start, YYYY-MM-DD.
-    #[schema(format = Date)]
-    pub start: String,
-    /// Deadline, YYYY-MM-DD.
-    #[schema(format = Date)]
-    pub deadline: String,
-    /// weekly / monthly.
-    #[schema(example = "monthly")]
-    pub cadence: String,
-    /// Target value.
-    #[serde(default)]
-    pub target_value: String,
-    /// Target unit.
-    #[serde(default)]
-    pub target_unit: String,
-    /// higher / lower.
-    #[serde(default)]
-    pub target_direction: String,
-    /// Milestones, one a line: `YYYY-MM-DD 内容`.
-    #[serde(default)]
-    pub milestones: String,
-    /// Parent task id (a sub-task).
-    #[serde(default)]
-    pub parent_id: Option<i64>,
-}
-
-impl TaskForm {
-    /// Parses into a new task, collecting every field error.
-    pub fn parse(&self, tree: &UnitTree) -> Result<NewTask, Vec<(String, String)>> {
-        let mut errs: Vec<(String, String)> = Vec::new();
-        let lead = self
-            .lead_unit_id
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|id| tree.get(*id).is_some());
-        if lead.is_none() {
-            errs.push(("牵头单位".into(), "请选择".into()));
-        }
-        let mut cooperating = Vec::new();
-        for name in self
-            .cooperating
-            .split(['、', ',', '，', ' '])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            match tree.resolve(name) {
-                Ok(u) => cooperating.push(u.id),
-                Err(m) => errs.push(("配合单位".into(), m)),
-            }
-        }
-        let date = |s: &str, f: &str, errs: &mut Vec<(String, String)>| {
-            parse_date(s)
-                .map_err(|e| errs.push((f.into(), e.to_string())))
-                .ok()
-        };
-        let start = date(&self.start, "开始日期", &mut errs);
-        let deadline = date(&self.deadline, "截止日期", &mut errs);
-        let cadence = Cadence::parse(&self.cadence);
-        if cadence.is_none() {
-            errs.push(("填报频次".into(), "请选择".into()));
-        }
-        let target = if self.target_value.trim().is_empty() {
-            None
-        } else {
-            match parse_number(&self.target_value) {
-                Some(value) => Some(QuantTarget {
-                    value,
-                    unit: self.target_unit.trim().into(),
-                    direction: Direction::parse(&self.target_direction)
-                        .unwrap_or(Direction::Higher),
-                }),
-                None => {
-                    errs.push((
-                        "量化目标".into(),
-                        format!("“{}”不是数字", self.target_value.trim()),
-                    ));
-                    None
-                }
-            }
-        };
-        let mut milestones = Vec::new();
-        for (i, line) in self
-            .milestones
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
-            let (d, what) = line.split_once([' ', '\t', '　']).unwrap_or((line, ""));
-            match parse_date(d) {
-                Ok(d) if !what.trim().is_empty() => milestones.push((d, what.trim().to_string())),
-                Ok(_) => errs.push(("节点".into(), format!("第{}行缺少节点内容", i + 1))),
-                Err(e) => errs.push(("节点".into(), format!("第{}行：{e}", i + 1))),
-            }
-        }
-        if !errs.is_empty() {
-            return Err(errs);
-        }
-        Ok(NewTask {
-            code: String::new(),
-            title: self.title.trim().into(),
-            content: self.content.trim().into(),
-            lead_unit_id: lead.expect("checked"),
-            cooperating,
-            leader: self.leader.trim().into(),
-            start: start.expect("checked"),
-            deadline: deadline.expect("checked"),
-            cadence: cadence.expect("checked"),
-            target,
-            parent_id: self.parent_id,
-            milestones,
-        })
-    }
 }
 
 fn task_form(c: &Current, tree: &UnitTree, f: &TaskForm, errs: &[(String, String)]) -> Markup {

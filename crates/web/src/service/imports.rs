@@ -1,7 +1,7 @@
 //! Importing a file: what kinds there are and who may import each, and the import itself, all or
 //! nothing with every error's row, column and reason — for the import page, `POST
 //! /api/v1/imports/{kind}` and `diaodu import` alike. Reading the upload is the web's
-//! (`pages::data::read_upload`); the rules are here and in the store.
+//! (`read_upload`, below); the rules are here and in the store.
 
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
@@ -11,6 +11,10 @@ use diaodu_office::import::{
 };
 use diaodu_store::{Actor, Store, UnitTree};
 
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+
+use crate::auth::Current;
 use crate::AppError;
 
 /// What can be imported.
@@ -225,7 +229,7 @@ pub async fn import_report_stream(
     Ok(import.finish(true).await?)
 }
 
-/// An import's upload: the file and what it holds (read by `pages::data::read_upload`).
+/// An import's upload: the file and what it holds (read by [`read_upload`]).
 pub struct Upload {
     /// What is imported.
     pub kind: ImportKind,
@@ -235,4 +239,67 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// The importer has checked figures above the year's plan (`confirm_unusual`).
     pub confirm_unusual: bool,
+}
+
+/// Reads an import's upload: the kind (from the path, or the form's `kind` field, which the form puts
+/// before the file) and the file. The role is checked before any of the file is read: a user who may
+/// import nothing gets 403 at once, and one who may not import this kind gets it when the kind is
+/// known, so a refused upload is never held in memory.
+pub async fn read_upload(
+    c: &Current,
+    mut kind: Option<ImportKind>,
+    mut mp: Multipart,
+) -> Result<Upload, AppError> {
+    if !ImportKind::ALL.iter().any(|k| c.can(k.action())) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(k) = kind {
+        c.require(k.action())?;
+    }
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut confirm_unusual = false;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::invalid("文件", "文件过大")
+        } else {
+            AppError::invalid("文件", format!("上传内容无法读取：{}", e.body_text()))
+        }
+    };
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("kind") if kind.is_none() => {
+                let text = field.text().await.map_err(bad)?;
+                let k = ImportKind::parse(text.trim())
+                    .ok_or_else(|| AppError::invalid("导入内容", "不是可导入的内容"))?;
+                c.require(k.action())?;
+                kind = Some(k);
+            }
+            Some("confirm_unusual") => {
+                let v = field.text().await.map_err(bad)?;
+                confirm_unusual = matches!(v.trim(), "1" | "true" | "on");
+            }
+            Some("file") => {
+                if kind.is_none() {
+                    return Err(AppError::invalid(
+                        "导入内容",
+                        "请先选择导入内容，再选择文件",
+                    ));
+                }
+                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                let bytes = field.bytes().await.map_err(bad)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
+    let (name, bytes) = file
+        .filter(|f| !f.1.is_empty())
+        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+    Ok(Upload {
+        kind,
+        name,
+        bytes,
+        confirm_unusual,
+    })
 }

@@ -401,7 +401,7 @@ pub async fn record_finding(
 
 /// Writes indicator values for several regions, all or nothing, the API's and the import file's
 /// door alike. Rule: a user enters values for its own region and the regions below it (the scope
-/// of `crate::pages::indicators::indicator_write_scope`, which the value grid checks the same way);
+/// of `crate::service::scope::indicator_write_scope`, which the value grid checks the same way);
 /// a row for any other known region is an error naming the row, and nothing is written. `errors`
 /// are the caller's parse errors, reported with these.
 pub async fn write_indicator_values(

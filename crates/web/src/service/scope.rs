@@ -1,12 +1,17 @@
 //! Loading a record for the caller: it exists (404 otherwise) and it is within the caller's scope
-//! (403 otherwise). Every page, API handler and use case that acts on one record starts here.
+//! (403 otherwise). Every page, API handler and use case that acts on one record starts here; and
+//! the other answers to "which units may this caller see or act for" (a ranking's parent unit, the
+//! scorecard's region, the indicator scopes, who may read or add attachments).
 
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::period::parse_date;
 use diaodu_domain::task::Cadence;
 use diaodu_store::{Meeting, NewTask, Notice, Project, UnitTree};
 use serde::Deserialize;
 
 use crate::auth::Current;
+use crate::forms::nonempty;
 use crate::{AppError, AppState};
 
 /// Loads a notice the user may see: its unit must be within the user's scope.
@@ -129,4 +134,143 @@ pub fn decision_task(
         parent_id: None,
         milestones: Vec::new(),
     })
+}
+
+/// The unit whose children a ranking lists: the `unit` parameter (which must be in scope, else 403)
+/// or the root of the user's scope.
+pub fn ranking_parent(
+    tree: &UnitTree,
+    c: &Current,
+    unit: &Option<String>,
+) -> Result<i64, AppError> {
+    match nonempty(unit) {
+        Some(u) => {
+            let id: i64 = u
+                .parse()
+                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+            if tree.in_scope(id, c.scope) {
+                Ok(id)
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }
+        None => Ok(scope_root(c)),
+    }
+}
+
+/// Resolves the region (id, code or name) and checks it is in the user's indicator scope.
+pub fn resolve_region(tree: &UnitTree, c: &Current, region: Option<&str>) -> Result<i64, AppError> {
+    let id = match region {
+        Some(r) => match r.parse::<i64>() {
+            Ok(id) if tree.get(id).is_some() => id,
+            _ => {
+                tree.resolve(r)
+                    .map_err(|m| AppError::invalid("地区", m))?
+                    .id
+            }
+        },
+        None => c.user.unit_id,
+    };
+    if tree.in_scope(id, indicator_scope(tree, c)) {
+        Ok(id)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The period to show: the given one, or the newest period with values.
+pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPeriod, AppError> {
+    match p {
+        Some(p) => StatPeriod::parse(p).map_err(|e| AppError::invalid("期别", e.to_string())),
+        None => {
+            let periods = state.store.value_periods().await?;
+            periods
+                .iter()
+                .filter_map(|p| StatPeriod::parse(p).ok())
+                .max_by_key(|p| (p.year(), p.to_string()))
+                .ok_or_else(|| AppError::NotFound("指标数据".into()))
+        }
+    }
+}
+
+/// The indicator scope of a user: the subtree of the unit above its own (see `docs/roles.md`).
+pub fn indicator_scope(tree: &UnitTree, c: &Current) -> Scope {
+    let parent = tree.get(c.user.unit_id).and_then(|u| u.parent_id);
+    Scope::indicators(c.user.role, c.user.unit_id, parent)
+}
+
+/// The regions whose values a user may enter: its own and those below it (the administrator: all).
+/// A statistics bureau reads its peers' and its parent's figures for the scorecard, but those are
+/// entered by the level that owns them.
+pub fn indicator_write_scope(c: &Current) -> Scope {
+    c.scope
+}
+
+/// Whether the user may read (`write = false`) or add to (`write = true`) the attachments of a record,
+/// by the rules of the record itself. Returns the page to go back to.
+pub async fn attachment_access(
+    state: &AppState,
+    c: &Current,
+    kind: &str,
+    owner: i64,
+    write: bool,
+) -> Result<String, AppError> {
+    match kind {
+        "notice" => {
+            let (n, _, _) = crate::service::scope::load_notice(state, c, owner).await?;
+            if write
+                && !((c.can(Action::AnswerNotices) && crate::service::acts_for(c, n.unit_id))
+                    || c.can(Action::IssueNotices))
+            {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/notices/{owner}"))
+        }
+        "task" => {
+            let (t, _, _) = crate::service::scope::load_task(state, c, owner).await?;
+            if write
+                && !(c.can(Action::ManageTasks)
+                    || (c.can(Action::ReportTasks) && crate::service::acts_for(c, t.lead_unit_id)))
+            {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/tasks/{owner}"))
+        }
+        "inspection_item" => {
+            if !(c.can(Action::Inspect) || (!write && c.can(Action::ViewMeetings))) {
+                return Err(AppError::Forbidden);
+            }
+            let id = item_inspection(state, c, owner).await?;
+            Ok(format!("/inspections/{id}"))
+        }
+        // Photos of a report or a site visit: seen with the project; added by who files the
+        // project's reports (`SubmitReport`) or logs its visits (`LogSiteVisit`).
+        "report" | "site_visit" => {
+            let project = state
+                .store
+                .project_of(kind, owner)
+                .await?
+                .ok_or_else(|| AppError::NotFound(photo_owner_zh(kind).into()))?;
+            crate::service::scope::load_in_scope(state, c, project).await?;
+            let may = if kind == "report" {
+                c.can(Action::SubmitReport)
+            } else {
+                c.can(Action::LogSiteVisit)
+            };
+            if write && !may {
+                return Err(AppError::Forbidden);
+            }
+            Ok(format!("/photos/{kind}/{owner}"))
+        }
+        _ => Err(AppError::invalid("附件", "无效的附件归属")),
+    }
+}
+
+/// What a photo belongs to, in words.
+pub fn photo_owner_zh(kind: &str) -> &'static str {
+    if kind == "report" {
+        "进度填报"
+    } else {
+        "现场督导记录"
+    }
 }
