@@ -47,14 +47,24 @@ pub fn days_overdue(state: InstructionState, due_on: Date, d: Date) -> i64 {
     }
 }
 
+/// What is wrong with a text of an instruction's life (the instruction, an answer, a closing or
+/// sending-back note), if anything: blank when `required`, or longer than [`INSTRUCTION_TEXT`].
+pub fn text_error(text: &str, required: bool) -> Option<String> {
+    let n = text.trim().chars().count();
+    if n == 0 && required {
+        Some("不能为空".to_string())
+    } else if n > INSTRUCTION_TEXT {
+        Some(format!("不能超过 {INSTRUCTION_TEXT} 个字"))
+    } else {
+        None
+    }
+}
+
 /// What is wrong with an instruction's text and date written on `today`: (field, reason) pairs.
 pub fn check(body: &str, due_on: Date, today: Date) -> Vec<(&'static str, String)> {
     let mut errs = Vec::new();
-    let n = body.trim().chars().count();
-    if n == 0 {
-        errs.push(("批示内容", "不能为空".to_string()));
-    } else if n > INSTRUCTION_TEXT {
-        errs.push(("批示内容", format!("不能超过 {INSTRUCTION_TEXT} 个字")));
+    if let Some(e) = text_error(body, true) {
+        errs.push(("批示内容", e));
     }
     if due_on < today {
         errs.push(("办理期限", "不能早于今天".to_string()));

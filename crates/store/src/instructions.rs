@@ -4,7 +4,9 @@
 //! `diaodu_domain::instruction`; who may take each step is the service's (`web::service`).
 
 use diaodu_domain::access::Scope;
-use diaodu_domain::instruction::{check, days_overdue, InstructionState, InstructionSubject};
+use diaodu_domain::instruction::{
+    check, days_overdue, text_error, InstructionState, InstructionSubject,
+};
 use diaodu_domain::period::fmt_date;
 use serde::Serialize;
 use time::Date;
@@ -121,19 +123,38 @@ impl Row {
     }
 }
 
+/// Whose outstanding instructions a home page lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Outstanding {
+    /// A leader's own, not yet closed (awaiting the unit's answer or the leader's decision).
+    WrittenBy(i64),
+    /// A unit's, awaiting its answer.
+    AddressedTo(i64),
+}
+
+/// The unit an instruction is addressed to now (see [`SELECT`]).
+macro_rules! addressee {
+    () => {
+        "COALESCE(p.unit_id, t.lead_unit_id, n.unit_id, i.unit_id)"
+    };
+}
+
 /// The instructions with their subject's code and title (one of the three joins matches). An
 /// instruction is addressed to its subject's unit as it is now — the project's unit, the task's lead
 /// unit, the notice's unit — so a project moved to another unit takes its instructions along; the
 /// unit stored is the one it was first addressed to, read only when the subject is gone.
-const SELECT: &str = "SELECT i.id, i.subject_kind, i.subject_id, \
+const SELECT: &str = concat!(
+    "SELECT i.id, i.subject_kind, i.subject_id, \
      COALESCE(p.code, t.code, n.code, '') AS subject_code, \
-     COALESCE(p.name, t.title, n.title, '') AS subject_title, \
-     COALESCE(p.unit_id, t.lead_unit_id, n.unit_id, i.unit_id) AS unit_id, i.leader_id, i.leader_name, i.body, i.due_on, i.state, i.reply, i.replied_by, \
+     COALESCE(p.name, t.title, n.title, '') AS subject_title, ",
+    addressee!(),
+    " AS unit_id, i.leader_id, i.leader_name, i.body, i.due_on, i.state, i.reply, i.replied_by, \
      i.replied_at, i.closed_note, i.closed_at, i.created_at \
      FROM instructions i \
      LEFT JOIN projects p ON i.subject_kind = 'project' AND p.id = i.subject_id \
      LEFT JOIN tasks t ON i.subject_kind = 'task' AND t.id = i.subject_id \
-     LEFT JOIN notices n ON i.subject_kind = 'notice' AND n.id = i.subject_id";
+     LEFT JOIN notices n ON i.subject_kind = 'notice' AND n.id = i.subject_id"
+);
 
 impl Store {
     /// The unit answerable for a subject: a project's unit, a task's lead unit, a notice's unit.
@@ -227,6 +248,30 @@ impl Store {
             .collect())
     }
 
+    /// The outstanding instructions of a leader or a unit, newest first: read by their own
+    /// condition, not picked from every instruction (a home page asks on every visit).
+    pub async fn outstanding_instructions(
+        &self,
+        tree: &UnitTree,
+        of: Outstanding,
+        d: Date,
+    ) -> Result<Vec<Instruction>> {
+        let (cond, id) = match of {
+            Outstanding::WrittenBy(u) => ("i.leader_id = $1 AND i.state <> 'closed'", u),
+            Outstanding::AddressedTo(u) => (concat!(addressee!(), " = $1 AND i.state = 'open'"), u),
+        };
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE {cond} ORDER BY i.id DESC"
+        )))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_instruction(tree, d))
+            .collect())
+    }
+
     /// The instructions written on one subject, newest first.
     pub async fn instructions_about(
         &self,
@@ -273,17 +318,8 @@ impl Store {
         text: &str,
     ) -> Result<()> {
         let text = text.trim();
-        if text.is_empty() {
-            return Err(StoreError::invalid("反馈内容", "不能为空"));
-        }
-        if text.chars().count() > diaodu_domain::instruction::INSTRUCTION_TEXT {
-            return Err(StoreError::invalid(
-                "反馈内容",
-                format!(
-                    "不能超过 {} 个字",
-                    diaodu_domain::instruction::INSTRUCTION_TEXT
-                ),
-            ));
+        if let Some(e) = text_error(text, true) {
+            return Err(StoreError::invalid("反馈内容", e));
         }
         let mut tx = self.begin().await?;
         let n = sqlx::query(
@@ -326,30 +362,27 @@ impl Store {
         if !accept && note.is_empty() {
             return Err(StoreError::invalid("意见", "退回时请写明还需办理的事项"));
         }
-        if note.chars().count() > diaodu_domain::instruction::INSTRUCTION_TEXT {
-            return Err(StoreError::invalid(
-                "意见",
-                format!(
-                    "不能超过 {} 个字",
-                    diaodu_domain::instruction::INSTRUCTION_TEXT
-                ),
-            ));
+        if let Some(e) = text_error(note, false) {
+            return Err(StoreError::invalid("意见", e));
         }
         let mut tx = self.begin().await?;
-        let sql = if accept {
-            "UPDATE instructions SET state = 'closed', closed_note = $1, closed_at = $2 \
-             WHERE id = $3 AND state = 'replied'"
+        // Closing stamps the time; sending back opens it again, without one.
+        let (state, closed_at) = if accept {
+            ("closed", Some(now_ts()))
         } else {
-            "UPDATE instructions SET state = 'open', closed_note = $1, closed_at = NULL \
-             WHERE id = $3 AND state = 'replied' AND $2 <> ''"
+            ("open", None)
         };
-        let n = sqlx::query(sql)
-            .bind(note)
-            .bind(now_ts())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE instructions SET state = $1, closed_note = $2, closed_at = $3 \
+             WHERE id = $4 AND state = 'replied'",
+        )
+        .bind(state)
+        .bind(note)
+        .bind(closed_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(StoreError::Conflict(
                 "只有已反馈的批示可以办结或退回".into(),

@@ -39,7 +39,7 @@ pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
 pub use indicators::{IndicatorRow, ValueInput};
 pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
-pub use instructions::{Instruction, NewInstruction};
+pub use instructions::{Instruction, NewInstruction, Outstanding};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use messages::{Message, NewMessage, INBOX_SIZE};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};

@@ -2,9 +2,9 @@
 
 use axum::extract::{Query, State};
 use diaodu_domain::access::{Action, Role};
-use diaodu_domain::instruction::InstructionState;
 use diaodu_domain::status::{time_progress_pct, Light};
 use diaodu_store::reporting::unit_table;
+use diaodu_store::Outstanding;
 use diaodu_store::ProjectFilter;
 use maud::{html, Markup};
 
@@ -60,24 +60,24 @@ pub async fn home(
             Vec::new()
         };
     // A leader's own instructions still open; a unit's instructions still to answer.
-    let instructions: Vec<diaodu_store::Instruction> = if c.user.role == Role::Admin {
-        Vec::new()
+    let outstanding = if c.user.role == Role::Admin {
+        None
+    } else if c.can(Action::Instruct) {
+        Some(Outstanding::WrittenBy(c.user.id))
+    } else if c.can(Action::AnswerNotices) {
+        Some(Outstanding::AddressedTo(c.user.unit_id))
     } else {
-        state
+        None
+    };
+    let instructions = match outstanding {
+        Some(of) => state
             .store
-            .instructions(&ctx.tree, c.scope, d)
+            .outstanding_instructions(&ctx.tree, of, d)
             .await?
             .into_iter()
-            .filter(|i| {
-                if c.can(Action::Instruct) {
-                    i.leader_id == Some(c.user.id) && i.state != InstructionState::Closed
-                } else {
-                    c.can(Action::AnswerNotices)
-                        && i.unit_id == c.user.unit_id
-                        && i.state == InstructionState::Open
-                }
-            })
-            .collect()
+            .filter(|i| ctx.tree.in_scope(i.unit_id, c.scope))
+            .collect(),
+        None => Vec::new(),
     };
     let instruction_title = if c.can(Action::Instruct) {
         "我的批示（未办结）"

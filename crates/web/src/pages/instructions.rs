@@ -35,15 +35,20 @@ pub fn state_tag(i: &Instruction, d: time::Date) -> Markup {
     }
 }
 
-fn subject_link(i: &Instruction) -> Markup {
-    let path = match i.subject {
-        InstructionSubject::Project => "/projects/",
-        InstructionSubject::Task => "/tasks/",
-        InstructionSubject::Notice => "/notices/",
+/// The page of an instruction's subject.
+fn subject_path(subject: InstructionSubject, id: i64) -> String {
+    let kind = match subject {
+        InstructionSubject::Project => "projects",
+        InstructionSubject::Task => "tasks",
+        InstructionSubject::Notice => "notices",
     };
+    format!("/{kind}/{id}")
+}
+
+fn subject_link(i: &Instruction) -> Markup {
     html! {
         span.muted.small { (i.subject.zh()) " " (i.subject_code) } br;
-        a href={(path) (i.subject_id)} { (i.subject_title) }
+        a href=(subject_path(i.subject, i.subject_id)) { (i.subject_title) }
     }
 }
 
@@ -234,18 +239,6 @@ impl WriteForm {
     }
 }
 
-fn subject_path(n: &NewInstruction) -> String {
-    format!(
-        "/{}s/{}",
-        match n.subject {
-            InstructionSubject::Project => "project",
-            InstructionSubject::Task => "task",
-            InstructionSubject::Notice => "notice",
-        },
-        n.subject_id
-    )
-}
-
 /// POST /instructions
 pub async fn write(
     State(state): State<AppState>,
@@ -254,7 +247,7 @@ pub async fn write(
 ) -> Result<Response, AppError> {
     let n = f.parse()?;
     service::write(&state, &c, &n).await?;
-    Ok(redirect_saved(&subject_path(&n), "已作出批示").into_response())
+    Ok(redirect_saved(&subject_path(n.subject, n.subject_id), "已作出批示").into_response())
 }
 
 /// GET /instructions/{id}
