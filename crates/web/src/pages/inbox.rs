@@ -1,6 +1,8 @@
 //! The in-app inbox (消息) behind the header's bell, and the office's reminder to report (催报):
 //! the units with reports due, each reminded with one click, or several at once.
 
+use std::collections::{HashMap, HashSet};
+
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use diaodu_domain::access::Action;
@@ -87,7 +89,7 @@ struct UnitDue {
     /// Periods due, not yet late.
     pending: usize,
     /// The projects concerned.
-    projects: Vec<i64>,
+    projects: HashSet<i64>,
 }
 
 /// GET /reports/chase
@@ -100,29 +102,21 @@ pub async fn chase_page(
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
     let due = due_items(&state, &ctx.tree, &c, d).await?;
-    let mut units: Vec<UnitDue> = Vec::new();
+    let mut by_unit: HashMap<i64, UnitDue> = HashMap::new();
     for i in &due {
-        let at = match units.iter().position(|u| u.id == i.unit_id) {
-            Some(at) => at,
-            None => {
-                units.push(UnitDue {
-                    id: i.unit_id,
-                    name: i.unit.clone(),
-                    ..Default::default()
-                });
-                units.len() - 1
-            }
-        };
-        let u = &mut units[at];
+        let u = by_unit.entry(i.unit_id).or_insert_with(|| UnitDue {
+            id: i.unit_id,
+            name: i.unit.clone(),
+            ..Default::default()
+        });
         if i.overdue {
             u.overdue += 1;
         } else {
             u.pending += 1;
         }
-        if !u.projects.contains(&i.project_id) {
-            u.projects.push(i.project_id);
-        }
+        u.projects.insert(i.project_id);
     }
+    let mut units: Vec<UnitDue> = by_unit.into_values().collect();
     // Most overdue first.
     units.sort_by(|a, b| {
         (b.overdue, b.pending)

@@ -23,19 +23,7 @@ pub use crate::service::reporting::{due_items, due_items_of, DueItem};
 /// week and this week of one project are one row, not two rows that look alike), at most `limit`
 /// projects. On a phone each row is a card with the buttons in view (`table.due` in the stylesheet).
 pub fn due_table(items: &[DueItem], limit: usize) -> Markup {
-    let mut projects: Vec<(&DueItem, Vec<&DueItem>)> = Vec::new();
-    for it in items {
-        match projects
-            .iter_mut()
-            .find(|(p, _)| p.project_id == it.project_id)
-        {
-            Some((_, periods)) => periods.push(it),
-            None => projects.push((it, vec![it])),
-        }
-    }
-    for (_, periods) in &mut projects {
-        periods.sort_by_key(|it| it.period.first_day());
-    }
+    let projects = crate::service::reporting::by_project(items);
     html! {
         div.tablewrap.cardable { table.due #due {
             thead { tr { th { "项目" } th { "责任单位" } th { "应填报" } } }

@@ -91,6 +91,28 @@ pub async fn due_items_of(
     Ok(out)
 }
 
+/// Due reports by project, in the order the projects first come: each project's first item (its
+/// code, name and unit) with all its items, periods in date order.
+pub fn by_project<'a>(
+    items: impl IntoIterator<Item = &'a DueItem>,
+) -> Vec<(&'a DueItem, Vec<&'a DueItem>)> {
+    let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut out: Vec<(&DueItem, Vec<&DueItem>)> = Vec::new();
+    for it in items {
+        match at.get(&it.project_id) {
+            Some(&k) => out[k].1.push(it),
+            None => {
+                at.insert(it.project_id, out.len());
+                out.push((it, vec![it]));
+            }
+        }
+    }
+    for (_, periods) in &mut out {
+        periods.sort_by_key(|it| it.period.first_day());
+    }
+    out
+}
+
 /// How many due projects a reminder names; the rest are counted.
 const NAMED_IN_REMINDER: usize = 10;
 
@@ -158,27 +180,25 @@ pub async fn chase_reports(
         }
         let overdue = items.iter().filter(|i| i.overdue).count();
         // Each project once, with its periods (the overdue ones marked), overdue projects first.
-        let mut projects: Vec<(i64, String, Vec<String>, bool)> = Vec::new();
-        for i in &items {
-            let period = if i.overdue {
-                format!("{} 已逾期", i.period)
-            } else {
-                i.period.to_string()
-            };
-            match projects.iter_mut().find(|p| p.0 == i.project_id) {
-                Some(p) => {
-                    p.2.push(period);
-                    p.3 |= i.overdue;
-                }
-                None => projects.push((i.project_id, i.name.clone(), vec![period], i.overdue)),
-            }
-        }
-        projects.sort_by_key(|p| !p.3);
+        let mut projects = by_project(items.iter().copied());
+        projects.sort_by_key(|(_, periods)| !periods.iter().any(|i| i.overdue));
         let named = projects.len().min(NAMED_IN_REMINDER);
         let rest = projects.len() - named;
         let list: Vec<String> = projects[..named]
             .iter()
-            .map(|(_, n, periods, _)| format!("{n}（{}）", periods.join("、")))
+            .map(|(p, periods)| {
+                let periods: Vec<String> = periods
+                    .iter()
+                    .map(|i| {
+                        if i.overdue {
+                            format!("{} 已逾期", i.period)
+                        } else {
+                            i.period.to_string()
+                        }
+                    })
+                    .collect();
+                format!("{}（{}）", p.name, periods.join("、"))
+            })
             .collect();
         let body = format!(
             "{name}有 {} 个项目的 {} 期进度尚未填报{}：{}{}。请尽快填报。",
