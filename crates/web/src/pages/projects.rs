@@ -143,15 +143,7 @@ fn dash(s: &str) -> &str {
 fn sorter(q: &ListQuery, col: &str, label: &str) -> Markup {
     let now = nonempty(&q.sort).unwrap_or("code");
     let numeric = matches!(col, "plan" | "ytd" | "completion" | "lag");
-    let (mark, next) = if now == col {
-        (" ▲", format!("-{col}"))
-    } else if now == format!("-{col}") {
-        (" ▼", col.to_string())
-    } else if numeric {
-        ("", format!("-{col}"))
-    } else {
-        ("", col.to_string())
-    };
+    let (mark, next) = super::sort::header_order(now, col, numeric);
     let link = ListQuery {
         sort: Some(next),
         page: None,

@@ -130,16 +130,7 @@ impl Sorting {
     /// A header that sorts by `col`: ascending first (largest first for a figure, `numeric`), then
     /// the other way; the current order marked with an arrow.
     pub fn th(&self, col: &str, label: &str, numeric: bool) -> Markup {
-        let now = self.current.as_deref().unwrap_or("");
-        let (mark, next) = if now == col {
-            (" ▲", format!("-{col}"))
-        } else if now.strip_prefix('-') == Some(col) {
-            (" ▼", col.to_string())
-        } else if numeric {
-            ("", format!("-{col}"))
-        } else {
-            ("", col.to_string())
-        };
+        let (mark, next) = header_order(self.current.as_deref().unwrap_or(""), col, numeric);
         let mut params = self.params.clone();
         params.push(("sort".into(), next));
         let link = format!(
@@ -148,6 +139,21 @@ impl Sorting {
             serde_urlencoded::to_string(&params).unwrap_or_default()
         );
         html! { a.sort href=(link) title="点击排序" { (label) (mark) } }
+    }
+}
+
+/// What a header for `col` shows and asks for, the list sorted by `now` (a `sort` value): the arrow
+/// marking the order in force, and the `sort` value of its link — ascending first (descending for a
+/// figure, `numeric`), then the other way.
+pub fn header_order(now: &str, col: &str, numeric: bool) -> (&'static str, String) {
+    if now == col {
+        (" ▲", format!("-{col}"))
+    } else if now.strip_prefix('-') == Some(col) {
+        (" ▼", col.to_string())
+    } else if numeric {
+        ("", format!("-{col}"))
+    } else {
+        ("", col.to_string())
     }
 }
 
