@@ -240,7 +240,8 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // The floor of every status computation, run directly and summed inside the engine so that no
     // driver cost is counted: reading each project with the running-totals row the status starts from,
     // and the reports of the same window the status reads (`status_window`: at most about two weeks).
-    let w = diaodu_domain::totals::status_window(d, store.open_from().await?);
+    let due_through = store.report_calendar().await?.weekly_due_through(d);
+    let w = diaodu_domain::totals::status_window(d, store.open_from().await?, due_through);
     let base_inv = match w.base_month {
         None => "0".to_string(),
         Some(m) => format!("COALESCE(t.inv_{m}, 0)"),

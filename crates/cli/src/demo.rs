@@ -9,7 +9,6 @@ use diaodu_domain::period::fmt_date;
 use diaodu_domain::project::{
     AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage,
 };
-use diaodu_domain::status::report_deadline;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::{Actor, Store, StoreError};
 use time::{Date, Duration, Month, Time};
@@ -267,6 +266,11 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
         .await?
         .map_err(|e| anyhow::anyhow!("demo units: {e:?}"))?;
     let tree = store.units().await?;
+    // The shipped holiday arrangement: deadlines and on-time flags below follow it.
+    let holidays = diaodu_domain::calendar::parse_year(2026, diaodu_domain::calendar::EXAMPLE_2026)
+        .map_err(|e| anyhow::anyhow!("2026 holidays: {e:?}"))?;
+    store.set_calendar_year(&actor, 2026, &holidays).await?;
+    let calendar = store.report_calendar().await?;
     for (login, name, unit, role, _) in DEMO_USERS {
         let u = tree.find(unit).context("demo unit")?;
         store
@@ -552,7 +556,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
                 continue;
             }
             catch_up = 0.0;
-            let deadline = report_deadline(end);
+            let deadline = calendar.deadline(*p).day;
             let submitted = if late {
                 deadline + Duration::days(rng.range(2, 6))
             } else {
@@ -586,7 +590,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
                 Yuan(inv),
                 progress,
                 problems,
-                !late,
+                calendar.on_time(*p, diaodu_store::local_datetime(at)),
                 diaodu_store::ts(at),
             ));
         }

@@ -3,6 +3,7 @@
 //! rules are tested in milliseconds.
 
 pub mod access;
+pub mod calendar;
 pub mod import;
 pub mod indicator;
 pub mod instruction;

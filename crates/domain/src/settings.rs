@@ -115,6 +115,42 @@ pub const SETTINGS: &[Setting] = &[
         kind: whole(1, 366),
     },
     Setting {
+        key: "reporting.weekly_due_day",
+        group: "填报时限",
+        name: "周报截止日",
+        meaning: "项目周报在填报周的第几天截止：从该周周一数起，1 为本周一，5 为本周五，7 为本周日，8 为下周一，直至 14 为下周日；遇法定节假日顺延至下一个工作日",
+        unit: "天",
+        default: "8",
+        kind: whole(1, 14),
+    },
+    Setting {
+        key: "reporting.monthly_due_day",
+        group: "填报时限",
+        name: "月报截止日",
+        meaning: "按月填报的进度（项目月报、按月报送的任务）在次月几日截止；遇节假日顺延",
+        unit: "日",
+        default: "1",
+        kind: whole(1, 28),
+    },
+    Setting {
+        key: "reporting.due_hour",
+        group: "填报时限",
+        name: "截止时刻",
+        meaning: "截止日当天几时前报送算按时（24 表示截止日当天结束前）",
+        unit: "时",
+        default: "24",
+        kind: whole(1, 24),
+    },
+    Setting {
+        key: "reporting.indicator_due_day",
+        group: "填报时限",
+        name: "指标数据报送日",
+        meaning: "统计期结束后次月几日前录入主要指标数据（统计日历）；遇节假日顺延",
+        unit: "日",
+        default: "15",
+        kind: whole(1, 28),
+    },
+    Setting {
         key: LADDER_KEYS[0],
         group: "督办升级",
         name: "提醒",
@@ -311,6 +347,11 @@ mod tests {
         assert_eq!(n("task.yellow_gap"), t.yellow_gap_pp);
         assert_eq!(n("task.due_soon_days"), t.due_soon_days);
         assert_eq!(n("task.missing_reports"), i64::from(t.missing_reports));
+        let r = crate::calendar::DeadlineRules::default();
+        assert_eq!(n("reporting.weekly_due_day"), i64::from(r.weekly_day));
+        assert_eq!(n("reporting.monthly_due_day"), i64::from(r.monthly_day));
+        assert_eq!(n("reporting.due_hour"), i64::from(r.hour));
+        assert_eq!(n("reporting.indicator_due_day"), i64::from(r.indicator_day));
         let ladder: Vec<i64> = LADDER_KEYS.iter().map(|k| n(k)).collect();
         assert_eq!(ladder, crate::notice::Ladder::default().days.to_vec());
     }

@@ -152,10 +152,11 @@ impl ProjectFacts {
         actual_start: Option<Date>,
         reports: &[ReportPoint],
         d: Date,
+        due_through: Date,
     ) -> ProjectFacts {
         let y = d.year();
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid date");
-        let (due_lo, due_hi) = due_window(actual_start, d);
+        let (due_lo, due_hi) = due_window(actual_start, d, due_through);
         let mut f = ProjectFacts {
             stage,
             plan_year,
@@ -230,7 +231,14 @@ fn lag_exceeds(ord: i128, days: i128, ytd: i128, plan: i128, centi_pp: i128) -> 
 }
 
 /// Computes the status of one project as of `d`.
-pub fn project_status(f: &ProjectFacts, d: Date, s: &StatusSettings) -> ProjectStatus {
+/// `due_through` is the last Sunday whose weekly report is due by D under the reporting calendar
+/// ([`crate::calendar::ReportCalendar::weekly_due_through`]).
+pub fn project_status(
+    f: &ProjectFacts,
+    d: Date,
+    due_through: Date,
+    s: &StatusSettings,
+) -> ProjectStatus {
     let y = d.year();
     let days = i128::from(days_in_year(y));
     let ord = i128::from(d.ordinal());
@@ -304,7 +312,7 @@ pub fn project_status(f: &ProjectFacts, d: Date, s: &StatusSettings) -> ProjectS
         }
     };
     let reports_due = if stage_reports_weekly(f.stage) {
-        due_weeks(f.actual_start, d)
+        due_weeks(f.actual_start, d, due_through)
     } else {
         0
     };
@@ -336,26 +344,19 @@ pub fn stage_reports_weekly(stage: Stage) -> bool {
     matches!(stage, Stage::NewStart | Stage::Continuing)
 }
 
-/// The last date on which a report for a period ending on `period_end` counts as on time: the day after
-/// the period ends (a weekly report is due by Monday 24:00, Beijing time).
-pub fn report_deadline(period_end: Date) -> Date {
-    period_end + Duration::days(1)
-}
-
 /// The window of week-ending Sundays whose weekly report is due by D: from the later of the actual
-/// start and 1 January of D's year, to the last Sunday whose deadline day has fully passed before D
-/// (Sunday + 1 < D, i.e. Sunday ≤ D − 2). `None` when the project has not started.
-fn due_window(actual_start: Option<Date>, d: Date) -> (Option<Date>, Date) {
+/// start and 1 January of D's year, to `due_through`, the last Sunday whose week is due by D (see
+/// [`crate::calendar::ReportCalendar::weekly_due_through`]). `None` when the project has not started.
+fn due_window(actual_start: Option<Date>, d: Date, due_through: Date) -> (Option<Date>, Date) {
     let jan1 = Date::from_calendar_date(d.year(), Month::January, 1).expect("valid date");
-    let hi = d - Duration::days(2);
-    (actual_start.map(|a| a.max(jan1)), hi)
+    (actual_start.map(|a| a.max(jan1)), due_through)
 }
 
 /// Number of weekly reports due by D for a project that started on `actual_start`: ISO weeks whose
 /// Sunday lies in D's year (a week belongs to the year of its last day), on or after the start, and
-/// whose deadline (the Monday after) ended before D.
-pub fn due_weeks(actual_start: Option<Date>, d: Date) -> u32 {
-    let (Some(lo), hi) = due_window(actual_start, d) else {
+/// not after `due_through` (the last Sunday whose week is due by D under the reporting calendar).
+pub fn due_weeks(actual_start: Option<Date>, d: Date, due_through: Date) -> u32 {
+    let (Some(lo), hi) = due_window(actual_start, d, due_through) else {
         return 0;
     };
     let days_to_sunday = i64::from(6 - lo.weekday().number_days_from_monday());
@@ -472,6 +473,11 @@ mod tests {
 
     const WAN: i64 = 10_000;
 
+    /// The last Sunday due by D under the default rules (the Monday after, no holidays).
+    fn dt(d: Date) -> Date {
+        crate::calendar::ReportCalendar::default().weekly_due_through(d)
+    }
+
     fn facts(stage: Stage, plan_wan: i64, ytd_wan: i64) -> ProjectFacts {
         ProjectFacts {
             stage,
@@ -504,19 +510,19 @@ mod tests {
         let d = date!(2026 - 03 - 14);
         assert_eq!(d.ordinal(), 73);
         // Completion 15 % → lag exactly 5: not yellow.
-        let st = project_status(&facts(Stage::Continuing, 100, 15), d, &s());
+        let st = project_status(&facts(Stage::Continuing, 100, 15), d, dt(d), &s());
         assert_eq!(st.light, Light::Green);
         assert!((st.lag_pp.unwrap() - 5.0).abs() < 1e-9);
         // A hair more lag → yellow.
         let mut f = facts(Stage::Continuing, 100, 15);
         f.ytd = Yuan(15 * WAN - 1);
-        assert_eq!(project_status(&f, d, &s()).light, Light::Yellow);
+        assert_eq!(project_status(&f, d, dt(d), &s()).light, Light::Yellow);
         // Completion 5 % → lag exactly 15: yellow, not red.
-        let st = project_status(&facts(Stage::Continuing, 100, 5), d, &s());
+        let st = project_status(&facts(Stage::Continuing, 100, 5), d, dt(d), &s());
         assert_eq!(st.light, Light::Yellow);
         let mut f = facts(Stage::Continuing, 100, 5);
         f.ytd = Yuan(5 * WAN - 1);
-        assert_eq!(project_status(&f, d, &s()).light, Light::Red);
+        assert_eq!(project_status(&f, d, dt(d), &s()).light, Light::Red);
     }
 
     #[test]
@@ -527,22 +533,25 @@ mod tests {
         let mut f = facts(Stage::Continuing, 73, 0);
         f.ytd = Yuan(23_500);
         f.last_investment_end = Some(date!(2026 - 01 - 25));
-        let st = project_status(&f, d, &s());
+        let st = project_status(&f, d, dt(d), &s());
         assert_eq!(st.light, Light::Green, "lag exactly 5 is not yellow");
         f.ytd = Yuan(23_499);
-        assert_eq!(project_status(&f, d, &s()).light, Light::Yellow);
+        assert_eq!(project_status(&f, d, dt(d), &s()).light, Light::Yellow);
     }
 
     #[test]
     fn plan_of_zero_or_other_year_gives_null_completion() {
         let d = date!(2026 - 03 - 14);
-        let st = project_status(&facts(Stage::Continuing, 0, 5), d, &s());
+        let st = project_status(&facts(Stage::Continuing, 0, 5), d, dt(d), &s());
         assert_eq!(st.annual_completion_pct, None);
         assert_eq!(st.lag_pp, None);
         assert_eq!(st.light, Light::Green);
         let mut f = facts(Stage::Continuing, 100, 5);
         f.plan_year = 2025;
-        assert_eq!(project_status(&f, d, &s()).annual_completion_pct, None);
+        assert_eq!(
+            project_status(&f, d, dt(d), &s()).annual_completion_pct,
+            None
+        );
     }
 
     #[test]
@@ -552,21 +561,21 @@ mod tests {
         let mut f = facts(Stage::Continuing, 0, 0);
         // Last investment on exactly D − 28: outside the window → stalled.
         f.last_investment_end = Some(date!(2026 - 03 - 08));
-        assert!(project_status(&f, d, &s()).stalled);
+        assert!(project_status(&f, d, dt(d), &s()).stalled);
         // One day later: inside → not stalled.
         f.last_investment_end = Some(date!(2026 - 03 - 09));
-        assert!(!project_status(&f, d, &s()).stalled);
+        assert!(!project_status(&f, d, dt(d), &s()).stalled);
         // Started exactly D − 28 with no investment: stalled; started a day later: not yet.
         f.last_investment_end = None;
         f.actual_start = Some(date!(2026 - 03 - 08));
-        assert!(project_status(&f, d, &s()).stalled);
-        assert_eq!(project_status(&f, d, &s()).light, Light::Red);
+        assert!(project_status(&f, d, dt(d), &s()).stalled);
+        assert_eq!(project_status(&f, d, dt(d), &s()).light, Light::Red);
         f.actual_start = Some(date!(2026 - 03 - 09));
-        assert!(!project_status(&f, d, &s()).stalled);
+        assert!(!project_status(&f, d, dt(d), &s()).stalled);
         // Completed projects are never stalled.
         f.actual_start = Some(date!(2025 - 03 - 09));
         f.stage = Stage::Completed;
-        let st = project_status(&f, d, &s());
+        let st = project_status(&f, d, dt(d), &s());
         assert!(!st.stalled);
         assert_eq!(st.light, Light::Done);
     }
@@ -599,10 +608,11 @@ mod tests {
             Some(date!(2026 - 01 - 01)),
             &pts,
             d,
+            dt(d),
         );
         assert_eq!(f.ytd, Yuan(WAN), "the report after D is ignored");
         assert_eq!(f.last_investment_end, Some(date!(2026 - 03 - 08)));
-        assert!(project_status(&f, d, &s()).stalled);
+        assert!(project_status(&f, d, dt(d), &s()).stalled);
     }
 
     #[test]
@@ -611,23 +621,23 @@ mod tests {
         let mut f = facts(Stage::Preparation, 100, 0);
         f.actual_start = None;
         f.planned_start = Some(d);
-        let st = project_status(&f, d, &s());
+        let st = project_status(&f, d, dt(d), &s());
         assert!(st.not_started_past_plan);
         assert_eq!(st.light, Light::Red);
         f.planned_start = Some(d + Duration::days(1));
-        assert!(!project_status(&f, d, &s()).not_started_past_plan);
+        assert!(!project_status(&f, d, dt(d), &s()).not_started_past_plan);
         // A start date after D is not a start.
         f.stage = Stage::NewStart;
         f.actual_start = Some(d + Duration::days(1));
         f.planned_start = Some(d);
-        let st = project_status(&f, d, &s());
+        let st = project_status(&f, d, dt(d), &s());
         assert!(!st.started && st.not_started_past_plan);
-        let st = project_status(&facts(Stage::Halted, 100, 100), d, &s());
+        let st = project_status(&facts(Stage::Halted, 100, 100), d, dt(d), &s());
         assert_eq!(st.light, Light::Red);
         assert_eq!(st.reasons, ["停工"]);
         let mut f = facts(Stage::Reserve, 100, 0);
         f.actual_start = None;
-        assert_eq!(project_status(&f, d, &s()).light, Light::None);
+        assert_eq!(project_status(&f, d, dt(d), &s()).light, Light::None);
     }
 
     #[test]
@@ -654,10 +664,11 @@ mod tests {
             Some(date!(2025 - 06 - 01)),
             &pts,
             d,
+            dt(d),
         );
         assert_eq!(f.ytd, Yuan(3 * WAN));
         assert_eq!(f.on_time_reports, 1);
-        assert_eq!(due_weeks(Some(date!(2025 - 06 - 01)), d), 1);
+        assert_eq!(due_weeks(Some(date!(2025 - 06 - 01)), d, dt(d)), 1);
     }
 
     #[test]
@@ -665,21 +676,40 @@ mod tests {
         // Started Wednesday 2026-03-04; D = Monday 2026-03-16: Sundays 03-08 (deadline 03-09, passed)
         // and 03-15 (deadline 03-16 is D itself, still open) → one is due.
         assert_eq!(
-            due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 16)),
+            due_weeks(
+                Some(date!(2026 - 03 - 04)),
+                date!(2026 - 03 - 16),
+                dt(date!(2026 - 03 - 16))
+            ),
             1
         );
         assert_eq!(
-            due_weeks(Some(date!(2026 - 03 - 04)), date!(2026 - 03 - 17)),
+            due_weeks(
+                Some(date!(2026 - 03 - 04)),
+                date!(2026 - 03 - 17),
+                dt(date!(2026 - 03 - 17))
+            ),
             2
         );
         // Started on a Sunday: that week is due.
         assert_eq!(
-            due_weeks(Some(date!(2026 - 03 - 08)), date!(2026 - 03 - 10)),
+            due_weeks(
+                Some(date!(2026 - 03 - 08)),
+                date!(2026 - 03 - 10),
+                dt(date!(2026 - 03 - 10))
+            ),
             1
         );
-        assert_eq!(due_weeks(None, date!(2026 - 03 - 10)), 0);
         assert_eq!(
-            due_weeks(Some(date!(2026 - 03 - 10)), date!(2026 - 03 - 10)),
+            due_weeks(None, date!(2026 - 03 - 10), dt(date!(2026 - 03 - 10))),
+            0
+        );
+        assert_eq!(
+            due_weeks(
+                Some(date!(2026 - 03 - 10)),
+                date!(2026 - 03 - 10),
+                dt(date!(2026 - 03 - 10))
+            ),
             0
         );
     }
@@ -693,7 +723,7 @@ mod tests {
         b.actual_start = None;
         b.planned_start = Some(date!(2026 - 09 - 01));
         for f in [&a, &b] {
-            let st = project_status(f, d, &s());
+            let st = project_status(f, d, dt(d), &s());
             u.add(f, &st, d);
         }
         u.finish(d);
@@ -704,7 +734,7 @@ mod tests {
         assert_eq!(u.completion_pct, Some(25.0));
         assert_eq!(u.double_half, Some(false));
         let mut u2 = UnitFigures::default();
-        let st = project_status(&a, d, &s());
+        let st = project_status(&a, d, dt(d), &s());
         u2.add(&a, &st, d);
         u2.finish(d);
         assert_eq!(u2.double_half, Some(true), "exactly 50 % passes");

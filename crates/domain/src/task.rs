@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
+use crate::calendar::ReportCalendar;
 use crate::indicator::Direction;
 use crate::period::Period;
 use crate::project::coded_enum;
-use crate::status::report_deadline;
 
 coded_enum! {
     /// How often the lead unit reports (填报频次).
@@ -181,16 +181,22 @@ pub struct TaskStatus {
     pub reasons: Vec<String>,
 }
 
-/// The periods of the cadence whose report was due by D: periods ending on or after the start and whose
-/// deadline (the day after the period ends) passed before D, most recent last.
-pub fn due_periods(start: Date, end: Date, cadence: Cadence, d: Date) -> Vec<Period> {
+/// The periods of the cadence whose report was due by D: periods ending on or after the start and due
+/// by D under the reporting calendar (ended, and the deadline day passed before D), most recent last.
+pub fn due_periods(
+    start: Date,
+    end: Date,
+    cadence: Cadence,
+    d: Date,
+    cal: &ReportCalendar,
+) -> Vec<Period> {
     let mut out = Vec::new();
     let mut p = match cadence {
         Cadence::Weekly => Period::week_of(start),
         Cadence::Monthly => Period::month_of(start),
     };
     let last = end.min(d);
-    while report_deadline(p.last_day()) < d && p.first_day() <= last {
+    while cal.due_by(p, d) && p.first_day() <= last {
         out.push(p);
         let next = p.last_day() + Duration::days(1);
         p = match cadence {
@@ -202,7 +208,7 @@ pub fn due_periods(start: Date, end: Date, cadence: Cadence, d: Date) -> Vec<Per
 }
 
 /// Computes the light of a task as of `d` (rules in `docs/tasks.md`).
-pub fn task_status(f: &TaskFacts, d: Date, s: &TaskSettings) -> TaskStatus {
+pub fn task_status(f: &TaskFacts, d: Date, s: &TaskSettings, cal: &ReportCalendar) -> TaskStatus {
     let span = (f.deadline - f.start).whole_days().max(1);
     let elapsed = (d - f.start).whole_days().clamp(0, span);
     let time_elapsed_pct = elapsed as f64 / span as f64 * 100.0;
@@ -232,7 +238,7 @@ pub fn task_status(f: &TaskFacts, d: Date, s: &TaskSettings) -> TaskStatus {
     }
     // Reports are owed while the task is open: once the unit claims completion it has nothing more to
     // report until the office decides.
-    let due = due_periods(f.start, f.deadline, f.cadence, d);
+    let due = due_periods(f.start, f.deadline, f.cadence, d, cal);
     let n = s.missing_reports as usize;
     if f.state == TaskState::Open
         && n > 0
@@ -321,31 +327,31 @@ mod tests {
         ]);
         f.percent_done = 99;
         // On the deadline: not overdue, but due soon → yellow.
-        let st = task_status(&f, date!(2026 - 12 - 31), &s());
+        let st = task_status(&f, date!(2026 - 12 - 31), &s(), &ReportCalendar::default());
         assert_eq!(st.light, TaskLight::Yellow);
         assert_eq!(st.days_overdue, 0);
         // The day after: red, one day overdue.
-        let st = task_status(&f, date!(2027 - 01 - 01), &s());
+        let st = task_status(&f, date!(2027 - 01 - 01), &s(), &ReportCalendar::default());
         assert_eq!(st.light, TaskLight::Red);
         assert_eq!(st.days_overdue, 1);
         // Seven days before the deadline is "within 7 days"; eight days before is not.
         assert_eq!(
-            task_status(&f, date!(2026 - 12 - 24), &s()).light,
+            task_status(&f, date!(2026 - 12 - 24), &s(), &ReportCalendar::default()).light,
             TaskLight::Yellow
         );
         assert_eq!(
-            task_status(&f, date!(2026 - 12 - 23), &s()).light,
+            task_status(&f, date!(2026 - 12 - 23), &s(), &ReportCalendar::default()).light,
             TaskLight::Green
         );
         // A claimed task is still red when overdue; only closing makes it done.
         f.state = TaskState::Claimed;
         assert_eq!(
-            task_status(&f, date!(2027 - 01 - 05), &s()).light,
+            task_status(&f, date!(2027 - 01 - 05), &s(), &ReportCalendar::default()).light,
             TaskLight::Red
         );
         f.state = TaskState::Closed;
         assert_eq!(
-            task_status(&f, date!(2027 - 01 - 05), &s()).light,
+            task_status(&f, date!(2027 - 01 - 05), &s(), &ReportCalendar::default()).light,
             TaskLight::Done
         );
     }
@@ -358,11 +364,11 @@ mod tests {
         f.cadence = Cadence::Monthly;
         // Span 30 days; D = 01-16 → 15/30 = 50 %; 40 % done → gap exactly 10 → green.
         f.percent_done = 40;
-        let st = task_status(&f, date!(2026 - 01 - 16), &s());
+        let st = task_status(&f, date!(2026 - 01 - 16), &s(), &ReportCalendar::default());
         assert_eq!(st.light, TaskLight::Green, "{:?}", st.reasons);
         f.percent_done = 39;
         assert_eq!(
-            task_status(&f, date!(2026 - 01 - 16), &s()).light,
+            task_status(&f, date!(2026 - 01 - 16), &s(), &ReportCalendar::default()).light,
             TaskLight::Yellow
         );
     }
@@ -379,21 +385,21 @@ mod tests {
         f.percent_done = 30;
         // On the due date itself it is not yet past.
         assert_eq!(
-            task_status(&f, date!(2026 - 03 - 31), &s()).light,
+            task_status(&f, date!(2026 - 03 - 31), &s(), &ReportCalendar::default()).light,
             TaskLight::Green
         );
-        let st = task_status(&f, date!(2026 - 04 - 01), &s());
+        let st = task_status(&f, date!(2026 - 04 - 01), &s(), &ReportCalendar::default());
         assert_eq!(st.light, TaskLight::Red);
         assert!(st.reasons[0].contains("完成方案编制"));
         // Met on time → fine; met after D (a later report) does not count yet.
         f.milestones[0].met_on = Some(date!(2026 - 03 - 30));
         assert_eq!(
-            task_status(&f, date!(2026 - 04 - 01), &s()).light,
+            task_status(&f, date!(2026 - 04 - 01), &s(), &ReportCalendar::default()).light,
             TaskLight::Green
         );
         f.milestones[0].met_on = Some(date!(2026 - 04 - 05));
         assert_eq!(
-            task_status(&f, date!(2026 - 04 - 02), &s()).light,
+            task_status(&f, date!(2026 - 04 - 02), &s(), &ReportCalendar::default()).light,
             TaskLight::Red
         );
     }
@@ -404,28 +410,41 @@ mod tests {
         f.percent_done = 20;
         // By 2026-04-02 the reports for January, February and March are due (deadline = next day).
         assert_eq!(
-            due_periods(f.start, f.deadline, f.cadence, date!(2026 - 04 - 02)),
+            due_periods(
+                f.start,
+                f.deadline,
+                f.cadence,
+                date!(2026 - 04 - 02),
+                &ReportCalendar::default()
+            ),
             months(&["2026-01", "2026-02", "2026-03"])
         );
         // On 04-01 March's deadline (04-01) has not passed yet.
         assert_eq!(
-            due_periods(f.start, f.deadline, f.cadence, date!(2026 - 04 - 01)).len(),
+            due_periods(
+                f.start,
+                f.deadline,
+                f.cadence,
+                date!(2026 - 04 - 01),
+                &ReportCalendar::default()
+            )
+            .len(),
             2
         );
         f.reported = months(&["2026-01", "2026-02"]);
         assert_eq!(
-            task_status(&f, date!(2026 - 04 - 02), &s()).light,
+            task_status(&f, date!(2026 - 04 - 02), &s(), &ReportCalendar::default()).light,
             TaskLight::Green,
             "one missing"
         );
         f.reported = months(&["2026-01"]);
-        let st = task_status(&f, date!(2026 - 04 - 02), &s());
+        let st = task_status(&f, date!(2026 - 04 - 02), &s(), &ReportCalendar::default());
         assert_eq!(st.light, TaskLight::Red);
         assert!(st.reasons.iter().any(|r| r.contains("连续2期未报送")));
         // A claimed task owes no more reports.
         f.state = TaskState::Claimed;
         assert_eq!(
-            task_status(&f, date!(2026 - 04 - 02), &s()).light,
+            task_status(&f, date!(2026 - 04 - 02), &s(), &ReportCalendar::default()).light,
             TaskLight::Green
         );
         f.state = TaskState::Open;
@@ -437,7 +456,8 @@ mod tests {
                 date!(2026 - 01 - 05),
                 f.deadline,
                 Cadence::Weekly,
-                date!(2026 - 01 - 20)
+                date!(2026 - 01 - 20),
+                &ReportCalendar::default()
             )
             .len(),
             2

@@ -105,11 +105,19 @@ pub struct RecentSums {
     pub last_investment_end: Option<Date>,
 }
 
-/// The first day of the recent scan as of `d`: the 1st of D's month, or D − 1 when that is earlier
-/// (reports ending after D − 2 are not yet due, and the previous month's total may hold them).
-pub fn recent_scan_from(d: Date) -> Date {
+/// The first day of the recent scan as of `d`: the 1st of D's month, or the end of the first week not
+/// yet due by D when that is earlier (reports ending after the last Sunday due by D are not yet due, and the previous
+/// month's total may hold them).
+pub fn recent_scan_from(d: Date, due_through: Date) -> Date {
     let first = d.replace_day(1).expect("day 1 exists");
-    first.min(d.previous_day().unwrap_or(d))
+    first.min(not_due_from(d, due_through))
+}
+
+/// Where the weekly reports not yet due by D begin: the Sunday after `due_through` (weekly reports end
+/// on Sundays), and D − 1 at the latest.
+fn not_due_from(d: Date, due_through: Date) -> Date {
+    let before_d = d.previous_day().unwrap_or(d);
+    before_d.min(due_through + time::Duration::days(7))
 }
 
 /// The report sums as of `d` from the previous month's running total of D's year (`None` when D is in
@@ -215,12 +223,13 @@ pub struct StatusWindow {
 /// - D before C: the month's total less the reports after D up to the month's last closed day, or the
 ///   month before's total plus the reports from the 1st up to D — whichever reads fewer days.
 ///
-/// The scan starts the day before D at the latest: a weekly report ending on D − 1 is not yet due,
-/// though the total counts it as on time.
-pub fn status_window(d: Date, open_from: Option<Date>) -> StatusWindow {
+/// The scan starts at the end of the first week not yet due by D (the Sunday after `due_through`) and
+/// the day before D at the latest: a weekly report ending after that Sunday is not yet due, though the total
+/// counts it as on time.
+pub fn status_window(d: Date, open_from: Option<Date>, due_through: Date) -> StatusWindow {
     let jan1 = Date::from_calendar_date(d.year(), Month::January, 1).expect("valid");
     let first = d.replace_day(1).expect("day 1 exists");
-    let before_d = d.previous_day().unwrap_or(d);
+    let before_d = not_due_from(d, due_through);
     if let Some(c) = open_from.filter(|c| d >= *c) {
         return StatusWindow {
             tail: false,
@@ -249,7 +258,7 @@ pub fn status_window(d: Date, open_from: Option<Date>) -> StatusWindow {
             tail: false,
             base_month: (d.month() != Month::January).then(|| u8::from(d.month()) - 1),
             from: first,
-            scan_from: recent_scan_from(d),
+            scan_from: recent_scan_from(d, due_through),
             scan_to: d,
         }
     }
@@ -361,7 +370,7 @@ mod tests {
 
     #[test]
     fn the_window_reads_the_fewest_days_the_totals_allow() {
-        let w = |d, c| status_window(d, c);
+        let w = |d, c| status_window(d, c, dt(d));
         // Every day closed: the tail in the month's second half, the head in its first.
         assert!(w(date!(2026 - 11 - 26), None).tail);
         assert!(!w(date!(2026 - 11 - 15), None).tail);
@@ -410,22 +419,59 @@ mod tests {
         );
     }
 
+    fn dt(d: Date) -> Date {
+        crate::calendar::ReportCalendar::default().weekly_due_through(d)
+    }
+
+    /// A later deadline (the Friday after, 国庆 moving it further) leaves more weeks not yet due: the
+    /// scan reaches back to the first of them.
+    #[test]
+    fn the_scan_reaches_back_to_the_first_week_not_yet_due() {
+        let cal = crate::calendar::ReportCalendar::new(
+            crate::calendar::parse_year(2026, crate::calendar::EXAMPLE_2026).unwrap(),
+            crate::calendar::DeadlineRules {
+                weekly_day: 12,
+                ..Default::default()
+            },
+        );
+        // Week 40 (ends Sunday 4 October) is due Friday 9 October; as of 10 October it is due and
+        // week 41's is not.
+        let d = date!(2026 - 10 - 10);
+        assert_eq!(cal.weekly_due_through(d), date!(2026 - 10 - 04));
+        assert_eq!(
+            recent_scan_from(d, cal.weekly_due_through(d)),
+            date!(2026 - 10 - 01)
+        );
+        // As of 2 October: week 39 (ends 27 September) is due Friday 2 October, not yet; week 38's
+        // was due 25 September (中秋), moved to Monday 28 September.
+        let d = date!(2026 - 10 - 02);
+        assert_eq!(cal.weekly_due_through(d), date!(2026 - 09 - 20));
+        assert_eq!(
+            recent_scan_from(d, cal.weekly_due_through(d)),
+            date!(2026 - 09 - 27)
+        );
+        assert_eq!(
+            status_window(d, None, cal.weekly_due_through(d)).scan_from,
+            date!(2026 - 09 - 27)
+        );
+    }
+
     #[test]
     fn the_scan_reaches_back_one_day_only_on_the_first() {
         assert_eq!(
-            recent_scan_from(date!(2026 - 11 - 26)),
+            recent_scan_from(date!(2026 - 11 - 26), dt(date!(2026 - 11 - 26))),
             date!(2026 - 11 - 01)
         );
         assert_eq!(
-            recent_scan_from(date!(2026 - 11 - 02)),
+            recent_scan_from(date!(2026 - 11 - 02), dt(date!(2026 - 11 - 02))),
             date!(2026 - 11 - 01)
         );
         assert_eq!(
-            recent_scan_from(date!(2026 - 11 - 01)),
+            recent_scan_from(date!(2026 - 11 - 01), dt(date!(2026 - 11 - 01))),
             date!(2026 - 10 - 31)
         );
         assert_eq!(
-            recent_scan_from(date!(2026 - 01 - 01)),
+            recent_scan_from(date!(2026 - 01 - 01), dt(date!(2026 - 01 - 01))),
             date!(2025 - 12 - 31)
         );
     }

@@ -17,6 +17,7 @@ mod admission;
 mod audit;
 mod bulk;
 mod cache;
+mod calendar;
 mod dialect;
 mod indicators;
 mod inspections;
@@ -607,6 +608,12 @@ pub(crate) async fn put_setting(
 /// Today's date in the city's time zone (Asia/Shanghai, UTC+8, no daylight saving).
 pub fn today_local() -> time::Date {
     local_date(time::OffsetDateTime::now_utc())
+}
+
+/// The Beijing time of an instant, as a date and time of day (deadlines are set in it).
+pub fn local_datetime(t: time::OffsetDateTime) -> time::PrimitiveDateTime {
+    let l = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"));
+    time::PrimitiveDateTime::new(l.date(), l.time())
 }
 
 /// The Beijing-time calendar date of an instant.

@@ -695,7 +695,8 @@ impl Store {
         let y = d.year();
         let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
-        let due_hi = d - Duration::days(2);
+        // The last Sunday whose weekly report is due by D, under the reporting calendar.
+        let due_hi = self.report_calendar().await?.weekly_due_through(d);
         let ds = diaodu_domain::period::fmt_date;
         // The stall rule asks whether investment fell in (D − stall days, D]; the reports are read from
         // the earlier of that window's start and 1 January.
@@ -767,7 +768,7 @@ impl Store {
                 // below.
                 sums.clear();
                 let packed = self
-                    .packed_statuses(&fargs, &filter_for, d, settings, open, &mut sums)
+                    .packed_statuses(&fargs, &filter_for, d, due_hi, settings, open, &mut sums)
                     .await?;
                 // The first open day moved meanwhile (each Monday): the two statements may have
                 // read the totals on either side of the move. Again.
@@ -844,7 +845,7 @@ impl Store {
                 last_investment_end: s2d(sum.last_investment_end),
                 on_time_reports: sum.on_time_weekly as u32,
             };
-            let status = project_status(&facts, d, settings);
+            let status = project_status(&facts, d, due_hi, settings);
             if filter.light.is_some_and(|l| l != status.light) {
                 continue;
             }
@@ -867,6 +868,7 @@ impl Store {
         fargs: &[String],
         filter_for: &(dyn Fn(&str, &str, usize) -> String + Sync),
         d: Date,
+        due_hi: Date,
         settings: &StatusSettings,
         open: Option<Date>,
         sums: &mut HashMap<i64, ReportSums>,
@@ -875,7 +877,6 @@ impl Store {
         let y = d.year();
         let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
-        let due_hi = d - Duration::days(2);
         let stall_from = d - Duration::days(settings.stall_days);
         // A unit's projects are found from the unit (its index); the whole library is read in id order,
         // which is also the running totals' order, so their pages are read one after another.
@@ -889,7 +890,7 @@ impl Store {
         };
         // Which month's total of D's year, and which reports beside it (the fewest days the totals
         // allow; see `status_window`).
-        let w = diaodu_domain::totals::status_window(d, open);
+        let w = diaodu_domain::totals::status_window(d, open, due_hi);
         let tail = w.tail;
         let seps = [FS.to_string(), RS.to_string()];
         let base_cols: [String; 4] = match w.base_month {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use diaodu_domain::access::Scope;
 use diaodu_domain::import::{ImportError, ReportRow as ImportRow, RowRef};
 use diaodu_domain::period::PeriodKind;
-use diaodu_domain::status::{report_deadline, ReportPoint};
+use diaodu_domain::status::ReportPoint;
 use diaodu_domain::{Period, Yuan};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -406,7 +406,8 @@ impl Store {
             )
             .await?;
         } else {
-            let on_time = local_date(now) <= report_deadline(r.period.last_day());
+            let cal = crate::calendar::calendar_in(&mut tx).await?;
+            let on_time = cal.on_time(r.period, crate::local_datetime(now));
             let counts = crate::totals::on_time_weekly(
                 r.period.kind() == PeriodKind::Week,
                 on_time,
@@ -748,6 +749,7 @@ impl Store {
         // releasing them.
         let mut tx = self.begin().await?;
         let open = self.open_from_shared(&mut tx).await?;
+        let calendar = crate::calendar::calendar_in(&mut tx).await?;
         let now = time::OffsetDateTime::now_utc();
         Ok(ReportImport {
             store: self,
@@ -759,7 +761,8 @@ impl Store {
             confirm_unusual,
             today: today_local(),
             stamp: crate::ts(now),
-            local: local_date(now),
+            local: crate::local_datetime(now),
+            calendar: std::sync::Arc::new(calendar),
             seen: HashSet::new(),
             errors: Vec::new(),
             more_errors: 0,
@@ -1053,7 +1056,9 @@ pub struct ReportImport<'a> {
     confirm_unusual: bool,
     today: Date,
     stamp: String,
-    local: Date,
+    /// When the import began, Beijing time: its reports' on-time flags are decided by it.
+    local: time::PrimitiveDateTime,
+    calendar: std::sync::Arc<diaodu_domain::calendar::ReportCalendar>,
     /// Every (project, period) of the file so far, packed (`pair_key`): a file names each once.
     seen: HashSet<u64>,
     errors: Vec<ImportError>,
@@ -1186,6 +1191,7 @@ impl ReportImport<'_> {
         }
         self.written += ok.len();
         let (open, local) = (self.open, self.local);
+        let calendar = self.calendar.clone();
         let tx = &mut self.tx;
         let store = self.store;
         // Reports already filed for the chunk's (project, period) pairs: those rows are edits.
@@ -1240,7 +1246,7 @@ impl ReportImport<'_> {
             let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
             let inserts = jobs.iter().filter_map(|(pid, _, start, r, before)| {
                 let end = r.period.last_day();
-                let on_time = local <= report_deadline(end);
+                let on_time = calendar.on_time(r.period, local);
                 // What the row adds to its year's totals, unless its project is rewritten.
                 let point = match before {
                     None => Some(ReportPoint {

@@ -468,6 +468,7 @@ impl Store {
     /// Every task whose lead or cooperating unit is within `scope`, with its status as of `d`.
     pub async fn task_rows(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
         let settings = self.task_settings().await?;
+        let calendar = self.report_calendar().await?;
         let tasks: Vec<Task> = sqlx::query_as::<_, TaskRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"
         )))
@@ -559,7 +560,7 @@ impl Store {
                     .get(t.lead_unit_id)
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
-                status: task_status(&facts, d, &settings),
+                status: task_status(&facts, d, &settings, &calendar),
                 latest_actual: latest
                     .get(&t.id)
                     .and_then(|l| l.2.as_deref().and_then(parse_number)),

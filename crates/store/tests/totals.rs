@@ -125,6 +125,72 @@ async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     }
 }
 
+/// The reporting calendar moves the weeks due: with the week's report due on the Friday after at
+/// 17:00 and the 2026 holidays entered, the statuses read from the totals still equal those summed from
+/// the reports on every day of 2026, and the reports due are exactly the weeks the calendar says are
+/// due.
+#[tokio::test]
+async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
+    use diaodu_domain::calendar::{parse_year, EXAMPLE_2026};
+    let store = fresh_store().await;
+    let city = two_years_of_reports(&store).await;
+    let a = Actor::cli();
+    store
+        .set_calendar_year(&a, 2026, &parse_year(2026, EXAMPLE_2026).unwrap())
+        .await
+        .unwrap();
+    store
+        .set_setting(&a, "reporting.weekly_due_day", "12")
+        .await
+        .unwrap();
+    store
+        .set_setting(&a, "reporting.due_hour", "17")
+        .await
+        .unwrap();
+    let cal = store.report_calendar().await.unwrap();
+    assert_eq!(cal.rules.weekly_day, 12);
+    let settings = StatusSettings::default();
+    let days: Vec<Date> = (0..)
+        .map(|i| date!(2026 - 01 - 01) + Duration::days(i))
+        .take_while(|d| *d <= date!(2026 - 12 - 31))
+        .collect();
+    statuses_agree_both_ways(&store, city, &settings, days.iter().copied()).await;
+    // The weeks due, counted week by week from the calendar.
+    let tree = store.units().await.unwrap();
+    for d in days.iter().step_by(3) {
+        let rows = store
+            .project_statuses_via(
+                &tree,
+                Scope::Subtree(city),
+                &ProjectFilter::default(),
+                *d,
+                &settings,
+                SumsVia::Reports,
+            )
+            .await
+            .unwrap();
+        for r in rows {
+            let f = &r.project.fields;
+            if !diaodu_domain::status::stage_reports_weekly(f.stage) {
+                continue;
+            }
+            let Some(start) = f.actual_start else {
+                continue;
+            };
+            let lo = start.max(date!(2026 - 01 - 01));
+            let mut n = 0;
+            let mut p = Period::week_of(lo);
+            while p.last_day().year() <= 2026 && p.last_day() <= *d {
+                if p.last_day() >= lo && cal.due_by(p, *d) {
+                    n += 1;
+                }
+                p = Period::week_of(p.last_day() + Duration::days(1));
+            }
+            assert_eq!(r.status.reports_due, n, "{} as of {d}", f.code);
+        }
+    }
+}
+
 /// The reports of the open days stay out of the totals, wherever the first open day is, and the
 /// statuses read from the totals still equal those summed from the reports on the days around it:
 /// before, on and after it. Moving the first open day forward adds the days it closes, back takes them

@@ -25,12 +25,14 @@ pub struct DueItem {
     pub unit_id: i64,
     /// The period due.
     pub period: Period,
+    /// Its deadline under the reporting calendar.
+    pub deadline: diaodu_domain::calendar::Deadline,
     /// Past its deadline.
     pub overdue: bool,
 }
 
 /// Weekly reports due for projects under construction in the user's scope: last week's if missing
-/// (overdue once its deadline, the Monday, has passed) and this week's.
+/// (overdue once its deadline day under the reporting calendar has passed) and this week's.
 pub async fn due_items(
     state: &AppState,
     tree: &UnitTree,
@@ -64,9 +66,11 @@ pub async fn due_items_of(
             &[this_week.to_string(), last_week.to_string()],
         )
         .await?;
+    let calendar = state.store.report_calendar().await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
-        let overdue = diaodu_domain::status::report_deadline(period.last_day()) < d;
+        let deadline = calendar.deadline(period);
+        let overdue = deadline.day < d;
         for r in rows {
             let f = &r.project.fields;
             if !stage_reports_weekly(f.stage)
@@ -84,6 +88,7 @@ pub async fn due_items_of(
                 unit: r.unit_name.clone(),
                 unit_id: r.project.unit_id,
                 period,
+                deadline,
                 overdue,
             });
         }
