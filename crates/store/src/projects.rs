@@ -863,6 +863,7 @@ impl Store {
     /// `diaodu_domain::totals`), each statement returning its rows packed into one text value: drivers
     /// pay per row returned, and a province has 50,000 projects. `None` when a record does not unpack
     /// (a text field held a separator).
+    #[allow(clippy::too_many_arguments)]
     async fn packed_statuses(
         &self,
         fargs: &[String],
