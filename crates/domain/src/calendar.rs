@@ -13,14 +13,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, Duration, PrimitiveDateTime, Time, Weekday};
 
 use crate::period::{fmt_date, parse_date};
 use crate::Period;
 
 /// What the arrangement says of a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DayKind {
     /// 放假: a day off (a holiday, or a weekday given off in exchange).

@@ -262,8 +262,9 @@ impl Store {
         Ok(l)
     }
 
-    /// Issues a notice (audited; the first event of its log).
-    pub async fn issue_notice(&self, actor: &Actor, n: NewNotice, today: Date) -> Result<i64> {
+    /// Issues a notice (audited; the first event of its log). A reply date on a day off (a weekend
+    /// or a holiday of the reporting calendar) moves to the next working day.
+    pub async fn issue_notice(&self, actor: &Actor, mut n: NewNotice, today: Date) -> Result<i64> {
         let tree = self.units().await?;
         if tree.get(n.unit_id).is_none() {
             return Err(StoreError::invalid("责任单位", "不存在"));
@@ -297,6 +298,10 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         }
         let mut tx = self.begin().await?;
+        n.reply_by = crate::calendar::calendar_in(&mut tx)
+            .await?
+            .next_working(n.reply_by)
+            .0;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices")
             .fetch_one(&mut *tx)
             .await?;

@@ -94,6 +94,9 @@ pub struct TaskRow {
     pub status: TaskStatus,
     /// Latest actual value reported against the target.
     pub latest_actual: Option<f64>,
+    /// The periods reported (by it or, when split, by any of its sub-tasks).
+    #[serde(skip)]
+    pub reported: Vec<Period>,
 }
 
 /// A progress report of a task.
@@ -561,6 +564,7 @@ impl Store {
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
                 status: task_status(&facts, d, &settings, &calendar),
+                reported: facts.reported.clone(),
                 latest_actual: latest
                     .get(&t.id)
                     .and_then(|l| l.2.as_deref().and_then(parse_number)),

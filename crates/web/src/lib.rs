@@ -128,6 +128,8 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(search::show))
         .route("/account/sessions/end", post(login::end_session))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/calendar", get(calendar::admin).post(calendar::save))
+        .route("/calendar", get(calendar::show))
         .route("/admin/units", get(units::list).post(units::create))
         .route("/admin/units/{id}", get(units::show).post(units::update))
         .route("/admin/units/{id}/retire", post(units::retire))

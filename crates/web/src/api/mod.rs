@@ -10,6 +10,7 @@
 //! Schemathesis checks the running server against the document (`tests/api/schemathesis.sh`).
 
 mod account;
+mod calendar;
 mod inbox;
 mod indicators;
 mod instructions;
@@ -48,6 +49,7 @@ pub use types::NumOrText;
         (name = "任务", description = "重点工作任务"),
         (name = "督办", description = "督办单、调度会、督查、附件"),
         (name = "领导批示", description = "领导对项目、任务、督办单的批示及其办理"),
+        (name = "填报日历", description = "各单位的截止日与法定节假日安排"),
         (name = "导入", description = "文件导入"),
     )
 )]
@@ -75,6 +77,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(supervision::routes())
         .merge(instructions::routes())
         .merge(inbox::routes())
+        .merge(calendar::routes())
         .merge(users::routes())
 }
 

@@ -26,6 +26,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/indicators", "指标目录", Some(Action::ManageIndicators)),
     ("/reports/due", "进度填报", Some(Action::SubmitReport)),
     ("/reports/chase", "催报", Some(Action::ChaseReports)),
+    ("/calendar", "填报日历", None),
     ("/data", "导入导出", None),
     ("/admission", "项目准入", Some(Action::ViewRefusals)),
     ("/admin/users", "用户管理", Some(Action::ManageUsers)),
@@ -33,10 +34,15 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/audit", "操作留痕", Some(Action::ViewAudit)),
     ("/admin/logins", "登录日志", Some(Action::ManageUsers)),
     ("/admin/settings", "系统设置", Some(Action::ManageSettings)),
+    (
+        "/admin/calendar",
+        "节假日安排",
+        Some(Action::ManageSettings),
+    ),
 ];
 
 /// How many of [`NAV`]'s last entries are the system management group.
-const ADMIN_ENTRIES: usize = 5;
+const ADMIN_ENTRIES: usize = 6;
 
 fn head(title: &str) -> Markup {
     html! {
@@ -68,9 +74,9 @@ pub fn page(c: &Current, unit_name: &str, active: &str, title: &str, body: Marku
                     @let admin_nav: Vec<_> = admin_nav.iter().filter(|n| n.2.is_none_or(|a| c.can(a))).collect();
                     nav {
                         @for (href, label, need) in main_nav {
-                            // Who files reports reaches 催报 from the 进度填报 page, keeping the menu
-                            // to one row.
-                            @if need.is_none_or(|a| c.can(a)) && !(*href == "/reports/chase" && c.can(Action::SubmitReport)) {
+                            // Who files reports reaches 催报 and 填报日历 from the 进度填报 page,
+                            // keeping the menu to one row.
+                            @if need.is_none_or(|a| c.can(a)) && !(matches!(*href, "/reports/chase" | "/calendar") && c.can(Action::SubmitReport)) {
                                 a href=(href) class=@if *href == active { "on" } { (label) }
                             }
                         }

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod audit;
+pub mod calendar;
 pub mod data;
 pub mod home;
 pub mod inbox;

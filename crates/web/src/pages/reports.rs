@@ -36,7 +36,7 @@ pub fn due_table(items: &[DueItem], limit: usize) -> Markup {
                             div.due-period {
                                 span.nw { (it.period) " " }
                                 @if it.overdue { span.tag.red { "已逾期" } } @else { span.tag { "待填报" } }
-                                " "
+                                " " span.small.muted.nw { "截止 " (it.deadline.zh()) } " "
                                 a.btn href={"/projects/" (it.project_id) "/report?period=" (it.period)} { "填报" }
                             }
                         }
@@ -55,9 +55,14 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
     let items = due_items(&state, &ctx.tree, &c, d).await?;
+    let week = Period::week_of(d);
+    let deadline = state.store.report_calendar().await?.deadline(week);
     let body = html! {
-        @if c.can(Action::ChaseReports) { p style="float:right;margin:4px 0" { a.btn.light-btn href="/reports/chase" { "催报" } } }
-        h1 { "进度填报" span.muted.small { "　本周 " (Period::week_of(d)) "（" (fmt_date(Period::week_of(d).first_day())) " 至 " (fmt_date(Period::week_of(d).last_day())) "），周报于下周一 24:00 前提交为按时" } }
+        p style="float:right;margin:4px 0" {
+            a.btn.light-btn href="/calendar" { "填报日历" }
+            @if c.can(Action::ChaseReports) { " " a.btn.light-btn href="/reports/chase" { "催报" } }
+        }
+        h1 { "进度填报" span.muted.small { "　本周 " (week) "（" (fmt_date(week.first_day())) " 至 " (fmt_date(week.last_day())) "），周报于 " (deadline.zh()) @if deadline.hour >= 24 { " 24:00" } " 前提交为按时" } }
         p { a.btn.light-btn href="/data#import" { "批量导入填报（Excel/CSV）" } }
         (due_table(&items, usize::MAX))
     };

@@ -60,6 +60,9 @@ async fn settings_page(
         (flash(saved, error.map(|e| e.2)))
         @for (group, items) in &groups {
             h2 { (group) }
+            @if *group == "填报时限" {
+                p.small.muted { "截止日遇法定节假日顺延至下一个工作日；节假日与调休在 " a href="/admin/calendar" { "节假日安排" } " 中录入。各单位在 " a href="/calendar" { "填报日历" } " 中查看本单位的截止事项。" }
+            }
             div.tablewrap { table.settings {
                 thead { tr { th { "设置" } th { "现值" } th { "默认" } th { "说明" } th { "修改" } } }
                 tbody {
