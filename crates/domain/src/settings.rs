@@ -214,6 +214,105 @@ pub const SETTINGS: &[Setting] = &[
         kind: whole(1, 168),
     },
     Setting {
+        key: "reminder.before_hours",
+        group: "提醒与推送",
+        name: "截止前提醒",
+        meaning: "在截止时刻前此小时数，提醒尚未填报的单位的填报员（0 表示不提前提醒）；截止当天和逾期后每天还各提醒一次，直至报齐",
+        unit: "小时",
+        default: "24",
+        kind: whole(0, 168),
+    },
+    Setting {
+        key: "reminder.quiet_start",
+        group: "提醒与推送",
+        name: "免打扰开始",
+        meaning: "每天此时起不向邮件、钉钉、企业微信等外部渠道发送消息，留到免打扰结束时发出（站内消息不受影响）",
+        unit: "时",
+        default: "22",
+        kind: whole(0, 23),
+    },
+    Setting {
+        key: "reminder.quiet_end",
+        group: "提醒与推送",
+        name: "免打扰结束",
+        meaning: "每天此时起恢复向外部渠道发送；与开始相同表示不设免打扰",
+        unit: "时",
+        default: "8",
+        kind: whole(0, 23),
+    },
+    Setting {
+        key: "notify.site_url",
+        group: "提醒与推送",
+        name: "平台访问地址",
+        meaning: "外部渠道消息中的链接以此开头，如 https://diaodu.example.gov.cn；留空则消息不带链接",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 200 },
+    },
+    Setting {
+        key: "notify.email.smtp_url",
+        group: "提醒与推送",
+        name: "邮件服务器",
+        meaning: "SMTP 地址：smtps://用户名:密码@主机:465（TLS），或 smtp://用户名:密码@主机:587?tls=required（STARTTLS）；留空则不发邮件。发给用户资料中填了邮箱的用户",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 300 },
+    },
+    Setting {
+        key: "notify.email.from",
+        group: "提醒与推送",
+        name: "发件人",
+        meaning: "邮件的发件人，如 督查室 <duban@example.gov.cn>",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 120 },
+    },
+    Setting {
+        key: "notify.dingtalk.webhook",
+        group: "提醒与推送",
+        name: "钉钉群机器人地址",
+        meaning: "钉钉自定义机器人的 Webhook 地址（https://oapi.dingtalk.com/robot/send?access_token=…）；消息以 markdown 发到群里，并 @ 相关填报员的手机号；区县有自己的群时在“消息推送”页按单位设置",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 300 },
+    },
+    Setting {
+        key: "notify.dingtalk.secret",
+        group: "提醒与推送",
+        name: "钉钉加签密钥",
+        meaning: "机器人安全设置“加签”的密钥（SEC 开头），每条消息按钉钉规定以时间戳和 HMAC-SHA256 签名",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 120 },
+    },
+    Setting {
+        key: "notify.wecom.webhook",
+        group: "提醒与推送",
+        name: "企业微信群机器人",
+        meaning: "企业微信群机器人的 Webhook 地址，或只填其中的 key；消息以 markdown 发到群里",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 300 },
+    },
+    Setting {
+        key: "notify.webhook.url",
+        group: "提醒与推送",
+        name: "对外推送地址",
+        meaning: "其他政务系统接收消息的地址：每条消息以 JSON POST，附 X-Diaodu-Timestamp 与 X-Diaodu-Signature（HMAC-SHA256）",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 300 },
+    },
+    Setting {
+        key: "notify.webhook.secret",
+        group: "提醒与推送",
+        name: "对外推送签名密钥",
+        meaning: "对外推送签名所用的密钥，由接收方核验",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 120 },
+    },
+    Setting {
         key: "document.issuer",
         group: "公文",
         name: "督查督办发文机关",
@@ -233,9 +332,16 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
+/// Whether a setting's value is a secret (a password or a signing key): shown and audited only as set
+/// or not.
+pub fn is_secret(key: &str) -> bool {
+    key.ends_with(".secret") || key == "notify.email.smtp_url"
+}
+
 /// What an empty text setting stands for, in words, for the settings page.
 pub fn derived_default(key: &str) -> Option<&'static str> {
     match key {
+        k if k.starts_with("notify.") => Some("不启用"),
         "document.issuer" => Some("本市名称 + 人民政府督查室，如 云川市人民政府督查室"),
         "document.scorecard_issuer" => Some("地区名称 + 统计局，如 云川市统计局"),
         _ => None,
@@ -265,6 +371,7 @@ pub fn check(key: &str, value: &str, current: impl Fn(&str) -> String) -> Result
             if v.chars().any(|c| c.is_control()) {
                 return Err("不能含有换行等控制字符".into());
             }
+            check_text(key, v)?;
             return Ok(v.to_string());
         }
         Kind::Points { max_centi } => crate::status::parse_centi_pp(v)
@@ -320,6 +427,50 @@ pub fn check(key: &str, value: &str, current: impl Fn(&str) -> String) -> Result
     Ok(v.to_string())
 }
 
+/// The form of the channel settings, when set: addresses by their scheme, a sender as an address.
+fn check_text(key: &str, v: &str) -> Result<(), String> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    let http = |what: &str| {
+        if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(())
+        } else {
+            Err(format!("{what}应以 https:// 或 http:// 开头"))
+        }
+    };
+    match key {
+        "notify.site_url" | "notify.dingtalk.webhook" | "notify.webhook.url" => http("地址"),
+        "notify.wecom.webhook" => {
+            if v.contains("://") {
+                http("地址")
+            } else if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                Ok(())
+            } else {
+                Err("应为 Webhook 地址，或其中 key= 之后的一串字母数字".into())
+            }
+        }
+        "notify.email.smtp_url" => {
+            if v.starts_with("smtp://") || v.starts_with("smtps://") {
+                Ok(())
+            } else {
+                Err("应以 smtps://（TLS）或 smtp://（可加 ?tls=required 使用 STARTTLS）开头".into())
+            }
+        }
+        "notify.email.from" => {
+            let addr = v
+                .rsplit_once('<')
+                .map_or(v, |(_, a)| a.trim_end_matches('>'));
+            if addr.contains('@') && !addr.contains(' ') {
+                Ok(())
+            } else {
+                Err("应为邮箱地址，如 督查室 <duban@example.gov.cn>".into())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +519,20 @@ mod tests {
         assert!(check("session.max_hours", "168", defaults).is_ok());
         let e = check("no.such", "1", defaults).unwrap_err();
         assert!(e.contains("status.red_lag"), "{e}");
+    }
+
+    #[test]
+    fn channel_addresses_are_checked() {
+        assert!(check("notify.dingtalk.webhook", "ftp://x", defaults).is_err());
+        assert!(check("notify.dingtalk.webhook", "https://oapi.dingtalk.com/robot/send?access_token=a", defaults).is_ok());
+        assert!(check("notify.wecom.webhook", "693a91f6-7xxx", defaults).is_ok());
+        assert!(check("notify.wecom.webhook", "a b", defaults).is_err());
+        assert!(check("notify.email.smtp_url", "smtp://u:p@h:587?tls=required", defaults).is_ok());
+        assert!(check("notify.email.smtp_url", "mail.example", defaults).is_err());
+        assert!(check("notify.email.from", "督查室 <duban@example.gov.cn>", defaults).is_ok());
+        assert!(check("notify.email.from", "督查室", defaults).is_err());
+        assert!(check("notify.email.smtp_url", "", defaults).is_ok(), "cleared");
+        assert!(is_secret("notify.dingtalk.secret") && !is_secret("notify.dingtalk.webhook"));
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod instructions;
 mod meetings;
 mod messages;
 mod notices;
+mod outbox;
 mod pack;
 mod projects;
 pub mod reporting;
@@ -44,6 +45,7 @@ pub use instructions::{Instruction, NewInstruction, Outstanding};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use messages::{Message, NewMessage, INBOX_SIZE};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
+pub use outbox::{backoff, Delivery, Dispatch, Dispatched, NewDelivery, MAX_ATTEMPTS};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
@@ -491,14 +493,22 @@ impl Store {
         let value = value.as_str();
         let before = setting_in(&mut tx, key).await?;
         put_setting(&mut tx, key, value, before.is_some()).await?;
+        // A secret is audited as set or cleared, never by value.
+        let shown = |v: String| {
+            if diaodu_domain::settings::is_secret(key) && !v.is_empty() {
+                serde_json::Value::String("（已设置）".into())
+            } else {
+                serde_json::Value::String(v)
+            }
+        };
         audit::record(
             &mut tx,
             actor,
             if before.is_some() { "update" } else { "create" },
             "setting",
             key,
-            before.map(serde_json::Value::String),
-            Some(serde_json::Value::String(value.to_string())),
+            before.map(shown),
+            Some(shown(value.to_string())),
         )
         .await?;
         tx.commit().await?;

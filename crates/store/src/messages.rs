@@ -1,10 +1,9 @@
-//! In-app messages (站内消息): one row per recipient, unread until opened. The office's reminder to
-//! report (催报) sends one digest to each reporter of a unit, however many of the unit's projects
-//! are due; the send is audited against the unit.
+//! In-app messages (站内消息): one row per recipient, unread until opened. They are written with the
+//! event that causes them, and with its deliveries to the channels, by `Store::dispatch`.
 
 use serde::Serialize;
 
-use crate::{audit, now_ts, Actor, Result, Store};
+use crate::{now_ts, Result, Store};
 
 /// A message to send.
 #[derive(Debug, Clone)]
@@ -50,58 +49,6 @@ pub struct Message {
 pub const INBOX_SIZE: i64 = 200;
 
 impl Store {
-    /// Sends messages in one transaction, with one audit record per unit they concern (`chase`
-    /// actions name the unit and how many were told). Returns how many were sent.
-    pub async fn send_messages(&self, actor: &Actor, msgs: &[NewMessage]) -> Result<usize> {
-        if msgs.is_empty() {
-            return Ok(0);
-        }
-        let mut tx = self.begin().await?;
-        let now = now_ts();
-        for m in msgs {
-            sqlx::query(
-                "INSERT INTO messages (user_id, kind, title, body, link, sender_name, unit_id, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(m.user_id)
-            .bind(&m.kind)
-            .bind(&m.title)
-            .bind(&m.body)
-            .bind(&m.link)
-            .bind(&m.sender_name)
-            .bind(m.unit_id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut units: Vec<(i64, &str)> = msgs
-            .iter()
-            .filter_map(|m| m.unit_id.map(|u| (u, m.kind.as_str())))
-            .collect();
-        units.sort_unstable();
-        units.dedup();
-        for (unit, kind) in units {
-            let told = msgs.iter().filter(|m| m.unit_id == Some(unit)).count();
-            let body = msgs
-                .iter()
-                .find(|m| m.unit_id == Some(unit))
-                .map(|m| m.body.as_str())
-                .unwrap_or("");
-            audit::record(
-                &mut tx,
-                actor,
-                kind,
-                "unit",
-                &unit.to_string(),
-                None,
-                Some(serde_json::json!({"recipients": told, "message": body})),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(msgs.len())
-    }
-
     /// A user's most recent messages, newest first.
     pub async fn inbox(&self, user_id: i64) -> Result<Vec<Message>> {
         Ok(sqlx::query_as(

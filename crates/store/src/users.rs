@@ -282,15 +282,25 @@ impl Store {
         Ok(user)
     }
 
-    /// The ids of the active users of a unit with a role (those a message to the unit reaches).
-    pub async fn active_users_of(&self, unit_id: i64, role: Role) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM users WHERE unit_id = $1 AND role = $2 AND active = 1 ORDER BY id",
+    /// The active users of a unit with one of `roles`, with how to reach them outside the platform:
+    /// `(id, name, e-mail, phone)`, the last two empty when not given.
+    pub async fn contacts_of(
+        &self,
+        unit_id: i64,
+        roles: &[Role],
+    ) -> Result<Vec<(i64, String, String, String)>> {
+        let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, role, name, email, phone FROM users WHERE unit_id = $1 AND active = 1 \
+             ORDER BY id",
         )
         .bind(unit_id)
-        .bind(role.code())
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| roles.iter().any(|x| x.code() == r.1))
+            .map(|(id, _, name, email, phone)| (id, name, email, phone))
+            .collect())
     }
 
     /// Every user.

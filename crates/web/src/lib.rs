@@ -24,6 +24,7 @@ pub mod error;
 pub mod format;
 pub mod forms;
 pub mod input;
+pub mod notify;
 pub mod pages;
 pub mod params;
 pub mod service;

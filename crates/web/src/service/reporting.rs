@@ -4,10 +4,11 @@
 use diaodu_domain::access::{Action, Role};
 use diaodu_domain::status::stage_reports_weekly;
 use diaodu_domain::Period;
-use diaodu_store::{NewMessage, ProjectFilter, UnitTree};
+use diaodu_store::{ProjectFilter, UnitTree};
 use time::Date;
 
 use crate::auth::Current;
+use crate::notify::{compose, Contact, Tell};
 use crate::{AppError, AppState};
 
 /// A report that is due.
@@ -168,7 +169,9 @@ pub async fn chase_reports(
         None => c.user.name.clone(),
     };
     let mut out = ChaseOutcome::default();
-    let mut msgs = Vec::new();
+    let cfg = crate::notify::Config::load(&state.store).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let mut sends = Vec::new();
     for &u in &unit_ids {
         let name = tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
         // The unit's own projects: a unit below it with projects is reminded on its own.
@@ -178,7 +181,17 @@ pub async fn chase_reports(
             continue;
         }
         // Disabled accounts are not told.
-        let reporters = state.store.active_users_of(u, Role::Reporter).await?;
+        let reporters: Vec<Contact> = state
+            .store
+            .contacts_of(u, &[Role::Reporter])
+            .await?
+            .into_iter()
+            .map(|(user_id, _, email, phone)| Contact {
+                user_id,
+                email,
+                phone,
+            })
+            .collect();
         if reporters.is_empty() {
             out.without_reporters.push(name);
             continue;
@@ -221,19 +234,20 @@ pub async fn chase_reports(
                 String::new()
             }
         );
-        for &user_id in &reporters {
-            msgs.push(NewMessage {
-                user_id,
-                kind: "chase".into(),
-                title: "催报：请填报项目进度".into(),
-                body: body.clone(),
-                link: "/reports/due".into(),
-                sender_name: sender.clone(),
-                unit_id: Some(u),
-            });
-        }
+        let tell = Tell {
+            kind: "chase".into(),
+            title: "催报：请填报项目进度".into(),
+            body,
+            link: "/reports/due".into(),
+            unit_id: Some(u),
+            sender_name: sender.clone(),
+        };
+        out.recipients += reporters.len();
+        sends.push(compose(&cfg, &tree, &tell, &reporters, now));
         out.units += 1;
     }
-    out.recipients = state.store.send_messages(&c.actor(), &msgs).await?;
+    // The in-app messages and the deliveries to the channels in one transaction; the channels are
+    // sent to afterwards, by the outbox's worker.
+    state.store.dispatch(&c.actor(), &sends).await?;
     Ok(out)
 }
