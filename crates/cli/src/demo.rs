@@ -1165,15 +1165,17 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             .await?;
         notice_ids.push((id, p.project.unit_id));
     }
-    store
-        .escalate_notices(
-            &Actor {
-                user_id: None,
-                login: "system".into(),
-            },
-            today,
-        )
-        .await?;
+    // The climbs tell the units and, from 通报 on, the leaders, in their inboxes.
+    diaodu_web::notify::escalate_and_tell(
+        store,
+        &Actor {
+            user_id: None,
+            login: "system".into(),
+        },
+        today,
+        None,
+    )
+    .await?;
     if let Some((id, unit_id)) = notice_ids.last() {
         let a = diaodu_store::Accountability {
             id: 0,

@@ -158,6 +158,16 @@ enum Cmd {
         #[command(subcommand)]
         cmd: NoticeCmd,
     },
+    /// Messages to channels outside the platform: test one, or deliver what is due now.
+    Notify {
+        #[command(subcommand)]
+        cmd: NotifyCmd,
+    },
+    /// The reminder pass of the reporting calendar (the server runs it every five minutes).
+    Reminders {
+        #[command(subcommand)]
+        cmd: RemindersCmd,
+    },
     /// Read or change a setting (status.red_lag, status.yellow_lag, status.stall_days).
     Setting {
         #[command(subcommand)]
@@ -223,6 +233,37 @@ enum NoticeCmd {
         /// Treat this date as today.
         #[arg(long)]
         as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NotifyCmd {
+    /// Send a test message on one channel at once and print its answer.
+    Test {
+        /// email, dingtalk, wecom or webhook.
+        #[arg(long)]
+        channel: String,
+        /// The address of a test e-mail.
+        #[arg(long)]
+        to: Option<String>,
+        /// A unit (code) whose own group robot to test (default: the city's).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Deliver the messages due in the outbox now (the server does this every few seconds).
+    Deliver,
+}
+
+#[derive(Subcommand)]
+enum RemindersCmd {
+    /// Remind the units with reports still missing: before a deadline, on its day and after it.
+    Run {
+        /// Run as at this date (the current time of day), e.g. to replay a missed day.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Print what would be sent; send nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -323,12 +364,44 @@ async fn main() -> Result<()> {
                 };
                 loop {
                     let today = as_of.unwrap_or_else(diaodu_store::today_local);
-                    if let Err(e) = esc_store.escalate_notices(&actor, today).await {
+                    if let Err(e) =
+                        diaodu_web::notify::escalate_and_tell(&esc_store, &actor, today, None).await
+                    {
                         tracing::warn!(error = %e, "notice escalation failed");
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
+            // The outbox's worker: what is due goes out every few seconds; a channel that is down
+            // keeps its messages pending, with its answer, for the next attempts.
+            let out_store = store.clone();
+            tokio::spawn(async move {
+                let sender = diaodu_web::notify::Sender::new();
+                loop {
+                    match diaodu_web::notify::deliver_due(&out_store, &sender, 100).await {
+                        Ok(r) if r.delivered + r.failed == 100 => continue,
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "outbox delivery failed"),
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            });
+            // The reminder pass, every five minutes (each reminder is sent once; see
+            // `service::reminders`). With `--as-of` (a demo at another date) it does not run.
+            if as_of.is_none() {
+                let rem_store = store.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+                        let now = time::OffsetDateTime::now_utc();
+                        if let Err(e) =
+                            diaodu_web::service::reminders::run(&rem_store, now, false).await
+                        {
+                            tracing::warn!(error = %e, "reminder pass failed");
+                        }
+                    }
+                });
+            }
             // A week closes within a minute of Monday 00:00: the reports of the week before last go
             // into the running totals (see `Store::keep_open_from_current`).
             let week_store = store.clone();
@@ -513,8 +586,78 @@ async fn main() -> Result<()> {
             // The same date rule as the API's: no step dated after today.
             let d = diaodu_web::service::write_date(diaodu_store::today_local(), as_of.as_deref())
                 .map_err(|e| anyhow::anyhow!("{}", e.parts().2))?;
-            let n = store.escalate_notices(&Actor::cli(), d).await?;
+            let n = diaodu_web::notify::escalate_and_tell(&store, &Actor::cli(), d, None).await?;
             println!("督办单升级 {n} 步");
+        }
+        Cmd::Notify {
+            cmd: NotifyCmd::Test { channel, to, unit },
+        } => {
+            let c = diaodu_web::notify::Channel::parse(&channel).ok_or_else(|| {
+                anyhow::anyhow!("--channel 应为 email、dingtalk、wecom 或 webhook")
+            })?;
+            let unit = match unit {
+                Some(u) => Some(
+                    store
+                        .units()
+                        .await?
+                        .resolve(&u)
+                        .map_err(|m| anyhow::anyhow!(m))?
+                        .id,
+                ),
+                None => None,
+            };
+            let o = diaodu_web::notify::test_channel(&store, c, to.as_deref(), unit).await?;
+            if o.delivered {
+                println!("{}：已送达。答复：{}", c.zh(), o.answer);
+            } else {
+                anyhow::bail!("{}：未送达。{}", c.zh(), o.answer);
+            }
+        }
+        Cmd::Notify {
+            cmd: NotifyCmd::Deliver,
+        } => {
+            let sender = diaodu_web::notify::Sender::new();
+            let mut total = diaodu_web::notify::Delivered::default();
+            loop {
+                let r = diaodu_web::notify::deliver_due(&store, &sender, 200).await?;
+                total.delivered += r.delivered;
+                total.failed += r.failed;
+                if r.delivered + r.failed == 0 {
+                    break;
+                }
+            }
+            println!(
+                "送达 {} 条，未送达 {} 条（稍后重试或已放弃，见“消息推送”页）",
+                total.delivered, total.failed
+            );
+        }
+        Cmd::Reminders {
+            cmd: RemindersCmd::Run { as_of, dry_run },
+        } => {
+            let mut now = time::OffsetDateTime::now_utc();
+            if let Some(s) = as_of.as_deref() {
+                let d = parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?;
+                let bj = time::UtcOffset::from_hms(8, 0, 0)?;
+                now = d.with_time(now.to_offset(bj).time()).assume_offset(bj);
+            }
+            let o = diaodu_web::service::reminders::run(&store, now, dry_run).await?;
+            if o.quiet {
+                println!("免打扰时段，未发提醒。");
+            }
+            for p in &o.planned {
+                println!(
+                    "{}\t{}\t{} 项\t{} 人\t{}",
+                    p.unit_name, p.title, p.items, p.recipients, p.key
+                );
+            }
+            if dry_run {
+                println!("共 {} 条提醒（试运行，未发送）", o.planned.len());
+            } else {
+                println!(
+                    "发出 {} 条提醒（此前已发 {} 条），外部渠道待发 {} 条；{} 个单位没有填报员",
+                    o.sent, o.skipped, o.deliveries, o.without_reporters
+                );
+            }
         }
         Cmd::Scorecard {
             region,

@@ -524,14 +524,32 @@ mod tests {
     #[test]
     fn channel_addresses_are_checked() {
         assert!(check("notify.dingtalk.webhook", "ftp://x", defaults).is_err());
-        assert!(check("notify.dingtalk.webhook", "https://oapi.dingtalk.com/robot/send?access_token=a", defaults).is_ok());
+        assert!(check(
+            "notify.dingtalk.webhook",
+            "https://oapi.dingtalk.com/robot/send?access_token=a",
+            defaults
+        )
+        .is_ok());
         assert!(check("notify.wecom.webhook", "693a91f6-7xxx", defaults).is_ok());
         assert!(check("notify.wecom.webhook", "a b", defaults).is_err());
-        assert!(check("notify.email.smtp_url", "smtp://u:p@h:587?tls=required", defaults).is_ok());
+        assert!(check(
+            "notify.email.smtp_url",
+            "smtp://u:p@h:587?tls=required",
+            defaults
+        )
+        .is_ok());
         assert!(check("notify.email.smtp_url", "mail.example", defaults).is_err());
-        assert!(check("notify.email.from", "督查室 <duban@example.gov.cn>", defaults).is_ok());
+        assert!(check(
+            "notify.email.from",
+            "督查室 <duban@example.gov.cn>",
+            defaults
+        )
+        .is_ok());
         assert!(check("notify.email.from", "督查室", defaults).is_err());
-        assert!(check("notify.email.smtp_url", "", defaults).is_ok(), "cleared");
+        assert!(
+            check("notify.email.smtp_url", "", defaults).is_ok(),
+            "cleared"
+        );
         assert!(is_secret("notify.dingtalk.secret") && !is_secret("notify.dingtalk.webhook"));
     }
 

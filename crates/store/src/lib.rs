@@ -45,7 +45,9 @@ pub use instructions::{Instruction, NewInstruction, Outstanding};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use messages::{Message, NewMessage, INBOX_SIZE};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
-pub use outbox::{backoff, Delivery, Dispatch, Dispatched, NewDelivery, MAX_ATTEMPTS};
+pub use outbox::{
+    backoff, Delivery, Dispatch, Dispatched, Escalated, NewDelivery, Notifier, MAX_ATTEMPTS,
+};
 pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
 pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};

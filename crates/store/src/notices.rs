@@ -590,26 +590,27 @@ impl Store {
     /// recorded as its own event (提醒, then 催办, …) and audited. Returns how many steps were taken.
     /// Run by the server every hour and by `diaodu notices escalate`.
     pub async fn escalate_notices(&self, actor: &Actor, d: Date) -> Result<usize> {
-        self.escalate_notices_in(actor, d, None).await
+        self.escalate_notices_in(actor, d, None, None).await
     }
 
     /// [`Store::escalate_notices`] for the notices sent to units within `within` (a tree and a
-    /// scope) only; `None`: every notice.
+    /// scope) only (`None`: every notice), each climb told through `notify` in its own transaction.
     pub async fn escalate_notices_in(
         &self,
         actor: &Actor,
         d: Date,
         within: Option<(&crate::UnitTree, diaodu_domain::access::Scope)>,
+        notify: Option<&dyn crate::outbox::Notifier>,
     ) -> Result<usize> {
         let ladder = self.ladder().await?;
-        let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, code, unit_id, state, escalation, reply_by FROM notices \
+        let rows: Vec<(i64, String, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, code, unit_id, state, escalation, reply_by, title FROM notices \
              WHERE state IN ('issued', 'signed', 'returned')",
         )
         .fetch_all(&self.pool)
         .await?;
         let mut steps = 0;
-        for (id, code, unit_id, state, escalation, reply_by) in &rows {
+        for (id, code, unit_id, state, escalation, reply_by, title) in &rows {
             let (id, code) = (*id, code.clone());
             if let Some((tree, scope)) = within {
                 if !tree.in_scope(*unit_id, scope) {
@@ -666,6 +667,17 @@ impl Store {
                 Some(serde_json::json!({"escalation": due.code(), "as_of": fmt_date(d)})),
             )
             .await?;
+            if let Some(n) = notify {
+                let sends = n.escalated(&crate::outbox::Escalated {
+                    notice_id: id,
+                    code: code.clone(),
+                    title: title.clone(),
+                    unit_id: *unit_id,
+                    step: due,
+                    days_overdue: days_overdue(state, reply_by, d),
+                });
+                crate::outbox::dispatch_in(&mut tx, actor, &sends).await?;
+            }
             tx.commit().await?;
         }
         Ok(steps)

@@ -107,70 +107,91 @@ pub fn backoff(attempts: i64) -> time::Duration {
     time::Duration::minutes(mins[(attempts.max(1) as usize - 1).min(mins.len() - 1)])
 }
 
-impl Store {
-    /// Writes sends in one transaction: for each, its once-key (if any; a key sent before skips the
-    /// send), its messages, its deliveries and one audit record against its unit.
-    pub async fn dispatch(&self, actor: &Actor, sends: &[Dispatch]) -> Result<Dispatched> {
-        let mut out = Dispatched::default();
-        if sends.is_empty() {
-            return Ok(out);
-        }
-        let mut tx = self.begin().await?;
-        let now = now_ts();
-        for s in sends {
-            if let (Some(key), Some(unit)) = (&s.once_key, s.unit_id) {
-                let fresh = sqlx::query(
-                    "INSERT INTO reminder_log (unit_id, key, sent_at) VALUES ($1, $2, $3) \
+/// Tells of a notice's climb up the ladder (督办升级), composed by the caller, written with the climb.
+pub trait Notifier: Sync {
+    /// The sends for a notice that reached `step` (the highest of a climb; one send set per climb).
+    fn escalated(&self, e: &Escalated) -> Vec<Dispatch>;
+}
+
+/// A notice that climbed the ladder.
+#[derive(Debug, Clone)]
+pub struct Escalated {
+    /// Its id.
+    pub notice_id: i64,
+    /// Its number.
+    pub code: String,
+    /// Its title.
+    pub title: String,
+    /// The unit it is sent to.
+    pub unit_id: i64,
+    /// The step reached.
+    pub step: diaodu_domain::notice::Escalation,
+    /// Days past the reply date.
+    pub days_overdue: i64,
+}
+
+/// [`Store::dispatch`] inside the caller's transaction (an event and what it tells, together).
+pub(crate) async fn dispatch_in(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    sends: &[Dispatch],
+) -> Result<Dispatched> {
+    let mut out = Dispatched::default();
+    let now = now_ts();
+    for s in sends {
+        if let (Some(key), Some(unit)) = (&s.once_key, s.unit_id) {
+            let fresh = sqlx::query(
+                "INSERT INTO reminder_log (unit_id, key, sent_at) VALUES ($1, $2, $3) \
                      ON CONFLICT DO NOTHING",
-                )
-                .bind(unit)
-                .bind(key)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if fresh == 0 {
-                    out.skipped += 1;
-                    continue;
-                }
+            )
+            .bind(unit)
+            .bind(key)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if fresh == 0 {
+                out.skipped += 1;
+                continue;
             }
-            for m in &s.messages {
-                sqlx::query(
-                    "INSERT INTO messages (user_id, kind, title, body, link, sender_name, unit_id, \
+        }
+        for m in &s.messages {
+            sqlx::query(
+                "INSERT INTO messages (user_id, kind, title, body, link, sender_name, unit_id, \
                      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(m.user_id)
-                .bind(&m.kind)
-                .bind(&m.title)
-                .bind(&m.body)
-                .bind(&m.link)
-                .bind(&m.sender_name)
-                .bind(m.unit_id)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for d in &s.deliveries {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, target, unit_id, kind, title, body, link, mentions, \
+            )
+            .bind(m.user_id)
+            .bind(&m.kind)
+            .bind(&m.title)
+            .bind(&m.body)
+            .bind(&m.link)
+            .bind(&m.sender_name)
+            .bind(m.unit_id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for d in &s.deliveries {
+            sqlx::query(
+                "INSERT INTO outbox (channel, target, unit_id, kind, title, body, link, mentions, \
                      next_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&d.channel)
-                .bind(&d.target)
-                .bind(d.unit_id)
-                .bind(&d.kind)
-                .bind(&d.title)
-                .bind(&d.body)
-                .bind(&d.link)
-                .bind(d.mentions.join(","))
-                .bind(d.not_before.map(ts).unwrap_or_else(|| now.clone()))
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some(unit) = s.unit_id {
-                audit::record(
-                    &mut tx,
+            )
+            .bind(&d.channel)
+            .bind(&d.target)
+            .bind(d.unit_id)
+            .bind(&d.kind)
+            .bind(&d.title)
+            .bind(&d.body)
+            .bind(&d.link)
+            .bind(d.mentions.join(","))
+            .bind(d.not_before.map(ts).unwrap_or_else(|| now.clone()))
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(unit) = s.unit_id {
+            audit::record(
+                    tx,
                     actor,
                     &s.kind,
                     "unit",
@@ -185,11 +206,23 @@ impl Store {
                     })),
                 )
                 .await?;
-            }
-            out.sent += 1;
-            out.messages += s.messages.len();
-            out.deliveries += s.deliveries.len();
         }
+        out.sent += 1;
+        out.messages += s.messages.len();
+        out.deliveries += s.deliveries.len();
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Writes sends in one transaction: for each, its once-key (if any; a key sent before skips the
+    /// send), its messages, its deliveries and one audit record against its unit.
+    pub async fn dispatch(&self, actor: &Actor, sends: &[Dispatch]) -> Result<Dispatched> {
+        if sends.is_empty() {
+            return Ok(Dispatched::default());
+        }
+        let mut tx = self.begin().await?;
+        let out = dispatch_in(&mut tx, actor, sends).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -297,9 +330,21 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::invalid("推送记录", "不存在，或不是发送失败的记录"));
+            return Err(StoreError::invalid(
+                "推送记录",
+                "不存在，或不是发送失败的记录",
+            ));
         }
-        audit::record(&mut tx, actor, "retry", "delivery", &id.to_string(), None, None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "retry",
+            "delivery",
+            &id.to_string(),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -303,6 +303,15 @@ impl Store {
             .collect())
     }
 
+    /// Every active user with how to reach them: `(id, unit id, role code, e-mail, phone)`.
+    pub async fn active_contacts(&self) -> Result<Vec<(i64, i64, String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, unit_id, role, email, phone FROM users WHERE active = 1 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Every user.
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows: Vec<UserCols> =

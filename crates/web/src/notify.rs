@@ -98,7 +98,12 @@ impl Config {
         for (u, k, v) in store.unit_settings().await? {
             units.entry(u).or_default().insert(k, v);
         }
-        let hour = |k: &str| global.get(k).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+        let hour = |k: &str| {
+            global
+                .get(k)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
         let quiet = (hour("reminder.quiet_start"), hour("reminder.quiet_end"));
         Ok(Config {
             global,
@@ -155,7 +160,8 @@ impl Config {
         match c {
             Channel::Email => !self.get("notify.email.smtp_url").is_empty(),
             Channel::DingTalk => {
-                !self.get("notify.dingtalk.webhook").is_empty() || unit_has("notify.dingtalk.webhook")
+                !self.get("notify.dingtalk.webhook").is_empty()
+                    || unit_has("notify.dingtalk.webhook")
             }
             Channel::WeCom => {
                 !self.get("notify.wecom.webhook").is_empty() || unit_has("notify.wecom.webhook")
@@ -294,6 +300,136 @@ pub fn compose(
         messages,
         deliveries,
     }
+}
+
+/// Tells of notices climbing the ladder: 提醒 and 催办 to the unit's users, 通报 and 约谈 (and 问责)
+/// also to the city's leaders and the unit's own leaders.
+pub struct LadderNotifier {
+    cfg: Config,
+    tree: UnitTree,
+    /// Active users by unit: (id, role code, e-mail, phone).
+    by_unit: HashMap<i64, Vec<(i64, String, String, String)>>,
+}
+
+impl LadderNotifier {
+    /// Reads what it needs: the channels' configuration, the units and every active user.
+    pub async fn load(store: &Store) -> Result<LadderNotifier, diaodu_store::StoreError> {
+        let mut by_unit: HashMap<i64, Vec<(i64, String, String, String)>> = HashMap::new();
+        for (id, unit, role, email, phone) in store.active_contacts().await? {
+            by_unit
+                .entry(unit)
+                .or_default()
+                .push((id, role, email, phone));
+        }
+        Ok(LadderNotifier {
+            cfg: Config::load(store).await?,
+            tree: store.units().await?,
+            by_unit,
+        })
+    }
+
+    fn contacts(&self, unit: i64, only_role: Option<&str>) -> Vec<Contact> {
+        self.by_unit
+            .get(&unit)
+            .into_iter()
+            .flatten()
+            .filter(|u| only_role.is_none_or(|r| u.1 == r))
+            .map(|(id, _, email, phone)| Contact {
+                user_id: *id,
+                email: email.clone(),
+                phone: phone.clone(),
+            })
+            .collect()
+    }
+}
+
+impl diaodu_store::Notifier for LadderNotifier {
+    fn escalated(&self, e: &diaodu_store::Escalated) -> Vec<Dispatch> {
+        use diaodu_domain::notice::Escalation;
+        let unit_name = self
+            .tree
+            .get(e.unit_id)
+            .map_or_else(String::new, |u| u.name.clone());
+        let link = format!("/notices/{}", e.notice_id);
+        let now = OffsetDateTime::now_utc();
+        let mut out = Vec::new();
+        let unit_tell = Tell {
+            kind: "ladder".into(),
+            title: format!("督办{}：{}", e.step.zh(), e.code),
+            body: format!(
+                "督办单 {}“{}”已逾期 {} 天未反馈，升级为{}。请{}尽快签收、办理并反馈。",
+                e.code,
+                e.title,
+                e.days_overdue,
+                e.step.zh(),
+                unit_name
+            ),
+            link: link.clone(),
+            unit_id: Some(e.unit_id),
+            sender_name: "督办系统".into(),
+        };
+        out.push(compose(
+            &self.cfg,
+            &self.tree,
+            &unit_tell,
+            &self.contacts(e.unit_id, None),
+            now,
+        ));
+        if e.step.level() >= Escalation::Notice.level() {
+            // The city's leaders (at the top of the tree) and the unit's own.
+            let mut leaders: Vec<Contact> = self
+                .tree
+                .units
+                .iter()
+                .filter(|u| u.parent_id.is_none())
+                .flat_map(|u| self.contacts(u.id, Some("leader")))
+                .collect();
+            leaders.extend(self.contacts(e.unit_id, Some("leader")));
+            leaders.sort_by_key(|c| c.user_id);
+            leaders.dedup_by_key(|c| c.user_id);
+            if !leaders.is_empty() {
+                let tell = Tell {
+                    kind: "ladder".into(),
+                    title: format!("督办{}：{}（{}）", e.step.zh(), unit_name, e.code),
+                    body: format!(
+                        "{}承办的督办单 {}“{}”逾期 {} 天未反馈，已升级为{}，请领导关注。",
+                        unit_name,
+                        e.code,
+                        e.title,
+                        e.days_overdue,
+                        e.step.zh()
+                    ),
+                    link,
+                    // Audited against the unit with the first send; the leaders' messages go with it
+                    // but are not a second record.
+                    unit_id: None,
+                    sender_name: "督办系统".into(),
+                };
+                let mut d = compose(&self.cfg, &self.tree, &tell, &leaders, now);
+                // The leaders' group messages are the unit's (the robots follow the unit).
+                for x in &mut d.deliveries {
+                    x.unit_id = Some(e.unit_id);
+                }
+                d.deliveries.retain(|x| x.channel == "email");
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
+/// Climbs the escalation ladder (within `within`, or everywhere), telling each climb through the
+/// channels.
+pub async fn escalate_and_tell(
+    store: &Store,
+    actor: &diaodu_store::Actor,
+    d: time::Date,
+    within: Option<(&UnitTree, diaodu_domain::access::Scope)>,
+) -> Result<usize, diaodu_store::StoreError> {
+    let notifier = LadderNotifier::load(store).await?;
+    store
+        .escalate_notices_in(actor, d, within, Some(&notifier))
+        .await
 }
 
 /// The outcome of one attempt.
@@ -534,11 +670,17 @@ impl Sender {
             Err(e) => Outcome::retry(format!("无法连接：{}", without_url(&e))),
             Ok(r) if r.status().is_success() => {
                 let s = r.status().as_u16();
-                Outcome::ok(format!("HTTP {s} {}", clip(&r.text().await.unwrap_or_default())))
+                Outcome::ok(format!(
+                    "HTTP {s} {}",
+                    clip(&r.text().await.unwrap_or_default())
+                ))
             }
             Ok(r) => {
                 let s = r.status().as_u16();
-                Outcome::retry(format!("HTTP {s}：{}", clip(&r.text().await.unwrap_or_default())))
+                Outcome::retry(format!(
+                    "HTTP {s}：{}",
+                    clip(&r.text().await.unwrap_or_default())
+                ))
             }
         }
     }
@@ -620,7 +762,13 @@ pub async fn deliver_due(
         .await;
     for (d, o) in results {
         store
-            .finish_delivery(&d, o.delivered, &o.answer, o.final_, OffsetDateTime::now_utc())
+            .finish_delivery(
+                &d,
+                o.delivered,
+                &o.answer,
+                o.final_,
+                OffsetDateTime::now_utc(),
+            )
             .await?;
         if o.delivered {
             out.delivered += 1;
@@ -684,8 +832,13 @@ mod tests {
     #[test]
     fn dingtalk_signature_is_base64_of_hmac_url_encoded() {
         let s = dingtalk_sign(1_700_000_000_000, "SECabc");
-        assert!(!s.contains('+') && !s.contains('/') && !s.contains('='), "{s}");
-        let decoded = percent_encoding::percent_decode_str(&s).decode_utf8().unwrap();
+        assert!(
+            !s.contains('+') && !s.contains('/') && !s.contains('='),
+            "{s}"
+        );
+        let decoded = percent_encoding::percent_decode_str(&s)
+            .decode_utf8()
+            .unwrap();
         let raw = base64::engine::general_purpose::STANDARD
             .decode(decoded.as_bytes())
             .unwrap();

@@ -231,7 +231,8 @@ struct SettingOut {
     unit: &'static str,
     /// Default.
     default: &'static str,
-    /// The value stored; none while the default holds.
+    /// The value stored; none while the default holds. A secret (`*.secret`, the SMTP address) reads
+    /// `******` when set.
     value: Option<String>,
 }
 
@@ -255,7 +256,14 @@ async fn list_settings(
             meaning: s.meaning,
             unit: s.unit,
             default: s.default,
-            value,
+            // A secret is said to be set, never shown.
+            value: value.map(|v| {
+                if diaodu_domain::settings::is_secret(s.key) && !v.is_empty() {
+                    "******".to_string()
+                } else {
+                    v
+                }
+            }),
         })
         .collect();
     Ok(Json(list))

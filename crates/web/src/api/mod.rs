@@ -14,6 +14,7 @@ mod calendar;
 mod inbox;
 mod indicators;
 mod instructions;
+mod notify;
 mod projects;
 mod supervision;
 mod tasks;
@@ -50,6 +51,7 @@ pub use types::NumOrText;
         (name = "督办", description = "督办单、调度会、督查、附件"),
         (name = "领导批示", description = "领导对项目、任务、督办单的批示及其办理"),
         (name = "填报日历", description = "各单位的截止日与法定节假日安排"),
+        (name = "消息推送", description = "邮件、钉钉、企业微信与对外推送的发送记录和测试"),
         (name = "导入", description = "文件导入"),
     )
 )]
@@ -78,6 +80,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(instructions::routes())
         .merge(inbox::routes())
         .merge(calendar::routes())
+        .merge(notify::routes())
         .merge(users::routes())
 }
 

@@ -120,7 +120,7 @@ pub async fn show(
     let lead = first.weekday().number_days_from_monday() as usize;
     let mut cells: Vec<Option<usize>> = vec![None; lead];
     cells.extend((0..cal.days.len()).map(Some));
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let link = |m: Date| format!("/calendar?unit={unit}&month={}", ym(m));

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod login;
 pub mod meetings;
 pub mod notices;
+pub mod notify;
 pub mod photos;
 pub mod projects;
 pub mod ranking;

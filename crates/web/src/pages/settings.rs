@@ -22,6 +22,8 @@ pub struct SettingForm {
     pub key: String,
     /// The new value.
     pub value: String,
+    /// `1`: clear a secret (an empty secret field otherwise leaves it as it is).
+    pub clear: Option<String>,
 }
 
 /// A setting and the value stored, if any.
@@ -35,6 +37,13 @@ fn range(s: &Setting) -> String {
             "不超过 {max_chars} 个字；留空为{}",
             diaodu_domain::settings::derived_default(s.key).unwrap_or("默认")
         ),
+    }
+}
+
+fn text_max(s: &Setting) -> usize {
+    match s.kind {
+        Kind::Text { max_chars } => max_chars,
+        _ => 40,
     }
 }
 
@@ -60,6 +69,9 @@ async fn settings_page(
         (flash(saved, error.map(|e| e.2)))
         @for (group, items) in &groups {
             h2 { (group) }
+            @if *group == "提醒与推送" {
+                p.small.muted { "各渠道的测试、区县自己的群机器人和发送记录在 " a href="/admin/notify" { "消息推送" } " 页。密钥类设置只显示是否已设置。" }
+            }
             @if *group == "填报时限" {
                 p.small.muted { "截止日遇法定节假日顺延至下一个工作日；节假日与调休在 " a href="/admin/calendar" { "节假日安排" } " 中录入。各单位在 " a href="/calendar" { "填报日历" } " 中查看本单位的截止事项。" }
             }
@@ -71,8 +83,11 @@ async fn settings_page(
                         tr class=[refused.map(|_| "refused")] {
                             td { b { (s.name) } br; code.small { (s.key) } }
                             @let text = matches!(s.kind, Kind::Text { .. });
+                            @let secret = diaodu_domain::settings::is_secret(s.key);
                             td.nw {
                                 @match v.as_deref().filter(|v| !v.is_empty()) {
+                                    Some(_) if secret => { span.tag.done { "已设置" } },
+                                    Some(v) if text => { span.setting-text { (v) } },
                                     Some(v) => { (v) " " (s.unit) },
                                     None if text => { span.muted.small { "（默认）" } },
                                     None => { (s.default) " " (s.unit) span.muted.small { "（默认）" } },
@@ -85,14 +100,21 @@ async fn settings_page(
                                     (csrf(c))
                                     input type="hidden" name="key" value=(s.key);
                                     @let shown = refused.map(|e| e.1.to_string()).or_else(|| v.clone()).unwrap_or_else(|| s.default.to_string());
-                                    @if text {
-                                        input name="value" size="18" maxlength="40" aria-label=(s.name) value=(shown);
+                                    @if secret {
+                                        input name="value" type="password" size="24" autocomplete="new-password"
+                                            maxlength=(text_max(s)) aria-label=(s.name)
+                                            placeholder=@if v.as_deref().is_some_and(|v| !v.is_empty()) { "已设置，输入新值替换" } @else { "" };
+                                    } @else if text {
+                                        input name="value" size=(text_max(s).min(36)) maxlength=(text_max(s)) aria-label=(s.name) value=(shown);
                                     } @else {
                                         input name="value" inputmode="decimal" size="6" required
                                             aria-label={ (s.name) "（" (s.unit) "）" } value=(shown);
                                     }
                                     " " (s.unit) " "
                                     button type="submit" { "保存" }
+                                    @if secret && v.as_deref().is_some_and(|v| !v.is_empty()) {
+                                        " " button.light-btn type="submit" name="clear" value="1" { "清除" }
+                                    }
                                 }
                                 @if let Some(e) = refused { div.field-error { (e.2) } }
                             }
@@ -122,14 +144,29 @@ pub async fn save(
     Form(f): Form<SettingForm>,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageSettings)?;
-    match state.store.set_setting(&c.actor(), &f.key, &f.value).await {
+    let secret = diaodu_domain::settings::is_secret(&f.key);
+    let name = diaodu_domain::settings::find(&f.key).map_or("设置", |s| s.name);
+    let clear = f.clear.as_deref() == Some("1");
+    // A secret is never shown, so its field starts empty: left empty, it stays as it is.
+    if secret && f.value.trim().is_empty() && !clear {
+        return Ok(redirect_saved("/admin/settings", &format!("{name}未修改")).into_response());
+    }
+    let value = if clear { "" } else { f.value.as_str() };
+    match state.store.set_setting(&c.actor(), &f.key, value).await {
         Ok(()) => {
-            let name = diaodu_domain::settings::find(&f.key).map_or("设置", |s| s.name);
-            Ok(redirect_saved(
-                "/admin/settings",
-                &format!("已保存：{name} = {}", f.value.trim()),
+            let shown = if secret {
+                if clear {
+                    "（已清除）".to_string()
+                } else {
+                    "（已设置）".to_string()
+                }
+            } else {
+                value.trim().to_string()
+            };
+            Ok(
+                redirect_saved("/admin/settings", &format!("已保存：{name} = {shown}"))
+                    .into_response(),
             )
-            .into_response())
         }
         Err(diaodu_store::StoreError::Invalid(v)) => {
             let reason = v

@@ -11,6 +11,8 @@ pub mod calendar;
 pub mod documents;
 pub mod imports;
 pub mod instructions;
+pub mod notify;
+pub mod reminders;
 pub mod reporting;
 pub mod scope;
 pub mod units;
@@ -74,10 +76,10 @@ pub async fn escalate_notices(
     c.require(Action::IssueNotices)?;
     let d = write_date(state.today(), as_of)?;
     let tree = state.store.units().await?;
-    Ok(state
-        .store
-        .escalate_notices_in(&c.actor(), d, Some((&tree, c.scope)))
-        .await?)
+    Ok(
+        crate::notify::escalate_and_tell(&state.store, &c.actor(), d, Some((&tree, c.scope)))
+            .await?,
+    )
 }
 
 /// Records a decision of a meeting within the caller's scope, and the task it hands out.
