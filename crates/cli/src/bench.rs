@@ -356,6 +356,9 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         ));
     }
 
+    // The reminder pass over the whole library, and the outbox delivering to a receiver on loopback.
+    measures.extend(reminders_and_outbox(store, &tree, d).await?);
+
     // Imports through the real path (parse, check, write), against a raw bulk insert of as many rows.
     // They go to a unit of their own and are removed afterwards, so runs do not change the data set.
     settle_before_imports(store).await;
@@ -530,6 +533,170 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         http,
         server_peak_rss_mb: rss,
     })
+}
+
+/// How many synthetic webhook deliveries the outbox measure sends.
+const OUTBOX_DELIVERIES: usize = 2_000;
+
+/// The reminder pass at `d` (this time of day) over every unit: planned — the status of every project,
+/// the weeks reported, the tasks — against computing the statuses alone; then written, each unit's
+/// digest with a webhook delivery, the once-keys and the audit. Each unit owning projects is given a
+/// reporter to tell (once; they stay). Then the outbox delivers those and [`OUTBOX_DELIVERIES`] more to
+/// a webhook receiver on loopback, against posting as many straight to it. What the pass and the
+/// outbox wrote is removed afterwards.
+async fn reminders_and_outbox(
+    store: &Store,
+    tree: &diaodu_store::UnitTree,
+    d: Date,
+) -> Result<Vec<Measure>> {
+    use diaodu_web::notify::{deliver_due_with, Config, Sender};
+    let owners: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT unit_id FROM projects")
+        .fetch_all(store.pool())
+        .await?;
+    let logins: std::collections::HashSet<String> =
+        store.users().await?.into_iter().map(|u| u.login).collect();
+    for u in &owners {
+        let Some(unit) = tree.get(*u) else { continue };
+        let login = format!("bench-rem-{}", unit.code.to_lowercase());
+        if !logins.contains(&login) {
+            store
+                .create_user(
+                    &Actor::cli(),
+                    &login,
+                    "基准测试填报员",
+                    *u,
+                    Role::Reporter,
+                    "Bench@2026-Rem",
+                )
+                .await?;
+        }
+    }
+    // A webhook receiver on loopback that takes every post.
+    let app = axum::Router::new().route("/hook", axum::routing::post(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/hook", listener.local_addr()?);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut cfg = Config::load(store).await?;
+    cfg.set("reminder.quiet_start", "0");
+    cfg.set("reminder.quiet_end", "0");
+    cfg.set("notify.webhook.url", &url);
+    for k in [
+        "notify.email.smtp_url",
+        "notify.dingtalk.webhook",
+        "notify.wecom.webhook",
+    ] {
+        cfg.set(k, "");
+    }
+    let bj = time::UtcOffset::from_hms(8, 0, 0)?;
+    let now = d
+        .with_time(time::OffsetDateTime::now_utc().to_offset(bj).time())
+        .assume_offset(bj);
+    let settings = store.status_settings().await?;
+    let floor = time_statuses(store, tree, d, &settings, Some(SumsVia::Totals)).await?;
+    let t = Instant::now();
+    let (planned, mut sends) = diaodu_web::service::reminders::plan_with(store, &cfg, now).await?;
+    let plan_ms = ms(t.elapsed());
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    for s in &mut sends {
+        s.kind = "bench-reminder".into();
+        s.once_key = s.once_key.take().map(|k| format!("bench:{stamp}:{k}"));
+        s.messages
+            .iter_mut()
+            .for_each(|m| m.kind = "bench-reminder".into());
+        s.deliveries
+            .iter_mut()
+            .for_each(|x| x.kind = "bench-reminder".into());
+    }
+    let items: usize = planned.planned.iter().map(|p| p.items).sum();
+    let t = Instant::now();
+    let written = store.dispatch(&Actor::cli(), &sends).await?;
+    let send_ms = ms(t.elapsed());
+    let extra = diaodu_store::Dispatch {
+        kind: "bench-reminder".into(),
+        deliveries: (0..OUTBOX_DELIVERIES)
+            .map(|i| diaodu_store::NewDelivery {
+                channel: "webhook".into(),
+                target: String::new(),
+                unit_id: None,
+                kind: "bench-reminder".into(),
+                title: format!("基准测试消息 {i}"),
+                body: "基准测试".into(),
+                link: "/".into(),
+                mentions: Vec::new(),
+                not_before: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    store.dispatch(&Actor::cli(), &[extra]).await?;
+    let to_deliver = written.deliveries + OUTBOX_DELIVERIES;
+    let sender = Sender::new();
+    let t = Instant::now();
+    let mut delivered = 0;
+    loop {
+        let r = deliver_due_with(store, &sender, &cfg, 200).await?;
+        delivered += r.delivered;
+        if r.delivered + r.failed == 0 {
+            break;
+        }
+    }
+    let rate = delivered as f64 / t.elapsed().as_secs_f64();
+    // The floor: as many posts straight to the receiver, eight at a time, as the worker sends them.
+    let client = reqwest::Client::new();
+    let t = Instant::now();
+    use futures_util::StreamExt;
+    futures_util::stream::iter(0..to_deliver)
+        .map(|_| {
+            let c = client.clone();
+            let u = url.clone();
+            async move { c.post(&u).body("{}").send().await.map(|_| ()) }
+        })
+        .buffer_unordered(8)
+        .for_each(|_| async {})
+        .await;
+    let floor_rate = to_deliver as f64 / t.elapsed().as_secs_f64();
+    server.abort();
+    for sql in [
+        "DELETE FROM messages WHERE kind = 'bench-reminder'",
+        "DELETE FROM outbox WHERE kind = 'bench-reminder'",
+        "DELETE FROM reminder_log WHERE key LIKE 'bench:%'",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await?;
+    }
+    anyhow::ensure!(
+        delivered == to_deliver,
+        "the outbox delivered {delivered} of {to_deliver}"
+    );
+    Ok(vec![
+        time_measure(
+            &format!(
+                "reminder pass, planned ({} units, {items} items missing)",
+                planned.planned.len()
+            ),
+            plan_ms,
+            floor,
+            "the status of every project, afresh (the pass's first step)",
+        ),
+        Measure {
+            name: format!(
+                "reminder pass, written ({} digests, {} messages, {} deliveries)",
+                written.sent, written.messages, written.deliveries
+            ),
+            value: send_ms,
+            unit: "ms".into(),
+            floor: None,
+            ratio: None,
+            floor_is: String::new(),
+        },
+        Measure {
+            name: format!("outbox delivery to a webhook on loopback ({to_deliver} messages)"),
+            value: rate,
+            unit: "msg/s".into(),
+            floor: Some(floor_rate),
+            ratio: Some(floor_rate / rate.max(1e-6)),
+            floor_is: "the same posts straight to the receiver, eight at a time".into(),
+        },
+    ])
 }
 
 /// The count and sum of the reports ending in [lo, hi], summed inside the engine (a floor).
@@ -1002,14 +1169,12 @@ pub fn print_table(r: &Results) {
         "测量", "结果", "单位", "底线", "倍数"
     );
     for m in &r.measures {
+        // A figure without a floor shows dashes, not a zero that reads as one.
+        let floor = m.floor.map_or("—".to_string(), |f| format!("{f:.1}"));
+        let ratio = m.ratio.map_or("—".to_string(), |r| format!("{r:.2}"));
         println!(
-            "{:<44} {:>12.1} {:>8} {:>12.1} {:>8.2}  {}",
-            m.name,
-            m.value,
-            m.unit,
-            m.floor.unwrap_or(0.0),
-            m.ratio.unwrap_or(0.0),
-            m.floor_is
+            "{:<44} {:>12.1} {:>8} {:>12} {:>8}  {}",
+            m.name, m.value, m.unit, floor, ratio, m.floor_is
         );
     }
     println!(

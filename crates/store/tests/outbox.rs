@@ -138,7 +138,10 @@ async fn a_once_key_sends_once() {
         deliveries: vec![delivery(1)],
         ..Dispatch::default()
     };
-    let first = s.dispatch(&Actor::cli(), std::slice::from_ref(&send)).await.unwrap();
+    let first = s
+        .dispatch(&Actor::cli(), std::slice::from_ref(&send))
+        .await
+        .unwrap();
     assert_eq!((first.sent, first.skipped, first.deliveries), (1, 0, 1));
     let second = s.dispatch(&Actor::cli(), &[send]).await.unwrap();
     assert_eq!((second.sent, second.skipped, second.deliveries), (0, 1, 0));

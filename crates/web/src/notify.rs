@@ -112,6 +112,21 @@ impl Config {
         })
     }
 
+    /// Sets a value in this copy only (nothing is stored): a one-off run against another receiver,
+    /// as the benchmark's.
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.global.insert(key.to_string(), value.to_string());
+        if key.starts_with("reminder.quiet_") {
+            let hour = |k: &str| {
+                self.global
+                    .get(k)
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0)
+            };
+            self.quiet = (hour("reminder.quiet_start"), hour("reminder.quiet_end"));
+        }
+    }
+
     fn get(&self, key: &str) -> &str {
         self.global.get(key).map_or("", |v| v.trim())
     }
@@ -742,6 +757,16 @@ pub async fn deliver_due(
     limit: i64,
 ) -> Result<Delivered, diaodu_store::StoreError> {
     let cfg = Config::load(store).await?;
+    deliver_due_with(store, sender, &cfg, limit).await
+}
+
+/// [`deliver_due`] with a configuration given rather than read.
+pub async fn deliver_due_with(
+    store: &Store,
+    sender: &Sender,
+    cfg: &Config,
+    limit: i64,
+) -> Result<Delivered, diaodu_store::StoreError> {
     let now = OffsetDateTime::now_utc();
     if cfg.quiet_until(now).is_some() {
         return Ok(Delivered::default());
@@ -750,12 +775,9 @@ pub async fn deliver_due(
     let mut out = Delivered::default();
     use futures_util::StreamExt;
     let results: Vec<(Delivery, Outcome)> = futures_util::stream::iter(batch)
-        .map(|d| {
-            let cfg = &cfg;
-            async move {
-                let o = sender.send(cfg, &d).await;
-                (d, o)
-            }
+        .map(|d| async move {
+            let o = sender.send(cfg, &d).await;
+            (d, o)
         })
         .buffer_unordered(8)
         .collect()

@@ -113,11 +113,38 @@ pub async fn run(
     now: OffsetDateTime,
     dry_run: bool,
 ) -> Result<PassOutcome, StoreError> {
-    let cfg = Config::load(store).await?;
+    let (mut out, sends) = plan(store, now).await?;
+    if !dry_run && !sends.is_empty() {
+        let actor = diaodu_store::Actor {
+            user_id: None,
+            login: "system".into(),
+        };
+        let done = store.dispatch(&actor, &sends).await?;
+        out.sent = done.sent;
+        out.skipped = done.skipped;
+        out.deliveries = done.deliveries;
+    }
+    Ok(out)
+}
+
+/// The reminders due at `now` and their sends (each with its once-key), not yet written.
+pub async fn plan(
+    store: &Store,
+    now: OffsetDateTime,
+) -> Result<(PassOutcome, Vec<Dispatch>), StoreError> {
+    plan_with(store, &Config::load(store).await?, now).await
+}
+
+/// [`plan`] with the channels' configuration given rather than read (the benchmark's receiver).
+pub async fn plan_with(
+    store: &Store,
+    cfg: &Config,
+    now: OffsetDateTime,
+) -> Result<(PassOutcome, Vec<Dispatch>), StoreError> {
     let mut out = PassOutcome::default();
     if cfg.quiet_until(now).is_some() {
         out.quiet = true;
-        return Ok(out);
+        return Ok((out, Vec::new()));
     }
     let local = diaodu_store::local_datetime(now);
     let d = local.date();
@@ -268,7 +295,7 @@ pub async fn run(
             unit_id: Some(unit),
             sender_name: "填报日历".into(),
         };
-        let mut send = compose(&cfg, &tree, &tell, to, now);
+        let mut send = compose(cfg, &tree, &tell, to, now);
         send.once_key = Some(key.clone());
         out.planned.push(Planned {
             unit_id: unit,
@@ -282,15 +309,38 @@ pub async fn run(
         });
         sends.push(send);
     }
-    if !dry_run {
-        let actor = diaodu_store::Actor {
-            user_id: None,
-            login: "system".into(),
+    Ok((out, sends))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn a_deadline_is_before_then_due_then_late() {
+        let dl = Deadline {
+            day: date!(2026 - 12 - 07),
+            hour: 17,
+            moved: false,
         };
-        let done = store.dispatch(&actor, &sends).await?;
-        out.sent = done.sent;
-        out.skipped = done.skipped;
-        out.deliveries = done.deliveries;
+        let h24 = Duration::hours(24);
+        assert_eq!(stage_of(dl, datetime!(2026-12-06 16:00), h24), None);
+        assert_eq!(
+            stage_of(dl, datetime!(2026-12-06 17:00), h24),
+            Some(Stage::Before)
+        );
+        assert_eq!(
+            stage_of(dl, datetime!(2026-12-07 08:00), h24),
+            Some(Stage::Due)
+        );
+        assert_eq!(
+            stage_of(dl, datetime!(2026-12-07 17:00), h24),
+            Some(Stage::Late)
+        );
+        assert_eq!(
+            stage_of(dl, datetime!(2026-12-06 20:00), Duration::ZERO),
+            None
+        );
     }
-    Ok(out)
 }
