@@ -262,7 +262,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "notify.email.from",
         group: "提醒与推送",
         name: "发件人",
-        meaning: "邮件的发件人，如 督查室 <duban@example.gov.cn>",
+        meaning: "邮件的发件人：一个邮箱地址，可在前面加上名称、把地址放在尖括号里",
         unit: "",
         default: "",
         kind: Kind::Text { max_chars: 120 },

@@ -224,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inbox/read-all", post(inbox::read_all))
         .route("/inbox/{id}", get(inbox::open))
         .route("/reports/chase", get(inbox::chase_page).post(inbox::chase))
+        .route("/tasks/{id}/chase", post(inbox::chase_task))
         .route("/tasks", get(tasks::list))
         .route("/tasks/new", get(tasks::new_form).post(tasks::create))
         .route("/tasks/{id}", get(tasks::detail))

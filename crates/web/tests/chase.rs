@@ -191,3 +191,145 @@ async fn several_units_at_once_and_the_ones_that_cannot_be_reminded_are_named() 
         StatusCode::FORBIDDEN
     );
 }
+
+/// The office may remind about chosen projects only — the unit's reporter reads just those — or about
+/// one task, whose lead unit is told which periods are missing.
+#[tokio::test]
+async fn the_office_chases_chosen_projects_or_one_task() {
+    let app = TestApp::new().await;
+    let actor = diaodu_store::Actor::cli();
+    app.store
+        .create_project(
+            &actor,
+            app.d1,
+            common::fields("A002", diaodu_domain::project::Stage::Continuing),
+        )
+        .await
+        .unwrap();
+    let sup = app.token("sup").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/reports/chase",
+            Some(&sup),
+            Some(json!({"project_ids": [app.p1]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["units"], 1);
+    let rep1 = app.token("rep1").await;
+    let m = app
+        .api(Method::GET, "/api/v1/me/inbox", Some(&rep1), None)
+        .await
+        .json();
+    let body = m["messages"][0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("测试项目A001") && !body.contains("测试项目A002"),
+        "{body}"
+    );
+    let rep2 = app.token("rep2").await;
+    let m2 = app
+        .api(Method::GET, "/api/v1/me/inbox", Some(&rep2), None)
+        .await
+        .json();
+    assert_eq!(m2["unread"], 0, "乙区 is not told");
+    // A reporter may not chase; a project that does not exist is not found.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/reports/chase",
+            Some(&rep1),
+            Some(json!({"project_ids": [app.p1]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/reports/chase",
+            Some(&sup),
+            Some(json!({"project_ids": [999999]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/reports/chase",
+            Some(&sup),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // From the project's page.
+    let b = app.login("sup").await;
+    let page = app.get(&b, &format!("/projects/{}", app.p1)).await;
+    assert!(
+        page.body.contains("action=\"/reports/chase\""),
+        "the project page offers 催报"
+    );
+    let r = app
+        .post_form(&b, "/reports/chase", &[("project", &app.p1.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // A weekly task of 甲区 started eight weeks ago, never reported.
+    let today = diaodu_store::today_local();
+    let task = app
+        .store
+        .create_task(
+            &actor,
+            diaodu_store::NewTask {
+                code: "RW-1".into(),
+                title: "城区道路提升".into(),
+                content: "完成主干道提升改造".into(),
+                lead_unit_id: app.d1,
+                cooperating: Vec::new(),
+                leader: "李副市长".into(),
+                start: today - time::Duration::days(56),
+                deadline: today + time::Duration::days(120),
+                cadence: diaodu_domain::task::Cadence::Weekly,
+                target: None,
+                parent_id: None,
+                milestones: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{}/chase", task.id),
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["recipients"], 1);
+    let m = app
+        .api(Method::GET, "/api/v1/me/inbox", Some(&rep1), None)
+        .await
+        .json();
+    assert_eq!(m["messages"][0]["title"], "催报：请报送任务进展");
+    assert!(m["messages"][0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("期进展未报送"));
+    let page = app.get(&b, &format!("/tasks/{}", task.id)).await;
+    assert!(page.body.contains(&format!("/tasks/{}/chase", task.id)));
+    let r = app
+        .post_form(&b, &format!("/tasks/{}/chase", task.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/tasks/{}/chase", task.id),
+            Some(&rep1),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -21,6 +21,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_message))
         .routes(routes!(read_all))
         .routes(routes!(chase))
+        .routes(routes!(chase_task))
 }
 
 /// The caller's messages.
@@ -77,7 +78,11 @@ async fn read_all(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChaseBody {
     /// The units to remind (each about its own projects).
+    #[serde(default)]
     pub unit_ids: Vec<i64>,
+    /// Or projects: only these are named, and their units reminded.
+    #[serde(default)]
+    pub project_ids: Vec<i64>,
 }
 
 /// 催报：向所选单位的填报员各发一条汇总消息，列出其待填报和已逾期的项目（督查室、发改委、管理员）。
@@ -88,5 +93,21 @@ async fn chase(
     ApiCurrent(c): ApiCurrent,
     Json(b): Json<ChaseBody>,
 ) -> Result<Json<ChaseOutcome>, ApiError> {
-    Ok(Json(chase_reports(&state, &c, &b.unit_ids).await?))
+    Ok(Json(
+        chase_reports(&state, &c, &b.unit_ids, &b.project_ids).await?,
+    ))
+}
+
+/// 催报任务：向任务牵头单位的填报员发一条消息，列出未报送的期别（督查室、发改委、管理员）。
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/chase", tag = "任务",
+    params(("id" = i64, Path, description = "任务 id")),
+    responses((status = 200, description = "催报结果", body = ChaseOutcome), WriteErrors))]
+async fn chase_task(
+    State(state): State<AppState>,
+    ApiCurrent(c): ApiCurrent,
+    Path(id): Path<i64>,
+) -> Result<Json<ChaseOutcome>, ApiError> {
+    Ok(Json(
+        crate::service::reporting::chase_task(&state, &c, id).await?,
+    ))
 }

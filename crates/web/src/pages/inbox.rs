@@ -124,6 +124,8 @@ pub async fn chase_page(
             .then(a.name.cmp(&b.name))
     });
     let last = state.store.last_sent("chase").await?;
+    let mut projects = crate::service::reporting::by_project(due.iter());
+    projects.sort_by_key(|(_, periods)| !periods.iter().any(|i| i.overdue));
     let warn = [
         nonempty(&q.none_due).map(|n| format!("{n}本期没有待填报的项目，未催报。")),
         nonempty(&q.no_reporters)
@@ -156,12 +158,34 @@ pub async fn chase_page(
                 } }
                 p { button type="submit" { "催报所选单位" } }
             }
+            h2 { "按项目催报" }
+            p.muted.small { "只就勾选的项目提醒其责任单位的填报员（每个单位一条消息，只列所选项目）。" }
+            form #chase-projects method="post" action="/reports/chase" {
+                (csrf(&c))
+                div.tablewrap.cardable { table {
+                    thead { tr { th { "选择" } th { "项目" } th { "责任单位" } th { "待填报" } } }
+                    tbody {
+                        @for (p, periods) in projects.iter().take(PROJECTS_LISTED) { tr {
+                            td { input type="checkbox" name="project" value=(p.project_id) aria-label={ "选择" (p.name) }; }
+                            td { (p.name) br; span.small.muted { (p.code) } }
+                            td.unit { (p.unit) }
+                            td { @for it in periods { span.nw { (it.period) " " } @if it.overdue { span.tag.red { "已逾期" } " " } } }
+                        } }
+                    }
+                } }
+                @if projects.len() > PROJECTS_LISTED { p.small.muted { "仅列出前 " (PROJECTS_LISTED) " 个项目（已逾期的在前）；其余请按单位催报。" } }
+                p { button type="submit" { "催报所选项目" } }
+            }
         }
     };
     Ok(page(&c, &ctx.unit_name, "/reports/chase", "催报", body))
 }
 
-/// POST /reports/chase: `unit_one` (a row's button) or the ticked `unit`s.
+/// How many projects the chase page lists for a reminder by project.
+const PROJECTS_LISTED: usize = 200;
+
+/// POST /reports/chase: `unit_one` (a row's button), the ticked `unit`s, or the ticked `project`s
+/// (also a project page's 催报).
 pub async fn chase(
     State(state): State<AppState>,
     c: Current,
@@ -182,7 +206,8 @@ pub async fn chase(
     };
     let one = pick("unit_one")?;
     let units = if one.is_empty() { pick("unit")? } else { one };
-    let out: ChaseOutcome = chase_reports(&state, &c, &units).await?;
+    let projects = pick("project")?;
+    let out: ChaseOutcome = chase_reports(&state, &c, &units, &projects).await?;
     let mut link = serde_urlencoded::to_string([
         (
             "saved",
@@ -197,4 +222,24 @@ pub async fn chase(
     .unwrap_or_default();
     link.insert_str(0, "/reports/chase?");
     Ok(Redirect::to(&link).into_response())
+}
+
+/// POST /tasks/{id}/chase
+pub async fn chase_task(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let out = crate::service::reporting::chase_task(&state, &c, id).await?;
+    let msg = if out.units > 0 {
+        format!("已向牵头单位的 {} 名填报员发出催报", out.recipients)
+    } else if !out.without_reporters.is_empty() {
+        format!(
+            "{}没有填报员账号，未能催报",
+            out.without_reporters.join("、")
+        )
+    } else {
+        "任务已不在办理中，未催报".to_string()
+    };
+    Ok(super::redirect_saved(&format!("/tasks/{id}"), &msg).into_response())
 }

@@ -78,6 +78,7 @@ pub async fn show(
                         td.nw { b { (ch.zh()) } }
                         td.nw { @if cfg.configured(ch) { span.tag.done { "已设置" } } @else { span.tag.off { "未设置" } } }
                         td {
+                            @if !cfg.configured(ch) { span.small.muted { "先在系统设置中填写地址" } } @else {
                             form.inline method="post" action="/admin/notify/test" {
                                 (csrf(&c))
                                 input type="hidden" name="channel" value=(ch.code());
@@ -95,7 +96,8 @@ pub async fn show(
                                     },
                                     Channel::Webhook => {},
                                 }
-                                button type="submit" disabled[!cfg.configured(ch)] { "测试" }
+                                button type="submit" { "测试" }
+                            }
                             }
                         }
                     }
@@ -127,9 +129,9 @@ pub async fn show(
         }
         h2 { "发送记录" }
         div.filters {
-            a href="/admin/notify" { "全部" } " · "
+            a href="/admin/notify" { "全部" }
             @for s in ["pending", "sending", "delivered", "failed"] {
-                a href={ "/admin/notify?state=" (s) } class=[(filter == Some(s)).then_some("on")] { (state_zh(s)) " " (count(s)) } " · "
+                " · " a href={ "/admin/notify?state=" (s) } class=[(filter == Some(s)).then_some("on")] { (state_zh(s)) " " (count(s)) }
             }
         }
         @if list.is_empty() { p.muted { "暂无记录。" } } @else {

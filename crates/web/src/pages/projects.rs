@@ -311,6 +311,12 @@ pub async fn detail(
             @if c.can(Action::SubmitReport) { " " a.btn href={"/projects/" (id) "/report"} { "填报进度" } }
             @if c.can(Action::EditProject) { " " a.btn.light-btn href={"/projects/" (id) "/edit"} { "编辑项目" } }
             @if c.can(Action::IssueNotices) { " " a.btn.light-btn href={"/notices/new?project=" (id)} { "下发督办单" } }
+            @if c.can(Action::ChaseReports) && diaodu_domain::status::stage_reports_weekly(f.stage) && f.actual_start.is_some() {
+                " " form.inline method="post" action="/reports/chase" {
+                    (csrf(&c)) input type="hidden" name="project" value=(id);
+                    button.light-btn type="submit" title="只就本项目提醒责任单位的填报员" { "催报" }
+                }
+            }
         }
         div.cards {
             div.card { div.k { "时序进度" } div.v { (format!("{:.1}%", s.time_progress_pct)) } }

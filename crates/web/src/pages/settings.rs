@@ -70,7 +70,17 @@ async fn settings_page(
         @for (group, items) in &groups {
             h2 { (group) }
             @if *group == "提醒与推送" {
-                p.small.muted { "各渠道的测试、区县自己的群机器人和发送记录在 " a href="/admin/notify" { "消息推送" } " 页。密钥类设置只显示是否已设置。" }
+                p.small.muted { "区县自己的群机器人和发送记录在 " a href="/admin/notify" { "消息推送" } " 页。密钥类设置只显示是否已设置。" }
+                form.inline.notify-test method="post" action="/admin/notify/test" {
+                    (csrf(c))
+                    "保存后测试："
+                    select name="channel" aria-label="测试哪个渠道" {
+                        @for ch in crate::notify::Channel::ALL { option value=(ch.code()) { (ch.zh()) } }
+                    }
+                    " "
+                    input name="to" type="email" placeholder="测试邮件的收件地址" aria-label="测试邮件的收件地址";
+                    " " button type="submit" { "发送测试消息" }
+                }
             }
             @if *group == "填报时限" {
                 p.small.muted { "截止日遇法定节假日顺延至下一个工作日；节假日与调休在 " a href="/admin/calendar" { "节假日安排" } " 中录入。各单位在 " a href="/calendar" { "填报日历" } " 中查看本单位的截止事项。" }

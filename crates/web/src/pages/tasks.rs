@@ -323,6 +323,11 @@ pub async fn detail(
             @if can_report { " " a.btn href={"/tasks/" (id) "/report"} { "报送进度" } }
             @if c.can(Action::ManageTasks) && t.parent_id.is_none() { " " a.btn.light-btn href={"/tasks/new?parent=" (id)} { "分解到单位" } }
             @if c.can(Action::IssueNotices) && t.state != TaskState::Closed { " " a.btn.light-btn href={"/notices/new?task=" (id)} { "下发督办单" } }
+            @if c.can(Action::ChaseReports) && t.state == TaskState::Open {
+                " " form.inline method="post" action={ "/tasks/" (id) "/chase" } {
+                    (csrf(&c)) button.light-btn type="submit" title="提醒牵头单位的填报员报送进展" { "催报" }
+                }
+            }
         }
         div.cards {
             div.card { div.k { "完成进度" } div.v { (st.percent_done) "%" } }

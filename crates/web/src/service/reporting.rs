@@ -137,20 +137,26 @@ pub struct ChaseOutcome {
 
 /// Reminds units to report (催报): each reporter of each of `unit_ids` (the users of that unit who
 /// file reports) gets one message naming the unit's own projects whose reports are due or overdue —
-/// one digest, however many projects. Units outside the caller's scope are refused; units with
-/// nothing due are reported back, not told. Offices that follow reporting up may do it
-/// (`ChaseReports`).
+/// one digest, however many projects — in the inbox and through the channels configured. With
+/// `projects`, only those projects are named, and their units are the ones reminded. Units or
+/// projects outside the caller's scope are refused; units with nothing due are reported back, not
+/// told. Offices that follow reporting up may do it (`ChaseReports`).
 pub async fn chase_reports(
     state: &AppState,
     c: &Current,
     unit_ids: &[i64],
+    projects: &[i64],
 ) -> Result<ChaseOutcome, AppError> {
     c.require(Action::ChaseReports)?;
+    let mut unit_ids = unit_ids.to_vec();
+    for &p in projects {
+        let (project, _) = crate::service::scope::load_in_scope(state, c, p).await?;
+        unit_ids.push(project.unit_id);
+    }
     if unit_ids.is_empty() {
-        return Err(AppError::invalid("单位", "请选择要催报的单位"));
+        return Err(AppError::invalid("单位", "请选择要催报的单位或项目"));
     }
     // Each unit once, however often it is named.
-    let mut unit_ids = unit_ids.to_vec();
     unit_ids.sort_unstable();
     unit_ids.dedup();
     let tree = state.store.units().await?;
@@ -175,7 +181,10 @@ pub async fn chase_reports(
     for &u in &unit_ids {
         let name = tree.get(u).map(|x| x.name.clone()).unwrap_or_default();
         // The unit's own projects: a unit below it with projects is reminded on its own.
-        let items: Vec<&DueItem> = due.iter().filter(|i| i.unit_id == u).collect();
+        let items: Vec<&DueItem> = due
+            .iter()
+            .filter(|i| i.unit_id == u && (projects.is_empty() || projects.contains(&i.project_id)))
+            .collect();
         if items.is_empty() {
             out.nothing_due.push(name);
             continue;
@@ -249,5 +258,98 @@ pub async fn chase_reports(
     // The in-app messages and the deliveries to the channels in one transaction; the channels are
     // sent to afterwards, by the outbox's worker.
     state.store.dispatch(&c.actor(), &sends).await?;
+    Ok(out)
+}
+
+/// Reminds a task's lead unit to report its progress (催报): its reporters get one message naming the
+/// periods due and missing under the reporting calendar, or, when none is missing, the next deadline.
+pub async fn chase_task(
+    state: &AppState,
+    c: &Current,
+    task_id: i64,
+) -> Result<ChaseOutcome, AppError> {
+    c.require(Action::ChaseReports)?;
+    let (task, _, tree) = crate::service::scope::load_task(state, c, task_id).await?;
+    let d = state.today();
+    let cal = state.store.report_calendar().await?;
+    let rows = state
+        .store
+        .task_rows(&tree, diaodu_domain::access::Scope::All, d)
+        .await?;
+    let reported: Vec<Period> = rows
+        .iter()
+        .find(|r| r.task.id == task_id)
+        .map(|r| r.reported.clone())
+        .unwrap_or_default();
+    let missing: Vec<String> =
+        diaodu_domain::task::due_periods(task.start, task.deadline, task.cadence, d, &cal)
+            .into_iter()
+            .filter(|p| !reported.contains(p))
+            .map(|p| p.to_string())
+            .collect();
+    let unit = task.lead_unit_id;
+    let name = tree.get(unit).map_or_else(String::new, |u| u.name.clone());
+    let mut out = ChaseOutcome::default();
+    if task.state != diaodu_domain::task::TaskState::Open {
+        out.nothing_due.push(name);
+        return Ok(out);
+    }
+    let reporters: Vec<Contact> = state
+        .store
+        .contacts_of(unit, &[Role::Reporter])
+        .await?
+        .into_iter()
+        .map(|(user_id, _, email, phone)| Contact {
+            user_id,
+            email,
+            phone,
+        })
+        .collect();
+    if reporters.is_empty() {
+        out.without_reporters.push(name);
+        return Ok(out);
+    }
+    let body = if missing.is_empty() {
+        let next = match task.cadence {
+            diaodu_domain::task::Cadence::Weekly => Period::week_of(d),
+            diaodu_domain::task::Cadence::Monthly => Period::month_of(d),
+        };
+        format!(
+            "请按时报送任务“{}”的进展：{} 期于 {} 截止。",
+            task.title,
+            next,
+            cal.deadline(next).zh()
+        )
+    } else {
+        format!(
+            "任务“{}”有 {} 期进展未报送：{}。请尽快报送。",
+            task.title,
+            missing.len(),
+            missing.join("、")
+        )
+    };
+    let sender = match tree.get(c.user.unit_id) {
+        Some(u) => format!("{} {}", u.name, c.user.name),
+        None => c.user.name.clone(),
+    };
+    let tell = Tell {
+        kind: "chase".into(),
+        title: "催报：请报送任务进展".into(),
+        body,
+        link: format!("/tasks/{task_id}"),
+        unit_id: Some(unit),
+        sender_name: sender,
+    };
+    let cfg = crate::notify::Config::load(&state.store).await?;
+    let send = compose(
+        &cfg,
+        &tree,
+        &tell,
+        &reporters,
+        time::OffsetDateTime::now_utc(),
+    );
+    state.store.dispatch(&c.actor(), &[send]).await?;
+    out.units = 1;
+    out.recipients = reporters.len();
     Ok(out)
 }
