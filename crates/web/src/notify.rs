@@ -233,6 +233,23 @@ pub struct Contact {
     pub phone: String,
 }
 
+/// The active reporters of a unit (填报员), the people a reminder to report tells.
+pub async fn reporters(
+    store: &Store,
+    unit_id: i64,
+) -> Result<Vec<Contact>, diaodu_store::StoreError> {
+    Ok(store
+        .contacts_of(unit_id, &[diaodu_domain::access::Role::Reporter])
+        .await?
+        .into_iter()
+        .map(|(user_id, _, email, phone)| Contact {
+            user_id,
+            email,
+            phone,
+        })
+        .collect())
+}
+
 /// Something to tell the people of one unit.
 #[derive(Debug, Clone)]
 pub struct Tell {

@@ -170,6 +170,17 @@ async fn the_office_enters_the_holidays_and_each_unit_sees_its_deadlines_moved()
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("days[1]"), "{}", r.body);
+    // A kind smuggled in with the date is a bad date, not a make-up day.
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/calendar/days/2027",
+            Some(&admin_token),
+            Some(json!({"days": [{"date": "2027-01-02 班", "kind": "off", "name": "元旦"}]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("days[0]"), "{}", r.body);
     let r = app
         .api(
             Method::PUT,

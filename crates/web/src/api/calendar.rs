@@ -147,6 +147,21 @@ async fn put_year_days(
         if d.name.chars().any(char::is_control) || d.date.chars().any(char::is_control) {
             return Err(AppError::invalid(&format!("days[{i}]"), "不能含有换行等控制字符").into());
         }
+        // The date is one field of the line: a space or a comma in it would make the rest another.
+        if d.date
+            .trim()
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, ',' | '，' | '、'))
+        {
+            return Err(AppError::invalid(
+                &format!("days[{i}]"),
+                format!(
+                    "日期“{}”应为 2026-10-01 或 2026-10-01~2026-10-07",
+                    d.date.trim()
+                ),
+            )
+            .into());
+        }
         let name = if d.name.trim().is_empty() {
             ""
         } else {

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use diaodu_domain::access::{Role, Scope};
+use diaodu_domain::access::Scope;
 use diaodu_domain::calendar::Deadline;
 use diaodu_domain::period::fmt_date;
 use diaodu_domain::status::stage_reports_weekly;
@@ -252,17 +252,7 @@ pub async fn plan_with(
             }
         };
         if let std::collections::hash_map::Entry::Vacant(e) = contacts.entry(unit) {
-            let c = store
-                .contacts_of(unit, &[Role::Reporter])
-                .await?
-                .into_iter()
-                .map(|(user_id, _, email, phone)| Contact {
-                    user_id,
-                    email,
-                    phone,
-                })
-                .collect();
-            e.insert(c);
+            e.insert(crate::notify::reporters(store, unit).await?);
         }
         let to = &contacts[&unit];
         if to.is_empty() {

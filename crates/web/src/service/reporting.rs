@@ -1,14 +1,14 @@
 //! Reporting: which reports are due, and the office's reminder to report (催报) — for the pages, the
 //! API and the home page alike.
 
-use diaodu_domain::access::{Action, Role};
+use diaodu_domain::access::Action;
 use diaodu_domain::status::stage_reports_weekly;
 use diaodu_domain::Period;
 use diaodu_store::{ProjectFilter, UnitTree};
 use time::Date;
 
 use crate::auth::Current;
-use crate::notify::{compose, Contact, Tell};
+use crate::notify::{compose, Tell};
 use crate::{AppError, AppState};
 
 /// A report that is due.
@@ -190,17 +190,7 @@ pub async fn chase_reports(
             continue;
         }
         // Disabled accounts are not told.
-        let reporters: Vec<Contact> = state
-            .store
-            .contacts_of(u, &[Role::Reporter])
-            .await?
-            .into_iter()
-            .map(|(user_id, _, email, phone)| Contact {
-                user_id,
-                email,
-                phone,
-            })
-            .collect();
+        let reporters = crate::notify::reporters(&state.store, u).await?;
         if reporters.is_empty() {
             out.without_reporters.push(name);
             continue;
@@ -294,17 +284,7 @@ pub async fn chase_task(
         out.nothing_due.push(name);
         return Ok(out);
     }
-    let reporters: Vec<Contact> = state
-        .store
-        .contacts_of(unit, &[Role::Reporter])
-        .await?
-        .into_iter()
-        .map(|(user_id, _, email, phone)| Contact {
-            user_id,
-            email,
-            phone,
-        })
-        .collect();
+    let reporters = crate::notify::reporters(&state.store, unit).await?;
     if reporters.is_empty() {
         out.without_reporters.push(name);
         return Ok(out);
