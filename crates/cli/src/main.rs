@@ -163,6 +163,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: NotifyCmd,
     },
+    /// The holiday arrangement of the reporting calendar (节假日安排).
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
     /// The reminder pass of the reporting calendar (the server runs it every five minutes).
     Reminders {
         #[command(subcommand)]
@@ -252,6 +257,25 @@ enum NotifyCmd {
     },
     /// Deliver the messages due in the outbox now (the server does this every few seconds).
     Deliver,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Replace a year's arrangement with a file of entry lines (`2026-10-01~2026-10-07 休 国庆节`, one a
+    /// line, UTF-8; docs/examples/holidays-2026.txt), all or nothing, audited.
+    Import {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// Print a year's arrangement as entry lines.
+    Show {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -630,6 +654,30 @@ async fn main() -> Result<()> {
                 "送达 {} 条，未送达 {} 条（稍后重试或已放弃，见“消息推送”页）",
                 total.delivered, total.failed
             );
+        }
+        Cmd::Calendar {
+            cmd: CalendarCmd::Import { year, file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}（应为 UTF-8 文本）", file.display()))?;
+            let days = diaodu_domain::calendar::parse_year(year, &text).map_err(|errs| {
+                let lines: Vec<String> = errs
+                    .iter()
+                    .map(|(n, e)| format!("第 {n} 行：{e}"))
+                    .collect();
+                anyhow::anyhow!("未导入：\n{}", lines.join("\n"))
+            })?;
+            store.set_calendar_year(&Actor::cli(), year, &days).await?;
+            println!("已导入 {year} 年节假日安排，共 {} 天", days.len());
+        }
+        Cmd::Calendar {
+            cmd: CalendarCmd::Show { year },
+        } => {
+            let days = store.calendar_year(year).await?;
+            if days.is_empty() {
+                eprintln!("{year} 年的节假日安排尚未录入");
+            }
+            print!("{}", diaodu_domain::calendar::format_year(&days));
         }
         Cmd::Reminders {
             cmd: RemindersCmd::Run { as_of, dry_run },

@@ -281,22 +281,9 @@ impl ReportCalendar {
 }
 
 /// The State Council's arrangement for 2026 (国务院办公厅关于2026年部分节假日安排的通知), in the entry
-/// lines [`parse_year`] reads: shipped as the example and loaded by the demo.
-pub const EXAMPLE_2026: &str = "\
-2026-01-01~2026-01-03 休 元旦
-2026-01-04 班 元旦
-2026-02-14 班 春节
-2026-02-15~2026-02-23 休 春节
-2026-02-28 班 春节
-2026-04-04~2026-04-06 休 清明节
-2026-05-01~2026-05-05 休 劳动节
-2026-05-09 班 劳动节
-2026-06-19~2026-06-21 休 端午节
-2026-09-20 班 国庆节
-2026-09-25~2026-09-27 休 中秋节
-2026-10-01~2026-10-07 休 国庆节
-2026-10-10 班 国庆节
-";
+/// lines [`parse_year`] reads: shipped as the example (`docs/examples/holidays-2026.txt`, the file
+/// `diaodu calendar import` takes) and loaded by the demo.
+pub const EXAMPLE_2026: &str = include_str!("../../../docs/examples/holidays-2026.txt");
 
 /// The longest holiday name.
 pub const NAME_MAX_CHARS: usize = 20;
