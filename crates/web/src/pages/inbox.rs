@@ -138,7 +138,7 @@ pub async fn chase_page(
     let body = html! {
         (flash(nonempty(&q.saved), (!warn.is_empty()).then_some(warn.as_str())))
         h1 { "催报" span.muted.small { "　统计日期 " (diaodu_domain::period::fmt_date(d)) "，" (units.len()) " 个单位有待填报的进度" } }
-        p.muted { "向单位的填报员发送站内消息：每个单位一条汇总，列出其待填报和已逾期的项目。" }
+        p.muted { "向单位的填报员发送消息（站内消息，并经已设置的邮件、钉钉、企业微信群发出）：每个单位一条汇总，列出其待填报和已逾期的项目。" }
         @if units.is_empty() { p { "本期进度均已填报，无需催报。" } } @else {
             form #chase method="post" action="/reports/chase" {
                 (csrf(&c))
@@ -158,7 +158,8 @@ pub async fn chase_page(
                 } }
                 p { button type="submit" { "催报所选单位" } }
             }
-            h2 { "按项目催报" }
+            details.by-project {
+            summary { h2 style="display:inline-block" { "按项目催报" } span.muted.small { "　" (projects.len()) " 个项目有待填报，展开后勾选" } }
             p.muted.small { "只就勾选的项目提醒其责任单位的填报员（每个单位一条消息，只列所选项目）。" }
             form #chase-projects method="post" action="/reports/chase" {
                 (csrf(&c))
@@ -175,6 +176,7 @@ pub async fn chase_page(
                 } }
                 @if projects.len() > PROJECTS_LISTED { p.small.muted { "仅列出前 " (PROJECTS_LISTED) " 个项目（已逾期的在前）；其余请按单位催报。" } }
                 p { button type="submit" { "催报所选项目" } }
+            }
             }
         }
     };
