@@ -138,7 +138,7 @@ test('on a phone a reporter sees each due project as a card with its 填报 butt
   const box = await button.boundingBox();
   assert.ok(box.x + box.width <= 390, `the first 填报 button ends at ${box.x + box.width}px`);
   await page.screenshot({ path: join(shots, '6-home-phone.png'), fullPage: false });
-  for (const path of ['/', '/reports/due', '/projects', '/notices', '/tasks', '/account']) {
+  for (const path of ['/', '/reports/due', '/calendar', '/projects', '/notices', '/tasks', '/account']) {
     await page.goto(base + path);
     const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(scroll <= inner, `${path}: the page is ${scroll}px wide in a ${inner}px window`);
@@ -247,6 +247,31 @@ test('the supervision office reminds a district with one click; on a phone its r
   await phone.close();
 });
 
+test("a reporter opens the reporting calendar from the due list on a phone; the administrator reads the year's holidays", async () => {
+  const phone = await login({ width: 390, height: 844 }, 'yundong');
+  await phone.goto(`${base}/reports/due`);
+  assert.match(await phone.textContent('h1'), /前提交为按时/, 'the due list names the deadline');
+  await phone.locator('a', { hasText: '填报日历' }).first().click();
+  await phone.waitForURL(`${base}/calendar`);
+  assert.equal(await phone.locator('table.cal').isVisible(), true);
+  const rows = await phone.locator('table.deadlines tbody tr').count();
+  const none = await phone.locator('text=本月没有截止事项').count();
+  assert.ok(rows > 0 || none > 0, 'the month lists its deadlines');
+  await noSidewaysScroll(phone, 'the calendar');
+  await phone.screenshot({ path: join(shots, '11-calendar-phone.png'), fullPage: true });
+  await phone.goto(`${base}/calendar?month=2026-10`);
+  assert.ok((await phone.content()).includes('国庆节·休'), 'National Day is marked off');
+  await phone.close();
+
+  const desk = await login({ width: 1280, height: 900 }, 'admin');
+  await desk.goto(`${base}/admin/calendar?year=2026`);
+  assert.match(await desk.textContent('ul.holidays'), /国庆节：10月1日至10月7日放假，共 7 天；9月20日、10月10日上班/);
+  await desk.screenshot({ path: join(shots, '12-holidays.png'), fullPage: true });
+  await desk.goto(`${base}/admin/notify`);
+  assert.match(await desk.textContent('h1'), /消息推送/);
+  await desk.close();
+});
+
 // The user guide's pictures (docs/guide.md): each role's weekly pages, at the width the role uses
 // most. Written under target/browser-test/guide, or into docs/guide/ with DIAODU_GUIDE_SHOTS=1
 // (how the guide's pictures are renewed).
@@ -263,6 +288,7 @@ test("the user guide's screenshots: each role's weekly pages open and show what 
     ['yundong', phone, '/', '本期待填报', 'reporter-home.jpg'],
     ['yundong', phone, `/projects/${project.id}/report`, '本期完成投资', 'reporter-form.jpg'],
     ['yundong', desk, '/notices', '督办单', 'reporter-notices.jpg'],
+    ['yundong', phone, '/calendar', '填报日历', 'reporter-calendar.jpg'],
     ['duchashi', desk, '/reports/chase', '催报所选单位', 'supervision-chase.jpg'],
     ['duchashi', desk, `/notices/new?project=${project.id}`, '下发督办单', 'supervision-notice.jpg'],
     ['duchashi', desk, '/notices?show=all', '督办单', 'supervision-notices.jpg'],
@@ -274,6 +300,8 @@ test("the user guide's screenshots: each role's weekly pages open and show what 
     ['zhuanyuan', phone, `/projects/${project.id}`, '现场督导', 'commissioner-visit.jpg', 'form[action$="/visits"]'],
     ['admin', desk, '/admin/users', '用户管理', 'admin-users.jpg'],
     ['admin', desk, '/admin/settings', '系统设置', 'admin-settings.jpg'],
+    ['admin', desk, '/admin/calendar', '节假日安排', 'admin-holidays.jpg'],
+    ['admin', desk, '/admin/notify', '消息推送', 'admin-notify.jpg'],
   ];
   const pages = {};
   for (const [who, viewport, path, text, file, part] of views) {
