@@ -129,6 +129,15 @@ impl Period {
         }
     }
 
+    /// The period of the same kind right after this one.
+    pub fn next(self) -> Period {
+        let after = self.last_day() + time::Duration::days(1);
+        match self {
+            Period::Week { .. } => Period::week_of(after),
+            Period::Month { .. } => Period::month_of(after),
+        }
+    }
+
     /// The period of the same kind right before this one.
     pub fn prev(self) -> Period {
         match self {

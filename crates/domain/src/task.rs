@@ -3,7 +3,7 @@
 //! verification closes a task (销号).
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
 use crate::calendar::ReportCalendar;
 use crate::indicator::Direction;
@@ -90,6 +90,16 @@ impl TaskLight {
     /// Parses a code.
     pub fn parse(s: &str) -> Option<TaskLight> {
         TaskLight::ALL.into_iter().find(|l| l.code() == s.trim())
+    }
+}
+
+impl Cadence {
+    /// The period of this cadence that holds `d`.
+    pub fn period_of(self, d: Date) -> Period {
+        match self {
+            Cadence::Weekly => Period::week_of(d),
+            Cadence::Monthly => Period::month_of(d),
+        }
     }
 }
 
@@ -191,18 +201,11 @@ pub fn due_periods(
     cal: &ReportCalendar,
 ) -> Vec<Period> {
     let mut out = Vec::new();
-    let mut p = match cadence {
-        Cadence::Weekly => Period::week_of(start),
-        Cadence::Monthly => Period::month_of(start),
-    };
+    let mut p = cadence.period_of(start);
     let last = end.min(d);
     while cal.due_by(p, d) && p.first_day() <= last {
         out.push(p);
-        let next = p.last_day() + Duration::days(1);
-        p = match cadence {
-            Cadence::Weekly => Period::week_of(next),
-            Cadence::Monthly => Period::month_of(next),
-        };
+        p = p.next();
     }
     out
 }

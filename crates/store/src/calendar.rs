@@ -12,13 +12,7 @@ pub(crate) async fn calendar_in(conn: &mut sqlx::AnyConnection) -> Result<Report
         sqlx::query_as("SELECT day, kind, name FROM calendar_days ORDER BY day")
             .fetch_all(&mut *conn)
             .await?;
-    let days = rows.into_iter().filter_map(|(d, k, name)| {
-        Some(SpecialDay {
-            day: parse_date(&d).ok()?,
-            kind: DayKind::from_code(&k)?,
-            name,
-        })
-    });
+    let days = rows.into_iter().filter_map(special_day);
     let settings: Vec<(String, String)> =
         sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'reporting.%'")
             .fetch_all(&mut *conn)
@@ -47,16 +41,16 @@ async fn year_in(conn: &mut sqlx::AnyConnection, year: i32) -> Result<Vec<Specia
     .bind(format!("{year:04}-12-31"))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(d, k, name)| {
-            Some(SpecialDay {
-                day: parse_date(&d).ok()?,
-                kind: DayKind::from_code(&k)?,
-                name,
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(special_day).collect())
+}
+
+/// A stored row of `calendar_days` (`day, kind, name`).
+fn special_day((day, kind, name): (String, String, String)) -> Option<SpecialDay> {
+    Some(SpecialDay {
+        day: parse_date(&day).ok()?,
+        kind: DayKind::from_code(&kind)?,
+        name,
+    })
 }
 
 impl Store {

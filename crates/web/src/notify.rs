@@ -81,7 +81,6 @@ pub const UNIT_KEYS: [&str; 3] = [
 pub struct Config {
     global: HashMap<String, String>,
     units: HashMap<i64, HashMap<String, String>>,
-    quiet: (u8, u8),
 }
 
 impl Config {
@@ -98,33 +97,13 @@ impl Config {
         for (u, k, v) in store.unit_settings().await? {
             units.entry(u).or_default().insert(k, v);
         }
-        let hour = |k: &str| {
-            global
-                .get(k)
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0)
-        };
-        let quiet = (hour("reminder.quiet_start"), hour("reminder.quiet_end"));
-        Ok(Config {
-            global,
-            units,
-            quiet,
-        })
+        Ok(Config { global, units })
     }
 
     /// Sets a value in this copy only (nothing is stored): a one-off run against another receiver,
     /// as the benchmark's.
     pub fn set(&mut self, key: &str, value: &str) {
         self.global.insert(key.to_string(), value.to_string());
-        if key.starts_with("reminder.quiet_") {
-            let hour = |k: &str| {
-                self.global
-                    .get(k)
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0)
-            };
-            self.quiet = (hour("reminder.quiet_start"), hour("reminder.quiet_end"));
-        }
     }
 
     fn get(&self, key: &str) -> &str {
@@ -187,7 +166,14 @@ impl Config {
 
     /// When quiet hours hold at `now`, their end; else `None`.
     pub fn quiet_until(&self, now: OffsetDateTime) -> Option<OffsetDateTime> {
-        let (start, end) = self.quiet;
+        let hour = |k: &str| {
+            self.get(k)
+                .parse::<u8>()
+                .ok()
+                .filter(|h| *h < 24)
+                .unwrap_or(0)
+        };
+        let (start, end) = (hour("reminder.quiet_start"), hour("reminder.quiet_end"));
         if start == end {
             return None;
         }
@@ -888,10 +874,9 @@ mod tests {
 
     #[test]
     fn quiet_hours_wrap_midnight() {
-        let cfg = Config {
-            quiet: (22, 8),
-            ..Config::default()
-        };
+        let mut cfg = Config::default();
+        cfg.set("reminder.quiet_start", "22");
+        cfg.set("reminder.quiet_end", "8");
         let at = |h: u8| {
             time::Date::from_calendar_date(2026, time::Month::December, 7)
                 .unwrap()
@@ -905,10 +890,9 @@ mod tests {
             cfg.quiet_until(at(23)),
             Some(at(8) + Duration::days(1) - Duration::minutes(30))
         );
-        let none = Config {
-            quiet: (8, 8),
-            ..Config::default()
-        };
+        let mut none = Config::default();
+        none.set("reminder.quiet_start", "8");
+        none.set("reminder.quiet_end", "8");
         assert_eq!(none.quiet_until(at(3)), None);
     }
 }

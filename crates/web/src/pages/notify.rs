@@ -87,8 +87,8 @@ pub async fn show(
                                     Channel::DingTalk | Channel::WeCom => {
                                         select name="unit" aria-label="发到哪个群" {
                                             option value="" { "全市的群" }
-                                            @for (u, k, _) in overrides.iter().filter(|o| o.1 == if ch == Channel::DingTalk { "notify.dingtalk.webhook" } else { "notify.wecom.webhook" }) {
-                                                @let _ = k;
+                                            @let key = if ch == Channel::DingTalk { "notify.dingtalk.webhook" } else { "notify.wecom.webhook" };
+                                            @for (u, _, _) in overrides.iter().filter(|o| o.1 == key) {
                                                 option value=(u) { (unit_name(*u)) "的群" }
                                             }
                                         }

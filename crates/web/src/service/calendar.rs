@@ -11,7 +11,7 @@ use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::notice::NoticeState;
 use diaodu_domain::period::fmt_date;
 use diaodu_domain::status::stage_reports_weekly;
-use diaodu_domain::task::{Cadence, TaskState};
+use diaodu_domain::task::TaskState;
 use diaodu_domain::Period;
 use diaodu_store::{ProjectFilter, UnitTree};
 use serde::Serialize;
@@ -251,7 +251,7 @@ pub async fn unit_calendar(
         if dl.day >= from && dl.day <= to {
             weeks.push((w, dl));
         }
-        w = Period::week_of(w.last_day() + Duration::days(1));
+        w = w.next();
     }
     if !weeks.is_empty() {
         let rows = state
@@ -307,10 +307,7 @@ pub async fn unit_calendar(
             continue;
         }
         let reported: HashSet<Period> = t.reported.iter().copied().collect();
-        let mut p = match task.cadence {
-            Cadence::Weekly => Period::week_of(task.start),
-            Cadence::Monthly => Period::month_of(task.start),
-        };
+        let mut p = task.cadence.period_of(task.start);
         while p.first_day() <= task.deadline.min(to) {
             let dl = cal.deadline(p);
             if dl.day >= from && dl.day <= to {
@@ -325,11 +322,7 @@ pub async fn unit_calendar(
                     format!("/tasks/{}", task.id),
                 );
             }
-            let next = p.last_day() + Duration::days(1);
-            p = match task.cadence {
-                Cadence::Weekly => Period::week_of(next),
-                Cadence::Monthly => Period::month_of(next),
-            };
+            p = p.next();
         }
     }
 
@@ -376,7 +369,7 @@ pub async fn unit_calendar(
                     "/indicators/values".into(),
                 );
             }
-            m = Period::month_of(m.last_day() + Duration::days(1));
+            m = m.next();
         }
     }
     out.sort_by(|a, b| {

@@ -290,10 +290,7 @@ pub async fn chase_task(
         return Ok(out);
     }
     let body = if missing.is_empty() {
-        let next = match task.cadence {
-            diaodu_domain::task::Cadence::Weekly => Period::week_of(d),
-            diaodu_domain::task::Cadence::Monthly => Period::month_of(d),
-        };
+        let next = task.cadence.period_of(d);
         format!(
             "请按时报送任务“{}”的进展：{} 期于 {} 截止。",
             task.title,
