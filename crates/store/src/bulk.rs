@@ -206,16 +206,46 @@ fn prepare(
     out
 }
 
+/// A step of a pipelined write, in the order queued.
+enum Step {
+    /// A statement carrying its rows as a JSON document.
+    Run(Prepared),
+    /// Rows being copied into a staging table (PostgreSQL, `copy.rs`), then the statement that uses
+    /// them: `sql` names the staging table `{stage}` and reads `constants` as `$1`, `$2`, ….
+    Staged {
+        stage: tokio::task::JoinHandle<Result<String>>,
+        sql: String,
+        constants: Vec<Val>,
+    },
+}
+
+/// Rows per staging table: each costs a table created and dropped (a few milliseconds), so staged
+/// batches are larger than the JSON ones, whose document is one bound value.
+pub(crate) const PER_STAGE: usize = 20_000;
+
+/// Fewer rows than this travel as JSON even where staging is possible: creating the staging table
+/// costs more than unpacking them.
+pub(crate) const STAGE_MIN: usize = 1_000;
+
 /// Where a pipelined producer hands its rows ([`pipelined`]).
 pub(crate) struct Emitter {
     engine: crate::Engine,
-    to_run: tokio::sync::mpsc::Sender<Prepared>,
+    to_run: tokio::sync::mpsc::Sender<Step>,
     closed: bool,
+    /// PostgreSQL's staging (`copy.rs`), with the runtime its copies run on.
+    stager: Option<(crate::copy::Stager, tokio::runtime::Handle)>,
 }
 
 impl Emitter {
+    fn send(&mut self, step: Step) {
+        if self.closed || self.to_run.blocking_send(step).is_err() {
+            self.closed = true;
+        }
+    }
+
     /// Queues the statements writing `rows` into `table(columns)` (with `on_conflict`, as in
     /// [`prepare`]), after those queued before. Does nothing once the writer has stopped on an error.
+    /// On PostgreSQL, a plain insert of many rows is staged through `COPY` (`copy.rs`).
     pub(crate) fn rows(
         &mut self,
         table: &str,
@@ -223,16 +253,82 @@ impl Emitter {
         rows: &[Vec<Val>],
         on_conflict: &str,
     ) {
+        if self.closed || rows.is_empty() {
+            return;
+        }
+        if on_conflict.is_empty() && rows.len() >= STAGE_MIN && self.stages() {
+            let first = &rows[0];
+            let constant: Vec<bool> = (0..columns.len())
+                .map(|c| rows.iter().all(|r| r[c] == first[c]))
+                .collect();
+            let mut param = 0;
+            let exprs: Vec<String> = columns
+                .iter()
+                .zip(&constant)
+                .map(|(c, k)| {
+                    if *k {
+                        param += 1;
+                        format!("${param}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM {{stage}}",
+                columns.join(", "),
+                exprs.join(", ")
+            );
+            let constants = first
+                .iter()
+                .zip(&constant)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v.clone())
+                .collect();
+            let keep: Vec<bool> = constant.iter().map(|k| !k).collect();
+            self.staged(table, columns, rows, &keep, sql, constants);
+            return;
+        }
         for p in prepare(self.engine, table, columns, rows, on_conflict) {
-            if self.closed || self.to_run.blocking_send(p).is_err() {
-                self.closed = true;
+            self.send(Step::Run(p));
+            if self.closed {
                 return;
             }
         }
     }
-}
 
-impl Emitter {
+    /// Whether this emitter stages rows through `COPY` (PostgreSQL).
+    pub(crate) fn stages(&self) -> bool {
+        self.stager.is_some()
+    }
+
+    /// Queues `rows` — values of `columns` of `shape`, those marked in `keep` copied — to be staged
+    /// (`copy.rs`), then `sql`, which reads them from the table it names `{stage}` and `constants`
+    /// as `$1`, `$2`, …. Only where [`Emitter::stages`].
+    pub(crate) fn staged(
+        &mut self,
+        shape: &str,
+        columns: &[&str],
+        rows: &[Vec<Val>],
+        keep: &[bool],
+        sql: String,
+        constants: Vec<Val>,
+    ) {
+        let Some((stager, runtime)) = &self.stager else {
+            debug_assert!(false, "staged rows without a stager");
+            return;
+        };
+        if self.closed {
+            return;
+        }
+        let stage = stager.stage(runtime, shape, columns, rows, keep);
+        self.send(Step::Staged {
+            stage,
+            sql,
+            constants,
+        });
+    }
+
     /// As [`Emitter::rows`], taking the rows as they are built: each statement's worth is queued as
     /// soon as it is complete, so the engine starts on the first while the rest are built (built
     /// whole first, 20,000 projects' rows kept the engine waiting about 20 ms).
@@ -243,10 +339,15 @@ impl Emitter {
         rows: impl IntoIterator<Item = Vec<Val>>,
         on_conflict: &str,
     ) {
+        let per = if self.stages() && on_conflict.is_empty() {
+            PER_STAGE
+        } else {
+            PER_STATEMENT
+        };
         let mut batch = Vec::with_capacity(PER_STATEMENT);
         for row in rows {
             batch.push(row);
-            if batch.len() == PER_STATEMENT {
+            if batch.len() == per {
                 self.rows(table, columns, &batch, on_conflict);
                 batch.clear();
             }
@@ -260,14 +361,11 @@ impl Emitter {
     /// `constants` as `$2`, `$3`, … — after those queued before (an import's edits, whose `UPDATE … FROM`
     /// unpacks its document as an `INSERT` does). Does nothing once the writer has stopped.
     pub(crate) fn statement(&mut self, sql: &str, doc: String, constants: Vec<Val>) {
-        let p = Prepared {
+        self.send(Step::Run(Prepared {
             sql: sql.to_string(),
             doc,
             constants,
-        };
-        if self.closed || self.to_run.blocking_send(p).is_err() {
-            self.closed = true;
-        }
+        }));
     }
 
     /// The engine the statements go to (for callers writing engine-specific SQL).
@@ -276,16 +374,61 @@ impl Emitter {
     }
 }
 
+impl Step {
+    async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<()> {
+        match self {
+            Step::Run(p) => p.execute(conn).await,
+            Step::Staged {
+                stage,
+                sql,
+                constants,
+            } => {
+                let name = match stage.await {
+                    Ok(r) => r?,
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    // Cancelled: only when the runtime shuts down.
+                    Err(_) => return Err(sqlx::Error::WorkerCrashed.into()),
+                };
+                let sql = sql.replace("{stage}", &name);
+                let mut args = sqlx::any::AnyArguments::default();
+                add_all(&mut args, &constants)?;
+                sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {name}")))
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Runs on `conn`, in order, the bulk statements that `produce` queues, while `produce` goes on
 /// building the next ones on a blocking thread. An import's rows, audit records and running totals
 /// cost the client about a tenth of the import to build and encode; built one statement ahead, that
-/// work overlaps the engine's (a second core, or SQLite's own worker thread). The first error stops
-/// the writing and is returned once the producer has finished.
-pub(crate) async fn pipelined<F>(conn: &mut sqlx::AnyConnection, produce: F) -> Result<()>
+/// work overlaps the engine's (a second core, or SQLite's own worker thread). With a `stager`
+/// (PostgreSQL), large inserts are staged through `COPY` (`copy.rs`) while the statement before
+/// runs. The first error stops the writing and is returned once the producer has finished.
+pub(crate) async fn pipelined<F>(
+    conn: &mut sqlx::AnyConnection,
+    stager: Option<&crate::copy::Stager>,
+    produce: F,
+) -> Result<()>
 where
     F: FnOnce(&mut Emitter) + Send + 'static,
 {
     let engine = crate::dialect::engine_of(conn);
+    let runtime = tokio::runtime::Handle::current();
+    if let Some(s) = stager {
+        let s = s.clone();
+        runtime.spawn(async move {
+            if let Err(e) = s.sweep().await {
+                tracing::warn!(error = %e, "sweeping staging tables failed");
+            }
+        });
+    }
+    let stager = stager.map(|s| (s.clone(), runtime));
     // Two statements ahead: enough to keep the engine busy, few enough to bound the memory held.
     let (to_run, mut queued) = tokio::sync::mpsc::channel(2);
     let producer = tokio::task::spawn_blocking(move || {
@@ -293,12 +436,13 @@ where
             engine,
             to_run,
             closed: false,
+            stager,
         };
         produce(&mut e);
     });
     let mut result = Ok(());
-    while let Some(p) = queued.recv().await {
-        if let Err(e) = p.execute(conn).await {
+    while let Some(step) = queued.recv().await {
+        if let Err(e) = step.execute(conn).await {
             result = Err(e);
             break;
         }
@@ -411,7 +555,7 @@ mod tests {
                 .map(|i| vec![Val::I(i), Val::T(format!("行{i}"))])
                 .collect()
         };
-        pipelined(&mut conn, move |out| {
+        pipelined(&mut conn, None, move |out| {
             out.rows("t", &["id", "v"], &rows(1, 12_000), "");
             out.rows("t", &["id", "v"], &rows(12_001, 3), "");
             // Rows handed over as they are built: whole statements, then the remainder.
@@ -435,7 +579,7 @@ mod tests {
             .unwrap();
         assert_eq!(last, "末行");
         let (tx, rx) = std::sync::mpsc::channel();
-        let e = pipelined(&mut conn, move |out| {
+        let e = pipelined(&mut conn, None, move |out| {
             out.rows("t", &["id", "v"], &rows(20_000, 2), "");
             // A duplicate key: the engine refuses this statement.
             out.rows("t", &["id", "v"], &rows(1, 1), "");

@@ -131,6 +131,17 @@ pub(crate) fn report_edits(engine: Engine) -> &'static str {
     }
 }
 
+/// PostgreSQL's [`report_edits`] reading the edits from a staging table (`copy.rs`) named
+/// `{stage}`, with columns `id, investment, progress, problems`; `$1` the time, `$2` the user.
+pub(crate) const REPORT_EDITS_STAGED: &str =
+    "WITH old AS (DELETE FROM reports r USING {stage} v WHERE r.id = v.id \
+     RETURNING r.id, r.project_id, r.period, r.period_kind, r.period_end, r.on_time, \
+     r.created_at, v.investment, v.progress, v.problems) \
+     INSERT INTO reports (id, project_id, period, period_kind, period_end, investment, \
+     progress, problems, on_time, submitted_by, created_at, updated_at) \
+     SELECT id, project_id, period, period_kind, period_end, investment, progress, problems, \
+     on_time, $2, created_at, $1 FROM old";
+
 impl Engine {
     /// Whether writers run side by side and must lock the rows they build on (PostgreSQL), rather
     /// than take turns for the whole transaction (SQLite, `Store::begin`).

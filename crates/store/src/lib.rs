@@ -18,6 +18,7 @@ mod audit;
 mod bulk;
 mod cache;
 mod calendar;
+mod copy;
 mod dialect;
 mod indicators;
 mod inspections;
@@ -138,6 +139,8 @@ pub struct Store {
     status_cache: std::sync::Arc<cache::StatusCache>,
     /// The URL connected to.
     url: String,
+    /// PostgreSQL's staging through `COPY` for bulk writes (`copy.rs`); `None` on SQLite.
+    stager: Option<copy::Stager>,
 }
 
 /// A write transaction: the SQLite writer's turn (if any) and the transaction. It derefs to the
@@ -304,6 +307,10 @@ impl Store {
             write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             status_cache: Default::default(),
             url: url.clone(),
+            stager: match engine {
+                Engine::Postgres => Some(copy::Stager::new(&url)?),
+                Engine::Sqlite => None,
+            },
         };
         store.migrate().await?;
         // A week that ended while no process was connected closes now.

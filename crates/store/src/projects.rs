@@ -1224,7 +1224,7 @@ impl Store {
         }
         // The rows and their audit records are built on a blocking thread, one statement ahead of
         // the engine writing them.
-        bulk::pipelined(&mut tx, move |out| {
+        bulk::pipelined(&mut tx, self.stager.as_ref(), move |out| {
             let vals = owned.iter().map(|(u, f)| project_vals(*u, f, &now));
             out.rows_from("projects", INSERT_COLUMNS, vals, "");
             let audits = owned.iter().map(|(u, f)| {

@@ -224,8 +224,35 @@ fn emit_updates<'a>(
     at: &str,
     user_id: Option<i64>,
 ) {
+    let edits: Vec<(i64, &ReportInput)> = edits.collect();
+    if out.stages() && edits.len() >= bulk::STAGE_MIN {
+        // PostgreSQL: staged through `COPY` (`copy.rs`), a staging table's worth at a time.
+        const COLS: [&str; 4] = ["id", "investment", "progress", "problems"];
+        for chunk in edits.chunks(bulk::PER_STAGE) {
+            let rows: Vec<Vec<Val>> = chunk
+                .iter()
+                .map(|(id, r)| {
+                    vec![
+                        Val::I(*id),
+                        Val::I(r.investment.0),
+                        Val::T(r.progress.trim().to_string()),
+                        Val::T(r.problems.trim().to_string()),
+                    ]
+                })
+                .collect();
+            out.staged(
+                "reports",
+                &COLS,
+                &rows,
+                &[true; 4],
+                crate::dialect::REPORT_EDITS_STAGED.to_string(),
+                vec![Val::T(at.to_string()), Val::OI(user_id)],
+            );
+        }
+        return;
+    }
     let sql = crate::dialect::report_edits(out.engine());
-    let mut edits = edits.peekable();
+    let mut edits = edits.into_iter().peekable();
     while edits.peek().is_some() {
         let mut doc = String::from("[");
         for (i, (id, r)) in edits.by_ref().take(5_000).enumerate() {
@@ -1238,7 +1265,7 @@ impl ReportImport<'_> {
         // The edits, the new reports, every row's audit record and the running totals of the new
         // reports and the edits are built on a blocking thread, one statement ahead of the engine
         // writing them.
-        bulk::pipelined(tx, move |out| {
+        bulk::pipelined(tx, store.stager.as_ref(), move |out| {
             let edits = jobs
                 .iter()
                 .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.0, r)));
