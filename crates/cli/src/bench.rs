@@ -155,9 +155,7 @@ async fn import_rate(
         confirm_unusual: false,
     };
     let t = Instant::now();
-    let r = diaodu_web::service::imports::run_import(store, actor, tree, Scope::All, &up)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let r = diaodu_web::service::imports::run_import(store, actor, tree, Scope::All, &up).await?;
     let rate = n as f64 / t.elapsed().as_secs_f64();
     anyhow::ensure!(
         r.is_ok(),

@@ -599,8 +599,7 @@ async fn main() -> Result<()> {
                 diaodu_web::service::documents::briefing(&store, &tree, &m).await
             } else {
                 diaodu_web::service::documents::minutes(&store, &tree, &m).await
-            }
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }?;
             std::fs::write(&out, doc.to_docx())?;
             eprintln!("已写入 {}", out.display());
         }
@@ -608,8 +607,7 @@ async fn main() -> Result<()> {
             cmd: NoticeCmd::Escalate { as_of },
         } => {
             // The same date rule as the API's: no step dated after today.
-            let d = diaodu_web::service::write_date(diaodu_store::today_local(), as_of.as_deref())
-                .map_err(|e| anyhow::anyhow!("{}", e.parts().2))?;
+            let d = diaodu_web::service::write_date(diaodu_store::today_local(), as_of.as_deref())?;
             let n = diaodu_web::notify::escalate_and_tell(&store, &Actor::cli(), d, None).await?;
             println!("督办单升级 {n} 步");
         }
@@ -817,7 +815,7 @@ async fn main() -> Result<()> {
                 };
                 run_import(&store, &Actor::cli(), &tree, Scope::All, &up).await
             };
-            match result.map_err(|e| anyhow::anyhow!("{e}"))? {
+            match result? {
                 Ok(n) => println!("导入成功：{n} 行{}", k.zh()),
                 Err(errors) => {
                     eprintln!("导入失败，共 {} 处错误，未写入任何数据：", errors.len());

@@ -62,12 +62,12 @@ impl Current {
         allows(self.user.role, a)
     }
 
-    /// Fails with 403 unless the role allows the action.
-    pub fn require(&self, a: Action) -> Result<(), AppError> {
+    /// Fails as forbidden (403 at the web edge) unless the role allows the action.
+    pub fn require(&self, a: Action) -> Result<(), crate::service::Error> {
         if self.can(a) {
             Ok(())
         } else {
-            Err(AppError::Forbidden)
+            Err(crate::service::Error::Forbidden)
         }
     }
 

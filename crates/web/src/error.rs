@@ -123,6 +123,20 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+impl From<crate::service::Error> for AppError {
+    fn from(e: crate::service::Error) -> Self {
+        use crate::service::Error;
+        match e {
+            Error::Invalid(v) => AppError::Invalid(v),
+            Error::Import(v) => AppError::Import(v),
+            Error::Forbidden => AppError::Forbidden,
+            Error::ForbiddenBecause(m) => AppError::ForbiddenBecause(m),
+            Error::NotFound(w) => AppError::NotFound(w),
+            Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

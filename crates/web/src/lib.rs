@@ -82,18 +82,18 @@ impl AppState {
         self.cfg.as_of.unwrap_or_else(diaodu_store::today_local)
     }
 
-    /// Fails with 403 unless `unit_id` is within `scope` (a unit reporter sees only its own unit and
-    /// those below it, whatever id it sends).
+    /// Fails as forbidden (403) unless `unit_id` is within `scope` (a unit reporter sees only its
+    /// own unit and those below it, whatever id it sends).
     pub async fn check_scope(
         &self,
         scope: Scope,
         unit_id: i64,
-    ) -> Result<diaodu_store::UnitTree, AppError> {
+    ) -> Result<diaodu_store::UnitTree, service::Error> {
         let tree = self.store.units().await?;
         if tree.in_scope(unit_id, scope) {
             Ok(tree)
         } else {
-            Err(AppError::Forbidden)
+            Err(service::Error::Forbidden)
         }
     }
 }

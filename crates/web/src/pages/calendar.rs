@@ -378,7 +378,10 @@ pub async fn save(
         .ok()
         .filter(|y| YEARS.contains(y))
         .ok_or_else(|| AppError::invalid("年份", "应在 2000 至 2100 之间"))?;
-    match save_year(&state, &c, year, &f.text, |n| format!("第 {n} 行")).await {
+    match save_year(&state, &c, year, &f.text, |n| format!("第 {n} 行"))
+        .await
+        .map_err(AppError::from)
+    {
         Ok(n) => Ok(redirect_saved(
             &format!("/admin/calendar?year={year}"),
             &format!("已保存 {year} 年安排，共 {n} 天"),

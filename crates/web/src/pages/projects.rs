@@ -470,11 +470,14 @@ async fn rerender(
         .into_response())
 }
 
-fn store_errs(e: StoreError) -> Result<Vec<(String, String)>, AppError> {
+fn store_errs(e: crate::service::Error) -> Result<Vec<(String, String)>, AppError> {
+    use crate::service::Error;
     match e {
-        StoreError::Invalid(v) => Ok(v),
-        StoreError::Conflict(m) => Ok(vec![("提示".into(), m)]),
-        e @ StoreError::Refused { .. } => Ok(vec![("准入审查".into(), format!("{e}（已记录）"))]),
+        Error::Invalid(v) => Ok(v),
+        Error::Store(StoreError::Conflict(m)) => Ok(vec![("提示".into(), m)]),
+        Error::Store(e @ StoreError::Refused { .. }) => {
+            Ok(vec![("准入审查".into(), format!("{e}（已记录）"))])
+        }
         e => Err(e.into()),
     }
 }
@@ -494,8 +497,7 @@ pub async fn create(
     };
     match crate::service::create_project(&state, &c, unit_id, fields).await {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
-        Err(crate::service::StoreOrApp::App(e)) => Err(e),
-        Err(crate::service::StoreOrApp::Store(e)) => {
+        Err(e) => {
             rerender(
                 &state,
                 &c,
@@ -547,8 +549,7 @@ pub async fn update(
     let version = f.version.unwrap_or(p.version);
     match crate::service::update_project(&state, &c, id, version, unit_id, fields).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(crate::service::StoreOrApp::App(e)) => Err(e),
-        Err(crate::service::StoreOrApp::Store(e)) => {
+        Err(e) => {
             rerender(
                 &state,
                 &c,

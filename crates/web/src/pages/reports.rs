@@ -218,7 +218,10 @@ pub async fn submit(
                 .into_response())
         }
     };
-    match crate::service::submit_report(&state, &c, id, &input, f.confirmed()).await {
+    match crate::service::submit_report(&state, &c, id, &input, f.confirmed())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => {
             Ok(Redirect::to(&format!("/projects/{id}?saved={}", input.period)).into_response())
         }

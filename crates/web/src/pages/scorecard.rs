@@ -37,7 +37,10 @@ pub async fn show(
     let region = resolve_region(&ctx.tree, &c, nonempty(&q.region))?;
     let periods = state.store.value_periods().await?;
     let title = "指标成绩单";
-    let period = match resolve_period(&state, nonempty(&q.period)).await {
+    let period = match resolve_period(&state, nonempty(&q.period))
+        .await
+        .map_err(AppError::from)
+    {
         Ok(p) => p,
         Err(AppError::NotFound(_)) => {
             let body = html! { h1 { (title) } p.muted { "尚无指标数据。请先在“指标目录”建立指标并录入或导入数值。" } };

@@ -261,7 +261,7 @@ pub async fn create(
         Ok(t) => crate::service::create_task(&state, &c, t)
             .await
             .map_err(|e| match e {
-                crate::service::StoreOrApp::Store(diaodu_store::StoreError::Invalid(v)) => Ok(v),
+                crate::service::Error::Invalid(v) => Ok(v),
                 e => Err(AppError::from(e)),
             }),
         Err(v) => Err(Ok(v)),

@@ -140,7 +140,9 @@ pub async fn create(
     c.require(Action::ManageUnits)?;
     let r = match (f.parent_id.trim().parse::<i64>(), UnitKind::parse(&f.kind)) {
         (Ok(parent), Some(kind)) => {
-            crate::service::units::create(&state, &c, &f.code, &f.name, Some(parent), kind).await
+            crate::service::units::create(&state, &c, &f.code, &f.name, Some(parent), kind)
+                .await
+                .map_err(AppError::from)
         }
         (Err(_), _) => Err(AppError::invalid("上级单位", "请选择")),
         (_, None) => Err(AppError::invalid("类型", "请选择")),
@@ -241,9 +243,10 @@ async fn done(
     state: &AppState,
     c: &Current,
     id: i64,
-    r: Result<(), AppError>,
+    r: Result<(), crate::service::Error>,
     ok: &str,
 ) -> Result<Response, AppError> {
+    let r = r.map_err(AppError::from);
     match r {
         Ok(()) => Ok(redirect_saved(&format!("/admin/units/{id}"), ok).into_response()),
         Err(e) => match refusal(&e) {

@@ -242,7 +242,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     c.require(Action::ManageUsers)?;
     let result = match f.parse() {
-        Ok(n) => crate::service::users::create(&state, &c, &n).await,
+        Ok(n) => crate::service::users::create(&state, &c, &n)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -382,9 +384,10 @@ async fn done(
     state: &AppState,
     c: &Current,
     id: i64,
-    r: Result<(), AppError>,
+    r: Result<(), crate::service::Error>,
     ok: &str,
 ) -> Result<Response, AppError> {
+    let r = r.map_err(AppError::from);
     match r {
         Ok(()) => Ok(redirect_saved(&format!("/admin/users/{id}"), ok).into_response()),
         Err(e) => match refusal(&e) {

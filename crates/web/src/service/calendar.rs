@@ -3,6 +3,7 @@
 //! indicator values by the statistics calendar — each with what was filed and what is late. The page
 //! `/calendar` and `GET /api/v1/calendar` show the same.
 
+use super::Error;
 use std::collections::HashSet;
 
 use diaodu_domain::access::{Action, Scope};
@@ -18,7 +19,7 @@ use serde::Serialize;
 use time::{Date, Duration};
 
 use crate::auth::Current;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// The longest span one request may ask for, in days.
 pub const MAX_SPAN_DAYS: i64 = 366;
@@ -163,12 +164,12 @@ pub fn rules_zh(cal: &ReportCalendar) -> String {
 }
 
 /// Checks a span: `from` not after `to`, at most [`MAX_SPAN_DAYS`].
-pub fn check_span(from: Date, to: Date) -> Result<(), AppError> {
+pub fn check_span(from: Date, to: Date) -> Result<(), Error> {
     if from > to {
-        return Err(AppError::invalid("from", "开始日期不能晚于结束日期"));
+        return Err(Error::invalid("from", "开始日期不能晚于结束日期"));
     }
     if (to - from).whole_days() >= MAX_SPAN_DAYS {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "to",
             format!("一次最多查看 {MAX_SPAN_DAYS} 天"),
         ));
@@ -185,13 +186,13 @@ pub async fn unit_calendar(
     from: Date,
     to: Date,
     today: Date,
-) -> Result<UnitCalendar, AppError> {
+) -> Result<UnitCalendar, Error> {
     check_span(from, to)?;
     let unit = tree
         .get(unit_id)
-        .ok_or_else(|| AppError::NotFound("单位".into()))?;
+        .ok_or_else(|| Error::NotFound("单位".into()))?;
     if !tree.in_scope(unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let scope = Scope::Subtree(unit_id);
     let cal = state.store.report_calendar().await?;
@@ -412,14 +413,13 @@ pub async fn save_year(
     year: i32,
     text: &str,
     field: impl Fn(usize) -> String,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     c.require(Action::ManageSettings)?;
     if !YEARS.contains(&year) {
-        return Err(AppError::invalid("年份", "应在 2000 至 2100 之间"));
+        return Err(Error::invalid("年份", "应在 2000 至 2100 之间"));
     }
-    let days = diaodu_domain::calendar::parse_year(year, text).map_err(|errs| {
-        AppError::Invalid(errs.into_iter().map(|(n, e)| (field(n), e)).collect())
-    })?;
+    let days = diaodu_domain::calendar::parse_year(year, text)
+        .map_err(|errs| Error::Invalid(errs.into_iter().map(|(n, e)| (field(n), e)).collect()))?;
     state
         .store
         .set_calendar_year(&c.actor(), year, &days)

@@ -2,6 +2,7 @@
 //! briefing (会议材料) and minutes, and a region's scorecard as JSON, as text and as an official
 //! notice (通报), and the ledger and ranking rows of the exports.
 
+use super::Error;
 use diaodu_domain::access::Scope;
 use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::notice::NoticeState;
@@ -18,20 +19,15 @@ use serde_json::Value;
 use time::Date;
 
 use crate::format::{pct, yi};
-use crate::AppError;
 
 /// The briefing (会议材料) of a meeting, assembled from live data as of the meeting date: indicators,
 /// projects, tasks, overdue notices, and the decisions of the previous meeting.
-pub async fn briefing(
-    store: &Store,
-    tree: &UnitTree,
-    m: &Meeting,
-) -> Result<OfficialDoc, AppError> {
+pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<OfficialDoc, Error> {
     let d = m.date;
     let unit = tree
         .get(m.unit_id)
         .cloned()
-        .ok_or_else(|| AppError::NotFound("单位".into()))?;
+        .ok_or_else(|| Error::NotFound("单位".into()))?;
     let scope = Scope::Subtree(unit.id);
     let mut doc = OfficialDoc::new();
     doc.title(format!("{}汇报材料", m.title));
@@ -296,7 +292,7 @@ pub async fn briefing(
 }
 
 /// The minutes (会议纪要) of a meeting as an official document.
-pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<OfficialDoc, AppError> {
+pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<OfficialDoc, Error> {
     let unit = tree
         .get(m.unit_id)
         .map(|u| u.name.clone())
@@ -381,7 +377,7 @@ pub async fn issuer(
     store: &Store,
     key: &str,
     derived: impl FnOnce() -> String,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     Ok(store
         .setting(key)
         .await?

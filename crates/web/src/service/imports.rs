@@ -3,6 +3,7 @@
 //! /api/v1/imports/{kind}` and `diaodu import` alike. Reading the upload is the web's
 //! (`read_upload`, below); the rules are here and in the store.
 
+use super::Error;
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
 use diaodu_office::import::{
@@ -15,7 +16,6 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 
 use crate::auth::Current;
-use crate::AppError;
 
 /// What can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,7 @@ pub async fn run_import(
     tree: &UnitTree,
     scope: Scope,
     up: &Upload,
-) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+) -> Result<Result<usize, Vec<ImportError>>, Error> {
     let (kind, confirm_unusual) = (up.kind, up.confirm_unusual);
     if kind == ImportKind::Reports && !diaodu_office::table::is_xlsx(&up.name, &up.bytes) {
         let gb = diaodu_office::table::is_gb18030(&up.bytes);
@@ -202,7 +202,7 @@ pub async fn import_report_stream(
     scope: Scope,
     mut stream: ReportStream<'_>,
     confirm_unusual: bool,
-) -> Result<Result<usize, Vec<ImportError>>, AppError> {
+) -> Result<Result<usize, Vec<ImportError>>, Error> {
     let mut import = store
         .report_import(actor, tree, scope, confirm_unusual)
         .await?;
@@ -249,9 +249,9 @@ pub async fn read_upload(
     c: &Current,
     mut kind: Option<ImportKind>,
     mut mp: Multipart,
-) -> Result<Upload, AppError> {
+) -> Result<Upload, Error> {
     if !ImportKind::ALL.iter().any(|k| c.can(k.action())) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if let Some(k) = kind {
         c.require(k.action())?;
@@ -260,9 +260,9 @@ pub async fn read_upload(
     let mut confirm_unusual = false;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::invalid("文件", "文件过大")
+            Error::invalid("文件", "文件过大")
         } else {
-            AppError::invalid("文件", format!("上传内容无法读取：{}", e.body_text()))
+            Error::invalid("文件", format!("上传内容无法读取：{}", e.body_text()))
         }
     };
     while let Some(field) = mp.next_field().await.map_err(bad)? {
@@ -270,7 +270,7 @@ pub async fn read_upload(
             Some("kind") if kind.is_none() => {
                 let text = field.text().await.map_err(bad)?;
                 let k = ImportKind::parse(text.trim())
-                    .ok_or_else(|| AppError::invalid("导入内容", "不是可导入的内容"))?;
+                    .ok_or_else(|| Error::invalid("导入内容", "不是可导入的内容"))?;
                 c.require(k.action())?;
                 kind = Some(k);
             }
@@ -280,10 +280,7 @@ pub async fn read_upload(
             }
             Some("file") => {
                 if kind.is_none() {
-                    return Err(AppError::invalid(
-                        "导入内容",
-                        "请先选择导入内容，再选择文件",
-                    ));
+                    return Err(Error::invalid("导入内容", "请先选择导入内容，再选择文件"));
                 }
                 let name = field.file_name().unwrap_or("upload.xlsx").to_string();
                 let bytes = field.bytes().await.map_err(bad)?;
@@ -292,10 +289,10 @@ pub async fn read_upload(
             _ => {}
         }
     }
-    let kind = kind.ok_or_else(|| AppError::invalid("导入内容", "请选择"))?;
+    let kind = kind.ok_or_else(|| Error::invalid("导入内容", "请选择"))?;
     let (name, bytes) = file
         .filter(|f| !f.1.is_empty())
-        .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
+        .ok_or_else(|| Error::invalid("文件", "请选择要导入的文件"))?;
     Ok(Upload {
         kind,
         name,

@@ -1,13 +1,14 @@
 //! Leaders' instructions (领导批示), for the pages and the API alike: who may write, answer, close
 //! or send back, and on what. The steps themselves are the store's (`Store::write_instruction` …).
 
+use super::Error;
 use diaodu_domain::access::Action;
 use diaodu_domain::instruction::InstructionSubject;
 use diaodu_store::{Instruction, NewInstruction, UnitTree};
 
 use super::own_unit;
 use crate::auth::Current;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// An instruction within the caller's scope, with the unit tree; 404 for one that does not exist,
 /// 403 for one outside the scope.
@@ -15,27 +16,27 @@ pub async fn load(
     state: &AppState,
     c: &Current,
     id: i64,
-) -> Result<(Instruction, UnitTree), AppError> {
+) -> Result<(Instruction, UnitTree), Error> {
     let tree = state.store.units().await?;
     let i = state
         .store
         .instruction(&tree, id, state.today())
         .await?
-        .ok_or_else(|| AppError::NotFound("批示".into()))?;
+        .ok_or_else(|| Error::NotFound("批示".into()))?;
     if !tree.in_scope(i.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok((i, tree))
 }
 
 /// Writes an instruction: a leader (`Instruct`), on a project, task or notice whose unit is within
 /// the leader's scope. Returns its id.
-pub async fn write(state: &AppState, c: &Current, n: &NewInstruction) -> Result<i64, AppError> {
+pub async fn write(state: &AppState, c: &Current, n: &NewInstruction) -> Result<i64, Error> {
     c.require(Action::Instruct)?;
     let tree = state.store.units().await?;
     if let Some(unit) = state.store.subject_unit(n.subject, n.subject_id).await? {
         if !tree.in_scope(unit, c.scope) {
-            return Err(AppError::Forbidden);
+            return Err(Error::Forbidden);
         }
     }
     Ok(state
@@ -50,7 +51,7 @@ pub async fn about(
     c: &Current,
     subject: InstructionSubject,
     id: i64,
-) -> Result<Vec<Instruction>, AppError> {
+) -> Result<Vec<Instruction>, Error> {
     let tree = state.store.units().await?;
     Ok(state
         .store
@@ -63,7 +64,7 @@ pub async fn about(
 
 /// Answers an instruction: a user of the unit it is addressed to who answers the unit's notices
 /// (`AnswerNotices`); an office above may read it, not answer for the unit.
-pub async fn reply(state: &AppState, c: &Current, id: i64, text: &str) -> Result<(), AppError> {
+pub async fn reply(state: &AppState, c: &Current, id: i64, text: &str) -> Result<(), Error> {
     c.require(Action::AnswerNotices)?;
     let (i, tree) = load(state, c, id).await?;
     own_unit(c, &tree, i.unit_id, "反馈领导批示")?;
@@ -87,10 +88,10 @@ pub async fn decide(
     id: i64,
     accept: bool,
     note: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let (i, _) = load(state, c, id).await?;
     if !may_decide(c, &i) {
-        return Err(AppError::ForbiddenBecause(
+        return Err(Error::ForbiddenBecause(
             "只有作出批示的领导或督查室可以办结、退回批示".into(),
         ));
     }

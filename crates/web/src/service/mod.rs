@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod documents;
+pub mod error;
 pub mod imports;
 pub mod instructions;
 pub mod notify;
@@ -23,18 +24,19 @@ use diaodu_store::{TaskReportInput, UnitTree};
 use time::Date;
 
 use crate::auth::Current;
-use crate::{AppError, AppState};
+use crate::AppState;
+pub use error::Error;
 
 /// The date a write acts on: today, or an earlier `as_of` (replaying a past day); a date after
 /// `today` is refused — no write may record events dated in the future.
-pub fn write_date(today: Date, as_of: Option<&str>) -> Result<Date, AppError> {
+pub fn write_date(today: Date, as_of: Option<&str>) -> Result<Date, Error> {
     let Some(text) = as_of.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(today);
     };
     let d = diaodu_domain::period::parse_date(text)
-        .map_err(|e| AppError::invalid("统计日期", e.to_string()))?;
+        .map_err(|e| Error::invalid("统计日期", e.to_string()))?;
     if d > today {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "统计日期",
             format!(
                 "{} 晚于今天（{}），写入操作只能按今天或以前的日期执行",
@@ -53,7 +55,7 @@ pub fn acts_for(c: &Current, unit_id: i64) -> bool {
 }
 
 /// Fails with 403, saying why, unless the caller [`acts_for`] `unit_id`.
-pub fn own_unit(c: &Current, tree: &UnitTree, unit_id: i64, what: &str) -> Result<(), AppError> {
+pub fn own_unit(c: &Current, tree: &UnitTree, unit_id: i64, what: &str) -> Result<(), Error> {
     if acts_for(c, unit_id) {
         return Ok(());
     }
@@ -61,7 +63,7 @@ pub fn own_unit(c: &Current, tree: &UnitTree, unit_id: i64, what: &str) -> Resul
         .get(unit_id)
         .map(|u| u.name.as_str())
         .unwrap_or("该单位");
-    Err(AppError::ForbiddenBecause(format!(
+    Err(Error::ForbiddenBecause(format!(
         "只有{name}的用户可以{what}；上级单位可以查看、核查和退回，不能代为{what}"
     )))
 }
@@ -72,7 +74,7 @@ pub async fn escalate_notices(
     state: &AppState,
     c: &Current,
     as_of: Option<&str>,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     c.require(Action::IssueNotices)?;
     let d = write_date(state.today(), as_of)?;
     let tree = state.store.units().await?;
@@ -88,16 +90,16 @@ pub async fn add_decision(
     c: &Current,
     meeting_id: i64,
     f: &crate::service::scope::DecisionForm,
-) -> Result<(i64, i64), AppError> {
+) -> Result<(i64, i64), Error> {
     c.require(Action::ManageTasks)?;
     let m = state
         .store
         .meeting(meeting_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
+        .ok_or_else(|| Error::NotFound("调度会".into()))?;
     let tree = state.store.units().await?;
     if !tree.in_scope(m.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let task = crate::service::scope::decision_task(&m, &tree, c, f)?;
     Ok(state
@@ -107,7 +109,7 @@ pub async fn add_decision(
 }
 
 /// Signs for a notice sent to the caller's own unit.
-pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), AppError> {
+pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), Error> {
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "签收督办单")?;
@@ -115,12 +117,7 @@ pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), A
 }
 
 /// Replies to a notice sent to the caller's own unit.
-pub async fn reply_notice(
-    state: &AppState,
-    c: &Current,
-    id: i64,
-    text: &str,
-) -> Result<(), AppError> {
+pub async fn reply_notice(state: &AppState, c: &Current, id: i64, text: &str) -> Result<(), Error> {
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "反馈督办单")?;
@@ -134,7 +131,7 @@ pub async fn report_task(
     c: &Current,
     id: i64,
     input: &TaskReportInput,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     c.require(Action::ReportTasks)?;
     let (t, _, tree) = crate::service::scope::load_task(state, c, id).await?;
     own_unit(c, &tree, t.lead_unit_id, "报送任务进度")?;
@@ -152,7 +149,7 @@ pub async fn submit_report(
     project_id: i64,
     input: &diaodu_store::ReportInput,
     confirm_unusual: bool,
-) -> Result<(diaodu_store::ReportRow, bool), AppError> {
+) -> Result<(diaodu_store::ReportRow, bool), Error> {
     c.require(Action::SubmitReport)?;
     crate::service::scope::load_in_scope(state, c, project_id).await?;
     Ok(state
@@ -166,11 +163,11 @@ pub async fn issue_notice(
     state: &AppState,
     c: &Current,
     n: diaodu_store::NewNotice,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     c.require(Action::IssueNotices)?;
     let tree = state.store.units().await?;
     if !tree.in_scope(n.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok(state
         .store
@@ -185,7 +182,7 @@ pub async fn verify_notice(
     id: i64,
     accept: bool,
     note: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     c.require(Action::IssueNotices)?;
     crate::service::scope::load_notice(state, c, id).await?;
     Ok(state
@@ -205,13 +202,13 @@ pub async fn add_accountability(
     what: String,
     decision: String,
     decided_on: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     c.require(Action::IssueNotices)?;
     let (n, _, _) = crate::service::scope::load_notice(state, c, notice_id).await?;
     let d = diaodu_domain::period::parse_date(decided_on)
-        .map_err(|e| AppError::invalid("决定日期", e.to_string()))?;
+        .map_err(|e| Error::invalid("决定日期", e.to_string()))?;
     if d > state.today() {
-        return Err(AppError::invalid("决定日期", "不能晚于今天"));
+        return Err(Error::invalid("决定日期", "不能晚于今天"));
     }
     Ok(state
         .store
@@ -235,7 +232,7 @@ pub async fn add_accountability(
 pub async fn accountability_in_scope(
     state: &AppState,
     c: &Current,
-) -> Result<Vec<diaodu_store::Accountability>, AppError> {
+) -> Result<Vec<diaodu_store::Accountability>, Error> {
     c.require(Action::IssueNotices)?;
     let tree = state.store.units().await?;
     Ok(state
@@ -258,7 +255,7 @@ pub async fn verify_task(
     id: i64,
     accept: bool,
     note: &str,
-) -> Result<diaodu_store::Task, AppError> {
+) -> Result<diaodu_store::Task, Error> {
     c.require(Action::VerifyTasks)?;
     crate::service::scope::load_task(state, c, id).await?;
     Ok(state
@@ -273,7 +270,7 @@ pub async fn create_project(
     c: &Current,
     unit_id: i64,
     fields: diaodu_domain::project::ProjectFields,
-) -> Result<diaodu_store::Project, StoreOrApp> {
+) -> Result<diaodu_store::Project, Error> {
     c.require(Action::EditProject)?;
     let tree = state.check_scope(c.scope, unit_id).await?;
     in_service(&tree, "责任单位", &[unit_id])?;
@@ -292,7 +289,7 @@ pub async fn update_project(
     version: i64,
     unit_id: i64,
     fields: diaodu_domain::project::ProjectFields,
-) -> Result<diaodu_store::Project, StoreOrApp> {
+) -> Result<diaodu_store::Project, Error> {
     c.require(Action::EditProject)?;
     let (p, _) = crate::service::scope::load_in_scope(state, c, id).await?;
     let tree = state.check_scope(c.scope, unit_id).await?;
@@ -306,44 +303,14 @@ pub async fn update_project(
 }
 
 /// Refuses a retired unit for a new record: it keeps what it had, and takes nothing new.
-fn in_service(tree: &diaodu_store::UnitTree, field: &str, units: &[i64]) -> Result<(), AppError> {
+fn in_service(tree: &diaodu_store::UnitTree, field: &str, units: &[i64]) -> Result<(), Error> {
     match units
         .iter()
         .filter_map(|u| tree.get(*u))
         .find(|u| u.retired_on.is_some())
     {
-        Some(u) => Err(AppError::invalid(field, format!("{}已撤销", u.name))),
+        Some(u) => Err(Error::invalid(field, format!("{}已撤销", u.name))),
         None => Ok(()),
-    }
-}
-
-/// A refusal by the web's checks, or the store's own answer (which a form shows beside its fields).
-#[derive(Debug)]
-pub enum StoreOrApp {
-    /// The caller may not (403) or the record is missing.
-    App(AppError),
-    /// The store's answer.
-    Store(diaodu_store::StoreError),
-}
-
-impl From<AppError> for StoreOrApp {
-    fn from(e: AppError) -> Self {
-        StoreOrApp::App(e)
-    }
-}
-
-impl From<diaodu_store::StoreError> for StoreOrApp {
-    fn from(e: diaodu_store::StoreError) -> Self {
-        StoreOrApp::Store(e)
-    }
-}
-
-impl From<StoreOrApp> for AppError {
-    fn from(e: StoreOrApp) -> Self {
-        match e {
-            StoreOrApp::App(e) => e,
-            StoreOrApp::Store(e) => e.into(),
-        }
     }
 }
 
@@ -353,14 +320,14 @@ pub async fn create_task(
     state: &AppState,
     c: &Current,
     t: diaodu_store::NewTask,
-) -> Result<diaodu_store::Task, StoreOrApp> {
+) -> Result<diaodu_store::Task, Error> {
     c.require(Action::ManageTasks)?;
     let tree = state.store.units().await?;
     if !std::iter::once(&t.lead_unit_id)
         .chain(&t.cooperating)
         .all(|u| tree.in_scope(*u, c.scope))
     {
-        return Err(AppError::Forbidden.into());
+        return Err(Error::Forbidden.into());
     }
     let units: Vec<i64> = std::iter::once(t.lead_unit_id)
         .chain(t.cooperating.iter().copied())
@@ -378,7 +345,7 @@ pub async fn create_meeting(
     state: &AppState,
     c: &Current,
     mut m: diaodu_store::NewMeeting,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     c.require(Action::ManageTasks)?;
     m.unit_id = crate::service::scope::scope_root(c);
     Ok(state.store.create_meeting(&c.actor(), m).await?)
@@ -392,7 +359,7 @@ pub async fn record_finding(
     item: i64,
     findings: &str,
     severity: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     c.require(Action::Inspect)?;
     let id = crate::service::scope::item_inspection(state, c, item).await?;
     state
@@ -414,7 +381,7 @@ pub async fn write_indicator_values(
     scope: diaodu_domain::access::Scope,
     rows: &[diaodu_domain::import::IndicatorValueRow],
     mut errors: Vec<diaodu_domain::import::ImportError>,
-) -> Result<Result<usize, Vec<diaodu_domain::import::ImportError>>, AppError> {
+) -> Result<Result<usize, Vec<diaodu_domain::import::ImportError>>, Error> {
     errors.extend(rows.iter().filter_map(|r| {
         tree.find(&r.region)
             .filter(|u| !tree.in_scope(u.id, scope))

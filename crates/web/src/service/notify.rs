@@ -1,10 +1,11 @@
 //! The administrator's changes to the channels that are not plain settings: a unit's own group robot.
 
+use super::Error;
 use diaodu_domain::access::Action;
 
 use crate::auth::Current;
 use crate::notify::UNIT_KEYS;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// Sets (or, empty, removes) a unit's own value of one of [`UNIT_KEYS`], checked as the city-wide
 /// setting is. Gives the confirmation to show.
@@ -14,7 +15,7 @@ pub async fn set_unit_robot(
     unit: &str,
     key: &str,
     value: &str,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     c.require(Action::ManageSettings)?;
     let tree = state.store.units().await?;
     let unit = unit
@@ -22,9 +23,9 @@ pub async fn set_unit_robot(
         .parse::<i64>()
         .ok()
         .and_then(|u| tree.get(u))
-        .ok_or_else(|| AppError::invalid("单位", "无效的单位"))?;
+        .ok_or_else(|| Error::invalid("单位", "无效的单位"))?;
     if !UNIT_KEYS.contains(&key) {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "设置",
             format!("单位只能设置：{}", UNIT_KEYS.join("、")),
         ));
@@ -33,7 +34,7 @@ pub async fn set_unit_robot(
     let value = diaodu_domain::settings::check(key, value, |k| {
         diaodu_domain::settings::find(k).map_or(String::new(), |s| s.default.to_string())
     })
-    .map_err(|e| AppError::invalid(setting.name, e))?;
+    .map_err(|e| Error::invalid(setting.name, e))?;
     state
         .store
         .set_unit_setting(&c.actor(), unit.id, key, &value)

@@ -1,6 +1,7 @@
 //! Reporting: which reports are due, and the office's reminder to report (催报) — for the pages, the
 //! API and the home page alike.
 
+use super::Error;
 use diaodu_domain::access::Action;
 use diaodu_domain::status::stage_reports_weekly;
 use diaodu_domain::Period;
@@ -9,7 +10,7 @@ use time::Date;
 
 use crate::auth::Current;
 use crate::notify::{compose, Tell};
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// A report that is due.
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub async fn due_items(
     tree: &UnitTree,
     c: &Current,
     d: Date,
-) -> Result<Vec<DueItem>, AppError> {
+) -> Result<Vec<DueItem>, Error> {
     let rows = state
         .store
         .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
@@ -54,7 +55,7 @@ pub async fn due_items_of(
     scope: diaodu_domain::access::Scope,
     rows: &[diaodu_store::ProjectStatusRow],
     d: Date,
-) -> Result<Vec<DueItem>, AppError> {
+) -> Result<Vec<DueItem>, Error> {
     let this_week = Period::week_of(d);
     let last_week = this_week.prev();
     let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
@@ -146,7 +147,7 @@ pub async fn chase_reports(
     c: &Current,
     unit_ids: &[i64],
     projects: &[i64],
-) -> Result<ChaseOutcome, AppError> {
+) -> Result<ChaseOutcome, Error> {
     c.require(Action::ChaseReports)?;
     let mut unit_ids = unit_ids.to_vec();
     for &p in projects {
@@ -154,7 +155,7 @@ pub async fn chase_reports(
         unit_ids.push(project.unit_id);
     }
     if unit_ids.is_empty() {
-        return Err(AppError::invalid("单位", "请选择要催报的单位或项目"));
+        return Err(Error::invalid("单位", "请选择要催报的单位或项目"));
     }
     // Each unit once, however often it is named.
     unit_ids.sort_unstable();
@@ -162,10 +163,10 @@ pub async fn chase_reports(
     let tree = state.store.units().await?;
     for &u in &unit_ids {
         if tree.get(u).is_none() {
-            return Err(AppError::invalid("单位", format!("编号 {u} 的单位不存在")));
+            return Err(Error::invalid("单位", format!("编号 {u} 的单位不存在")));
         }
         if !tree.in_scope(u, c.scope) {
-            return Err(AppError::Forbidden);
+            return Err(Error::Forbidden);
         }
     }
     let d = state.today();
@@ -257,7 +258,7 @@ pub async fn chase_task(
     state: &AppState,
     c: &Current,
     task_id: i64,
-) -> Result<ChaseOutcome, AppError> {
+) -> Result<ChaseOutcome, Error> {
     c.require(Action::ChaseReports)?;
     let (task, _, tree) = crate::service::scope::load_task(state, c, task_id).await?;
     let d = state.today();

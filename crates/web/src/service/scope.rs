@@ -3,6 +3,7 @@
 //! the other answers to "which units may this caller see or act for" (a ranking's parent unit, the
 //! scorecard's region, the indicator scopes, who may read or add attachments).
 
+use super::Error;
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::indicator::StatPeriod;
 use diaodu_domain::period::parse_date;
@@ -12,18 +13,18 @@ use serde::Deserialize;
 
 use crate::auth::Current;
 use crate::forms::nonempty;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// Loads a notice the user may see: its unit must be within the user's scope.
 pub async fn load_notice(
     state: &AppState,
     c: &Current,
     id: i64,
-) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), AppError> {
+) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), Error> {
     let tree = state.store.units().await?;
     let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
     if !tree.in_scope(n.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok((n, ev, tree))
 }
@@ -33,18 +34,18 @@ pub async fn load_task(
     state: &AppState,
     c: &Current,
     id: i64,
-) -> Result<(diaodu_store::Task, Vec<i64>, UnitTree), AppError> {
+) -> Result<(diaodu_store::Task, Vec<i64>, UnitTree), Error> {
     let t = state
         .store
         .task(id)
         .await?
-        .ok_or_else(|| AppError::NotFound("任务".into()))?;
+        .ok_or_else(|| Error::NotFound("任务".into()))?;
     let units = state.store.task_units(id).await?;
     let tree = state.store.units().await?;
     if units.iter().any(|u| tree.in_scope(*u, c.scope)) {
         Ok((t, units, tree))
     } else {
-        Err(AppError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
@@ -53,24 +54,24 @@ pub async fn load_in_scope(
     state: &AppState,
     c: &Current,
     id: i64,
-) -> Result<(Project, UnitTree), AppError> {
+) -> Result<(Project, UnitTree), Error> {
     let p = state
         .store
         .project(id)
         .await?
-        .ok_or_else(|| AppError::NotFound("项目".into()))?;
+        .ok_or_else(|| Error::NotFound("项目".into()))?;
     let tree = state.check_scope(c.scope, p.unit_id).await?;
     Ok((p, tree))
 }
 
 /// The campaign of an inspection item, which must be within the user's scope.
-pub async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, AppError> {
+pub async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, Error> {
     let insp: Option<i64> = state.store.inspection_of_item(item).await?;
-    let id = insp.ok_or_else(|| AppError::NotFound("督查对象".into()))?;
+    let id = insp.ok_or_else(|| Error::NotFound("督查对象".into()))?;
     let (i, _) = state.store.inspection(id).await?;
     let tree = state.store.units().await?;
     if !tree.in_scope(i.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok(id)
 }
@@ -108,17 +109,17 @@ pub fn decision_task(
     tree: &UnitTree,
     c: &Current,
     f: &DecisionForm,
-) -> Result<NewTask, AppError> {
+) -> Result<NewTask, Error> {
     let lead: i64 = f
         .lead_unit_id
         .trim()
         .parse()
-        .map_err(|_| AppError::invalid("牵头单位", "请选择"))?;
+        .map_err(|_| Error::invalid("牵头单位", "请选择"))?;
     if tree.get(lead).is_none() || !tree.in_scope(lead, c.scope) {
-        return Err(AppError::invalid("牵头单位", "请选择权限范围内的单位"));
+        return Err(Error::invalid("牵头单位", "请选择权限范围内的单位"));
     }
     let deadline =
-        parse_date(&f.deadline).map_err(|e| AppError::invalid("完成时限", e.to_string()))?;
+        parse_date(&f.deadline).map_err(|e| Error::invalid("完成时限", e.to_string()))?;
     let title: String = f.content.trim().chars().take(60).collect();
     Ok(NewTask {
         code: String::new(),
@@ -138,20 +139,16 @@ pub fn decision_task(
 
 /// The unit whose children a ranking lists: the `unit` parameter (which must be in scope, else 403)
 /// or the root of the user's scope.
-pub fn ranking_parent(
-    tree: &UnitTree,
-    c: &Current,
-    unit: &Option<String>,
-) -> Result<i64, AppError> {
+pub fn ranking_parent(tree: &UnitTree, c: &Current, unit: &Option<String>) -> Result<i64, Error> {
     match nonempty(unit) {
         Some(u) => {
             let id: i64 = u
                 .parse()
-                .map_err(|_| AppError::invalid("单位", "无效的单位"))?;
+                .map_err(|_| Error::invalid("单位", "无效的单位"))?;
             if tree.in_scope(id, c.scope) {
                 Ok(id)
             } else {
-                Err(AppError::Forbidden)
+                Err(Error::Forbidden)
             }
         }
         None => Ok(scope_root(c)),
@@ -159,36 +156,32 @@ pub fn ranking_parent(
 }
 
 /// Resolves the region (id, code or name) and checks it is in the user's indicator scope.
-pub fn resolve_region(tree: &UnitTree, c: &Current, region: Option<&str>) -> Result<i64, AppError> {
+pub fn resolve_region(tree: &UnitTree, c: &Current, region: Option<&str>) -> Result<i64, Error> {
     let id = match region {
         Some(r) => match r.parse::<i64>() {
             Ok(id) if tree.get(id).is_some() => id,
-            _ => {
-                tree.resolve(r)
-                    .map_err(|m| AppError::invalid("地区", m))?
-                    .id
-            }
+            _ => tree.resolve(r).map_err(|m| Error::invalid("地区", m))?.id,
         },
         None => c.user.unit_id,
     };
     if tree.in_scope(id, indicator_scope(tree, c)) {
         Ok(id)
     } else {
-        Err(AppError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
 /// The period to show: the given one, or the newest period with values.
-pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPeriod, AppError> {
+pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPeriod, Error> {
     match p {
-        Some(p) => StatPeriod::parse(p).map_err(|e| AppError::invalid("期别", e.to_string())),
+        Some(p) => StatPeriod::parse(p).map_err(|e| Error::invalid("期别", e.to_string())),
         None => {
             let periods = state.store.value_periods().await?;
             periods
                 .iter()
                 .filter_map(|p| StatPeriod::parse(p).ok())
                 .max_by_key(|p| (p.year(), p.to_string()))
-                .ok_or_else(|| AppError::NotFound("指标数据".into()))
+                .ok_or_else(|| Error::NotFound("指标数据".into()))
         }
     }
 }
@@ -214,7 +207,7 @@ pub async fn attachment_access(
     kind: &str,
     owner: i64,
     write: bool,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     match kind {
         "notice" => {
             let (n, _, _) = crate::service::scope::load_notice(state, c, owner).await?;
@@ -222,7 +215,7 @@ pub async fn attachment_access(
                 && !((c.can(Action::AnswerNotices) && crate::service::acts_for(c, n.unit_id))
                     || c.can(Action::IssueNotices))
             {
-                return Err(AppError::Forbidden);
+                return Err(Error::Forbidden);
             }
             Ok(format!("/notices/{owner}"))
         }
@@ -232,13 +225,13 @@ pub async fn attachment_access(
                 && !(c.can(Action::ManageTasks)
                     || (c.can(Action::ReportTasks) && crate::service::acts_for(c, t.lead_unit_id)))
             {
-                return Err(AppError::Forbidden);
+                return Err(Error::Forbidden);
             }
             Ok(format!("/tasks/{owner}"))
         }
         "inspection_item" => {
             if !(c.can(Action::Inspect) || (!write && c.can(Action::ViewMeetings))) {
-                return Err(AppError::Forbidden);
+                return Err(Error::Forbidden);
             }
             let id = item_inspection(state, c, owner).await?;
             Ok(format!("/inspections/{id}"))
@@ -250,7 +243,7 @@ pub async fn attachment_access(
                 .store
                 .project_of(kind, owner)
                 .await?
-                .ok_or_else(|| AppError::NotFound(photo_owner_zh(kind).into()))?;
+                .ok_or_else(|| Error::NotFound(photo_owner_zh(kind).into()))?;
             crate::service::scope::load_in_scope(state, c, project).await?;
             let may = if kind == "report" {
                 c.can(Action::SubmitReport)
@@ -258,11 +251,11 @@ pub async fn attachment_access(
                 c.can(Action::LogSiteVisit)
             };
             if write && !may {
-                return Err(AppError::Forbidden);
+                return Err(Error::Forbidden);
             }
             Ok(format!("/photos/{kind}/{owner}"))
         }
-        _ => Err(AppError::invalid("附件", "无效的附件归属")),
+        _ => Err(Error::invalid("附件", "无效的附件归属")),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Unit administration (单位管理) by the administrator, for the page and the API alike: add, rename,
 //! move, change the kind, retire (撤销) and restore. Units are never deleted: their records stay.
 
+use super::Error;
 use diaodu_domain::access::{Action, UnitKind};
 use diaodu_store::{NewUnit, Unit, UnitChange};
 
 use crate::auth::Current;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// Adds a unit under a unit in service (audited).
 pub async fn create(
@@ -15,7 +16,7 @@ pub async fn create(
     name: &str,
     parent_id: Option<i64>,
     kind: UnitKind,
-) -> Result<Unit, AppError> {
+) -> Result<Unit, Error> {
     c.require(Action::ManageUnits)?;
     let mut errs = Vec::new();
     let code = code.trim();
@@ -34,7 +35,7 @@ pub async fn create(
         errs.push(("单位名称".to_string(), m));
     }
     if !errs.is_empty() {
-        return Err(AppError::Invalid(errs));
+        return Err(Error::Invalid(errs));
     }
     let u = NewUnit {
         code: code.to_string(),
@@ -51,7 +52,7 @@ pub async fn update(
     c: &Current,
     id: i64,
     change: &UnitChange,
-) -> Result<Unit, AppError> {
+) -> Result<Unit, Error> {
     c.require(Action::ManageUnits)?;
     Ok(state
         .store

@@ -2,11 +2,12 @@
 //! filter, create, change (unit, role, contact, disable), reset a password, lift a log-in throttle.
 //! Users are never deleted: the audit log names them.
 
+use super::Error;
 use diaodu_domain::access::{Action, Role, Scope};
 use diaodu_store::{UserChange, UserRecord};
 
 use crate::auth::Current;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// Filters of the user list.
 #[derive(Debug, Default, Clone)]
@@ -20,11 +21,7 @@ pub struct UserFilter {
 }
 
 /// The users matching `f`, by login.
-pub async fn list(
-    state: &AppState,
-    c: &Current,
-    f: &UserFilter,
-) -> Result<Vec<UserRecord>, AppError> {
+pub async fn list(state: &AppState, c: &Current, f: &UserFilter) -> Result<Vec<UserRecord>, Error> {
     c.require(Action::ManageUsers)?;
     let tree = state.store.units().await?;
     let q =
@@ -70,7 +67,7 @@ pub struct NewUser {
 }
 
 /// Creates a user, audited; its password must be changed at the first log-in.
-pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRecord, AppError> {
+pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRecord, Error> {
     c.require(Action::ManageUsers)?;
     let mut errs = Vec::new();
     if let Err(m) = diaodu_store::check_phone(&n.phone) {
@@ -80,7 +77,7 @@ pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRe
         errs.push(("电子邮箱".to_string(), m));
     }
     if !errs.is_empty() {
-        return Err(AppError::Invalid(errs));
+        return Err(Error::Invalid(errs));
     }
     let u = state
         .store
@@ -111,7 +108,7 @@ pub async fn update(
     c: &Current,
     id: i64,
     change: &UserChange,
-) -> Result<UserRecord, AppError> {
+) -> Result<UserRecord, Error> {
     c.require(Action::ManageUsers)?;
     Ok(state.store.update_user(&c.actor(), id, change).await?)
 }
@@ -122,13 +119,13 @@ pub async fn reset_password(
     c: &Current,
     id: i64,
     password: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     c.require(Action::ManageUsers)?;
     Ok(state.store.reset_password(&c.actor(), id, password).await?)
 }
 
 /// Lifts the log-in throttle of a user.
-pub async fn unlock(state: &AppState, c: &Current, id: i64) -> Result<(), AppError> {
+pub async fn unlock(state: &AppState, c: &Current, id: i64) -> Result<(), Error> {
     c.require(Action::ManageUsers)?;
     Ok(state.store.unlock_login(&c.actor(), id).await?)
 }
