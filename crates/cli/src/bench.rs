@@ -178,6 +178,7 @@ async fn dry_run_rate(
     for _ in 0..3 {
         let t = Instant::now();
         let r = store
+            .reports()
             .import_reports_dry_run(actor, tree, Scope::All, rows, Vec::new(), false)
             .await?;
         rates.push(rows.len() as f64 / t.elapsed().as_secs_f64());
@@ -229,8 +230,8 @@ fn time_measure(name: &str, value: f64, floor: f64, floor_is: &str) -> Measure {
 pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     let d = o.today;
     let tree = store.units().await?;
-    let projects = store.project_count().await?;
-    let reports = store.report_count().await?;
+    let projects = store.projects().project_count().await?;
+    let reports = store.reports().report_count().await?;
     let mut measures = Vec::new();
     let jan1 = Date::from_calendar_date(d.year(), time::Month::January, 1)?;
     let fmt = diaodu_domain::period::fmt_date;
@@ -238,8 +239,13 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // The floor of every status computation, run directly and summed inside the engine so that no
     // driver cost is counted: reading each project with the running-totals row the status starts from,
     // and the reports of the same window the status reads (`status_window`: at most about two weeks).
-    let due_through = store.report_calendar().await?.weekly_due_through(d);
-    let w = diaodu_domain::totals::status_window(d, store.open_from().await?, due_through);
+    let due_through = store
+        .reports()
+        .report_calendar()
+        .await?
+        .weekly_due_through(d);
+    let w =
+        diaodu_domain::totals::status_window(d, store.reports().open_from().await?, due_through);
     let base_inv = match w.base_month {
         None => "0".to_string(),
         Some(m) => format!("COALESCE(t.inv_{m}, 0)"),
@@ -303,6 +309,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     let ranking = median3(|| async {
         let t = Instant::now();
         let rows = store
+            .projects()
             .project_statuses_via(
                 &tree,
                 Scope::All,
@@ -321,18 +328,19 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
 
     // Scorecards of every region that has values for the newest period.
     let period = store
+        .indicators()
         .value_periods()
         .await?
         .iter()
         .filter_map(|p| StatPeriod::parse(p).ok())
         .max_by_key(|p| (p.year(), p.to_string()));
     if let Some(p) = period {
-        let inds = store.indicators().await?;
+        let inds = store.indicators().list().await?;
         let sc_floor = median3(|| async {
             let t = Instant::now();
             for i in &inds {
                 for q in p.history(6) {
-                    std::hint::black_box(store.indicator_values(i.id, q).await?.len());
+                    std::hint::black_box(store.indicators().indicator_values(i.id, q).await?.len());
                 }
             }
             Ok(ms(t.elapsed()))
@@ -345,7 +353,13 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
             .map(|u| u.id)
             .collect();
         let t = Instant::now();
-        std::hint::black_box(store.scorecards(&tree, &regions, p).await?.len());
+        std::hint::black_box(
+            store
+                .indicators()
+                .scorecards(&tree, &regions, p)
+                .await?
+                .len(),
+        );
         measures.push(time_measure(
             &format!("scorecards of every region ({} regions)", regions.len()),
             ms(t.elapsed()),
@@ -409,7 +423,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         use diaodu_web::service::imports::ImportKind;
         proj_rates.push(import_rate(store, &actor, &tree, ImportKind::Projects, &csv, n).await?);
         rep_rates.push(import_rate(store, &actor, &tree, ImportKind::Reports, &rcsv, n).await?);
-        store.delete_unit_projects(district.id).await?;
+        store.projects().delete_unit_projects(district.id).await?;
         if store.engine() == diaodu_store::Engine::Postgres {
             // The clean-up leaves 20,000 dead rows in each table it touched; where autovacuum is off
             // (as on the machines these figures come from) they would stay, and every later run and
@@ -428,6 +442,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // PostgreSQL (on SQLite the pages the import dirtied are written out meanwhile, once the page
     // cache is full, as a commit would write them). Three times, the median.
     let mut codes: Vec<String> = store
+        .projects()
         .project_ids()
         .await?
         .into_keys()
@@ -464,12 +479,12 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // Closing a week: each Monday the week before last goes into the running totals (see
     // docs/status.md, "The open days"). Timed by reopening the last closed week and closing it again,
     // which leaves the data as it was; the floor sums that week's reports in the engine.
-    let close = match store.open_from().await? {
+    let close = match store.reports().open_from().await? {
         Some(c) => {
             let week_before = c - time::Duration::days(7);
-            store.move_open_from(week_before).await?;
+            store.reports().move_open_from(week_before).await?;
             let t = Instant::now();
-            store.move_open_from(c).await?;
+            store.reports().move_open_from(c).await?;
             let ms_close = ms(t.elapsed());
             // Reopening rewrote the rows of the week's projects (PostgreSQL: dead row versions).
             vacuum_after_dry_run(store).await?;
@@ -551,13 +566,19 @@ async fn reminders_and_outbox(
     let owners: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT unit_id FROM projects")
         .fetch_all(store.pool())
         .await?;
-    let logins: std::collections::HashSet<String> =
-        store.users().await?.into_iter().map(|u| u.login).collect();
+    let logins: std::collections::HashSet<String> = store
+        .users()
+        .list()
+        .await?
+        .into_iter()
+        .map(|u| u.login)
+        .collect();
     for u in &owners {
         let Some(unit) = tree.get(*u) else { continue };
         let login = format!("bench-rem-{}", unit.code.to_lowercase());
         if !logins.contains(&login) {
             store
+                .users()
                 .create_user(
                     &Actor::cli(),
                     &login,
@@ -607,7 +628,7 @@ async fn reminders_and_outbox(
     }
     let items: usize = planned.planned.iter().map(|p| p.items).sum();
     let t = Instant::now();
-    let written = store.dispatch(&Actor::cli(), &sends).await?;
+    let written = store.messages().dispatch(&Actor::cli(), &sends).await?;
     let send_ms = ms(t.elapsed());
     let extra = diaodu_store::Dispatch {
         kind: "bench-reminder".into(),
@@ -626,7 +647,7 @@ async fn reminders_and_outbox(
             .collect(),
         ..Default::default()
     };
-    store.dispatch(&Actor::cli(), &[extra]).await?;
+    store.messages().dispatch(&Actor::cli(), &[extra]).await?;
     let to_deliver = written.deliveries + OUTBOX_DELIVERIES;
     let sender = Sender::new();
     let t = Instant::now();
@@ -723,10 +744,16 @@ async fn time_statuses(
     let rows = match via {
         Some(via) => {
             store
+                .projects()
                 .project_statuses_via(tree, Scope::All, &all, d, settings, via)
                 .await?
         }
-        None => store.project_statuses(tree, Scope::All, &all, d).await?,
+        None => {
+            store
+                .projects()
+                .project_statuses(tree, Scope::All, &all, d)
+                .await?
+        }
     };
     std::hint::black_box(rows.len());
     Ok(ms(t.elapsed()))
@@ -927,8 +954,9 @@ async fn http_load(
         })
         .context("no district")?;
     let login = format!("bench-{}", district.code.to_lowercase());
-    if !store.users().await?.iter().any(|u| u.login == login) {
+    if !store.users().list().await?.iter().any(|u| u.login == login) {
         store
+            .users()
             .create_user(
                 &Actor::cli(),
                 &login,
@@ -940,6 +968,7 @@ async fn http_load(
             .await?;
     }
     let rows = store
+        .projects()
         .project_statuses(
             tree,
             Scope::Subtree(district.id),

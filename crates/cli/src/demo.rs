@@ -269,11 +269,15 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     // The shipped holiday arrangement: deadlines and on-time flags below follow it.
     let holidays = diaodu_domain::calendar::parse_year(2026, diaodu_domain::calendar::EXAMPLE_2026)
         .map_err(|e| anyhow::anyhow!("2026 holidays: {e:?}"))?;
-    store.set_calendar_year(&actor, 2026, &holidays).await?;
-    let calendar = store.report_calendar().await?;
+    store
+        .reports()
+        .set_calendar_year(&actor, 2026, &holidays)
+        .await?;
+    let calendar = store.reports().report_calendar().await?;
     for (login, name, unit, role, _) in DEMO_USERS {
         let u = tree.find(unit).context("demo unit")?;
         store
+            .users()
             .create_user(&actor, login, name, u.id, *role, DEMO_PASSWORD)
             .await?;
     }
@@ -303,7 +307,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             ]),
         },
     ] {
-        store.add_admission_rule(&actor, &rule).await?;
+        store.projects().add_admission_rule(&actor, &rule).await?;
     }
 
     let y = today.year();
@@ -447,6 +451,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
         });
     }
     store
+        .projects()
         .import_projects(&actor, &rows, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo projects: {e:?}"))?;
@@ -484,7 +489,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             industry: industry.into(),
             env_approval: env,
         };
-        match store.create_project(&actor, gx, f).await {
+        match store.projects().create_project(&actor, gx, f).await {
             Err(StoreError::Refused { .. }) => {}
             other => anyhow::bail!("demo admission refusal expected, got {other:?}"),
         }
@@ -502,6 +507,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
         w = Period::week_of(w.last_day() + Duration::days(1));
     }
     let ids: std::collections::HashMap<String, i64> = store
+        .projects()
         .project_statuses(
             &tree,
             diaodu_domain::access::Scope::All,
@@ -595,10 +601,11 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             ));
         }
     }
-    store.insert_reports_raw(&actor, reports).await?;
+    store.reports().insert_reports_raw(&actor, reports).await?;
 
     // A few site visits on red projects.
     let red = store
+        .projects()
         .project_statuses(
             &tree,
             diaodu_domain::access::Scope::All,
@@ -612,6 +619,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     for r in red.iter().take(6) {
         let date = today - Duration::days(rng.range(1, 20));
         store
+            .reports()
             .add_site_visit(
                 &actor,
                 r.project.id,
@@ -738,6 +746,7 @@ async fn fill_indicators(store: &Store, actor: &Actor, today: Date) -> Result<()
         })
         .collect();
     store
+        .indicators()
         .import_indicators(actor, &rows, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo indicators: {e:?}"))?;
@@ -753,6 +762,7 @@ async fn fill_indicators(store: &Store, actor: &Actor, today: Date) -> Result<()
         })
         .collect();
     store
+        .indicators()
         .import_targets(actor, &targets, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo targets: {e:?}"))?;
@@ -847,6 +857,7 @@ async fn fill_indicators(store: &Store, actor: &Actor, today: Date) -> Result<()
     let _ = tree;
     let tree = store.units().await?;
     store
+        .indicators()
         .import_indicator_values(actor, &tree, &rows, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo indicator values: {e:?}"))?;
@@ -860,7 +871,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     use diaodu_domain::task::{Cadence, QuantTarget};
     use diaodu_store::{NewInspection, NewMeeting, NewNotice, NewTask, TaskReportInput};
     let tree = store.units().await?;
-    let users = store.users().await?;
+    let users = store.users().list().await?;
     let as_user = |login: &str| -> Actor {
         let u = users.iter().find(|u| u.login == login).expect("demo user");
         Actor {
@@ -903,6 +914,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
 
     // Meeting 1, four weeks ago: its decisions become tasks.
     let m1 = store
+        .meetings()
         .create_meeting(
             &sup,
             NewMeeting {
@@ -918,6 +930,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         )
         .await?;
     store
+        .meetings()
         .set_minutes(
             &sup,
             m1,
@@ -925,6 +938,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         )
         .await?;
     let (_, done_task) = store
+        .meetings()
         .add_decision(
             &sup,
             m1,
@@ -933,6 +947,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         )
         .await?;
     let (_, open_task) = store
+        .meetings()
         .add_decision(
             &sup,
             m1,
@@ -950,6 +965,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     let yd = as_user("yundong");
     for (i, pct) in [(3, 30u8), (2, 60), (1, 100)] {
         store
+            .tasks()
             .submit_task_report(
                 &yd,
                 done_task,
@@ -959,6 +975,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             .await?;
     }
     store
+        .tasks()
         .verify_task(
             &sup,
             done_task,
@@ -969,6 +986,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     let yx = as_user("yunxi");
     for i in [3, 2] {
         store
+            .tasks()
             .submit_task_report(
                 &yx,
                 open_task,
@@ -991,14 +1009,17 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         unit: "天".into(),
         direction: diaodu_domain::indicator::Direction::Higher,
     });
-    let air_id = store.create_task(&sup, air).await?.id;
+    let air_id = store.tasks().create_task(&sup, air).await?.id;
     let sq = as_user("admin");
     for k in (1..=10).rev() {
         let p = month(day(-30 * k));
         if p.last_day() < today {
             let mut r = report(p, (100 - k * 8).clamp(5, 95) as u8, "持续推进大气污染防治");
             r.actual_value = Some(format!("{}", 270 - k * 20));
-            store.submit_task_report(&sq, air_id, &r, today).await?;
+            store
+                .tasks()
+                .submit_task_report(&sq, air_id, &r, today)
+                .await?;
         }
     }
     let mut trees = task(
@@ -1017,8 +1038,9 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         (day(-120), "完成春季造林任务".into()),
         (day(-30), "完成成活率普查".into()),
     ];
-    let trees_id = store.create_task(&sup, trees).await?.id;
+    let trees_id = store.tasks().create_task(&sup, trees).await?.id;
     let t_gx = store
+        .tasks()
         .create_task(
             &sup,
             task("高新区标准厂房建设", "YC-GX", -60, 120, Cadence::Weekly),
@@ -1028,6 +1050,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     let gx = as_user("gaoxin");
     for i in [3, 2, 1] {
         store
+            .tasks()
             .submit_task_report(
                 &gx,
                 t_gx,
@@ -1037,6 +1060,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             .await?;
     }
     let overdue = store
+        .tasks()
         .create_task(
             &sup,
             task("老旧小区改造年度任务", "YC-YD", -300, -10, Cadence::Monthly),
@@ -1044,6 +1068,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .await?
         .id;
     store
+        .tasks()
         .submit_task_report(
             &yd,
             overdue,
@@ -1052,6 +1077,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         )
         .await?;
     let silent = store
+        .tasks()
         .create_task(
             &sup,
             task("农村人居环境整治提升", "YC-QH", -100, 200, Cadence::Monthly),
@@ -1059,6 +1085,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .await?
         .id;
     let claimed = store
+        .tasks()
         .create_task(
             &sup,
             task(
@@ -1072,6 +1099,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .await?
         .id;
     store
+        .tasks()
         .submit_task_report(
             &as_user("admin"),
             claimed,
@@ -1081,6 +1109,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .await?;
     // A task split per district: the parent's progress rolls up.
     let parent = store
+        .tasks()
         .create_task(
             &sup,
             task("全市闲置低效用地清理处置", "YC", -60, 150, Cadence::Monthly),
@@ -1099,8 +1128,9 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             Cadence::Monthly,
         );
         t.parent_id = Some(parent);
-        let id = store.create_task(&sup, t).await?.id;
+        let id = store.tasks().create_task(&sup, t).await?.id;
         store
+            .tasks()
             .submit_task_report(
                 &reporter_of(lead),
                 id,
@@ -1109,6 +1139,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             )
             .await?;
         store
+            .tasks()
             .submit_task_report(
                 &reporter_of(lead),
                 id,
@@ -1120,8 +1151,9 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     let _ = (trees_id, silent);
 
     // Notices at every step of the ladder: issued that many days before their deadline passed.
-    let ladder = store.ladder().await?;
+    let ladder = store.notices().ladder().await?;
     let projects = store
+        .projects()
         .project_statuses(
             &tree,
             diaodu_domain::access::Scope::All,
@@ -1147,6 +1179,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         let Some(p) = projects.get(i) else { break };
         let reply_by = day(-overdue_days);
         let id = store
+            .notices()
             .issue_notice(
                 &sup,
                 NewNotice {
@@ -1186,11 +1219,12 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             decision: "诫勉谈话".into(),
             decided_on: today,
         };
-        store.add_accountability(&sup, &a).await?;
+        store.notices().add_accountability(&sup, &a).await?;
     }
     // And the other states: signed, replied, sent back, closed.
     for (k, p) in projects.iter().skip(6).take(4).enumerate() {
         let id = store
+            .notices()
             .issue_notice(
                 &sup,
                 NewNotice {
@@ -1208,9 +1242,10 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             user_id: None,
             login: "责任单位".into(),
         };
-        store.sign_notice(&unit_actor, id).await?;
+        store.notices().sign_notice(&unit_actor, id).await?;
         if k >= 1 {
             store
+                .notices()
                 .reply_notice(
                     &unit_actor,
                     id,
@@ -1220,11 +1255,13 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         }
         if k == 2 {
             store
+                .notices()
                 .verify_notice(&sup, id, false, "反馈未附现场照片和进度计划，请补充")
                 .await?;
         }
         if k == 3 {
             store
+                .notices()
                 .verify_notice(&sup, id, true, "经核查情况属实，同意办结")
                 .await?;
         }
@@ -1240,6 +1277,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     ];
     for (k, p) in projects.iter().skip(10).take(3).enumerate() {
         let id = store
+            .notices()
             .write_instruction(
                 &leader,
                 "分管副市长",
@@ -1254,6 +1292,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             .await?;
         if k >= 1 {
             store
+                .notices()
                 .reply_instruction(
                     &Actor {
                         user_id: None,
@@ -1267,6 +1306,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         }
         if k == 2 {
             store
+                .notices()
                 .decide_instruction(&leader, id, true, "同意办结，继续跟踪。")
                 .await?;
         }
@@ -1276,12 +1316,14 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     // This year's first concentrated-start batch.
     let this_year = format!("{}年", today.year());
     let batch = store
+        .projects()
         .batches()
         .await?
         .into_iter()
         .find(|b| b.starts_with(&this_year));
     if let Some(batch) = batch {
         let insp = store
+            .notices()
             .create_inspection(
                 &sup,
                 &tree,
@@ -1298,7 +1340,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
                 day(-20),
             )
             .await?;
-        let (_, items) = store.inspection(insp).await?;
+        let (_, items) = store.notices().inspection(insp).await?;
         let comm = as_user("zhuanyuan");
         let mut noticed = Vec::new();
         for it in &items {
@@ -1307,20 +1349,21 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             } else {
                 ("现场施工正常，形象进度与填报一致", "none")
             };
-            store.record_finding(&comm, it.id, f, sev).await?;
+            store.notices().record_finding(&comm, it.id, f, sev).await?;
             if sev != "none" {
                 noticed.push(it.id);
             }
         }
         store
+            .notices()
             .notices_from_findings(&sup, insp, &noticed, day(10), today)
             .await?;
-        store.finish_inspection(&sup, insp).await?;
+        store.notices().finish_inspection(&sup, insp).await?;
     }
 
     // Meeting 2, today: its briefing reports on meeting 1's decisions.
     let m2 = store
-        .create_meeting(&sup, NewMeeting {
+        .meetings().create_meeting(&sup, NewMeeting {
             title: "第二次重点工作调度会".into(),
             date: today,
             review_period: format!("{}年{}月", today.year(), today.month() as u8),
@@ -1330,6 +1373,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         })
         .await?;
     store
+        .meetings()
         .add_decision(
             &sup,
             m2,

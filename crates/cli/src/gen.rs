@@ -121,7 +121,7 @@ pub async fn generate(
 ) -> Result<Summary> {
     let t0 = Instant::now();
     anyhow::ensure!(
-        store.project_count().await? == 0,
+        store.projects().project_count().await? == 0,
         "数据库中已有项目：gen 只写入空数据库"
     );
     let actor = Actor {
@@ -222,6 +222,7 @@ pub async fn generate(
     }
     for chunk in rows.chunks(10_000) {
         store
+            .projects()
             .import_projects(&actor, chunk, Vec::new())
             .await?
             .map_err(|e| anyhow::anyhow!("projects: {:?}", e.first()))?;
@@ -232,7 +233,7 @@ pub async fn generate(
     // against a `projects` table it believed empty, PostgreSQL scanned the table once per project
     // (280 ms a statement instead of 45; `gen --scale province` 283 s).
     store.analyze().await?;
-    let ids = store.project_ids().await?;
+    let ids = store.projects().project_ids().await?;
     let mut reports_csv = None;
     if let Some(dir) = files {
         use std::io::Write;
@@ -323,14 +324,18 @@ pub async fn generate(
             if batch.len() == 200_000 {
                 sum.reports += batch.len();
                 store
+                    .reports()
                     .insert_reports_history(&actor, std::mem::take(&mut batch), &codes)
                     .await?;
             }
         }
     }
     sum.reports += batch.len();
-    store.insert_reports_history(&actor, batch, &codes).await?;
-    store.rebuild_report_totals().await?;
+    store
+        .reports()
+        .insert_reports_history(&actor, batch, &codes)
+        .await?;
+    store.reports().rebuild_report_totals().await?;
     if let Some(mut w) = reports_csv {
         use std::io::Write;
         w.flush()?;
@@ -367,7 +372,7 @@ pub async fn generate(
         })
         .collect();
     for chunk in tasks.chunks(5_000) {
-        store.insert_tasks_bulk(&actor, chunk).await?;
+        store.tasks().insert_tasks_bulk(&actor, chunk).await?;
     }
     sum.tasks = tasks.len();
 
@@ -395,6 +400,7 @@ pub async fn generate(
         })
         .collect();
     store
+        .indicators()
         .import_indicators(&actor, &cat, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("indicators: {e:?}"))?;
@@ -421,6 +427,7 @@ pub async fn generate(
     }
     sum.values = values.len();
     store
+        .indicators()
         .import_indicator_values(&actor, &tree, &values, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("values: {:?}", e.first()))?;

@@ -427,12 +427,12 @@ async fn main() -> Result<()> {
                 });
             }
             // A week closes within a minute of Monday 00:00: the reports of the week before last go
-            // into the running totals (see `Store::keep_open_from_current`).
+            // into the running totals (see `Reports::keep_open_from_current`).
             let week_store = store.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                    if let Err(e) = week_store.keep_open_from_current().await {
+                    if let Err(e) = week_store.reports().keep_open_from_current().await {
                         tracing::warn!(error = %e, "closing the week failed");
                     }
                 }
@@ -494,6 +494,7 @@ async fn main() -> Result<()> {
             std::io::stdin().read_to_string(&mut pw)?;
             let pw = pw.trim_end_matches(['\n', '\r']);
             let user = store
+                .users()
                 .create_user(
                     &Actor::cli(),
                     &login,
@@ -504,7 +505,7 @@ async fn main() -> Result<()> {
                 )
                 .await?;
             // A password chosen by the administrator is the user's to change at the first log-in.
-            store.require_password_change(user.id).await?;
+            store.users().require_password_change(user.id).await?;
             println!(
                 "已创建用户 {}（{}，{}），首次登录时须修改密码",
                 user.login,
@@ -514,7 +515,7 @@ async fn main() -> Result<()> {
         }
         Cmd::User { cmd: UserCmd::List } => {
             let tree = store.units().await?;
-            for u in store.users().await? {
+            for u in store.users().list().await? {
                 println!(
                     "{:<16} {:<12} {:<10} {}",
                     u.login,
@@ -582,12 +583,14 @@ async fn main() -> Result<()> {
             };
             let m = match (meeting, date) {
                 (Some(id), _) => store
+                    .meetings()
                     .meeting(id)
                     .await?
                     .with_context(|| format!("没有编号为 {id} 的调度会"))?,
                 (None, Some(d)) => {
                     let d = parse_date(&d).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
                     store
+                        .meetings()
                         .meeting_on(d)
                         .await?
                         .with_context(|| format!("{} 没有召开调度会", fmt_date(d)))?
@@ -665,13 +668,16 @@ async fn main() -> Result<()> {
                     .collect();
                 anyhow::anyhow!("未导入：\n{}", lines.join("\n"))
             })?;
-            store.set_calendar_year(&Actor::cli(), year, &days).await?;
+            store
+                .reports()
+                .set_calendar_year(&Actor::cli(), year, &days)
+                .await?;
             println!("已导入 {year} 年节假日安排，共 {} 天", days.len());
         }
         Cmd::Calendar {
             cmd: CalendarCmd::Show { year },
         } => {
-            let days = store.calendar_year(year).await?;
+            let days = store.reports().calendar_year(year).await?;
             if days.is_empty() {
                 eprintln!("{year} 年的节假日安排尚未录入");
             }
@@ -715,7 +721,7 @@ async fn main() -> Result<()> {
             let unit = tree.resolve(&region).map_err(|m| anyhow::anyhow!(m))?;
             let period = diaodu_domain::indicator::StatPeriod::parse(&period)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let sc = store.scorecard(&tree, unit.id, period).await?;
+            let sc = store.indicators().scorecard(&tree, unit.id, period).await?;
             use diaodu_web::service::documents::{notice, scorecard_json, scorecard_text};
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&scorecard_json(&sc))?,
@@ -838,6 +844,7 @@ async fn main() -> Result<()> {
             let d = date_arg(as_of.as_deref())?;
             let tree = store.units().await?;
             let rows = store
+                .projects()
                 .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
                 .await?;
             let bytes = match format.as_str() {
@@ -871,7 +878,7 @@ async fn main() -> Result<()> {
         Cmd::Status {
             check_totals: true, ..
         } => {
-            let bad = store.check_report_totals().await?;
+            let bad = store.reports().check_report_totals().await?;
             anyhow::ensure!(
                 bad.is_empty(),
                 "{} 个项目的进度累计与周报不一致（项目 id：{:?}），可用 --rebuild-totals 按周报重算",
@@ -884,7 +891,7 @@ async fn main() -> Result<()> {
             rebuild_totals: true,
             ..
         } => {
-            let n = store.rebuild_report_totals().await?;
+            let n = store.reports().rebuild_report_totals().await?;
             println!("已按周报重算 {n} 个项目的进度累计");
         }
         Cmd::Status {
@@ -897,6 +904,7 @@ async fn main() -> Result<()> {
             let d = date_arg(as_of.as_deref())?;
             let tree = store.units().await?;
             let rows = store
+                .projects()
                 .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
                 .await?;
             if units {

@@ -1,5 +1,6 @@
 //! Admission rules (项目准入) configured by the city, and the record of refusals.
 
+use crate::Projects;
 use diaodu_domain::project::{AdmissionRule, AdmissionTest, ProjectFields};
 use serde::Serialize;
 
@@ -43,8 +44,47 @@ pub fn split_keywords(s: &str) -> Vec<String> {
 }
 
 impl Store {
+    /// Records that a project was refused at admission.
+    pub(crate) async fn record_refusal(
+        &self,
+        actor: &Actor,
+        unit_id: Option<i64>,
+        f: &ProjectFields,
+        rule: &AdmissionRule,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO admission_refusals (project_code, project_name, unit_id, rule_code, rule_name, fields_json, user_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(f.code.trim())
+        .bind(f.name.trim())
+        .bind(unit_id)
+        .bind(&rule.code)
+        .bind(&rule.name)
+        .bind(serde_json::to_string(f).expect("json"))
+        .bind(actor.user_id)
+        .bind(now_ts())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "refuse",
+            "project",
+            f.code.trim(),
+            None,
+            Some(serde_json::json!({"rule": rule.code, "rule_name": rule.name, "fields": f})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Projects<'_> {
     /// The admission rules in force, in the order they are checked.
-    pub async fn admission_rules(&self) -> Result<Vec<AdmissionRule>> {
+    pub async fn admission_rules(self) -> Result<Vec<AdmissionRule>> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT code, name, test_kind, keywords FROM admission_rules ORDER BY id",
         )
@@ -65,7 +105,7 @@ impl Store {
     }
 
     /// Adds an admission rule (audited).
-    pub async fn add_admission_rule(&self, actor: &Actor, rule: &AdmissionRule) -> Result<()> {
+    pub async fn add_admission_rule(self, actor: &Actor, rule: &AdmissionRule) -> Result<()> {
         if rule.code.trim().is_empty() || rule.name.trim().is_empty() {
             return Err(StoreError::invalid("规则", "编码和名称不能为空"));
         }
@@ -110,8 +150,8 @@ impl Store {
     }
 
     /// Removes an admission rule (audited).
-    pub async fn delete_admission_rule(&self, actor: &Actor, code: &str) -> Result<()> {
-        let rules = self.admission_rules().await?;
+    pub async fn delete_admission_rule(self, actor: &Actor, code: &str) -> Result<()> {
+        let rules = self.projects().admission_rules().await?;
         let rule = rules
             .iter()
             .find(|r| r.code == code)
@@ -135,45 +175,8 @@ impl Store {
         Ok(())
     }
 
-    /// Records that a project was refused at admission.
-    pub(crate) async fn record_refusal(
-        &self,
-        actor: &Actor,
-        unit_id: Option<i64>,
-        f: &ProjectFields,
-        rule: &AdmissionRule,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO admission_refusals (project_code, project_name, unit_id, rule_code, rule_name, fields_json, user_id, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(f.code.trim())
-        .bind(f.name.trim())
-        .bind(unit_id)
-        .bind(&rule.code)
-        .bind(&rule.name)
-        .bind(serde_json::to_string(f).expect("json"))
-        .bind(actor.user_id)
-        .bind(now_ts())
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "refuse",
-            "project",
-            f.code.trim(),
-            None,
-            Some(serde_json::json!({"rule": rule.code, "rule_name": rule.name, "fields": f})),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Refusals, newest first.
-    pub async fn refusals(&self, limit: i64) -> Result<Vec<Refusal>> {
+    pub async fn refusals(self, limit: i64) -> Result<Vec<Refusal>> {
         Ok(sqlx::query_as(
             "SELECT r.id, r.project_code, r.project_name, r.unit_id, r.rule_code, r.rule_name, r.at, \
              COALESCE(u.login, 'cli') AS user_login FROM admission_refusals r LEFT JOIN users u ON u.id = r.user_id \

@@ -1,5 +1,6 @@
 //! The audit log (留痕): append-only, written in the same transaction as the change it records.
 
+use crate::Audit;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -141,6 +142,54 @@ pub(crate) async fn record(
 }
 
 impl Store {
+    /// One query of [`Audit::audit_list`]: records of `from` (a `SELECT {cols} FROM … a` with a
+    /// preamble, or the plain table when empty) meeting `base`, the conditions in `args` (each bound
+    /// as a parameter) and the filter's user, action, dates and page, newest first.
+    async fn audit_query(
+        &self,
+        from: &str,
+        base: &str,
+        mut args: Vec<(String, String)>,
+        f: &AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let cols = "a.id, a.at, a.user_login, a.action, a.entity, a.entity_id, a.before_json, a.after_json";
+        let mut sql = if from.is_empty() {
+            format!("SELECT {cols} FROM audit a")
+        } else {
+            from.replace("{cols}", cols)
+        };
+        sql.push_str(&format!(" WHERE {base}"));
+        if let Some(v) = f.user_login.clone().filter(|s| !s.is_empty()) {
+            args.push(("a.user_login =".to_string(), v));
+        }
+        if let Some(v) = f.action.clone().filter(|s| !s.is_empty()) {
+            args.push(("a.action =".to_string(), v));
+        }
+        if let Some(v) = f.from.clone().filter(|s| !s.is_empty()) {
+            args.push(("a.at >=".to_string(), v));
+        }
+        if let Some(v) = f.to.clone().filter(|s| !s.is_empty()) {
+            // Inclusive date: everything before the next day's first instant.
+            args.push(("a.at <=".to_string(), format!("{v}T99")));
+        }
+        for (k, (cond, _)) in args.iter().enumerate() {
+            sql.push_str(&format!(" AND {cond} ${}", k + 1));
+        }
+        if let Some(b) = f.before_id {
+            sql.push_str(&format!(" AND a.id < {b}"));
+        }
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
+        let mut q = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.as_str()));
+        for (_, a) in &args {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
+    }
+}
+
+impl Audit<'_> {
     /// Lists audit records, newest first.
     ///
     /// Searched by a code, the records are found in two parts, through two indexes (`audit_subject`, `audit_report_period`):
@@ -148,7 +197,7 @@ impl Store {
     /// there, where an index by code took each at a page of its own — and every other record by code.
     /// The report part visits each period the log holds (a few hundred, found one index step each)
     /// and looks the code up within it.
-    pub async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
+    pub async fn audit_list(self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
         let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };
         let kind = f.entity.as_deref().filter(|s| !s.is_empty());
         let Some(v) = f
@@ -233,54 +282,8 @@ impl Store {
         Ok(out)
     }
 
-    /// One query of [`Store::audit_list`]: records of `from` (a `SELECT {cols} FROM … a` with a
-    /// preamble, or the plain table when empty) meeting `base`, the conditions in `args` (each bound
-    /// as a parameter) and the filter's user, action, dates and page, newest first.
-    async fn audit_query(
-        &self,
-        from: &str,
-        base: &str,
-        mut args: Vec<(String, String)>,
-        f: &AuditFilter,
-        limit: i64,
-    ) -> Result<Vec<AuditRecord>> {
-        let cols = "a.id, a.at, a.user_login, a.action, a.entity, a.entity_id, a.before_json, a.after_json";
-        let mut sql = if from.is_empty() {
-            format!("SELECT {cols} FROM audit a")
-        } else {
-            from.replace("{cols}", cols)
-        };
-        sql.push_str(&format!(" WHERE {base}"));
-        if let Some(v) = f.user_login.clone().filter(|s| !s.is_empty()) {
-            args.push(("a.user_login =".to_string(), v));
-        }
-        if let Some(v) = f.action.clone().filter(|s| !s.is_empty()) {
-            args.push(("a.action =".to_string(), v));
-        }
-        if let Some(v) = f.from.clone().filter(|s| !s.is_empty()) {
-            args.push(("a.at >=".to_string(), v));
-        }
-        if let Some(v) = f.to.clone().filter(|s| !s.is_empty()) {
-            // Inclusive date: everything before the next day's first instant.
-            args.push(("a.at <=".to_string(), format!("{v}T99")));
-        }
-        for (k, (cond, _)) in args.iter().enumerate() {
-            sql.push_str(&format!(" AND {cond} ${}", k + 1));
-        }
-        if let Some(b) = f.before_id {
-            sql.push_str(&format!(" AND a.id < {b}"));
-        }
-        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
-        let mut q = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.as_str()));
-        for (_, a) in &args {
-            q = q.bind(a);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(AuditRecord::from).collect())
-    }
-
     /// Number of audit records (for tests and the admin page).
-    pub async fn audit_count(&self) -> Result<i64> {
+    pub async fn audit_count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit")
             .fetch_one(&self.pool)
             .await?)

@@ -4,7 +4,7 @@
 use diaodu_domain::calendar::{format_year, DayKind, DeadlineRules, ReportCalendar, SpecialDay};
 use diaodu_domain::period::{fmt_date, parse_date};
 
-use crate::{audit, Actor, Result, Store, StoreError};
+use crate::{audit, Actor, Reports, Result, StoreError};
 
 /// The reporting calendar as stored, read on `conn` (inside a transaction, the transaction's view).
 pub(crate) async fn calendar_in(conn: &mut sqlx::AnyConnection) -> Result<ReportCalendar> {
@@ -53,21 +53,21 @@ fn special_day((day, kind, name): (String, String, String)) -> Option<SpecialDay
     })
 }
 
-impl Store {
+impl Reports<'_> {
     /// The reporting calendar in force: the holiday arrangement and the deadline rules.
-    pub async fn report_calendar(&self) -> Result<ReportCalendar> {
+    pub async fn report_calendar(self) -> Result<ReportCalendar> {
         calendar_in(&mut *self.pool.acquire().await?).await
     }
 
     /// A year's arrangement, in date order.
-    pub async fn calendar_year(&self, year: i32) -> Result<Vec<SpecialDay>> {
+    pub async fn calendar_year(self, year: i32) -> Result<Vec<SpecialDay>> {
         year_in(&mut *self.pool.acquire().await?, year).await
     }
 
     /// Replaces a year's arrangement with `days` (all of that year; an empty list clears it), audited
     /// as entity `calendar` with the year's entry lines before and after.
     pub async fn set_calendar_year(
-        &self,
+        self,
         actor: &Actor,
         year: i32,
         days: &[SpecialDay],

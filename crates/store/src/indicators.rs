@@ -9,7 +9,7 @@ use diaodu_domain::import::{
 use diaodu_domain::indicator::{Direction, Indicator, IndicatorKind, StatPeriod};
 use serde::Serialize;
 
-use crate::{audit, now_ts, Actor, Result, Store, StoreError, UnitTree};
+use crate::{audit, now_ts, Actor, Indicators, Result, StoreError, UnitTree};
 
 /// A stored indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,9 +56,9 @@ fn check_indicator(i: &Indicator) -> Vec<(&'static str, String)> {
     e
 }
 
-impl Store {
+impl Indicators<'_> {
     /// The catalogue, in the order the indicators were created.
-    pub async fn indicators(&self) -> Result<Vec<IndicatorRow>> {
+    pub async fn list(self) -> Result<Vec<IndicatorRow>> {
         let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
             "SELECT id, code, name, unit, kind, direction FROM indicators ORDER BY id",
         )
@@ -81,7 +81,7 @@ impl Store {
 
     /// Creates or updates (by code) catalogue entries all or nothing (audited).
     pub async fn import_indicators(
-        &self,
+        self,
         actor: &Actor,
         rows: &[IndicatorImportRow],
         mut errors: Vec<ImportError>,
@@ -105,6 +105,7 @@ impl Store {
         }
         let existing: HashMap<String, IndicatorRow> = self
             .indicators()
+            .list()
             .await?
             .into_iter()
             .map(|r| (r.indicator.code.clone(), r))
@@ -165,7 +166,7 @@ impl Store {
     }
 
     /// Targets by (indicator id, year).
-    pub async fn targets(&self) -> Result<HashMap<(i64, i32), f64>> {
+    pub async fn targets(self) -> Result<HashMap<(i64, i32), f64>> {
         let rows: Vec<(i64, i64, f64)> =
             sqlx::query_as("SELECT indicator_id, year, target FROM indicator_targets")
                 .fetch_all(&self.pool)
@@ -178,13 +179,14 @@ impl Store {
 
     /// Sets yearly targets all or nothing (audited); an existing target for the year is replaced.
     pub async fn import_targets(
-        &self,
+        self,
         actor: &Actor,
         rows: &[TargetRow],
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
         let inds: HashMap<String, i64> = self
             .indicators()
+            .list()
             .await?
             .into_iter()
             .map(|r| (r.indicator.code, r.id))
@@ -210,7 +212,7 @@ impl Store {
             sort_errors(&mut errors);
             return Ok(Err(errors));
         }
-        let old = self.targets().await?;
+        let old = self.indicators().targets().await?;
         let mut tx = self.begin().await?;
         for r in rows {
             let id = inds[r.code.trim()];
@@ -247,7 +249,7 @@ impl Store {
 
     /// Values of one indicator and period, by unit.
     pub async fn indicator_values(
-        &self,
+        self,
         indicator_id: i64,
         period: StatPeriod,
     ) -> Result<HashMap<i64, (Option<f64>, Option<f64>)>> {
@@ -266,7 +268,7 @@ impl Store {
     }
 
     /// The periods for which any value exists, newest first (for pickers).
-    pub async fn value_periods(&self) -> Result<Vec<String>> {
+    pub async fn value_periods(self) -> Result<Vec<String>> {
         let mut v: Vec<String> = sqlx::query_scalar("SELECT DISTINCT period FROM indicator_values")
             .fetch_all(&self.pool)
             .await?;
@@ -277,7 +279,7 @@ impl Store {
     /// Saves the grid of one indicator and period (audited per changed unit). A unit whose level and
     /// growth are both empty has its value removed.
     pub async fn save_indicator_values(
-        &self,
+        self,
         actor: &Actor,
         indicator_id: i64,
         period: StatPeriod,
@@ -285,6 +287,7 @@ impl Store {
     ) -> Result<usize> {
         let ind = self
             .indicators()
+            .list()
             .await?
             .into_iter()
             .find(|r| r.id == indicator_id)
@@ -301,7 +304,10 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let old = self.indicator_values(indicator_id, period).await?;
+        let old = self
+            .indicators()
+            .indicator_values(indicator_id, period)
+            .await?;
         let mut tx = self.begin().await?;
         let mut changed = 0;
         for v in values {
@@ -345,13 +351,13 @@ impl Store {
     /// Imports values all or nothing; a value already present for the region, indicator and period is
     /// replaced (audited as an update).
     pub async fn import_indicator_values(
-        &self,
+        self,
         actor: &Actor,
         tree: &UnitTree,
         rows: &[IndicatorValueRow],
         mut errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let inds = self.indicators().await?;
+        let inds = self.indicators().list().await?;
         let find_ind = |s: &str| {
             let t = s.trim();
             inds.iter()
@@ -418,7 +424,7 @@ impl Store {
         for (ind_id, period) in groups.keys() {
             existing.insert(
                 (*ind_id, *period),
-                self.indicator_values(*ind_id, *period).await?,
+                self.indicators().indicator_values(*ind_id, *period).await?,
             );
         }
         let code_of: HashMap<i64, &str> = inds

@@ -9,7 +9,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::{
-    audit, now_ts, s2d, Actor, NewNotice, ProjectFilter, Result, Store, StoreError, UnitTree,
+    audit, now_ts, s2d, Actor, NewNotice, Notices, ProjectFilter, Result, StoreError, UnitTree,
 };
 
 /// A campaign to launch.
@@ -155,10 +155,10 @@ const ATTACHMENT_COLS: &str =
 
 const COLS: &str = "id, title, scope_kind, scope_value, checklist, inspectors, start_date, end_date, state, unit_id";
 
-impl Store {
+impl Notices<'_> {
     /// Launches a campaign and lists its items from the scope as of `d` (audited).
     pub async fn create_inspection(
-        &self,
+        self,
         actor: &Actor,
         tree: &UnitTree,
         n: NewInspection,
@@ -200,7 +200,11 @@ impl Store {
                     }
                     _ => ProjectFilter::default(),
                 };
-                for r in self.project_statuses(tree, scope, &filter, d).await? {
+                for r in self
+                    .projects()
+                    .project_statuses(tree, scope, &filter, d)
+                    .await?
+                {
                     if n.scope_kind == "projects" && !codes.contains(&r.project.fields.code) {
                         continue;
                     }
@@ -212,7 +216,7 @@ impl Store {
                 }
             }
             "tasks" => {
-                for t in self.task_rows(tree, scope, d).await? {
+                for t in self.tasks().task_rows(tree, scope, d).await? {
                     if codes.contains(&t.task.code) {
                         items.push((
                             "task".into(),
@@ -270,7 +274,7 @@ impl Store {
     }
 
     /// Campaigns, newest first.
-    pub async fn inspections(&self) -> Result<Vec<Inspection>> {
+    pub async fn inspections(self) -> Result<Vec<Inspection>> {
         let rows: Vec<InspectionRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM inspections ORDER BY id DESC"
         )))
@@ -280,7 +284,7 @@ impl Store {
     }
 
     /// A campaign and its items.
-    pub async fn inspection(&self, id: i64) -> Result<(Inspection, Vec<InspectionItem>)> {
+    pub async fn inspection(self, id: i64) -> Result<(Inspection, Vec<InspectionItem>)> {
         let r: InspectionRecord = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM inspections WHERE id = $1"
         )))
@@ -300,7 +304,7 @@ impl Store {
 
     /// Records the findings of one item (audited).
     pub async fn record_finding(
-        &self,
+        self,
         actor: &Actor,
         item_id: i64,
         findings: &str,
@@ -355,14 +359,14 @@ impl Store {
     /// Turns the chosen findings into supervision notices, one per item, to the item's unit (the item
     /// keeps the notice's id). Items without a problem or already noticed are skipped. Returns how many.
     pub async fn notices_from_findings(
-        &self,
+        self,
         actor: &Actor,
         inspection_id: i64,
         item_ids: &[i64],
         reply_by: Date,
         today: Date,
     ) -> Result<usize> {
-        let (insp, items) = self.inspection(inspection_id).await?;
+        let (insp, items) = self.notices().inspection(inspection_id).await?;
         let mut n = 0;
         for it in items.iter().filter(|i| item_ids.contains(&i.id)) {
             if it.notice_id.is_some()
@@ -371,6 +375,7 @@ impl Store {
                 continue;
             }
             let nid = self
+                .notices()
                 .issue_notice(
                     actor,
                     NewNotice {
@@ -399,7 +404,7 @@ impl Store {
     }
 
     /// The campaign an item belongs to.
-    pub async fn inspection_of_item(&self, item_id: i64) -> Result<Option<i64>> {
+    pub async fn inspection_of_item(self, item_id: i64) -> Result<Option<i64>> {
         Ok(
             sqlx::query_scalar("SELECT inspection_id FROM inspection_items WHERE id = $1")
                 .bind(item_id)
@@ -409,7 +414,7 @@ impl Store {
     }
 
     /// Closes a campaign (audited).
-    pub async fn finish_inspection(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn finish_inspection(self, actor: &Actor, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE inspections SET state = 'finished' WHERE id = $1 AND state = 'open'",
@@ -437,7 +442,7 @@ impl Store {
 
     /// Records uploaded files, all or none (the caller has written the bytes; each audited).
     /// Returns their ids.
-    pub async fn add_attachments(&self, actor: &Actor, files: &[Attachment]) -> Result<Vec<i64>> {
+    pub async fn add_attachments(self, actor: &Actor, files: &[Attachment]) -> Result<Vec<i64>> {
         let mut tx = self.begin().await?;
         let mut ids = Vec::with_capacity(files.len());
         for a in files {
@@ -473,7 +478,7 @@ impl Store {
     }
 
     /// The attachments of a record.
-    pub async fn attachments(&self, owner_kind: &str, owner_id: i64) -> Result<Vec<Attachment>> {
+    pub async fn attachments(self, owner_kind: &str, owner_id: i64) -> Result<Vec<Attachment>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ATTACHMENT_COLS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 \
              ORDER BY id"
@@ -486,7 +491,7 @@ impl Store {
 
     /// The number of attachments of each of `owner_ids` of one kind (owners without any are absent).
     pub async fn attachment_counts(
-        &self,
+        self,
         owner_kind: &str,
         owner_ids: &[i64],
     ) -> Result<std::collections::HashMap<i64, i64>> {
@@ -507,7 +512,7 @@ impl Store {
 
     /// The project a report or a site visit belongs to (`report`, `site_visit`); `None` when the
     /// record does not exist.
-    pub async fn project_of(&self, kind: &str, id: i64) -> Result<Option<i64>> {
+    pub async fn project_of(self, kind: &str, id: i64) -> Result<Option<i64>> {
         let sql = match kind {
             "report" => "SELECT project_id FROM reports WHERE id = $1",
             "site_visit" => "SELECT project_id FROM site_visits WHERE id = $1",
@@ -520,7 +525,7 @@ impl Store {
     }
 
     /// One attachment.
-    pub async fn attachment(&self, id: i64) -> Result<Option<Attachment>> {
+    pub async fn attachment(self, id: i64) -> Result<Option<Attachment>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ATTACHMENT_COLS} FROM attachments WHERE id = $1"
         )))

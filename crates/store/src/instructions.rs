@@ -11,7 +11,7 @@ use diaodu_domain::period::fmt_date;
 use serde::Serialize;
 use time::Date;
 
-use crate::{audit, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
+use crate::{audit, now_ts, s2d, Actor, Notices, Result, StoreError, UnitTree};
 
 /// An instruction to write.
 #[derive(Debug, Clone)]
@@ -156,10 +156,10 @@ const SELECT: &str = concat!(
      LEFT JOIN notices n ON i.subject_kind = 'notice' AND n.id = i.subject_id"
 );
 
-impl Store {
+impl Notices<'_> {
     /// The unit answerable for a subject: a project's unit, a task's lead unit, a notice's unit.
     /// `None` when the record does not exist.
-    pub async fn subject_unit(&self, subject: InstructionSubject, id: i64) -> Result<Option<i64>> {
+    pub async fn subject_unit(self, subject: InstructionSubject, id: i64) -> Result<Option<i64>> {
         let sql = match subject {
             InstructionSubject::Project => "SELECT unit_id FROM projects WHERE id = $1",
             InstructionSubject::Task => "SELECT lead_unit_id FROM tasks WHERE id = $1",
@@ -174,7 +174,7 @@ impl Store {
     /// Writes an instruction for the subject's unit (audited). `leader_name` is the writer's name
     /// as it will stand on the instruction.
     pub async fn write_instruction(
-        &self,
+        self,
         actor: &Actor,
         leader_name: &str,
         n: &NewInstruction,
@@ -184,7 +184,7 @@ impl Store {
             .into_iter()
             .map(|(f, m)| (f.to_string(), m))
             .collect();
-        let unit = self.subject_unit(n.subject, n.subject_id).await?;
+        let unit = self.notices().subject_unit(n.subject, n.subject_id).await?;
         if unit.is_none() {
             errs.push((
                 "批示对象".into(),
@@ -232,7 +232,7 @@ impl Store {
 
     /// Instructions to units within `scope`, newest first, as of `d`.
     pub async fn instructions(
-        &self,
+        self,
         tree: &UnitTree,
         scope: Scope,
         d: Date,
@@ -251,7 +251,7 @@ impl Store {
     /// The outstanding instructions of a leader or a unit, newest first: read by their own
     /// condition, not picked from every instruction (a home page asks on every visit).
     pub async fn outstanding_instructions(
-        &self,
+        self,
         tree: &UnitTree,
         of: Outstanding,
         d: Date,
@@ -274,7 +274,7 @@ impl Store {
 
     /// The instructions written on one subject, newest first.
     pub async fn instructions_about(
-        &self,
+        self,
         tree: &UnitTree,
         subject: InstructionSubject,
         id: i64,
@@ -295,7 +295,7 @@ impl Store {
 
     /// One instruction.
     pub async fn instruction(
-        &self,
+        self,
         tree: &UnitTree,
         id: i64,
         d: Date,
@@ -311,7 +311,7 @@ impl Store {
     /// The unit answers an instruction that is not closed (audited); a second answer before the
     /// decision replaces the first.
     pub async fn reply_instruction(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         replier: &str,
@@ -352,7 +352,7 @@ impl Store {
 
     /// Closes an answered instruction (`accept`), or sends the answer back to the unit (audited).
     pub async fn decide_instruction(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         accept: bool,

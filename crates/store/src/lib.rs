@@ -6,6 +6,14 @@
 //! statements that must differ live in `dialect.rs`, each with its reason. The schema is one
 //! migration directory per engine (`migrations/sqlite`, `migrations/postgres`), the same tables and
 //! declared references in both.
+//!
+//! [`Store`] holds the pool, the engine and what every capability shares (settings, the unit tree,
+//! the status cache, write transactions). What the store does is reached by capability, each a
+//! handle that borrows the store: `store.projects()`, `store.reports()` (with the running totals and
+//! the reporting calendar), `store.indicators()` (with the scorecards), `store.tasks()`,
+//! `store.notices()` (supervision: notices, inspections, accountability, leaders' instructions),
+//! `store.meetings()`, `store.messages()` (the inbox and the outbox), `store.users()` (with log-ins
+//! and sessions) and `store.audit()`. Each handle's methods live in the files it names.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -124,6 +132,73 @@ impl Actor {
         }
     }
 }
+
+/// Declares a capability handle: a borrowed store offering one capability's methods (see the crate's
+/// doc), and the store's method that hands it out. The handle dereferences to the store, so the
+/// capability's statements reach the pool, the engine and the shared helpers as before.
+macro_rules! capability {
+    ($(#[$doc:meta])* $accessor:ident => $handle:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $handle<'a>(&'a Store);
+
+        impl std::ops::Deref for $handle<'_> {
+            type Target = Store;
+            fn deref(&self) -> &Store {
+                self.0
+            }
+        }
+
+        impl Store {
+            $(#[$doc])*
+            pub fn $accessor(&self) -> $handle<'_> {
+                $handle(self)
+            }
+        }
+    };
+}
+
+capability!(
+    /// The project library: projects, their statuses, imports, and the admission rules
+    /// (`projects.rs`, `admission.rs`).
+    projects => Projects
+);
+capability!(
+    /// Progress reports and site visits, the running totals, and the reporting calendar
+    /// (`reports.rs`, `totals.rs`, `calendar.rs`).
+    reports => Reports
+);
+capability!(
+    /// The indicator catalogue, targets and values, and the scorecards (`indicators.rs`,
+    /// `scorecard.rs`).
+    indicators => Indicators
+);
+capability!(
+    /// Key-work tasks and their periodic reports (`tasks.rs`).
+    tasks => Tasks
+);
+capability!(
+    /// Supervision: notices and their ladder, inspections and findings, accountability, and leaders'
+    /// instructions (`notices.rs`, `inspections.rs`, `instructions.rs`).
+    notices => Notices
+);
+capability!(
+    /// Dispatch meetings, their minutes and decisions (`meetings.rs`).
+    meetings => Meetings
+);
+capability!(
+    /// In-app messages, the outbox of messages for outside channels, and the units' channel settings
+    /// (`messages.rs`, `outbox.rs`).
+    messages => Messages
+);
+capability!(
+    /// Users, log-ins and sessions (`users.rs`).
+    users => Users
+);
+capability!(
+    /// The audit log (`audit.rs`).
+    audit => Audit
+);
 
 /// The storage handle: a connection pool and the engine behind it.
 #[derive(Clone)]
@@ -314,7 +389,7 @@ impl Store {
         };
         store.migrate().await?;
         // A week that ended while no process was connected closes now.
-        store.keep_open_from_current().await?;
+        store.reports().keep_open_from_current().await?;
         Ok(store)
     }
 

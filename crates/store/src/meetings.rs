@@ -5,7 +5,7 @@ use diaodu_domain::period::fmt_date;
 use serde::Serialize;
 use time::Date;
 
-use crate::{audit, now_ts, s2d, Actor, NewTask, Result, Store, StoreError};
+use crate::{audit, now_ts, s2d, Actor, Meetings, NewTask, Result, StoreError};
 
 /// A meeting to record.
 #[derive(Debug, Clone)]
@@ -86,9 +86,9 @@ impl From<MeetingRecord> for Meeting {
 
 const COLS: &str = "id, title, meeting_date, review_period, unit_id, attendees, agenda, minutes";
 
-impl Store {
+impl Meetings<'_> {
     /// Records a meeting (audited).
-    pub async fn create_meeting(&self, actor: &Actor, m: NewMeeting) -> Result<i64> {
+    pub async fn create_meeting(self, actor: &Actor, m: NewMeeting) -> Result<i64> {
         if m.title.trim().is_empty() {
             return Err(StoreError::invalid("会议名称", "不能为空"));
         }
@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// Meetings, newest first.
-    pub async fn meetings(&self) -> Result<Vec<Meeting>> {
+    pub async fn list(self) -> Result<Vec<Meeting>> {
         let rows: Vec<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings ORDER BY meeting_date DESC, id DESC"
         )))
@@ -132,7 +132,7 @@ impl Store {
     }
 
     /// A meeting by id.
-    pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
+    pub async fn meeting(self, id: i64) -> Result<Option<Meeting>> {
         let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE id = $1"
         )))
@@ -143,7 +143,7 @@ impl Store {
     }
 
     /// The meeting held on `date` (the latest that day), if any.
-    pub async fn meeting_on(&self, date: Date) -> Result<Option<Meeting>> {
+    pub async fn meeting_on(self, date: Date) -> Result<Option<Meeting>> {
         let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE meeting_date = $1 ORDER BY id DESC"
         )))
@@ -154,17 +154,19 @@ impl Store {
     }
 
     /// The meeting before this one (by date, then id).
-    pub async fn previous_meeting(&self, m: &Meeting) -> Result<Option<Meeting>> {
+    pub async fn previous_meeting(self, m: &Meeting) -> Result<Option<Meeting>> {
         Ok(self
             .meetings()
+            .list()
             .await?
             .into_iter()
             .find(|x| x.date < m.date || (x.date == m.date && x.id < m.id)))
     }
 
     /// Saves the minutes text (audited).
-    pub async fn set_minutes(&self, actor: &Actor, id: i64, minutes: &str) -> Result<()> {
+    pub async fn set_minutes(self, actor: &Actor, id: i64, minutes: &str) -> Result<()> {
         let old = self
+            .meetings()
             .meeting(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
@@ -190,7 +192,7 @@ impl Store {
 
     /// Records a decision (议定事项) and makes it a task in one step.
     pub async fn add_decision(
-        &self,
+        self,
         actor: &Actor,
         meeting_id: i64,
         content: &str,
@@ -199,11 +201,12 @@ impl Store {
         if content.trim().is_empty() {
             return Err(StoreError::invalid("议定事项", "不能为空"));
         }
-        self.meeting(meeting_id)
+        self.meetings()
+            .meeting(meeting_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
         // The task is created first (its own audited transaction); the decision links to it.
-        let t = self.create_task(actor, task).await?;
+        let t = self.tasks().create_task(actor, task).await?;
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO meeting_decisions (meeting_id, content, task_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(meeting_id)
@@ -227,7 +230,7 @@ impl Store {
     }
 
     /// A meeting's decisions.
-    pub async fn decisions(&self, meeting_id: i64) -> Result<Vec<Decision>> {
+    pub async fn decisions(self, meeting_id: i64) -> Result<Vec<Decision>> {
         Ok(sqlx::query_as(
             "SELECT id, content, task_id FROM meeting_decisions WHERE meeting_id = $1 ORDER BY id",
         )

@@ -1,9 +1,9 @@
 //! In-app messages (站内消息): one row per recipient, unread until opened. They are written with the
-//! event that causes them, and with its deliveries to the channels, by `Store::dispatch`.
+//! event that causes them, and with its deliveries to the channels, by `Messages::dispatch`.
 
 use serde::Serialize;
 
-use crate::{now_ts, Result, Store};
+use crate::{now_ts, Messages, Result};
 
 /// A message to send.
 #[derive(Debug, Clone)]
@@ -48,9 +48,9 @@ pub struct Message {
 /// The most recent messages an inbox shows.
 pub const INBOX_SIZE: i64 = 200;
 
-impl Store {
+impl Messages<'_> {
     /// A user's most recent messages, newest first.
-    pub async fn inbox(&self, user_id: i64) -> Result<Vec<Message>> {
+    pub async fn inbox(self, user_id: i64) -> Result<Vec<Message>> {
         Ok(sqlx::query_as(
             "SELECT id, kind, title, body, link, sender_name, created_at, read_at FROM messages \
              WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
@@ -62,7 +62,7 @@ impl Store {
     }
 
     /// How many of a user's messages are unread.
-    pub async fn unread_count(&self, user_id: i64) -> Result<i64> {
+    pub async fn unread_count(self, user_id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL",
         )
@@ -73,7 +73,7 @@ impl Store {
 
     /// Marks one of a user's messages read (`Some(id)`), or all of them; returns the message's link
     /// for one (`None` when it is not the user's).
-    pub async fn mark_read(&self, user_id: i64, id: Option<i64>) -> Result<Option<String>> {
+    pub async fn mark_read(self, user_id: i64, id: Option<i64>) -> Result<Option<String>> {
         let now = now_ts();
         let mut tx = self.begin().await?;
         let link = match id {
@@ -111,7 +111,7 @@ impl Store {
     }
 
     /// When each unit was last sent a message of `kind` (UTC), for the units that were.
-    pub async fn last_sent(&self, kind: &str) -> Result<std::collections::HashMap<i64, String>> {
+    pub async fn last_sent(self, kind: &str) -> Result<std::collections::HashMap<i64, String>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT unit_id, MAX(created_at) FROM messages WHERE kind = $1 AND unit_id IS NOT NULL \
              GROUP BY unit_id",

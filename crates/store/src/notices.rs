@@ -2,6 +2,7 @@
 //! 退回), the escalation ladder by days overdue, and accountability records (问责). Every step is an
 //! event with its time and author, and an audit record in the same transaction.
 
+use crate::Notices;
 use diaodu_domain::access::Scope;
 use diaodu_domain::notice::{days_overdue, Escalation, Ladder, NoticeState};
 use diaodu_domain::period::fmt_date;
@@ -231,9 +232,118 @@ async fn event_on(
 pub const REPLY_WITHIN_DAYS: i64 = 365;
 
 impl Store {
+    /// What is wrong with a notice's subject, if anything: its kind is one of `project`, `task`,
+    /// `finding` (with the record's id) or `other` (without), the record exists, and it concerns the
+    /// unit the notice is sent to (a project of that unit or below it, a task it leads or cooperates
+    /// on, an inspection finding about it).
+    async fn subject_error(&self, tree: &UnitTree, n: &NewNotice) -> Result<Option<String>> {
+        let id = match (n.subject_kind.as_str(), n.subject_id) {
+            ("other" | "", None) => return Ok(None),
+            ("other" | "", Some(_)) => return Ok(Some("“其他”类督办不应指定对象编号".into())),
+            ("project" | "task" | "finding", None) => {
+                return Ok(Some("请指定督办对象（项目、任务或督查发现）的编号".into()))
+            }
+            ("project" | "task" | "finding", Some(id)) => id,
+            (k, _) => {
+                return Ok(Some(format!(
+                    "“{k}”不是督办对象类型，应为 project、task、finding 或 other"
+                )))
+            }
+        };
+        let units: Vec<i64> = match n.subject_kind.as_str() {
+            "project" => {
+                sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            "task" => {
+                sqlx::query_scalar(
+                    "SELECT lead_unit_id FROM tasks WHERE id = $1 \
+                 UNION SELECT unit_id FROM task_units WHERE task_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            _ => {
+                sqlx::query_scalar("SELECT unit_id FROM inspection_items WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        if units.is_empty() {
+            return Ok(Some(format!("编号 {id} 的督办对象不存在")));
+        }
+        let concerns = units.iter().any(|u| {
+            *u == n.unit_id
+                || (n.subject_kind == "project" && tree.in_scope(*u, Scope::Subtree(n.unit_id)))
+        });
+        if !concerns {
+            return Ok(Some("督办对象不属于被督办单位".into()));
+        }
+        Ok(None)
+    }
+
+    async fn move_notice(
+        &self,
+        actor: &Actor,
+        id: i64,
+        from: &[NoticeState],
+        to: NoticeState,
+        kind: &str,
+        body: &str,
+    ) -> Result<()> {
+        let (code, state): (String, String) =
+            sqlx::query_as("SELECT code, state FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
+        let state = NoticeState::parse(&state).unwrap_or(NoticeState::Issued);
+        if !from.contains(&state) {
+            return Err(StoreError::Conflict(format!(
+                "督办单当前状态为“{}”，不能进行此操作",
+                state.zh()
+            )));
+        }
+        let now = now_ts();
+        let mut tx = self.begin().await?;
+        // The state is checked again in the UPDATE so that two people acting at once cannot both win.
+        let n = sqlx::query(
+            "UPDATE notices SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+        )
+        .bind(to.code())
+        .bind(&now)
+        .bind(id)
+        .bind(state.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("督办单已被他人处理，请刷新".into()));
+        }
+        event(&mut tx, id, kind, body.trim(), actor, &now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            kind,
+            "notice",
+            &code,
+            Some(serde_json::json!({"state": state.code()})),
+            Some(serde_json::json!({"state": to.code(), "text": body.trim()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Notices<'_> {
     /// The escalation ladder in force (settings `ladder.reminder`, `ladder.urging`, `ladder.notice`,
     /// `ladder.interview`, `ladder.accountability`, in days overdue).
-    pub async fn ladder(&self) -> Result<Ladder> {
+    pub async fn ladder(self) -> Result<Ladder> {
         let mut l = Ladder::default();
         for (i, k) in [
             "reminder",
@@ -264,7 +374,7 @@ impl Store {
 
     /// Issues a notice (audited; the first event of its log). A reply date on a day off (a weekend
     /// or a holiday of the reporting calendar) moves to the next working day.
-    pub async fn issue_notice(&self, actor: &Actor, mut n: NewNotice, today: Date) -> Result<i64> {
+    pub async fn issue_notice(self, actor: &Actor, mut n: NewNotice, today: Date) -> Result<i64> {
         let tree = self.units().await?;
         if tree.get(n.unit_id).is_none() {
             return Err(StoreError::invalid("责任单位", "不存在"));
@@ -337,62 +447,8 @@ impl Store {
         Ok(id)
     }
 
-    /// What is wrong with a notice's subject, if anything: its kind is one of `project`, `task`,
-    /// `finding` (with the record's id) or `other` (without), the record exists, and it concerns the
-    /// unit the notice is sent to (a project of that unit or below it, a task it leads or cooperates
-    /// on, an inspection finding about it).
-    async fn subject_error(&self, tree: &UnitTree, n: &NewNotice) -> Result<Option<String>> {
-        let id = match (n.subject_kind.as_str(), n.subject_id) {
-            ("other" | "", None) => return Ok(None),
-            ("other" | "", Some(_)) => return Ok(Some("“其他”类督办不应指定对象编号".into())),
-            ("project" | "task" | "finding", None) => {
-                return Ok(Some("请指定督办对象（项目、任务或督查发现）的编号".into()))
-            }
-            ("project" | "task" | "finding", Some(id)) => id,
-            (k, _) => {
-                return Ok(Some(format!(
-                    "“{k}”不是督办对象类型，应为 project、task、finding 或 other"
-                )))
-            }
-        };
-        let units: Vec<i64> = match n.subject_kind.as_str() {
-            "project" => {
-                sqlx::query_scalar("SELECT unit_id FROM projects WHERE id = $1")
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            "task" => {
-                sqlx::query_scalar(
-                    "SELECT lead_unit_id FROM tasks WHERE id = $1 \
-                 UNION SELECT unit_id FROM task_units WHERE task_id = $1",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            _ => {
-                sqlx::query_scalar("SELECT unit_id FROM inspection_items WHERE id = $1")
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
-        if units.is_empty() {
-            return Ok(Some(format!("编号 {id} 的督办对象不存在")));
-        }
-        let concerns = units.iter().any(|u| {
-            *u == n.unit_id
-                || (n.subject_kind == "project" && tree.in_scope(*u, Scope::Subtree(n.unit_id)))
-        });
-        if !concerns {
-            return Ok(Some("督办对象不属于被督办单位".into()));
-        }
-        Ok(None)
-    }
-
     /// Notices to units within `scope`, newest first, as of `d`.
-    pub async fn notices(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<Notice>> {
+    pub async fn list(self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<Notice>> {
         let rows: Vec<NoticeRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM notices ORDER BY id DESC"
         )))
@@ -408,7 +464,7 @@ impl Store {
     /// The notices in `scope` about one record (`project`, `task`, `finding` and its id), newest
     /// first, found through the subject index rather than among every notice.
     pub async fn notices_about(
-        &self,
+        self,
         tree: &UnitTree,
         scope: Scope,
         subject_kind: &str,
@@ -431,7 +487,7 @@ impl Store {
 
     /// One notice with its event log.
     pub async fn notice(
-        &self,
+        self,
         tree: &UnitTree,
         id: i64,
         d: Date,
@@ -457,61 +513,8 @@ impl Store {
         Ok((n, events))
     }
 
-    async fn move_notice(
-        &self,
-        actor: &Actor,
-        id: i64,
-        from: &[NoticeState],
-        to: NoticeState,
-        kind: &str,
-        body: &str,
-    ) -> Result<()> {
-        let (code, state): (String, String) =
-            sqlx::query_as("SELECT code, state FROM notices WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| StoreError::NotFound("督办单".into()))?;
-        let state = NoticeState::parse(&state).unwrap_or(NoticeState::Issued);
-        if !from.contains(&state) {
-            return Err(StoreError::Conflict(format!(
-                "督办单当前状态为“{}”，不能进行此操作",
-                state.zh()
-            )));
-        }
-        let now = now_ts();
-        let mut tx = self.begin().await?;
-        // The state is checked again in the UPDATE so that two people acting at once cannot both win.
-        let n = sqlx::query(
-            "UPDATE notices SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
-        )
-        .bind(to.code())
-        .bind(&now)
-        .bind(id)
-        .bind(state.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict("督办单已被他人处理，请刷新".into()));
-        }
-        event(&mut tx, id, kind, body.trim(), actor, &now).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            kind,
-            "notice",
-            &code,
-            Some(serde_json::json!({"state": state.code()})),
-            Some(serde_json::json!({"state": to.code(), "text": body.trim()})),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The unit signs for a notice (签收).
-    pub async fn sign_notice(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn sign_notice(self, actor: &Actor, id: i64) -> Result<()> {
         self.move_notice(
             actor,
             id,
@@ -524,7 +527,7 @@ impl Store {
     }
 
     /// The unit replies (反馈); signing is implied when it had not signed yet.
-    pub async fn reply_notice(&self, actor: &Actor, id: i64, text: &str) -> Result<()> {
+    pub async fn reply_notice(self, actor: &Actor, id: i64, text: &str) -> Result<()> {
         if text.trim().is_empty() {
             return Err(StoreError::invalid("反馈内容", "不能为空"));
         }
@@ -546,7 +549,7 @@ impl Store {
     /// The office verifies a reply (核查): close it (办结) or send it back with a reason (退回). Whoever
     /// wrote the reply cannot verify it.
     pub async fn verify_notice(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         accept: bool,
@@ -589,20 +592,22 @@ impl Store {
     /// Climbs the ladder for every notice still owing a reply as of `d`: each step newly reached is
     /// recorded as its own event (提醒, then 催办, …) and audited. Returns how many steps were taken.
     /// Run by the server every hour and by `diaodu notices escalate`.
-    pub async fn escalate_notices(&self, actor: &Actor, d: Date) -> Result<usize> {
-        self.escalate_notices_in(actor, d, None, None).await
+    pub async fn escalate_notices(self, actor: &Actor, d: Date) -> Result<usize> {
+        self.notices()
+            .escalate_notices_in(actor, d, None, None)
+            .await
     }
 
-    /// [`Store::escalate_notices`] for the notices sent to units within `within` (a tree and a
+    /// [`Notices::escalate_notices`] for the notices sent to units within `within` (a tree and a
     /// scope) only (`None`: every notice), each climb told through `notify` in its own transaction.
     pub async fn escalate_notices_in(
-        &self,
+        self,
         actor: &Actor,
         d: Date,
         within: Option<(&crate::UnitTree, diaodu_domain::access::Scope)>,
         notify: Option<&dyn crate::outbox::Notifier>,
     ) -> Result<usize> {
-        let ladder = self.ladder().await?;
+        let ladder = self.notices().ladder().await?;
         let rows: Vec<(i64, String, i64, String, String, String, String)> = sqlx::query_as(
             "SELECT id, code, unit_id, state, escalation, reply_by, title FROM notices \
              WHERE state IN ('issued', 'signed', 'returned')",
@@ -684,7 +689,7 @@ impl Store {
     }
 
     /// Records an accountability decision (问责), linked to a notice (audited).
-    pub async fn add_accountability(&self, actor: &Actor, a: &Accountability) -> Result<i64> {
+    pub async fn add_accountability(self, actor: &Actor, a: &Accountability) -> Result<i64> {
         let (notice_id, unit_id, person, what, decision, decided_on) = (
             a.notice_id,
             a.unit_id,
@@ -739,7 +744,7 @@ impl Store {
     }
 
     /// Accountability records, newest first (optionally of one notice).
-    pub async fn accountability(&self, notice_id: Option<i64>) -> Result<Vec<Accountability>> {
+    pub async fn accountability(self, notice_id: Option<i64>) -> Result<Vec<Accountability>> {
         const COLUMNS: &str = "id, notice_id, unit_id, person, what, decision, decided_on";
         let rows: Vec<AccountabilityRecord> = match notice_id {
             Some(n) => {

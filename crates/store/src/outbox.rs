@@ -7,7 +7,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::{audit, now_ts, ts, Actor, NewMessage, Result, Store, StoreError};
+use crate::{audit, now_ts, ts, Actor, Messages, NewMessage, Result, StoreError};
 
 /// A delivery to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub struct Dispatch {
     pub deliveries: Vec<NewDelivery>,
 }
 
-/// What [`Store::dispatch`] did.
+/// What [`Messages::dispatch`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dispatched {
     /// Sends written.
@@ -130,7 +130,7 @@ pub struct Escalated {
     pub days_overdue: i64,
 }
 
-/// [`Store::dispatch`] inside the caller's transaction (an event and what it tells, together).
+/// [`Messages::dispatch`] inside the caller's transaction (an event and what it tells, together).
 pub(crate) async fn dispatch_in(
     tx: &mut sqlx::AnyConnection,
     actor: &Actor,
@@ -214,10 +214,10 @@ pub(crate) async fn dispatch_in(
     Ok(out)
 }
 
-impl Store {
+impl Messages<'_> {
     /// Writes sends in one transaction: for each, its once-key (if any; a key sent before skips the
     /// send), its messages, its deliveries and one audit record against its unit.
-    pub async fn dispatch(&self, actor: &Actor, sends: &[Dispatch]) -> Result<Dispatched> {
+    pub async fn dispatch(self, actor: &Actor, sends: &[Dispatch]) -> Result<Dispatched> {
         if sends.is_empty() {
             return Ok(Dispatched::default());
         }
@@ -231,7 +231,7 @@ impl Store {
     /// those pending, and those whose lease ran out. On PostgreSQL rows another worker holds are
     /// skipped (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time.
     pub async fn claim_deliveries(
-        &self,
+        self,
         limit: i64,
         lease: time::Duration,
         now: OffsetDateTime,
@@ -265,7 +265,7 @@ impl Store {
     /// Records the outcome of an attempt on a delivery this worker holds: delivered, or failed with
     /// the answer — again after [`backoff`] unless `final_` or [`MAX_ATTEMPTS`] are reached.
     pub async fn finish_delivery(
-        &self,
+        self,
         d: &Delivery,
         delivered: bool,
         answer: &str,
@@ -297,7 +297,7 @@ impl Store {
     }
 
     /// Deliveries, newest first, of one state or all, at most `limit`.
-    pub async fn deliveries(&self, state: Option<&str>, limit: i64) -> Result<Vec<Delivery>> {
+    pub async fn deliveries(self, state: Option<&str>, limit: i64) -> Result<Vec<Delivery>> {
         let sql = format!(
             "SELECT {COLS} FROM outbox WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT $2"
         );
@@ -309,7 +309,7 @@ impl Store {
     }
 
     /// How many deliveries are in each state.
-    pub async fn delivery_counts(&self) -> Result<Vec<(String, i64)>> {
+    pub async fn delivery_counts(self) -> Result<Vec<(String, i64)>> {
         Ok(
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")
                 .fetch_all(&self.pool)
@@ -318,7 +318,7 @@ impl Store {
     }
 
     /// Puts a failed delivery back in the queue at once (audited).
-    pub async fn retry_delivery(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn retry_delivery(self, actor: &Actor, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE outbox SET state = 'pending', attempts = 0, next_at = $2 \
@@ -350,7 +350,7 @@ impl Store {
     }
 
     /// The settings one unit overrides, as (unit id, key, value).
-    pub async fn unit_settings(&self) -> Result<Vec<(i64, String, String)>> {
+    pub async fn unit_settings(self) -> Result<Vec<(i64, String, String)>> {
         Ok(
             sqlx::query_as("SELECT unit_id, key, value FROM unit_settings ORDER BY unit_id, key")
                 .fetch_all(&self.pool)
@@ -361,7 +361,7 @@ impl Store {
     /// Sets (or, with an empty value, removes) a unit's own value of `key` (audited). The caller
     /// checks the key and the value.
     pub async fn set_unit_setting(
-        &self,
+        self,
         actor: &Actor,
         unit_id: i64,
         key: &str,

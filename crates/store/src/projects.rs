@@ -1,6 +1,7 @@
 //! The project library (项目库): projects, the admission check on entry, and the per-project facts
 //! the status rules need, aggregated in one SQL pass.
 
+use crate::Projects;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
@@ -327,314 +328,6 @@ const INSERT_COLUMNS: &[&str] = &[
 const UNKNOWN_SCAN_MIN: usize = 200;
 
 impl Store {
-    /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
-    /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
-    pub async fn create_project(
-        &self,
-        actor: &Actor,
-        unit_id: i64,
-        f: ProjectFields,
-    ) -> Result<Project> {
-        field_errors(&f)?;
-        let rules = self.admission_rules().await?;
-        if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
-            self.record_refusal(actor, Some(unit_id), &f, rule).await?;
-            return Err(StoreError::Refused {
-                rule_code: rule.code.clone(),
-                rule_name: rule.name.clone(),
-            });
-        }
-        let mut tx = self.begin().await?;
-        let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
-            .bind(f.code.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if dup.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "项目编码“{}”已存在",
-                f.code.trim()
-            )));
-        }
-        let now = now_ts();
-        let placeholders: Vec<String> = (1..=INSERT_COLUMNS.len())
-            .map(|i| format!("${i}"))
-            .collect();
-        let sql = format!(
-            "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
-            INSERT_COLUMNS.join(", "),
-            placeholders.join(", ")
-        );
-        let mut args = sqlx::any::AnyArguments::default();
-        crate::bulk::add_all(&mut args, &project_vals(unit_id, &f, &now))?;
-        let id = sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql.as_str()), args)
-            .fetch_one(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "project",
-            f.code.trim(),
-            None,
-            Some(project_json(unit_id, &f)),
-        )
-        .await?;
-        tx.commit().await?;
-        self.project(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("项目".into()))
-    }
-
-    /// Updates a project. `expected_version` is the version the editor started from: if someone saved
-    /// in between, the edit is refused rather than silently overwriting theirs. Stage changes must follow
-    /// the allowed transitions.
-    pub async fn update_project(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: i64,
-        unit_id: i64,
-        f: ProjectFields,
-    ) -> Result<Project> {
-        field_errors(&f)?;
-        let old = self
-            .project(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("项目".into()))?;
-        if !old.fields.stage.can_move_to(f.stage) {
-            return Err(StoreError::invalid(
-                "建设阶段",
-                format!(
-                    "不能从“{}”变更为“{}”（允许：{}）",
-                    old.fields.stage.zh(),
-                    f.stage.zh(),
-                    old.fields
-                        .stage
-                        .next_stages()
-                        .iter()
-                        .map(|s| s.zh())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-            ));
-        }
-        let mut tx = self.begin().await?;
-        // The first open day before the update locks the project's row (see `OPEN_FROM_LOCK`).
-        let open = if f.actual_start != old.fields.actual_start {
-            self.open_from_shared(&mut tx).await?
-        } else {
-            None
-        };
-        if f.code.trim() != old.fields.code {
-            let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
-                .bind(f.code.trim())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if dup.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "项目编码“{}”已存在",
-                    f.code.trim()
-                )));
-            }
-        }
-        let n = sqlx::query(
-            "UPDATE projects SET code=$1, name=$2, unit_id=$3, leader=$4, category=$5, stage=$6, total_investment=$7, \
-             plan_year=$8, annual_plan=$9, planned_start=$10, planned_finish=$11, actual_start=$12, batch=$13, \
-             industry=$14, env_approval=$15, updated_at=$16, version = version + 1 WHERE id=$17 AND version=$18",
-        )
-        .bind(f.code.trim())
-        .bind(f.name.trim())
-        .bind(unit_id)
-        .bind(f.leader.trim())
-        .bind(f.category.code())
-        .bind(f.stage.code())
-        .bind(f.total_investment.0)
-        .bind(i64::from(f.plan_year))
-        .bind(f.annual_plan.0)
-        .bind(d2s(f.planned_start))
-        .bind(d2s(f.planned_finish))
-        .bind(d2s(f.actual_start))
-        .bind(f.batch.trim())
-        .bind(f.industry.trim())
-        .bind(f.env_approval.code())
-        .bind(now_ts())
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict(
-                "该项目已被他人修改，请刷新页面后在最新数据上重新编辑".into(),
-            ));
-        }
-        if f.actual_start != old.fields.actual_start {
-            // The on-time share counts weekly reports from the actual start on: every year's totals move.
-            self.refresh_totals(&mut tx, &[id], None, open).await?;
-        }
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "project",
-            f.code.trim(),
-            Some(project_json(old.unit_id, &old.fields)),
-            Some(project_json(unit_id, &f)),
-        )
-        .await?;
-        tx.commit().await?;
-        self.project(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("项目".into()))
-    }
-
-    /// A project by id.
-    pub async fn project(&self, id: i64) -> Result<Option<Project>> {
-        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Project::from))
-    }
-
-    /// A project by code.
-    pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
-        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
-        )))
-        .bind(code.trim())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Project::from))
-    }
-
-    /// The distinct concentrated-start batches, for filters.
-    pub async fn batches(&self) -> Result<Vec<String>> {
-        // Every list page shows them; reused until the data changes.
-        let version = self.data_version().await?;
-        if let Some(b) = self.status_cache.batches.get(version) {
-            return Ok(b);
-        }
-        let mut b: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT batch FROM projects WHERE batch <> ''")
-                .fetch_all(&self.pool)
-                .await?;
-        b.sort_by(|x, y| diaodu_domain::project::batch_order(x, y));
-        self.status_cache.batches.put(version, b.clone());
-        Ok(b)
-    }
-
-    /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The
-    /// report sums are computed by the database in one grouped pass over the reports, not per project.
-    pub async fn project_statuses(
-        &self,
-        tree: &UnitTree,
-        scope: Scope,
-        filter: &ProjectFilter,
-        d: Date,
-    ) -> Result<Vec<ProjectStatusRow>> {
-        let settings = self.status_settings().await?;
-        self.project_statuses_with(tree, scope, filter, d, &settings)
-            .await
-    }
-
-    /// As [`Store::project_statuses`], with given settings.
-    pub async fn project_statuses_with(
-        &self,
-        tree: &UnitTree,
-        scope: Scope,
-        filter: &ProjectFilter,
-        d: Date,
-        settings: &StatusSettings,
-    ) -> Result<Vec<ProjectStatusRow>> {
-        // The whole scope's statuses, computed once per data version (see `cache.rs`), filtered
-        // here. One project (a project page) is taken from them when they are at hand, and otherwise
-        // computed directly rather than the whole scope for it.
-        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
-        let version = self.data_version().await?;
-        let mut cached = self.status_cache.statuses.get(&key, version);
-        if cached.is_none() && filter.project_id.is_some() {
-            return self
-                .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
-                .await;
-        }
-        let _turn = if cached.is_none() {
-            let turn = self.status_cache.computing.turn(&key).await;
-            // Another request may have computed it while this one waited.
-            let version = self.data_version().await?;
-            cached = self.status_cache.statuses.get(&key, version);
-            Some((turn, version))
-        } else {
-            None
-        };
-        let version = _turn.as_ref().map(|t| t.1).unwrap_or(version);
-        let all = match cached {
-            Some(rows) => rows,
-            None => match self
-                .patched_statuses(&key, version, tree, scope, d, settings)
-                .await?
-            {
-                Some((rows, at)) => {
-                    self.status_cache
-                        .statuses
-                        .put_computed_at(key, version, rows.clone(), at);
-                    rows
-                }
-                None => {
-                    let rows = std::sync::Arc::new(
-                        self.project_statuses_via(
-                            tree,
-                            scope,
-                            &ProjectFilter::default(),
-                            d,
-                            settings,
-                            SumsVia::Totals,
-                        )
-                        .await?,
-                    );
-                    self.status_cache.statuses.put(key, version, rows.clone());
-                    rows
-                }
-            },
-        };
-        let unit_prefix = filter.unit_id.map(|uid| {
-            tree.get(uid)
-                .map(|u| u.path.clone())
-                .unwrap_or_else(|| "/none/".into())
-        });
-        let q = filter
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_lowercase);
-        Ok(all
-            .iter()
-            .filter(|r| {
-                let f = &r.project.fields;
-                filter.project_id.is_none_or(|id| r.project.id == id)
-                    && unit_prefix.as_ref().is_none_or(|p| {
-                        tree.get(r.project.unit_id)
-                            .is_some_and(|u| u.path.starts_with(p.as_str()))
-                    })
-                    && filter.stage.is_none_or(|s| f.stage == s)
-                    && filter.category.is_none_or(|c| f.category == c)
-                    && filter
-                        .batch
-                        .as_deref()
-                        .filter(|b| !b.is_empty())
-                        .is_none_or(|b| f.batch == b)
-                    && filter.light.is_none_or(|l| r.status.light == l)
-                    && q.as_deref().is_none_or(|q| {
-                        f.code.to_lowercase().contains(q) || f.name.to_lowercase().contains(q)
-                    })
-            })
-            .cloned()
-            .collect())
-    }
-
     /// The scope's statuses cached under `key` at an older version, brought up to `version` by
     /// computing again only the projects whose reports changed since (see `cache.rs`); `None` when
     /// nothing is cached or the changes since are not all known — the caller computes afresh — and
@@ -666,6 +359,7 @@ impl Store {
                 ..ProjectFilter::default()
             };
             let fresh = self
+                .projects()
                 .project_statuses_via(tree, scope, &filter, d, settings, SumsVia::Totals)
                 .await?;
             match (
@@ -678,185 +372,6 @@ impl Store {
             }
         }
         Ok(Some((std::sync::Arc::new(rows), at)))
-    }
-
-    /// As [`Store::project_statuses_with`], with the report sums taken the way `via` says. Both ways
-    /// give the same statuses (the tests check every day of two years); [`SumsVia::Reports`] is the
-    /// reference and the benchmark's comparison.
-    pub async fn project_statuses_via(
-        &self,
-        tree: &UnitTree,
-        scope: Scope,
-        filter: &ProjectFilter,
-        d: Date,
-        settings: &StatusSettings,
-        via: SumsVia,
-    ) -> Result<Vec<ProjectStatusRow>> {
-        let y = d.year();
-        let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
-        let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
-        // The last Sunday whose weekly report is due by D, under the reporting calendar.
-        let due_hi = self.report_calendar().await?.weekly_due_through(d);
-        let ds = diaodu_domain::period::fmt_date;
-        // The stall rule asks whether investment fell in (D − stall days, D]; the reports are read from
-        // the earlier of that window's start and 1 January.
-        let scan_from = jan1.min(d - Duration::days(settings.stall_days));
-        // The totals answer the stall question from December of the year before at the earliest.
-        let via = if scan_from.year() < y - 1 {
-            SumsVia::Reports
-        } else {
-            via
-        };
-        let mut conds: Vec<(Cond, String)> = Vec::new();
-        if let Some(prefix) = tree.scope_prefix(scope) {
-            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
-        }
-        if let Some(uid) = filter.unit_id {
-            let prefix = tree
-                .get(uid)
-                .map(|u| u.path.clone())
-                .unwrap_or_else(|| "/none/".into());
-            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
-        }
-        if let Some(id) = filter.project_id {
-            conds.push((Cond::ProjectId, id.to_string()));
-        }
-        if let Some(st) = filter.stage {
-            conds.push((Cond::Stage, st.code().into()));
-        }
-        if let Some(c) = filter.category {
-            conds.push((Cond::Category, c.code().into()));
-        }
-        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
-            conds.push((Cond::Batch, b.clone()));
-        }
-        if let Some(q) = filter
-            .q
-            .as_ref()
-            .map(|q| q.trim())
-            .filter(|q| !q.is_empty())
-        {
-            conds.push((Cond::Words, format!("%{}%", like_escape(q))));
-        }
-        let fargs: Vec<String> = conds.iter().map(|(_, v)| v.clone()).collect();
-        // The filters, written for the aliases of one statement, their parameters numbered after its
-        // `lead` date parameters.
-        let filter_for = |p: &str, u: &str, lead: usize| -> String {
-            conds
-                .iter()
-                .enumerate()
-                .map(|(k, (c, _))| format!(" AND {}", c.sql(p, u, lead + 1 + k)))
-                .collect()
-        };
-        // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
-        // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
-        // the database reads only the chosen projects' reports of the window, from the covering
-        // (project_id, period_end, …) index, instead of grouping every report first.
-        let mut sums: HashMap<i64, ReportSums> = HashMap::new();
-        let mut projects: Vec<(Project, String)> = Vec::new();
-        let mut packed_done = false;
-        if via == SumsVia::Totals {
-            loop {
-                let open = self.open_from().await?;
-                // The totals hold the closed days: a day more than a month after the first open
-                // day (a day to come, or a first open day not moved for long) would read as many
-                // reports as the reference, which then sums them.
-                if open.is_some_and(|o| d - o > Duration::days(31)) {
-                    break;
-                }
-                // Packed rows; `None` only if some text held a separator, then the reference way
-                // below.
-                sums.clear();
-                let packed = self
-                    .packed_statuses(&fargs, &filter_for, d, due_hi, settings, open, &mut sums)
-                    .await?;
-                // The first open day moved meanwhile (each Monday): the two statements may have
-                // read the totals on either side of the move. Again.
-                if self.open_from().await? != open {
-                    continue;
-                }
-                if let Some(p) = packed {
-                    projects = p;
-                    packed_done = true;
-                }
-                break;
-            }
-        }
-        if !packed_done {
-            sums.clear();
-            let lead = vec![
-                ds(jan1),
-                ds(d),
-                ds(june30.min(d)),
-                ds(due_hi),
-                ds(scan_from),
-                ds(d - Duration::days(settings.stall_days)),
-            ];
-            let sql = format!(
-                "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p \
-                     WHERE p.unit_id = u.id {outer} ORDER BY p.code",
-                outer = filter_for("p", "u", 0),
-            );
-            let sums_sql = format!(
-                    "SELECT r.project_id, \
-                         CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
-                         CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
-                         MAX(CASE WHEN r.investment > 0 AND r.period_end > $6 THEN r.period_end END) AS last_inv, \
-                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
-                             AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
-                     FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
-                     WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
-                     GROUP BY r.project_id",
-                    inner = filter_for("p2", "u2", 6),
-                );
-            let rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
-            for r in &rows {
-                let r = ProjectWithUnit::from_row(r)?;
-                projects.push((r.project.into(), r.unit_name));
-            }
-            for r in bind_all(&sums_sql, &lead, &fargs)
-                .fetch_all(&self.pool)
-                .await?
-            {
-                let r = SumsRecord::from_row(&r)?;
-                sums.insert(
-                    r.project_id,
-                    ReportSums {
-                        ytd: r.ytd,
-                        by_june_30: r.h1,
-                        last_investment_end: r.last_inv,
-                        on_time_weekly: r.on_time,
-                    },
-                );
-            }
-        }
-        let mut out = Vec::with_capacity(projects.len());
-        for (project, unit_name) in projects {
-            let f = &project.fields;
-            let sum = sums.remove(&project.id).unwrap_or_default();
-            let facts = ProjectFacts {
-                stage: f.stage,
-                plan_year: f.plan_year,
-                annual_plan: f.annual_plan,
-                planned_start: f.planned_start,
-                actual_start: f.actual_start,
-                ytd: Yuan(sum.ytd),
-                by_june_30: Yuan(sum.by_june_30),
-                last_investment_end: s2d(sum.last_investment_end),
-                on_time_reports: sum.on_time_weekly as u32,
-            };
-            let status = project_status(&facts, d, due_hi, settings);
-            if filter.light.is_some_and(|l| l != status.light) {
-                continue;
-            }
-            out.push(ProjectStatusRow {
-                unit_name,
-                project,
-                facts,
-                status,
-            });
-        }
-        Ok(out)
     }
 
     /// The projects matching the filters with their report sums from the running totals (see
@@ -1122,11 +637,534 @@ impl Store {
         Ok(Some(out))
     }
 
+    /// The id and unit of each of `codes` that names a project (imports: only the file's projects are
+    /// read, not the library's).
+    pub(crate) async fn project_keys(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, (i64, i64)>> {
+        let mut out = HashMap::new();
+        let mut codes: Vec<&String> = codes.iter().collect();
+        codes.sort();
+        codes.dedup();
+        if codes.is_empty() {
+            return Ok(out);
+        }
+        let rest = format!("FROM {}", crate::dialect::projects_of_codes(self.engine, 3));
+        let binds = [Val::T(crate::pack::json_texts(&codes))];
+        let fields = ["p.code", "p.id", "p.unit_id"];
+        for rec in crate::pack::fetch(&self.pool, &fields, &rest, &binds).await? {
+            if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
+                out.insert(rec[0].clone(), (id, unit));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Projects<'_> {
+    /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
+    /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
+    pub async fn create_project(
+        self,
+        actor: &Actor,
+        unit_id: i64,
+        f: ProjectFields,
+    ) -> Result<Project> {
+        field_errors(&f)?;
+        let rules = self.projects().admission_rules().await?;
+        if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
+            self.record_refusal(actor, Some(unit_id), &f, rule).await?;
+            return Err(StoreError::Refused {
+                rule_code: rule.code.clone(),
+                rule_name: rule.name.clone(),
+            });
+        }
+        let mut tx = self.begin().await?;
+        let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
+            .bind(f.code.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "项目编码“{}”已存在",
+                f.code.trim()
+            )));
+        }
+        let now = now_ts();
+        let placeholders: Vec<String> = (1..=INSERT_COLUMNS.len())
+            .map(|i| format!("${i}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
+            INSERT_COLUMNS.join(", "),
+            placeholders.join(", ")
+        );
+        let mut args = sqlx::any::AnyArguments::default();
+        crate::bulk::add_all(&mut args, &project_vals(unit_id, &f, &now))?;
+        let id = sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql.as_str()), args)
+            .fetch_one(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "project",
+            f.code.trim(),
+            None,
+            Some(project_json(unit_id, &f)),
+        )
+        .await?;
+        tx.commit().await?;
+        self.projects()
+            .project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))
+    }
+
+    /// Updates a project. `expected_version` is the version the editor started from: if someone saved
+    /// in between, the edit is refused rather than silently overwriting theirs. Stage changes must follow
+    /// the allowed transitions.
+    pub async fn update_project(
+        self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        unit_id: i64,
+        f: ProjectFields,
+    ) -> Result<Project> {
+        field_errors(&f)?;
+        let old = self
+            .projects()
+            .project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        if !old.fields.stage.can_move_to(f.stage) {
+            return Err(StoreError::invalid(
+                "建设阶段",
+                format!(
+                    "不能从“{}”变更为“{}”（允许：{}）",
+                    old.fields.stage.zh(),
+                    f.stage.zh(),
+                    old.fields
+                        .stage
+                        .next_stages()
+                        .iter()
+                        .map(|s| s.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ));
+        }
+        let mut tx = self.begin().await?;
+        // The first open day before the update locks the project's row (see `OPEN_FROM_LOCK`).
+        let open = if f.actual_start != old.fields.actual_start {
+            self.open_from_shared(&mut tx).await?
+        } else {
+            None
+        };
+        if f.code.trim() != old.fields.code {
+            let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE code = $1")
+                .bind(f.code.trim())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if dup.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "项目编码“{}”已存在",
+                    f.code.trim()
+                )));
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE projects SET code=$1, name=$2, unit_id=$3, leader=$4, category=$5, stage=$6, total_investment=$7, \
+             plan_year=$8, annual_plan=$9, planned_start=$10, planned_finish=$11, actual_start=$12, batch=$13, \
+             industry=$14, env_approval=$15, updated_at=$16, version = version + 1 WHERE id=$17 AND version=$18",
+        )
+        .bind(f.code.trim())
+        .bind(f.name.trim())
+        .bind(unit_id)
+        .bind(f.leader.trim())
+        .bind(f.category.code())
+        .bind(f.stage.code())
+        .bind(f.total_investment.0)
+        .bind(i64::from(f.plan_year))
+        .bind(f.annual_plan.0)
+        .bind(d2s(f.planned_start))
+        .bind(d2s(f.planned_finish))
+        .bind(d2s(f.actual_start))
+        .bind(f.batch.trim())
+        .bind(f.industry.trim())
+        .bind(f.env_approval.code())
+        .bind(now_ts())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict(
+                "该项目已被他人修改，请刷新页面后在最新数据上重新编辑".into(),
+            ));
+        }
+        if f.actual_start != old.fields.actual_start {
+            // The on-time share counts weekly reports from the actual start on: every year's totals move.
+            self.refresh_totals(&mut tx, &[id], None, open).await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "project",
+            f.code.trim(),
+            Some(project_json(old.unit_id, &old.fields)),
+            Some(project_json(unit_id, &f)),
+        )
+        .await?;
+        tx.commit().await?;
+        self.projects()
+            .project(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目".into()))
+    }
+
+    /// A project by id.
+    pub async fn project(self, id: i64) -> Result<Option<Project>> {
+        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Project::from))
+    }
+
+    /// A project by code.
+    pub async fn project_by_code(self, code: &str) -> Result<Option<Project>> {
+        let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
+        )))
+        .bind(code.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Project::from))
+    }
+
+    /// The distinct concentrated-start batches, for filters.
+    pub async fn batches(self) -> Result<Vec<String>> {
+        // Every list page shows them; reused until the data changes.
+        let version = self.data_version().await?;
+        if let Some(b) = self.status_cache.batches.get(version) {
+            return Ok(b);
+        }
+        let mut b: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT batch FROM projects WHERE batch <> ''")
+                .fetch_all(&self.pool)
+                .await?;
+        b.sort_by(|x, y| diaodu_domain::project::batch_order(x, y));
+        self.status_cache.batches.put(version, b.clone());
+        Ok(b)
+    }
+
+    /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The
+    /// report sums are computed by the database in one grouped pass over the reports, not per project.
+    pub async fn project_statuses(
+        self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+    ) -> Result<Vec<ProjectStatusRow>> {
+        let settings = self.status_settings().await?;
+        self.projects()
+            .project_statuses_with(tree, scope, filter, d, &settings)
+            .await
+    }
+
+    /// As [`Projects::project_statuses`], with given settings.
+    pub async fn project_statuses_with(
+        self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+        settings: &StatusSettings,
+    ) -> Result<Vec<ProjectStatusRow>> {
+        // The whole scope's statuses, computed once per data version (see `cache.rs`), filtered
+        // here. One project (a project page) is taken from them when they are at hand, and otherwise
+        // computed directly rather than the whole scope for it.
+        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
+        let version = self.data_version().await?;
+        let mut cached = self.status_cache.statuses.get(&key, version);
+        if cached.is_none() && filter.project_id.is_some() {
+            return self
+                .projects()
+                .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
+                .await;
+        }
+        let _turn = if cached.is_none() {
+            let turn = self.status_cache.computing.turn(&key).await;
+            // Another request may have computed it while this one waited.
+            let version = self.data_version().await?;
+            cached = self.status_cache.statuses.get(&key, version);
+            Some((turn, version))
+        } else {
+            None
+        };
+        let version = _turn.as_ref().map(|t| t.1).unwrap_or(version);
+        let all = match cached {
+            Some(rows) => rows,
+            None => match self
+                .patched_statuses(&key, version, tree, scope, d, settings)
+                .await?
+            {
+                Some((rows, at)) => {
+                    self.status_cache
+                        .statuses
+                        .put_computed_at(key, version, rows.clone(), at);
+                    rows
+                }
+                None => {
+                    let rows = std::sync::Arc::new(
+                        self.projects()
+                            .project_statuses_via(
+                                tree,
+                                scope,
+                                &ProjectFilter::default(),
+                                d,
+                                settings,
+                                SumsVia::Totals,
+                            )
+                            .await?,
+                    );
+                    self.status_cache.statuses.put(key, version, rows.clone());
+                    rows
+                }
+            },
+        };
+        let unit_prefix = filter.unit_id.map(|uid| {
+            tree.get(uid)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| "/none/".into())
+        });
+        let q = filter
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_lowercase);
+        Ok(all
+            .iter()
+            .filter(|r| {
+                let f = &r.project.fields;
+                filter.project_id.is_none_or(|id| r.project.id == id)
+                    && unit_prefix.as_ref().is_none_or(|p| {
+                        tree.get(r.project.unit_id)
+                            .is_some_and(|u| u.path.starts_with(p.as_str()))
+                    })
+                    && filter.stage.is_none_or(|s| f.stage == s)
+                    && filter.category.is_none_or(|c| f.category == c)
+                    && filter
+                        .batch
+                        .as_deref()
+                        .filter(|b| !b.is_empty())
+                        .is_none_or(|b| f.batch == b)
+                    && filter.light.is_none_or(|l| r.status.light == l)
+                    && q.as_deref().is_none_or(|q| {
+                        f.code.to_lowercase().contains(q) || f.name.to_lowercase().contains(q)
+                    })
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// As [`Projects::project_statuses_with`], with the report sums taken the way `via` says. Both ways
+    /// give the same statuses (the tests check every day of two years); [`SumsVia::Reports`] is the
+    /// reference and the benchmark's comparison.
+    pub async fn project_statuses_via(
+        self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+        settings: &StatusSettings,
+        via: SumsVia,
+    ) -> Result<Vec<ProjectStatusRow>> {
+        let y = d.year();
+        let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
+        let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
+        // The last Sunday whose weekly report is due by D, under the reporting calendar.
+        let due_hi = self
+            .reports()
+            .report_calendar()
+            .await?
+            .weekly_due_through(d);
+        let ds = diaodu_domain::period::fmt_date;
+        // The stall rule asks whether investment fell in (D − stall days, D]; the reports are read from
+        // the earlier of that window's start and 1 January.
+        let scan_from = jan1.min(d - Duration::days(settings.stall_days));
+        // The totals answer the stall question from December of the year before at the earliest.
+        let via = if scan_from.year() < y - 1 {
+            SumsVia::Reports
+        } else {
+            via
+        };
+        let mut conds: Vec<(Cond, String)> = Vec::new();
+        if let Some(prefix) = tree.scope_prefix(scope) {
+            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
+        }
+        if let Some(uid) = filter.unit_id {
+            let prefix = tree
+                .get(uid)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| "/none/".into());
+            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
+        }
+        if let Some(id) = filter.project_id {
+            conds.push((Cond::ProjectId, id.to_string()));
+        }
+        if let Some(st) = filter.stage {
+            conds.push((Cond::Stage, st.code().into()));
+        }
+        if let Some(c) = filter.category {
+            conds.push((Cond::Category, c.code().into()));
+        }
+        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
+            conds.push((Cond::Batch, b.clone()));
+        }
+        if let Some(q) = filter
+            .q
+            .as_ref()
+            .map(|q| q.trim())
+            .filter(|q| !q.is_empty())
+        {
+            conds.push((Cond::Words, format!("%{}%", like_escape(q))));
+        }
+        let fargs: Vec<String> = conds.iter().map(|(_, v)| v.clone()).collect();
+        // The filters, written for the aliases of one statement, their parameters numbered after its
+        // `lead` date parameters.
+        let filter_for = |p: &str, u: &str, lead: usize| -> String {
+            conds
+                .iter()
+                .enumerate()
+                .map(|(k, (c, _))| format!(" AND {}", c.sql(p, u, lead + 1 + k)))
+                .collect()
+        };
+        // Two statements rather than a join to a grouped subquery, and the sums walk units → projects →
+        // reports in that order (CROSS JOIN fixes the order in SQLite and is a plain join elsewhere), so
+        // the database reads only the chosen projects' reports of the window, from the covering
+        // (project_id, period_end, …) index, instead of grouping every report first.
+        let mut sums: HashMap<i64, ReportSums> = HashMap::new();
+        let mut projects: Vec<(Project, String)> = Vec::new();
+        let mut packed_done = false;
+        if via == SumsVia::Totals {
+            loop {
+                let open = self.reports().open_from().await?;
+                // The totals hold the closed days: a day more than a month after the first open
+                // day (a day to come, or a first open day not moved for long) would read as many
+                // reports as the reference, which then sums them.
+                if open.is_some_and(|o| d - o > Duration::days(31)) {
+                    break;
+                }
+                // Packed rows; `None` only if some text held a separator, then the reference way
+                // below.
+                sums.clear();
+                let packed = self
+                    .packed_statuses(&fargs, &filter_for, d, due_hi, settings, open, &mut sums)
+                    .await?;
+                // The first open day moved meanwhile (each Monday): the two statements may have
+                // read the totals on either side of the move. Again.
+                if self.reports().open_from().await? != open {
+                    continue;
+                }
+                if let Some(p) = packed {
+                    projects = p;
+                    packed_done = true;
+                }
+                break;
+            }
+        }
+        if !packed_done {
+            sums.clear();
+            let lead = vec![
+                ds(jan1),
+                ds(d),
+                ds(june30.min(d)),
+                ds(due_hi),
+                ds(scan_from),
+                ds(d - Duration::days(settings.stall_days)),
+            ];
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS}, u.name AS unit_name FROM units u CROSS JOIN projects p \
+                     WHERE p.unit_id = u.id {outer} ORDER BY p.code",
+                outer = filter_for("p", "u", 0),
+            );
+            let sums_sql = format!(
+                    "SELECT r.project_id, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 THEN r.investment ELSE 0 END) AS BIGINT) AS ytd, \
+                         CAST(SUM(CASE WHEN r.period_end >= $1 AND r.period_end <= $3 THEN r.investment ELSE 0 END) AS BIGINT) AS h1, \
+                         MAX(CASE WHEN r.investment > 0 AND r.period_end > $6 THEN r.period_end END) AS last_inv, \
+                         CAST(SUM(CASE WHEN r.period_kind = 'W' AND r.on_time = 1 AND r.period_end >= $1 AND r.period_end <= $4 \
+                             AND r.period_end >= p2.actual_start THEN 1 ELSE 0 END) AS BIGINT) AS on_time \
+                     FROM units u2 CROSS JOIN projects p2 CROSS JOIN reports r \
+                     WHERE p2.unit_id = u2.id AND r.project_id = p2.id AND r.period_end >= $5 AND r.period_end <= $2{inner} \
+                     GROUP BY r.project_id",
+                    inner = filter_for("p2", "u2", 6),
+                );
+            let rows = bind_all(&sql, &[], &fargs).fetch_all(&self.pool).await?;
+            for r in &rows {
+                let r = ProjectWithUnit::from_row(r)?;
+                projects.push((r.project.into(), r.unit_name));
+            }
+            for r in bind_all(&sums_sql, &lead, &fargs)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                let r = SumsRecord::from_row(&r)?;
+                sums.insert(
+                    r.project_id,
+                    ReportSums {
+                        ytd: r.ytd,
+                        by_june_30: r.h1,
+                        last_investment_end: r.last_inv,
+                        on_time_weekly: r.on_time,
+                    },
+                );
+            }
+        }
+        let mut out = Vec::with_capacity(projects.len());
+        for (project, unit_name) in projects {
+            let f = &project.fields;
+            let sum = sums.remove(&project.id).unwrap_or_default();
+            let facts = ProjectFacts {
+                stage: f.stage,
+                plan_year: f.plan_year,
+                annual_plan: f.annual_plan,
+                planned_start: f.planned_start,
+                actual_start: f.actual_start,
+                ytd: Yuan(sum.ytd),
+                by_june_30: Yuan(sum.by_june_30),
+                last_investment_end: s2d(sum.last_investment_end),
+                on_time_reports: sum.on_time_weekly as u32,
+            };
+            let status = project_status(&facts, d, due_hi, settings);
+            if filter.light.is_some_and(|l| l != status.light) {
+                continue;
+            }
+            out.push(ProjectStatusRow {
+                unit_name,
+                project,
+                facts,
+                status,
+            });
+        }
+        Ok(out)
+    }
+
     /// Imports projects all or nothing: every row is checked (fields, unit, duplicate codes in the file
     /// and in the library, admission rules) before anything is written; then one transaction writes them
     /// in batches. Rows refused by an admission rule are kept on record even though the import fails.
     pub async fn import_projects(
-        &self,
+        self,
         actor: &Actor,
         rows: &[ProjectRow],
         mut errors: Vec<ImportError>,
@@ -1137,7 +1175,7 @@ impl Store {
             .map(|r| r.fields.code.trim().to_string())
             .collect();
         let existing: HashSet<String> = self.project_keys(&codes).await?.into_keys().collect();
-        let rules = self.admission_rules().await?;
+        let rules = self.projects().admission_rules().await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
         let today = crate::today_local();
         let mut ok_rows = Vec::with_capacity(rows.len());
@@ -1247,7 +1285,7 @@ impl Store {
 
     /// Removes the projects of one unit with their reports (benchmark clean-up only: the audit log keeps
     /// the record that they were created).
-    pub async fn delete_unit_projects(&self, unit_id: i64) -> Result<u64> {
+    pub async fn delete_unit_projects(self, unit_id: i64) -> Result<u64> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "DELETE FROM report_year_totals WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
@@ -1289,32 +1327,8 @@ impl Store {
         Ok(n)
     }
 
-    /// The id and unit of each of `codes` that names a project (imports: only the file's projects are
-    /// read, not the library's).
-    pub(crate) async fn project_keys(
-        &self,
-        codes: &[String],
-    ) -> Result<HashMap<String, (i64, i64)>> {
-        let mut out = HashMap::new();
-        let mut codes: Vec<&String> = codes.iter().collect();
-        codes.sort();
-        codes.dedup();
-        if codes.is_empty() {
-            return Ok(out);
-        }
-        let rest = format!("FROM {}", crate::dialect::projects_of_codes(self.engine, 3));
-        let binds = [Val::T(crate::pack::json_texts(&codes))];
-        let fields = ["p.code", "p.id", "p.unit_id"];
-        for rec in crate::pack::fetch(&self.pool, &fields, &rest, &binds).await? {
-            if let (Ok(id), Ok(unit)) = (rec[1].parse(), rec[2].parse()) {
-                out.insert(rec[0].clone(), (id, unit));
-            }
-        }
-        Ok(out)
-    }
-
     /// Every project's id by code (bulk paths and data generation).
-    pub async fn project_ids(&self) -> Result<HashMap<String, i64>> {
+    pub async fn project_ids(self) -> Result<HashMap<String, i64>> {
         let rows: Vec<(String, i64)> = sqlx::query_as("SELECT code, id FROM projects")
             .fetch_all(&self.pool)
             .await?;
@@ -1322,7 +1336,7 @@ impl Store {
     }
 
     /// How many projects each unit owns (its own, not those of units below it).
-    pub async fn project_counts_by_unit(&self) -> Result<Vec<(i64, usize)>> {
+    pub async fn project_counts_by_unit(self) -> Result<Vec<(i64, usize)>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT unit_id, COUNT(*) FROM projects GROUP BY unit_id")
                 .fetch_all(&self.pool)
@@ -1331,7 +1345,7 @@ impl Store {
     }
 
     /// Number of projects.
-    pub async fn project_count(&self) -> Result<i64> {
+    pub async fn project_count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
             .fetch_one(&self.pool)
             .await?)

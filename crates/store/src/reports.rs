@@ -1,5 +1,6 @@
 //! Progress reports (进度填报) and site visits (现场督导).
 
+use crate::Reports;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diaodu_domain::access::Scope;
@@ -351,6 +352,206 @@ fn check_input(r: &ReportInput, today: Date) -> Result<()> {
 }
 
 impl Store {
+    /// One project's report for one period (after a submission: only the report just written, not
+    /// the project's whole history).
+    async fn report_of(&self, project_id: i64, period: Period) -> Result<ReportRow> {
+        let row: ReportRecord = sqlx::query_as(
+            "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
+             FROM reports WHERE project_id = $1 AND period = $2",
+        )
+        .bind(project_id)
+        .bind(period.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("填报".into()))?;
+        Ok(row.into())
+    }
+
+    /// [`Store::reports`] as one packed value; `None` when a record does not unpack (a text field held
+    /// a separator).
+    async fn reports_packed(&self, project_id: i64) -> Result<Option<Vec<ReportRow>>> {
+        const COLS: [&str; 11] = [
+            "id",
+            "project_id",
+            "period",
+            "period_end",
+            "investment",
+            "progress",
+            "problems",
+            "on_time",
+            "created_at",
+            "updated_at",
+            "period_kind",
+        ];
+        let text = crate::pack::fetch_text(
+            &self.pool,
+            &COLS,
+            "FROM reports WHERE project_id = $3",
+            &[Val::I(project_id)],
+        )
+        .await?;
+        let Some(recs) = crate::pack::unpack(&text, COLS.len()) else {
+            return Ok(None);
+        };
+        let mut out = recs
+            .into_iter()
+            .map(|f| {
+                let row = ReportRow {
+                    id: crate::pack::int(f[0])?,
+                    project_id: crate::pack::int(f[1])?,
+                    period: f[2].to_string(),
+                    period_end: s2d(Some(f[3].to_string())).unwrap_or(Date::MIN),
+                    investment: Yuan(crate::pack::int(f[4])?),
+                    progress: f[5].to_string(),
+                    problems: f[6].to_string(),
+                    on_time: f[7] == "1",
+                    created_at: f[8].to_string(),
+                    updated_at: f[9].to_string(),
+                };
+                Ok((row, f[10]))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // As the row-wise read orders them: by end date, then kind code (`M` before `W`, for a month
+        // and a week ending on the same Sunday).
+        out.sort_by(|(a, ka), (b, kb)| (a.period_end, ka).cmp(&(b.period_end, kb)));
+        Ok(Some(out.into_iter().map(|(r, _)| r).collect()))
+    }
+
+    /// Which (project id, period) pairs among `periods` already have a report (PostgreSQL: the
+    /// statement uses `LATERAL`).
+    async fn reported_pg(
+        &self,
+        project_ids: &[i64],
+        periods: &[String],
+    ) -> Result<std::collections::HashSet<(i64, String)>> {
+        let mut out = std::collections::HashSet::new();
+        // Only the given projects' reports, found by the unique (project, period) index: a district's
+        // page must not read the whole province's week. One packed row; ids and periods as JSON lists.
+        // Each (project, period) pair is one look-up in that index: the `LIMIT 1` keeps PostgreSQL
+        // from flattening the look-up into a join, which it plans as a scan of the projects' every
+        // report or of the whole week (≈ 4× slower for a district).
+        let rest = format!(
+            "FROM ({}) i(project_id) CROSS JOIN ({}) q(period) CROSS JOIN LATERAL \
+             (SELECT 1 FROM reports r WHERE r.project_id = i.project_id AND r.period = q.period LIMIT 1) r",
+            crate::dialect::json_set(self.engine, 4, true),
+            crate::dialect::json_set(self.engine, 3, false)
+        );
+        let binds = [
+            Val::T(crate::pack::json_texts(periods)),
+            Val::T(crate::pack::json_ints(project_ids)),
+        ];
+        for rec in crate::pack::fetch(&self.pool, &["project_id", "period"], &rest, &binds).await? {
+            if let Ok(id) = rec[0].parse() {
+                out.insert((id, rec[1].clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Reports::reported_in_scope`] read from the database.
+    async fn reported_afresh(
+        &self,
+        tree: &UnitTree,
+        scope: Scope,
+        project_ids: &[i64],
+        periods: &[String],
+    ) -> Result<std::collections::HashSet<(i64, String)>> {
+        if self.engine == crate::Engine::Postgres {
+            return self.reported_pg(project_ids, periods).await;
+        }
+        let mut binds = vec![Val::T(crate::pack::json_texts(periods))];
+        let path = match tree.scope_prefix(scope) {
+            Some(prefix) => {
+                binds.push(Val::T(format!("{}%", crate::like_escape(&prefix))));
+                " AND u.path LIKE $4 ESCAPE '\\'"
+            }
+            None => "",
+        };
+        let rest = format!(
+            "FROM units u CROSS JOIN projects p CROSS JOIN reports r \
+             WHERE p.unit_id = u.id AND r.project_id = p.id AND r.period IN ({}){path}",
+            crate::dialect::json_set(self.engine, 3, false)
+        );
+        let mut out = std::collections::HashSet::new();
+        for rec in
+            crate::pack::fetch(&self.pool, &["r.project_id", "r.period"], &rest, &binds).await?
+        {
+            if let Ok(id) = rec[0].parse() {
+                out.insert((id, rec[1].clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn import_reports_then(
+        &self,
+        actor: &Actor,
+        tree: &UnitTree,
+        scope: Scope,
+        rows: &[ImportRow],
+        errors: Vec<ImportError>,
+        confirm_unusual: bool,
+        commit: bool,
+    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
+        let mut import = self
+            .reports()
+            .report_import(actor, tree, scope, confirm_unusual)
+            .await?;
+        import.add(rows, errors).await?;
+        import.finish(commit).await
+    }
+
+    async fn insert_reports_raw_then(
+        &self,
+        actor: &Actor,
+        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+        totals: bool,
+        audits: Option<Vec<Vec<Val>>>,
+    ) -> Result<()> {
+        let n = rows.len();
+        let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut tx = self.begin().await?;
+        let open = self.open_from_shared(&mut tx).await?;
+        let vals = rows
+            .into_iter()
+            .map(
+                |(pid, period, investment, progress, problems, on_time, at)| {
+                    let r = ReportInput {
+                        period,
+                        investment,
+                        progress,
+                        problems,
+                    };
+                    report_vals(pid, &r, on_time, actor.user_id, &at)
+                },
+            )
+            .collect();
+        bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
+        if totals {
+            self.refresh_totals(&mut tx, &touched, None, open).await?;
+        }
+        match audits {
+            Some(audits) => bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?,
+            None => {
+                audit::record(
+                    &mut tx,
+                    actor,
+                    "create",
+                    "report",
+                    "bulk",
+                    None,
+                    Some(serde_json::json!({"rows": n})),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Reports<'_> {
     /// Files or edits the report of a project for a period: one report per project and period, so a
     /// second submission is an edit (audited with before and after). Whether it was on time is fixed at
     /// the first submission.
@@ -359,7 +560,7 @@ impl Store {
     /// period in the plan year) is [`StoreError::Unusual`] unless `confirm_unusual` says the user
     /// has checked it.
     pub async fn submit_report(
-        &self,
+        self,
         actor: &Actor,
         project_id: i64,
         r: &ReportInput,
@@ -497,23 +698,8 @@ impl Store {
         Ok((self.report_of(project_id, r.period).await?, created))
     }
 
-    /// One project's report for one period (after a submission: only the report just written, not
-    /// the project's whole history).
-    async fn report_of(&self, project_id: i64, period: Period) -> Result<ReportRow> {
-        let row: ReportRecord = sqlx::query_as(
-            "SELECT id, project_id, period, period_end, investment, progress, problems, on_time, created_at, updated_at \
-             FROM reports WHERE project_id = $1 AND period = $2",
-        )
-        .bind(project_id)
-        .bind(period.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound("填报".into()))?;
-        Ok(row.into())
-    }
-
     /// A project's reports, oldest period first.
-    pub async fn reports(&self, project_id: i64) -> Result<Vec<ReportRow>> {
+    pub async fn list(self, project_id: i64) -> Result<Vec<ReportRow>> {
         // SQLite hands rows over from its worker thread one at a time (≈ 25 µs each): a project with
         // three years of weekly reports spent 4 ms of its page on that. Packed into one value there
         // (see `pack.rs`), unless a text holds a separator; PostgreSQL's rows are cheap.
@@ -532,87 +718,6 @@ impl Store {
         Ok(rows.into_iter().map(ReportRow::from).collect())
     }
 
-    /// [`Store::reports`] as one packed value; `None` when a record does not unpack (a text field held
-    /// a separator).
-    async fn reports_packed(&self, project_id: i64) -> Result<Option<Vec<ReportRow>>> {
-        const COLS: [&str; 11] = [
-            "id",
-            "project_id",
-            "period",
-            "period_end",
-            "investment",
-            "progress",
-            "problems",
-            "on_time",
-            "created_at",
-            "updated_at",
-            "period_kind",
-        ];
-        let text = crate::pack::fetch_text(
-            &self.pool,
-            &COLS,
-            "FROM reports WHERE project_id = $3",
-            &[Val::I(project_id)],
-        )
-        .await?;
-        let Some(recs) = crate::pack::unpack(&text, COLS.len()) else {
-            return Ok(None);
-        };
-        let mut out = recs
-            .into_iter()
-            .map(|f| {
-                let row = ReportRow {
-                    id: crate::pack::int(f[0])?,
-                    project_id: crate::pack::int(f[1])?,
-                    period: f[2].to_string(),
-                    period_end: s2d(Some(f[3].to_string())).unwrap_or(Date::MIN),
-                    investment: Yuan(crate::pack::int(f[4])?),
-                    progress: f[5].to_string(),
-                    problems: f[6].to_string(),
-                    on_time: f[7] == "1",
-                    created_at: f[8].to_string(),
-                    updated_at: f[9].to_string(),
-                };
-                Ok((row, f[10]))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        // As the row-wise read orders them: by end date, then kind code (`M` before `W`, for a month
-        // and a week ending on the same Sunday).
-        out.sort_by(|(a, ka), (b, kb)| (a.period_end, ka).cmp(&(b.period_end, kb)));
-        Ok(Some(out.into_iter().map(|(r, _)| r).collect()))
-    }
-
-    /// Which (project id, period) pairs among `periods` already have a report (PostgreSQL: the
-    /// statement uses `LATERAL`).
-    async fn reported_pg(
-        &self,
-        project_ids: &[i64],
-        periods: &[String],
-    ) -> Result<std::collections::HashSet<(i64, String)>> {
-        let mut out = std::collections::HashSet::new();
-        // Only the given projects' reports, found by the unique (project, period) index: a district's
-        // page must not read the whole province's week. One packed row; ids and periods as JSON lists.
-        // Each (project, period) pair is one look-up in that index: the `LIMIT 1` keeps PostgreSQL
-        // from flattening the look-up into a join, which it plans as a scan of the projects' every
-        // report or of the whole week (≈ 4× slower for a district).
-        let rest = format!(
-            "FROM ({}) i(project_id) CROSS JOIN ({}) q(period) CROSS JOIN LATERAL \
-             (SELECT 1 FROM reports r WHERE r.project_id = i.project_id AND r.period = q.period LIMIT 1) r",
-            crate::dialect::json_set(self.engine, 4, true),
-            crate::dialect::json_set(self.engine, 3, false)
-        );
-        let binds = [
-            Val::T(crate::pack::json_texts(periods)),
-            Val::T(crate::pack::json_ints(project_ids)),
-        ];
-        for rec in crate::pack::fetch(&self.pool, &["project_id", "period"], &rest, &binds).await? {
-            if let Ok(id) = rec[0].parse() {
-                out.insert((id, rec[1].clone()));
-            }
-        }
-        Ok(out)
-    }
-
     /// Which (project id, period) pairs among `periods` have a report, for `project_ids`, the projects
     /// of `scope`. On SQLite they are found from the scope's units through their projects (the unit
     /// index, then the unique (project, period) index), with no list of ids. PostgreSQL plans that
@@ -621,7 +726,7 @@ impl Store {
     /// The answer is reused until the data changes (see `cache.rs`): every district's home page asks it
     /// for this week and last week, and only a report, an import or a project change alters it.
     pub async fn reported_in_scope(
-        &self,
+        self,
         tree: &UnitTree,
         scope: Scope,
         project_ids: &[i64],
@@ -666,43 +771,8 @@ impl Store {
         Ok(found)
     }
 
-    /// [`Store::reported_in_scope`] read from the database.
-    async fn reported_afresh(
-        &self,
-        tree: &UnitTree,
-        scope: Scope,
-        project_ids: &[i64],
-        periods: &[String],
-    ) -> Result<std::collections::HashSet<(i64, String)>> {
-        if self.engine == crate::Engine::Postgres {
-            return self.reported_pg(project_ids, periods).await;
-        }
-        let mut binds = vec![Val::T(crate::pack::json_texts(periods))];
-        let path = match tree.scope_prefix(scope) {
-            Some(prefix) => {
-                binds.push(Val::T(format!("{}%", crate::like_escape(&prefix))));
-                " AND u.path LIKE $4 ESCAPE '\\'"
-            }
-            None => "",
-        };
-        let rest = format!(
-            "FROM units u CROSS JOIN projects p CROSS JOIN reports r \
-             WHERE p.unit_id = u.id AND r.project_id = p.id AND r.period IN ({}){path}",
-            crate::dialect::json_set(self.engine, 3, false)
-        );
-        let mut out = std::collections::HashSet::new();
-        for rec in
-            crate::pack::fetch(&self.pool, &["r.project_id", "r.period"], &rest, &binds).await?
-        {
-            if let Ok(id) = rec[0].parse() {
-                out.insert((id, rec[1].clone()));
-            }
-        }
-        Ok(out)
-    }
-
     /// Number of reports.
-    pub async fn report_count(&self) -> Result<i64> {
+    pub async fn report_count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")
             .fetch_one(&self.pool)
             .await?)
@@ -714,7 +784,7 @@ impl Store {
     /// total investment is an error, and so is one above the year's plan unless `confirm_unusual`
     /// says the importer has checked such figures.
     pub async fn import_reports(
-        &self,
+        self,
         actor: &Actor,
         tree: &UnitTree,
         scope: Scope,
@@ -726,12 +796,12 @@ impl Store {
             .await
     }
 
-    /// As [`Store::import_reports`], but the transaction is rolled back at the end: every check runs
+    /// As [`Reports::import_reports`], but the transaction is rolled back at the end: every check runs
     /// and every row is written and then taken back, so the result says what the import would do
     /// and what it costs, and nothing changes. (`diaodu bench` times a week of existing projects with
     /// it; a "check the file first" action could use it too.)
     pub async fn import_reports_dry_run(
-        &self,
+        self,
         actor: &Actor,
         tree: &UnitTree,
         scope: Scope,
@@ -743,78 +813,24 @@ impl Store {
             .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn import_reports_then(
-        &self,
-        actor: &Actor,
-        tree: &UnitTree,
-        scope: Scope,
-        rows: &[ImportRow],
-        errors: Vec<ImportError>,
-        confirm_unusual: bool,
-        commit: bool,
-    ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let mut import = self
-            .report_import(actor, tree, scope, confirm_unusual)
-            .await?;
-        import.add(rows, errors).await?;
-        import.finish(commit).await
-    }
-
-    /// Starts an import of reports that is fed its rows a chunk at a time ([`ReportImport::add`])
-    /// and written all or nothing ([`ReportImport::finish`]): a file of millions of rows is held a
-    /// chunk at a time, in one transaction. [`Store::import_reports`] is one chunk.
-    pub async fn report_import<'a>(
-        &'a self,
-        actor: &Actor,
-        tree: &'a UnitTree,
-        scope: Scope,
-        confirm_unusual: bool,
-    ) -> Result<ReportImport<'a>> {
-        // The file's projects are found and locked, chunk by chunk, before their reports are
-        // written, and the totals are written under that lock. A file with errors rolls back,
-        // releasing them.
-        let mut tx = self.begin().await?;
-        let open = self.open_from_shared(&mut tx).await?;
-        let calendar = crate::calendar::calendar_in(&mut tx).await?;
-        let now = time::OffsetDateTime::now_utc();
-        Ok(ReportImport {
-            store: self,
-            tx,
-            open,
-            actor: actor.clone(),
-            tree,
-            scope,
-            confirm_unusual,
-            today: today_local(),
-            stamp: crate::ts(now),
-            local: crate::local_datetime(now),
-            calendar: std::sync::Arc::new(calendar),
-            seen: HashSet::new(),
-            errors: Vec::new(),
-            more_errors: 0,
-            written: 0,
-        })
-    }
-
     /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
     /// generation only; audited as one bulk record per call).
     pub async fn insert_reports_raw(
-        &self,
+        self,
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
     ) -> Result<()> {
         self.insert_reports_raw_then(actor, rows, true, None).await
     }
 
-    /// Writes generated history (`diaodu gen`): reports as [`Store::insert_reports_raw`] writes them,
+    /// Writes generated history (`diaodu gen`): reports as [`Reports::insert_reports_raw`] writes them,
     /// but with the audit record each would have left when it was filed — one per report, at its
     /// submission time, named by its project's code (`codes`, by id) and period — as a live system's
     /// log holds them, and with the running totals left as they are: `gen` writes years of reports
     /// week by week in many calls, each touching every project, and then rebuilds the totals once
-    /// ([`Store::rebuild_report_totals`]).
+    /// ([`Reports::rebuild_report_totals`]).
     pub async fn insert_reports_history(
-        &self,
+        self,
         actor: &Actor,
         rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
         codes: &HashMap<i64, String>,
@@ -843,57 +859,9 @@ impl Store {
             .await
     }
 
-    async fn insert_reports_raw_then(
-        &self,
-        actor: &Actor,
-        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
-        totals: bool,
-        audits: Option<Vec<Vec<Val>>>,
-    ) -> Result<()> {
-        let n = rows.len();
-        let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
-        let mut tx = self.begin().await?;
-        let open = self.open_from_shared(&mut tx).await?;
-        let vals = rows
-            .into_iter()
-            .map(
-                |(pid, period, investment, progress, problems, on_time, at)| {
-                    let r = ReportInput {
-                        period,
-                        investment,
-                        progress,
-                        problems,
-                    };
-                    report_vals(pid, &r, on_time, actor.user_id, &at)
-                },
-            )
-            .collect();
-        bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
-        if totals {
-            self.refresh_totals(&mut tx, &touched, None, open).await?;
-        }
-        match audits {
-            Some(audits) => bulk::insert(&mut tx, "audit", AUDIT_COLUMNS, audits).await?,
-            None => {
-                audit::record(
-                    &mut tx,
-                    actor,
-                    "create",
-                    "report",
-                    "bulk",
-                    None,
-                    Some(serde_json::json!({"rows": n})),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Logs a site visit (audited).
     pub async fn add_site_visit(
-        &self,
+        self,
         actor: &Actor,
         project_id: i64,
         date: Date,
@@ -938,7 +906,7 @@ impl Store {
     }
 
     /// A project's site visits, newest first.
-    pub async fn site_visits(&self, project_id: i64) -> Result<Vec<SiteVisit>> {
+    pub async fn site_visits(self, project_id: i64) -> Result<Vec<SiteVisit>> {
         let rows: Vec<SiteVisitRecord> = sqlx::query_as(
             "SELECT v.id, v.project_id, v.visit_date, v.findings, v.coordination, v.created_at, COALESCE(u.login, 'cli') AS user_login \
              FROM site_visits v LEFT JOIN users u ON u.id = v.user_id WHERE v.project_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
@@ -947,6 +915,47 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(SiteVisit::from).collect())
+    }
+}
+
+impl<'s> Reports<'s> {
+    /// Starts an import of reports that is fed its rows a chunk at a time ([`ReportImport::add`])
+    /// and written all or nothing ([`ReportImport::finish`]): a file of millions of rows is held a
+    /// chunk at a time, in one transaction. [`Reports::import_reports`] is one chunk.
+    pub async fn report_import<'a>(
+        self,
+        actor: &Actor,
+        tree: &'a UnitTree,
+        scope: Scope,
+        confirm_unusual: bool,
+    ) -> Result<ReportImport<'a>>
+    where
+        's: 'a,
+    {
+        // The file's projects are found and locked, chunk by chunk, before their reports are
+        // written, and the totals are written under that lock. A file with errors rolls back,
+        // releasing them.
+        let mut tx = self.begin().await?;
+        let open = self.open_from_shared(&mut tx).await?;
+        let calendar = crate::calendar::calendar_in(&mut tx).await?;
+        let now = time::OffsetDateTime::now_utc();
+        Ok(ReportImport {
+            store: self.0,
+            tx,
+            open,
+            actor: actor.clone(),
+            tree,
+            scope,
+            confirm_unusual,
+            today: today_local(),
+            stamp: crate::ts(now),
+            local: crate::local_datetime(now),
+            calendar: std::sync::Arc::new(calendar),
+            seen: HashSet::new(),
+            errors: Vec::new(),
+            more_errors: 0,
+            written: 0,
+        })
     }
 }
 
@@ -1071,7 +1080,7 @@ impl Store {
 /// The most errors an import lists; beyond them it counts.
 pub const MAX_LISTED_ERRORS: usize = 1000;
 
-/// An import of reports in progress (see [`Store::report_import`]).
+/// An import of reports in progress (see [`Reports::report_import`]).
 pub struct ReportImport<'a> {
     store: &'a Store,
     tx: crate::WriteTx,

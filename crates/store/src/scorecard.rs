@@ -1,6 +1,7 @@
 //! Gathers what the scorecard of a region needs — its peers' values for the period, the previous
 //! period and the previous year, the target, the parent's figure — and lets the domain compute it.
 
+use crate::Indicators;
 use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
@@ -101,10 +102,12 @@ impl Store {
         }
         Ok(out)
     }
+}
 
+impl Indicators<'_> {
     /// Everything the scorecards of `period` read: the catalogue, the targets, and every value of the
     /// periods a scorecard looks at (the period, its history, the one before, last year's total).
-    pub async fn scorecard_data(&self, period: StatPeriod) -> Result<ScorecardData> {
+    pub async fn scorecard_data(self, period: StatPeriod) -> Result<ScorecardData> {
         let y = period.year();
         // B of the catch-up formula: the whole previous year, whichever period kind holds it.
         let prev_year = [
@@ -127,7 +130,7 @@ impl Store {
         wanted.extend(prev_year);
         wanted.sort();
         wanted.dedup();
-        let indicators = self.indicators().await?;
+        let indicators = self.indicators().list().await?;
         let mut values = Vec::with_capacity(indicators.len());
         for ind in &indicators {
             values.push(self.values_for_periods(ind.id, &wanted).await?);
@@ -136,7 +139,7 @@ impl Store {
             period,
             prev_year,
             indicators,
-            targets: self.targets().await?,
+            targets: self.indicators().targets().await?,
             values,
         })
     }
@@ -144,23 +147,23 @@ impl Store {
     /// The scorecard of `region_id` for `period`: one card per indicator, ranked among the units with
     /// the same parent.
     pub async fn scorecard(
-        &self,
+        self,
         tree: &UnitTree,
         region_id: i64,
         period: StatPeriod,
     ) -> Result<Scorecard> {
-        let data = self.scorecard_data(period).await?;
+        let data = self.indicators().scorecard_data(period).await?;
         scorecard_from(tree, &data, region_id)
     }
 
     /// The scorecards of many regions for one period, from a single read of the values.
     pub async fn scorecards(
-        &self,
+        self,
         tree: &UnitTree,
         regions: &[i64],
         period: StatPeriod,
     ) -> Result<Vec<Scorecard>> {
-        let data = self.scorecard_data(period).await?;
+        let data = self.indicators().scorecard_data(period).await?;
         regions
             .iter()
             .map(|r| scorecard_from(tree, &data, *r))
@@ -168,7 +171,7 @@ impl Store {
     }
 }
 
-/// What [`Store::scorecard_data`] read.
+/// What [`Indicators::scorecard_data`] read.
 pub struct ScorecardData {
     period: StatPeriod,
     prev_year: [StatPeriod; 4],

@@ -14,7 +14,7 @@ use diaodu_domain::Period;
 use serde::Serialize;
 use time::Date;
 
-use crate::{audit, now_ts, s2d, Actor, Result, Store, StoreError, UnitTree};
+use crate::{audit, now_ts, s2d, Actor, Result, StoreError, Tasks, UnitTree};
 
 /// A task to create.
 #[derive(Debug, Clone)]
@@ -265,9 +265,9 @@ fn task_json(t: &NewTask) -> serde_json::Value {
     })
 }
 
-impl Store {
+impl Tasks<'_> {
     /// The task light thresholds in force.
-    pub async fn task_settings(&self) -> Result<TaskSettings> {
+    pub async fn task_settings(self) -> Result<TaskSettings> {
         let mut s = TaskSettings::default();
         if let Some(v) = self
             .setting("task.yellow_gap")
@@ -294,7 +294,7 @@ impl Store {
     }
 
     /// Creates a task with its milestones and cooperating units (audited).
-    pub async fn create_task(&self, actor: &Actor, t: NewTask) -> Result<Task> {
+    pub async fn create_task(self, actor: &Actor, t: NewTask) -> Result<Task> {
         let mut errs = Vec::new();
         if t.title.trim().is_empty() {
             errs.push(("标题".to_string(), "不能为空".to_string()));
@@ -380,14 +380,15 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.task(id)
+        self.tasks()
+            .task(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))
     }
 
     /// Writes many tasks at once (generated data; each task must carry its code; one audit record for
     /// the batch).
-    pub async fn insert_tasks_bulk(&self, actor: &Actor, tasks: &[NewTask]) -> Result<()> {
+    pub async fn insert_tasks_bulk(self, actor: &Actor, tasks: &[NewTask]) -> Result<()> {
         use crate::bulk::{self, Val};
         let now = now_ts();
         let rows = tasks
@@ -443,7 +444,7 @@ impl Store {
     }
 
     /// A task by id.
-    pub async fn task(&self, id: i64) -> Result<Option<Task>> {
+    pub async fn task(self, id: i64) -> Result<Option<Task>> {
         let row: Option<TaskRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"
         )))
@@ -454,8 +455,9 @@ impl Store {
     }
 
     /// The units a task involves: its lead unit and the cooperating ones.
-    pub async fn task_units(&self, id: i64) -> Result<Vec<i64>> {
+    pub async fn task_units(self, id: i64) -> Result<Vec<i64>> {
         let t = self
+            .tasks()
             .task(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
@@ -469,9 +471,9 @@ impl Store {
     }
 
     /// Every task whose lead or cooperating unit is within `scope`, with its status as of `d`.
-    pub async fn task_rows(&self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
-        let settings = self.task_settings().await?;
-        let calendar = self.report_calendar().await?;
+    pub async fn task_rows(self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
+        let settings = self.tasks().task_settings().await?;
+        let calendar = self.reports().report_calendar().await?;
         let tasks: Vec<Task> = sqlx::query_as::<_, TaskRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"
         )))
@@ -576,8 +578,8 @@ impl Store {
     }
 
     /// A task with milestones, reports and sub-tasks, as of `d`.
-    pub async fn task_detail(&self, tree: &UnitTree, id: i64, d: Date) -> Result<TaskDetail> {
-        let rows = self.task_rows(tree, Scope::All, d).await?;
+    pub async fn task_detail(self, tree: &UnitTree, id: i64, d: Date) -> Result<TaskDetail> {
+        let rows = self.tasks().task_rows(tree, Scope::All, d).await?;
         let row = rows
             .iter()
             .find(|r| r.task.id == id)
@@ -619,13 +621,14 @@ impl Store {
     /// Files (or, for the same period, edits) a progress report. 100 % is the lead unit's claim that
     /// the task is finished: the task waits for the supervision office to verify it.
     pub async fn submit_task_report(
-        &self,
+        self,
         actor: &Actor,
         task_id: i64,
         r: &TaskReportInput,
         today: Date,
     ) -> Result<()> {
         let t = self
+            .tasks()
             .task(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
@@ -790,13 +793,14 @@ impl Store {
     /// The supervision office's verification of a claimed task: accept (销号, closed) or send back with
     /// a reason (the task is open again). Only a claimed task can be verified.
     pub async fn verify_task(
-        &self,
+        self,
         actor: &Actor,
         task_id: i64,
         accept: bool,
         note: &str,
     ) -> Result<Task> {
         let t = self
+            .tasks()
             .task(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
@@ -848,7 +852,8 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.task(task_id)
+        self.tasks()
+            .task(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))
     }

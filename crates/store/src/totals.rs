@@ -3,16 +3,17 @@
 //! start, updates them inside its own transaction, so a reader never sees one without the other.
 //!
 //! The totals hold the closed days only: reports ending before the first open day (setting
-//! `totals.open_from`, see [`Store::open_from`]: the Monday of last week) are in them, later ones are
+//! `totals.open_from`, see [`Reports::open_from`]: the Monday of last week) are in them, later ones are
 //! not, and a status as of an open day adds the open days' reports to its month's total. This week's and
 //! last week's reports — the bulk of every import and submission — then write no totals at all; each
-//! Monday the week before last is added in ([`Store::move_open_from`]).
+//! Monday the week before last is added in ([`Reports::move_open_from`]).
 //!
 //! One row per project and year holds the twelve months' running totals side by side (`inv_1` …
 //! `inv_12`, `h1_…`, `ot_…`, `last_…`): a report of any month changes one row, where a row per month
 //! made a report of January rewrite twelve. A year has a row when the project reported in it; its months
 //! before the first report hold zeros, which readers take as "nothing reported yet", as before.
 
+use crate::Reports;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -264,12 +265,6 @@ pub(crate) struct LockedProject {
 }
 
 impl Store {
-    /// The first open day: the totals hold the reports ending before it (see the module's
-    /// documentation). `None`: every day is closed.
-    pub async fn open_from(&self) -> Result<Option<Date>> {
-        Ok(s2d(self.setting(OPEN_FROM_KEY).await?))
-    }
-
     /// The first open day as a writer of the totals reads it, inside its transaction and before it locks
     /// any project: on PostgreSQL under the shared [`OPEN_FROM_LOCK`], which keeps it from moving
     /// until the transaction ends (SQLite writers take turns with the move).
@@ -291,27 +286,6 @@ impl Store {
             crate::setting_in(&mut *conn, OPEN_FROM_KEY).await?
         };
         Ok(s2d(v))
-    }
-
-    /// Moves the first open day to `day`, in one transaction: forward, the days it closes are added
-    /// to the totals of the projects that reported in them; back, the days it reopens are taken out.
-    /// Every writer waits meanwhile (closing a week of a province's reports: 0.6–0.7 s, each Monday).
-    /// Returns whether it moved.
-    pub async fn move_open_from(&self, day: Date) -> Result<bool> {
-        self.move_open_from_to(day, false).await
-    }
-
-    /// Moves the first open day forward to the Monday of last week (Beijing time) when it is behind,
-    /// or when every day is still closed (a database from before the open days): at every connection,
-    /// and by the server each minute, so that a week closes within a minute of Monday 00:00. Last week
-    /// stays open for the late reports and corrections of Monday and after; this week is being filed.
-    /// Returns whether it moved.
-    pub async fn keep_open_from_current(&self) -> Result<bool> {
-        let target = first_open_day(crate::today_local());
-        match self.open_from().await? {
-            Some(o) if o >= target => Ok(false),
-            _ => self.move_open_from_to(target, true).await,
-        }
     }
 
     async fn move_open_from_to(&self, to: Date, forward_only: bool) -> Result<bool> {
@@ -613,10 +587,39 @@ impl Store {
         }
         Ok(())
     }
+}
+
+impl Reports<'_> {
+    /// The first open day: the totals hold the reports ending before it (see the module's
+    /// documentation). `None`: every day is closed.
+    pub async fn open_from(self) -> Result<Option<Date>> {
+        Ok(s2d(self.setting(OPEN_FROM_KEY).await?))
+    }
+
+    /// Moves the first open day to `day`, in one transaction: forward, the days it closes are added
+    /// to the totals of the projects that reported in them; back, the days it reopens are taken out.
+    /// Every writer waits meanwhile (closing a week of a province's reports: 0.6–0.7 s, each Monday).
+    /// Returns whether it moved.
+    pub async fn move_open_from(self, day: Date) -> Result<bool> {
+        self.move_open_from_to(day, false).await
+    }
+
+    /// Moves the first open day forward to the Monday of last week (Beijing time) when it is behind,
+    /// or when every day is still closed (a database from before the open days): at every connection,
+    /// and by the server each minute, so that a week closes within a minute of Monday 00:00. Last week
+    /// stays open for the late reports and corrections of Monday and after; this week is being filed.
+    /// Returns whether it moved.
+    pub async fn keep_open_from_current(self) -> Result<bool> {
+        let target = first_open_day(crate::today_local());
+        match self.reports().open_from().await? {
+            Some(o) if o >= target => Ok(false),
+            _ => self.move_open_from_to(target, true).await,
+        }
+    }
 
     /// Rebuilds every project's running totals from the reports (after the table is created, and by
     /// `diaodu status --rebuild-totals`). Returns the number of projects with reports.
-    pub async fn rebuild_report_totals(&self) -> Result<usize> {
+    pub async fn rebuild_report_totals(self) -> Result<usize> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT project_id FROM reports")
             .fetch_all(&self.pool)
             .await?;
@@ -632,7 +635,7 @@ impl Store {
 
     /// The running totals of one project (tests and checks): every month of every year with a row,
     /// ordered by month (`YYYY-MM`).
-    pub async fn report_totals(&self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
+    pub async fn report_totals(self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
         let rest = "FROM report_year_totals WHERE project_id = $3";
         let binds = [Val::I(project_id)];
         let mut years = Vec::new();
@@ -654,11 +657,12 @@ impl Store {
     /// and returns the projects whose rows differ (empty when all agree; a year holding nothing counts
     /// as no row). Used by the tests after every kind of write
     /// and by `diaodu status --check-totals`; reads 2,000 projects a statement.
-    pub async fn check_report_totals(&self) -> Result<Vec<i64>> {
+    pub async fn check_report_totals(self) -> Result<Vec<i64>> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
-        let until = diaodu_domain::period::fmt_date(closed_until(self.open_from().await?));
+        let until =
+            diaodu_domain::period::fmt_date(closed_until(self.reports().open_from().await?));
         let in_ids = crate::dialect::json_set(self.engine, 3, true);
         let reports_rest = format!(
             "FROM projects p CROSS JOIN reports r WHERE r.project_id = p.id AND p.id IN ({in_ids}) \

@@ -1,5 +1,6 @@
 //! Users, passwords (argon2id), sessions and the failed-login throttle.
 
+use crate::Users;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -212,9 +213,85 @@ struct SessionRow {
 }
 
 impl Store {
+    /// Whether (login, address) or the address alone has used its failures in the window. A failure
+    /// is an attempt not (yet) known to have succeeded; a success from the address, or an unlock by
+    /// the office, starts the login's count afresh.
+    async fn throttled(&self, key: &str, address: &str, since: &str) -> Result<bool, LoginError> {
+        let pair: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND address = $2 AND at >= $3 \
+             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled') \
+             AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE login = $1 \
+                 AND ((address = $2 AND result = 'ok') OR result = 'unlocked')), 0)",
+        )
+        .bind(key)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?;
+        if pair > THROTTLE_MAX_FAILURES {
+            return Ok(true);
+        }
+        let from_address: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND at >= $2 \
+             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled')",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?;
+        Ok(from_address > THROTTLE_ADDRESS_FAILURES)
+    }
+
+    async fn log_attempt(&self, key: &str, address: &str, result: &str) -> Result<i64, LoginError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO login_attempts (at, login, address, result) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(now_ts())
+        .bind(key)
+        .bind(address)
+        .bind(result)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from)?)
+    }
+
+    async fn attempt_result(&self, id: i64, result: &str) -> Result<(), LoginError> {
+        sqlx::query("UPDATE login_attempts SET result = $1 WHERE id = $2")
+            .bind(result)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The sessions' idle timeout and lifetime, from the settings.
+    async fn session_policy(&self) -> Result<(time::Duration, time::Duration)> {
+        let num = |v: Option<String>, default: i64, range: std::ops::RangeInclusive<i64>| {
+            v.and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|n| range.contains(n))
+                .unwrap_or(default)
+        };
+        let idle = num(
+            self.setting(SESSION_IDLE_MINUTES).await?,
+            DEFAULT_IDLE_MINUTES,
+            5..=1440,
+        );
+        let max = num(
+            self.setting(SESSION_MAX_HOURS).await?,
+            DEFAULT_MAX_HOURS,
+            1..=168,
+        );
+        Ok((time::Duration::minutes(idle), time::Duration::hours(max)))
+    }
+}
+
+impl Users<'_> {
     /// Creates a user (audited; the password hash is never written to the audit log).
     pub async fn create_user(
-        &self,
+        self,
         actor: &Actor,
         login: &str,
         name: &str,
@@ -285,7 +362,7 @@ impl Store {
     /// The active users of a unit with one of `roles`, with how to reach them outside the platform:
     /// `(id, name, e-mail, phone)`, the last two empty when not given.
     pub async fn contacts_of(
-        &self,
+        self,
         unit_id: i64,
         roles: &[Role],
     ) -> Result<Vec<(i64, String, String, String)>> {
@@ -304,7 +381,7 @@ impl Store {
     }
 
     /// Every active user with how to reach them: `(id, unit id, role code, e-mail, phone)`.
-    pub async fn active_contacts(&self) -> Result<Vec<(i64, i64, String, String, String)>> {
+    pub async fn active_contacts(self) -> Result<Vec<(i64, i64, String, String, String)>> {
         Ok(sqlx::query_as(
             "SELECT id, unit_id, role, email, phone FROM users WHERE active = 1 ORDER BY id",
         )
@@ -313,7 +390,7 @@ impl Store {
     }
 
     /// Every user.
-    pub async fn users(&self) -> Result<Vec<User>> {
+    pub async fn list(self) -> Result<Vec<User>> {
         let rows: Vec<UserCols> =
             sqlx::query_as("SELECT id, login, name, unit_id, role FROM users ORDER BY id")
                 .fetch_all(&self.pool)
@@ -330,7 +407,7 @@ impl Store {
     /// counted first, attempts sent in parallel cannot all pass the check before any is recorded.
     /// The count is by (login, address): a wrong guess from elsewhere does not lock the user out.
     pub async fn authenticate(
-        &self,
+        self,
         login: &str,
         password: &str,
         address: &str,
@@ -402,62 +479,8 @@ impl Store {
         })
     }
 
-    /// Whether (login, address) or the address alone has used its failures in the window. A failure
-    /// is an attempt not (yet) known to have succeeded; a success from the address, or an unlock by
-    /// the office, starts the login's count afresh.
-    async fn throttled(&self, key: &str, address: &str, since: &str) -> Result<bool, LoginError> {
-        let pair: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND address = $2 AND at >= $3 \
-             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled') \
-             AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE login = $1 \
-                 AND ((address = $2 AND result = 'ok') OR result = 'unlocked')), 0)",
-        )
-        .bind(key)
-        .bind(address)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::from)?;
-        if pair > THROTTLE_MAX_FAILURES {
-            return Ok(true);
-        }
-        let from_address: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND at >= $2 \
-             AND result IN ('pending', 'wrong_password', 'unknown_login', 'disabled')",
-        )
-        .bind(address)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::from)?;
-        Ok(from_address > THROTTLE_ADDRESS_FAILURES)
-    }
-
-    async fn log_attempt(&self, key: &str, address: &str, result: &str) -> Result<i64, LoginError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO login_attempts (at, login, address, result) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(now_ts())
-        .bind(key)
-        .bind(address)
-        .bind(result)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::from)?)
-    }
-
-    async fn attempt_result(&self, id: i64, result: &str) -> Result<(), LoginError> {
-        sqlx::query("UPDATE login_attempts SET result = $1 WHERE id = $2")
-            .bind(result)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::from)?;
-        Ok(())
-    }
-
     /// Lifts the throttle on a login (audited): its failures so far no longer count, from any address.
-    pub async fn unlock_login(&self, actor: &Actor, user_id: i64) -> Result<()> {
+    pub async fn unlock_login(self, actor: &Actor, user_id: i64) -> Result<()> {
         let login: Option<String> = sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
@@ -479,7 +502,7 @@ impl Store {
     /// The log-in log, newest first: at most `limit` attempts, optionally of one login, older than
     /// the attempt `before` (for paging).
     pub async fn login_log(
-        &self,
+        self,
         login: Option<&str>,
         before: Option<i64>,
         limit: i64,
@@ -497,7 +520,7 @@ impl Store {
 
     /// Sets a user's own new password after checking the current one; the change at first log-in
     /// is then done (audited, without either password).
-    pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<()> {
+    pub async fn change_password(self, user_id: i64, current: &str, new: &str) -> Result<()> {
         let (login, hash): (String, String) =
             sqlx::query_as("SELECT login, password_hash FROM users WHERE id = $1")
                 .bind(user_id)
@@ -530,7 +553,7 @@ impl Store {
     }
 
     /// Makes a user change the password at the next log-in (a password an administrator chose).
-    pub async fn require_password_change(&self, user_id: i64) -> Result<()> {
+    pub async fn require_password_change(self, user_id: i64) -> Result<()> {
         sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = $1")
             .bind(user_id)
             .execute(&self.pool)
@@ -542,7 +565,7 @@ impl Store {
     /// It ends after `session.max_hours` (default 12) whatever happens, and after
     /// `session.idle_minutes` (default 30) without a request.
     pub async fn create_session(
-        &self,
+        self,
         user_id: i64,
         address: &str,
         agent: &str,
@@ -583,29 +606,9 @@ impl Store {
         Ok((token, csrf))
     }
 
-    /// The sessions' idle timeout and lifetime, from the settings.
-    async fn session_policy(&self) -> Result<(time::Duration, time::Duration)> {
-        let num = |v: Option<String>, default: i64, range: std::ops::RangeInclusive<i64>| {
-            v.and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|n| range.contains(n))
-                .unwrap_or(default)
-        };
-        let idle = num(
-            self.setting(SESSION_IDLE_MINUTES).await?,
-            DEFAULT_IDLE_MINUTES,
-            5..=1440,
-        );
-        let max = num(
-            self.setting(SESSION_MAX_HOURS).await?,
-            DEFAULT_MAX_HOURS,
-            1..=168,
-        );
-        Ok((time::Duration::minutes(idle), time::Duration::hours(max)))
-    }
-
     /// The user of a live session. A session used more than a minute ago has its idle deadline moved
     /// on (at most one write a minute per session).
-    pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
+    pub async fn session(self, token: &str) -> Result<Option<SessionInfo>> {
         let now = time::OffsetDateTime::now_utc();
         let id = token_id(token);
         let row: Option<SessionRow> = sqlx::query_as(
@@ -637,7 +640,7 @@ impl Store {
     }
 
     /// Ends a session.
-    pub async fn delete_session(&self, token: &str) -> Result<()> {
+    pub async fn delete_session(self, token: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(token_id(token))
             .execute(&self.pool)
@@ -773,9 +776,9 @@ impl From<UserRow> for UserRecord {
 const USER_RECORD_COLUMNS: &str =
     "id, login, name, unit_id, role, phone, email, active, must_change_password, created_at";
 
-impl Store {
+impl Users<'_> {
     /// Every user, as the administrator manages them, by login.
-    pub async fn user_records(&self) -> Result<Vec<UserRecord>> {
+    pub async fn user_records(self) -> Result<Vec<UserRecord>> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users ORDER BY lower(login)");
         let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .fetch_all(&self.pool)
@@ -784,7 +787,7 @@ impl Store {
     }
 
     /// One user, as the administrator manages it.
-    pub async fn user_record(&self, id: i64) -> Result<UserRecord> {
+    pub async fn user_record(self, id: i64) -> Result<UserRecord> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users WHERE id = $1");
         let row: UserRow = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
@@ -797,7 +800,7 @@ impl Store {
     /// Changes a user (audited with before and after). Disabling a user ends its sessions; an actor
     /// cannot disable itself nor take away its own administration (the office would be locked out).
     pub async fn update_user(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         change: &UserChange,
@@ -832,7 +835,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let before = self.user_record(id).await?;
+        let before = self.users().user_record(id).await?;
         let mut tx = self.begin().await?;
         if let Some(u) = change.unit_id.filter(|u| *u != before.unit_id) {
             let unit: Option<Option<String>> =
@@ -906,8 +909,8 @@ impl Store {
 
     /// Sets a user's password as an administrator: checked like any password, to be changed at the
     /// next log-in; the user's sessions end (audited, without the password).
-    pub async fn reset_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
-        let user = self.user_record(id).await?;
+    pub async fn reset_password(self, actor: &Actor, id: i64, password: &str) -> Result<()> {
+        let user = self.users().user_record(id).await?;
         diaodu_domain::password::check_password(&user.login, password)
             .map_err(|m| StoreError::invalid("新密码", m))?;
         let hash = hash_password(password, self.password_cost);
@@ -936,9 +939,9 @@ impl Store {
     }
 }
 
-impl Store {
+impl Users<'_> {
     /// A user's live sessions, the newest first.
-    pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<SessionRecord>> {
+    pub async fn sessions_of(self, user_id: i64) -> Result<Vec<SessionRecord>> {
         let now = ts(time::OffsetDateTime::now_utc());
         Ok(sqlx::query_as(
             "SELECT id, created_at, last_seen, expires_at, address, agent FROM sessions \
@@ -953,7 +956,7 @@ impl Store {
     /// Ends sessions of `user_id`: the one keyed `id`, or, with `id` `None`, every one but `keep`.
     /// Returns how many ended; another user's session is never touched.
     pub async fn end_sessions(
-        &self,
+        self,
         user_id: i64,
         id: Option<&str>,
         keep: Option<&str>,

@@ -29,15 +29,15 @@ async fn two_instances_never_take_the_same_delivery() {
         deliveries: (0..60).map(delivery).collect(),
         ..Dispatch::default()
     }];
-    a.dispatch(&Actor::cli(), &sends).await.unwrap();
+    a.messages().dispatch(&Actor::cli(), &sends).await.unwrap();
     let now = OffsetDateTime::now_utc();
     let lease = Duration::minutes(2);
     // Both instances claim at once, in rounds, until nothing is left.
     let mut taken: Vec<i64> = Vec::new();
     loop {
         let (x, y) = tokio::join!(
-            a.claim_deliveries(7, lease, now),
-            b.claim_deliveries(7, lease, now)
+            a.messages().claim_deliveries(7, lease, now),
+            b.messages().claim_deliveries(7, lease, now)
         );
         let (x, y) = (x.unwrap(), y.unwrap());
         if x.is_empty() && y.is_empty() {
@@ -53,7 +53,11 @@ async fn two_instances_never_take_the_same_delivery() {
 
     // An instance that stopped mid-send: its lease runs out and another takes the delivery again.
     let later = now + Duration::minutes(3);
-    let again = b.claim_deliveries(100, lease, later).await.unwrap();
+    let again = b
+        .messages()
+        .claim_deliveries(100, lease, later)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 60);
     assert!(again.iter().all(|d| d.attempts == 2));
 }
@@ -61,51 +65,72 @@ async fn two_instances_never_take_the_same_delivery() {
 #[tokio::test]
 async fn failures_back_off_then_give_up_and_delivered_ones_stay_delivered() {
     let s = fresh_store().await;
-    s.dispatch(
-        &Actor::cli(),
-        &[Dispatch {
-            kind: "test".into(),
-            deliveries: vec![delivery(1), delivery(2)],
-            ..Dispatch::default()
-        }],
-    )
-    .await
-    .unwrap();
+    s.messages()
+        .dispatch(
+            &Actor::cli(),
+            &[Dispatch {
+                kind: "test".into(),
+                deliveries: vec![delivery(1), delivery(2)],
+                ..Dispatch::default()
+            }],
+        )
+        .await
+        .unwrap();
     let mut now = OffsetDateTime::now_utc();
     let lease = Duration::minutes(2);
-    let first = s.claim_deliveries(10, lease, now).await.unwrap();
-    s.finish_delivery(&first[0], true, "HTTP 200", false, now)
+    let first = s.messages().claim_deliveries(10, lease, now).await.unwrap();
+    s.messages()
+        .finish_delivery(&first[0], true, "HTTP 200", false, now)
         .await
         .unwrap();
     let mut d = first[1].clone();
-    s.finish_delivery(&d, false, "HTTP 502", false, now)
+    s.messages()
+        .finish_delivery(&d, false, "HTTP 502", false, now)
         .await
         .unwrap();
     for attempt in 2..=MAX_ATTEMPTS {
         // Not due before its backoff has passed.
-        assert!(s.claim_deliveries(10, lease, now).await.unwrap().is_empty());
+        assert!(s
+            .messages()
+            .claim_deliveries(10, lease, now)
+            .await
+            .unwrap()
+            .is_empty());
         now += diaodu_store::backoff(attempt - 1) + Duration::seconds(1);
-        let got = s.claim_deliveries(10, lease, now).await.unwrap();
+        let got = s.messages().claim_deliveries(10, lease, now).await.unwrap();
         assert_eq!(got.len(), 1, "attempt {attempt}");
         d = got[0].clone();
         assert_eq!(d.attempts, attempt);
-        s.finish_delivery(&d, false, "HTTP 502", false, now)
+        s.messages()
+            .finish_delivery(&d, false, "HTTP 502", false, now)
             .await
             .unwrap();
     }
-    let failed = s.deliveries(Some("failed"), 10).await.unwrap();
+    let failed = s.messages().deliveries(Some("failed"), 10).await.unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].answer, "HTTP 502");
     assert!(s
+        .messages()
         .claim_deliveries(10, lease, now + Duration::days(1))
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(s.deliveries(Some("delivered"), 10).await.unwrap().len(), 1);
-    // Put back by hand, it is due at once.
-    s.retry_delivery(&Actor::cli(), failed[0].id).await.unwrap();
     assert_eq!(
-        s.claim_deliveries(10, lease, OffsetDateTime::now_utc() + Duration::seconds(1))
+        s.messages()
+            .deliveries(Some("delivered"), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Put back by hand, it is due at once.
+    s.messages()
+        .retry_delivery(&Actor::cli(), failed[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.messages()
+            .claim_deliveries(10, lease, OffsetDateTime::now_utc() + Duration::seconds(1))
             .await
             .unwrap()
             .len(),
@@ -139,11 +164,12 @@ async fn a_once_key_sends_once() {
         ..Dispatch::default()
     };
     let first = s
+        .messages()
         .dispatch(&Actor::cli(), std::slice::from_ref(&send))
         .await
         .unwrap();
     assert_eq!((first.sent, first.skipped, first.deliveries), (1, 0, 1));
-    let second = s.dispatch(&Actor::cli(), &[send]).await.unwrap();
+    let second = s.messages().dispatch(&Actor::cli(), &[send]).await.unwrap();
     assert_eq!((second.sent, second.skipped, second.deliveries), (0, 1, 0));
-    assert_eq!(s.deliveries(None, 10).await.unwrap().len(), 1);
+    assert_eq!(s.messages().deliveries(None, 10).await.unwrap().len(), 1);
 }

@@ -118,11 +118,13 @@ async fn users_sessions_and_throttle() {
     let store = fresh_store().await;
     let (c, _, _) = city(&store).await;
     let u = store
+        .users()
         .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
         .await
         .unwrap();
     assert!(matches!(
         store
+            .users()
             .create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "Passw0rd-123")
             .await,
         Err(StoreError::Conflict(_))
@@ -130,6 +132,7 @@ async fn users_sessions_and_throttle() {
     // Logins are the same whatever their case.
     assert!(matches!(
         store
+            .users()
             .create_user(&Actor::cli(), "DRC", "x", c, Role::Drc, "Passw0rd-123")
             .await,
         Err(StoreError::Conflict(_))
@@ -138,50 +141,66 @@ async fn users_sessions_and_throttle() {
     for bad in ["password123", "Other-2026-x", "Sh0rt!"] {
         assert!(matches!(
             store
+                .users()
                 .create_user(&Actor::cli(), "other", "x", c, Role::Drc, bad)
                 .await,
             Err(StoreError::Invalid(_))
         ));
     }
     let ok = store
+        .users()
         .authenticate("DRC", "Passw0rd-123", "10.0.0.1")
         .await
         .unwrap();
     assert_eq!(ok.user.id, u.id);
     assert!(!ok.must_change_password);
     let (token, csrf) = store
+        .users()
         .create_session(u.id, "127.0.0.1", "test")
         .await
         .unwrap();
-    let s = store.session(&token).await.unwrap().unwrap();
+    let s = store.users().session(&token).await.unwrap().unwrap();
     assert_eq!(s.csrf, csrf);
     assert_eq!(s.user.role, Role::Drc);
-    store.delete_session(&token).await.unwrap();
-    assert!(store.session(&token).await.unwrap().is_none());
+    store.users().delete_session(&token).await.unwrap();
+    assert!(store.users().session(&token).await.unwrap().is_none());
     for _ in 0..5 {
         assert!(matches!(
-            store.authenticate("drc", "wrong", "10.6.6.6").await,
+            store.users().authenticate("drc", "wrong", "10.6.6.6").await,
             Err(diaodu_store::LoginError::Invalid)
         ));
     }
     // Locked from that address now, even with the right password...
     assert!(matches!(
-        store.authenticate("drc", "Passw0rd-123", "10.6.6.6").await,
+        store
+            .users()
+            .authenticate("drc", "Passw0rd-123", "10.6.6.6")
+            .await,
         Err(diaodu_store::LoginError::Throttled(_))
     ));
     // ... but not from the user's own.
     assert!(store
+        .users()
         .authenticate("drc", "Passw0rd-123", "10.0.0.1")
         .await
         .is_ok());
     // The office unlocks the login; the address may try again.
-    store.unlock_login(&Actor::cli(), u.id).await.unwrap();
+    store
+        .users()
+        .unlock_login(&Actor::cli(), u.id)
+        .await
+        .unwrap();
     assert!(store
+        .users()
         .authenticate("drc", "Passw0rd-123", "10.6.6.6")
         .await
         .is_ok());
     // Every attempt is in the log-in log, newest first.
-    let log = store.login_log(Some("drc"), None, 100).await.unwrap();
+    let log = store
+        .users()
+        .login_log(Some("drc"), None, 100)
+        .await
+        .unwrap();
     let results: Vec<&str> = log.iter().map(|a| a.result.as_str()).collect();
     assert_eq!(
         results,
@@ -200,27 +219,34 @@ async fn users_sessions_and_throttle() {
     );
     assert_eq!(log[3].address, "10.6.6.6");
     // A password the administrator set is changed at the next log-in; the user changes it.
-    store.require_password_change(u.id).await.unwrap();
+    store.users().require_password_change(u.id).await.unwrap();
     let ok = store
+        .users()
         .authenticate("drc", "Passw0rd-123", "10.0.0.1")
         .await
         .unwrap();
     assert!(ok.must_change_password);
     assert!(matches!(
-        store.change_password(u.id, "wrong", "New-Passw0rd").await,
+        store
+            .users()
+            .change_password(u.id, "wrong", "New-Passw0rd")
+            .await,
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
         store
+            .users()
             .change_password(u.id, "Passw0rd-123", "weakpassword")
             .await,
         Err(StoreError::Invalid(_))
     ));
     store
+        .users()
         .change_password(u.id, "Passw0rd-123", "New-Passw0rd")
         .await
         .unwrap();
     let ok = store
+        .users()
         .authenticate("drc", "New-Passw0rd", "10.0.0.1")
         .await
         .unwrap();
@@ -232,6 +258,7 @@ async fn unauthenticated_input_is_bounded_before_anything_is_kept() {
     let store = fresh_store().await;
     let (c, _, _) = city(&store).await;
     store
+        .users()
         .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
         .await
         .unwrap();
@@ -244,25 +271,38 @@ async fn unauthenticated_input_is_bounded_before_anything_is_kept() {
         ("", "p"),
     ] {
         assert!(matches!(
-            store.authenticate(login, password, "10.0.0.9").await,
+            store
+                .users()
+                .authenticate(login, password, "10.0.0.9")
+                .await,
             Err(diaodu_store::LoginError::Malformed(_))
         ));
     }
-    assert!(store.login_log(None, None, 100).await.unwrap().is_empty());
+    assert!(store
+        .users()
+        .login_log(None, None, 100)
+        .await
+        .unwrap()
+        .is_empty());
     // Twenty failures from one address across twenty logins use up that address.
     for i in 0..20 {
         assert!(matches!(
             store
+                .users()
                 .authenticate(&format!("guess{i}"), "x", "10.0.0.9")
                 .await,
             Err(diaodu_store::LoginError::Invalid)
         ));
     }
     assert!(matches!(
-        store.authenticate("drc", "Passw0rd-123", "10.0.0.9").await,
+        store
+            .users()
+            .authenticate("drc", "Passw0rd-123", "10.0.0.9")
+            .await,
         Err(diaodu_store::LoginError::Throttled(_))
     ));
     assert!(store
+        .users()
         .authenticate("drc", "Passw0rd-123", "10.0.0.10")
         .await
         .is_ok());
@@ -273,16 +313,23 @@ async fn project_rules_versions_and_audit() {
     let store = fresh_store().await;
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
-    let p = store.create_project(&a, d1, fields("P001")).await.unwrap();
+    let p = store
+        .projects()
+        .create_project(&a, d1, fields("P001"))
+        .await
+        .unwrap();
     assert_eq!(p.version, 1);
     assert!(matches!(
-        store.create_project(&a, d1, fields("P001")).await,
+        store
+            .projects()
+            .create_project(&a, d1, fields("P001"))
+            .await,
         Err(StoreError::Conflict(_))
     ));
     // Inconsistent stage and dates.
     let mut bad = fields("P002");
     bad.actual_start = None;
-    match store.create_project(&a, d1, bad).await {
+    match store.projects().create_project(&a, d1, bad).await {
         Err(StoreError::Invalid(e)) => assert_eq!(e[0].0, "实际开工日期"),
         other => panic!("{other:?}"),
     }
@@ -291,22 +338,24 @@ async fn project_rules_versions_and_audit() {
     f.stage = Stage::Reserve;
     f.actual_start = None;
     assert!(matches!(
-        store.update_project(&a, p.id, 1, d1, f).await,
+        store.projects().update_project(&a, p.id, 1, d1, f).await,
         Err(StoreError::Invalid(_))
     ));
     // A stale version is refused.
     let mut f = p.fields.clone();
     f.name = "新名称".into();
     let p2 = store
+        .projects()
         .update_project(&a, p.id, 1, d1, f.clone())
         .await
         .unwrap();
     assert_eq!(p2.version, 2);
     assert!(matches!(
-        store.update_project(&a, p.id, 1, d1, f).await,
+        store.projects().update_project(&a, p.id, 1, d1, f).await,
         Err(StoreError::Conflict(_))
     ));
     let log = store
+        .audit()
         .audit_list(&AuditFilter {
             entity: Some("project".into()),
             entity_id: Some("P001".into()),
@@ -324,7 +373,7 @@ async fn project_rules_versions_and_audit() {
 async fn audit_log_is_append_only() {
     let store = fresh_store().await;
     city(&store).await;
-    let n = store.audit_count().await.unwrap();
+    let n = store.audit().audit_count().await.unwrap();
     assert!(n >= 3);
     assert!(sqlx::query("UPDATE audit SET user_login = 'x'")
         .execute(store.pool())
@@ -334,7 +383,7 @@ async fn audit_log_is_append_only() {
         .execute(store.pool())
         .await
         .is_err());
-    assert_eq!(store.audit_count().await.unwrap(), n);
+    assert_eq!(store.audit().audit_count().await.unwrap(), n);
 }
 
 #[tokio::test]
@@ -343,6 +392,7 @@ async fn admission_refusal_is_recorded() {
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
     store
+        .projects()
         .add_admission_rule(
             &a,
             &AdmissionRule {
@@ -354,6 +404,7 @@ async fn admission_refusal_is_recorded() {
         .await
         .unwrap();
     store
+        .projects()
         .add_admission_rule(
             &a,
             &AdmissionRule {
@@ -366,12 +417,17 @@ async fn admission_refusal_is_recorded() {
         .unwrap();
     let mut f = fields("P009");
     f.industry = "电解铝".into();
-    match store.create_project(&a, d1, f).await {
+    match store.projects().create_project(&a, d1, f).await {
         Err(StoreError::Refused { rule_name, .. }) => assert_eq!(rule_name, "产能过剩"),
         other => panic!("{other:?}"),
     }
-    assert!(store.project_by_code("P009").await.unwrap().is_none());
-    let r = store.refusals(10).await.unwrap();
+    assert!(store
+        .projects()
+        .project_by_code("P009")
+        .await
+        .unwrap()
+        .is_none());
+    let r = store.projects().refusals(10).await.unwrap();
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].rule_code, "over");
 }
@@ -381,7 +437,11 @@ async fn reports_edit_and_status() {
     let store = fresh_store().await;
     let (c, d1, _) = city(&store).await;
     let a = Actor::cli();
-    let p = store.create_project(&a, d1, fields("P100")).await.unwrap();
+    let p = store
+        .projects()
+        .create_project(&a, d1, fields("P100"))
+        .await
+        .unwrap();
     let input = |period: &str, wan: &str| ReportInput {
         period: Period::parse(period).unwrap(),
         investment: Yuan::parse_wan(wan).unwrap(),
@@ -389,11 +449,13 @@ async fn reports_edit_and_status() {
         problems: String::new(),
     };
     let (_, created) = store
+        .reports()
         .submit_report(&a, p.id, &input("2026-W02", "30"), false)
         .await
         .unwrap();
     assert!(created);
     let (r, created) = store
+        .reports()
         .submit_report(&a, p.id, &input("2026-W02", "40"), false)
         .await
         .unwrap();
@@ -404,15 +466,21 @@ async fn reports_edit_and_status() {
         progress: " 主体施工 ".into(),
         ..input("2026-W02", "40")
     };
-    let (same, created) = store.submit_report(&a, p.id, &again, false).await.unwrap();
+    let (same, created) = store
+        .reports()
+        .submit_report(&a, p.id, &again, false)
+        .await
+        .unwrap();
     assert!(!created);
     assert_eq!(same, r);
     store
+        .reports()
         .submit_report(&a, p.id, &input("2026-02", "10"), false)
         .await
         .unwrap();
-    assert_eq!(store.reports(p.id).await.unwrap().len(), 2);
+    assert_eq!(store.reports().list(p.id).await.unwrap().len(), 2);
     let log = store
+        .audit()
         .audit_list(&AuditFilter {
             entity: Some("report".into()),
             ..Default::default()
@@ -425,6 +493,7 @@ async fn reports_edit_and_status() {
     // Status as of 2026-03-14 (20 % of the year): plan 1000 万, ytd 50 万 = 5 % → lag 15 → yellow.
     let tree = store.units().await.unwrap();
     let rows = store
+        .projects()
         .project_statuses(
             &tree,
             Scope::Subtree(c),
@@ -442,6 +511,7 @@ async fn reports_edit_and_status() {
     assert_eq!(s.light, Light::Yellow);
     // Filtering by light.
     let red = store
+        .projects()
         .project_statuses(
             &tree,
             Scope::All,
@@ -456,6 +526,7 @@ async fn reports_edit_and_status() {
     assert!(red.is_empty());
     // A future period is refused.
     assert!(store
+        .reports()
         .submit_report(&a, p.id, &input("2099-01", "1"), false)
         .await
         .is_err());
@@ -470,7 +541,7 @@ async fn status_edges_through_sql() {
     let mut f = fields("E1");
     f.actual_start = Some(date!(2025 - 06 - 01));
     f.annual_plan = Yuan(0);
-    let p = store.create_project(&a, d1, f).await.unwrap();
+    let p = store.projects().create_project(&a, d1, f).await.unwrap();
     let rows = vec![
         // 2025-W52 ends 2025-12-28 (counts in 2025); 2026-W01 ends 2026-01-04 (counts in 2026).
         (
@@ -502,13 +573,14 @@ async fn status_edges_through_sql() {
             "2026-03-12T01:00:00.000000Z".to_string(),
         ),
     ];
-    store.insert_reports_raw(&a, rows).await.unwrap();
+    store.reports().insert_reports_raw(&a, rows).await.unwrap();
     let tree = store.units().await.unwrap();
     let at = |d| {
         let store = store.clone();
         let tree = tree.clone();
         async move {
             store
+                .projects()
                 .project_statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), d)
                 .await
                 .unwrap()
@@ -547,11 +619,17 @@ async fn every_change_is_audited() {
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
     store
+        .users()
         .create_user(&a, "u1", "用户", d1, Role::Reporter, "Passw0rd-123")
         .await
         .unwrap();
-    let p = store.create_project(&a, d1, fields("AU1")).await.unwrap();
+    let p = store
+        .projects()
+        .create_project(&a, d1, fields("AU1"))
+        .await
+        .unwrap();
     store
+        .reports()
         .submit_report(
             &a,
             p.id,
@@ -566,6 +644,7 @@ async fn every_change_is_audited() {
         .await
         .unwrap();
     store
+        .reports()
         .add_site_visit(&a, p.id, date!(2026 - 03 - 01), "现场停工", "")
         .await
         .unwrap();
@@ -574,8 +653,16 @@ async fn every_change_is_audited() {
         name: "环评未通过".into(),
         test: AdmissionTest::EnvRejected,
     };
-    store.add_admission_rule(&a, &rule).await.unwrap();
-    store.delete_admission_rule(&a, "env").await.unwrap();
+    store
+        .projects()
+        .add_admission_rule(&a, &rule)
+        .await
+        .unwrap();
+    store
+        .projects()
+        .delete_admission_rule(&a, "env")
+        .await
+        .unwrap();
     store.set_setting(&a, "status.red_lag", "20").await.unwrap();
     store
         .set_setting(&a, "status.yellow_lag", "7.5")
@@ -595,6 +682,7 @@ async fn every_change_is_audited() {
         (2000, 750, 35)
     );
     let all = store
+        .audit()
         .audit_list(&AuditFilter {
             limit: 500,
             ..Default::default()
@@ -637,6 +725,7 @@ async fn concurrent_report_submissions_all_land() {
     for i in 0..8 {
         ids.push(
             store
+                .projects()
                 .create_project(&a, d1, fields(&format!("C{i:03}")))
                 .await
                 .unwrap()
@@ -655,7 +744,8 @@ async fn concurrent_report_submissions_all_land() {
                     progress: String::new(),
                     problems: String::new(),
                 };
-                s.submit_report(&Actor::cli(), id, &input, false)
+                s.reports()
+                    .submit_report(&Actor::cli(), id, &input, false)
                     .await
                     .map(|_| ())
             }));
@@ -664,9 +754,14 @@ async fn concurrent_report_submissions_all_land() {
     for h in handles {
         h.await.unwrap().unwrap();
     }
-    assert_eq!(store.report_count().await.unwrap(), 32);
+    assert_eq!(store.reports().report_count().await.unwrap(), 32);
     // Four reports of each project arrived at once: its running totals hold all four.
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Imports travel to the engine as one JSON document per batch (`bulk.rs`): text with quotes,
@@ -700,12 +795,17 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
         });
     }
     assert_eq!(
-        store.import_projects(&a, &rows, Vec::new()).await.unwrap(),
+        store
+            .projects()
+            .import_projects(&a, &rows, Vec::new())
+            .await
+            .unwrap(),
         Ok(4)
     );
     let mut ids = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let p = store
+            .projects()
             .project_by_code(&format!("J{i}"))
             .await
             .unwrap()
@@ -737,6 +837,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     let tree = store.units().await.unwrap();
     // Above the year's plan: refused unless confirmed.
     let refused = store
+        .reports()
         .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), false)
         .await
         .unwrap()
@@ -748,19 +849,25 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     );
     assert_eq!(
         store
+            .reports()
             .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), true)
             .await
             .unwrap(),
         Ok(4)
     );
     for (i, (progress, problems)) in texts.iter().enumerate() {
-        let got = store.reports(ids[i]).await.unwrap();
+        let got = store.reports().list(ids[i]).await.unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].progress, *progress);
         assert_eq!(got[0].problems, *problems);
         assert_eq!(got[0].investment, Yuan(i as i64 * 1_234_567_891 + 1));
     }
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// A row naming a missing unit, project or user is refused, and so is removing a unit, project or user
@@ -772,10 +879,12 @@ async fn references_hold_on_both_engines() {
     let (_, d1, _) = city(&store).await;
     let actor = Actor::cli();
     let p = store
+        .projects()
         .create_project(&actor, d1, fields("R1"))
         .await
         .unwrap();
     let user = store
+        .users()
         .create_user(&actor, "ref-user", "张三", d1, Role::Drc, "Passw0rd-123")
         .await
         .unwrap()
@@ -834,7 +943,7 @@ async fn references_hold_on_both_engines() {
             .await,
         "moving a report to a missing project",
     );
-    assert_eq!(store.report_count().await.unwrap(), 1);
+    assert_eq!(store.reports().report_count().await.unwrap(), 1);
     refused(
         sqlx::query(
             "INSERT INTO projects (code, name, unit_id, leader, category, stage, total_investment, \
@@ -952,10 +1061,11 @@ async fn references_hold_on_both_engines() {
         problems: String::new(),
     }];
     assert!(store
+        .reports()
         .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
         .await
         .is_err());
-    assert_eq!(store.report_count().await.unwrap(), 1);
+    assert_eq!(store.reports().report_count().await.unwrap(), 1);
     // A project import checks its units against the tree it was given, which may be a moment old:
     // a unit deleted since (here behind the store's back, so the tree in its cache still holds it)
     // fails the import whole, before anything is written.
@@ -966,7 +1076,7 @@ async fn references_hold_on_both_engines() {
         .execute(pool)
         .await
         .unwrap();
-    let projects0 = store.project_count().await.unwrap();
+    let projects0 = store.projects().project_count().await.unwrap();
     let rows: Vec<diaodu_domain::import::ProjectRow> = ["东城区", "撤并区"]
         .iter()
         .enumerate()
@@ -976,12 +1086,15 @@ async fn references_hold_on_both_engines() {
             fields: fields(&format!("R9{i}")),
         })
         .collect();
-    let r = store.import_projects(&actor, &rows, Vec::new()).await;
+    let r = store
+        .projects()
+        .import_projects(&actor, &rows, Vec::new())
+        .await;
     assert!(
         matches!(r, Err(StoreError::NotFound(_))),
         "an import naming a deleted unit: {r:?}"
     );
-    assert_eq!(store.project_count().await.unwrap(), projects0);
+    assert_eq!(store.projects().project_count().await.unwrap(), projects0);
     // Without the rows that name them, they go.
     sqlx::query("DELETE FROM reports")
         .execute(pool)
@@ -1002,6 +1115,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
     let (_, d1, _) = city(&store).await;
     let actor = Actor::cli();
     let p = store
+        .projects()
         .create_project(&actor, d1, fields("RR1"))
         .await
         .unwrap();
@@ -1014,7 +1128,13 @@ async fn a_projects_reports_come_whole_and_in_order() {
             progress: "主体施工".into(),
             problems: problems.into(),
         };
-        async move { store.submit_report(&actor, p.id, &r, false).await.unwrap() }
+        async move {
+            store
+                .reports()
+                .submit_report(&actor, p.id, &r, false)
+                .await
+                .unwrap()
+        }
     };
     submit("2026-W22", 2, "").await;
     submit("2026-05", 3, "").await;
@@ -1025,7 +1145,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
             .map(|r| (r.period.clone(), r.investment.0))
             .collect()
     };
-    let rows = store.reports(p.id).await.unwrap();
+    let rows = store.reports().list(p.id).await.unwrap();
     assert_eq!(
         order(&rows),
         [
@@ -1063,7 +1183,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
     assert_eq!(read, stored);
     // A unit separator in a text (pasted from elsewhere): read row by row instead, the same.
     submit("2026-W10", 1, "坏\u{1f}字").await;
-    let rows = store.reports(p.id).await.unwrap();
+    let rows = store.reports().list(p.id).await.unwrap();
     assert_eq!(rows[0].problems, "坏\u{1f}字");
     assert_eq!(
         order(&rows),
@@ -1085,8 +1205,16 @@ async fn the_audit_search_finds_a_code_in_every_period() {
     let store = fresh_store().await;
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
-    let p = store.create_project(&a, d1, fields("AS1")).await.unwrap();
-    let q = store.create_project(&a, d1, fields("AS10")).await.unwrap();
+    let p = store
+        .projects()
+        .create_project(&a, d1, fields("AS1"))
+        .await
+        .unwrap();
+    let q = store
+        .projects()
+        .create_project(&a, d1, fields("AS10"))
+        .await
+        .unwrap();
     for w in 2..=9 {
         for (pid, inv) in [(p.id, 1_000), (q.id, 2_000)] {
             let input = ReportInput {
@@ -1095,7 +1223,11 @@ async fn the_audit_search_finds_a_code_in_every_period() {
                 progress: String::new(),
                 problems: String::new(),
             };
-            store.submit_report(&a, pid, &input, false).await.unwrap();
+            store
+                .reports()
+                .submit_report(&a, pid, &input, false)
+                .await
+                .unwrap();
         }
     }
     let monthly = ReportInput {
@@ -1105,10 +1237,12 @@ async fn the_audit_search_finds_a_code_in_every_period() {
         problems: String::new(),
     };
     store
+        .reports()
         .submit_report(&a, p.id, &monthly, false)
         .await
         .unwrap();
     store
+        .reports()
         .add_site_visit(&a, p.id, date!(2026 - 03 - 02), "现场推进正常", "")
         .await
         .unwrap();
@@ -1121,7 +1255,7 @@ async fn the_audit_search_finds_a_code_in_every_period() {
             limit,
             ..Default::default()
         };
-        async move { store.audit_list(&f).await.unwrap() }
+        async move { store.audit().audit_list(&f).await.unwrap() }
     };
     let all = search("AS1", None, None, 500).await;
     // The project, eight weekly reports and a monthly one, the visit.
@@ -1161,7 +1295,11 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
     let store = fresh_store().await;
     let (_, d1, _) = city(&store).await;
     let a = Actor::cli();
-    store.create_project(&a, d1, fields("K001")).await.unwrap();
+    store
+        .projects()
+        .create_project(&a, d1, fields("K001"))
+        .await
+        .unwrap();
     let row = |n: usize, period: &str, wan: i64| diaodu_domain::import::ReportRow {
         row: n,
         project_code: "K001".into(),
@@ -1171,8 +1309,9 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
         problems: String::new(),
     };
     let tree = store.units().await.unwrap();
-    let before = store.audit_count().await.unwrap();
+    let before = store.audit().audit_count().await.unwrap();
     let mut import = store
+        .reports()
         .report_import(&a, &tree, Scope::All, false)
         .await
         .unwrap();
@@ -1190,13 +1329,14 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
     assert_eq!((errors[0].row, errors[0].column.as_str()), (5, "填报期"));
     assert!(errors[0].message.contains("同一项目同一期"), "{errors:?}");
     assert_eq!(
-        store.report_count().await.unwrap(),
+        store.reports().report_count().await.unwrap(),
         0,
         "the first chunk is not kept"
     );
-    assert_eq!(store.audit_count().await.unwrap(), before);
+    assert_eq!(store.audit().audit_count().await.unwrap(), before);
     // The same rows without the repeat go in whole, and the running totals agree.
     let mut import = store
+        .reports()
         .report_import(&a, &tree, Scope::All, false)
         .await
         .unwrap();
@@ -1209,8 +1349,13 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
         .await
         .unwrap();
     assert_eq!(import.finish(true).await.unwrap(), Ok(3));
-    assert_eq!(store.report_count().await.unwrap(), 3);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert_eq!(store.reports().report_count().await.unwrap(), 3);
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// 形象进度 and 存在问题 have one bound, whichever door a report comes through: a file's row past it
@@ -1221,6 +1366,7 @@ async fn report_texts_have_one_bound_through_every_door() {
     let (_, d1, _) = city(&store).await;
     let actor = Actor::cli();
     store
+        .projects()
         .create_project(&actor, d1, fields("T1"))
         .await
         .unwrap();
@@ -1239,6 +1385,7 @@ async fn report_texts_have_one_bound_through_every_door() {
         row(3, "2026-W11", "问".repeat(max + 1)),
     ];
     let errors = store
+        .reports()
         .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
         .await
         .unwrap()
@@ -1246,11 +1393,12 @@ async fn report_texts_have_one_bound_through_every_door() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "存在问题"));
     assert!(errors[0].message.contains(&max.to_string()));
-    assert_eq!(store.report_count().await.unwrap(), 0);
+    assert_eq!(store.reports().report_count().await.unwrap(), 0);
     // At the bound it goes through.
     let rows = vec![row(2, "2026-W10", "问".repeat(max))];
     assert_eq!(
         store
+            .reports()
             .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
             .await
             .unwrap(),
@@ -1300,7 +1448,10 @@ async fn settings_are_checked_at_the_store() {
     assert_eq!(list.len(), diaodu_domain::settings::SETTINGS.len());
     let notice = list.iter().find(|(s, _)| s.key == "ladder.notice").unwrap();
     assert_eq!(notice.1.as_deref(), Some("10"));
-    assert_eq!(store.ladder().await.unwrap().days, [1, 3, 10, 15, 30]);
+    assert_eq!(
+        store.notices().ladder().await.unwrap().days,
+        [1, 3, 10, 15, 30]
+    );
 }
 
 /// A write that fails half-way gives the writers' turn back only once it is rolled back: the next
@@ -1312,6 +1463,7 @@ async fn a_failed_write_does_not_lock_out_the_next() {
     let (_, d1, _) = city(&store).await;
     let actor = Actor::cli();
     store
+        .projects()
         .create_project(&actor, d1, fields("L1"))
         .await
         .unwrap();
@@ -1330,6 +1482,7 @@ async fn a_failed_write_does_not_lock_out_the_next() {
             problems: String::new(),
         }];
         assert!(store
+            .reports()
             .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
             .await
             .is_err());
@@ -1342,5 +1495,5 @@ async fn a_failed_write_does_not_lock_out_the_next() {
         )
         .await;
     }
-    assert_eq!(store.report_count().await.unwrap(), 0);
+    assert_eq!(store.reports().report_count().await.unwrap(), 0);
 }

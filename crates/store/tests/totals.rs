@@ -44,6 +44,7 @@ async fn one_project(code: &str, start: Date) -> (Store, i64, i64, diaodu_store:
     let store = fresh_store().await;
     let (city, d1) = district(&store).await;
     let p = store
+        .projects()
         .create_project(
             &Actor::cli(),
             d1,
@@ -68,6 +69,7 @@ async fn two_projects(
     let start = date!(2026 - 01 - 05);
     let (store, city, d1, p) = one_project(a, start).await;
     let q = store
+        .projects()
         .create_project(&Actor::cli(), d1, fields(b, Stage::Continuing, Some(start)))
         .await
         .unwrap();
@@ -107,7 +109,12 @@ fn report(pid: i64, period: &str, inv: i64, on_time: bool) -> RawReport {
 async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     let store = fresh_store().await;
     let city = two_years_of_reports(&store).await;
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 
     for settings in [
         StatusSettings::default(),
@@ -136,6 +143,7 @@ async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
     let city = two_years_of_reports(&store).await;
     let a = Actor::cli();
     store
+        .reports()
         .set_calendar_year(&a, 2026, &parse_year(2026, EXAMPLE_2026).unwrap())
         .await
         .unwrap();
@@ -147,7 +155,7 @@ async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
         .set_setting(&a, "reporting.due_hour", "17")
         .await
         .unwrap();
-    let cal = store.report_calendar().await.unwrap();
+    let cal = store.reports().report_calendar().await.unwrap();
     assert_eq!(cal.rules.weekly_day, 12);
     let settings = StatusSettings::default();
     let days: Vec<Date> = (0..)
@@ -159,6 +167,7 @@ async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
     let tree = store.units().await.unwrap();
     for d in days.iter().step_by(3) {
         let rows = store
+            .projects()
             .project_statuses_via(
                 &tree,
                 Scope::Subtree(city),
@@ -212,10 +221,15 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         date!(2027 - 02 - 01), // after every report
         date!(2026 - 03 - 30),
     ] {
-        assert!(store.move_open_from(open).await.unwrap());
-        assert_eq!(store.open_from().await.unwrap(), Some(open));
+        assert!(store.reports().move_open_from(open).await.unwrap());
+        assert_eq!(store.reports().open_from().await.unwrap(), Some(open));
         assert!(
-            store.check_report_totals().await.unwrap().is_empty(),
+            store
+                .reports()
+                .check_report_totals()
+                .await
+                .unwrap()
+                .is_empty(),
             "open from {open}"
         );
         let days = (-40..=45)
@@ -225,21 +239,36 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         statuses_agree_both_ways(&store, city, &settings, days).await;
     }
     // The first open day stays put when asked for it again.
-    assert!(!store.move_open_from(date!(2026 - 03 - 30)).await.unwrap());
+    assert!(!store
+        .reports()
+        .move_open_from(date!(2026 - 03 - 30))
+        .await
+        .unwrap());
 
     // Writes while the days from Monday 30 March 2026 are open: a report ending on an open day leaves
     // the totals as they are; one ending on a closed day changes them.
-    let pid = store.project_by_code("T3").await.unwrap().unwrap().id;
-    let before = store.report_totals(pid).await.unwrap();
+    let pid = store
+        .projects()
+        .project_by_code("T3")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let before = store.reports().report_totals(pid).await.unwrap();
     let submit = |period: &'static str, inv: i64| submit_as_cli(&store, pid, period, inv);
     submit("2026-W15", 77_000).await; // ends 12 April
     submit("2026-04", 1_000).await;
     submit("2026-W15", 0).await; // an open report's investment taken away
-    assert_eq!(store.report_totals(pid).await.unwrap(), before);
+    assert_eq!(store.reports().report_totals(pid).await.unwrap(), before);
     submit("2026-W12", 5_000).await; // ends 22 March
     submit("2026-W13", 0).await; // ends 29 March
-    assert_ne!(store.report_totals(pid).await.unwrap(), before);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert_ne!(store.reports().report_totals(pid).await.unwrap(), before);
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     let tree = store.units().await.unwrap();
     let row = |n: usize, period: &str, inv: i64| ReportRow {
         row: n,
@@ -259,6 +288,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         row(8, "2026-W11", 6_000), // closed, added in place
     ];
     store
+        .reports()
         .import_reports(
             &Actor::cli(),
             &tree,
@@ -270,23 +300,51 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         .await
         .unwrap()
         .unwrap();
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     let days = (0..60).map(|k| date!(2026 - 03 - 01) + Duration::days(k));
     statuses_agree_both_ways(&store, city, &settings, days.clone()).await;
     // April's weeks close: their reports are added in, and the statuses stay as they were.
-    assert!(store.move_open_from(date!(2026 - 05 - 04)).await.unwrap());
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .move_open_from(date!(2026 - 05 - 04))
+        .await
+        .unwrap());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     statuses_agree_both_ways(&store, city, &settings, days).await;
     // By itself the first open day only moves forward, to the Monday of last week.
-    assert!(store.keep_open_from_current().await.unwrap());
-    let monday = store.open_from().await.unwrap().unwrap();
+    assert!(store.reports().keep_open_from_current().await.unwrap());
+    let monday = store.reports().open_from().await.unwrap().unwrap();
     let today = diaodu_store::today_local();
     assert_eq!(monday.weekday(), time::Weekday::Monday);
     assert!((7..14).contains(&(today - monday).whole_days()));
-    assert!(store.check_report_totals().await.unwrap().is_empty());
-    assert!(store.move_open_from(date!(2099 - 01 - 01)).await.unwrap());
-    assert!(!store.keep_open_from_current().await.unwrap());
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .reports()
+        .move_open_from(date!(2099 - 01 - 01))
+        .await
+        .unwrap());
+    assert!(!store.reports().keep_open_from_current().await.unwrap());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Files (or edits) a project's report of `period` through the form's path, as the CLI actor.
@@ -298,6 +356,7 @@ async fn submit_as_cli(store: &Store, project_id: i64, period: &str, inv: i64) {
         problems: String::new(),
     };
     store
+        .reports()
         .submit_report(&Actor::cli(), project_id, &input, false)
         .await
         .unwrap();
@@ -321,6 +380,7 @@ async fn two_years_of_reports(store: &Store) -> i64 {
     let mut raw = Vec::new();
     for (i, (stage, start)) in starts.iter().enumerate() {
         let p = store
+            .projects()
             .create_project(&a, d1, fields(&format!("T{i}"), *stage, *start))
             .await
             .unwrap();
@@ -354,7 +414,7 @@ async fn two_years_of_reports(store: &Store) -> i64 {
             && r.1.last_day() > date!(2025 - 12 - 01)
             && r.1.last_day() < date!(2026 - 02 - 10))
     });
-    store.insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_reports_raw(&a, raw).await.unwrap();
     city
 }
 
@@ -372,10 +432,12 @@ async fn statuses_agree_both_ways(
     let mut stalled = 0;
     for d in days {
         let fast = store
+            .projects()
             .project_statuses_via(&tree, scope, &filter, d, settings, SumsVia::Totals)
             .await
             .unwrap();
         let slow = store
+            .projects()
             .project_statuses_via(&tree, scope, &filter, d, settings, SumsVia::Reports)
             .await
             .unwrap();
@@ -402,6 +464,7 @@ async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
     let mut raw = Vec::new();
     for i in 0..240 {
         let p = store
+            .projects()
             .create_project(
                 &a,
                 d1,
@@ -431,7 +494,7 @@ async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
             ));
         }
     }
-    store.insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_reports_raw(&a, raw).await.unwrap();
     for settings in [
         StatusSettings::default(),
         StatusSettings {
@@ -456,12 +519,17 @@ async fn every_write_keeps_the_totals_in_step() {
     submit("2025-W50", 10_000).await;
     submit("2026-W10", 0).await; // an edit: investment back to nothing
     submit("2026-04", 5_000).await; // months from March exist: added in place
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     submit("2026-04", 8_000).await; // an edit: the difference added in place
     submit("2026-04", 5_000).await;
     submit("2026-02", 2_000).await; // before the year's first month with a row: rewritten
     submit("2026-02", 0).await;
-    let t = store.report_totals(p.id).await.unwrap();
+    let t = store.reports().report_totals(p.id).await.unwrap();
     // One row for each year with a report, twelve months each; the months before a year's first report
     // (2025 until December) hold nothing.
     assert_eq!(t.len(), 24);
@@ -498,20 +566,27 @@ async fn every_write_keeps_the_totals_in_step() {
         },
     ];
     store
+        .reports()
         .import_reports(&a, &tree, Scope::Subtree(city), &rows, Vec::new(), false)
         .await
         .unwrap()
         .unwrap();
-    assert!(store.check_report_totals().await.unwrap().is_empty());
-    let dec = store.report_totals(p.id).await.unwrap();
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
+    let dec = store.reports().report_totals(p.id).await.unwrap();
     assert_eq!(dec.last().unwrap().1.investment, 41_000);
 
     // Moving the actual start changes which on-time weeks count.
     let raw = (5..=9)
         .map(|w| report(p.id, &format!("2026-W{w:02}"), 1_000, true))
         .collect();
-    store.insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_reports_raw(&a, raw).await.unwrap();
     let before = store
+        .reports()
         .report_totals(p.id)
         .await
         .unwrap()
@@ -520,14 +595,21 @@ async fn every_write_keeps_the_totals_in_step() {
         .1
         .on_time;
     assert_eq!(before, 5);
-    let mut f = store.project(p.id).await.unwrap().unwrap();
+    let mut f = store.projects().project(p.id).await.unwrap().unwrap();
     f.fields.actual_start = Some(date!(2026 - 03 - 10));
     store
+        .projects()
         .update_project(&a, p.id, f.version, d1, f.fields)
         .await
         .unwrap();
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     let after = store
+        .reports()
         .report_totals(p.id)
         .await
         .unwrap()
@@ -540,8 +622,13 @@ async fn every_write_keeps_the_totals_in_step() {
         "W10 ends before the new start: {before} → {after}"
     );
 
-    store.delete_unit_projects(d1).await.unwrap();
-    assert!(store.report_totals(p.id).await.unwrap().is_empty());
+    store.projects().delete_unit_projects(d1).await.unwrap();
+    assert!(store
+        .reports()
+        .report_totals(p.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// An import of reports new to their projects adds them to the totals in place: months before a year's
@@ -554,10 +641,12 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     let (store, city, d1, a) = one_project("IA", date!(2026 - 03 - 02)).await;
     let actor = Actor::cli();
     let b = store
+        .projects()
         .create_project(&actor, d1, fields("IB", Stage::Preparation, None))
         .await
         .unwrap();
     let c = store
+        .projects()
         .create_project(
             &actor,
             d1,
@@ -572,7 +661,11 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         report(a.id, "2026-06", 4_000, true),
         report(c.id, "2026-W20", 3_000, true),
     ];
-    store.insert_reports_raw(&actor, raw).await.unwrap();
+    store
+        .reports()
+        .insert_reports_raw(&actor, raw)
+        .await
+        .unwrap();
     let this_week = Period::week_of(diaodu_store::today_local());
     let row = |n: usize, code: &str, period: Period, inv: i64| ReportRow {
         row: n,
@@ -596,6 +689,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     ];
     let tree = store.units().await.unwrap();
     let n = store
+        .reports()
         .import_reports(
             &actor,
             &tree,
@@ -608,9 +702,14 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap()
         .unwrap();
     assert_eq!(n, 9);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     // A's 2026: from February (the imported week 5) on; December holds every 2026 report of A.
-    let ta = store.report_totals(a.id).await.unwrap();
+    let ta = store.reports().report_totals(a.id).await.unwrap();
     let months: Vec<&str> = ta.iter().map(|(m, _)| m.as_str()).collect();
     assert!(months.contains(&"2025-03") && months.contains(&"2026-02"));
     let at = |m: &str| ta.iter().find(|(k, _)| k == m).unwrap().1;
@@ -624,22 +723,28 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     };
     let year = this_week.last_day().year();
     // This week is in the open month, whose reports the totals do not hold yet.
-    let open = store.open_from().await.unwrap().expect("set at connection");
+    let open = store
+        .reports()
+        .open_from()
+        .await
+        .unwrap()
+        .expect("set at connection");
     assert!(this_week.last_day() >= open);
     if year == 2026 {
         assert_eq!(dec(&ta, 2026).investment, 1_000 + 2_000 + 4_000 + 500 + 600);
     }
     assert_eq!(dec(&ta, 2025).investment, 7_000 + 700);
     // C's edited week and its new one.
-    let tc = store.report_totals(c.id).await.unwrap();
+    let tc = store.reports().report_totals(c.id).await.unwrap();
     assert_eq!(dec(&tc, 2026).investment, 3_500 + 100);
     // Importing the same file again repeats what was filed: nothing is written or recorded, though
     // every row is accepted.
     let (audit0, reports_a) = (
-        store.audit_count().await.unwrap(),
-        store.reports(a.id).await.unwrap(),
+        store.audit().audit_count().await.unwrap(),
+        store.reports().list(a.id).await.unwrap(),
     );
     let n = store
+        .reports()
         .import_reports(
             &actor,
             &tree,
@@ -652,11 +757,21 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap()
         .unwrap();
     assert_eq!(n, rows.len());
-    assert_eq!(store.audit_count().await.unwrap(), audit0);
-    assert_eq!(store.reports(a.id).await.unwrap(), reports_a);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
-    assert_eq!(store.report_totals(a.id).await.unwrap(), ta);
-    assert!(!store.report_totals(b.id).await.unwrap().is_empty());
+    assert_eq!(store.audit().audit_count().await.unwrap(), audit0);
+    assert_eq!(store.reports().list(a.id).await.unwrap(), reports_a);
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.reports().report_totals(a.id).await.unwrap(), ta);
+    assert!(!store
+        .reports()
+        .report_totals(b.id)
+        .await
+        .unwrap()
+        .is_empty());
     // Codes no project can have — quotes, backslashes, braces, commas, Chinese — are looked up as
     // text and reported missing, row by row; nothing is written.
     let odd = ["I\"A", "IA\\", "{IA}", "IA,IB", "项目IA", "NULL"];
@@ -666,6 +781,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .map(|(i, c)| row(i + 2, c, this_week, 1))
         .collect();
     let errors = store
+        .reports()
         .import_reports(
             &actor,
             &tree,
@@ -681,18 +797,24 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     for (e, c) in errors.iter().zip(odd) {
         assert!(e.message.contains(c), "{e:?}");
     }
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     // A dry run checks and writes everything, then takes it back: the count, and nothing changed.
     let before = (
-        store.report_count().await.unwrap(),
-        store.audit_count().await.unwrap(),
-        store.report_totals(b.id).await.unwrap(),
+        store.reports().report_count().await.unwrap(),
+        store.audit().audit_count().await.unwrap(),
+        store.reports().report_totals(b.id).await.unwrap(),
     );
     let rows = vec![
         row(2, "IB", p("2026-W05"), 123),
         row(3, "IC", p("2026-W20"), 77), // an edit
     ];
     let n = store
+        .reports()
         .import_reports_dry_run(
             &actor,
             &tree,
@@ -706,17 +828,27 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap();
     assert_eq!(n, 2);
     let after = (
-        store.report_count().await.unwrap(),
-        store.audit_count().await.unwrap(),
-        store.report_totals(b.id).await.unwrap(),
+        store.reports().report_count().await.unwrap(),
+        store.audit().audit_count().await.unwrap(),
+        store.reports().report_totals(b.id).await.unwrap(),
     );
     assert_eq!(before, after);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     // Once the month closes, its reports are added in.
     let next_year = Date::from_calendar_date(year + 1, time::Month::January, 1).unwrap();
-    assert!(store.move_open_from(next_year).await.unwrap());
-    assert!(store.check_report_totals().await.unwrap().is_empty());
-    let ta = store.report_totals(a.id).await.unwrap();
+    assert!(store.reports().move_open_from(next_year).await.unwrap());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
+    let ta = store.reports().report_totals(a.id).await.unwrap();
     if year == 2026 {
         assert_eq!(
             dec(&ta, 2026).investment,
@@ -732,6 +864,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
     let (store, city, d1, p) = one_project("S1", date!(2026 - 01 - 05)).await;
     let a = Actor::cli();
     store
+        .reports()
         .insert_reports_raw(&a, vec![report(p.id, "2026-W03", 50_000, true)])
         .await
         .unwrap();
@@ -743,6 +876,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
         .unwrap();
     let tree = store.units().await.unwrap();
     let rows = store
+        .projects()
         .project_statuses(
             &tree,
             Scope::Subtree(city),
@@ -756,7 +890,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
     assert_eq!(rows[0].status.ytd_investment, Yuan(50_000));
     let mut f = fields("S2", Stage::Continuing, None);
     f.name = "坏\u{1f}".into();
-    assert!(store.create_project(&a, d1, f).await.is_err());
+    assert!(store.projects().create_project(&a, d1, f).await.is_err());
 }
 
 /// Statuses are reused between requests until the data changes — by this process or another.
@@ -769,7 +903,8 @@ async fn reused_statuses_follow_every_change() {
     let ytd = |s: Store| {
         let tree = tree.clone();
         async move {
-            s.project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+            s.projects()
+                .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
                 .await
                 .unwrap()[0]
                 .status
@@ -779,6 +914,7 @@ async fn reused_statuses_follow_every_change() {
     assert_eq!(ytd(store.clone()).await, Yuan(0));
     // A write through this handle.
     store
+        .reports()
         .insert_reports_raw(&a, vec![report(p.id, "2026-W05", 10_000, true)])
         .await
         .unwrap();
@@ -786,6 +922,7 @@ async fn reused_statuses_follow_every_change() {
     // A write by another handle (another process): seen through the audit log.
     let other = store.connect_again().await.unwrap();
     other
+        .reports()
         .submit_report(
             &a,
             p.id,
@@ -806,6 +943,7 @@ async fn reused_statuses_follow_every_change() {
         ..ProjectFilter::default()
     };
     let rows = store
+        .projects()
         .project_statuses(&tree, Scope::Subtree(city), &red, d)
         .await
         .unwrap();
@@ -823,7 +961,8 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     let ytd = |s: Store| {
         let tree = tree.clone();
         async move {
-            s.project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+            s.projects()
+                .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
                 .await
                 .unwrap()
                 .iter()
@@ -832,19 +971,20 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
         }
     };
     let submit = |s: Store, pid: i64, w: &'static str, inv: i64| async move {
-        s.submit_report(
-            &Actor::cli(),
-            pid,
-            &ReportInput {
-                period: Period::parse(w).unwrap(),
-                investment: Yuan(inv),
-                progress: String::new(),
-                problems: String::new(),
-            },
-            false,
-        )
-        .await
-        .unwrap();
+        s.reports()
+            .submit_report(
+                &Actor::cli(),
+                pid,
+                &ReportInput {
+                    period: Period::parse(w).unwrap(),
+                    investment: Yuan(inv),
+                    progress: String::new(),
+                    problems: String::new(),
+                },
+                false,
+            )
+            .await
+            .unwrap();
     };
     let weeks = vec!["2026-W05".to_string(), "2026-W06".to_string()];
     let ids = [p.id, q.id];
@@ -853,6 +993,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
         let weeks = weeks.clone();
         async move {
             let mut v: Vec<(i64, String)> = s
+                .reports()
                 .reported_in_scope(&tree, Scope::Subtree(city), &ids, &weeks)
                 .await
                 .unwrap()
@@ -899,6 +1040,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
                 ..ProjectFilter::default()
             };
             let rows = store
+                .projects()
                 .project_statuses(&tree, Scope::Subtree(city), &filter, d)
                 .await
                 .unwrap();
@@ -938,6 +1080,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     // A write that names no reports (a new project): computed afresh as well.
     behind(100).await.unwrap();
     store
+        .projects()
         .create_project(&a, d1, fields("P3", Stage::Preparation, None))
         .await
         .unwrap();
@@ -960,6 +1103,7 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
     let a = Actor::cli();
     for w in ["2026-W03", "2026-W10"] {
         store
+            .reports()
             .submit_report(
                 &a,
                 p.id,
@@ -974,7 +1118,12 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
             .await
             .unwrap();
     }
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     sqlx::query(
         "UPDATE report_year_totals SET inv_5 = inv_5 + 1 WHERE project_id = $1 AND year = 2026",
     )
@@ -987,9 +1136,17 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
         .execute(store.pool())
         .await
         .unwrap();
-    assert_eq!(store.check_report_totals().await.unwrap(), vec![p.id, q.id]);
-    assert_eq!(store.rebuild_report_totals().await.unwrap(), 1);
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert_eq!(
+        store.reports().check_report_totals().await.unwrap(),
+        vec![p.id, q.id]
+    );
+    assert_eq!(store.reports().rebuild_report_totals().await.unwrap(), 1);
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// A week's import naming more projects than the store probes one by one: the reports already filed
@@ -1013,11 +1170,12 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         })
         .collect();
     store
+        .projects()
         .import_projects(&actor, &projects, Vec::new())
         .await
         .unwrap()
         .unwrap();
-    let ids = store.project_ids().await.unwrap();
+    let ids = store.projects().project_ids().await.unwrap();
     let week = Period::week_of(diaodu_store::today_local()).prev();
     let month = Period::parse("2025-06").unwrap();
     // Every third project has filed the week already, every fifth a month.
@@ -1038,10 +1196,14 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
             raw.push(report(pid, &month.to_string(), 9_000, true));
         }
     }
-    store.insert_reports_raw(&actor, raw).await.unwrap();
+    store
+        .reports()
+        .insert_reports_raw(&actor, raw)
+        .await
+        .unwrap();
     let (reports0, audit0) = (
-        store.report_count().await.unwrap(),
-        store.audit_count().await.unwrap(),
+        store.reports().report_count().await.unwrap(),
+        store.audit().audit_count().await.unwrap(),
     );
     let rows: Vec<ReportRow> = (0..n)
         .map(|i| ReportRow {
@@ -1055,6 +1217,7 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         .collect();
     let tree = store.units().await.unwrap();
     let done = store
+        .reports()
         .import_reports(
             &actor,
             &tree,
@@ -1069,11 +1232,15 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     assert_eq!(done, n);
     // 400 edits, 800 new reports; one audit record per row.
     assert_eq!(
-        store.report_count().await.unwrap(),
+        store.reports().report_count().await.unwrap(),
         reports0 + (n - n.div_ceil(3)) as i64
     );
-    assert_eq!(store.audit_count().await.unwrap(), audit0 + n as i64);
+    assert_eq!(
+        store.audit().audit_count().await.unwrap(),
+        audit0 + n as i64
+    );
     let updates = store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             action: Some("update".into()),
             entity: Some("report".into()),
@@ -1097,7 +1264,11 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     // edited report keeps when it was first filed and whether that was on time (PostgreSQL replaces
     // the row: see `emit_updates`).
     for i in [0, 1, 3, 5, 1_199] {
-        let reps = store.reports(ids[&format!("WK{i:04}")]).await.unwrap();
+        let reps = store
+            .reports()
+            .list(ids[&format!("WK{i:04}")])
+            .await
+            .unwrap();
         let w = reps.iter().find(|r| r.period == week.to_string()).unwrap();
         assert_eq!(w.investment, Yuan(2_000 + i as i64), "WK{i:04}");
         assert_eq!(w.progress, "主体施工", "WK{i:04}");
@@ -1109,7 +1280,12 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         let m = reps.iter().find(|r| r.period == month.to_string());
         assert_eq!(m.map(|m| m.investment), (i % 5 == 0).then_some(Yuan(9_000)));
     }
-    assert!(store.check_report_totals().await.unwrap().is_empty());
+    assert!(store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     // The same week corrected twice: every row an edit. Edits add their difference to the running
     // totals, except those that take a report's investment away (the latest investment date may move
     // back: rewritten from the reports); then the zeros are given back.
@@ -1130,8 +1306,9 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         }),
         corrected(|i| 700 + i as i64),
     ] {
-        let audit1 = store.audit_count().await.unwrap();
+        let audit1 = store.audit().audit_count().await.unwrap();
         store
+            .reports()
             .import_reports(
                 &actor,
                 &tree,
@@ -1143,14 +1320,22 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(store.audit_count().await.unwrap(), audit1 + n as i64);
-        assert!(store.check_report_totals().await.unwrap().is_empty());
-        let reps = store.reports(ids["WK0004"]).await.unwrap();
+        assert_eq!(
+            store.audit().audit_count().await.unwrap(),
+            audit1 + n as i64
+        );
+        assert!(store
+            .reports()
+            .check_report_totals()
+            .await
+            .unwrap()
+            .is_empty());
+        let reps = store.reports().list(ids["WK0004"]).await.unwrap();
         let w = reps.iter().find(|r| r.period == week.to_string()).unwrap();
         assert_eq!(w.investment, file[4].investment);
     }
     assert_eq!(
-        store.report_count().await.unwrap(),
+        store.reports().report_count().await.unwrap(),
         reports0 + (n - n.div_ceil(3)) as i64
     );
 }

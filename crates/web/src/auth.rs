@@ -147,7 +147,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         .or_else(|| cookie(&parts.headers, cookie_name).map(str::to_string));
     let mut current = None;
     if let Some(t) = token.filter(|t| !t.is_empty()) {
-        match state.store.session(&t).await {
+        match state.store.users().session(&t).await {
             Ok(Some(s)) => {
                 current = Some(Current {
                     scope: Scope::of(s.user.role, s.user.unit_id),
@@ -284,7 +284,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     if let Some(mut c) = current {
         // The header's bell: counted for a page a person looks at, not for the API or the stylesheet.
         if parts.method == Method::GET && !is_api && !path.starts_with("/static/") {
-            match state.store.unread_count(c.user.id).await {
+            match state.store.messages().unread_count(c.user.id).await {
                 Ok(n) => c.unread = n,
                 Err(e) => return fail(AppError::from(e)),
             }

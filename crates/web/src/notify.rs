@@ -94,7 +94,7 @@ impl Config {
             );
         }
         let mut units: HashMap<i64, HashMap<String, String>> = HashMap::new();
-        for (u, k, v) in store.unit_settings().await? {
+        for (u, k, v) in store.messages().unit_settings().await? {
             units.entry(u).or_default().insert(k, v);
         }
         Ok(Config { global, units })
@@ -225,6 +225,7 @@ pub async fn reporters(
     unit_id: i64,
 ) -> Result<Vec<Contact>, diaodu_store::StoreError> {
     Ok(store
+        .users()
         .contacts_of(unit_id, &[diaodu_domain::access::Role::Reporter])
         .await?
         .into_iter()
@@ -333,7 +334,7 @@ impl LadderNotifier {
     /// Reads what it needs: the channels' configuration, the units and every active user.
     pub async fn load(store: &Store) -> Result<LadderNotifier, diaodu_store::StoreError> {
         let mut by_unit: HashMap<i64, Vec<(i64, String, String, String)>> = HashMap::new();
-        for (id, unit, role, email, phone) in store.active_contacts().await? {
+        for (id, unit, role, email, phone) in store.users().active_contacts().await? {
             by_unit
                 .entry(unit)
                 .or_default()
@@ -446,6 +447,7 @@ pub async fn escalate_and_tell(
 ) -> Result<usize, diaodu_store::StoreError> {
     let notifier = LadderNotifier::load(store).await?;
     store
+        .notices()
         .escalate_notices_in(actor, d, within, Some(&notifier))
         .await
 }
@@ -774,7 +776,7 @@ pub async fn deliver_due_with(
     if cfg.quiet_until(now).is_some() {
         return Ok(Delivered::default());
     }
-    let batch = store.claim_deliveries(limit, LEASE, now).await?;
+    let batch = store.messages().claim_deliveries(limit, LEASE, now).await?;
     let mut out = Delivered::default();
     use futures_util::StreamExt;
     let results: Vec<(Delivery, Outcome)> = futures_util::stream::iter(batch)
@@ -787,6 +789,7 @@ pub async fn deliver_due_with(
         .await;
     for (d, o) in results {
         store
+            .messages()
             .finish_delivery(
                 &d,
                 o.delivered,

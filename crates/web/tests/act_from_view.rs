@@ -17,6 +17,7 @@ async fn a_notice_from_a_project_page_is_prefilled_and_linked_back() {
     assert_eq!(form.status, StatusCode::OK);
     let name = app
         .store
+        .projects()
         .project(app.p1)
         .await
         .unwrap()

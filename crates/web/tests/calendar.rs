@@ -37,7 +37,13 @@ async fn the_office_enters_the_holidays_and_each_unit_sees_its_deadlines_moved()
     assert!(r.body.contains("周六或周日"), "{}", r.body);
     assert!(r.body.contains("第 15 行"), "{}", r.body);
     assert!(r.body.contains("2026-10-12 班 国庆节"), "the text is kept");
-    assert!(app.store.calendar_year(2026).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .reports()
+        .calendar_year(2026)
+        .await
+        .unwrap()
+        .is_empty());
 
     // The shipped arrangement, loaded with the page's button.
     let r = app

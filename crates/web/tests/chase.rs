@@ -199,6 +199,7 @@ async fn the_office_chases_chosen_projects_or_one_task() {
     let app = TestApp::new().await;
     let actor = diaodu_store::Actor::cli();
     app.store
+        .projects()
         .create_project(
             &actor,
             app.d1,
@@ -277,6 +278,7 @@ async fn the_office_chases_chosen_projects_or_one_task() {
     let today = diaodu_store::today_local();
     let task = app
         .store
+        .tasks()
         .create_task(
             &actor,
             diaodu_store::NewTask {

@@ -37,7 +37,7 @@ async fn settle(app: &TestApp) {
     let mut last = -1;
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let n = app.store.audit_count().await.unwrap();
+        let n = app.store.audit().audit_count().await.unwrap();
         if n == last {
             return;
         }
@@ -56,7 +56,7 @@ async fn a_submission_whose_client_leaves_at_once_is_still_filed() {
         _ = std::future::ready(()) => {}
     }
     settle(&app).await;
-    let reports = app.store.reports(app.p1).await.unwrap();
+    let reports = app.store.reports().list(app.p1).await.unwrap();
     assert_eq!(
         reports.len(),
         1,
@@ -112,10 +112,19 @@ async fn hundreds_of_dropped_writes_leave_nothing_half_written() {
     // Nothing half-written: each filed report has its audit record, and the running totals agree
     // with the reports.
     for p in [app.p1, app.p2] {
-        let code = app.store.project(p).await.unwrap().unwrap().fields.code;
-        for rep in app.store.reports(p).await.unwrap() {
+        let code = app
+            .store
+            .projects()
+            .project(p)
+            .await
+            .unwrap()
+            .unwrap()
+            .fields
+            .code;
+        for rep in app.store.reports().list(p).await.unwrap() {
             let audit = app
                 .store
+                .audit()
                 .audit_list(&diaodu_store::AuditFilter {
                     entity_id: Some(format!("{code}/{}", rep.period)),
                     limit: 10,
@@ -130,7 +139,13 @@ async fn hundreds_of_dropped_writes_leave_nothing_half_written() {
             );
         }
     }
-    assert!(app.store.check_report_totals().await.unwrap().is_empty());
+    assert!(app
+        .store
+        .reports()
+        .check_report_totals()
+        .await
+        .unwrap()
+        .is_empty());
     let me = app.api(Method::GET, "/api/v1/me", Some(&r1), None).await;
     assert_eq!(me.status, StatusCode::OK);
 }

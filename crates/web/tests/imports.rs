@@ -10,10 +10,10 @@ const PROJECT_HEADER: &str = "项目编码,项目名称,责任单位,包抓领�
 
 async fn counts(app: &TestApp) -> (i64, i64, usize, i64) {
     (
-        app.store.project_count().await.unwrap(),
-        app.store.report_count().await.unwrap(),
+        app.store.projects().project_count().await.unwrap(),
+        app.store.reports().report_count().await.unwrap(),
         app.store.units().await.unwrap().units.len(),
-        app.store.audit_count().await.unwrap(),
+        app.store.audit().audit_count().await.unwrap(),
     )
 }
 
@@ -130,7 +130,13 @@ async fn every_project_import_error_is_reported_and_nothing_written() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(app.store.project_by_code("N1").await.unwrap().is_some());
+    assert!(app
+        .store
+        .projects()
+        .project_by_code("N1")
+        .await
+        .unwrap()
+        .is_some());
 }
 
 #[tokio::test]
@@ -177,7 +183,7 @@ async fn every_report_import_error_is_reported_and_nothing_written() {
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = app.upload(&b, "reports", "gbk.csv", &gbk).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let reps = app.store.reports(app.p1).await.unwrap();
+    let reps = app.store.reports().list(app.p1).await.unwrap();
     assert_eq!(reps.len(), 1);
     assert_eq!(reps[0].investment.wan_text(), "12.00");
     assert_eq!(reps[0].problems, "用地待落实");
@@ -498,6 +504,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let stats = app.store.units().await.unwrap().find("D1").unwrap().id;
     app.store
+        .users()
         .create_user(
             &diaodu_store::Actor::cli(),
             "stat1",
@@ -581,7 +588,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     );
     // The value grid saves through the form, audited.
     let b = app.login("stat1").await;
-    let ind = app.store.indicators().await.unwrap()[0].id;
+    let ind = app.store.indicators().list().await.unwrap()[0].id;
     let city = app.city.to_string();
     let key = format!("growth_{}", app.d1);
     let r = app
@@ -599,6 +606,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let vals = app
         .store
+        .indicators()
         .indicator_values(
             ind,
             diaodu_domain::indicator::StatPeriod::parse("2026-Q1").unwrap(),
@@ -608,6 +616,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     assert_eq!(vals.get(&app.d1), Some(&(None, Some(6.1))));
     let log = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity: Some("indicator_value".into()),
             ..Default::default()

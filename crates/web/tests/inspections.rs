@@ -66,7 +66,7 @@ async fn a_sweep_finds_a_problem_and_turns_it_into_a_notice_with_evidence() {
         .unwrap()
         .parse()
         .unwrap();
-    let (_, items) = app.store.inspection(id).await.unwrap();
+    let (_, items) = app.store.notices().inspection(id).await.unwrap();
     assert_eq!(items.len(), 2, "both projects of the batch");
     let a001 = items
         .iter()
@@ -147,7 +147,7 @@ async fn a_sweep_finds_a_problem_and_turns_it_into_a_notice_with_evidence() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let (_, items) = app.store.inspection(id).await.unwrap();
+    let (_, items) = app.store.notices().inspection(id).await.unwrap();
     let notice = items
         .iter()
         .find(|i| i.id == a001)
@@ -197,7 +197,12 @@ async fn a_sweep_finds_a_problem_and_turns_it_into_a_notice_with_evidence() {
         assert!(r.status == StatusCode::BAD_REQUEST, "{name}: {}", r.status);
         assert!(r.body.contains(why), "{name}: {}", r.body);
     }
-    let files = app.store.attachments("notice", notice).await.unwrap();
+    let files = app
+        .store
+        .notices()
+        .attachments("notice", notice)
+        .await
+        .unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].sha256, hex::encode(Sha256::digest(&pdf)));
     assert_eq!(files[0].content_type, "application/pdf");
@@ -223,6 +228,7 @@ async fn a_sweep_finds_a_problem_and_turns_it_into_a_notice_with_evidence() {
     // The inspection photo is readable by inspectors, not by the district.
     let photo = app
         .store
+        .notices()
         .attachments("inspection_item", a001)
         .await
         .unwrap();

@@ -146,6 +146,7 @@ async fn huge_unauthenticated_input_is_refused_and_not_kept() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(app
         .store
+        .users()
         .login_log(None, None, 10)
         .await
         .unwrap()
@@ -166,7 +167,11 @@ async fn huge_unauthenticated_input_is_refused_and_not_kept() {
 async fn a_password_set_by_the_administrator_is_changed_first() {
     let app = TestApp::new().await;
     let rep1 = app.user_id("rep1").await;
-    app.store.require_password_change(rep1).await.unwrap();
+    app.store
+        .users()
+        .require_password_change(rep1)
+        .await
+        .unwrap();
     // The form sends the user to the change page, and every other page there too.
     let r = app
         .post_raw(None, "/login", &format!("login=rep1&password={PASSWORD}"))

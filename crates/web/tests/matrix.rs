@@ -108,6 +108,7 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         for (level, unit) in [("c", c), ("d", d1)] {
             let login = format!("{}-{level}", role.code());
             app.store
+                .users()
                 .create_user(
                     &diaodu_store::Actor::cli(),
                     &login,
@@ -133,6 +134,7 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
     let admin_id = app
         .store
         .users()
+        .list()
         .await
         .unwrap()
         .into_iter()
@@ -552,6 +554,7 @@ async fn a_district_office_escalates_only_its_own_notices_and_never_into_the_fut
     let today = diaodu_store::today_local();
     let fmt = diaodu_domain::period::fmt_date;
     app.store
+        .users()
         .create_user(
             &diaodu_store::Actor::cli(),
             "dsup",

@@ -44,7 +44,7 @@ async fn a_reporter_confirms_a_figure_above_the_plan_and_cannot_exceed_the_total
         .as_str()
         .unwrap()
         .contains("超过年度计划投资 10000.00 万元"));
-    assert!(app.store.reports(app.p1).await.unwrap().is_empty());
+    assert!(app.store.reports().list(app.p1).await.unwrap().is_empty());
     let r = app
         .api(Method::POST, &path, Some(&token), Some(send("12000", true)))
         .await;
@@ -74,7 +74,7 @@ async fn a_reporter_confirms_a_figure_above_the_plan_and_cannot_exceed_the_total
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(app.store.reports(app.p1).await.unwrap().len(), 2);
+    assert_eq!(app.store.reports().list(app.p1).await.unwrap().len(), 2);
     // Money text is read strictly.
     let r = app
         .api(Method::POST, &path, Some(&token), Some(send("1,2,3", true)))

@@ -241,6 +241,7 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
     // Every step is audited.
     let log = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity: Some("notice".into()),
             limit: 100,

@@ -693,6 +693,7 @@ async fn a_notice_climbing_the_ladder_tells_the_unit_and_then_the_leaders() {
     .await;
     let today = diaodu_store::today_local();
     app.store
+        .notices()
         .issue_notice(
             &diaodu_store::Actor::cli(),
             diaodu_store::NewNotice {

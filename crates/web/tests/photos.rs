@@ -90,6 +90,7 @@ async fn a_reporter_adds_site_photos_to_the_weeks_report() {
     );
     assert!(app
         .store
+        .notices()
         .attachments("report", report)
         .await
         .unwrap()
@@ -113,7 +114,12 @@ async fn a_reporter_adds_site_photos_to_the_weeks_report() {
     assert!(page.body.contains("2 张"), "the project page counts them");
     let page = app.get(&rep1, &format!("/photos/report/{report}")).await;
     assert_eq!(page.body.matches("<img ").count(), 2, "two thumbnails");
-    let photos = app.store.attachments("report", report).await.unwrap();
+    let photos = app
+        .store
+        .notices()
+        .attachments("report", report)
+        .await
+        .unwrap();
     // A thumbnail is served inline; the same file without the flag downloads.
     let (status, headers, bytes) = app
         .get_bytes(&rep1, &format!("/attachments/{}?inline=1", photos[0].id))
@@ -143,7 +149,7 @@ async fn a_reporter_adds_site_photos_to_the_weeks_report() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let reports = app.store.reports(app.p1).await.unwrap();
+    let reports = app.store.reports().list(app.p1).await.unwrap();
     assert_eq!(
         (reports[0].id, reports[0].investment.wan_text()),
         (report, "130.00".into())
@@ -194,7 +200,7 @@ async fn a_commissioner_adds_photos_to_a_site_visit() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let visit = app.store.site_visits(app.p2).await.unwrap()[0].id;
+    let visit = app.store.reports().site_visits(app.p2).await.unwrap()[0].id;
     let r = upload(
         &app,
         &comm,

@@ -35,7 +35,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
         .post_form(&b, &path, &[("period", "2026-W07"), ("investment", "200")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let reports = app.store.reports(app.p1).await.unwrap();
+    let reports = app.store.reports().list(app.p1).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].investment.wan_text(), "200.00");
     // Bad input: a clear message, nothing changed.
@@ -57,7 +57,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("最多保留两位小数"));
-    assert_eq!(app.store.reports(app.p1).await.unwrap().len(), 1);
+    assert_eq!(app.store.reports().list(app.p1).await.unwrap().len(), 1);
     // The audit log holds the create and the edit, with before and after.
     let admin = app.login("admin").await;
     let audit = app.get(&admin, "/audit?entity=report").await;
@@ -75,6 +75,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     assert!(!audit.body.contains("investment_wan"));
     let recs = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity: Some("report".into()),
             ..Default::default()
@@ -92,6 +93,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     // by a report's full id, only that report; a part of a code, nothing.
     let by_code = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity_id: Some("A001".into()),
             ..Default::default()
@@ -202,6 +204,7 @@ async fn drc_creates_and_edits_projects_with_the_rules_enforced() {
     assert!(r.body.contains("已被他人修改"));
     let log = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity: Some("project".into()),
             entity_id: Some("L001".into()),
@@ -245,7 +248,13 @@ async fn admission_rules_refuse_and_keep_the_refusal() {
         .as_str()
         .unwrap()
         .contains("产能过剩"));
-    assert!(app.store.project_by_code("R001").await.unwrap().is_none());
+    assert!(app
+        .store
+        .projects()
+        .project_by_code("R001")
+        .await
+        .unwrap()
+        .is_none());
     let page = app.get(&b, "/admission").await.body;
     assert!(page.contains("R001") && page.contains("产能过剩"));
 }
@@ -413,6 +422,7 @@ async fn due_list_follows_each_report() {
     // Another process (its own handle on the database) files last week's report.
     let other = app.store.connect_again().await.unwrap();
     other
+        .reports()
         .submit_report(
             &diaodu_store::Actor::cli(),
             app.p1,

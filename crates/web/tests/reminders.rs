@@ -104,6 +104,7 @@ async fn late_reports_are_chased_once_a_day_until_filed() {
         .unwrap()
         .id;
     app.store
+        .projects()
         .create_project(
             &diaodu_store::Actor::cli(),
             d3,

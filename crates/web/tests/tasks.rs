@@ -227,6 +227,7 @@ async fn a_task_from_hand_out_to_closing() {
     // Every step is in the audit log.
     let log = app
         .store
+        .audit()
         .audit_list(&diaodu_store::AuditFilter {
             entity: Some("task".into()),
             limit: 100,

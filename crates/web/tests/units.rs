@@ -82,6 +82,7 @@ async fn the_administrator_adds_moves_and_retires_units() {
     assert!(r.body.contains("1 个可登录的用户"), "{}", r.body);
     let rep2 = app.user_id("rep2").await;
     app.store
+        .users()
         .update_user(
             &diaodu_store::Actor::cli(),
             rep2,

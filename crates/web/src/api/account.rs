@@ -65,7 +65,12 @@ async fn login(
     headers: axum::http::HeaderMap,
     Json(b): Json<LoginBody>,
 ) -> Result<Json<LoginOut>, ApiError> {
-    let ok = match state.store.authenticate(&b.login, &b.password, &addr).await {
+    let ok = match state
+        .store
+        .users()
+        .authenticate(&b.login, &b.password, &addr)
+        .await
+    {
         Ok(ok) => ok,
         Err(LoginError::Store(e)) => return Err(e.into()),
         Err(e @ LoginError::Throttled(_)) => return Err(AppError::Throttled(e.to_string()).into()),
@@ -80,6 +85,7 @@ async fn login(
     let agent = crate::auth::user_agent(&headers);
     let (token, csrf) = state
         .store
+        .users()
         .create_session(ok.user.id, &addr, &agent)
         .await?;
     Ok(Json(LoginOut {
@@ -110,7 +116,7 @@ async fn logout(
             .map(String::from)
         });
     if let Some(t) = token {
-        state.store.delete_session(&t).await?;
+        state.store.users().delete_session(&t).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -159,6 +165,7 @@ async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     state
         .store
+        .users()
         .change_password(c.user.id, &b.current_password, &b.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -207,6 +214,7 @@ async fn login_log(
     c.require(Action::ManageUsers)?;
     let items = state
         .store
+        .users()
         .login_log(
             nonempty(&q.login),
             q.before.map(|b| b.min(i64::MAX as usize) as i64),
@@ -301,6 +309,7 @@ async fn my_sessions(
 ) -> Result<Json<Vec<MySession>>, ApiError> {
     let list = state
         .store
+        .users()
         .sessions_of(c.user.id)
         .await?
         .into_iter()
@@ -334,10 +343,15 @@ async fn end_my_session(
     let n = if id == "all-others" {
         state
             .store
+            .users()
             .end_sessions(c.user.id, None, Some(&c.session))
             .await?
     } else {
-        state.store.end_sessions(c.user.id, Some(&id), None).await?
+        state
+            .store
+            .users()
+            .end_sessions(c.user.id, Some(&id), None)
+            .await?
     };
     if n == 0 && id != "all-others" {
         return Err(AppError::NotFound("会话".into()).into());

@@ -101,7 +101,7 @@ async fn year_days(
     Path(year): Path<i32>,
 ) -> Result<Json<YearDays>, ApiError> {
     check_year(year)?;
-    let days = state.store.calendar_year(year).await?;
+    let days = state.store.reports().calendar_year(year).await?;
     Ok(Json(YearDays {
         year,
         text: format_year(&days),

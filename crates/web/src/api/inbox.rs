@@ -41,8 +41,8 @@ async fn inbox(
     ApiCurrent(c): ApiCurrent,
 ) -> Result<Json<InboxOut>, ApiError> {
     Ok(Json(InboxOut {
-        unread: state.store.unread_count(c.user.id).await?,
-        messages: state.store.inbox(c.user.id).await?,
+        unread: state.store.messages().unread_count(c.user.id).await?,
+        messages: state.store.messages().inbox(c.user.id).await?,
     }))
 }
 
@@ -57,6 +57,7 @@ async fn read_message(
 ) -> Result<StatusCode, ApiError> {
     state
         .store
+        .messages()
         .mark_read(c.user.id, Some(id))
         .await?
         .ok_or_else(|| AppError::NotFound("消息".into()))?;
@@ -70,7 +71,7 @@ async fn read_all(
     State(state): State<AppState>,
     ApiCurrent(c): ApiCurrent,
 ) -> Result<StatusCode, ApiError> {
-    state.store.mark_read(c.user.id, None).await?;
+    state.store.messages().mark_read(c.user.id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -59,10 +59,11 @@ async fn indicators(
     ApiCurrent(c): ApiCurrent,
 ) -> Result<Json<Vec<IndicatorOut>>, ApiError> {
     c.require(Action::ViewScorecard)?;
-    let targets = state.store.targets().await?;
+    let targets = state.store.indicators().targets().await?;
     let list = state
         .store
         .indicators()
+        .list()
         .await?
         .into_iter()
         .map(|r| {
@@ -188,6 +189,10 @@ async fn scorecard(
     let tree = state.store.units().await?;
     let region = crate::service::scope::resolve_region(&tree, &c, nonempty(&q.region))?;
     let period = crate::service::scope::resolve_period(&state, nonempty(&q.period)).await?;
-    let sc = state.store.scorecard(&tree, region, period).await?;
+    let sc = state
+        .store
+        .indicators()
+        .scorecard(&tree, region, period)
+        .await?;
     Ok(Json(ScorecardOut::of(&sc)))
 }

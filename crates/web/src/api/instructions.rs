@@ -52,6 +52,7 @@ async fn list_instructions(
     let tree = state.store.units().await?;
     let all = state
         .store
+        .notices()
         .instructions(&tree, c.scope, state.today())
         .await?;
     Ok(Json(

@@ -52,7 +52,7 @@ async fn deliveries(
         }
         None => None,
     };
-    Ok(Json(state.store.deliveries(st, 500).await?))
+    Ok(Json(state.store.messages().deliveries(st, 500).await?))
 }
 
 /// 将一条发送失败的推送重新排队（系统管理员）。
@@ -65,7 +65,11 @@ async fn retry(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     c.require(Action::ManageSettings)?;
-    state.store.retry_delivery(&c.actor(), id).await?;
+    state
+        .store
+        .messages()
+        .retry_delivery(&c.actor(), id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -362,6 +362,7 @@ async fn list_projects(
     let filter = list.filter(&tree, &c)?;
     let rows = state
         .store
+        .projects()
         .project_statuses(&tree, c.scope, &filter, d)
         .await?;
     let per = q.per_page.unwrap_or(50).clamp(1, 500);
@@ -484,6 +485,7 @@ async fn one(
     let (p, tree) = crate::service::scope::load_in_scope(state, c, id).await?;
     let row = state
         .store
+        .projects()
         .project_statuses(
             &tree,
             c.scope,
@@ -588,7 +590,7 @@ async fn list_reports(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<ReportOut>>, ApiError> {
     crate::service::scope::load_in_scope(&state, &c, id).await?;
-    let reports = state.store.reports(id).await?;
+    let reports = state.store.reports().list(id).await?;
     Ok(Json(reports.into_iter().map(ReportOut::of).collect()))
 }
 
@@ -678,6 +680,7 @@ async fn status(
     }
     let rows = state
         .store
+        .projects()
         .project_statuses(&tree, c.scope, &filter, d)
         .await?;
     let items: Vec<StatusItem> = rows.iter().map(StatusItem::of).collect();
@@ -785,6 +788,7 @@ async fn status_units(
     let parent = crate::service::scope::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
+        .projects()
         .project_statuses(
             &tree,
             c.scope,

@@ -48,7 +48,11 @@ async fn list_notices(
 ) -> Result<Json<Vec<Notice>>, ApiError> {
     let tree = state.store.units().await?;
     Ok(Json(
-        state.store.notices(&tree, c.scope, state.today()).await?,
+        state
+            .store
+            .notices()
+            .list(&tree, c.scope, state.today())
+            .await?,
     ))
 }
 
@@ -104,7 +108,11 @@ async fn issue_notice(
     };
     let id = crate::service::issue_notice(&state, &c, n).await?;
     let tree = state.store.units().await?;
-    let (notice, events) = state.store.notice(&tree, id, state.today()).await?;
+    let (notice, events) = state
+        .store
+        .notices()
+        .notice(&tree, id, state.today())
+        .await?;
     let out = NoticeOut {
         notice,
         events,
@@ -123,7 +131,7 @@ async fn get_notice(
     Path(id): Path<i64>,
 ) -> Result<Json<NoticeOut>, ApiError> {
     let (notice, events, _) = crate::service::scope::load_notice(&state, &c, id).await?;
-    let acc = state.store.accountability(Some(id)).await?;
+    let acc = state.store.notices().accountability(Some(id)).await?;
     Ok(Json(NoticeOut {
         notice,
         events,
@@ -255,6 +263,7 @@ async fn list_meetings(
     let list = state
         .store
         .meetings()
+        .list()
         .await?
         .into_iter()
         .filter(|m| tree.in_scope(m.unit_id, c.scope))
@@ -331,6 +340,7 @@ async fn get_meeting(
     c.require(Action::ViewMeetings)?;
     let m = state
         .store
+        .meetings()
         .meeting(id)
         .await?
         .ok_or_else(|| AppError::NotFound("调度会".into()))?;
@@ -338,7 +348,7 @@ async fn get_meeting(
     if !tree.in_scope(m.unit_id, c.scope) {
         return Err(AppError::Forbidden.into());
     }
-    let decisions = state.store.decisions(id).await?;
+    let decisions = state.store.meetings().decisions(id).await?;
     let briefing = crate::service::documents::briefing(&state.store, &tree, &m).await?;
     Ok(Json(MeetingOut {
         meeting: m,
@@ -393,6 +403,7 @@ async fn list_inspections(
     let tree = state.store.units().await?;
     let list = state
         .store
+        .notices()
         .inspections()
         .await?
         .into_iter()
@@ -420,7 +431,7 @@ async fn get_inspection(
     Path(id): Path<i64>,
 ) -> Result<Json<InspectionOut>, ApiError> {
     may_see_inspections(&c)?;
-    let (inspection, items) = state.store.inspection(id).await?;
+    let (inspection, items) = state.store.notices().inspection(id).await?;
     let tree = state.store.units().await?;
     if !tree.in_scope(inspection.unit_id, c.scope) {
         return Err(AppError::Forbidden.into());
@@ -473,6 +484,10 @@ async fn list_attachments(
 ) -> Result<Json<Vec<Attachment>>, ApiError> {
     crate::service::scope::attachment_access(&state, &c, &q.owner_kind, q.owner_id, false).await?;
     Ok(Json(
-        state.store.attachments(&q.owner_kind, q.owner_id).await?,
+        state
+            .store
+            .notices()
+            .attachments(&q.owner_kind, q.owner_id)
+            .await?,
     ))
 }

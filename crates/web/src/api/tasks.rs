@@ -64,6 +64,7 @@ async fn list_tasks(
         .transpose()?;
     let items = state
         .store
+        .tasks()
         .task_rows(&tree, c.scope, d)
         .await?
         .into_iter()
@@ -101,7 +102,7 @@ async fn get_task(
 ) -> Result<Json<TaskDetail>, ApiError> {
     let (_, _, tree) = crate::service::scope::load_task(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    Ok(Json(state.store.task_detail(&tree, id, d).await?))
+    Ok(Json(state.store.tasks().task_detail(&tree, id, d).await?))
 }
 
 /// Body of a task progress report.

@@ -17,8 +17,8 @@ use crate::{AppError, AppState};
 pub async fn show(State(state): State<AppState>, c: Current) -> Result<Markup, AppError> {
     c.require(Action::ViewRefusals)?;
     let ctx = Ctx::load(&state, &c).await?;
-    let rules = state.store.admission_rules().await?;
-    let refusals = state.store.refusals(200).await?;
+    let rules = state.store.projects().admission_rules().await?;
+    let refusals = state.store.projects().refusals(200).await?;
     let can_edit = c.can(Action::ManageAdmissionRules);
     let body = html! {
         h1 { "项目准入" }
@@ -102,6 +102,7 @@ pub async fn add_rule(
     };
     state
         .store
+        .projects()
         .add_admission_rule(
             &c.actor(),
             &AdmissionRule {
@@ -121,6 +122,10 @@ pub async fn delete_rule(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageAdmissionRules)?;
-    state.store.delete_admission_rule(&c.actor(), &code).await?;
+    state
+        .store
+        .projects()
+        .delete_admission_rule(&c.actor(), &code)
+        .await?;
     Ok(Redirect::to("/admission").into_response())
 }

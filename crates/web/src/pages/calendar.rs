@@ -288,7 +288,7 @@ async fn year_page(
     refused: Option<(&str, &[(String, String)])>,
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(state, c).await?;
-    let days = state.store.calendar_year(year).await?;
+    let days = state.store.reports().calendar_year(year).await?;
     let text = refused.map_or_else(|| format_year(&days), |r| r.0.to_string());
     let this_year = state.today().year();
     let body = html! {

@@ -146,6 +146,7 @@ pub async fn export_projects(
     let filter = q.list.filter(&tree, &c)?;
     let mut rows = state
         .store
+        .projects()
         .project_statuses(&tree, c.scope, &filter, d)
         .await?;
     super::projects::sort_rows(&mut rows, nonempty(&q.list.sort));
@@ -183,6 +184,7 @@ pub async fn export_ranking(
     let parent = crate::service::scope::ranking_parent(&tree, &c, &q.unit)?;
     let rows = state
         .store
+        .projects()
         .project_statuses(
             &tree,
             c.scope,

@@ -23,6 +23,7 @@ pub async fn home(
     let d = as_of(&state, q.as_of.as_deref())?;
     let rows = state
         .store
+        .projects()
         .project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
         .await?;
     let root = crate::service::scope::scope_root(&c);
@@ -51,7 +52,8 @@ pub async fn home(
         if c.can(Action::AnswerNotices) && c.user.role != Role::Admin {
             state
                 .store
-                .notices(&ctx.tree, c.scope, d)
+                .notices()
+                .list(&ctx.tree, c.scope, d)
                 .await?
                 .into_iter()
                 .filter(|n| n.state.awaiting_reply())
@@ -72,6 +74,7 @@ pub async fn home(
     let instructions = match outstanding {
         Some(of) => state
             .store
+            .notices()
             .outstanding_instructions(&ctx.tree, of, d)
             .await?
             .into_iter()

@@ -22,7 +22,7 @@ pub async fn inbox(
     Query(q): Query<SavedQuery>,
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
-    let list = state.store.inbox(c.user.id).await?;
+    let list = state.store.messages().inbox(c.user.id).await?;
     let unread = list.iter().filter(|m| m.read_at.is_none()).count();
     let body = html! {
         (flash(nonempty(&q.saved), None))
@@ -52,6 +52,7 @@ pub async fn open(
 ) -> Result<Response, AppError> {
     let link = state
         .store
+        .messages()
         .mark_read(c.user.id, Some(id))
         .await?
         .ok_or_else(|| AppError::NotFound("消息".into()))?;
@@ -64,7 +65,7 @@ pub async fn open(
 
 /// POST /inbox/read-all
 pub async fn read_all(State(state): State<AppState>, c: Current) -> Result<Response, AppError> {
-    state.store.mark_read(c.user.id, None).await?;
+    state.store.messages().mark_read(c.user.id, None).await?;
     Ok(redirect_saved("/inbox", "已全部标为已读").into_response())
 }
 
@@ -123,7 +124,7 @@ pub async fn chase_page(
             .cmp(&(a.overdue, a.pending))
             .then(a.name.cmp(&b.name))
     });
-    let last = state.store.last_sent("chase").await?;
+    let last = state.store.messages().last_sent("chase").await?;
     let mut projects = crate::service::reporting::by_project(due.iter());
     projects.sort_by_key(|(_, periods)| !periods.iter().any(|i| i.overdue));
     let warn = [

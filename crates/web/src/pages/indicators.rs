@@ -32,8 +32,8 @@ pub async fn catalogue(
 ) -> Result<Markup, AppError> {
     c.require(Action::ViewScorecard)?;
     let ctx = Ctx::load(&state, &c).await?;
-    let inds = state.store.indicators().await?;
-    let targets = state.store.targets().await?;
+    let inds = state.store.indicators().list().await?;
+    let targets = state.store.indicators().targets().await?;
     let mut years: Vec<i32> = targets.keys().map(|k| k.1).collect();
     years.sort();
     years.dedup();
@@ -124,6 +124,7 @@ pub async fn save_indicator(
     };
     match state
         .store
+        .indicators()
         .import_indicators(&c.actor(), &[row], Vec::new())
         .await?
     {
@@ -160,6 +161,7 @@ pub async fn save_target(
     let target = parse_number(&f.target).ok_or_else(|| AppError::invalid("目标值", "应为数字"))?;
     match state
         .store
+        .indicators()
         .import_targets(
             &c.actor(),
             &[TargetRow {
@@ -221,7 +223,7 @@ pub async fn grid(
 ) -> Result<Markup, AppError> {
     c.require(Action::ManageIndicators)?;
     let ctx = Ctx::load(&state, &c).await?;
-    let inds = state.store.indicators().await?;
+    let inds = state.store.indicators().list().await?;
     let ind = match q.indicator {
         Some(id) => inds
             .iter()
@@ -243,7 +245,11 @@ pub async fn grid(
         }
     };
     let parent = grid_parent(&ctx.tree, &c, q.parent)?;
-    let values = state.store.indicator_values(ind.id, period).await?;
+    let values = state
+        .store
+        .indicators()
+        .indicator_values(ind.id, period)
+        .await?;
     let mut units = vec![ctx
         .tree
         .get(parent)
@@ -372,6 +378,7 @@ pub async fn save_grid(
     }
     let n = state
         .store
+        .indicators()
         .save_indicator_values(
             &c.actor(),
             ind,

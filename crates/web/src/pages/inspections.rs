@@ -59,6 +59,7 @@ pub async fn list(
     let ctx = Ctx::load(&state, &c).await?;
     let mut list: Vec<_> = state
         .store
+        .notices()
         .inspections()
         .await?
         .into_iter()
@@ -102,7 +103,7 @@ pub async fn list(
         let heads = ["督查活动", "范围", "开始", "结束", "督查人员", "状态"];
         return super::list_xlsx("督查活动", state.today(), &heads, &rows);
     }
-    let batches = state.store.batches().await?;
+    let batches = state.store.projects().batches().await?;
     let d = state.today();
     let body = html! {
         (flash(nonempty(&q.saved), None))
@@ -205,6 +206,7 @@ pub async fn create(
     };
     let id = state
         .store
+        .notices()
         .create_inspection(&c.actor(), &tree, n, state.today())
         .await?;
     Ok(redirect_saved(&format!("/inspections/{id}"), "督查活动已发起").into_response())
@@ -221,7 +223,7 @@ pub async fn detail(
         return Err(AppError::Forbidden);
     }
     let ctx = Ctx::load(&state, &c).await?;
-    let (insp, items) = state.store.inspection(id).await?;
+    let (insp, items) = state.store.notices().inspection(id).await?;
     if !ctx.tree.in_scope(insp.unit_id, c.scope) {
         return Err(AppError::Forbidden);
     }
@@ -313,7 +315,7 @@ pub async fn bulk_notices(
 ) -> Result<Response, AppError> {
     c.require(Action::ManageTasks)?;
     c.require(Action::IssueNotices)?;
-    let (insp, _) = state.store.inspection(id).await?;
+    let (insp, _) = state.store.notices().inspection(id).await?;
     let tree = state.store.units().await?;
     if !tree.in_scope(insp.unit_id, c.scope) {
         return Err(AppError::Forbidden);
@@ -332,6 +334,7 @@ pub async fn bulk_notices(
         parse_date(reply_by).map_err(|e| AppError::invalid("反馈期限", e.to_string()))?;
     let n = state
         .store
+        .notices()
         .notices_from_findings(&c.actor(), id, &items, reply_by, state.today())
         .await?;
     Ok(
@@ -347,12 +350,16 @@ pub async fn finish(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageTasks)?;
-    let (insp, _) = state.store.inspection(id).await?;
+    let (insp, _) = state.store.notices().inspection(id).await?;
     let tree = state.store.units().await?;
     if !tree.in_scope(insp.unit_id, c.scope) {
         return Err(AppError::Forbidden);
     }
-    state.store.finish_inspection(&c.actor(), id).await?;
+    state
+        .store
+        .notices()
+        .finish_inspection(&c.actor(), id)
+        .await?;
     Ok(redirect_saved(&format!("/inspections/{id}"), "督查活动已结束").into_response())
 }
 
@@ -488,7 +495,12 @@ pub async fn upload(
             uploaded_at: String::new(),
         });
     }
-    if let Err(e) = state.store.add_attachments(&c.actor(), &records).await {
+    if let Err(e) = state
+        .store
+        .notices()
+        .add_attachments(&c.actor(), &records)
+        .await
+    {
         remove_all(&written).await;
         return Err(e.into());
     }
@@ -522,6 +534,7 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let a = state
         .store
+        .notices()
         .attachment(id)
         .await?
         .ok_or_else(|| AppError::NotFound("附件".into()))?;

@@ -93,7 +93,11 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
-    let all = state.store.instructions(&ctx.tree, c.scope, d).await?;
+    let all = state
+        .store
+        .notices()
+        .instructions(&ctx.tree, c.scope, d)
+        .await?;
     let leader = c.can(Action::Instruct);
     let default = if leader { "mine" } else { "open" };
     let show = nonempty(&q.show).unwrap_or(default);

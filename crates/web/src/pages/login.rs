@@ -59,11 +59,17 @@ pub async fn submit(
     headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    match state.store.authenticate(&f.login, &f.password, &addr).await {
+    match state
+        .store
+        .users()
+        .authenticate(&f.login, &f.password, &addr)
+        .await
+    {
         Ok(ok) => {
             let agent = crate::auth::user_agent(&headers);
             let (token, _) = state
                 .store
+                .users()
                 .create_session(ok.user.id, &addr, &agent)
                 .await?;
             let to = if ok.must_change_password {
@@ -99,7 +105,7 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(t) = cookie(&headers, session_cookie_name(state.cfg.secure_cookies)) {
-        state.store.delete_session(t).await?;
+        state.store.users().delete_session(t).await?;
     }
     Ok((
         [(header::SET_COOKIE, clear_cookie(state.cfg.secure_cookies))],
@@ -164,6 +170,7 @@ pub async fn change_password(
     }
     match state
         .store
+        .users()
         .change_password(c.user.id, &f.current, &f.new)
         .await
     {
@@ -211,6 +218,7 @@ pub async fn login_log(
     let before = nonempty(&q.before).and_then(|b| b.parse::<i64>().ok());
     let recs = state
         .store
+        .users()
         .login_log(nonempty(&q.login), before, 100)
         .await?;
     let next = (recs.len() == 100)
@@ -248,8 +256,8 @@ pub async fn account(
     axum::extract::Query(q): axum::extract::Query<super::SavedQuery>,
 ) -> Result<maud::Markup, AppError> {
     let ctx = super::Ctx::load(&state, &c).await?;
-    let me = state.store.user_record(c.user.id).await?;
-    let sessions = state.store.sessions_of(c.user.id).await?;
+    let me = state.store.users().user_record(c.user.id).await?;
+    let sessions = state.store.users().sessions_of(c.user.id).await?;
     let body = html! {
         h1 { "我的账号" }
         (super::layout::flash(q.saved.as_deref(), None))
@@ -325,11 +333,13 @@ pub async fn end_session(
     let n = if f.id == "all-others" {
         state
             .store
+            .users()
             .end_sessions(c.user.id, None, Some(&c.session))
             .await?
     } else {
         state
             .store
+            .users()
             .end_sessions(c.user.id, Some(&f.id), None)
             .await?
     };

@@ -69,7 +69,7 @@ pub async fn list(
 ) -> Result<Markup, AppError> {
     c.require(Action::ViewMeetings)?;
     let ctx = Ctx::load(&state, &c).await?;
-    let list = state.store.meetings().await?;
+    let list = state.store.meetings().list().await?;
     let d = state.today();
     let body = html! {
         (flash(nonempty(&q.saved), None))
@@ -128,6 +128,7 @@ async fn load(state: &AppState, c: &Current, id: i64) -> Result<(Meeting, UnitTr
     c.require(Action::ViewMeetings)?;
     let m = state
         .store
+        .meetings()
         .meeting(id)
         .await?
         .ok_or_else(|| AppError::NotFound("调度会".into()))?;
@@ -150,9 +151,10 @@ pub async fn detail(
         .get(c.user.unit_id)
         .map(|u| u.name.clone())
         .unwrap_or_default();
-    let decisions = state.store.decisions(id).await?;
+    let decisions = state.store.meetings().decisions(id).await?;
     let tasks = state
         .store
+        .tasks()
         .task_rows(&tree, Scope::All, state.today())
         .await?;
     let doc = briefing(&state.store, &tree, &m).await?;
@@ -229,7 +231,11 @@ pub async fn save_minutes(
 ) -> Result<Response, AppError> {
     c.require(Action::ManageTasks)?;
     load(&state, &c, id).await?;
-    state.store.set_minutes(&c.actor(), id, &f.minutes).await?;
+    state
+        .store
+        .meetings()
+        .set_minutes(&c.actor(), id, &f.minutes)
+        .await?;
     Ok(redirect_saved(&format!("/meetings/{id}"), "纪要已保存").into_response())
 }
 

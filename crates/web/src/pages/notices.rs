@@ -88,8 +88,8 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
     let d = state.today();
-    let all = state.store.notices(&ctx.tree, c.scope, d).await?;
-    let ladder = state.store.ladder().await?;
+    let all = state.store.notices().list(&ctx.tree, c.scope, d).await?;
+    let ladder = state.store.notices().ladder().await?;
     let show = nonempty(&q.show).unwrap_or("open");
     let mut shown: Vec<&Notice> = all
         .iter()
@@ -209,6 +209,7 @@ pub async fn new_form(
         let (t, _, tree) = crate::service::scope::load_task(&state, &c, t).await?;
         let reasons = state
             .store
+            .tasks()
             .task_rows(&tree, c.scope, state.today())
             .await?
             .into_iter()
@@ -235,6 +236,7 @@ pub async fn new_form(
         // The content starts from what the project's light says, so that the unit reads why.
         let reasons = state
             .store
+            .projects()
             .project_statuses(
                 &tree,
                 c.scope,
@@ -348,8 +350,8 @@ pub async fn detail(
         && crate::service::acts_for(&c, n.unit_id)
         && n.state.awaiting_reply();
     let office = c.can(Action::IssueNotices);
-    let acc = state.store.accountability(Some(id)).await?;
-    let files = state.store.attachments("notice", id).await?;
+    let acc = state.store.notices().accountability(Some(id)).await?;
+    let files = state.store.notices().attachments("notice", id).await?;
     let can_attach = ((c.can(Action::AnswerNotices) && crate::service::acts_for(&c, n.unit_id))
         || c.can(Action::IssueNotices))
         && n.state != NoticeState::Closed;

@@ -50,10 +50,10 @@ pub async fn show(
     let cfg = Config::load(&state.store).await?;
     let filter =
         nonempty(&q.state).filter(|s| ["pending", "sending", "delivered", "failed"].contains(s));
-    let list = state.store.deliveries(filter, 200).await?;
-    let counts = state.store.delivery_counts().await?;
+    let list = state.store.messages().deliveries(filter, 200).await?;
+    let counts = state.store.messages().delivery_counts().await?;
     let count = |s: &str| counts.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
-    let overrides = state.store.unit_settings().await?;
+    let overrides = state.store.messages().unit_settings().await?;
     let unit_name = |id: i64| {
         ctx.tree
             .get(id)
@@ -241,6 +241,10 @@ pub async fn retry(
     Form(f): Form<RetryForm>,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageSettings)?;
-    state.store.retry_delivery(&c.actor(), f.id).await?;
+    state
+        .store
+        .messages()
+        .retry_delivery(&c.actor(), f.id)
+        .await?;
     Ok(redirect_saved("/admin/notify?state=pending", "已重新排队，稍后发送").into_response())
 }

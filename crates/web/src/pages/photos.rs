@@ -42,6 +42,7 @@ pub async fn show(
     attachment_access(&state, &c, &kind, id, false).await?;
     let project_id = state
         .store
+        .notices()
         .project_of(&kind, id)
         .await?
         .ok_or_else(|| AppError::NotFound(photo_owner_zh(&kind).into()))?;
@@ -50,7 +51,7 @@ pub async fn show(
         .get(c.user.unit_id)
         .map(|u| u.name.clone())
         .unwrap_or_default();
-    let photos = state.store.attachments(&kind, id).await?;
+    let photos = state.store.notices().attachments(&kind, id).await?;
     let may_add = if kind == "report" {
         c.can(Action::SubmitReport)
     } else {
@@ -59,7 +60,8 @@ pub async fn show(
     let record = if kind == "report" {
         let r = state
             .store
-            .reports(project_id)
+            .reports()
+            .list(project_id)
             .await?
             .into_iter()
             .find(|r| r.id == id)
@@ -75,6 +77,7 @@ pub async fn show(
     } else {
         let v = state
             .store
+            .reports()
             .site_visits(project_id)
             .await?
             .into_iter()

@@ -164,10 +164,11 @@ pub async fn list(
     let filter = q.filter(&ctx.tree, &c)?;
     let mut rows = state
         .store
+        .projects()
         .project_statuses(&ctx.tree, c.scope, &filter, d)
         .await?;
     sort_rows(&mut rows, nonempty(&q.sort));
-    let batches = state.store.batches().await?;
+    let batches = state.store.projects().batches().await?;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page_no = q.page.unwrap_or(1).clamp(1, pages);
     let shown = rows.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE);
@@ -249,6 +250,7 @@ pub async fn detail(
         .unwrap_or_default();
     let st = state
         .store
+        .projects()
         .project_statuses(
             &tree,
             c.scope,
@@ -262,14 +264,16 @@ pub async fn detail(
         .into_iter()
         .find(|r| r.project.id == id)
         .ok_or_else(|| AppError::NotFound("项目".into()))?;
-    let reports = state.store.reports(id).await?;
-    let visits = state.store.site_visits(id).await?;
+    let reports = state.store.reports().list(id).await?;
+    let visits = state.store.reports().site_visits(id).await?;
     let report_photos = state
         .store
+        .notices()
         .attachment_counts("report", &reports.iter().map(|r| r.id).collect::<Vec<_>>())
         .await?;
     let visit_photos = state
         .store
+        .notices()
         .attachment_counts(
             "site_visit",
             &visits.iter().map(|v| v.id).collect::<Vec<_>>(),
@@ -278,6 +282,7 @@ pub async fn detail(
     // The notices about this project, linked both ways (a notice names its project).
     let notices = state
         .store
+        .notices()
         .notices_about(&tree, c.scope, "project", id, state.today())
         .await?;
     let instructions = crate::service::instructions::about(

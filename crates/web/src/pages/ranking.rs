@@ -118,6 +118,7 @@ pub async fn show(
     let parent = crate::service::scope::ranking_parent(&ctx.tree, &c, &q.unit)?;
     let rows = state
         .store
+        .projects()
         .project_statuses(
             &ctx.tree,
             c.scope,

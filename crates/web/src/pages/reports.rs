@@ -56,7 +56,12 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
     let d = state.today();
     let items = due_items(&state, &ctx.tree, &c, d).await?;
     let week = Period::week_of(d);
-    let deadline = state.store.report_calendar().await?.deadline(week);
+    let deadline = state
+        .store
+        .reports()
+        .report_calendar()
+        .await?
+        .deadline(week);
     let body = html! {
         p style="float:right;margin:4px 0" {
             a.btn.light-btn href="/calendar" { "填报日历" }
@@ -106,7 +111,7 @@ async fn render_form(
             options.insert(0, ch);
         }
     }
-    let reports = state.store.reports(id).await?;
+    let reports = state.store.reports().list(id).await?;
     let existing = chosen.and_then(|ch| reports.iter().find(|r| r.period == ch.to_string()));
     let title = format!("进度填报 · {}", p.fields.name);
     // What a reporter needs beside the figure to see whether it is plausible: the year's plan, what
@@ -265,6 +270,7 @@ pub async fn add_visit(
         parse_date(&f.visit_date).map_err(|e| AppError::invalid("督导日期", e.to_string()))?;
     state
         .store
+        .reports()
         .add_site_visit(&c.actor(), id, date, &f.findings, &f.coordination)
         .await?;
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())

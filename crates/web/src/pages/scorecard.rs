@@ -35,7 +35,7 @@ pub async fn show(
     c.require(Action::ViewScorecard)?;
     let ctx = Ctx::load(&state, &c).await?;
     let region = resolve_region(&ctx.tree, &c, nonempty(&q.region))?;
-    let periods = state.store.value_periods().await?;
+    let periods = state.store.indicators().value_periods().await?;
     let title = "指标成绩单";
     let period = match resolve_period(&state, nonempty(&q.period))
         .await
@@ -48,7 +48,11 @@ pub async fn show(
         }
         Err(e) => return Err(e),
     };
-    let sc = state.store.scorecard(&ctx.tree, region, period).await?;
+    let sc = state
+        .store
+        .indicators()
+        .scorecard(&ctx.tree, region, period)
+        .await?;
     let scope = indicator_scope(&ctx.tree, &c);
     // Regions are ranked on indicators; departments and retired units are not regions.
     let regions: Vec<_> = ctx
@@ -125,7 +129,11 @@ pub async fn docx(
     let tree = state.store.units().await?;
     let region = resolve_region(&tree, &c, nonempty(&q.region))?;
     let period = resolve_period(&state, nonempty(&q.period)).await?;
-    let sc = state.store.scorecard(&tree, region, period).await?;
+    let sc = state
+        .store
+        .indicators()
+        .scorecard(&tree, region, period)
+        .await?;
     let issuer =
         crate::service::documents::issuer(&state.store, "document.scorecard_issuer", || {
             format!("{}统计局", sc.region.name)

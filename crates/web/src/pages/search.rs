@@ -36,6 +36,7 @@ pub async fn show(
             let has = |s: &str| s.to_lowercase().contains(&lower);
             let projects = state
                 .store
+                .projects()
                 .project_statuses(
                     &ctx.tree,
                     c.scope,
@@ -48,6 +49,7 @@ pub async fn show(
                 .await?;
             let tasks: Vec<_> = state
                 .store
+                .tasks()
                 .task_rows(&ctx.tree, c.scope, d)
                 .await?
                 .into_iter()
@@ -55,7 +57,8 @@ pub async fn show(
                 .collect();
             let notices: Vec<_> = state
                 .store
-                .notices(&ctx.tree, c.scope, d)
+                .notices()
+                .list(&ctx.tree, c.scope, d)
                 .await?
                 .into_iter()
                 .filter(|n| has(&n.code) || has(&n.title))

@@ -104,8 +104,8 @@ pub async fn list(
         ),
         None => None,
     };
-    let all = state.store.task_rows(&ctx.tree, c.scope, d).await?;
-    let ts = state.store.task_settings().await?;
+    let all = state.store.tasks().task_rows(&ctx.tree, c.scope, d).await?;
+    let ts = state.store.tasks().task_settings().await?;
     let top: Vec<&TaskRow> = all.iter().filter(|r| r.task.parent_id.is_none()).collect();
     let mut shown: Vec<&TaskRow> = all
         .iter()
@@ -236,6 +236,7 @@ pub async fn new_form(
     if let Some(p) = q.parent {
         let t = state
             .store
+            .tasks()
             .task(p)
             .await?
             .ok_or_else(|| AppError::NotFound("任务".into()))?;
@@ -289,7 +290,7 @@ pub async fn detail(
 ) -> Result<Markup, AppError> {
     let (t, units, tree) = load_task(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let det = state.store.task_detail(&tree, id, d).await?;
+    let det = state.store.tasks().task_detail(&tree, id, d).await?;
     let unit_name = tree
         .get(c.user.unit_id)
         .map(|u| u.name.clone())
@@ -298,7 +299,7 @@ pub async fn detail(
     let can_report = c.can(Action::ReportTasks)
         && crate::service::acts_for(&c, t.lead_unit_id)
         && t.state != TaskState::Closed;
-    let files = state.store.attachments("task", id).await?;
+    let files = state.store.notices().attachments("task", id).await?;
     let can_attach = c.can(Action::ManageTasks)
         || (c.can(Action::ReportTasks) && crate::service::acts_for(&c, t.lead_unit_id));
     let coop: Vec<String> = units
@@ -412,7 +413,11 @@ pub async fn report_form(
     c.require(Action::ReportTasks)?;
     let (t, _, tree) = load_task(&state, &c, id).await?;
     crate::service::own_unit(&c, &tree, t.lead_unit_id, "报送任务进度")?;
-    let det = state.store.task_detail(&tree, id, state.today()).await?;
+    let det = state
+        .store
+        .tasks()
+        .task_detail(&tree, id, state.today())
+        .await?;
     let unit_name = tree
         .get(c.user.unit_id)
         .map(|u| u.name.clone())

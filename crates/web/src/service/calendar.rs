@@ -195,7 +195,7 @@ pub async fn unit_calendar(
         return Err(Error::Forbidden);
     }
     let scope = Scope::Subtree(unit_id);
-    let cal = state.store.report_calendar().await?;
+    let cal = state.store.reports().report_calendar().await?;
     let mut days = Vec::new();
     let mut d = from;
     while d <= to {
@@ -257,12 +257,14 @@ pub async fn unit_calendar(
     if !weeks.is_empty() {
         let rows = state
             .store
+            .projects()
             .project_statuses(tree, scope, &ProjectFilter::default(), today.max(from))
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
         let periods: Vec<String> = weeks.iter().map(|(w, _)| w.to_string()).collect();
         let done = state
             .store
+            .reports()
             .reported_in_scope(tree, scope, &ids, &periods)
             .await?;
         for (w, dl) in &weeks {
@@ -301,7 +303,11 @@ pub async fn unit_calendar(
     }
 
     // Task reports, by each open task's cadence.
-    let tasks = state.store.task_rows(tree, scope, today.max(from)).await?;
+    let tasks = state
+        .store
+        .tasks()
+        .task_rows(tree, scope, today.max(from))
+        .await?;
     for t in &tasks {
         let task = &t.task;
         if task.state != TaskState::Open {
@@ -328,7 +334,7 @@ pub async fn unit_calendar(
     }
 
     // Notices addressed to the unit or below it, by their reply date.
-    for n in state.store.notices(tree, scope, today).await? {
+    for n in state.store.notices().list(tree, scope, today).await? {
         if n.reply_by < from || n.reply_by > to {
             continue;
         }
@@ -352,7 +358,13 @@ pub async fn unit_calendar(
 
     // Indicator values, for those who enter them: each month's values by the statistics calendar.
     if c.can(Action::ManageIndicators) {
-        let have: HashSet<String> = state.store.value_periods().await?.into_iter().collect();
+        let have: HashSet<String> = state
+            .store
+            .indicators()
+            .value_periods()
+            .await?
+            .into_iter()
+            .collect();
         let mut m = Period::month_of(from - Duration::days(60));
         while m.first_day() <= to {
             let dl = cal.indicator_deadline(m.last_day());
@@ -422,6 +434,7 @@ pub async fn save_year(
         .map_err(|errs| Error::Invalid(errs.into_iter().map(|(n, e)| (field(n), e)).collect()))?;
     state
         .store
+        .reports()
         .set_calendar_year(&c.actor(), year, &days)
         .await?;
     Ok(days.len())

@@ -40,6 +40,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
 
     // 一、主要经济指标: the scorecard of the newest period with data up to the meeting.
     let periods: Vec<StatPeriod> = store
+        .indicators()
         .value_periods()
         .await?
         .iter()
@@ -50,7 +51,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
         .filter(|p| p.year() <= d.year())
         .max_by_key(|p| (p.year(), p.to_string()));
     if let Some(p) = latest {
-        let sc = store.scorecard(tree, unit.id, p).await?;
+        let sc = store.indicators().scorecard(tree, unit.id, p).await?;
         if sc.indicators.iter().any(|c| c.card.rank.is_some()) {
             doc.h1("主要经济指标情况");
             doc.para(sc.summary.clone());
@@ -64,6 +65,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
 
     // 二、重点项目建设情况.
     let rows = store
+        .projects()
         .project_statuses(tree, scope, &ProjectFilter::default(), d)
         .await?;
     let mut total = UnitFigures::default();
@@ -150,7 +152,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     }
 
     // 三、重点工作任务推进情况.
-    let tasks = store.task_rows(tree, scope, d).await?;
+    let tasks = store.tasks().task_rows(tree, scope, d).await?;
     let top: Vec<_> = tasks
         .iter()
         .filter(|t| t.task.parent_id.is_none())
@@ -194,7 +196,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     }
 
     // 四、督办事项办理情况.
-    let notices = store.notices(tree, scope, d).await?;
+    let notices = store.notices().list(tree, scope, d).await?;
     let overdue: Vec<_> = notices.iter().filter(|n| n.days_overdue > 0).collect();
     let open = notices
         .iter()
@@ -232,8 +234,8 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     }
 
     // 五、上次会议议定事项落实情况.
-    if let Some(prev) = store.previous_meeting(m).await? {
-        let decisions = store.decisions(prev.id).await?;
+    if let Some(prev) = store.meetings().previous_meeting(m).await? {
+        let decisions = store.meetings().decisions(prev.id).await?;
         doc.h1("上次会议议定事项落实情况");
         if decisions.is_empty() {
             doc.para(format!(
@@ -242,7 +244,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
                 fmt_date_zh(prev.date)
             ));
         } else {
-            let all = store.task_rows(tree, Scope::All, d).await?;
+            let all = store.tasks().task_rows(tree, Scope::All, d).await?;
             let done = decisions
                 .iter()
                 .filter(|x| {
@@ -315,10 +317,10 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
     if !m.minutes.is_empty() {
         doc.para(m.minutes.clone());
     }
-    let decisions = store.decisions(m.id).await?;
+    let decisions = store.meetings().decisions(m.id).await?;
     if !decisions.is_empty() {
         doc.h1("会议议定事项");
-        let tasks = store.task_rows(tree, Scope::All, m.date).await?;
+        let tasks = store.tasks().task_rows(tree, Scope::All, m.date).await?;
         for (i, x) in decisions.iter().enumerate() {
             let owner = tasks.iter().find(|t| t.task.id == x.task_id);
             doc.para(format!(

@@ -155,13 +155,17 @@ pub async fn run_import(
                     errors.push(ImportError::new(r.row, "责任单位", message));
                 }
                 diaodu_domain::import::sort_errors(&mut errors);
-                store.import_projects(actor, &p.rows, errors).await?
+                store
+                    .projects()
+                    .import_projects(actor, &p.rows, errors)
+                    .await?
             }
             Err(e) => Err(e),
         },
         ImportKind::Reports => match parse_reports(&table) {
             Ok(p) => {
                 let mut import = store
+                    .reports()
                     .report_import(actor, tree, scope, confirm_unusual)
                     .await?;
                 import.check_refs(&p.refs).await?;
@@ -171,11 +175,21 @@ pub async fn run_import(
             Err(e) => Err(e),
         },
         ImportKind::Indicators => match parse_indicators(&table) {
-            Ok(p) => store.import_indicators(actor, &p.rows, p.errors).await?,
+            Ok(p) => {
+                store
+                    .indicators()
+                    .import_indicators(actor, &p.rows, p.errors)
+                    .await?
+            }
             Err(e) => Err(e),
         },
         ImportKind::Targets => match parse_targets(&table) {
-            Ok(p) => store.import_targets(actor, &p.rows, p.errors).await?,
+            Ok(p) => {
+                store
+                    .indicators()
+                    .import_targets(actor, &p.rows, p.errors)
+                    .await?
+            }
             Err(e) => Err(e),
         },
         ImportKind::IndicatorValues => match parse_indicator_values(&table) {
@@ -204,6 +218,7 @@ pub async fn import_report_stream(
     confirm_unusual: bool,
 ) -> Result<Result<usize, Vec<ImportError>>, Error> {
     let mut import = store
+        .reports()
         .report_import(actor, tree, scope, confirm_unusual)
         .await?;
     let mut any = false;

@@ -1,5 +1,5 @@
 //! Leaders' instructions (领导批示), for the pages and the API alike: who may write, answer, close
-//! or send back, and on what. The steps themselves are the store's (`Store::write_instruction` …).
+//! or send back, and on what. The steps themselves are the store's (`Notices::write_instruction` …).
 
 use super::Error;
 use diaodu_domain::access::Action;
@@ -20,6 +20,7 @@ pub async fn load(
     let tree = state.store.units().await?;
     let i = state
         .store
+        .notices()
         .instruction(&tree, id, state.today())
         .await?
         .ok_or_else(|| Error::NotFound("批示".into()))?;
@@ -34,13 +35,19 @@ pub async fn load(
 pub async fn write(state: &AppState, c: &Current, n: &NewInstruction) -> Result<i64, Error> {
     c.require(Action::Instruct)?;
     let tree = state.store.units().await?;
-    if let Some(unit) = state.store.subject_unit(n.subject, n.subject_id).await? {
+    if let Some(unit) = state
+        .store
+        .notices()
+        .subject_unit(n.subject, n.subject_id)
+        .await?
+    {
         if !tree.in_scope(unit, c.scope) {
             return Err(Error::Forbidden);
         }
     }
     Ok(state
         .store
+        .notices()
         .write_instruction(&c.actor(), &c.user.name, n, state.today())
         .await?)
 }
@@ -55,6 +62,7 @@ pub async fn about(
     let tree = state.store.units().await?;
     Ok(state
         .store
+        .notices()
         .instructions_about(&tree, subject, id, state.today())
         .await?
         .into_iter()
@@ -70,6 +78,7 @@ pub async fn reply(state: &AppState, c: &Current, id: i64, text: &str) -> Result
     own_unit(c, &tree, i.unit_id, "反馈领导批示")?;
     Ok(state
         .store
+        .notices()
         .reply_instruction(&c.actor(), id, &c.user.name, text)
         .await?)
 }
@@ -97,6 +106,7 @@ pub async fn decide(
     }
     Ok(state
         .store
+        .notices()
         .decide_instruction(&c.actor(), id, accept, note)
         .await?)
 }

@@ -94,6 +94,7 @@ pub async fn add_decision(
     c.require(Action::ManageTasks)?;
     let m = state
         .store
+        .meetings()
         .meeting(meeting_id)
         .await?
         .ok_or_else(|| Error::NotFound("调度会".into()))?;
@@ -104,6 +105,7 @@ pub async fn add_decision(
     let task = crate::service::scope::decision_task(&m, &tree, c, f)?;
     Ok(state
         .store
+        .meetings()
         .add_decision(&c.actor(), meeting_id, &f.content, task)
         .await?)
 }
@@ -113,7 +115,7 @@ pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), E
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "签收督办单")?;
-    Ok(state.store.sign_notice(&c.actor(), id).await?)
+    Ok(state.store.notices().sign_notice(&c.actor(), id).await?)
 }
 
 /// Replies to a notice sent to the caller's own unit.
@@ -121,7 +123,11 @@ pub async fn reply_notice(state: &AppState, c: &Current, id: i64, text: &str) ->
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "反馈督办单")?;
-    Ok(state.store.reply_notice(&c.actor(), id, text).await?)
+    Ok(state
+        .store
+        .notices()
+        .reply_notice(&c.actor(), id, text)
+        .await?)
 }
 
 /// Files progress on a task the caller's own unit leads (a cooperating unit reports on the part it
@@ -137,6 +143,7 @@ pub async fn report_task(
     own_unit(c, &tree, t.lead_unit_id, "报送任务进度")?;
     Ok(state
         .store
+        .tasks()
         .submit_task_report(&c.actor(), id, input, state.today())
         .await?)
 }
@@ -154,6 +161,7 @@ pub async fn submit_report(
     crate::service::scope::load_in_scope(state, c, project_id).await?;
     Ok(state
         .store
+        .reports()
         .submit_report(&c.actor(), project_id, input, confirm_unusual)
         .await?)
 }
@@ -171,6 +179,7 @@ pub async fn issue_notice(
     }
     Ok(state
         .store
+        .notices()
         .issue_notice(&c.actor(), n, state.today())
         .await?)
 }
@@ -187,6 +196,7 @@ pub async fn verify_notice(
     crate::service::scope::load_notice(state, c, id).await?;
     Ok(state
         .store
+        .notices()
         .verify_notice(&c.actor(), id, accept, note)
         .await?)
 }
@@ -212,6 +222,7 @@ pub async fn add_accountability(
     }
     Ok(state
         .store
+        .notices()
         .add_accountability(
             &c.actor(),
             &diaodu_store::Accountability {
@@ -237,6 +248,7 @@ pub async fn accountability_in_scope(
     let tree = state.store.units().await?;
     Ok(state
         .store
+        .notices()
         .accountability(None)
         .await?
         .into_iter()
@@ -260,6 +272,7 @@ pub async fn verify_task(
     crate::service::scope::load_task(state, c, id).await?;
     Ok(state
         .store
+        .tasks()
         .verify_task(&c.actor(), id, accept, note)
         .await?)
 }
@@ -276,6 +289,7 @@ pub async fn create_project(
     in_service(&tree, "责任单位", &[unit_id])?;
     Ok(state
         .store
+        .projects()
         .create_project(&c.actor(), unit_id, fields)
         .await?)
 }
@@ -298,6 +312,7 @@ pub async fn update_project(
     }
     Ok(state
         .store
+        .projects()
         .update_project(&c.actor(), id, version, unit_id, fields)
         .await?)
 }
@@ -327,7 +342,7 @@ pub async fn create_task(
         .chain(&t.cooperating)
         .all(|u| tree.in_scope(*u, c.scope))
     {
-        return Err(Error::Forbidden.into());
+        return Err(Error::Forbidden);
     }
     let units: Vec<i64> = std::iter::once(t.lead_unit_id)
         .chain(t.cooperating.iter().copied())
@@ -336,7 +351,7 @@ pub async fn create_task(
     if let Some(parent) = t.parent_id {
         crate::service::scope::load_task(state, c, parent).await?;
     }
-    Ok(state.store.create_task(&c.actor(), t).await?)
+    Ok(state.store.tasks().create_task(&c.actor(), t).await?)
 }
 
 /// Calls a dispatch meeting of the caller's own level (the unit at the root of its scope). Returns its
@@ -348,7 +363,7 @@ pub async fn create_meeting(
 ) -> Result<i64, Error> {
     c.require(Action::ManageTasks)?;
     m.unit_id = crate::service::scope::scope_root(c);
-    Ok(state.store.create_meeting(&c.actor(), m).await?)
+    Ok(state.store.meetings().create_meeting(&c.actor(), m).await?)
 }
 
 /// Records the findings of an inspection item, of a campaign within the caller's scope. Returns the
@@ -364,6 +379,7 @@ pub async fn record_finding(
     let id = crate::service::scope::item_inspection(state, c, item).await?;
     state
         .store
+        .notices()
         .record_finding(&c.actor(), item, findings, severity)
         .await?;
     Ok(id)
@@ -394,6 +410,7 @@ pub async fn write_indicator_values(
             })
     }));
     Ok(store
+        .indicators()
         .import_indicator_values(actor, tree, rows, errors)
         .await?)
 }

@@ -37,6 +37,7 @@ pub async fn set_unit_robot(
     .map_err(|e| Error::invalid(setting.name, e))?;
     state
         .store
+        .messages()
         .set_unit_setting(&c.actor(), unit.id, key, &value)
         .await?;
     Ok(if value.is_empty() {

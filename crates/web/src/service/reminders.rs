@@ -119,7 +119,7 @@ pub async fn run(
             user_id: None,
             login: "system".into(),
         };
-        let done = store.dispatch(&actor, &sends).await?;
+        let done = store.messages().dispatch(&actor, &sends).await?;
         out.sent = done.sent;
         out.skipped = done.skipped;
         out.deliveries = done.deliveries;
@@ -148,7 +148,7 @@ pub async fn plan_with(
     }
     let local = diaodu_store::local_datetime(now);
     let d = local.date();
-    let cal = store.report_calendar().await?;
+    let cal = store.reports().report_calendar().await?;
     let before_hours: i64 = store
         .setting("reminder.before_hours")
         .await?
@@ -171,11 +171,13 @@ pub async fn plan_with(
     let mut missing: BTreeMap<(i64, Stage), Vec<Missing>> = BTreeMap::new();
     if !weeks.is_empty() {
         let rows = store
+            .projects()
             .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
         let periods: Vec<String> = weeks.iter().map(|w| w.0.to_string()).collect();
         let done = store
+            .reports()
             .reported_in_scope(&tree, Scope::All, &ids, &periods)
             .await?;
         for r in &rows {
@@ -201,7 +203,7 @@ pub async fn plan_with(
     }
 
     // Task reports by each open task's cadence, to the lead unit.
-    for t in store.task_rows(&tree, Scope::All, d).await? {
+    for t in store.tasks().task_rows(&tree, Scope::All, d).await? {
         let task = &t.task;
         if task.state != TaskState::Open {
             continue;

@@ -43,6 +43,7 @@ pub async fn due_items(
 ) -> Result<Vec<DueItem>, Error> {
     let rows = state
         .store
+        .projects()
         .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
         .await?;
     due_items_of(state, tree, c.scope, &rows, d).await
@@ -61,6 +62,7 @@ pub async fn due_items_of(
     let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
     let done = state
         .store
+        .reports()
         .reported_in_scope(
             tree,
             scope,
@@ -68,7 +70,7 @@ pub async fn due_items_of(
             &[this_week.to_string(), last_week.to_string()],
         )
         .await?;
-    let calendar = state.store.report_calendar().await?;
+    let calendar = state.store.reports().report_calendar().await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
         let deadline = calendar.deadline(period);
@@ -248,7 +250,7 @@ pub async fn chase_reports(
     }
     // The in-app messages and the deliveries to the channels in one transaction; the channels are
     // sent to afterwards, by the outbox's worker.
-    state.store.dispatch(&c.actor(), &sends).await?;
+    state.store.messages().dispatch(&c.actor(), &sends).await?;
     Ok(out)
 }
 
@@ -262,9 +264,10 @@ pub async fn chase_task(
     c.require(Action::ChaseReports)?;
     let (task, _, tree) = crate::service::scope::load_task(state, c, task_id).await?;
     let d = state.today();
-    let cal = state.store.report_calendar().await?;
+    let cal = state.store.reports().report_calendar().await?;
     let rows = state
         .store
+        .tasks()
         .task_rows(&tree, diaodu_domain::access::Scope::All, d)
         .await?;
     let reported: Vec<Period> = rows
@@ -326,7 +329,7 @@ pub async fn chase_task(
         &reporters,
         time::OffsetDateTime::now_utc(),
     );
-    state.store.dispatch(&c.actor(), &[send]).await?;
+    state.store.messages().dispatch(&c.actor(), &[send]).await?;
     out.units = 1;
     out.recipients = reporters.len();
     Ok(out)

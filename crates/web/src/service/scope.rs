@@ -22,7 +22,11 @@ pub async fn load_notice(
     id: i64,
 ) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), Error> {
     let tree = state.store.units().await?;
-    let (n, ev) = state.store.notice(&tree, id, state.today()).await?;
+    let (n, ev) = state
+        .store
+        .notices()
+        .notice(&tree, id, state.today())
+        .await?;
     if !tree.in_scope(n.unit_id, c.scope) {
         return Err(Error::Forbidden);
     }
@@ -37,10 +41,11 @@ pub async fn load_task(
 ) -> Result<(diaodu_store::Task, Vec<i64>, UnitTree), Error> {
     let t = state
         .store
+        .tasks()
         .task(id)
         .await?
         .ok_or_else(|| Error::NotFound("任务".into()))?;
-    let units = state.store.task_units(id).await?;
+    let units = state.store.tasks().task_units(id).await?;
     let tree = state.store.units().await?;
     if units.iter().any(|u| tree.in_scope(*u, c.scope)) {
         Ok((t, units, tree))
@@ -57,6 +62,7 @@ pub async fn load_in_scope(
 ) -> Result<(Project, UnitTree), Error> {
     let p = state
         .store
+        .projects()
         .project(id)
         .await?
         .ok_or_else(|| Error::NotFound("项目".into()))?;
@@ -66,9 +72,9 @@ pub async fn load_in_scope(
 
 /// The campaign of an inspection item, which must be within the user's scope.
 pub async fn item_inspection(state: &AppState, c: &Current, item: i64) -> Result<i64, Error> {
-    let insp: Option<i64> = state.store.inspection_of_item(item).await?;
+    let insp: Option<i64> = state.store.notices().inspection_of_item(item).await?;
     let id = insp.ok_or_else(|| Error::NotFound("督查对象".into()))?;
-    let (i, _) = state.store.inspection(id).await?;
+    let (i, _) = state.store.notices().inspection(id).await?;
     let tree = state.store.units().await?;
     if !tree.in_scope(i.unit_id, c.scope) {
         return Err(Error::Forbidden);
@@ -176,7 +182,7 @@ pub async fn resolve_period(state: &AppState, p: Option<&str>) -> Result<StatPer
     match p {
         Some(p) => StatPeriod::parse(p).map_err(|e| Error::invalid("期别", e.to_string())),
         None => {
-            let periods = state.store.value_periods().await?;
+            let periods = state.store.indicators().value_periods().await?;
             periods
                 .iter()
                 .filter_map(|p| StatPeriod::parse(p).ok())
@@ -241,6 +247,7 @@ pub async fn attachment_access(
         "report" | "site_visit" => {
             let project = state
                 .store
+                .notices()
                 .project_of(kind, owner)
                 .await?
                 .ok_or_else(|| Error::NotFound(photo_owner_zh(kind).into()))?;

@@ -31,6 +31,7 @@ pub async fn list(state: &AppState, c: &Current, f: &UserFilter) -> Result<Vec<U
             .map(str::to_lowercase);
     Ok(state
         .store
+        .users()
         .user_records()
         .await?
         .into_iter()
@@ -81,6 +82,7 @@ pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRe
     }
     let u = state
         .store
+        .users()
         .create_user(
             &c.actor(),
             &n.login,
@@ -90,19 +92,23 @@ pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRe
             &n.password,
         )
         .await?;
-    state.store.require_password_change(u.id).await?;
+    state.store.users().require_password_change(u.id).await?;
     let contact = UserChange {
         phone: Some(n.phone.clone()),
         email: Some(n.email.clone()),
         ..Default::default()
     };
     if !(n.phone.trim().is_empty() && n.email.trim().is_empty()) {
-        state.store.update_user(&c.actor(), u.id, &contact).await?;
+        state
+            .store
+            .users()
+            .update_user(&c.actor(), u.id, &contact)
+            .await?;
     }
-    Ok(state.store.user_record(u.id).await?)
+    Ok(state.store.users().user_record(u.id).await?)
 }
 
-/// Changes a user, audited (see `Store::update_user`: disabling ends the user's sessions).
+/// Changes a user, audited (see `Users::update_user`: disabling ends the user's sessions).
 pub async fn update(
     state: &AppState,
     c: &Current,
@@ -110,7 +116,11 @@ pub async fn update(
     change: &UserChange,
 ) -> Result<UserRecord, Error> {
     c.require(Action::ManageUsers)?;
-    Ok(state.store.update_user(&c.actor(), id, change).await?)
+    Ok(state
+        .store
+        .users()
+        .update_user(&c.actor(), id, change)
+        .await?)
 }
 
 /// Sets a user's password, to be changed at the next log-in; its sessions end.
@@ -121,11 +131,15 @@ pub async fn reset_password(
     password: &str,
 ) -> Result<(), Error> {
     c.require(Action::ManageUsers)?;
-    Ok(state.store.reset_password(&c.actor(), id, password).await?)
+    Ok(state
+        .store
+        .users()
+        .reset_password(&c.actor(), id, password)
+        .await?)
 }
 
 /// Lifts the log-in throttle of a user.
 pub async fn unlock(state: &AppState, c: &Current, id: i64) -> Result<(), Error> {
     c.require(Action::ManageUsers)?;
-    Ok(state.store.unlock_login(&c.actor(), id).await?)
+    Ok(state.store.users().unlock_login(&c.actor(), id).await?)
 }

@@ -107,16 +107,19 @@ impl TestApp {
             ("rep2", d2, Role::Reporter),
         ] {
             store
+                .users()
                 .create_user(&a, login, login, u, role, PASSWORD)
                 .await
                 .unwrap();
         }
         let p1 = store
+            .projects()
             .create_project(&a, d1, fields("A001", Stage::Continuing))
             .await
             .unwrap()
             .id;
         let p2 = store
+            .projects()
             .create_project(&a, d2, fields("B001", Stage::Continuing))
             .await
             .unwrap()
@@ -289,6 +292,7 @@ impl TestApp {
     /// Adds a user of `role` attached to `unit` (password [`PASSWORD`]) and returns its id.
     pub async fn add_user(&self, login: &str, unit: i64, role: Role) -> i64 {
         self.store
+            .users()
             .create_user(&Actor::cli(), login, login, unit, role, PASSWORD)
             .await
             .unwrap()
@@ -299,6 +303,7 @@ impl TestApp {
     pub async fn user_id(&self, login: &str) -> i64 {
         self.store
             .users()
+            .list()
             .await
             .unwrap()
             .into_iter()
