@@ -55,6 +55,22 @@ pub struct ProjectFilter {
     pub q: Option<String>,
     /// Exactly this project.
     pub project_id: Option<i64>,
+    /// Only these projects (a page of a list, see [`Projects::project_status_page`]).
+    pub project_ids: Option<Vec<i64>>,
+}
+
+impl ProjectFilter {
+    /// Whether the filter narrows the projects by something the database can select (anything but
+    /// the light, which needs the status).
+    fn narrows(&self) -> bool {
+        self.unit_id.is_some()
+            || self.stage.is_some()
+            || self.category.is_some()
+            || self.batch.as_deref().is_some_and(|b| !b.is_empty())
+            || self.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+            || self.project_id.is_some()
+            || self.project_ids.is_some()
+    }
 }
 
 /// A statement with its leading parameters, then the filter values.
@@ -103,6 +119,8 @@ enum Cond {
     Batch,
     /// Words in the code (whatever the case) or the name (a `LIKE` pattern).
     Words,
+    /// Some projects: a JSON array of their ids.
+    ProjectIds(crate::Engine),
 }
 
 impl Cond {
@@ -113,6 +131,9 @@ impl Cond {
             Cond::Stage => format!("{p}.stage = ${n}"),
             Cond::Category => format!("{p}.category = ${n}"),
             Cond::Batch => format!("{p}.batch = ${n}"),
+            Cond::ProjectIds(engine) => {
+                format!("{p}.id IN ({})", crate::dialect::json_set(*engine, n, true))
+            }
             Cond::Words => {
                 // Codes match whatever their letters' case, on both engines (PostgreSQL's LIKE
                 // minds case, SQLite's does not for ASCII).
@@ -122,6 +143,51 @@ impl Cond {
             }
         }
     }
+}
+
+/// The conditions selecting `filter`'s projects within `scope`, with their parameters (the light
+/// is not among them: it needs the status).
+fn conditions(
+    engine: crate::Engine,
+    tree: &UnitTree,
+    scope: Scope,
+    filter: &ProjectFilter,
+) -> Vec<(Cond, String)> {
+    let mut conds: Vec<(Cond, String)> = Vec::new();
+    if let Some(prefix) = tree.scope_prefix(scope) {
+        conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
+    }
+    if let Some(uid) = filter.unit_id {
+        let prefix = tree
+            .get(uid)
+            .map(|u| u.path.clone())
+            .unwrap_or_else(|| "/none/".into());
+        conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
+    }
+    if let Some(id) = filter.project_id {
+        conds.push((Cond::ProjectId, id.to_string()));
+    }
+    if let Some(st) = filter.stage {
+        conds.push((Cond::Stage, st.code().into()));
+    }
+    if let Some(c) = filter.category {
+        conds.push((Cond::Category, c.code().into()));
+    }
+    if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
+        conds.push((Cond::Batch, b.clone()));
+    }
+    if let Some(q) = filter
+        .q
+        .as_ref()
+        .map(|q| q.trim())
+        .filter(|q| !q.is_empty())
+    {
+        conds.push((Cond::Words, format!("%{}%", like_escape(q))));
+    }
+    if let Some(ids) = &filter.project_ids {
+        conds.push((Cond::ProjectIds(engine), crate::pack::json_ints(ids)));
+    }
+    conds
 }
 
 /// A project's report sums as of the status date, from the running totals (or, the reference way,
@@ -880,6 +946,73 @@ impl Projects<'_> {
             .await
     }
 
+    /// One page of [`Projects::project_statuses`] in code order, and how many projects the whole
+    /// list has: `offset` and `limit` count projects. A list filtered by its light, or whose scope's
+    /// statuses are at hand (or were computed before, and are brought up to date cheaply), is taken
+    /// from the whole list; otherwise the filter's projects are counted and ordered by code in the
+    /// database and only the page's statuses are computed — a page of 50 of a city's 2,000 projects
+    /// as of another day reads 50 projects' reports, not 2,000.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn project_status_page(
+        self,
+        tree: &UnitTree,
+        scope: Scope,
+        filter: &ProjectFilter,
+        d: Date,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<ProjectStatusRow>)> {
+        let settings = self.status_settings().await?;
+        let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
+        let version = self.data_version().await?;
+        let known = self.status_cache.statuses.get(&key, version).is_some()
+            || self.status_cache.statuses.stale(&key).is_some();
+        if filter.light.is_some() || known {
+            let rows = self
+                .projects()
+                .project_statuses_with(tree, scope, filter, d, &settings)
+                .await?;
+            let total = rows.len();
+            return Ok((total, rows.into_iter().skip(offset).take(limit).collect()));
+        }
+        let conds = conditions(self.engine, tree, scope, filter);
+        let fargs: Vec<String> = conds.iter().map(|(_, v)| v.clone()).collect();
+        let wh: String = conds
+            .iter()
+            .enumerate()
+            .map(|(k, (c, _))| format!(" AND {}", c.sql("p", "u", 1 + k)))
+            .collect();
+        let sql = format!(
+            "SELECT p.id, p.code FROM units u CROSS JOIN projects p WHERE p.unit_id = u.id{wh}"
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in &fargs {
+            q = q.bind(a.as_str());
+        }
+        let mut ids = q.fetch_all(&self.pool).await?;
+        // The order the whole list has (`project_statuses_via` orders by code).
+        ids.sort_by(|a, b| a.1.cmp(&b.1));
+        let total = ids.len();
+        let page: Vec<i64> = ids
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|r| r.0)
+            .collect();
+        if page.is_empty() {
+            return Ok((total, Vec::new()));
+        }
+        let filter = ProjectFilter {
+            project_ids: Some(page),
+            ..filter.clone()
+        };
+        let rows = self
+            .projects()
+            .project_statuses_via(tree, scope, &filter, d, &settings, SumsVia::Totals)
+            .await?;
+        Ok((total, rows))
+    }
+
     /// As [`Projects::project_statuses`], with given settings.
     pub async fn project_statuses_with(
         self,
@@ -895,7 +1028,16 @@ impl Projects<'_> {
         let key = format!("{:?}|{}|{:?}", tree.scope_prefix(scope), d, settings);
         let version = self.data_version().await?;
         let mut cached = self.status_cache.statuses.get(&key, version);
-        if cached.is_none() && filter.project_id.is_some() {
+        // A miss for a narrower list than the scope — one project, a page, a unit, a stage, words —
+        // of a date whose statuses were never computed (a list as of another day) computes only
+        // those projects: nothing at hand would be patched, and the whole scope may never be asked
+        // for. A key computed before is brought up to date whole (`patched_statuses`), which costs
+        // only the projects changed since.
+        if cached.is_none()
+            && (filter.project_id.is_some()
+                || filter.project_ids.is_some()
+                || (filter.narrows() && self.status_cache.statuses.stale(&key).is_none()))
+        {
             return self
                 .projects()
                 .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
@@ -957,6 +1099,10 @@ impl Projects<'_> {
             .filter(|r| {
                 let f = &r.project.fields;
                 filter.project_id.is_none_or(|id| r.project.id == id)
+                    && filter
+                        .project_ids
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(&r.project.id))
                     && unit_prefix.as_ref().is_none_or(|p| {
                         tree.get(r.project.unit_id)
                             .is_some_and(|u| u.path.starts_with(p.as_str()))
@@ -1008,37 +1154,7 @@ impl Projects<'_> {
         } else {
             via
         };
-        let mut conds: Vec<(Cond, String)> = Vec::new();
-        if let Some(prefix) = tree.scope_prefix(scope) {
-            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
-        }
-        if let Some(uid) = filter.unit_id {
-            let prefix = tree
-                .get(uid)
-                .map(|u| u.path.clone())
-                .unwrap_or_else(|| "/none/".into());
-            conds.push((Cond::UnitPath, format!("{}%", like_escape(&prefix))));
-        }
-        if let Some(id) = filter.project_id {
-            conds.push((Cond::ProjectId, id.to_string()));
-        }
-        if let Some(st) = filter.stage {
-            conds.push((Cond::Stage, st.code().into()));
-        }
-        if let Some(c) = filter.category {
-            conds.push((Cond::Category, c.code().into()));
-        }
-        if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
-            conds.push((Cond::Batch, b.clone()));
-        }
-        if let Some(q) = filter
-            .q
-            .as_ref()
-            .map(|q| q.trim())
-            .filter(|q| !q.is_empty())
-        {
-            conds.push((Cond::Words, format!("%{}%", like_escape(q))));
-        }
+        let conds = conditions(self.engine, tree, scope, filter);
         let fargs: Vec<String> = conds.iter().map(|(_, v)| v.clone()).collect();
         // The filters, written for the aliases of one statement, their parameters numbered after its
         // `lead` date parameters.

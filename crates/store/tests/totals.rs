@@ -1339,3 +1339,145 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         reports0 + (n - n.div_ceil(3)) as i64
     );
 }
+
+/// A page of the project list, as of days never computed, is the same page the whole list gives —
+/// counted and ordered by code, with the same statuses — whatever the filter, and a narrower list
+/// than the scope gives the same rows as the whole list filtered.
+#[tokio::test]
+async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
+    let store = fresh_store().await;
+    let (city, d1) = district(&store).await;
+    let d2 = common::unit(&store, "D2", "西城区", Some(city), UnitKind::District).await;
+    let actor = Actor::cli();
+    let mut dice = Dice(7);
+    let mut ids = Vec::new();
+    // Codes out of insertion order, two districts, started and not.
+    for i in 0..37 {
+        let code = format!("P{:03}", (i * 17) % 37);
+        let stage = if i % 4 == 0 {
+            Stage::Preparation
+        } else {
+            Stage::Continuing
+        };
+        let start = (stage == Stage::Continuing).then_some(date!(2026 - 02 - 02));
+        let mut f = fields(&code, stage, start);
+        if i % 3 == 0 {
+            f.name = format!("道路{code}");
+        }
+        let unit = if i % 2 == 0 { d1 } else { d2 };
+        let p = store
+            .projects()
+            .create_project(&actor, unit, f)
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let mut raw = Vec::new();
+    for &pid in &ids {
+        for w in 6..40 {
+            if dice.below(3) > 0 {
+                let inv = (dice.below(5) as i64) * 100_000;
+                raw.push(report(
+                    pid,
+                    &format!("2026-W{w:02}"),
+                    inv,
+                    dice.below(4) > 0,
+                ));
+            }
+        }
+    }
+    store
+        .reports()
+        .insert_reports_raw(&actor, raw)
+        .await
+        .unwrap();
+    let tree = store.units().await.unwrap();
+    let filters = [
+        ProjectFilter::default(),
+        ProjectFilter {
+            unit_id: Some(d2),
+            ..Default::default()
+        },
+        ProjectFilter {
+            stage: Some(Stage::Continuing),
+            q: Some("道路".into()),
+            ..Default::default()
+        },
+        ProjectFilter {
+            light: Some(diaodu_domain::status::Light::Red),
+            ..Default::default()
+        },
+    ];
+    for (k, d) in [
+        date!(2026 - 05 - 20),
+        date!(2026 - 08 - 31),
+        date!(2026 - 09 - 15),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let filter = &filters[k % filters.len()];
+        // Pages first, while nothing is computed for the day; then the whole list.
+        let mut pages = Vec::new();
+        for (offset, limit) in [(0, 10), (10, 10), (30, 10), (40, 5)] {
+            pages.push(
+                store
+                    .projects()
+                    .project_status_page(&tree, Scope::Subtree(city), filter, d, offset, limit)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let narrow = store
+            .projects()
+            .project_statuses(&tree, Scope::Subtree(city), filter, d)
+            .await
+            .unwrap();
+        let whole = store
+            .projects()
+            .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+            .await
+            .unwrap();
+        assert_eq!(whole.len(), 37);
+        let expected: Vec<_> = whole
+            .iter()
+            .filter(|r| filter.unit_id.is_none_or(|u| r.project.unit_id == u))
+            .filter(|r| filter.stage.is_none_or(|s| r.project.fields.stage == s))
+            .filter(|r| filter.light.is_none_or(|l| r.status.light == l))
+            .filter(|r| {
+                filter
+                    .q
+                    .as_deref()
+                    .is_none_or(|q| r.project.fields.name.contains(q))
+            })
+            .collect();
+        let key = |r: &diaodu_store::ProjectStatusRow| {
+            (
+                r.project.id,
+                r.project.fields.code.clone(),
+                format!("{:?}", r.status),
+            )
+        };
+        assert_eq!(
+            narrow.iter().map(key).collect::<Vec<_>>(),
+            expected.iter().map(|r| key(r)).collect::<Vec<_>>(),
+            "{d}: the narrower list"
+        );
+        for ((total, rows), (offset, limit)) in
+            pages.iter().zip([(0, 10), (10, 10), (30, 10), (40, 5)])
+        {
+            assert_eq!(*total, expected.len(), "{d}");
+            let want: Vec<_> = expected
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|r| key(r))
+                .collect();
+            assert_eq!(
+                rows.iter().map(key).collect::<Vec<_>>(),
+                want,
+                "{d} page at {offset}"
+            );
+        }
+    }
+}

@@ -85,6 +85,7 @@ impl ListQuery {
             light: nonempty(&self.light).and_then(Light::parse),
             q: nonempty(&self.q).map(String::from),
             project_id: None,
+            project_ids: None,
         })
     }
 

@@ -360,22 +360,24 @@ async fn list_projects(
     let tree = state.store.units().await?;
     let d = as_of(&state, list.as_of.as_deref())?;
     let filter = list.filter(&tree, &c)?;
-    let rows = state
-        .store
-        .projects()
-        .project_statuses(&tree, c.scope, &filter, d)
-        .await?;
     let per = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = list.page.unwrap_or(1).max(1);
-    let items = rows
-        .iter()
-        .skip((page - 1).saturating_mul(per))
-        .take(per)
-        .map(ProjectOut::with_status)
-        .collect();
+    let (total, rows) = state
+        .store
+        .projects()
+        .project_status_page(
+            &tree,
+            c.scope,
+            &filter,
+            d,
+            (page - 1).saturating_mul(per),
+            per,
+        )
+        .await?;
+    let items = rows.iter().map(ProjectOut::with_status).collect();
     Ok(Json(ProjectPage {
         as_of: d,
-        total: rows.len(),
+        total,
         page,
         per_page: per,
         items,

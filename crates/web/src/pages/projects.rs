@@ -162,16 +162,63 @@ pub async fn list(
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let filter = q.filter(&ctx.tree, &c)?;
-    let mut rows = state
-        .store
-        .projects()
-        .project_statuses(&ctx.tree, c.scope, &filter, d)
-        .await?;
-    sort_rows(&mut rows, nonempty(&q.sort));
+    // In code order (no sort asked, or by code) a page's statuses are all the page needs; sorted
+    // by another column, the whole list is sorted first.
+    let sort = nonempty(&q.sort).filter(|s| *s != "code");
+    let (total, shown) = match sort {
+        None => {
+            // A page number past the end shows the last page.
+            let want = q.page.unwrap_or(1).max(1);
+            let mut got = state
+                .store
+                .projects()
+                .project_status_page(
+                    &ctx.tree,
+                    c.scope,
+                    &filter,
+                    d,
+                    (want - 1).saturating_mul(PAGE_SIZE),
+                    PAGE_SIZE,
+                )
+                .await?;
+            let last = got.0.div_ceil(PAGE_SIZE).max(1);
+            if want > last {
+                got = state
+                    .store
+                    .projects()
+                    .project_status_page(
+                        &ctx.tree,
+                        c.scope,
+                        &filter,
+                        d,
+                        (last - 1) * PAGE_SIZE,
+                        PAGE_SIZE,
+                    )
+                    .await?;
+            }
+            got
+        }
+        Some(_) => {
+            let mut rows = state
+                .store
+                .projects()
+                .project_statuses(&ctx.tree, c.scope, &filter, d)
+                .await?;
+            sort_rows(&mut rows, sort);
+            let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+            let page_no = q.page.unwrap_or(1).clamp(1, pages);
+            let total = rows.len();
+            let shown: Vec<_> = rows
+                .into_iter()
+                .skip((page_no - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE)
+                .collect();
+            (total, shown)
+        }
+    };
     let batches = state.store.projects().batches().await?;
-    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page_no = q.page.unwrap_or(1).clamp(1, pages);
-    let shown = rows.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE);
     let opts = |all: &[(&str, &str)]| {
         all.iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -181,7 +228,7 @@ pub async fn list(
     let cats: Vec<(&str, &str)> = Category::ALL.iter().map(|s| (s.code(), s.zh())).collect();
     let lights: Vec<(&str, &str)> = Light::ALL.iter().map(|s| (s.code(), s.zh())).collect();
     let body = html! {
-        h1 { "项目库" span.muted.small { "　共 " (rows.len()) " 个项目，统计日期 " (fmt_date(d)) } }
+        h1 { "项目库" span.muted.small { "　共 " (total) " 个项目，统计日期 " (fmt_date(d)) } }
         form.filters method="get" action="/projects" {
             label { "责任单位" (select("unit", nonempty(&q.unit), &unit_filter_options(&ctx.tree, &c), "全部")) }
             label { "建设阶段" (select("stage", nonempty(&q.stage), &opts(&stages), "全部")) }
@@ -200,7 +247,7 @@ pub async fn list(
                 th.n { (sorter(&q, "plan", "年度计划(万元)")) } th.n { (sorter(&q, "ytd", "本年完成(万元)")) } th.n { (sorter(&q, "completion", "完成率")) } th.n { (sorter(&q, "lag", "滞后(百分点)")) } th { "批次" }
             } }
             tbody {
-                @for r in shown { tr {
+                @for r in &shown { tr {
                     td { (light(r.status.light)) }
                     td.nw { (r.project.fields.code) }
                     td { a href={"/projects/" (r.project.id)} { (r.project.fields.name) }
@@ -214,7 +261,7 @@ pub async fn list(
                     td.n { (pp(r.status.lag_pp)) }
                     td.small { (r.project.fields.batch) }
                 } }
-                @if rows.is_empty() { tr { td colspan="11" { p.muted { "没有符合条件的项目。" } } } }
+                @if shown.is_empty() { tr { td colspan="11" { p.muted { "没有符合条件的项目。" } } } }
             }
         } }
         div.pager {
