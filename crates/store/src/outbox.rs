@@ -238,10 +238,7 @@ impl Messages<'_> {
     ) -> Result<Vec<Delivery>> {
         let now_s = ts(now);
         let until = ts(now + lease);
-        let lock = match self.engine {
-            crate::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-            crate::Engine::Sqlite => "",
-        };
+        let lock = crate::dialect::row_lock(self.engine, " FOR UPDATE SKIP LOCKED");
         let sql = format!(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1, locked_until = $2 \
              WHERE id IN (SELECT id FROM outbox WHERE next_at <= $1 \
