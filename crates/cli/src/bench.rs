@@ -104,7 +104,7 @@ where
 /// Vacuums what a dry run of an import touched (PostgreSQL): it leaves its rolled-back rows behind,
 /// and the edits mark the pages of the reports they touched as no longer all-visible; until a vacuum,
 /// reads of those periods visit the table instead of answering from their index (the next run's
-/// existing-report check of last week took 215 ms instead of 17), and the next dry run steps over the
+/// existing-report check would measure that, not the import), and the next dry run steps over the
 /// dead entries.
 async fn vacuum_after_dry_run(store: &Store) -> Result<()> {
     if store.engine() == diaodu_store::Engine::Postgres {
@@ -179,7 +179,7 @@ async fn dry_run_rate(
         let t = Instant::now();
         let r = store
             .reports()
-            .import_reports_dry_run(actor, tree, Scope::All, rows, Vec::new(), false)
+            .import_dry_run(actor, tree, Scope::All, rows, Vec::new(), false)
             .await?;
         rates.push(rows.len() as f64 / t.elapsed().as_secs_f64());
         anyhow::ensure!(
@@ -230,8 +230,8 @@ fn time_measure(name: &str, value: f64, floor: f64, floor_is: &str) -> Measure {
 pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     let d = o.today;
     let tree = store.units().await?;
-    let projects = store.projects().project_count().await?;
-    let reports = store.reports().report_count().await?;
+    let projects = store.projects().count().await?;
+    let reports = store.reports().count().await?;
     let mut measures = Vec::new();
     let jan1 = Date::from_calendar_date(d.year(), time::Month::January, 1)?;
     let fmt = diaodu_domain::period::fmt_date;
@@ -239,11 +239,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // The floor of every status computation, run directly and summed inside the engine so that no
     // driver cost is counted: reading each project with the running-totals row the status starts from,
     // and the reports of the same window the status reads (`status_window`: at most about two weeks).
-    let due_through = store
-        .reports()
-        .report_calendar()
-        .await?
-        .weekly_due_through(d);
+    let due_through = store.reports().calendar().await?.weekly_due_through(d);
     let w =
         diaodu_domain::totals::status_window(d, store.reports().open_from().await?, due_through);
     let base_inv = match w.base_month {
@@ -310,7 +306,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         let t = Instant::now();
         let rows = store
             .projects()
-            .project_statuses_via(
+            .statuses_via(
                 &tree,
                 Scope::All,
                 &ProjectFilter::default(),
@@ -423,7 +419,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         use diaodu_web::service::imports::ImportKind;
         proj_rates.push(import_rate(store, &actor, &tree, ImportKind::Projects, &csv, n).await?);
         rep_rates.push(import_rate(store, &actor, &tree, ImportKind::Reports, &rcsv, n).await?);
-        store.projects().delete_unit_projects(district.id).await?;
+        store.projects().delete_of_unit(district.id).await?;
         if store.engine() == diaodu_store::Engine::Postgres {
             // The clean-up leaves 20,000 dead rows in each table it touched; where autovacuum is off
             // (as on the machines these figures come from) they would stay, and every later run and
@@ -443,7 +439,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     // cache is full, as a commit would write them). Three times, the median.
     let mut codes: Vec<String> = store
         .projects()
-        .project_ids()
+        .ids()
         .await?
         .into_keys()
         .filter(|c| !c.starts_with("BX"))
@@ -579,7 +575,7 @@ async fn reminders_and_outbox(
         if !logins.contains(&login) {
             store
                 .users()
-                .create_user(
+                .create(
                     &Actor::cli(),
                     &login,
                     "基准测试填报员",
@@ -745,15 +741,10 @@ async fn time_statuses(
         Some(via) => {
             store
                 .projects()
-                .project_statuses_via(tree, Scope::All, &all, d, settings, via)
+                .statuses_via(tree, Scope::All, &all, d, settings, via)
                 .await?
         }
-        None => {
-            store
-                .projects()
-                .project_statuses(tree, Scope::All, &all, d)
-                .await?
-        }
+        None => store.projects().statuses(tree, Scope::All, &all, d).await?,
     };
     std::hint::black_box(rows.len());
     Ok(ms(t.elapsed()))
@@ -957,7 +948,7 @@ async fn http_load(
     if !store.users().list().await?.iter().any(|u| u.login == login) {
         store
             .users()
-            .create_user(
+            .create(
                 &Actor::cli(),
                 &login,
                 "基准测试",
@@ -969,7 +960,7 @@ async fn http_load(
     }
     let rows = store
         .projects()
-        .project_statuses(
+        .statuses(
             tree,
             Scope::Subtree(district.id),
             &ProjectFilter::default(),

@@ -273,12 +273,12 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
         .reports()
         .set_calendar_year(&actor, 2026, &holidays)
         .await?;
-    let calendar = store.reports().report_calendar().await?;
+    let calendar = store.reports().calendar().await?;
     for (login, name, unit, role, _) in DEMO_USERS {
         let u = tree.find(unit).context("demo unit")?;
         store
             .users()
-            .create_user(&actor, login, name, u.id, *role, DEMO_PASSWORD)
+            .create(&actor, login, name, u.id, *role, DEMO_PASSWORD)
             .await?;
     }
     for rule in [
@@ -452,7 +452,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     }
     store
         .projects()
-        .import_projects(&actor, &rows, Vec::new())
+        .import(&actor, &rows, Vec::new())
         .await?
         .map_err(|e| anyhow::anyhow!("demo projects: {e:?}"))?;
 
@@ -489,7 +489,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             industry: industry.into(),
             env_approval: env,
         };
-        match store.projects().create_project(&actor, gx, f).await {
+        match store.projects().create(&actor, gx, f).await {
             Err(StoreError::Refused { .. }) => {}
             other => anyhow::bail!("demo admission refusal expected, got {other:?}"),
         }
@@ -508,7 +508,7 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     }
     let ids: std::collections::HashMap<String, i64> = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             diaodu_domain::access::Scope::All,
             &Default::default(),
@@ -590,23 +590,23 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
             } else {
                 String::new()
             };
-            reports.push((
-                id,
-                *p,
-                Yuan(inv),
+            reports.push(diaodu_store::RawReport {
+                project_id: id,
+                period: *p,
+                investment: Yuan(inv),
                 progress,
                 problems,
-                calendar.on_time(*p, diaodu_store::local_datetime(at)),
-                diaodu_store::ts(at),
-            ));
+                on_time: calendar.on_time(*p, diaodu_store::local_datetime(at)),
+                submitted_at: diaodu_store::ts(at),
+            });
         }
     }
-    store.reports().insert_reports_raw(&actor, reports).await?;
+    store.reports().insert_raw(&actor, reports).await?;
 
     // A few site visits on red projects.
     let red = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             diaodu_domain::access::Scope::All,
             &diaodu_store::ProjectFilter {
@@ -915,7 +915,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     // Meeting 1, four weeks ago: its decisions become tasks.
     let m1 = store
         .meetings()
-        .create_meeting(
+        .create(
             &sup,
             NewMeeting {
                 title: "第一次重点工作调度会".into(),
@@ -966,7 +966,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     for (i, pct) in [(3, 30u8), (2, 60), (1, 100)] {
         store
             .tasks()
-            .submit_task_report(
+            .submit_report(
                 &yd,
                 done_task,
                 &report(week(day(-7 * i)), pct, "按计划推进"),
@@ -976,7 +976,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     }
     store
         .tasks()
-        .verify_task(
+        .verify(
             &sup,
             done_task,
             true,
@@ -987,7 +987,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     for i in [3, 2] {
         store
             .tasks()
-            .submit_task_report(
+            .submit_report(
                 &yx,
                 open_task,
                 &report(week(day(-7 * i)), 8, "管材招标中"),
@@ -1009,17 +1009,14 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         unit: "天".into(),
         direction: diaodu_domain::indicator::Direction::Higher,
     });
-    let air_id = store.tasks().create_task(&sup, air).await?.id;
+    let air_id = store.tasks().create(&sup, air).await?.id;
     let sq = as_user("admin");
     for k in (1..=10).rev() {
         let p = month(day(-30 * k));
         if p.last_day() < today {
             let mut r = report(p, (100 - k * 8).clamp(5, 95) as u8, "持续推进大气污染防治");
             r.actual_value = Some(format!("{}", 270 - k * 20));
-            store
-                .tasks()
-                .submit_task_report(&sq, air_id, &r, today)
-                .await?;
+            store.tasks().submit_report(&sq, air_id, &r, today).await?;
         }
     }
     let mut trees = task(
@@ -1038,10 +1035,10 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         (day(-120), "完成春季造林任务".into()),
         (day(-30), "完成成活率普查".into()),
     ];
-    let trees_id = store.tasks().create_task(&sup, trees).await?.id;
+    let trees_id = store.tasks().create(&sup, trees).await?.id;
     let t_gx = store
         .tasks()
-        .create_task(
+        .create(
             &sup,
             task("高新区标准厂房建设", "YC-GX", -60, 120, Cadence::Weekly),
         )
@@ -1051,7 +1048,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     for i in [3, 2, 1] {
         store
             .tasks()
-            .submit_task_report(
+            .submit_report(
                 &gx,
                 t_gx,
                 &report(week(day(-7 * i)), 45, "主体结构施工"),
@@ -1061,7 +1058,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     }
     let overdue = store
         .tasks()
-        .create_task(
+        .create(
             &sup,
             task("老旧小区改造年度任务", "YC-YD", -300, -10, Cadence::Monthly),
         )
@@ -1069,7 +1066,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .id;
     store
         .tasks()
-        .submit_task_report(
+        .submit_report(
             &yd,
             overdue,
             &report(month(day(-40)), 80, "完成改造18个"),
@@ -1078,7 +1075,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .await?;
     let silent = store
         .tasks()
-        .create_task(
+        .create(
             &sup,
             task("农村人居环境整治提升", "YC-QH", -100, 200, Cadence::Monthly),
         )
@@ -1086,7 +1083,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .id;
     let claimed = store
         .tasks()
-        .create_task(
+        .create(
             &sup,
             task(
                 "政务服务“一网通办”事项梳理",
@@ -1100,7 +1097,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         .id;
     store
         .tasks()
-        .submit_task_report(
+        .submit_report(
             &as_user("admin"),
             claimed,
             &report(month(day(-5)), 100, "全部事项已上线"),
@@ -1110,7 +1107,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     // A task split per district: the parent's progress rolls up.
     let parent = store
         .tasks()
-        .create_task(
+        .create(
             &sup,
             task("全市闲置低效用地清理处置", "YC", -60, 150, Cadence::Monthly),
         )
@@ -1128,10 +1125,10 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             Cadence::Monthly,
         );
         t.parent_id = Some(parent);
-        let id = store.tasks().create_task(&sup, t).await?.id;
+        let id = store.tasks().create(&sup, t).await?.id;
         store
             .tasks()
-            .submit_task_report(
+            .submit_report(
                 &reporter_of(lead),
                 id,
                 &report(month(day(-32)), pct / 2, "摸底调查"),
@@ -1140,7 +1137,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             .await?;
         store
             .tasks()
-            .submit_task_report(
+            .submit_report(
                 &reporter_of(lead),
                 id,
                 &report(month(day(-2)), pct, "分类处置"),
@@ -1154,7 +1151,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     let ladder = store.notices().ladder().await?;
     let projects = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             diaodu_domain::access::Scope::All,
             &diaodu_store::ProjectFilter {
@@ -1180,7 +1177,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         let reply_by = day(-overdue_days);
         let id = store
             .notices()
-            .issue_notice(
+            .issue(
                 &sup,
                 NewNotice {
                     subject_kind: "project".into(),
@@ -1225,7 +1222,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
     for (k, p) in projects.iter().skip(6).take(4).enumerate() {
         let id = store
             .notices()
-            .issue_notice(
+            .issue(
                 &sup,
                 NewNotice {
                     subject_kind: "project".into(),
@@ -1242,11 +1239,11 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
             user_id: None,
             login: "责任单位".into(),
         };
-        store.notices().sign_notice(&unit_actor, id).await?;
+        store.notices().sign(&unit_actor, id).await?;
         if k >= 1 {
             store
                 .notices()
-                .reply_notice(
+                .reply(
                     &unit_actor,
                     id,
                     "已召开专题会协调，施工单位增加人员设备，预计本月追回进度。",
@@ -1256,13 +1253,13 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         if k == 2 {
             store
                 .notices()
-                .verify_notice(&sup, id, false, "反馈未附现场照片和进度计划，请补充")
+                .verify(&sup, id, false, "反馈未附现场照片和进度计划，请补充")
                 .await?;
         }
         if k == 3 {
             store
                 .notices()
-                .verify_notice(&sup, id, true, "经核查情况属实，同意办结")
+                .verify(&sup, id, true, "经核查情况属实，同意办结")
                 .await?;
         }
     }
@@ -1363,7 +1360,7 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
 
     // Meeting 2, today: its briefing reports on meeting 1's decisions.
     let m2 = store
-        .meetings().create_meeting(&sup, NewMeeting {
+        .meetings().create(&sup, NewMeeting {
             title: "第二次重点工作调度会".into(),
             date: today,
             review_period: format!("{}年{}月", today.year(), today.month() as u8),

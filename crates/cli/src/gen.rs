@@ -121,7 +121,7 @@ pub async fn generate(
 ) -> Result<Summary> {
     let t0 = Instant::now();
     anyhow::ensure!(
-        store.projects().project_count().await? == 0,
+        store.projects().count().await? == 0,
         "数据库中已有项目：gen 只写入空数据库"
     );
     let actor = Actor {
@@ -223,17 +223,16 @@ pub async fn generate(
     for chunk in rows.chunks(10_000) {
         store
             .projects()
-            .import_projects(&actor, chunk, Vec::new())
+            .import(&actor, chunk, Vec::new())
             .await?
             .map_err(|e| anyhow::anyhow!("projects: {:?}", e.first()))?;
     }
     sum.projects = rows.len();
     // The planner must know the projects before the reports arrive: each report statement's reference
     // check joins its rows' projects, and with a week of every project in one statement, planned
-    // against a `projects` table it believed empty, PostgreSQL scanned the table once per project
-    // (280 ms a statement instead of 45; `gen --scale province` 283 s).
+    // against a `projects` table it believed empty, PostgreSQL scanned the table once per project.
     store.analyze().await?;
-    let ids = store.projects().project_ids().await?;
+    let ids = store.projects().ids().await?;
     let mut reports_csv = None;
     if let Some(dir) = files {
         use std::io::Write;
@@ -312,20 +311,20 @@ pub async fn generate(
                 use std::io::Write;
                 writeln!(w, "{},{},{},,", code, p, Yuan(inv).wan_text())?;
             }
-            batch.push((
-                id,
-                *p,
-                Yuan(inv),
-                String::new(),
-                String::new(),
+            batch.push(diaodu_store::RawReport {
+                project_id: id,
+                period: *p,
+                investment: Yuan(inv),
+                progress: String::new(),
+                problems: String::new(),
                 on_time,
-                diaodu_store::ts(at),
-            ));
+                submitted_at: diaodu_store::ts(at),
+            });
             if batch.len() == 200_000 {
                 sum.reports += batch.len();
                 store
                     .reports()
-                    .insert_reports_history(&actor, std::mem::take(&mut batch), &codes)
+                    .insert_history(&actor, std::mem::take(&mut batch), &codes)
                     .await?;
             }
         }
@@ -333,9 +332,9 @@ pub async fn generate(
     sum.reports += batch.len();
     store
         .reports()
-        .insert_reports_history(&actor, batch, &codes)
+        .insert_history(&actor, batch, &codes)
         .await?;
-    store.reports().rebuild_report_totals().await?;
+    store.reports().rebuild_totals().await?;
     if let Some(mut w) = reports_csv {
         use std::io::Write;
         w.flush()?;
@@ -372,7 +371,7 @@ pub async fn generate(
         })
         .collect();
     for chunk in tasks.chunks(5_000) {
-        store.tasks().insert_tasks_bulk(&actor, chunk).await?;
+        store.tasks().insert_bulk(&actor, chunk).await?;
     }
     sum.tasks = tasks.len();
 

@@ -495,7 +495,7 @@ async fn main() -> Result<()> {
             let pw = pw.trim_end_matches(['\n', '\r']);
             let user = store
                 .users()
-                .create_user(
+                .create(
                     &Actor::cli(),
                     &login,
                     name.as_deref().unwrap_or(&login),
@@ -584,14 +584,14 @@ async fn main() -> Result<()> {
             let m = match (meeting, date) {
                 (Some(id), _) => store
                     .meetings()
-                    .meeting(id)
+                    .get(id)
                     .await?
                     .with_context(|| format!("没有编号为 {id} 的调度会"))?,
                 (None, Some(d)) => {
                     let d = parse_date(&d).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
                     store
                         .meetings()
-                        .meeting_on(d)
+                        .on(d)
                         .await?
                         .with_context(|| format!("{} 没有召开调度会", fmt_date(d)))?
                 }
@@ -845,7 +845,7 @@ async fn main() -> Result<()> {
             let tree = store.units().await?;
             let rows = store
                 .projects()
-                .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+                .statuses(&tree, Scope::All, &ProjectFilter::default(), d)
                 .await?;
             let bytes = match format.as_str() {
                 "xlsx" => diaodu_office::xlsx::ledger_xlsx("项目台账", &ledger_rows(&rows))?,
@@ -878,7 +878,7 @@ async fn main() -> Result<()> {
         Cmd::Status {
             check_totals: true, ..
         } => {
-            let bad = store.reports().check_report_totals().await?;
+            let bad = store.reports().check_totals().await?;
             anyhow::ensure!(
                 bad.is_empty(),
                 "{} 个项目的进度累计与周报不一致（项目 id：{:?}），可用 --rebuild-totals 按周报重算",
@@ -891,7 +891,7 @@ async fn main() -> Result<()> {
             rebuild_totals: true,
             ..
         } => {
-            let n = store.reports().rebuild_report_totals().await?;
+            let n = store.reports().rebuild_totals().await?;
             println!("已按周报重算 {n} 个项目的进度累计");
         }
         Cmd::Status {
@@ -905,7 +905,7 @@ async fn main() -> Result<()> {
             let tree = store.units().await?;
             let rows = store
                 .projects()
-                .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+                .statuses(&tree, Scope::All, &ProjectFilter::default(), d)
                 .await?;
             if units {
                 let parent = match unit {

@@ -142,7 +142,7 @@ pub(crate) async fn record(
 }
 
 impl Store {
-    /// One query of [`Audit::audit_list`]: records of `from` (a `SELECT {cols} FROM … a` with a
+    /// One query of [`Audit::list`]: records of `from` (a `SELECT {cols} FROM … a` with a
     /// preamble, or the plain table when empty) meeting `base`, the conditions in `args` (each bound
     /// as a parameter) and the filter's user, action, dates and page, newest first.
     async fn audit_query(
@@ -197,7 +197,7 @@ impl Audit<'_> {
     /// there, where an index by code took each at a page of its own — and every other record by code.
     /// The report part visits each period the log holds (a few hundred, found one index step each)
     /// and looks the code up within it.
-    pub async fn audit_list(self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
+    pub async fn list(self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
         let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };
         let kind = f.entity.as_deref().filter(|s| !s.is_empty());
         let Some(v) = f
@@ -239,8 +239,8 @@ impl Audit<'_> {
                 args.push(("a.entity_id =".to_string(), v.to_string()));
             }
             // The code's records are gathered first, through the subject index (a handful), then
-            // filtered and ordered: PostgreSQL, estimating hundreds, walked the log backwards by id
-            // for them instead (600 ms at province scale for a code with none).
+            // filtered and ordered: PostgreSQL, estimating hundreds, walked the whole log backwards by
+            // id for them instead (the worst case a code with none).
             let from = format!(
                 "WITH m AS MATERIALIZED (SELECT a.* FROM audit a \
                  WHERE a.entity <> 'report' AND {sa} = $1) SELECT {{cols}} FROM m a"
@@ -283,7 +283,7 @@ impl Audit<'_> {
     }
 
     /// Number of audit records (for tests and the admin page).
-    pub async fn audit_count(self) -> Result<i64> {
+    pub async fn count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit")
             .fetch_one(&self.pool)
             .await?)

@@ -331,7 +331,7 @@ impl Emitter {
 
     /// As [`Emitter::rows`], taking the rows as they are built: each statement's worth is queued as
     /// soon as it is complete, so the engine starts on the first while the rest are built (built
-    /// whole first, 20,000 projects' rows kept the engine waiting about 20 ms).
+    /// whole first, the engine would wait for all of them).
     pub(crate) fn rows_from(
         &mut self,
         table: &str,

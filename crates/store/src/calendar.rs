@@ -55,7 +55,7 @@ fn special_day((day, kind, name): (String, String, String)) -> Option<SpecialDay
 
 impl Reports<'_> {
     /// The reporting calendar in force: the holiday arrangement and the deadline rules.
-    pub async fn report_calendar(self) -> Result<ReportCalendar> {
+    pub async fn calendar(self) -> Result<ReportCalendar> {
         calendar_in(&mut *self.pool.acquire().await?).await
     }
 

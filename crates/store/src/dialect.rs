@@ -38,11 +38,11 @@ pub(crate) fn json_set(engine: Engine, n: usize, ints: bool) -> String {
 
 /// The projects `p` named by the codes of the JSON array of texts bound as `$n` (a `FROM` body). The
 /// codes travel as JSON, distinct (callers dedupe them), and are joined rather than tested with `IN`,
-/// whose semi-join makes PostgreSQL dedupe thousands of codes again (20,000 new codes: 32 → 14 ms) —
-/// and never as `code = ANY` of a cast array: PostgreSQL cannot fold the cast at planning time, so once
-/// statistics made it prefer a sequential scan it searched a 20,000-element array linearly for every
-/// project (110 s where the index takes 50 ms). `CROSS JOIN` keeps SQLite's join order, the codes
-/// first: after `ANALYZE` it chose to probe the codes for each project instead (5 → 28 ms).
+/// whose semi-join makes PostgreSQL dedupe thousands of codes again — and never as `code = ANY` of a
+/// cast array: PostgreSQL cannot fold the cast at planning time, so once statistics made it prefer a
+/// sequential scan it searched the whole array linearly for every project. `CROSS JOIN` keeps
+/// SQLite's join order, the codes first: after `ANALYZE` it chose to probe the codes for each project
+/// instead, several times slower.
 pub(crate) fn projects_of_codes(engine: Engine, n: usize) -> String {
     match engine {
         Engine::Postgres => format!(

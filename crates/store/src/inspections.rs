@@ -200,11 +200,7 @@ impl Notices<'_> {
                     }
                     _ => ProjectFilter::default(),
                 };
-                for r in self
-                    .projects()
-                    .project_statuses(tree, scope, &filter, d)
-                    .await?
-                {
+                for r in self.projects().statuses(tree, scope, &filter, d).await? {
                     if n.scope_kind == "projects" && !codes.contains(&r.project.fields.code) {
                         continue;
                     }
@@ -216,7 +212,7 @@ impl Notices<'_> {
                 }
             }
             "tasks" => {
-                for t in self.tasks().task_rows(tree, scope, d).await? {
+                for t in self.tasks().rows(tree, scope, d).await? {
                     if codes.contains(&t.task.code) {
                         items.push((
                             "task".into(),
@@ -376,7 +372,7 @@ impl Notices<'_> {
             }
             let nid = self
                 .notices()
-                .issue_notice(
+                .issue(
                     actor,
                     NewNotice {
                         subject_kind: "finding".into(),

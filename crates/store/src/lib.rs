@@ -58,7 +58,7 @@ pub use outbox::{
     backoff, Delivery, Dispatch, Dispatched, Escalated, NewDelivery, Notifier, MAX_ATTEMPTS,
 };
 pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
-pub use reports::{ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
+pub use reports::{RawReport, ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{check_unit_name, NewUnit, Unit, UnitChange, UnitTree};
 pub use users::{
@@ -486,8 +486,8 @@ impl Store {
     }
 
     /// Whether the database server has autovacuum turned off (PostgreSQL only): rows replaced or
-    /// deleted then stay in the tables until someone runs `VACUUM`, and every scan reads them — the
-    /// province status took 850 ms instead of 530 ms after a day of benchmark imports.
+    /// deleted then stay in the tables until someone runs `VACUUM`, and every scan reads them (the
+    /// bench vacuums what it changed, so that its figures measure the code, not the dead rows).
     pub async fn autovacuum_off(&self) -> Result<bool> {
         if self.engine != Engine::Postgres {
             return Ok(false);

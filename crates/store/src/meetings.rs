@@ -88,7 +88,7 @@ const COLS: &str = "id, title, meeting_date, review_period, unit_id, attendees, 
 
 impl Meetings<'_> {
     /// Records a meeting (audited).
-    pub async fn create_meeting(self, actor: &Actor, m: NewMeeting) -> Result<i64> {
+    pub async fn create(self, actor: &Actor, m: NewMeeting) -> Result<i64> {
         if m.title.trim().is_empty() {
             return Err(StoreError::invalid("会议名称", "不能为空"));
         }
@@ -132,7 +132,7 @@ impl Meetings<'_> {
     }
 
     /// A meeting by id.
-    pub async fn meeting(self, id: i64) -> Result<Option<Meeting>> {
+    pub async fn get(self, id: i64) -> Result<Option<Meeting>> {
         let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE id = $1"
         )))
@@ -143,7 +143,7 @@ impl Meetings<'_> {
     }
 
     /// The meeting held on `date` (the latest that day), if any.
-    pub async fn meeting_on(self, date: Date) -> Result<Option<Meeting>> {
+    pub async fn on(self, date: Date) -> Result<Option<Meeting>> {
         let row: Option<MeetingRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM meetings WHERE meeting_date = $1 ORDER BY id DESC"
         )))
@@ -154,7 +154,7 @@ impl Meetings<'_> {
     }
 
     /// The meeting before this one (by date, then id).
-    pub async fn previous_meeting(self, m: &Meeting) -> Result<Option<Meeting>> {
+    pub async fn previous(self, m: &Meeting) -> Result<Option<Meeting>> {
         Ok(self
             .meetings()
             .list()
@@ -167,7 +167,7 @@ impl Meetings<'_> {
     pub async fn set_minutes(self, actor: &Actor, id: i64, minutes: &str) -> Result<()> {
         let old = self
             .meetings()
-            .meeting(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
         let mut tx = self.begin().await?;
@@ -202,11 +202,11 @@ impl Meetings<'_> {
             return Err(StoreError::invalid("议定事项", "不能为空"));
         }
         self.meetings()
-            .meeting(meeting_id)
+            .get(meeting_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("调度会".into()))?;
         // The task is created first (its own audited transaction); the decision links to it.
-        let t = self.tasks().create_task(actor, task).await?;
+        let t = self.tasks().create(actor, task).await?;
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO meeting_decisions (meeting_id, content, task_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(meeting_id)

@@ -374,7 +374,7 @@ impl Notices<'_> {
 
     /// Issues a notice (audited; the first event of its log). A reply date on a day off (a weekend
     /// or a holiday of the reporting calendar) moves to the next working day.
-    pub async fn issue_notice(self, actor: &Actor, mut n: NewNotice, today: Date) -> Result<i64> {
+    pub async fn issue(self, actor: &Actor, mut n: NewNotice, today: Date) -> Result<i64> {
         let tree = self.units().await?;
         if tree.get(n.unit_id).is_none() {
             return Err(StoreError::invalid("责任单位", "不存在"));
@@ -463,7 +463,7 @@ impl Notices<'_> {
 
     /// The notices in `scope` about one record (`project`, `task`, `finding` and its id), newest
     /// first, found through the subject index rather than among every notice.
-    pub async fn notices_about(
+    pub async fn about(
         self,
         tree: &UnitTree,
         scope: Scope,
@@ -486,7 +486,7 @@ impl Notices<'_> {
     }
 
     /// One notice with its event log.
-    pub async fn notice(
+    pub async fn get(
         self,
         tree: &UnitTree,
         id: i64,
@@ -514,7 +514,7 @@ impl Notices<'_> {
     }
 
     /// The unit signs for a notice (签收).
-    pub async fn sign_notice(self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn sign(self, actor: &Actor, id: i64) -> Result<()> {
         self.move_notice(
             actor,
             id,
@@ -527,7 +527,7 @@ impl Notices<'_> {
     }
 
     /// The unit replies (反馈); signing is implied when it had not signed yet.
-    pub async fn reply_notice(self, actor: &Actor, id: i64, text: &str) -> Result<()> {
+    pub async fn reply(self, actor: &Actor, id: i64, text: &str) -> Result<()> {
         if text.trim().is_empty() {
             return Err(StoreError::invalid("反馈内容", "不能为空"));
         }
@@ -548,13 +548,7 @@ impl Notices<'_> {
 
     /// The office verifies a reply (核查): close it (办结) or send it back with a reason (退回). Whoever
     /// wrote the reply cannot verify it.
-    pub async fn verify_notice(
-        self,
-        actor: &Actor,
-        id: i64,
-        accept: bool,
-        note: &str,
-    ) -> Result<()> {
+    pub async fn verify(self, actor: &Actor, id: i64, accept: bool, note: &str) -> Result<()> {
         let last_reply: Option<Option<i64>> =
             sqlx::query_scalar("SELECT user_id FROM notice_events WHERE notice_id = $1 AND kind = 'reply' ORDER BY id DESC LIMIT 1")
                 .bind(id)
@@ -592,15 +586,13 @@ impl Notices<'_> {
     /// Climbs the ladder for every notice still owing a reply as of `d`: each step newly reached is
     /// recorded as its own event (提醒, then 催办, …) and audited. Returns how many steps were taken.
     /// Run by the server every hour and by `diaodu notices escalate`.
-    pub async fn escalate_notices(self, actor: &Actor, d: Date) -> Result<usize> {
-        self.notices()
-            .escalate_notices_in(actor, d, None, None)
-            .await
+    pub async fn escalate(self, actor: &Actor, d: Date) -> Result<usize> {
+        self.notices().escalate_in(actor, d, None, None).await
     }
 
-    /// [`Notices::escalate_notices`] for the notices sent to units within `within` (a tree and a
+    /// [`Notices::escalate`] for the notices sent to units within `within` (a tree and a
     /// scope) only (`None`: every notice), each climb told through `notify` in its own transaction.
-    pub async fn escalate_notices_in(
+    pub async fn escalate_in(
         self,
         actor: &Actor,
         d: Date,

@@ -55,7 +55,7 @@ pub struct ProjectFilter {
     pub q: Option<String>,
     /// Exactly this project.
     pub project_id: Option<i64>,
-    /// Only these projects (a page of a list, see [`Projects::project_status_page`]).
+    /// Only these projects (a page of a list, see [`Projects::status_page`]).
     pub project_ids: Option<Vec<i64>>,
 }
 
@@ -426,7 +426,7 @@ impl Store {
             };
             let fresh = self
                 .projects()
-                .project_statuses_via(tree, scope, &filter, d, settings, SumsVia::Totals)
+                .statuses_via(tree, scope, &filter, d, settings, SumsVia::Totals)
                 .await?;
             match (
                 rows.iter().position(|r| r.project.id == pid),
@@ -525,9 +525,9 @@ impl Store {
             "SELECT {agg} AS packed FROM {from} \
              LEFT JOIN report_year_totals t ON t.project_id = p.id AND t.year = CAST($3 AS BIGINT) \
              {prev} WHERE p.unit_id = u.id {outer}",
-            // In no order: sorted by code below. An ordered aggregate sorts the 50,000 packed records
-            // (10 MB) inside the engine, beyond PostgreSQL's default work memory — on disk, 150 – 220
-            // of a 460 – 530 ms statement; the client sorts the parsed rows in a few milliseconds.
+            // In no order: sorted by code below. An ordered aggregate sorts a province's packed
+            // records inside the engine, beyond PostgreSQL's default work memory (on disk); the
+            // client sorts the parsed rows in memory.
             agg = packed(&cols, 1, 2),
             from = from("p", "u"),
             prev = if prev_dec {
@@ -731,12 +731,7 @@ impl Store {
 impl Projects<'_> {
     /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
     /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
-    pub async fn create_project(
-        self,
-        actor: &Actor,
-        unit_id: i64,
-        f: ProjectFields,
-    ) -> Result<Project> {
+    pub async fn create(self, actor: &Actor, unit_id: i64, f: ProjectFields) -> Result<Project> {
         field_errors(&f)?;
         let rules = self.projects().admission_rules().await?;
         if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
@@ -783,7 +778,7 @@ impl Projects<'_> {
         .await?;
         tx.commit().await?;
         self.projects()
-            .project(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("项目".into()))
     }
@@ -791,7 +786,7 @@ impl Projects<'_> {
     /// Updates a project. `expected_version` is the version the editor started from: if someone saved
     /// in between, the edit is refused rather than silently overwriting theirs. Stage changes must follow
     /// the allowed transitions.
-    pub async fn update_project(
+    pub async fn update(
         self,
         actor: &Actor,
         id: i64,
@@ -802,7 +797,7 @@ impl Projects<'_> {
         field_errors(&f)?;
         let old = self
             .projects()
-            .project(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("项目".into()))?;
         if !old.fields.stage.can_move_to(f.stage) {
@@ -888,13 +883,13 @@ impl Projects<'_> {
         .await?;
         tx.commit().await?;
         self.projects()
-            .project(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("项目".into()))
     }
 
     /// A project by id.
-    pub async fn project(self, id: i64) -> Result<Option<Project>> {
+    pub async fn get(self, id: i64) -> Result<Option<Project>> {
         let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1"
         )))
@@ -905,7 +900,7 @@ impl Projects<'_> {
     }
 
     /// A project by code.
-    pub async fn project_by_code(self, code: &str) -> Result<Option<Project>> {
+    pub async fn by_code(self, code: &str) -> Result<Option<Project>> {
         let row: Option<ProjectRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.code = $1"
         )))
@@ -933,7 +928,7 @@ impl Projects<'_> {
 
     /// Every project in `scope` matching `filter`, with its status as of `d`, ordered by code. The
     /// report sums are computed by the database in one grouped pass over the reports, not per project.
-    pub async fn project_statuses(
+    pub async fn statuses(
         self,
         tree: &UnitTree,
         scope: Scope,
@@ -942,18 +937,18 @@ impl Projects<'_> {
     ) -> Result<Vec<ProjectStatusRow>> {
         let settings = self.status_settings().await?;
         self.projects()
-            .project_statuses_with(tree, scope, filter, d, &settings)
+            .statuses_with(tree, scope, filter, d, &settings)
             .await
     }
 
-    /// One page of [`Projects::project_statuses`] in code order, and how many projects the whole
+    /// One page of [`Projects::statuses`] in code order, and how many projects the whole
     /// list has: `offset` and `limit` count projects. A list filtered by its light, or whose scope's
     /// statuses are at hand (or were computed before, and are brought up to date cheaply), is taken
     /// from the whole list; otherwise the filter's projects are counted and ordered by code in the
     /// database and only the page's statuses are computed — a page of 50 of a city's 2,000 projects
     /// as of another day reads 50 projects' reports, not 2,000.
     #[allow(clippy::too_many_arguments)]
-    pub async fn project_status_page(
+    pub async fn status_page(
         self,
         tree: &UnitTree,
         scope: Scope,
@@ -970,7 +965,7 @@ impl Projects<'_> {
         if filter.light.is_some() || known {
             let rows = self
                 .projects()
-                .project_statuses_with(tree, scope, filter, d, &settings)
+                .statuses_with(tree, scope, filter, d, &settings)
                 .await?;
             let total = rows.len();
             return Ok((total, rows.into_iter().skip(offset).take(limit).collect()));
@@ -1008,13 +1003,13 @@ impl Projects<'_> {
         };
         let rows = self
             .projects()
-            .project_statuses_via(tree, scope, &filter, d, &settings, SumsVia::Totals)
+            .statuses_via(tree, scope, &filter, d, &settings, SumsVia::Totals)
             .await?;
         Ok((total, rows))
     }
 
-    /// As [`Projects::project_statuses`], with given settings.
-    pub async fn project_statuses_with(
+    /// As [`Projects::statuses`], with given settings.
+    pub async fn statuses_with(
         self,
         tree: &UnitTree,
         scope: Scope,
@@ -1040,7 +1035,7 @@ impl Projects<'_> {
         {
             return self
                 .projects()
-                .project_statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
+                .statuses_via(tree, scope, filter, d, settings, SumsVia::Totals)
                 .await;
         }
         let _turn = if cached.is_none() {
@@ -1068,7 +1063,7 @@ impl Projects<'_> {
                 None => {
                     let rows = std::sync::Arc::new(
                         self.projects()
-                            .project_statuses_via(
+                            .statuses_via(
                                 tree,
                                 scope,
                                 &ProjectFilter::default(),
@@ -1123,10 +1118,10 @@ impl Projects<'_> {
             .collect())
     }
 
-    /// As [`Projects::project_statuses_with`], with the report sums taken the way `via` says. Both ways
+    /// As [`Projects::statuses_with`], with the report sums taken the way `via` says. Both ways
     /// give the same statuses (the tests check every day of two years); [`SumsVia::Reports`] is the
     /// reference and the benchmark's comparison.
-    pub async fn project_statuses_via(
+    pub async fn statuses_via(
         self,
         tree: &UnitTree,
         scope: Scope,
@@ -1139,11 +1134,7 @@ impl Projects<'_> {
         let jan1 = Date::from_calendar_date(y, Month::January, 1).expect("valid");
         let june30 = Date::from_calendar_date(y, Month::June, 30).expect("valid");
         // The last Sunday whose weekly report is due by D, under the reporting calendar.
-        let due_hi = self
-            .reports()
-            .report_calendar()
-            .await?
-            .weekly_due_through(d);
+        let due_hi = self.reports().calendar().await?.weekly_due_through(d);
         let ds = diaodu_domain::period::fmt_date;
         // The stall rule asks whether investment fell in (D − stall days, D]; the reports are read from
         // the earlier of that window's start and 1 January.
@@ -1279,7 +1270,7 @@ impl Projects<'_> {
     /// Imports projects all or nothing: every row is checked (fields, unit, duplicate codes in the file
     /// and in the library, admission rules) before anything is written; then one transaction writes them
     /// in batches. Rows refused by an admission rule are kept on record even though the import fails.
-    pub async fn import_projects(
+    pub async fn import(
         self,
         actor: &Actor,
         rows: &[ProjectRow],
@@ -1401,7 +1392,7 @@ impl Projects<'_> {
 
     /// Removes the projects of one unit with their reports (benchmark clean-up only: the audit log keeps
     /// the record that they were created).
-    pub async fn delete_unit_projects(self, unit_id: i64) -> Result<u64> {
+    pub async fn delete_of_unit(self, unit_id: i64) -> Result<u64> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "DELETE FROM report_year_totals WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)",
@@ -1444,7 +1435,7 @@ impl Projects<'_> {
     }
 
     /// Every project's id by code (bulk paths and data generation).
-    pub async fn project_ids(self) -> Result<HashMap<String, i64>> {
+    pub async fn ids(self) -> Result<HashMap<String, i64>> {
         let rows: Vec<(String, i64)> = sqlx::query_as("SELECT code, id FROM projects")
             .fetch_all(&self.pool)
             .await?;
@@ -1452,7 +1443,7 @@ impl Projects<'_> {
     }
 
     /// How many projects each unit owns (its own, not those of units below it).
-    pub async fn project_counts_by_unit(self) -> Result<Vec<(i64, usize)>> {
+    pub async fn counts_by_unit(self) -> Result<Vec<(i64, usize)>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT unit_id, COUNT(*) FROM projects GROUP BY unit_id")
                 .fetch_all(&self.pool)
@@ -1461,7 +1452,7 @@ impl Projects<'_> {
     }
 
     /// Number of projects.
-    pub async fn project_count(self) -> Result<i64> {
+    pub async fn count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
             .fetch_one(&self.pool)
             .await?)

@@ -193,6 +193,26 @@ struct FiledRecord {
     problems: String,
 }
 
+/// A report written as given — its submission time and on-time flag included rather than decided —
+/// by [`Reports::insert_raw`] and [`Reports::insert_history`] (demo and generated data only).
+#[derive(Debug, Clone)]
+pub struct RawReport {
+    /// The project.
+    pub project_id: i64,
+    /// The period reported.
+    pub period: Period,
+    /// Investment completed in the period.
+    pub investment: Yuan,
+    /// 形象进度.
+    pub progress: String,
+    /// 存在问题.
+    pub problems: String,
+    /// Whether it counts as filed on time.
+    pub on_time: bool,
+    /// When it was filed (the stored time stamp, UTC).
+    pub submitted_at: String,
+}
+
 /// Edits a report in place; whether it was on time stays as first recorded.
 async fn update_report(
     tx: &mut sqlx::AnyConnection,
@@ -213,6 +233,93 @@ async fn update_report(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Edits the filed report `old` with `r` (a second submission for its period) and audits it with
+/// before and after; what the edit changes in the running totals and the audit record's id. `None`
+/// when `r` repeats what was filed: nothing to write.
+async fn edit_filed(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    r: &ReportInput,
+    old: FiledRecord,
+    entity_id: &str,
+    now: time::OffsetDateTime,
+) -> Result<Option<(TotalsChange, i64)>> {
+    let before = ReportInput {
+        period: r.period,
+        investment: Yuan(old.investment),
+        progress: old.progress,
+        problems: old.problems,
+    };
+    if repeats(r, before.investment.0, &before.progress, &before.problems) {
+        return Ok(None);
+    }
+    // Whether it was on time stays as first recorded.
+    let change = TotalsChange {
+        investment: r.investment.0 - before.investment.0,
+        on_time_weekly: 0,
+        loses_last_investment: before.investment.0 > 0 && r.investment.0 <= 0,
+    };
+    update_report(tx, old.id, r, &crate::ts(now), actor.user_id).await?;
+    let audit_id = audit::record(
+        tx,
+        actor,
+        "update",
+        "report",
+        entity_id,
+        Some(report_json(&before)),
+        Some(report_json(r)),
+    )
+    .await?;
+    Ok(Some((change, audit_id)))
+}
+
+/// Files a project's first report for `r`'s period, on time or not by the reporting calendar as of
+/// `now`, and audits it; what it adds to the running totals and the audit record's id. A report
+/// for the same period filed meanwhile by someone else is a conflict.
+async fn file_new(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    project_id: i64,
+    actual_start: Option<Date>,
+    r: &ReportInput,
+    entity_id: &str,
+    now: time::OffsetDateTime,
+) -> Result<(TotalsChange, i64)> {
+    let cal = crate::calendar::calendar_in(tx).await?;
+    let on_time = cal.on_time(r.period, crate::local_datetime(now));
+    let counts = crate::totals::on_time_weekly(
+        r.period.kind() == PeriodKind::Week,
+        on_time,
+        actual_start,
+        r.period.last_day(),
+    );
+    let change = TotalsChange {
+        investment: r.investment.0,
+        on_time_weekly: i64::from(counts),
+        loses_last_investment: false,
+    };
+    let row = report_vals(project_id, r, on_time, actor.user_id, &crate::ts(now));
+    bulk::insert(tx, "reports", REPORT_COLUMNS, vec![row])
+        .await
+        .map_err(|e| match e {
+            StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                StoreError::Conflict("该期报告刚被他人提交，请刷新后再修改".into())
+            }
+            e => e,
+        })?;
+    let audit_id = audit::record(
+        tx,
+        actor,
+        "create",
+        "report",
+        entity_id,
+        None,
+        Some(report_json(r)),
+    )
+    .await?;
+    Ok((change, audit_id))
 }
 
 /// Queues the edits of reports already filed (an import's rows for them), many at once: one statement
@@ -505,27 +612,31 @@ impl Store {
     async fn insert_reports_raw_then(
         &self,
         actor: &Actor,
-        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+        rows: Vec<RawReport>,
         totals: bool,
         audits: Option<Vec<Vec<Val>>>,
     ) -> Result<()> {
         let n = rows.len();
-        let touched: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let touched: Vec<i64> = rows.iter().map(|r| r.project_id).collect();
         let mut tx = self.begin().await?;
         let open = self.open_from_shared(&mut tx).await?;
         let vals = rows
             .into_iter()
-            .map(
-                |(pid, period, investment, progress, problems, on_time, at)| {
-                    let r = ReportInput {
-                        period,
-                        investment,
-                        progress,
-                        problems,
-                    };
-                    report_vals(pid, &r, on_time, actor.user_id, &at)
-                },
-            )
+            .map(|r| {
+                let input = ReportInput {
+                    period: r.period,
+                    investment: r.investment,
+                    progress: r.progress,
+                    problems: r.problems,
+                };
+                report_vals(
+                    r.project_id,
+                    &input,
+                    r.on_time,
+                    actor.user_id,
+                    &r.submitted_at,
+                )
+            })
             .collect();
         bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vals).await?;
         if totals {
@@ -559,7 +670,7 @@ impl Reports<'_> {
     /// A report above the project's total investment is refused; one above the year's plan (for a
     /// period in the plan year) is [`StoreError::Unusual`] unless `confirm_unusual` says the user
     /// has checked it.
-    pub async fn submit_report(
+    pub async fn submit(
         self,
         actor: &Actor,
         project_id: i64,
@@ -587,11 +698,7 @@ impl Reports<'_> {
         if let Some(b) = bounds.check(r.period, r.investment, confirm_unusual) {
             return Err(b.into_error());
         }
-        let code = project.code;
-        let actual_start = s2d(project.actual_start);
-        let entity_id = format!("{code}/{}", r.period);
-        let end = r.period.last_day();
-        let change: TotalsChange;
+        let entity_id = format!("{}/{}", project.code, r.period);
         let old: Option<FiledRecord> = sqlx::query_as(
             "SELECT id, project_id, period, investment, progress, problems FROM reports \
              WHERE project_id = $1 AND period = $2",
@@ -600,74 +707,24 @@ impl Reports<'_> {
         .bind(r.period.to_string())
         .fetch_optional(&mut *tx)
         .await?;
-        let ts = crate::ts(now);
         let created = old.is_none();
-        let audit_id: i64;
-        if let Some(old) = old {
-            let id = old.id;
-            let before = ReportInput {
-                period: r.period,
-                investment: Yuan(old.investment),
-                progress: old.progress,
-                problems: old.problems,
-            };
-            // A submission that repeats what was filed changes nothing and is not recorded (as an
-            // import's repeated rows are not).
-            if repeats(r, before.investment.0, &before.progress, &before.problems) {
-                tx.rollback().await?;
-                return Ok((self.report_of(project_id, r.period).await?, false));
+        let (change, audit_id) = match old {
+            Some(old) => match edit_filed(&mut tx, actor, r, old, &entity_id, now).await? {
+                Some(done) => done,
+                None => {
+                    // A submission that repeats what was filed changes nothing and is not
+                    // recorded (as an import's repeated rows are not).
+                    tx.rollback().await?;
+                    return Ok((self.report_of(project_id, r.period).await?, false));
+                }
+            },
+            None => {
+                let start = s2d(project.actual_start);
+                file_new(&mut tx, actor, project_id, start, r, &entity_id, now).await?
             }
-            change = TotalsChange {
-                investment: r.investment.0 - before.investment.0,
-                on_time_weekly: 0,
-                loses_last_investment: before.investment.0 > 0 && r.investment.0 <= 0,
-            };
-            update_report(&mut tx, id, r, &ts, actor.user_id).await?;
-            audit_id = audit::record(
-                &mut tx,
-                actor,
-                "update",
-                "report",
-                &entity_id,
-                Some(report_json(&before)),
-                Some(report_json(r)),
-            )
-            .await?;
-        } else {
-            let cal = crate::calendar::calendar_in(&mut tx).await?;
-            let on_time = cal.on_time(r.period, crate::local_datetime(now));
-            let counts = crate::totals::on_time_weekly(
-                r.period.kind() == PeriodKind::Week,
-                on_time,
-                actual_start,
-                end,
-            );
-            change = TotalsChange {
-                investment: r.investment.0,
-                on_time_weekly: i64::from(counts),
-                loses_last_investment: false,
-            };
-            let row = report_vals(project_id, r, on_time, actor.user_id, &ts);
-            bulk::insert(&mut tx, "reports", REPORT_COLUMNS, vec![row])
-                .await
-                .map_err(|e| match e {
-                    StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-                        StoreError::Conflict("该期报告刚被他人提交，请刷新后再修改".into())
-                    }
-                    e => e,
-                })?;
-            audit_id = audit::record(
-                &mut tx,
-                actor,
-                "create",
-                "report",
-                &entity_id,
-                None,
-                Some(report_json(r)),
-            )
-            .await?;
-        }
+        };
         // A report ending on an open day is not in the totals (they hold the closed days only).
+        let end = r.period.last_day();
         let added = !crate::totals::closed(open, end)
             || (!change.loses_last_investment
                 && self
@@ -772,7 +829,7 @@ impl Reports<'_> {
     }
 
     /// Number of reports.
-    pub async fn report_count(self) -> Result<i64> {
+    pub async fn count(self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")
             .fetch_one(&self.pool)
             .await?)
@@ -783,7 +840,7 @@ impl Reports<'_> {
     /// would; two rows for the same project and period are an error. A row above its project's
     /// total investment is an error, and so is one above the year's plan unless `confirm_unusual`
     /// says the importer has checked such figures.
-    pub async fn import_reports(
+    pub async fn import(
         self,
         actor: &Actor,
         tree: &UnitTree,
@@ -796,11 +853,11 @@ impl Reports<'_> {
             .await
     }
 
-    /// As [`Reports::import_reports`], but the transaction is rolled back at the end: every check runs
+    /// As [`Reports::import`], but the transaction is rolled back at the end: every check runs
     /// and every row is written and then taken back, so the result says what the import would do
     /// and what it costs, and nothing changes. (`diaodu bench` times a week of existing projects with
     /// it; a "check the file first" action could use it too.)
-    pub async fn import_reports_dry_run(
+    pub async fn import_dry_run(
         self,
         actor: &Actor,
         tree: &UnitTree,
@@ -815,37 +872,34 @@ impl Reports<'_> {
 
     /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
     /// generation only; audited as one bulk record per call).
-    pub async fn insert_reports_raw(
-        self,
-        actor: &Actor,
-        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
-    ) -> Result<()> {
+    pub async fn insert_raw(self, actor: &Actor, rows: Vec<RawReport>) -> Result<()> {
         self.insert_reports_raw_then(actor, rows, true, None).await
     }
 
-    /// Writes generated history (`diaodu gen`): reports as [`Reports::insert_reports_raw`] writes them,
+    /// Writes generated history (`diaodu gen`): reports as [`Reports::insert_raw`] writes them,
     /// but with the audit record each would have left when it was filed — one per report, at its
     /// submission time, named by its project's code (`codes`, by id) and period — as a live system's
     /// log holds them, and with the running totals left as they are: `gen` writes years of reports
     /// week by week in many calls, each touching every project, and then rebuilds the totals once
-    /// ([`Reports::rebuild_report_totals`]).
-    pub async fn insert_reports_history(
+    /// ([`Reports::rebuild_totals`]).
+    pub async fn insert_history(
         self,
         actor: &Actor,
-        rows: Vec<(i64, Period, Yuan, String, String, bool, String)>,
+        rows: Vec<RawReport>,
         codes: &HashMap<i64, String>,
     ) -> Result<()> {
         let audits: Vec<Vec<Val>> = rows
             .iter()
-            .map(|(pid, p, inv, prog, prob, _, at)| {
+            .map(|r| {
+                let (pid, p) = (&r.project_id, r.period);
                 let after = report_json(&ReportInput {
-                    period: *p,
-                    investment: *inv,
-                    progress: prog.clone(),
-                    problems: prob.clone(),
+                    period: r.period,
+                    investment: r.investment,
+                    progress: r.progress.clone(),
+                    problems: r.problems.clone(),
                 });
                 crate::audit::row(
-                    at,
+                    &r.submitted_at,
                     actor,
                     "create",
                     "report",
@@ -921,7 +975,7 @@ impl Reports<'_> {
 impl<'s> Reports<'s> {
     /// Starts an import of reports that is fed its rows a chunk at a time ([`ReportImport::add`])
     /// and written all or nothing ([`ReportImport::finish`]): a file of millions of rows is held a
-    /// chunk at a time, in one transaction. [`Reports::import_reports`] is one chunk.
+    /// chunk at a time, in one transaction. [`Reports::import`] is one chunk.
     pub async fn report_import<'a>(
         self,
         actor: &Actor,
@@ -978,8 +1032,13 @@ const REPORT_COLUMNS: &[&str] = &[
 /// that many probes.
 const PERIOD_SCAN_MIN: usize = 1_000;
 
-/// An existing report an import row would edit: id and the values before the edit.
-type Filed = (i64, i64, String, String);
+/// An existing report an import row would edit: its id and the values before the edit.
+struct Filed {
+    id: i64,
+    investment: i64,
+    progress: String,
+    problems: String,
+}
 
 /// The columns of a filed report as [`filed_row`] reads them (`r` the reports).
 const FILED_COLUMNS: &str = "r.id, r.project_id, r.period, r.investment, r.progress, r.problems";
@@ -991,7 +1050,12 @@ fn filed_row(r: &sqlx::any::AnyRow) -> Result<((i64, Period), Filed)> {
         .map_err(|e| StoreError::invalid("填报期", format!("“{}”：{e}", r.period)))?;
     Ok((
         (r.project_id, period),
-        (r.id, r.investment, r.progress, r.problems),
+        Filed {
+            id: r.id,
+            investment: r.investment,
+            progress: r.progress,
+            problems: r.problems,
+        },
     ))
 }
 
@@ -1000,12 +1064,11 @@ impl Store {
     ///
     /// A period named by many pairs — the weekly import, of a period nobody has filed yet, or a
     /// corrected week — is read whole, with the values, through the period-first unique index, and
-    /// the file's projects kept: a new week's read finds nothing in a fraction of a millisecond, and a
-    /// corrected week's (a province's 42,000 reports, lying together) took the place of a read of who
-    /// filed it and 16,740 probes for the values (corrected week +5 – 10 %, alternating binaries). The
-    /// pairs of thinly named periods are read one by one through the unique index. Pair by pair for
-    /// all of them, a week of 20,000 existing projects cost 20,000 probes of PostgreSQL's
-    /// project-first index of the time, larger than its default buffer pool (240 ms).
+    /// the file's projects kept: a new week's read finds nothing at once, and a corrected week's
+    /// reports lie together, so one range read costs less than a probe per edited report. The pairs
+    /// of thinly named periods are read one by one through the unique index. (Pair by pair for all
+    /// of them, a week of a province's projects would probe a project-first index larger than
+    /// PostgreSQL's default buffer pool once per project.)
     async fn filed_reports(
         &self,
         tx: &mut sqlx::AnyConnection,
@@ -1052,12 +1115,12 @@ impl Store {
             for f in recs {
                 let pid = crate::pack::int(f[1])?;
                 if wanted.contains(&pid) {
-                    let filed = (
-                        crate::pack::int(f[0])?,
-                        crate::pack::int(f[2])?,
-                        f[3].to_string(),
-                        f[4].to_string(),
-                    );
+                    let filed = Filed {
+                        id: crate::pack::int(f[0])?,
+                        investment: crate::pack::int(f[2])?,
+                        progress: f[3].to_string(),
+                        problems: f[4].to_string(),
+                    };
                     existing.insert((pid, period), filed);
                 }
             }
@@ -1257,10 +1320,10 @@ impl ReportImport<'_> {
             if let Some(f) = &before {
                 // A row that repeats what was filed changes nothing and is not recorded: a corrected
                 // file re-sends the whole week, and the audit log should show the rows it corrects.
-                if repeats(&input, f.1, &f.2, &f.3) {
+                if repeats(&input, f.investment, &f.progress, &f.problems) {
                     continue;
                 }
-                if f.1 > 0 && r.investment.0 <= 0 {
+                if f.investment > 0 && r.investment.0 <= 0 {
                     rewrite.insert(*pid);
                 }
             }
@@ -1277,7 +1340,7 @@ impl ReportImport<'_> {
         bulk::pipelined(tx, store.stager.as_ref(), move |out| {
             let edits = jobs
                 .iter()
-                .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.0, r)));
+                .filter_map(|(_, _, _, r, before)| before.as_ref().map(|f| (f.id, r)));
             emit_updates(out, edits, &stamp, actor.user_id);
             let mut added: BTreeMap<(i64, i32), Vec<ReportPoint>> = BTreeMap::new();
             let inserts = jobs.iter().filter_map(|(pid, _, start, r, before)| {
@@ -1295,9 +1358,9 @@ impl ReportImport<'_> {
                             end,
                         ),
                     }),
-                    Some((_, old, _, _)) => (r.investment.0 != *old).then_some(ReportPoint {
+                    Some(f) => (r.investment.0 != f.investment).then_some(ReportPoint {
                         period_end: end,
-                        investment: Yuan(r.investment.0 - old),
+                        investment: Yuan(r.investment.0 - f.investment),
                         on_time_weekly: false,
                     }),
                 };
@@ -1312,12 +1375,12 @@ impl ReportImport<'_> {
             });
             out.rows_from("reports", REPORT_COLUMNS, inserts, "");
             let audits = jobs.into_iter().map(|(_, code, _, r, before)| {
-                let before = before.map(|(_, investment, progress, problems)| {
+                let before = before.map(|f| {
                     report_json(&ReportInput {
                         period: r.period,
-                        investment: Yuan(investment),
-                        progress,
-                        problems,
+                        investment: Yuan(f.investment),
+                        progress: f.progress,
+                        problems: f.problems,
                     })
                     .to_string()
                 });

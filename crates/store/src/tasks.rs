@@ -294,7 +294,7 @@ impl Tasks<'_> {
     }
 
     /// Creates a task with its milestones and cooperating units (audited).
-    pub async fn create_task(self, actor: &Actor, t: NewTask) -> Result<Task> {
+    pub async fn create(self, actor: &Actor, t: NewTask) -> Result<Task> {
         let mut errs = Vec::new();
         if t.title.trim().is_empty() {
             errs.push(("标题".to_string(), "不能为空".to_string()));
@@ -381,14 +381,14 @@ impl Tasks<'_> {
         .await?;
         tx.commit().await?;
         self.tasks()
-            .task(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))
     }
 
     /// Writes many tasks at once (generated data; each task must carry its code; one audit record for
     /// the batch).
-    pub async fn insert_tasks_bulk(self, actor: &Actor, tasks: &[NewTask]) -> Result<()> {
+    pub async fn insert_bulk(self, actor: &Actor, tasks: &[NewTask]) -> Result<()> {
         use crate::bulk::{self, Val};
         let now = now_ts();
         let rows = tasks
@@ -444,7 +444,7 @@ impl Tasks<'_> {
     }
 
     /// A task by id.
-    pub async fn task(self, id: i64) -> Result<Option<Task>> {
+    pub async fn get(self, id: i64) -> Result<Option<Task>> {
         let row: Option<TaskRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"
         )))
@@ -458,7 +458,7 @@ impl Tasks<'_> {
     pub async fn task_units(self, id: i64) -> Result<Vec<i64>> {
         let t = self
             .tasks()
-            .task(id)
+            .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
         let mut v: Vec<i64> =
@@ -471,9 +471,9 @@ impl Tasks<'_> {
     }
 
     /// Every task whose lead or cooperating unit is within `scope`, with its status as of `d`.
-    pub async fn task_rows(self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
+    pub async fn rows(self, tree: &UnitTree, scope: Scope, d: Date) -> Result<Vec<TaskRow>> {
         let settings = self.tasks().task_settings().await?;
-        let calendar = self.reports().report_calendar().await?;
+        let calendar = self.reports().calendar().await?;
         let tasks: Vec<Task> = sqlx::query_as::<_, TaskRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks ORDER BY code"
         )))
@@ -578,8 +578,8 @@ impl Tasks<'_> {
     }
 
     /// A task with milestones, reports and sub-tasks, as of `d`.
-    pub async fn task_detail(self, tree: &UnitTree, id: i64, d: Date) -> Result<TaskDetail> {
-        let rows = self.tasks().task_rows(tree, Scope::All, d).await?;
+    pub async fn detail(self, tree: &UnitTree, id: i64, d: Date) -> Result<TaskDetail> {
+        let rows = self.tasks().rows(tree, Scope::All, d).await?;
         let row = rows
             .iter()
             .find(|r| r.task.id == id)
@@ -620,7 +620,7 @@ impl Tasks<'_> {
 
     /// Files (or, for the same period, edits) a progress report. 100 % is the lead unit's claim that
     /// the task is finished: the task waits for the supervision office to verify it.
-    pub async fn submit_task_report(
+    pub async fn submit_report(
         self,
         actor: &Actor,
         task_id: i64,
@@ -629,7 +629,7 @@ impl Tasks<'_> {
     ) -> Result<()> {
         let t = self
             .tasks()
-            .task(task_id)
+            .get(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
         if t.state == TaskState::Closed {
@@ -792,7 +792,7 @@ impl Tasks<'_> {
 
     /// The supervision office's verification of a claimed task: accept (销号, closed) or send back with
     /// a reason (the task is open again). Only a claimed task can be verified.
-    pub async fn verify_task(
+    pub async fn verify(
         self,
         actor: &Actor,
         task_id: i64,
@@ -801,7 +801,7 @@ impl Tasks<'_> {
     ) -> Result<Task> {
         let t = self
             .tasks()
-            .task(task_id)
+            .get(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))?;
         if t.state != TaskState::Claimed {
@@ -853,7 +853,7 @@ impl Tasks<'_> {
         .await?;
         tx.commit().await?;
         self.tasks()
-            .task(task_id)
+            .get(task_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("任务".into()))
     }

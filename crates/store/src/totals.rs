@@ -619,7 +619,7 @@ impl Reports<'_> {
 
     /// Rebuilds every project's running totals from the reports (after the table is created, and by
     /// `diaodu status --rebuild-totals`). Returns the number of projects with reports.
-    pub async fn rebuild_report_totals(self) -> Result<usize> {
+    pub async fn rebuild_totals(self) -> Result<usize> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT project_id FROM reports")
             .fetch_all(&self.pool)
             .await?;
@@ -635,7 +635,7 @@ impl Reports<'_> {
 
     /// The running totals of one project (tests and checks): every month of every year with a row,
     /// ordered by month (`YYYY-MM`).
-    pub async fn report_totals(self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
+    pub async fn totals(self, project_id: i64) -> Result<Vec<(String, MonthTotal)>> {
         let rest = "FROM report_year_totals WHERE project_id = $3";
         let binds = [Val::I(project_id)];
         let mut years = Vec::new();
@@ -657,7 +657,7 @@ impl Reports<'_> {
     /// and returns the projects whose rows differ (empty when all agree; a year holding nothing counts
     /// as no row). Used by the tests after every kind of write
     /// and by `diaodu status --check-totals`; reads 2,000 projects a statement.
-    pub async fn check_report_totals(self) -> Result<Vec<i64>> {
+    pub async fn check_totals(self) -> Result<Vec<i64>> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects ORDER BY id")
             .fetch_all(&self.pool)
             .await?;

@@ -290,7 +290,7 @@ impl Store {
 
 impl Users<'_> {
     /// Creates a user (audited; the password hash is never written to the audit log).
-    pub async fn create_user(
+    pub async fn create(
         self,
         actor: &Actor,
         login: &str,
@@ -778,7 +778,7 @@ const USER_RECORD_COLUMNS: &str =
 
 impl Users<'_> {
     /// Every user, as the administrator manages them, by login.
-    pub async fn user_records(self) -> Result<Vec<UserRecord>> {
+    pub async fn records(self) -> Result<Vec<UserRecord>> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users ORDER BY lower(login)");
         let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .fetch_all(&self.pool)
@@ -787,7 +787,7 @@ impl Users<'_> {
     }
 
     /// One user, as the administrator manages it.
-    pub async fn user_record(self, id: i64) -> Result<UserRecord> {
+    pub async fn record(self, id: i64) -> Result<UserRecord> {
         let sql = format!("SELECT {USER_RECORD_COLUMNS} FROM users WHERE id = $1");
         let row: UserRow = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
@@ -799,12 +799,7 @@ impl Users<'_> {
 
     /// Changes a user (audited with before and after). Disabling a user ends its sessions; an actor
     /// cannot disable itself nor take away its own administration (the office would be locked out).
-    pub async fn update_user(
-        self,
-        actor: &Actor,
-        id: i64,
-        change: &UserChange,
-    ) -> Result<UserRecord> {
+    pub async fn update(self, actor: &Actor, id: i64, change: &UserChange) -> Result<UserRecord> {
         let mut errs = Vec::new();
         if let Some(n) = &change.name {
             if let Err(m) = check_display_name(n) {
@@ -835,7 +830,7 @@ impl Users<'_> {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let before = self.users().user_record(id).await?;
+        let before = self.users().record(id).await?;
         let mut tx = self.begin().await?;
         if let Some(u) = change.unit_id.filter(|u| *u != before.unit_id) {
             let unit: Option<Option<String>> =
@@ -910,7 +905,7 @@ impl Users<'_> {
     /// Sets a user's password as an administrator: checked like any password, to be changed at the
     /// next log-in; the user's sessions end (audited, without the password).
     pub async fn reset_password(self, actor: &Actor, id: i64, password: &str) -> Result<()> {
-        let user = self.users().user_record(id).await?;
+        let user = self.users().record(id).await?;
         diaodu_domain::password::check_password(&user.login, password)
             .map_err(|m| StoreError::invalid("新密码", m))?;
         let hash = hash_password(password, self.password_cost);

@@ -119,13 +119,13 @@ async fn users_sessions_and_throttle() {
     let (c, _, _) = city(&store).await;
     let u = store
         .users()
-        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
+        .create(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
         .await
         .unwrap();
     assert!(matches!(
         store
             .users()
-            .create_user(&Actor::cli(), "drc", "x", c, Role::Drc, "Passw0rd-123")
+            .create(&Actor::cli(), "drc", "x", c, Role::Drc, "Passw0rd-123")
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -133,7 +133,7 @@ async fn users_sessions_and_throttle() {
     assert!(matches!(
         store
             .users()
-            .create_user(&Actor::cli(), "DRC", "x", c, Role::Drc, "Passw0rd-123")
+            .create(&Actor::cli(), "DRC", "x", c, Role::Drc, "Passw0rd-123")
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -142,7 +142,7 @@ async fn users_sessions_and_throttle() {
         assert!(matches!(
             store
                 .users()
-                .create_user(&Actor::cli(), "other", "x", c, Role::Drc, bad)
+                .create(&Actor::cli(), "other", "x", c, Role::Drc, bad)
                 .await,
             Err(StoreError::Invalid(_))
         ));
@@ -259,7 +259,7 @@ async fn unauthenticated_input_is_bounded_before_anything_is_kept() {
     let (c, _, _) = city(&store).await;
     store
         .users()
-        .create_user(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
+        .create(&Actor::cli(), "drc", "发改委", c, Role::Drc, "Passw0rd-123")
         .await
         .unwrap();
     let long_login = "x".repeat(10 * 1024 * 1024);
@@ -315,21 +315,18 @@ async fn project_rules_versions_and_audit() {
     let a = Actor::cli();
     let p = store
         .projects()
-        .create_project(&a, d1, fields("P001"))
+        .create(&a, d1, fields("P001"))
         .await
         .unwrap();
     assert_eq!(p.version, 1);
     assert!(matches!(
-        store
-            .projects()
-            .create_project(&a, d1, fields("P001"))
-            .await,
+        store.projects().create(&a, d1, fields("P001")).await,
         Err(StoreError::Conflict(_))
     ));
     // Inconsistent stage and dates.
     let mut bad = fields("P002");
     bad.actual_start = None;
-    match store.projects().create_project(&a, d1, bad).await {
+    match store.projects().create(&a, d1, bad).await {
         Err(StoreError::Invalid(e)) => assert_eq!(e[0].0, "实际开工日期"),
         other => panic!("{other:?}"),
     }
@@ -338,7 +335,7 @@ async fn project_rules_versions_and_audit() {
     f.stage = Stage::Reserve;
     f.actual_start = None;
     assert!(matches!(
-        store.projects().update_project(&a, p.id, 1, d1, f).await,
+        store.projects().update(&a, p.id, 1, d1, f).await,
         Err(StoreError::Invalid(_))
     ));
     // A stale version is refused.
@@ -346,17 +343,17 @@ async fn project_rules_versions_and_audit() {
     f.name = "新名称".into();
     let p2 = store
         .projects()
-        .update_project(&a, p.id, 1, d1, f.clone())
+        .update(&a, p.id, 1, d1, f.clone())
         .await
         .unwrap();
     assert_eq!(p2.version, 2);
     assert!(matches!(
-        store.projects().update_project(&a, p.id, 1, d1, f).await,
+        store.projects().update(&a, p.id, 1, d1, f).await,
         Err(StoreError::Conflict(_))
     ));
     let log = store
         .audit()
-        .audit_list(&AuditFilter {
+        .list(&AuditFilter {
             entity: Some("project".into()),
             entity_id: Some("P001".into()),
             ..Default::default()
@@ -373,7 +370,7 @@ async fn project_rules_versions_and_audit() {
 async fn audit_log_is_append_only() {
     let store = fresh_store().await;
     city(&store).await;
-    let n = store.audit().audit_count().await.unwrap();
+    let n = store.audit().count().await.unwrap();
     assert!(n >= 3);
     assert!(sqlx::query("UPDATE audit SET user_login = 'x'")
         .execute(store.pool())
@@ -383,7 +380,7 @@ async fn audit_log_is_append_only() {
         .execute(store.pool())
         .await
         .is_err());
-    assert_eq!(store.audit().audit_count().await.unwrap(), n);
+    assert_eq!(store.audit().count().await.unwrap(), n);
 }
 
 #[tokio::test]
@@ -417,16 +414,11 @@ async fn admission_refusal_is_recorded() {
         .unwrap();
     let mut f = fields("P009");
     f.industry = "电解铝".into();
-    match store.projects().create_project(&a, d1, f).await {
+    match store.projects().create(&a, d1, f).await {
         Err(StoreError::Refused { rule_name, .. }) => assert_eq!(rule_name, "产能过剩"),
         other => panic!("{other:?}"),
     }
-    assert!(store
-        .projects()
-        .project_by_code("P009")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(store.projects().by_code("P009").await.unwrap().is_none());
     let r = store.projects().refusals(10).await.unwrap();
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].rule_code, "over");
@@ -439,7 +431,7 @@ async fn reports_edit_and_status() {
     let a = Actor::cli();
     let p = store
         .projects()
-        .create_project(&a, d1, fields("P100"))
+        .create(&a, d1, fields("P100"))
         .await
         .unwrap();
     let input = |period: &str, wan: &str| ReportInput {
@@ -450,13 +442,13 @@ async fn reports_edit_and_status() {
     };
     let (_, created) = store
         .reports()
-        .submit_report(&a, p.id, &input("2026-W02", "30"), false)
+        .submit(&a, p.id, &input("2026-W02", "30"), false)
         .await
         .unwrap();
     assert!(created);
     let (r, created) = store
         .reports()
-        .submit_report(&a, p.id, &input("2026-W02", "40"), false)
+        .submit(&a, p.id, &input("2026-W02", "40"), false)
         .await
         .unwrap();
     assert!(!created, "second report for the same period is an edit");
@@ -468,20 +460,20 @@ async fn reports_edit_and_status() {
     };
     let (same, created) = store
         .reports()
-        .submit_report(&a, p.id, &again, false)
+        .submit(&a, p.id, &again, false)
         .await
         .unwrap();
     assert!(!created);
     assert_eq!(same, r);
     store
         .reports()
-        .submit_report(&a, p.id, &input("2026-02", "10"), false)
+        .submit(&a, p.id, &input("2026-02", "10"), false)
         .await
         .unwrap();
     assert_eq!(store.reports().list(p.id).await.unwrap().len(), 2);
     let log = store
         .audit()
-        .audit_list(&AuditFilter {
+        .list(&AuditFilter {
             entity: Some("report".into()),
             ..Default::default()
         })
@@ -494,7 +486,7 @@ async fn reports_edit_and_status() {
     let tree = store.units().await.unwrap();
     let rows = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             Scope::Subtree(c),
             &ProjectFilter::default(),
@@ -512,7 +504,7 @@ async fn reports_edit_and_status() {
     // Filtering by light.
     let red = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             Scope::All,
             &ProjectFilter {
@@ -527,7 +519,7 @@ async fn reports_edit_and_status() {
     // A future period is refused.
     assert!(store
         .reports()
-        .submit_report(&a, p.id, &input("2099-01", "1"), false)
+        .submit(&a, p.id, &input("2099-01", "1"), false)
         .await
         .is_err());
 }
@@ -541,39 +533,39 @@ async fn status_edges_through_sql() {
     let mut f = fields("E1");
     f.actual_start = Some(date!(2025 - 06 - 01));
     f.annual_plan = Yuan(0);
-    let p = store.projects().create_project(&a, d1, f).await.unwrap();
+    let p = store.projects().create(&a, d1, f).await.unwrap();
     let rows = vec![
         // 2025-W52 ends 2025-12-28 (counts in 2025); 2026-W01 ends 2026-01-04 (counts in 2026).
-        (
-            p.id,
-            Period::parse("2025-W52").unwrap(),
-            Yuan(50_000),
-            String::new(),
-            String::new(),
-            true,
-            "2025-12-29T01:00:00.000000Z".to_string(),
-        ),
-        (
-            p.id,
-            Period::parse("2026-W01").unwrap(),
-            Yuan(30_000),
-            String::new(),
-            String::new(),
-            true,
-            "2026-01-05T01:00:00.000000Z".to_string(),
-        ),
+        diaodu_store::RawReport {
+            project_id: p.id,
+            period: Period::parse("2025-W52").unwrap(),
+            investment: Yuan(50_000),
+            progress: String::new(),
+            problems: String::new(),
+            on_time: true,
+            submitted_at: "2025-12-29T01:00:00.000000Z".to_string(),
+        },
+        diaodu_store::RawReport {
+            project_id: p.id,
+            period: Period::parse("2026-W01").unwrap(),
+            investment: Yuan(30_000),
+            progress: String::new(),
+            problems: String::new(),
+            on_time: true,
+            submitted_at: "2026-01-05T01:00:00.000000Z".to_string(),
+        },
         // 2026-W10 ends 2026-03-08.
-        (
-            p.id,
-            Period::parse("2026-W10").unwrap(),
-            Yuan(10_000),
-            String::new(),
-            String::new(),
-            false,
-            "2026-03-12T01:00:00.000000Z".to_string(),
-        ),
+        diaodu_store::RawReport {
+            project_id: p.id,
+            period: Period::parse("2026-W10").unwrap(),
+            investment: Yuan(10_000),
+            progress: String::new(),
+            problems: String::new(),
+            on_time: false,
+            submitted_at: "2026-03-12T01:00:00.000000Z".to_string(),
+        },
     ];
-    store.reports().insert_reports_raw(&a, rows).await.unwrap();
+    store.reports().insert_raw(&a, rows).await.unwrap();
     let tree = store.units().await.unwrap();
     let at = |d| {
         let store = store.clone();
@@ -581,7 +573,7 @@ async fn status_edges_through_sql() {
         async move {
             store
                 .projects()
-                .project_statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), d)
+                .statuses(&tree, Scope::Subtree(c), &ProjectFilter::default(), d)
                 .await
                 .unwrap()
                 .remove(0)
@@ -620,17 +612,17 @@ async fn every_change_is_audited() {
     let a = Actor::cli();
     store
         .users()
-        .create_user(&a, "u1", "用户", d1, Role::Reporter, "Passw0rd-123")
+        .create(&a, "u1", "用户", d1, Role::Reporter, "Passw0rd-123")
         .await
         .unwrap();
     let p = store
         .projects()
-        .create_project(&a, d1, fields("AU1"))
+        .create(&a, d1, fields("AU1"))
         .await
         .unwrap();
     store
         .reports()
-        .submit_report(
+        .submit(
             &a,
             p.id,
             &ReportInput {
@@ -683,7 +675,7 @@ async fn every_change_is_audited() {
     );
     let all = store
         .audit()
-        .audit_list(&AuditFilter {
+        .list(&AuditFilter {
             limit: 500,
             ..Default::default()
         })
@@ -726,7 +718,7 @@ async fn concurrent_report_submissions_all_land() {
         ids.push(
             store
                 .projects()
-                .create_project(&a, d1, fields(&format!("C{i:03}")))
+                .create(&a, d1, fields(&format!("C{i:03}")))
                 .await
                 .unwrap()
                 .id,
@@ -745,7 +737,7 @@ async fn concurrent_report_submissions_all_land() {
                     problems: String::new(),
                 };
                 s.reports()
-                    .submit_report(&Actor::cli(), id, &input, false)
+                    .submit(&Actor::cli(), id, &input, false)
                     .await
                     .map(|_| ())
             }));
@@ -754,14 +746,9 @@ async fn concurrent_report_submissions_all_land() {
     for h in handles {
         h.await.unwrap().unwrap();
     }
-    assert_eq!(store.reports().report_count().await.unwrap(), 32);
+    assert_eq!(store.reports().count().await.unwrap(), 32);
     // Four reports of each project arrived at once: its running totals hold all four.
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 }
 
 /// Imports travel to the engine as one JSON document per batch (`bulk.rs`): text with quotes,
@@ -797,7 +784,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     assert_eq!(
         store
             .projects()
-            .import_projects(&a, &rows, Vec::new())
+            .import(&a, &rows, Vec::new())
             .await
             .unwrap(),
         Ok(4)
@@ -806,7 +793,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     for (i, r) in rows.iter().enumerate() {
         let p = store
             .projects()
-            .project_by_code(&format!("J{i}"))
+            .by_code(&format!("J{i}"))
             .await
             .unwrap()
             .unwrap();
@@ -838,7 +825,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     // Above the year's plan: refused unless confirmed.
     let refused = store
         .reports()
-        .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), false)
+        .import(&a, &tree, Scope::All, &reports, Vec::new(), false)
         .await
         .unwrap()
         .unwrap_err();
@@ -850,7 +837,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
     assert_eq!(
         store
             .reports()
-            .import_reports(&a, &tree, Scope::All, &reports, Vec::new(), true)
+            .import(&a, &tree, Scope::All, &reports, Vec::new(), true)
             .await
             .unwrap(),
         Ok(4)
@@ -862,12 +849,7 @@ async fn bulk_imports_keep_text_and_amounts_exactly() {
         assert_eq!(got[0].problems, *problems);
         assert_eq!(got[0].investment, Yuan(i as i64 * 1_234_567_891 + 1));
     }
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 }
 
 /// A row naming a missing unit, project or user is refused, and so is removing a unit, project or user
@@ -880,12 +862,12 @@ async fn references_hold_on_both_engines() {
     let actor = Actor::cli();
     let p = store
         .projects()
-        .create_project(&actor, d1, fields("R1"))
+        .create(&actor, d1, fields("R1"))
         .await
         .unwrap();
     let user = store
         .users()
-        .create_user(&actor, "ref-user", "张三", d1, Role::Drc, "Passw0rd-123")
+        .create(&actor, "ref-user", "张三", d1, Role::Drc, "Passw0rd-123")
         .await
         .unwrap()
         .id;
@@ -943,7 +925,7 @@ async fn references_hold_on_both_engines() {
             .await,
         "moving a report to a missing project",
     );
-    assert_eq!(store.reports().report_count().await.unwrap(), 1);
+    assert_eq!(store.reports().count().await.unwrap(), 1);
     refused(
         sqlx::query(
             "INSERT INTO projects (code, name, unit_id, leader, category, stage, total_investment, \
@@ -1062,10 +1044,10 @@ async fn references_hold_on_both_engines() {
     }];
     assert!(store
         .reports()
-        .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
+        .import(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
         .await
         .is_err());
-    assert_eq!(store.reports().report_count().await.unwrap(), 1);
+    assert_eq!(store.reports().count().await.unwrap(), 1);
     // A project import checks its units against the tree it was given, which may be a moment old:
     // a unit deleted since (here behind the store's back, so the tree in its cache still holds it)
     // fails the import whole, before anything is written.
@@ -1076,7 +1058,7 @@ async fn references_hold_on_both_engines() {
         .execute(pool)
         .await
         .unwrap();
-    let projects0 = store.projects().project_count().await.unwrap();
+    let projects0 = store.projects().count().await.unwrap();
     let rows: Vec<diaodu_domain::import::ProjectRow> = ["东城区", "撤并区"]
         .iter()
         .enumerate()
@@ -1086,15 +1068,12 @@ async fn references_hold_on_both_engines() {
             fields: fields(&format!("R9{i}")),
         })
         .collect();
-    let r = store
-        .projects()
-        .import_projects(&actor, &rows, Vec::new())
-        .await;
+    let r = store.projects().import(&actor, &rows, Vec::new()).await;
     assert!(
         matches!(r, Err(StoreError::NotFound(_))),
         "an import naming a deleted unit: {r:?}"
     );
-    assert_eq!(store.projects().project_count().await.unwrap(), projects0);
+    assert_eq!(store.projects().count().await.unwrap(), projects0);
     // Without the rows that name them, they go.
     sqlx::query("DELETE FROM reports")
         .execute(pool)
@@ -1116,7 +1095,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
     let actor = Actor::cli();
     let p = store
         .projects()
-        .create_project(&actor, d1, fields("RR1"))
+        .create(&actor, d1, fields("RR1"))
         .await
         .unwrap();
     let submit = |period: &str, inv: i64, problems: &str| {
@@ -1131,7 +1110,7 @@ async fn a_projects_reports_come_whole_and_in_order() {
         async move {
             store
                 .reports()
-                .submit_report(&actor, p.id, &r, false)
+                .submit(&actor, p.id, &r, false)
                 .await
                 .unwrap()
         }
@@ -1207,12 +1186,12 @@ async fn the_audit_search_finds_a_code_in_every_period() {
     let a = Actor::cli();
     let p = store
         .projects()
-        .create_project(&a, d1, fields("AS1"))
+        .create(&a, d1, fields("AS1"))
         .await
         .unwrap();
     let q = store
         .projects()
-        .create_project(&a, d1, fields("AS10"))
+        .create(&a, d1, fields("AS10"))
         .await
         .unwrap();
     for w in 2..=9 {
@@ -1225,7 +1204,7 @@ async fn the_audit_search_finds_a_code_in_every_period() {
             };
             store
                 .reports()
-                .submit_report(&a, pid, &input, false)
+                .submit(&a, pid, &input, false)
                 .await
                 .unwrap();
         }
@@ -1238,7 +1217,7 @@ async fn the_audit_search_finds_a_code_in_every_period() {
     };
     store
         .reports()
-        .submit_report(&a, p.id, &monthly, false)
+        .submit(&a, p.id, &monthly, false)
         .await
         .unwrap();
     store
@@ -1255,7 +1234,7 @@ async fn the_audit_search_finds_a_code_in_every_period() {
             limit,
             ..Default::default()
         };
-        async move { store.audit().audit_list(&f).await.unwrap() }
+        async move { store.audit().list(&f).await.unwrap() }
     };
     let all = search("AS1", None, None, 500).await;
     // The project, eight weekly reports and a monthly one, the visit.
@@ -1297,7 +1276,7 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
     let a = Actor::cli();
     store
         .projects()
-        .create_project(&a, d1, fields("K001"))
+        .create(&a, d1, fields("K001"))
         .await
         .unwrap();
     let row = |n: usize, period: &str, wan: i64| diaodu_domain::import::ReportRow {
@@ -1309,7 +1288,7 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
         problems: String::new(),
     };
     let tree = store.units().await.unwrap();
-    let before = store.audit().audit_count().await.unwrap();
+    let before = store.audit().count().await.unwrap();
     let mut import = store
         .reports()
         .report_import(&a, &tree, Scope::All, false)
@@ -1329,11 +1308,11 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
     assert_eq!((errors[0].row, errors[0].column.as_str()), (5, "填报期"));
     assert!(errors[0].message.contains("同一项目同一期"), "{errors:?}");
     assert_eq!(
-        store.reports().report_count().await.unwrap(),
+        store.reports().count().await.unwrap(),
         0,
         "the first chunk is not kept"
     );
-    assert_eq!(store.audit().audit_count().await.unwrap(), before);
+    assert_eq!(store.audit().count().await.unwrap(), before);
     // The same rows without the repeat go in whole, and the running totals agree.
     let mut import = store
         .reports()
@@ -1349,13 +1328,8 @@ async fn a_report_file_read_in_chunks_is_written_all_or_nothing() {
         .await
         .unwrap();
     assert_eq!(import.finish(true).await.unwrap(), Ok(3));
-    assert_eq!(store.reports().report_count().await.unwrap(), 3);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert_eq!(store.reports().count().await.unwrap(), 3);
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 }
 
 /// 形象进度 and 存在问题 have one bound, whichever door a report comes through: a file's row past it
@@ -1367,7 +1341,7 @@ async fn report_texts_have_one_bound_through_every_door() {
     let actor = Actor::cli();
     store
         .projects()
-        .create_project(&actor, d1, fields("T1"))
+        .create(&actor, d1, fields("T1"))
         .await
         .unwrap();
     let tree = store.units().await.unwrap();
@@ -1386,20 +1360,20 @@ async fn report_texts_have_one_bound_through_every_door() {
     ];
     let errors = store
         .reports()
-        .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
+        .import(&actor, &tree, Scope::All, &rows, Vec::new(), false)
         .await
         .unwrap()
         .expect_err("a text past the bound");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "存在问题"));
     assert!(errors[0].message.contains(&max.to_string()));
-    assert_eq!(store.reports().report_count().await.unwrap(), 0);
+    assert_eq!(store.reports().count().await.unwrap(), 0);
     // At the bound it goes through.
     let rows = vec![row(2, "2026-W10", "问".repeat(max))];
     assert_eq!(
         store
             .reports()
-            .import_reports(&actor, &tree, Scope::All, &rows, Vec::new(), false)
+            .import(&actor, &tree, Scope::All, &rows, Vec::new(), false)
             .await
             .unwrap(),
         Ok(1)
@@ -1464,7 +1438,7 @@ async fn a_failed_write_does_not_lock_out_the_next() {
     let actor = Actor::cli();
     store
         .projects()
-        .create_project(&actor, d1, fields("L1"))
+        .create(&actor, d1, fields("L1"))
         .await
         .unwrap();
     let ghost = Actor {
@@ -1483,7 +1457,7 @@ async fn a_failed_write_does_not_lock_out_the_next() {
         }];
         assert!(store
             .reports()
-            .import_reports(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
+            .import(&ghost, &tree, Scope::All, &rows, Vec::new(), false)
             .await
             .is_err());
         common::unit(
@@ -1495,5 +1469,5 @@ async fn a_failed_write_does_not_lock_out_the_next() {
         )
         .await;
     }
-    assert_eq!(store.reports().report_count().await.unwrap(), 0);
+    assert_eq!(store.reports().count().await.unwrap(), 0);
 }

@@ -10,7 +10,7 @@ use diaodu_domain::project::{Category, EnvApproval, ProjectFields, Stage};
 use diaodu_domain::status::StatusSettings;
 use diaodu_domain::{Period, Yuan};
 use diaodu_store::testing::fresh_store;
-use diaodu_store::{Actor, ProjectFilter, ReportInput, Store, SumsVia};
+use diaodu_store::{Actor, ProjectFilter, RawReport, ReportInput, Store, SumsVia};
 use time::macros::date;
 use time::{Date, Duration};
 
@@ -45,7 +45,7 @@ async fn one_project(code: &str, start: Date) -> (Store, i64, i64, diaodu_store:
     let (city, d1) = district(&store).await;
     let p = store
         .projects()
-        .create_project(
+        .create(
             &Actor::cli(),
             d1,
             fields(code, Stage::Continuing, Some(start)),
@@ -70,7 +70,7 @@ async fn two_projects(
     let (store, city, d1, p) = one_project(a, start).await;
     let q = store
         .projects()
-        .create_project(&Actor::cli(), d1, fields(b, Stage::Continuing, Some(start)))
+        .create(&Actor::cli(), d1, fields(b, Stage::Continuing, Some(start)))
         .await
         .unwrap();
     (store, city, d1, p, q)
@@ -89,18 +89,16 @@ impl Dice {
     }
 }
 
-type RawReport = (i64, Period, Yuan, String, String, bool, String);
-
 fn report(pid: i64, period: &str, inv: i64, on_time: bool) -> RawReport {
-    (
-        pid,
-        Period::parse(period).unwrap(),
-        Yuan(inv),
-        String::new(),
-        String::new(),
+    RawReport {
+        project_id: pid,
+        period: Period::parse(period).unwrap(),
+        investment: Yuan(inv),
+        progress: String::new(),
+        problems: String::new(),
         on_time,
-        "2026-01-01T00:00:00.000000Z".into(),
-    )
+        submitted_at: "2026-01-01T00:00:00.000000Z".into(),
+    }
 }
 
 /// Projects of every kind of start, weekly reports over two years with gaps, zeros and late ones,
@@ -109,12 +107,7 @@ fn report(pid: i64, period: &str, inv: i64, on_time: bool) -> RawReport {
 async fn totals_give_the_same_status_as_the_reports_on_every_day() {
     let store = fresh_store().await;
     let city = two_years_of_reports(&store).await;
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 
     for settings in [
         StatusSettings::default(),
@@ -155,7 +148,7 @@ async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
         .set_setting(&a, "reporting.due_hour", "17")
         .await
         .unwrap();
-    let cal = store.reports().report_calendar().await.unwrap();
+    let cal = store.reports().calendar().await.unwrap();
     assert_eq!(cal.rules.weekly_day, 12);
     let settings = StatusSettings::default();
     let days: Vec<Date> = (0..)
@@ -168,7 +161,7 @@ async fn a_later_deadline_and_the_holidays_give_the_same_status_both_ways() {
     for d in days.iter().step_by(3) {
         let rows = store
             .projects()
-            .project_statuses_via(
+            .statuses_via(
                 &tree,
                 Scope::Subtree(city),
                 &ProjectFilter::default(),
@@ -224,12 +217,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         assert!(store.reports().move_open_from(open).await.unwrap());
         assert_eq!(store.reports().open_from().await.unwrap(), Some(open));
         assert!(
-            store
-                .reports()
-                .check_report_totals()
-                .await
-                .unwrap()
-                .is_empty(),
+            store.reports().check_totals().await.unwrap().is_empty(),
             "open from {open}"
         );
         let days = (-40..=45)
@@ -247,28 +235,17 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
 
     // Writes while the days from Monday 30 March 2026 are open: a report ending on an open day leaves
     // the totals as they are; one ending on a closed day changes them.
-    let pid = store
-        .projects()
-        .project_by_code("T3")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let before = store.reports().report_totals(pid).await.unwrap();
+    let pid = store.projects().by_code("T3").await.unwrap().unwrap().id;
+    let before = store.reports().totals(pid).await.unwrap();
     let submit = |period: &'static str, inv: i64| submit_as_cli(&store, pid, period, inv);
     submit("2026-W15", 77_000).await; // ends 12 April
     submit("2026-04", 1_000).await;
     submit("2026-W15", 0).await; // an open report's investment taken away
-    assert_eq!(store.reports().report_totals(pid).await.unwrap(), before);
+    assert_eq!(store.reports().totals(pid).await.unwrap(), before);
     submit("2026-W12", 5_000).await; // ends 22 March
     submit("2026-W13", 0).await; // ends 29 March
-    assert_ne!(store.reports().report_totals(pid).await.unwrap(), before);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert_ne!(store.reports().totals(pid).await.unwrap(), before);
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     let tree = store.units().await.unwrap();
     let row = |n: usize, period: &str, inv: i64| ReportRow {
         row: n,
@@ -289,7 +266,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
     ];
     store
         .reports()
-        .import_reports(
+        .import(
             &Actor::cli(),
             &tree,
             Scope::Subtree(city),
@@ -300,12 +277,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         .await
         .unwrap()
         .unwrap();
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     let days = (0..60).map(|k| date!(2026 - 03 - 01) + Duration::days(k));
     statuses_agree_both_ways(&store, city, &settings, days.clone()).await;
     // April's weeks close: their reports are added in, and the statuses stay as they were.
@@ -314,12 +286,7 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
         .move_open_from(date!(2026 - 05 - 04))
         .await
         .unwrap());
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     statuses_agree_both_ways(&store, city, &settings, days).await;
     // By itself the first open day only moves forward, to the Monday of last week.
     assert!(store.reports().keep_open_from_current().await.unwrap());
@@ -327,24 +294,14 @@ async fn the_open_days_stay_out_of_the_totals_until_they_close() {
     let today = diaodu_store::today_local();
     assert_eq!(monday.weekday(), time::Weekday::Monday);
     assert!((7..14).contains(&(today - monday).whole_days()));
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     assert!(store
         .reports()
         .move_open_from(date!(2099 - 01 - 01))
         .await
         .unwrap());
     assert!(!store.reports().keep_open_from_current().await.unwrap());
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 }
 
 /// Files (or edits) a project's report of `period` through the form's path, as the CLI actor.
@@ -357,7 +314,7 @@ async fn submit_as_cli(store: &Store, project_id: i64, period: &str, inv: i64) {
     };
     store
         .reports()
-        .submit_report(&Actor::cli(), project_id, &input, false)
+        .submit(&Actor::cli(), project_id, &input, false)
         .await
         .unwrap();
 }
@@ -381,7 +338,7 @@ async fn two_years_of_reports(store: &Store) -> i64 {
     for (i, (stage, start)) in starts.iter().enumerate() {
         let p = store
             .projects()
-            .create_project(&a, d1, fields(&format!("T{i}"), *stage, *start))
+            .create(&a, d1, fields(&format!("T{i}"), *stage, *start))
             .await
             .unwrap();
         for year in [2025, 2026] {
@@ -410,11 +367,11 @@ async fn two_years_of_reports(store: &Store) -> i64 {
     }
     // A stretch without investment long enough to light 开而未建 in both years.
     raw.retain(|r| {
-        !(r.0 % 2 == 0
-            && r.1.last_day() > date!(2025 - 12 - 01)
-            && r.1.last_day() < date!(2026 - 02 - 10))
+        !(r.project_id % 2 == 0
+            && r.period.last_day() > date!(2025 - 12 - 01)
+            && r.period.last_day() < date!(2026 - 02 - 10))
     });
-    store.reports().insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_raw(&a, raw).await.unwrap();
     city
 }
 
@@ -433,12 +390,12 @@ async fn statuses_agree_both_ways(
     for d in days {
         let fast = store
             .projects()
-            .project_statuses_via(&tree, scope, &filter, d, settings, SumsVia::Totals)
+            .statuses_via(&tree, scope, &filter, d, settings, SumsVia::Totals)
             .await
             .unwrap();
         let slow = store
             .projects()
-            .project_statuses_via(&tree, scope, &filter, d, settings, SumsVia::Reports)
+            .statuses_via(&tree, scope, &filter, d, settings, SumsVia::Reports)
             .await
             .unwrap();
         assert_eq!(fast.len(), slow.len());
@@ -465,7 +422,7 @@ async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
     for i in 0..240 {
         let p = store
             .projects()
-            .create_project(
+            .create(
                 &a,
                 d1,
                 fields(
@@ -494,7 +451,7 @@ async fn a_week_filed_early_by_many_projects_gives_the_same_status() {
             ));
         }
     }
-    store.reports().insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_raw(&a, raw).await.unwrap();
     for settings in [
         StatusSettings::default(),
         StatusSettings {
@@ -519,17 +476,12 @@ async fn every_write_keeps_the_totals_in_step() {
     submit("2025-W50", 10_000).await;
     submit("2026-W10", 0).await; // an edit: investment back to nothing
     submit("2026-04", 5_000).await; // months from March exist: added in place
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     submit("2026-04", 8_000).await; // an edit: the difference added in place
     submit("2026-04", 5_000).await;
     submit("2026-02", 2_000).await; // before the year's first month with a row: rewritten
     submit("2026-02", 0).await;
-    let t = store.reports().report_totals(p.id).await.unwrap();
+    let t = store.reports().totals(p.id).await.unwrap();
     // One row for each year with a report, twelve months each; the months before a year's first report
     // (2025 until December) hold nothing.
     assert_eq!(t.len(), 24);
@@ -567,27 +519,22 @@ async fn every_write_keeps_the_totals_in_step() {
     ];
     store
         .reports()
-        .import_reports(&a, &tree, Scope::Subtree(city), &rows, Vec::new(), false)
+        .import(&a, &tree, Scope::Subtree(city), &rows, Vec::new(), false)
         .await
         .unwrap()
         .unwrap();
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
-    let dec = store.reports().report_totals(p.id).await.unwrap();
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
+    let dec = store.reports().totals(p.id).await.unwrap();
     assert_eq!(dec.last().unwrap().1.investment, 41_000);
 
     // Moving the actual start changes which on-time weeks count.
     let raw = (5..=9)
         .map(|w| report(p.id, &format!("2026-W{w:02}"), 1_000, true))
         .collect();
-    store.reports().insert_reports_raw(&a, raw).await.unwrap();
+    store.reports().insert_raw(&a, raw).await.unwrap();
     let before = store
         .reports()
-        .report_totals(p.id)
+        .totals(p.id)
         .await
         .unwrap()
         .last()
@@ -595,22 +542,17 @@ async fn every_write_keeps_the_totals_in_step() {
         .1
         .on_time;
     assert_eq!(before, 5);
-    let mut f = store.projects().project(p.id).await.unwrap().unwrap();
+    let mut f = store.projects().get(p.id).await.unwrap().unwrap();
     f.fields.actual_start = Some(date!(2026 - 03 - 10));
     store
         .projects()
-        .update_project(&a, p.id, f.version, d1, f.fields)
+        .update(&a, p.id, f.version, d1, f.fields)
         .await
         .unwrap();
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     let after = store
         .reports()
-        .report_totals(p.id)
+        .totals(p.id)
         .await
         .unwrap()
         .last()
@@ -622,13 +564,8 @@ async fn every_write_keeps_the_totals_in_step() {
         "W10 ends before the new start: {before} → {after}"
     );
 
-    store.projects().delete_unit_projects(d1).await.unwrap();
-    assert!(store
-        .reports()
-        .report_totals(p.id)
-        .await
-        .unwrap()
-        .is_empty());
+    store.projects().delete_of_unit(d1).await.unwrap();
+    assert!(store.reports().totals(p.id).await.unwrap().is_empty());
 }
 
 /// An import of reports new to their projects adds them to the totals in place: months before a year's
@@ -642,12 +579,12 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     let actor = Actor::cli();
     let b = store
         .projects()
-        .create_project(&actor, d1, fields("IB", Stage::Preparation, None))
+        .create(&actor, d1, fields("IB", Stage::Preparation, None))
         .await
         .unwrap();
     let c = store
         .projects()
-        .create_project(
+        .create(
             &actor,
             d1,
             fields("IC", Stage::Continuing, Some(date!(2026 - 01 - 05))),
@@ -661,11 +598,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         report(a.id, "2026-06", 4_000, true),
         report(c.id, "2026-W20", 3_000, true),
     ];
-    store
-        .reports()
-        .insert_reports_raw(&actor, raw)
-        .await
-        .unwrap();
+    store.reports().insert_raw(&actor, raw).await.unwrap();
     let this_week = Period::week_of(diaodu_store::today_local());
     let row = |n: usize, code: &str, period: Period, inv: i64| ReportRow {
         row: n,
@@ -690,7 +623,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     let tree = store.units().await.unwrap();
     let n = store
         .reports()
-        .import_reports(
+        .import(
             &actor,
             &tree,
             Scope::Subtree(city),
@@ -702,14 +635,9 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap()
         .unwrap();
     assert_eq!(n, 9);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     // A's 2026: from February (the imported week 5) on; December holds every 2026 report of A.
-    let ta = store.reports().report_totals(a.id).await.unwrap();
+    let ta = store.reports().totals(a.id).await.unwrap();
     let months: Vec<&str> = ta.iter().map(|(m, _)| m.as_str()).collect();
     assert!(months.contains(&"2025-03") && months.contains(&"2026-02"));
     let at = |m: &str| ta.iter().find(|(k, _)| k == m).unwrap().1;
@@ -735,17 +663,17 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     }
     assert_eq!(dec(&ta, 2025).investment, 7_000 + 700);
     // C's edited week and its new one.
-    let tc = store.reports().report_totals(c.id).await.unwrap();
+    let tc = store.reports().totals(c.id).await.unwrap();
     assert_eq!(dec(&tc, 2026).investment, 3_500 + 100);
     // Importing the same file again repeats what was filed: nothing is written or recorded, though
     // every row is accepted.
     let (audit0, reports_a) = (
-        store.audit().audit_count().await.unwrap(),
+        store.audit().count().await.unwrap(),
         store.reports().list(a.id).await.unwrap(),
     );
     let n = store
         .reports()
-        .import_reports(
+        .import(
             &actor,
             &tree,
             Scope::Subtree(city),
@@ -757,21 +685,11 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap()
         .unwrap();
     assert_eq!(n, rows.len());
-    assert_eq!(store.audit().audit_count().await.unwrap(), audit0);
+    assert_eq!(store.audit().count().await.unwrap(), audit0);
     assert_eq!(store.reports().list(a.id).await.unwrap(), reports_a);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(store.reports().report_totals(a.id).await.unwrap(), ta);
-    assert!(!store
-        .reports()
-        .report_totals(b.id)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
+    assert_eq!(store.reports().totals(a.id).await.unwrap(), ta);
+    assert!(!store.reports().totals(b.id).await.unwrap().is_empty());
     // Codes no project can have — quotes, backslashes, braces, commas, Chinese — are looked up as
     // text and reported missing, row by row; nothing is written.
     let odd = ["I\"A", "IA\\", "{IA}", "IA,IB", "项目IA", "NULL"];
@@ -782,7 +700,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .collect();
     let errors = store
         .reports()
-        .import_reports(
+        .import(
             &actor,
             &tree,
             Scope::Subtree(city),
@@ -797,17 +715,12 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     for (e, c) in errors.iter().zip(odd) {
         assert!(e.message.contains(c), "{e:?}");
     }
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     // A dry run checks and writes everything, then takes it back: the count, and nothing changed.
     let before = (
-        store.reports().report_count().await.unwrap(),
-        store.audit().audit_count().await.unwrap(),
-        store.reports().report_totals(b.id).await.unwrap(),
+        store.reports().count().await.unwrap(),
+        store.audit().count().await.unwrap(),
+        store.reports().totals(b.id).await.unwrap(),
     );
     let rows = vec![
         row(2, "IB", p("2026-W05"), 123),
@@ -815,7 +728,7 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
     ];
     let n = store
         .reports()
-        .import_reports_dry_run(
+        .import_dry_run(
             &actor,
             &tree,
             Scope::Subtree(city),
@@ -828,27 +741,17 @@ async fn imports_add_new_reports_to_the_totals_in_place() {
         .unwrap();
     assert_eq!(n, 2);
     let after = (
-        store.reports().report_count().await.unwrap(),
-        store.audit().audit_count().await.unwrap(),
-        store.reports().report_totals(b.id).await.unwrap(),
+        store.reports().count().await.unwrap(),
+        store.audit().count().await.unwrap(),
+        store.reports().totals(b.id).await.unwrap(),
     );
     assert_eq!(before, after);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     // Once the month closes, its reports are added in.
     let next_year = Date::from_calendar_date(year + 1, time::Month::January, 1).unwrap();
     assert!(store.reports().move_open_from(next_year).await.unwrap());
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
-    let ta = store.reports().report_totals(a.id).await.unwrap();
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
+    let ta = store.reports().totals(a.id).await.unwrap();
     if year == 2026 {
         assert_eq!(
             dec(&ta, 2026).investment,
@@ -865,7 +768,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
     let a = Actor::cli();
     store
         .reports()
-        .insert_reports_raw(&a, vec![report(p.id, "2026-W03", 50_000, true)])
+        .insert_raw(&a, vec![report(p.id, "2026-W03", 50_000, true)])
         .await
         .unwrap();
     sqlx::query("UPDATE projects SET name = $1 WHERE id = $2")
@@ -877,7 +780,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
     let tree = store.units().await.unwrap();
     let rows = store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             Scope::Subtree(city),
             &ProjectFilter::default(),
@@ -890,7 +793,7 @@ async fn a_separator_in_a_name_falls_back_to_the_reference() {
     assert_eq!(rows[0].status.ytd_investment, Yuan(50_000));
     let mut f = fields("S2", Stage::Continuing, None);
     f.name = "坏\u{1f}".into();
-    assert!(store.projects().create_project(&a, d1, f).await.is_err());
+    assert!(store.projects().create(&a, d1, f).await.is_err());
 }
 
 /// Statuses are reused between requests until the data changes — by this process or another.
@@ -904,7 +807,7 @@ async fn reused_statuses_follow_every_change() {
         let tree = tree.clone();
         async move {
             s.projects()
-                .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+                .statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
                 .await
                 .unwrap()[0]
                 .status
@@ -915,7 +818,7 @@ async fn reused_statuses_follow_every_change() {
     // A write through this handle.
     store
         .reports()
-        .insert_reports_raw(&a, vec![report(p.id, "2026-W05", 10_000, true)])
+        .insert_raw(&a, vec![report(p.id, "2026-W05", 10_000, true)])
         .await
         .unwrap();
     assert_eq!(ytd(store.clone()).await, Yuan(10_000));
@@ -923,7 +826,7 @@ async fn reused_statuses_follow_every_change() {
     let other = store.connect_again().await.unwrap();
     other
         .reports()
-        .submit_report(
+        .submit(
             &a,
             p.id,
             &ReportInput {
@@ -944,7 +847,7 @@ async fn reused_statuses_follow_every_change() {
     };
     let rows = store
         .projects()
-        .project_statuses(&tree, Scope::Subtree(city), &red, d)
+        .statuses(&tree, Scope::Subtree(city), &red, d)
         .await
         .unwrap();
     assert_eq!(rows.len(), 1, "code matched whatever its case");
@@ -962,7 +865,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
         let tree = tree.clone();
         async move {
             s.projects()
-                .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+                .statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
                 .await
                 .unwrap()
                 .iter()
@@ -972,7 +875,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     };
     let submit = |s: Store, pid: i64, w: &'static str, inv: i64| async move {
         s.reports()
-            .submit_report(
+            .submit(
                 &Actor::cli(),
                 pid,
                 &ReportInput {
@@ -1041,7 +944,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
             };
             let rows = store
                 .projects()
-                .project_statuses(&tree, Scope::Subtree(city), &filter, d)
+                .statuses(&tree, Scope::Subtree(city), &filter, d)
                 .await
                 .unwrap();
             assert_eq!(rows.len(), 1);
@@ -1081,7 +984,7 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     behind(100).await.unwrap();
     store
         .projects()
-        .create_project(&a, d1, fields("P3", Stage::Preparation, None))
+        .create(&a, d1, fields("P3", Stage::Preparation, None))
         .await
         .unwrap();
     submit(store.clone(), p.id, "2026-W08", 1).await;
@@ -1104,7 +1007,7 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
     for w in ["2026-W03", "2026-W10"] {
         store
             .reports()
-            .submit_report(
+            .submit(
                 &a,
                 p.id,
                 &ReportInput {
@@ -1118,12 +1021,7 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
             .await
             .unwrap();
     }
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     sqlx::query(
         "UPDATE report_year_totals SET inv_5 = inv_5 + 1 WHERE project_id = $1 AND year = 2026",
     )
@@ -1137,16 +1035,11 @@ async fn the_check_finds_rows_out_of_step_and_the_rebuild_mends_them() {
         .await
         .unwrap();
     assert_eq!(
-        store.reports().check_report_totals().await.unwrap(),
+        store.reports().check_totals().await.unwrap(),
         vec![p.id, q.id]
     );
-    assert_eq!(store.reports().rebuild_report_totals().await.unwrap(), 1);
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert_eq!(store.reports().rebuild_totals().await.unwrap(), 1);
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
 }
 
 /// A week's import naming more projects than the store probes one by one: the reports already filed
@@ -1171,11 +1064,11 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         .collect();
     store
         .projects()
-        .import_projects(&actor, &projects, Vec::new())
+        .import(&actor, &projects, Vec::new())
         .await
         .unwrap()
         .unwrap();
-    let ids = store.projects().project_ids().await.unwrap();
+    let ids = store.projects().ids().await.unwrap();
     let week = Period::week_of(diaodu_store::today_local()).prev();
     let month = Period::parse("2025-06").unwrap();
     // Every third project has filed the week already, every fifth a month.
@@ -1188,7 +1081,7 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
             if i == 3 {
                 // A stored text holding the packed reads' field separator (as written before input
                 // refused control characters): the import reads that week row by row instead.
-                r.3 = "旧\u{1f}进度".into();
+                r.progress = "旧\u{1f}进度".into();
             }
             raw.push(r);
         }
@@ -1196,14 +1089,10 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
             raw.push(report(pid, &month.to_string(), 9_000, true));
         }
     }
-    store
-        .reports()
-        .insert_reports_raw(&actor, raw)
-        .await
-        .unwrap();
+    store.reports().insert_raw(&actor, raw).await.unwrap();
     let (reports0, audit0) = (
-        store.reports().report_count().await.unwrap(),
-        store.audit().audit_count().await.unwrap(),
+        store.reports().count().await.unwrap(),
+        store.audit().count().await.unwrap(),
     );
     let rows: Vec<ReportRow> = (0..n)
         .map(|i| ReportRow {
@@ -1218,7 +1107,7 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     let tree = store.units().await.unwrap();
     let done = store
         .reports()
-        .import_reports(
+        .import(
             &actor,
             &tree,
             Scope::Subtree(city),
@@ -1232,16 +1121,13 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
     assert_eq!(done, n);
     // 400 edits, 800 new reports; one audit record per row.
     assert_eq!(
-        store.reports().report_count().await.unwrap(),
+        store.reports().count().await.unwrap(),
         reports0 + (n - n.div_ceil(3)) as i64
     );
-    assert_eq!(
-        store.audit().audit_count().await.unwrap(),
-        audit0 + n as i64
-    );
+    assert_eq!(store.audit().count().await.unwrap(), audit0 + n as i64);
     let updates = store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             action: Some("update".into()),
             entity: Some("report".into()),
             limit: 10_000,
@@ -1280,12 +1166,7 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         let m = reps.iter().find(|r| r.period == month.to_string());
         assert_eq!(m.map(|m| m.investment), (i % 5 == 0).then_some(Yuan(9_000)));
     }
-    assert!(store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.reports().check_totals().await.unwrap().is_empty());
     // The same week corrected twice: every row an edit. Edits add their difference to the running
     // totals, except those that take a report's investment away (the latest investment date may move
     // back: rewritten from the reports); then the zeros are given back.
@@ -1306,10 +1187,10 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
         }),
         corrected(|i| 700 + i as i64),
     ] {
-        let audit1 = store.audit().audit_count().await.unwrap();
+        let audit1 = store.audit().count().await.unwrap();
         store
             .reports()
-            .import_reports(
+            .import(
                 &actor,
                 &tree,
                 Scope::Subtree(city),
@@ -1320,22 +1201,14 @@ async fn a_large_weekly_import_edits_what_was_filed_and_adds_the_rest() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(
-            store.audit().audit_count().await.unwrap(),
-            audit1 + n as i64
-        );
-        assert!(store
-            .reports()
-            .check_report_totals()
-            .await
-            .unwrap()
-            .is_empty());
+        assert_eq!(store.audit().count().await.unwrap(), audit1 + n as i64);
+        assert!(store.reports().check_totals().await.unwrap().is_empty());
         let reps = store.reports().list(ids["WK0004"]).await.unwrap();
         let w = reps.iter().find(|r| r.period == week.to_string()).unwrap();
         assert_eq!(w.investment, file[4].investment);
     }
     assert_eq!(
-        store.reports().report_count().await.unwrap(),
+        store.reports().count().await.unwrap(),
         reports0 + (n - n.div_ceil(3)) as i64
     );
 }
@@ -1365,11 +1238,7 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
             f.name = format!("道路{code}");
         }
         let unit = if i % 2 == 0 { d1 } else { d2 };
-        let p = store
-            .projects()
-            .create_project(&actor, unit, f)
-            .await
-            .unwrap();
+        let p = store.projects().create(&actor, unit, f).await.unwrap();
         ids.push(p.id);
     }
     let mut raw = Vec::new();
@@ -1386,11 +1255,7 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
             }
         }
     }
-    store
-        .reports()
-        .insert_reports_raw(&actor, raw)
-        .await
-        .unwrap();
+    store.reports().insert_raw(&actor, raw).await.unwrap();
     let tree = store.units().await.unwrap();
     let filters = [
         ProjectFilter::default(),
@@ -1423,19 +1288,19 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
             pages.push(
                 store
                     .projects()
-                    .project_status_page(&tree, Scope::Subtree(city), filter, d, offset, limit)
+                    .status_page(&tree, Scope::Subtree(city), filter, d, offset, limit)
                     .await
                     .unwrap(),
             );
         }
         let narrow = store
             .projects()
-            .project_statuses(&tree, Scope::Subtree(city), filter, d)
+            .statuses(&tree, Scope::Subtree(city), filter, d)
             .await
             .unwrap();
         let whole = store
             .projects()
-            .project_statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
+            .statuses(&tree, Scope::Subtree(city), &ProjectFilter::default(), d)
             .await
             .unwrap();
         assert_eq!(whole.len(), 37);

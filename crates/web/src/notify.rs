@@ -448,7 +448,7 @@ pub async fn escalate_and_tell(
     let notifier = LadderNotifier::load(store).await?;
     store
         .notices()
-        .escalate_notices_in(actor, d, within, Some(&notifier))
+        .escalate_in(actor, d, within, Some(&notifier))
         .await
 }
 

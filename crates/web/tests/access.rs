@@ -76,7 +76,7 @@ async fn reporter_of_one_district_cannot_touch_another() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"]["code"], "forbidden");
     assert_eq!(
-        app.store.reports().report_count().await.unwrap(),
+        app.store.reports().count().await.unwrap(),
         0,
         "nothing written"
     );
@@ -171,7 +171,7 @@ async fn forms_without_the_csrf_token_are_refused() {
     // Log-out is a state change too.
     let r = app.post_raw(Some(&b), "/logout", "").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.store.reports().report_count().await.unwrap(), 0);
+    assert_eq!(app.store.reports().count().await.unwrap(), 0);
     // API with the cookie but without the header.
     let r = app
         .send(
@@ -191,7 +191,7 @@ async fn forms_without_the_csrf_token_are_refused() {
         .post_form(&b, &path, &[("period", "2026-W07"), ("investment", "10")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(app.store.reports().report_count().await.unwrap(), 1);
+    assert_eq!(app.store.reports().count().await.unwrap(), 1);
     let r = app.post_form(&b, "/logout", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(

@@ -18,7 +18,7 @@ async fn a_notice_from_a_project_page_is_prefilled_and_linked_back() {
     let name = app
         .store
         .projects()
-        .project(app.p1)
+        .get(app.p1)
         .await
         .unwrap()
         .unwrap()

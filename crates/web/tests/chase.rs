@@ -200,7 +200,7 @@ async fn the_office_chases_chosen_projects_or_one_task() {
     let actor = diaodu_store::Actor::cli();
     app.store
         .projects()
-        .create_project(
+        .create(
             &actor,
             app.d1,
             common::fields("A002", diaodu_domain::project::Stage::Continuing),
@@ -279,7 +279,7 @@ async fn the_office_chases_chosen_projects_or_one_task() {
     let task = app
         .store
         .tasks()
-        .create_task(
+        .create(
             &actor,
             diaodu_store::NewTask {
                 code: "RW-1".into(),

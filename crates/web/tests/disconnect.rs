@@ -37,7 +37,7 @@ async fn settle(app: &TestApp) {
     let mut last = -1;
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let n = app.store.audit().audit_count().await.unwrap();
+        let n = app.store.audit().count().await.unwrap();
         if n == last {
             return;
         }
@@ -115,7 +115,7 @@ async fn hundreds_of_dropped_writes_leave_nothing_half_written() {
         let code = app
             .store
             .projects()
-            .project(p)
+            .get(p)
             .await
             .unwrap()
             .unwrap()
@@ -125,7 +125,7 @@ async fn hundreds_of_dropped_writes_leave_nothing_half_written() {
             let audit = app
                 .store
                 .audit()
-                .audit_list(&diaodu_store::AuditFilter {
+                .list(&diaodu_store::AuditFilter {
                     entity_id: Some(format!("{code}/{}", rep.period)),
                     limit: 10,
                     ..Default::default()
@@ -139,13 +139,7 @@ async fn hundreds_of_dropped_writes_leave_nothing_half_written() {
             );
         }
     }
-    assert!(app
-        .store
-        .reports()
-        .check_report_totals()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.store.reports().check_totals().await.unwrap().is_empty());
     let me = app.api(Method::GET, "/api/v1/me", Some(&r1), None).await;
     assert_eq!(me.status, StatusCode::OK);
 }

@@ -19,7 +19,7 @@ fn corpus(name: &str) -> Vec<u8> {
 async fn a_reporter_uploading_a_crafted_sheet_gets_a_refusal_and_the_server_stays_small() {
     let app = TestApp::new().await;
     let b = app.login("rep1").await;
-    let before = app.store.reports().report_count().await.unwrap();
+    let before = app.store.reports().count().await.unwrap();
     // A header row and one cell at XFD1048576: read as the header alone.
     let r = app
         .upload(&b, "reports", "far.xlsx", &corpus("far-cell.xlsx"))
@@ -37,7 +37,7 @@ async fn a_reporter_uploading_a_crafted_sheet_gets_a_refusal_and_the_server_stay
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("解压后超过"), "{}", r.body);
-    assert_eq!(app.store.reports().report_count().await.unwrap(), before);
+    assert_eq!(app.store.reports().count().await.unwrap(), before);
 }
 
 /// A multipart body that sends its first parts (the CSRF token when given, then the kind) and then
@@ -154,7 +154,7 @@ async fn another_system_pushes_a_file_through_the_api() {
     assert_eq!(e["error"]["code"], "import_failed");
     assert_eq!(e["error"]["details"][0]["row"], 3);
     assert_eq!(e["error"]["details"][0]["column"], "项目编码");
-    let before = app.store.reports().report_count().await.unwrap();
+    let before = app.store.reports().count().await.unwrap();
     let r = app
         .send(send(
             "项目编码,填报期,本期完成投资(万元)\nA001,2026-W05,12.5\n",
@@ -162,10 +162,7 @@ async fn another_system_pushes_a_file_through_the_api() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["imported"], 1);
-    assert_eq!(
-        app.store.reports().report_count().await.unwrap(),
-        before + 1
-    );
+    assert_eq!(app.store.reports().count().await.unwrap(), before + 1);
     // An unknown kind is a 404, and a request that is not an upload a 400, in the documented shape.
     let r = app
         .send(
@@ -269,7 +266,7 @@ async fn a_nul_byte_anywhere_is_refused_on_both_engines() {
     let app = TestApp::new().await;
     let rep = app.token("rep1").await;
     let sup = app.token("sup").await;
-    let before = app.store.audit().audit_count().await.unwrap();
+    let before = app.store.audit().count().await.unwrap();
     let r = app
         .api(
             Method::POST,
@@ -345,7 +342,7 @@ async fn a_nul_byte_anywhere_is_refused_on_both_engines() {
         )
         .await;
     assert!(r.status.is_success(), "{}", r.body);
-    assert_eq!(app.store.audit().audit_count().await.unwrap(), before + 1);
+    assert_eq!(app.store.audit().count().await.unwrap(), before + 1);
 }
 
 #[tokio::test]
@@ -355,7 +352,7 @@ async fn a_formula_in_a_project_name_leaves_the_csv_export_as_text() {
     f.name = "=HYPERLINK(\"http://evil.example/\",\"点我\")".into();
     app.store
         .projects()
-        .create_project(&diaodu_store::Actor::cli(), app.d1, f)
+        .create(&diaodu_store::Actor::cli(), app.d1, f)
         .await
         .unwrap();
     let b = app.login("drc").await;

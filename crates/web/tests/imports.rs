@@ -10,10 +10,10 @@ const PROJECT_HEADER: &str = "项目编码,项目名称,责任单位,包抓领�
 
 async fn counts(app: &TestApp) -> (i64, i64, usize, i64) {
     (
-        app.store.projects().project_count().await.unwrap(),
-        app.store.reports().report_count().await.unwrap(),
+        app.store.projects().count().await.unwrap(),
+        app.store.reports().count().await.unwrap(),
         app.store.units().await.unwrap().units.len(),
-        app.store.audit().audit_count().await.unwrap(),
+        app.store.audit().count().await.unwrap(),
     )
 }
 
@@ -130,13 +130,7 @@ async fn every_project_import_error_is_reported_and_nothing_written() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(app
-        .store
-        .projects()
-        .project_by_code("N1")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(app.store.projects().by_code("N1").await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -505,7 +499,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     let stats = app.store.units().await.unwrap().find("D1").unwrap().id;
     app.store
         .users()
-        .create_user(
+        .create(
             &diaodu_store::Actor::cli(),
             "stat1",
             "区统计局",
@@ -617,7 +611,7 @@ async fn indicator_values_follow_the_indicator_scope() {
     let log = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity: Some("indicator_value".into()),
             ..Default::default()
         })

@@ -255,10 +255,10 @@ async fn a_project_moved_to_another_district_takes_its_open_instruction_along() 
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
     // The project passes from 甲区 to 乙区.
-    let p = app.store.projects().project(app.p1).await.unwrap().unwrap();
+    let p = app.store.projects().get(app.p1).await.unwrap().unwrap();
     app.store
         .projects()
-        .update_project(
+        .update(
             &diaodu_store::Actor::cli(),
             p.id,
             p.version,

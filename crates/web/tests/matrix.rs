@@ -109,7 +109,7 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
             let login = format!("{}-{level}", role.code());
             app.store
                 .users()
-                .create_user(
+                .create(
                     &diaodu_store::Actor::cli(),
                     &login,
                     &login,
@@ -555,7 +555,7 @@ async fn a_district_office_escalates_only_its_own_notices_and_never_into_the_fut
     let fmt = diaodu_domain::period::fmt_date;
     app.store
         .users()
-        .create_user(
+        .create(
             &diaodu_store::Actor::cli(),
             "dsup",
             "甲区督查室",

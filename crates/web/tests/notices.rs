@@ -242,7 +242,7 @@ async fn a_notice_climbs_the_ladder_and_is_closed_after_one_send_back() {
     let log = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity: Some("notice".into()),
             limit: 100,
             ..Default::default()

@@ -694,7 +694,7 @@ async fn a_notice_climbing_the_ladder_tells_the_unit_and_then_the_leaders() {
     let today = diaodu_store::today_local();
     app.store
         .notices()
-        .issue_notice(
+        .issue(
             &diaodu_store::Actor::cli(),
             diaodu_store::NewNotice {
                 subject_kind: "other".into(),

@@ -76,7 +76,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     let recs = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity: Some("report".into()),
             ..Default::default()
         })
@@ -94,7 +94,7 @@ async fn reporter_submits_edits_and_the_audit_keeps_both() {
     let by_code = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity_id: Some("A001".into()),
             ..Default::default()
         })
@@ -205,7 +205,7 @@ async fn drc_creates_and_edits_projects_with_the_rules_enforced() {
     let log = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity: Some("project".into()),
             entity_id: Some("L001".into()),
             ..Default::default()
@@ -251,7 +251,7 @@ async fn admission_rules_refuse_and_keep_the_refusal() {
     assert!(app
         .store
         .projects()
-        .project_by_code("R001")
+        .by_code("R001")
         .await
         .unwrap()
         .is_none());
@@ -423,7 +423,7 @@ async fn due_list_follows_each_report() {
     let other = app.store.connect_again().await.unwrap();
     other
         .reports()
-        .submit_report(
+        .submit(
             &diaodu_store::Actor::cli(),
             app.p1,
             &diaodu_store::ReportInput {

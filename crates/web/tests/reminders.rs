@@ -105,7 +105,7 @@ async fn late_reports_are_chased_once_a_day_until_filed() {
         .id;
     app.store
         .projects()
-        .create_project(
+        .create(
             &diaodu_store::Actor::cli(),
             d3,
             common::fields("C001", diaodu_domain::project::Stage::Continuing),

@@ -228,7 +228,7 @@ async fn a_task_from_hand_out_to_closing() {
     let log = app
         .store
         .audit()
-        .audit_list(&diaodu_store::AuditFilter {
+        .list(&diaodu_store::AuditFilter {
             entity: Some("task".into()),
             limit: 100,
             ..Default::default()

@@ -83,7 +83,7 @@ async fn the_administrator_adds_moves_and_retires_units() {
     let rep2 = app.user_id("rep2").await;
     app.store
         .users()
-        .update_user(
+        .update(
             &diaodu_store::Actor::cli(),
             rep2,
             &diaodu_store::UserChange {

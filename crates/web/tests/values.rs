@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 /// Posts `body` and expects a 400 naming `field`.
 async fn refused(app: &TestApp, token: &str, path: &str, body: Value, field: &str) {
-    let before = app.store.audit().audit_count().await.unwrap();
+    let before = app.store.audit().count().await.unwrap();
     let r = app
         .api(Method::POST, path, Some(token), Some(body.clone()))
         .await;
@@ -33,7 +33,7 @@ async fn refused(app: &TestApp, token: &str, path: &str, body: Value, field: &st
         r.body
     );
     assert_eq!(
-        app.store.audit().audit_count().await.unwrap(),
+        app.store.audit().count().await.unwrap(),
         before,
         "nothing written"
     );
@@ -123,7 +123,7 @@ async fn careless_values_are_refused_by_name() {
     let stats_unit = app.city;
     app.store
         .users()
-        .create_user(
+        .create(
             &diaodu_store::Actor::cli(),
             "stat",
             "市统计局",

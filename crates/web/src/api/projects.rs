@@ -365,7 +365,7 @@ async fn list_projects(
     let (total, rows) = state
         .store
         .projects()
-        .project_status_page(
+        .status_page(
             &tree,
             c.scope,
             &filter,
@@ -488,7 +488,7 @@ async fn one(
     let row = state
         .store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             c.scope,
             &ProjectFilter {
@@ -683,7 +683,7 @@ async fn status(
     let rows = state
         .store
         .projects()
-        .project_statuses(&tree, c.scope, &filter, d)
+        .statuses(&tree, c.scope, &filter, d)
         .await?;
     let items: Vec<StatusItem> = rows.iter().map(StatusItem::of).collect();
     Ok(Json(items).into_response())
@@ -791,7 +791,7 @@ async fn status_units(
     let rows = state
         .store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             c.scope,
             &ProjectFilter {

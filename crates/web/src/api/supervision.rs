@@ -108,11 +108,7 @@ async fn issue_notice(
     };
     let id = crate::service::issue_notice(&state, &c, n).await?;
     let tree = state.store.units().await?;
-    let (notice, events) = state
-        .store
-        .notices()
-        .notice(&tree, id, state.today())
-        .await?;
+    let (notice, events) = state.store.notices().get(&tree, id, state.today()).await?;
     let out = NoticeOut {
         notice,
         events,
@@ -341,7 +337,7 @@ async fn get_meeting(
     let m = state
         .store
         .meetings()
-        .meeting(id)
+        .get(id)
         .await?
         .ok_or_else(|| AppError::NotFound("调度会".into()))?;
     let tree = state.store.units().await?;

@@ -65,7 +65,7 @@ async fn list_tasks(
     let items = state
         .store
         .tasks()
-        .task_rows(&tree, c.scope, d)
+        .rows(&tree, c.scope, d)
         .await?
         .into_iter()
         .filter(|r| light.is_none_or(|l| r.status.light == l))
@@ -102,7 +102,7 @@ async fn get_task(
 ) -> Result<Json<TaskDetail>, ApiError> {
     let (_, _, tree) = crate::service::scope::load_task(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    Ok(Json(state.store.tasks().task_detail(&tree, id, d).await?))
+    Ok(Json(state.store.tasks().detail(&tree, id, d).await?))
 }
 
 /// Body of a task progress report.

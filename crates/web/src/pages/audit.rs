@@ -255,11 +255,11 @@ pub async fn show(
         before_id: q.before,
         limit: 50,
     };
-    let recs = state.store.audit().audit_list(&filter).await?;
+    let recs = state.store.audit().list(&filter).await?;
     let users: HashMap<String, (String, String)> = state
         .store
         .users()
-        .user_records()
+        .records()
         .await?
         .into_iter()
         .map(|u| {

@@ -147,7 +147,7 @@ pub async fn export_projects(
     let mut rows = state
         .store
         .projects()
-        .project_statuses(&tree, c.scope, &filter, d)
+        .statuses(&tree, c.scope, &filter, d)
         .await?;
     super::projects::sort_rows(&mut rows, nonempty(&q.list.sort));
     let ledger = ledger_rows(&rows);
@@ -185,7 +185,7 @@ pub async fn export_ranking(
     let rows = state
         .store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             c.scope,
             &diaodu_store::ProjectFilter {

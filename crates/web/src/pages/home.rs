@@ -24,7 +24,7 @@ pub async fn home(
     let rows = state
         .store
         .projects()
-        .project_statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
+        .statuses(&ctx.tree, c.scope, &ProjectFilter::default(), d)
         .await?;
     let root = crate::service::scope::scope_root(&c);
     let mut total = diaodu_domain::status::UnitFigures::default();

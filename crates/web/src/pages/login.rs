@@ -256,7 +256,7 @@ pub async fn account(
     axum::extract::Query(q): axum::extract::Query<super::SavedQuery>,
 ) -> Result<maud::Markup, AppError> {
     let ctx = super::Ctx::load(&state, &c).await?;
-    let me = state.store.users().user_record(c.user.id).await?;
+    let me = state.store.users().record(c.user.id).await?;
     let sessions = state.store.users().sessions_of(c.user.id).await?;
     let body = html! {
         h1 { "我的账号" }

@@ -129,7 +129,7 @@ async fn load(state: &AppState, c: &Current, id: i64) -> Result<(Meeting, UnitTr
     let m = state
         .store
         .meetings()
-        .meeting(id)
+        .get(id)
         .await?
         .ok_or_else(|| AppError::NotFound("调度会".into()))?;
     let tree = state.store.units().await?;
@@ -155,7 +155,7 @@ pub async fn detail(
     let tasks = state
         .store
         .tasks()
-        .task_rows(&tree, Scope::All, state.today())
+        .rows(&tree, Scope::All, state.today())
         .await?;
     let doc = briefing(&state.store, &tree, &m).await?;
     let manage = c.can(Action::ManageTasks);

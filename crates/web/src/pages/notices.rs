@@ -210,7 +210,7 @@ pub async fn new_form(
         let reasons = state
             .store
             .tasks()
-            .task_rows(&tree, c.scope, state.today())
+            .rows(&tree, c.scope, state.today())
             .await?
             .into_iter()
             .find(|r| r.task.id == t.id)
@@ -237,7 +237,7 @@ pub async fn new_form(
         let reasons = state
             .store
             .projects()
-            .project_statuses(
+            .statuses(
                 &tree,
                 c.scope,
                 &diaodu_store::ProjectFilter {

@@ -172,7 +172,7 @@ pub async fn list(
             let mut got = state
                 .store
                 .projects()
-                .project_status_page(
+                .status_page(
                     &ctx.tree,
                     c.scope,
                     &filter,
@@ -186,7 +186,7 @@ pub async fn list(
                 got = state
                     .store
                     .projects()
-                    .project_status_page(
+                    .status_page(
                         &ctx.tree,
                         c.scope,
                         &filter,
@@ -202,7 +202,7 @@ pub async fn list(
             let mut rows = state
                 .store
                 .projects()
-                .project_statuses(&ctx.tree, c.scope, &filter, d)
+                .statuses(&ctx.tree, c.scope, &filter, d)
                 .await?;
             sort_rows(&mut rows, sort);
             let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
@@ -298,7 +298,7 @@ pub async fn detail(
     let st = state
         .store
         .projects()
-        .project_statuses(
+        .statuses(
             &tree,
             c.scope,
             &ProjectFilter {
@@ -330,7 +330,7 @@ pub async fn detail(
     let notices = state
         .store
         .notices()
-        .notices_about(&tree, c.scope, "project", id, state.today())
+        .about(&tree, c.scope, "project", id, state.today())
         .await?;
     let instructions = crate::service::instructions::about(
         &state,

@@ -119,7 +119,7 @@ pub async fn show(
     let rows = state
         .store
         .projects()
-        .project_statuses(
+        .statuses(
             &ctx.tree,
             c.scope,
             &ProjectFilter {

@@ -56,12 +56,7 @@ pub async fn due(State(state): State<AppState>, c: Current) -> Result<Markup, Ap
     let d = state.today();
     let items = due_items(&state, &ctx.tree, &c, d).await?;
     let week = Period::week_of(d);
-    let deadline = state
-        .store
-        .reports()
-        .report_calendar()
-        .await?
-        .deadline(week);
+    let deadline = state.store.reports().calendar().await?.deadline(week);
     let body = html! {
         p style="float:right;margin:4px 0" {
             a.btn.light-btn href="/calendar" { "填报日历" }

@@ -37,7 +37,7 @@ pub async fn show(
             let projects = state
                 .store
                 .projects()
-                .project_statuses(
+                .statuses(
                     &ctx.tree,
                     c.scope,
                     &ProjectFilter {
@@ -50,7 +50,7 @@ pub async fn show(
             let tasks: Vec<_> = state
                 .store
                 .tasks()
-                .task_rows(&ctx.tree, c.scope, d)
+                .rows(&ctx.tree, c.scope, d)
                 .await?
                 .into_iter()
                 .filter(|t| has(&t.task.code) || has(&t.task.title))

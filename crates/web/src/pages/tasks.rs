@@ -104,7 +104,7 @@ pub async fn list(
         ),
         None => None,
     };
-    let all = state.store.tasks().task_rows(&ctx.tree, c.scope, d).await?;
+    let all = state.store.tasks().rows(&ctx.tree, c.scope, d).await?;
     let ts = state.store.tasks().task_settings().await?;
     let top: Vec<&TaskRow> = all.iter().filter(|r| r.task.parent_id.is_none()).collect();
     let mut shown: Vec<&TaskRow> = all
@@ -237,7 +237,7 @@ pub async fn new_form(
         let t = state
             .store
             .tasks()
-            .task(p)
+            .get(p)
             .await?
             .ok_or_else(|| AppError::NotFound("任务".into()))?;
         f.parent_id = Some(p);
@@ -290,7 +290,7 @@ pub async fn detail(
 ) -> Result<Markup, AppError> {
     let (t, units, tree) = load_task(&state, &c, id).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
-    let det = state.store.tasks().task_detail(&tree, id, d).await?;
+    let det = state.store.tasks().detail(&tree, id, d).await?;
     let unit_name = tree
         .get(c.user.unit_id)
         .map(|u| u.name.clone())
@@ -413,11 +413,7 @@ pub async fn report_form(
     c.require(Action::ReportTasks)?;
     let (t, _, tree) = load_task(&state, &c, id).await?;
     crate::service::own_unit(&c, &tree, t.lead_unit_id, "报送任务进度")?;
-    let det = state
-        .store
-        .tasks()
-        .task_detail(&tree, id, state.today())
-        .await?;
+    let det = state.store.tasks().detail(&tree, id, state.today()).await?;
     let unit_name = tree
         .get(c.user.unit_id)
         .map(|u| u.name.clone())

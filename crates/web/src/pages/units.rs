@@ -41,12 +41,12 @@ async fn counts(
     state: &AppState,
 ) -> Result<std::collections::HashMap<i64, (usize, usize)>, AppError> {
     let mut m: std::collections::HashMap<i64, (usize, usize)> = Default::default();
-    for u in state.store.users().user_records().await? {
+    for u in state.store.users().records().await? {
         if u.active {
             m.entry(u.unit_id).or_default().0 += 1;
         }
     }
-    for (unit, n) in state.store.projects().project_counts_by_unit().await? {
+    for (unit, n) in state.store.projects().counts_by_unit().await? {
         m.entry(unit).or_default().1 += n;
     }
     Ok(m)

@@ -271,7 +271,7 @@ async fn user_page(
     err: Option<&str>,
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(state, c).await?;
-    let u = state.store.users().user_record(id).await?;
+    let u = state.store.users().record(id).await?;
     let tree = state.store.units().await?;
     let opts = unit_options(&tree, c);
     let body = html! {

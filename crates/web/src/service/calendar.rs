@@ -195,7 +195,7 @@ pub async fn unit_calendar(
         return Err(Error::Forbidden);
     }
     let scope = Scope::Subtree(unit_id);
-    let cal = state.store.reports().report_calendar().await?;
+    let cal = state.store.reports().calendar().await?;
     let mut days = Vec::new();
     let mut d = from;
     while d <= to {
@@ -258,7 +258,7 @@ pub async fn unit_calendar(
         let rows = state
             .store
             .projects()
-            .project_statuses(tree, scope, &ProjectFilter::default(), today.max(from))
+            .statuses(tree, scope, &ProjectFilter::default(), today.max(from))
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
         let periods: Vec<String> = weeks.iter().map(|(w, _)| w.to_string()).collect();
@@ -306,7 +306,7 @@ pub async fn unit_calendar(
     let tasks = state
         .store
         .tasks()
-        .task_rows(tree, scope, today.max(from))
+        .rows(tree, scope, today.max(from))
         .await?;
     for t in &tasks {
         let task = &t.task;

@@ -66,7 +66,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     // 二、重点项目建设情况.
     let rows = store
         .projects()
-        .project_statuses(tree, scope, &ProjectFilter::default(), d)
+        .statuses(tree, scope, &ProjectFilter::default(), d)
         .await?;
     let mut total = UnitFigures::default();
     for r in &rows {
@@ -152,7 +152,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     }
 
     // 三、重点工作任务推进情况.
-    let tasks = store.tasks().task_rows(tree, scope, d).await?;
+    let tasks = store.tasks().rows(tree, scope, d).await?;
     let top: Vec<_> = tasks
         .iter()
         .filter(|t| t.task.parent_id.is_none())
@@ -234,7 +234,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     }
 
     // 五、上次会议议定事项落实情况.
-    if let Some(prev) = store.meetings().previous_meeting(m).await? {
+    if let Some(prev) = store.meetings().previous(m).await? {
         let decisions = store.meetings().decisions(prev.id).await?;
         doc.h1("上次会议议定事项落实情况");
         if decisions.is_empty() {
@@ -244,7 +244,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
                 fmt_date_zh(prev.date)
             ));
         } else {
-            let all = store.tasks().task_rows(tree, Scope::All, d).await?;
+            let all = store.tasks().rows(tree, Scope::All, d).await?;
             let done = decisions
                 .iter()
                 .filter(|x| {
@@ -320,7 +320,7 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
     let decisions = store.meetings().decisions(m.id).await?;
     if !decisions.is_empty() {
         doc.h1("会议议定事项");
-        let tasks = store.tasks().task_rows(tree, Scope::All, m.date).await?;
+        let tasks = store.tasks().rows(tree, Scope::All, m.date).await?;
         for (i, x) in decisions.iter().enumerate() {
             let owner = tasks.iter().find(|t| t.task.id == x.task_id);
             doc.para(format!(

@@ -155,10 +155,7 @@ pub async fn run_import(
                     errors.push(ImportError::new(r.row, "责任单位", message));
                 }
                 diaodu_domain::import::sort_errors(&mut errors);
-                store
-                    .projects()
-                    .import_projects(actor, &p.rows, errors)
-                    .await?
+                store.projects().import(actor, &p.rows, errors).await?
             }
             Err(e) => Err(e),
         },

@@ -95,7 +95,7 @@ pub async fn add_decision(
     let m = state
         .store
         .meetings()
-        .meeting(meeting_id)
+        .get(meeting_id)
         .await?
         .ok_or_else(|| Error::NotFound("调度会".into()))?;
     let tree = state.store.units().await?;
@@ -115,7 +115,7 @@ pub async fn sign_notice(state: &AppState, c: &Current, id: i64) -> Result<(), E
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "签收督办单")?;
-    Ok(state.store.notices().sign_notice(&c.actor(), id).await?)
+    Ok(state.store.notices().sign(&c.actor(), id).await?)
 }
 
 /// Replies to a notice sent to the caller's own unit.
@@ -123,11 +123,7 @@ pub async fn reply_notice(state: &AppState, c: &Current, id: i64, text: &str) ->
     c.require(Action::AnswerNotices)?;
     let (n, _, tree) = crate::service::scope::load_notice(state, c, id).await?;
     own_unit(c, &tree, n.unit_id, "反馈督办单")?;
-    Ok(state
-        .store
-        .notices()
-        .reply_notice(&c.actor(), id, text)
-        .await?)
+    Ok(state.store.notices().reply(&c.actor(), id, text).await?)
 }
 
 /// Files progress on a task the caller's own unit leads (a cooperating unit reports on the part it
@@ -144,7 +140,7 @@ pub async fn report_task(
     Ok(state
         .store
         .tasks()
-        .submit_task_report(&c.actor(), id, input, state.today())
+        .submit_report(&c.actor(), id, input, state.today())
         .await?)
 }
 
@@ -162,7 +158,7 @@ pub async fn submit_report(
     Ok(state
         .store
         .reports()
-        .submit_report(&c.actor(), project_id, input, confirm_unusual)
+        .submit(&c.actor(), project_id, input, confirm_unusual)
         .await?)
 }
 
@@ -180,7 +176,7 @@ pub async fn issue_notice(
     Ok(state
         .store
         .notices()
-        .issue_notice(&c.actor(), n, state.today())
+        .issue(&c.actor(), n, state.today())
         .await?)
 }
 
@@ -197,7 +193,7 @@ pub async fn verify_notice(
     Ok(state
         .store
         .notices()
-        .verify_notice(&c.actor(), id, accept, note)
+        .verify(&c.actor(), id, accept, note)
         .await?)
 }
 
@@ -273,7 +269,7 @@ pub async fn verify_task(
     Ok(state
         .store
         .tasks()
-        .verify_task(&c.actor(), id, accept, note)
+        .verify(&c.actor(), id, accept, note)
         .await?)
 }
 
@@ -290,7 +286,7 @@ pub async fn create_project(
     Ok(state
         .store
         .projects()
-        .create_project(&c.actor(), unit_id, fields)
+        .create(&c.actor(), unit_id, fields)
         .await?)
 }
 
@@ -313,7 +309,7 @@ pub async fn update_project(
     Ok(state
         .store
         .projects()
-        .update_project(&c.actor(), id, version, unit_id, fields)
+        .update(&c.actor(), id, version, unit_id, fields)
         .await?)
 }
 
@@ -351,7 +347,7 @@ pub async fn create_task(
     if let Some(parent) = t.parent_id {
         crate::service::scope::load_task(state, c, parent).await?;
     }
-    Ok(state.store.tasks().create_task(&c.actor(), t).await?)
+    Ok(state.store.tasks().create(&c.actor(), t).await?)
 }
 
 /// Calls a dispatch meeting of the caller's own level (the unit at the root of its scope). Returns its
@@ -363,7 +359,7 @@ pub async fn create_meeting(
 ) -> Result<i64, Error> {
     c.require(Action::ManageTasks)?;
     m.unit_id = crate::service::scope::scope_root(c);
-    Ok(state.store.meetings().create_meeting(&c.actor(), m).await?)
+    Ok(state.store.meetings().create(&c.actor(), m).await?)
 }
 
 /// Records the findings of an inspection item, of a campaign within the caller's scope. Returns the

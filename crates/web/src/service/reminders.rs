@@ -148,7 +148,7 @@ pub async fn plan_with(
     }
     let local = diaodu_store::local_datetime(now);
     let d = local.date();
-    let cal = store.reports().report_calendar().await?;
+    let cal = store.reports().calendar().await?;
     let before_hours: i64 = store
         .setting("reminder.before_hours")
         .await?
@@ -172,7 +172,7 @@ pub async fn plan_with(
     if !weeks.is_empty() {
         let rows = store
             .projects()
-            .project_statuses(&tree, Scope::All, &ProjectFilter::default(), d)
+            .statuses(&tree, Scope::All, &ProjectFilter::default(), d)
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
         let periods: Vec<String> = weeks.iter().map(|w| w.0.to_string()).collect();
@@ -203,7 +203,7 @@ pub async fn plan_with(
     }
 
     // Task reports by each open task's cadence, to the lead unit.
-    for t in store.tasks().task_rows(&tree, Scope::All, d).await? {
+    for t in store.tasks().rows(&tree, Scope::All, d).await? {
         let task = &t.task;
         if task.state != TaskState::Open {
             continue;

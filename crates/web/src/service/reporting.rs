@@ -44,7 +44,7 @@ pub async fn due_items(
     let rows = state
         .store
         .projects()
-        .project_statuses(tree, c.scope, &ProjectFilter::default(), d)
+        .statuses(tree, c.scope, &ProjectFilter::default(), d)
         .await?;
     due_items_of(state, tree, c.scope, &rows, d).await
 }
@@ -70,7 +70,7 @@ pub async fn due_items_of(
             &[this_week.to_string(), last_week.to_string()],
         )
         .await?;
-    let calendar = state.store.reports().report_calendar().await?;
+    let calendar = state.store.reports().calendar().await?;
     let mut out = Vec::new();
     for period in [last_week, this_week] {
         let deadline = calendar.deadline(period);
@@ -264,11 +264,11 @@ pub async fn chase_task(
     c.require(Action::ChaseReports)?;
     let (task, _, tree) = crate::service::scope::load_task(state, c, task_id).await?;
     let d = state.today();
-    let cal = state.store.reports().report_calendar().await?;
+    let cal = state.store.reports().calendar().await?;
     let rows = state
         .store
         .tasks()
-        .task_rows(&tree, diaodu_domain::access::Scope::All, d)
+        .rows(&tree, diaodu_domain::access::Scope::All, d)
         .await?;
     let reported: Vec<Period> = rows
         .iter()

@@ -22,11 +22,7 @@ pub async fn load_notice(
     id: i64,
 ) -> Result<(Notice, Vec<diaodu_store::NoticeEvent>, UnitTree), Error> {
     let tree = state.store.units().await?;
-    let (n, ev) = state
-        .store
-        .notices()
-        .notice(&tree, id, state.today())
-        .await?;
+    let (n, ev) = state.store.notices().get(&tree, id, state.today()).await?;
     if !tree.in_scope(n.unit_id, c.scope) {
         return Err(Error::Forbidden);
     }
@@ -42,7 +38,7 @@ pub async fn load_task(
     let t = state
         .store
         .tasks()
-        .task(id)
+        .get(id)
         .await?
         .ok_or_else(|| Error::NotFound("任务".into()))?;
     let units = state.store.tasks().task_units(id).await?;
@@ -63,7 +59,7 @@ pub async fn load_in_scope(
     let p = state
         .store
         .projects()
-        .project(id)
+        .get(id)
         .await?
         .ok_or_else(|| Error::NotFound("项目".into()))?;
     let tree = state.check_scope(c.scope, p.unit_id).await?;

@@ -32,7 +32,7 @@ pub async fn list(state: &AppState, c: &Current, f: &UserFilter) -> Result<Vec<U
     Ok(state
         .store
         .users()
-        .user_records()
+        .records()
         .await?
         .into_iter()
         .filter(|u| {
@@ -83,7 +83,7 @@ pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRe
     let u = state
         .store
         .users()
-        .create_user(
+        .create(
             &c.actor(),
             &n.login,
             &n.name,
@@ -102,13 +102,13 @@ pub async fn create(state: &AppState, c: &Current, n: &NewUser) -> Result<UserRe
         state
             .store
             .users()
-            .update_user(&c.actor(), u.id, &contact)
+            .update(&c.actor(), u.id, &contact)
             .await?;
     }
-    Ok(state.store.users().user_record(u.id).await?)
+    Ok(state.store.users().record(u.id).await?)
 }
 
-/// Changes a user, audited (see `Users::update_user`: disabling ends the user's sessions).
+/// Changes a user, audited (see `Users::update`: disabling ends the user's sessions).
 pub async fn update(
     state: &AppState,
     c: &Current,
@@ -116,11 +116,7 @@ pub async fn update(
     change: &UserChange,
 ) -> Result<UserRecord, Error> {
     c.require(Action::ManageUsers)?;
-    Ok(state
-        .store
-        .users()
-        .update_user(&c.actor(), id, change)
-        .await?)
+    Ok(state.store.users().update(&c.actor(), id, change).await?)
 }
 
 /// Sets a user's password, to be changed at the next log-in; its sessions end.

@@ -108,19 +108,19 @@ impl TestApp {
         ] {
             store
                 .users()
-                .create_user(&a, login, login, u, role, PASSWORD)
+                .create(&a, login, login, u, role, PASSWORD)
                 .await
                 .unwrap();
         }
         let p1 = store
             .projects()
-            .create_project(&a, d1, fields("A001", Stage::Continuing))
+            .create(&a, d1, fields("A001", Stage::Continuing))
             .await
             .unwrap()
             .id;
         let p2 = store
             .projects()
-            .create_project(&a, d2, fields("B001", Stage::Continuing))
+            .create(&a, d2, fields("B001", Stage::Continuing))
             .await
             .unwrap()
             .id;
@@ -293,7 +293,7 @@ impl TestApp {
     pub async fn add_user(&self, login: &str, unit: i64, role: Role) -> i64 {
         self.store
             .users()
-            .create_user(&Actor::cli(), login, login, unit, role, PASSWORD)
+            .create(&Actor::cli(), login, login, unit, role, PASSWORD)
             .await
             .unwrap()
             .id
