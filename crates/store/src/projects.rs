@@ -985,7 +985,7 @@ impl Projects<'_> {
             q = q.bind(a.as_str());
         }
         let mut ids = q.fetch_all(&self.pool).await?;
-        // The order the whole list has (`project_statuses_via` orders by code).
+        // The order the whole list has (`statuses_via` orders by code).
         ids.sort_by(|a, b| a.1.cmp(&b.1));
         let total = ids.len();
         let page: Vec<i64> = ids

@@ -591,7 +591,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn import_reports_then(
+    async fn import_then(
         &self,
         actor: &Actor,
         tree: &UnitTree,
@@ -609,7 +609,7 @@ impl Store {
         import.finish(commit).await
     }
 
-    async fn insert_reports_raw_then(
+    async fn insert_raw_then(
         &self,
         actor: &Actor,
         rows: Vec<RawReport>,
@@ -849,7 +849,7 @@ impl Reports<'_> {
         errors: Vec<ImportError>,
         confirm_unusual: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        self.import_reports_then(actor, tree, scope, rows, errors, confirm_unusual, true)
+        self.import_then(actor, tree, scope, rows, errors, confirm_unusual, true)
             .await
     }
 
@@ -866,14 +866,14 @@ impl Reports<'_> {
         errors: Vec<ImportError>,
         confirm_unusual: bool,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        self.import_reports_then(actor, tree, scope, rows, errors, confirm_unusual, false)
+        self.import_then(actor, tree, scope, rows, errors, confirm_unusual, false)
             .await
     }
 
     /// Writes reports directly with given submission times and on-time flags (demo and benchmark data
     /// generation only; audited as one bulk record per call).
     pub async fn insert_raw(self, actor: &Actor, rows: Vec<RawReport>) -> Result<()> {
-        self.insert_reports_raw_then(actor, rows, true, None).await
+        self.insert_raw_then(actor, rows, true, None).await
     }
 
     /// Writes generated history (`diaodu gen`): reports as [`Reports::insert_raw`] writes them,
@@ -909,7 +909,7 @@ impl Reports<'_> {
                 )
             })
             .collect();
-        self.insert_reports_raw_then(actor, rows, false, Some(audits))
+        self.insert_raw_then(actor, rows, false, Some(audits))
             .await
     }
 
