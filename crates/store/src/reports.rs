@@ -909,8 +909,7 @@ impl Reports<'_> {
                 )
             })
             .collect();
-        self.insert_raw_then(actor, rows, false, Some(audits))
-            .await
+        self.insert_raw_then(actor, rows, false, Some(audits)).await
     }
 
     /// Logs a site visit (audited).
