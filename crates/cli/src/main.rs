@@ -599,9 +599,10 @@ async fn main() -> Result<()> {
             };
             let tree = store.units().await?;
             let doc = if is_briefing {
-                diaodu_web::service::documents::briefing(&store, &tree, &m).await
+                diaodu_web::service::documents::briefing_issued(&store, &tree, &m).await
             } else {
-                diaodu_web::service::documents::minutes(&store, &tree, &m).await
+                diaodu_web::service::documents::minutes_issued(&store, &Actor::cli(), &tree, &m)
+                    .await
             }?;
             std::fs::write(&out, doc.to_docx())?;
             eprintln!("已写入 {}", out.display());
@@ -722,15 +723,17 @@ async fn main() -> Result<()> {
             let period = diaodu_domain::indicator::StatPeriod::parse(&period)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let sc = store.indicators().scorecard(&tree, unit.id, period).await?;
-            use diaodu_web::service::documents::{notice, scorecard_json, scorecard_text};
+            use diaodu_web::service::documents::{scorecard_json, scorecard_text};
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&scorecard_json(&sc))?,
                 "text" => scorecard_text(&sc).into_bytes(),
-                "docx" => notice(
+                "docx" => diaodu_web::service::documents::scorecard_notice(
+                    &store,
+                    &Actor::cli(),
                     &sc,
-                    &format!("{}统计局", sc.region.name),
                     diaodu_store::today_local(),
                 )
+                .await?
                 .to_docx(),
                 other => bail!("不支持的格式“{other}”，应为 json、text 或 docx"),
             };

@@ -330,6 +330,24 @@ pub const SETTINGS: &[Setting] = &[
         default: "",
         kind: Kind::Text { max_chars: 40 },
     },
+    Setting {
+        key: "document.prefix",
+        group: "公文",
+        name: "督查督办机关代字",
+        meaning: "督查督办公文发文字号的机关代字，如“云政督”得“云政督〔2026〕12号”；会议纪要按此代字分年编期",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 12 },
+    },
+    Setting {
+        key: "document.scorecard_prefix",
+        group: "公文",
+        name: "指标通报机关代字",
+        meaning: "主要指标成绩单通报发文字号的机关代字，如“云统字”得“云统字〔2026〕3号”",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 12 },
+    },
 ];
 
 /// Whether a setting's value is a secret (a password or a signing key): shown and audited only as set
@@ -344,6 +362,8 @@ pub fn derived_default(key: &str) -> Option<&'static str> {
         k if k.starts_with("notify.") => Some("不启用"),
         "document.issuer" => Some("本市名称 + 人民政府督查室，如 云川市人民政府督查室"),
         "document.scorecard_issuer" => Some("地区名称 + 统计局，如 云川市统计局"),
+        "document.prefix" => Some("本市名称首字 + 政督，如 云政督"),
+        "document.scorecard_prefix" => Some("地区名称首字 + 统字，如 云统字"),
         _ => None,
     }
 }

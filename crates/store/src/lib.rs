@@ -13,7 +13,7 @@
 //! the reporting calendar), `store.indicators()` (with the scorecards), `store.tasks()`,
 //! `store.notices()` (supervision: notices, inspections, accountability, leaders' instructions),
 //! `store.meetings()`, `store.messages()` (the inbox and the outbox), `store.users()` (with log-ins
-//! and sessions) and `store.audit()`. Each handle's methods live in the files it names.
+//! and sessions), `store.audit()` and `store.documents()` (official documents' numbers). Each handle's methods live in the files it names.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -28,6 +28,7 @@ mod cache;
 mod calendar;
 mod copy;
 mod dialect;
+mod documents;
 mod indicators;
 mod inspections;
 mod instructions;
@@ -48,6 +49,7 @@ mod users;
 
 pub use admission::{split_keywords, Refusal};
 pub use audit::{AuditFilter, AuditRecord};
+pub use documents::DocNumber;
 pub use indicators::{IndicatorRow, ValueInput};
 pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
 pub use instructions::{Instruction, NewInstruction, Outstanding};
@@ -198,6 +200,10 @@ capability!(
 capability!(
     /// The audit log (`audit.rs`).
     audit => Audit
+);
+capability!(
+    /// Official documents' numbers, 发文字号 (`documents.rs`).
+    documents => Documents
 );
 
 /// The storage handle: a connection pool and the engine behind it.

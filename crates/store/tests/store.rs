@@ -1471,3 +1471,57 @@ async fn a_failed_write_does_not_lock_out_the_next() {
     }
     assert_eq!(store.reports().count().await.unwrap(), 0);
 }
+
+/// 发文字号: one sequence per prefix and year, a number given once — to the same document again when
+/// it is produced again, never to another, even when several documents are numbered at once.
+#[tokio::test]
+async fn document_numbers_are_given_once_in_order() {
+    let store = fresh_store().await;
+    let a = Actor::cli();
+    let docs = store.documents();
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            let a = Actor::cli();
+            store
+                .documents()
+                .number(
+                    &a,
+                    "云政督",
+                    2026,
+                    "notice",
+                    &format!("n/{i}"),
+                    "关于…的通知",
+                )
+                .await
+                .unwrap()
+                .seq
+        }));
+    }
+    let mut seqs = Vec::new();
+    for h in handles {
+        seqs.push(h.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=8).collect::<Vec<_>>());
+    let again = docs
+        .number(&a, "另一代字", 2026, "notice", "n/3", "不同标题")
+        .await
+        .unwrap();
+    assert_eq!(
+        again.prefix, "云政督",
+        "the number given before, whatever the prefix now"
+    );
+    assert_eq!(
+        docs.number(&a, "云政督", 2027, "notice", "n/next-year", "t")
+            .await
+            .unwrap()
+            .zh(),
+        "云政督〔2027〕1号"
+    );
+    assert!(docs
+        .number(&a, " ", 2026, "notice", "x", "t")
+        .await
+        .is_err());
+}

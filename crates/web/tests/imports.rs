@@ -472,6 +472,55 @@ async fn documented_indicator_examples_give_the_hand_computed_scorecard() {
         doc.headers.get("content-type").unwrap(),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
+    // Issued under the statistics bureau's red mark with its number of the year, the same number
+    // each time this notice is produced; the next notice the next number.
+    let year = diaodu_store::today_local().year();
+    let number = |period: &'static str| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let (status, headers, bytes) = app
+                .get_bytes(
+                    admin,
+                    &format!("/scorecard/docx?region=EX-A&period={period}"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let cd = headers["content-disposition"].to_str().unwrap().to_string();
+            let xml = String::from_utf8_lossy(&docx_part(&bytes, "word/document.xml")).to_string();
+            (cd, xml)
+        }
+    };
+    let (cd, xml) = number("2026-Q2").await;
+    assert!(
+        cd.contains("filename*=UTF-8''") && !cd.contains("scorecard-"),
+        "{cd}"
+    );
+    assert!(
+        xml.contains("统计局文件") && xml.contains(&format!("统字〔{year}〕1号")),
+        "{xml}"
+    );
+    assert!(xml.contains("印发"));
+    assert!(number("2026-Q2")
+        .await
+        .1
+        .contains(&format!("统字〔{year}〕1号")));
+    assert!(number("2026-Q1")
+        .await
+        .1
+        .contains(&format!("统字〔{year}〕2号")));
+}
+
+/// A part of a .docx, as bytes.
+fn docx_part(bytes: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut out = Vec::new();
+    zip.by_name(name)
+        .expect("the part")
+        .read_to_end(&mut out)
+        .unwrap();
+    out
 }
 
 #[tokio::test]

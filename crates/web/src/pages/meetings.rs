@@ -246,9 +246,12 @@ pub async fn briefing_docx(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (m, tree) = load(&state, &c, id).await?;
-    let doc = briefing(&state.store, &tree, &m).await?;
+    let doc = crate::service::documents::briefing_issued(&state.store, &tree, &m).await?;
     Ok(super::download(
-        &format!("briefing-{}.docx", fmt_date(m.date)),
+        &format!(
+            "{}重点工作调度会会议材料.docx",
+            diaodu_domain::period::fmt_date_zh(m.date)
+        ),
         super::DOCX,
         doc.to_docx(),
     ))
@@ -261,9 +264,13 @@ pub async fn minutes_docx(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (m, tree) = load(&state, &c, id).await?;
-    let doc = minutes(&state.store, &tree, &m).await?;
+    let doc =
+        crate::service::documents::minutes_issued(&state.store, &c.actor(), &tree, &m).await?;
     Ok(super::download(
-        &format!("minutes-{}.docx", fmt_date(m.date)),
+        &format!(
+            "{}重点工作调度会会议纪要.docx",
+            diaodu_domain::period::fmt_date_zh(m.date)
+        ),
         super::DOCX,
         doc.to_docx(),
     ))

@@ -134,12 +134,15 @@ pub async fn docx(
         .indicators()
         .scorecard(&tree, region, period)
         .await?;
-    let issuer =
-        crate::service::documents::issuer(&state.store, "document.scorecard_issuer", || {
-            format!("{}统计局", sc.region.name)
-        })
-        .await?;
-    let bytes = notice(&sc, &issuer, state.today()).to_docx();
-    let name = format!("scorecard-{}-{}.docx", sc.region.code, period);
+    let bytes =
+        crate::service::documents::scorecard_notice(&state.store, &c.actor(), &sc, state.today())
+            .await?
+            .to_docx();
+    // Named as an office files it: the region, the period and what it is.
+    let name = format!(
+        "{}{}主要经济指标运行情况通报.docx",
+        sc.region.name,
+        period.zh()
+    );
     Ok(super::download(&name, super::DOCX, bytes))
 }

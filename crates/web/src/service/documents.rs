@@ -10,11 +10,11 @@ use diaodu_domain::period::{fmt_date, fmt_date_zh};
 use diaodu_domain::scorecard::d1;
 use diaodu_domain::status::{time_progress_pct, Light, UnitFigures};
 use diaodu_domain::task::TaskLight;
-use diaodu_office::docx::OfficialDoc;
+use diaodu_office::docx::{Colophon, Masthead, OfficialDoc};
 use diaodu_office::xlsx::{LedgerRow, RankingRow};
 use diaodu_store::reporting::{unit_table, UnitLine};
 use diaodu_store::scorecard::Scorecard;
-use diaodu_store::{Meeting, ProjectFilter, ProjectStatusRow, Store, UnitTree};
+use diaodu_store::{Actor, Meeting, ProjectFilter, ProjectStatusRow, Store, UnitTree};
 use serde_json::Value;
 use time::Date;
 
@@ -285,7 +285,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
             );
         }
     }
-    let issuer = issuer(store, "document.issuer", || {
+    let issuer = doc_setting(store, "document.issuer", || {
         format!("{}人民政府督查室", unit.name)
     })
     .await?;
@@ -337,8 +337,129 @@ pub async fn minutes(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Offi
             ));
         }
     }
-    let issuer = issuer(store, "document.issuer", || format!("{unit}人民政府督查室")).await?;
+    let issuer = doc_setting(store, "document.issuer", || format!("{unit}人民政府督查室")).await?;
     doc.signature(issuer, fmt_date_zh(m.date));
+    Ok(doc)
+}
+
+/// The first character of a place's name, which begins its authorities' 机关代字 (云川市 → 云).
+fn first_char(name: &str) -> String {
+    name.chars().next().map(String::from).unwrap_or_default()
+}
+
+/// The briefing as handed out at the meeting: [`briefing`] under the red mark of the dispatch
+/// meeting's materials, with the issuing body and the meeting's date beneath it. Materials for a
+/// meeting carry no 发文字号 and no 版记: they are not sent out.
+pub async fn briefing_issued(
+    store: &Store,
+    tree: &UnitTree,
+    m: &Meeting,
+) -> Result<OfficialDoc, Error> {
+    let mut doc = briefing(store, tree, m).await?;
+    let unit = tree
+        .get(m.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let issuer = doc_setting(store, "document.issuer", || format!("{unit}人民政府督查室")).await?;
+    doc.masthead(Masthead {
+        mark: "重点工作调度会材料".into(),
+        sides: Some((issuer, fmt_date_zh(m.date))),
+        ..Default::default()
+    });
+    Ok(doc)
+}
+
+/// The minutes as issued (GB/T 9704's 纪要 format): the red mark 重点工作调度会纪要, the issue's
+/// number of the year (第N期, one sequence per issuing body and year, the same number each time
+/// this meeting's minutes are produced), the issuing body and the date, and a 版记 naming who
+/// receives them and who printed them when.
+pub async fn minutes_issued(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    m: &Meeting,
+) -> Result<OfficialDoc, Error> {
+    let mut doc = minutes(store, tree, m).await?;
+    let unit = tree
+        .get(m.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let issuer = doc_setting(store, "document.issuer", || format!("{unit}人民政府督查室")).await?;
+    let prefix = doc_setting(store, "document.prefix", || {
+        format!("{}政督", first_char(&unit))
+    })
+    .await?;
+    let n = store
+        .documents()
+        .number(
+            actor,
+            &format!("{prefix}纪要"),
+            m.date.year(),
+            "minutes",
+            &format!("meeting/{}", m.id),
+            &format!("{}纪要", m.title),
+        )
+        .await?;
+    doc.masthead(Masthead {
+        mark: "重点工作调度会纪要".into(),
+        number: Some(format!("〔{}〕第{}期", n.year, n.seq)),
+        sides: Some((issuer.clone(), fmt_date_zh(m.date))),
+        ..Default::default()
+    })
+    .colophon(Colophon {
+        copies_to: Some(format!(
+            "市委、市政府领导，{unit}各县区人民政府，市直各有关部门"
+        )),
+        copies_label: "分送",
+        printed_by: issuer,
+        printed_on: fmt_date_zh(m.date),
+    });
+    Ok(doc)
+}
+
+/// The scorecard notice as issued on `date`: [`notice`] signed by the scorecard's issuing body
+/// (`document.scorecard_issuer`, else the region's statistics bureau), under its red mark with the
+/// notice's 发文字号 — the next of the body's prefix (`document.scorecard_prefix`, else the region's
+/// first character and 统字) in the year, and the same number each time the same region's notice of
+/// the same period is produced — and a 版记 with who printed it when.
+pub async fn scorecard_notice(
+    store: &Store,
+    actor: &Actor,
+    sc: &Scorecard,
+    date: Date,
+) -> Result<OfficialDoc, Error> {
+    let issuer = doc_setting(store, "document.scorecard_issuer", || {
+        format!("{}统计局", sc.region.name)
+    })
+    .await?;
+    let prefix = doc_setting(store, "document.scorecard_prefix", || {
+        format!("{}统字", first_char(&sc.region.name))
+    })
+    .await?;
+    let mut doc = notice(sc, &issuer, date);
+    let title = doc.title_text().to_string();
+    let n = store
+        .documents()
+        .number(
+            actor,
+            &prefix,
+            date.year(),
+            "scorecard_notice",
+            &format!("{}/{}", sc.region.code, sc.period),
+            &title,
+        )
+        .await?;
+    doc.masthead(Masthead {
+        mark: format!("{issuer}文件"),
+        number: Some(n.zh()),
+        ..Default::default()
+    })
+    .colophon(Colophon {
+        copies_to: None,
+        copies_label: "抄送",
+        printed_by: issuer,
+        printed_on: fmt_date_zh(date),
+    });
     Ok(doc)
 }
 
@@ -373,9 +494,9 @@ impl ScorecardOut {
     }
 }
 
-/// The issuing authority a document is signed with: the setting `key` when the administrator has
-/// set one, else the name derived from the unit (`derived`).
-pub async fn issuer(
+/// A document's text setting — the issuing body it is signed with, its 机关代字 — when the
+/// administrator has set one, else the name derived from the unit (`derived`).
+pub async fn doc_setting(
     store: &Store,
     key: &str,
     derived: impl FnOnce() -> String,

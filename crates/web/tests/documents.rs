@@ -1,0 +1,134 @@
+//! Official documents as an office issues them (GB/T 9704): the minutes under their red mark with
+//! the issue's number of the year, the same number each time they are produced and the next for the
+//! next meeting; the briefing under the meeting materials' mark, unnumbered; the 版记 between rules;
+//! files named in Chinese (RFC 6266 `filename*`). Runs on SQLite and, with `DIAODU_TEST_DB`, on
+//! PostgreSQL.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use serde_json::json;
+
+/// The body part of a .docx.
+fn docx_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("the body part")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn minutes_carry_their_red_mark_a_number_never_given_twice_and_a_colophon() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let today = diaodu_store::today_local();
+    let year = today.year();
+    let mut meetings = Vec::new();
+    for title in ["第一次重点工作调度会", "第二次重点工作调度会"] {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/meetings",
+                Some(&sup),
+                Some(json!({"title": title, "date": diaodu_domain::period::fmt_date(today)})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        meetings.push(r.json()["id"].as_i64().unwrap());
+    }
+    let office = app.login("sup").await;
+    let minutes = |m: i64| format!("/meetings/{m}/minutes.docx");
+    // The first meeting's minutes: a file named as an office names it, the red mark, the number,
+    // the issuing body and date, the red rule, then the title; the 版记 at the end.
+    let (status, headers, bytes) = app.get_bytes(&office, &minutes(meetings[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    let name = format!(
+        "{}重点工作调度会会议纪要.docx",
+        diaodu_domain::period::fmt_date_zh(today)
+    );
+    let cd = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        cd.contains(&format!("filename*=UTF-8''{}", percent_encode(&name))),
+        "{cd}"
+    );
+    let xml = docx_xml(&bytes);
+    let at = |t: &str| xml.find(t).unwrap_or_else(|| panic!("{t} missing"));
+    let first = format!("〔{year}〕第1期");
+    assert!(
+        at("重点工作调度会纪要") < at(&first)
+            && at(&first) < at("测试市人民政府督查室")
+            && at("测试市人民政府督查室") < at("RedRule")
+            && at("RedRule") < at("第一次重点工作调度会纪要")
+    );
+    assert!(xml.contains(r#"w:styleId="Issuer""#) || xml.contains(r#"w:val="Issuer""#));
+    assert!(at("分送：") > at("第一次重点工作调度会纪要") && xml.contains("印发"));
+    // Produced again: the same number. The next meeting: the next number.
+    assert!(docx_xml(&app.get_bytes(&office, &minutes(meetings[0])).await.2).contains(&first));
+    let second = docx_xml(&app.get_bytes(&office, &minutes(meetings[1])).await.2);
+    assert!(second.contains(&format!("〔{year}〕第2期")), "{second}");
+    // The briefing: the meeting materials' mark with the issuing body, no number and no 版记.
+    let (status, headers, bytes) = app
+        .get_bytes(&office, &format!("/meetings/{}/briefing.docx", meetings[0]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cd = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        cd.contains(&percent_encode("重点工作调度会会议材料.docx")),
+        "{cd}"
+    );
+    let brief = docx_xml(&bytes);
+    assert!(brief.contains("重点工作调度会材料") && brief.contains("测试市人民政府督查室"));
+    assert!(!brief.contains("第1期") && !brief.contains("印发"));
+    // A new prefix starts its own sequence; numbers already given stay with their documents.
+    let admin = app.token("admin").await;
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/settings/document.prefix",
+            Some(&admin),
+            Some(json!({"value": "测督"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(&sup),
+            Some(json!({"title": "第三次重点工作调度会", "date": diaodu_domain::period::fmt_date(today)})),
+        )
+        .await;
+    let third = r.json()["id"].as_i64().unwrap();
+    assert!(docx_xml(&app.get_bytes(&office, &minutes(third)).await.2).contains(&first));
+    assert!(
+        docx_xml(&app.get_bytes(&office, &minutes(meetings[1])).await.2)
+            .contains(&format!("〔{year}〕第2期"))
+    );
+    // A prefix with a line break is refused with the reason.
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/settings/document.prefix",
+            Some(&admin),
+            Some(json!({"value": "测\n督"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
