@@ -229,6 +229,19 @@ enum ReportCmd {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The monthly notice on the key projects (重点项目建设情况月度通报) as .docx.
+    Monthly {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// The unit whose projects it covers (code or exact name); default the city, when the
+        /// tree has one.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Output file.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -576,10 +589,47 @@ async fn main() -> Result<()> {
                 bench::print_table(&results);
             }
         }
+        Cmd::Report {
+            cmd: ReportCmd::Monthly { month, unit, out },
+        } => {
+            let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
+                Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
+                _ => bail!("--month 应为 YYYY-MM，如 2026-11"),
+            };
+            let tree = store.units().await?;
+            let unit = match unit {
+                Some(u) => tree.resolve(&u).map_err(|m| anyhow::anyhow!(m))?.id,
+                // The city, when there is one; else the unit must be named.
+                None => {
+                    let cities: Vec<_> = tree
+                        .within(Scope::All)
+                        .into_iter()
+                        .filter(|u| u.kind == diaodu_domain::access::UnitKind::City)
+                        .collect();
+                    match cities.as_slice() {
+                        [one] => one.id,
+                        [] => bail!("没有“市”级单位：请用 --unit 指定单位"),
+                        _ => bail!("有多个市级单位，请用 --unit 指定（编码或名称）"),
+                    }
+                }
+            };
+            let doc = diaodu_web::service::documents::monthly_notice(
+                &store,
+                &Actor::cli(),
+                &tree,
+                unit,
+                (year, m),
+                diaodu_store::today_local(),
+            )
+            .await?;
+            std::fs::write(&out, doc.to_docx())?;
+            eprintln!("已写入 {}（{}）", out.display(), doc.number().unwrap_or(""));
+        }
         Cmd::Report { cmd } => {
             let (meeting, date, out, is_briefing) = match cmd {
                 ReportCmd::Briefing { meeting, date, out } => (meeting, date, out, true),
                 ReportCmd::Minutes { meeting, date, out } => (meeting, date, out, false),
+                ReportCmd::Monthly { .. } => unreachable!("handled above"),
             };
             let m = match (meeting, date) {
                 (Some(id), _) => store

@@ -21,6 +21,7 @@ use time::Date;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod forms;
 pub mod input;
@@ -164,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/visits", post(reports::add_visit))
         .route("/reports/due", get(reports::due))
         .route("/ranking", get(ranking::show))
+        .route("/ranking/monthly.docx", get(ranking::monthly_docx))
         .route("/data", get(data::show))
         .route("/data/template/{kind}", get(data::template))
         .route("/data/import", post(data::import))

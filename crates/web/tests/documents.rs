@@ -132,3 +132,107 @@ async fn minutes_carry_their_red_mark_a_number_never_given_twice_and_a_colophon(
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
 }
+
+/// The monthly notice on the key projects: from the ranking page's button or the API, for the
+/// supervision office only; under the office's red mark with its number, the same number each time;
+/// every part present; a month not begun or not a month refused with the reason.
+#[tokio::test]
+async fn the_monthly_notice_is_issued_by_the_supervision_office_with_its_number() {
+    let app = TestApp::new().await;
+    let today = diaodu_store::today_local();
+    let (year, month) = (today.year(), u8::from(today.month()));
+    let ym = format!("{year}-{month:02}");
+    let office = app.login("sup").await;
+    let ranking = app.get(&office, "/ranking").await;
+    assert!(
+        ranking.body.contains(&format!(
+            "/ranking/monthly.docx?unit={}&amp;month={ym}",
+            app.city
+        )) || ranking.body.contains(&format!(
+            "/ranking/monthly.docx?unit={}&month={ym}",
+            app.city
+        )),
+        "{}",
+        ranking.body
+    );
+    let reporter = app.login("rep1").await;
+    assert!(!app
+        .get(&reporter, "/ranking")
+        .await
+        .body
+        .contains("月度通报"));
+    let (status, headers, bytes) = app
+        .get_bytes(&office, &format!("/ranking/monthly.docx?month={ym}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let title = format!("关于{year}年{month}月测试市重点项目建设情况的通报");
+    let cd = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        cd.contains(&percent_encode(&format!("{title}.docx"))),
+        "{cd}"
+    );
+    let xml = docx_xml(&bytes);
+    let number = format!("测政督〔{year}〕1号");
+    let at = |t: &str| {
+        xml.find(t)
+            .unwrap_or_else(|| panic!("{t} missing from the notice"))
+    };
+    assert!(at("测试市人民政府督查室文件") < at(&number) && at(&number) < at("RedRule"));
+    for part in [
+        "总体情况",
+        "开而未建项目",
+        "进度填报情况",
+        "督办升级情况",
+        "下一步工作要求",
+        "印发",
+    ] {
+        at(part);
+    }
+    // The API gives the same document with the same number; others may not produce it.
+    let sup = app.token("sup").await;
+    let r = app
+        .api_bytes(
+            Method::GET,
+            &format!("/api/v1/documents/monthly-notice?month={ym}"),
+            Some(&sup),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::OK);
+    assert!(docx_xml(&r.1).contains(&number));
+    for who in ["rep1", "drc", "leader"] {
+        let t = app.token(who).await;
+        let r = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/documents/monthly-notice?month={ym}"),
+                Some(&t),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let next = if month == 12 {
+        format!("{}-01", year + 1)
+    } else {
+        format!("{year}-{:02}", month + 1)
+    };
+    for (bad, reason) in [
+        ("2026-13".to_string(), "YYYY-MM"),
+        ("下个月".to_string(), "YYYY-MM"),
+        (next, "尚未开始"),
+    ] {
+        let r = app
+            .api(
+                Method::GET,
+                &format!(
+                    "/api/v1/documents/monthly-notice?month={}",
+                    percent_encode(&bad)
+                ),
+                Some(&sup),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+        assert!(r.body.contains(reason), "{bad}: {}", r.body);
+    }
+}

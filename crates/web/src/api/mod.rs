@@ -11,6 +11,7 @@
 
 mod account;
 mod calendar;
+mod documents;
 mod inbox;
 mod indicators;
 mod instructions;
@@ -80,6 +81,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(instructions::routes())
         .merge(inbox::routes())
         .merge(calendar::routes())
+        .merge(documents::routes())
         .merge(notify::routes())
         .merge(users::routes())
 }

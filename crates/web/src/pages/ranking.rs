@@ -149,10 +149,35 @@ pub async fn show(
             button type="submit" { "查询" }
             a.btn.light-btn href={"/data/export/ranking?unit=" (parent) "&as_of=" (fmt_date(d)) "&sort=" (sorting.value())} { "导出 Excel" }
             @if c.can(diaodu_domain::access::Action::ChaseReports) { a.btn.light-btn href="/reports/chase" { "催报" } }
+            @if c.can(diaodu_domain::access::Action::IssueNotices) { a.btn.light-btn href={"/ranking/monthly.docx?unit=" (parent) "&month=" (&fmt_date(d)[..7])} title="本月重点项目建设情况通报（Word，带红头和文号）" { "月度通报" } }
             @if let Some(p) = up { a href={"/ranking?unit=" (p) "&as_of=" (fmt_date(d))} { "↑ 上一级" } }
         }
         (table(&lines, d, true, Some(&sorting)))
         p.small.muted { "开工率 = 已开工项目 ÷ 已开工或计划开工日期已到的项目；完成率 = 本年完成投资 ÷ 年度计划投资；按时填报率 = 按时提交的周报 ÷ 应报周报。" }
     };
     Ok(page(&c, &ctx.unit_name, "/ranking", "单位排名", body))
+}
+
+/// Query of the monthly notice.
+#[derive(Debug, Deserialize)]
+pub struct MonthlyQuery {
+    /// The unit whose projects it covers (default: the top of the caller's scope).
+    pub unit: Option<i64>,
+    /// The month, YYYY-MM.
+    pub month: String,
+}
+
+/// GET /ranking/monthly.docx — the monthly notice on the key projects (see
+/// `service::documents::monthly_notice`).
+pub async fn monthly_docx(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<MonthlyQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let doc = crate::service::documents::monthly_notice_for(&state, &c, q.unit, &q.month).await?;
+    Ok(super::download(
+        &format!("{}.docx", doc.title_text()),
+        super::DOCX,
+        doc.to_docx(),
+    ))
 }

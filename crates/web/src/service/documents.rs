@@ -68,88 +68,8 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
         .projects()
         .statuses(tree, scope, &ProjectFilter::default(), d)
         .await?;
-    let mut total = UnitFigures::default();
-    for r in &rows {
-        total.add(&r.facts, &r.status, d);
-    }
-    total.finish(d);
     doc.h1("重点项目建设情况");
-    doc.para(format!(
-        "截至{}，{}纳入调度的重点项目{}个，已开工{}个，开工率{}；年度计划投资{}亿元，已完成{}亿元，完成率{}，时序进度{:.1}%。亮红灯{}个、黄灯{}个、绿灯{}个{}。",
-        fmt_date_zh(d),
-        unit.name,
-        total.projects,
-        total.started,
-        pct(total.start_rate_pct),
-        yi(total.annual_plan),
-        yi(total.ytd_investment),
-        pct(total.completion_pct),
-        time_progress_pct(d),
-        total.red,
-        total.yellow,
-        total.green,
-        match total.double_half {
-            Some(true) => "，投资实现“双过半”",
-            Some(false) => "，投资未实现“双过半”",
-            None => "",
-        }
-    ));
-    let lines = unit_table(tree, &rows, unit.id, d);
-    if lines.len() > 1 {
-        doc.h2("各地各部门项目推进排名");
-        doc.table(
-            ["排名", "单位", "项目数", "开工率", "完成率", "红灯", "黄灯"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            lines
-                .iter()
-                .skip(1)
-                .map(|l| {
-                    vec![
-                        l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
-                        l.unit.name.clone(),
-                        l.figures.projects.to_string(),
-                        pct(l.figures.start_rate_pct),
-                        pct(l.figures.completion_pct),
-                        l.figures.red.to_string(),
-                        l.figures.yellow.to_string(),
-                    ]
-                })
-                .collect(),
-        );
-    }
-    for (light, title) in [(Light::Red, "红灯项目"), (Light::Yellow, "黄灯项目")] {
-        let list: Vec<_> = rows.iter().filter(|r| r.status.light == light).collect();
-        if list.is_empty() {
-            continue;
-        }
-        doc.h2(format!("{title}（{}个）", list.len()));
-        doc.table(
-            ["项目", "责任单位", "完成率", "原因"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            list.iter()
-                .take(30)
-                .map(|r| {
-                    vec![
-                        r.project.fields.name.clone(),
-                        r.unit_name.clone(),
-                        pct(r.status.annual_completion_pct),
-                        r.status.reasons.join("；"),
-                    ]
-                })
-                .collect(),
-        );
-        if list.len() > 30 {
-            doc.para(format!(
-                "（另有{}个{}，详见项目库。）",
-                list.len() - 30,
-                title
-            ));
-        }
-    }
+    projects_part(&mut doc, tree, &unit, &rows, d);
 
     // 三、重点工作任务推进情况.
     let tasks = store.tasks().rows(tree, scope, d).await?;
@@ -291,6 +211,99 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
     .await?;
     doc.signature(issuer, fmt_date_zh(d));
     Ok(doc)
+}
+
+/// A unit's key projects as of `d` in a document: the overall figures against time progress (with
+/// 双过半 once 30 June has passed), the ranking of the units below it, and the red and yellow
+/// projects with their reasons (the first 30 of each).
+fn projects_part(
+    doc: &mut OfficialDoc,
+    tree: &UnitTree,
+    unit: &diaodu_store::Unit,
+    rows: &[ProjectStatusRow],
+    d: Date,
+) {
+    let mut total = UnitFigures::default();
+    for r in rows {
+        total.add(&r.facts, &r.status, d);
+    }
+    total.finish(d);
+    doc.para(format!(
+        "截至{}，{}纳入调度的重点项目{}个，已开工{}个，开工率{}；年度计划投资{}亿元，已完成{}亿元，完成率{}，时序进度{:.1}%。亮红灯{}个、黄灯{}个、绿灯{}个{}。",
+        fmt_date_zh(d),
+        unit.name,
+        total.projects,
+        total.started,
+        pct(total.start_rate_pct),
+        yi(total.annual_plan),
+        yi(total.ytd_investment),
+        pct(total.completion_pct),
+        time_progress_pct(d),
+        total.red,
+        total.yellow,
+        total.green,
+        match total.double_half {
+            Some(true) => "，投资实现“双过半”",
+            Some(false) => "，投资未实现“双过半”",
+            None => "",
+        }
+    ));
+    let lines = unit_table(tree, rows, unit.id, d);
+    if lines.len() > 1 {
+        doc.h2("各地各部门项目推进排名");
+        doc.table(
+            ["排名", "单位", "项目数", "开工率", "完成率", "红灯", "黄灯"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            lines
+                .iter()
+                .skip(1)
+                .map(|l| {
+                    vec![
+                        l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+                        l.unit.name.clone(),
+                        l.figures.projects.to_string(),
+                        pct(l.figures.start_rate_pct),
+                        pct(l.figures.completion_pct),
+                        l.figures.red.to_string(),
+                        l.figures.yellow.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    for (light, title) in [(Light::Red, "红灯项目"), (Light::Yellow, "黄灯项目")] {
+        let list: Vec<_> = rows.iter().filter(|r| r.status.light == light).collect();
+        if list.is_empty() {
+            continue;
+        }
+        doc.h2(format!("{title}（{}个）", list.len()));
+        doc.table(
+            ["项目", "责任单位", "完成率", "原因"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            list.iter()
+                .take(30)
+                .map(|r| {
+                    vec![
+                        r.project.fields.name.clone(),
+                        r.unit_name.clone(),
+                        pct(r.status.annual_completion_pct),
+                        r.status.reasons.join("；"),
+                    ]
+                })
+                .collect(),
+        );
+        if list.len() > 30 {
+            doc.para(format!(
+                "（另有{}个{}，详见项目库。）",
+                list.len() - 30,
+                title
+            ));
+        }
+    }
 }
 
 /// The minutes (会议纪要) of a meeting as an official document.
@@ -459,6 +472,219 @@ pub async fn scorecard_notice(
         copies_label: "抄送",
         printed_by: issuer,
         printed_on: fmt_date_zh(date),
+    });
+    Ok(doc)
+}
+
+/// The monthly notice of `month` (YYYY-MM) on the projects of `unit` (default: the top of the
+/// caller's scope), as the page's button and the API produce it: issuing a numbered document is the
+/// supervision office's (`IssueNotices`), of a unit within its scope, for a month begun.
+pub async fn monthly_notice_for(
+    state: &crate::AppState,
+    c: &crate::auth::Current,
+    unit: Option<i64>,
+    month: &str,
+) -> Result<OfficialDoc, Error> {
+    c.require(diaodu_domain::access::Action::IssueNotices)?;
+    let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
+        Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
+        _ => return Err(Error::invalid("月份", "应为 YYYY-MM，如 2026-11")),
+    };
+    let unit = unit.unwrap_or_else(|| super::scope::scope_root(c));
+    let tree = state.check_scope(c.scope, unit).await?;
+    monthly_notice(
+        &state.store,
+        &c.actor(),
+        &tree,
+        unit,
+        (year, m),
+        state.today(),
+    )
+    .await
+}
+
+/// The monthly notice on the key projects (重点项目建设情况月度通报) of `unit` for the month of `(year,
+/// month)`, as of its last day — or `today` while the month runs: the overall figures against time
+/// progress with 双过半 where due, the units ranked, the red and yellow projects with their reasons,
+/// the projects stalled after starting (开而未建), the units late with their reports, and the
+/// supervision notices that went up the ladder; issued under the supervision office's red mark with
+/// the next 发文字号 of its prefix (`document.prefix`), the same number each time this month's
+/// notice of this unit is produced.
+pub async fn monthly_notice(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    unit_id: i64,
+    (year, month): (i32, u8),
+    today: Date,
+) -> Result<OfficialDoc, Error> {
+    let unit = tree
+        .get(unit_id)
+        .cloned()
+        .ok_or_else(|| Error::NotFound("单位".into()))?;
+    let m = time::Month::try_from(month).map_err(|_| Error::invalid("月份", "应为 1 至 12"))?;
+    let first = Date::from_calendar_date(year, m, 1).map_err(|_| Error::invalid("月份", "无效"))?;
+    if first > today {
+        return Err(Error::invalid("月份", "尚未开始，不能通报"));
+    }
+    let d = first.replace_day(m.length(year)).expect("valid").min(today);
+    let scope = Scope::Subtree(unit.id);
+    let rows = store
+        .projects()
+        .statuses(tree, scope, &ProjectFilter::default(), d)
+        .await?;
+    let mut doc = OfficialDoc::new();
+    let title = format!("关于{year}年{month}月{}重点项目建设情况的通报", unit.name);
+    doc.title(title.clone());
+    doc.addressee("各县区人民政府，市直各有关部门");
+    doc.para(format!(
+        "为加快推进重点项目建设，现将{year}年{month}月{}重点项目建设情况通报如下。",
+        unit.name
+    ));
+    doc.h1("总体情况");
+    projects_part(&mut doc, tree, &unit, &rows, d);
+
+    let stalled: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status.started && r.status.stalled)
+        .collect();
+    doc.h1("开而未建项目");
+    if stalled.is_empty() {
+        doc.para("本月无开而未建项目。");
+    } else {
+        doc.para(format!(
+            "已开工但连续无投资进度的项目{}个，请责任单位查明原因，限期复工。",
+            stalled.len()
+        ));
+        doc.table(
+            ["项目", "责任单位", "实际开工", "本年完成(亿元)"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            stalled
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.project.fields.name.clone(),
+                        r.unit_name.clone(),
+                        r.project
+                            .fields
+                            .actual_start
+                            .map(fmt_date)
+                            .unwrap_or_else(|| "—".into()),
+                        yi(r.status.ytd_investment),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    // Units late with their reports: fewer reports on time than were due, by the on-time rate.
+    let mut late: Vec<UnitLine> = unit_table(tree, &rows, unit.id, d)
+        .into_iter()
+        .skip(1)
+        .filter(|l| l.figures.reports_on_time < l.figures.reports_due)
+        .collect();
+    late.sort_by(|a, b| {
+        a.figures
+            .on_time_pct
+            .unwrap_or(0.0)
+            .total_cmp(&b.figures.on_time_pct.unwrap_or(0.0))
+    });
+    doc.h1("进度填报情况");
+    if late.is_empty() {
+        doc.para("各单位均按时报送项目进度。");
+    } else {
+        doc.para(format!(
+            "{}个单位未按时报送全部项目进度，请加强调度、按时报送。",
+            late.len()
+        ));
+        doc.table(
+            ["单位", "本年应报(次)", "按时报送(次)", "按时率"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            late.iter()
+                .map(|l| {
+                    vec![
+                        l.unit.name.clone(),
+                        l.figures.reports_due.to_string(),
+                        l.figures.reports_on_time.to_string(),
+                        pct(l.figures.on_time_pct),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    let notices = store.notices().list(tree, scope, d).await?;
+    let escalated: Vec<_> = notices
+        .iter()
+        .filter(|n| {
+            n.escalation.level() > 0 && n.days_overdue > 0 && n.state != NoticeState::Closed
+        })
+        .collect();
+    doc.h1("督办升级情况");
+    if escalated.is_empty() {
+        doc.para("本月无逾期升级的督办事项。");
+    } else {
+        doc.para(format!(
+            "逾期未反馈并已升级的督办事项{}件，请承办单位立即办理反馈。",
+            escalated.len()
+        ));
+        doc.table(
+            ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级至"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            escalated
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.title.clone(),
+                        n.unit_name.clone(),
+                        fmt_date(n.reply_by),
+                        n.days_overdue.to_string(),
+                        n.escalation.zh().into(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    doc.h1("下一步工作要求");
+    doc.para(
+        "各责任单位要对照时序进度查找差距，红灯项目逐个制定整改措施，黄灯项目加快赶超，开而未建项目限期复工；按时报送项目进度，确保数据真实准确。",
+    );
+    let issuer = doc_setting(store, "document.issuer", || {
+        format!("{}人民政府督查室", unit.name)
+    })
+    .await?;
+    let prefix = doc_setting(store, "document.prefix", || {
+        format!("{}政督", first_char(&unit.name))
+    })
+    .await?;
+    doc.signature(issuer.clone(), fmt_date_zh(today));
+    let n = store
+        .documents()
+        .number(
+            actor,
+            &prefix,
+            today.year(),
+            "monthly_notice",
+            &format!("{}/{year}-{month:02}", unit.code),
+            &title,
+        )
+        .await?;
+    doc.masthead(Masthead {
+        mark: format!("{issuer}文件"),
+        number: Some(n.zh()),
+        ..Default::default()
+    })
+    .colophon(Colophon {
+        copies_to: None,
+        copies_label: "抄送",
+        printed_by: issuer,
+        printed_on: fmt_date_zh(today),
     });
     Ok(doc)
 }

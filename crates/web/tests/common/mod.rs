@@ -289,6 +289,31 @@ impl TestApp {
         self.send(req.body(body).unwrap()).await
     }
 
+    /// An API download: status and the bytes as sent.
+    #[allow(dead_code)]
+    pub async fn api_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> (StatusCode, Vec<u8>) {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
     /// Adds a user of `role` attached to `unit` (password [`PASSWORD`]) and returns its id.
     pub async fn add_user(&self, login: &str, unit: i64, role: Role) -> i64 {
         self.store
