@@ -190,6 +190,8 @@ pub fn router(state: AppState) -> Router {
         .route("/notices", get(notices::list))
         .route("/notices/new", get(notices::new_form).post(notices::create))
         .route("/notices/{id}", get(notices::detail))
+        .route("/notices/{id}/notice.docx", get(notices::notice_docx))
+        .route("/notices/{id}/closing.docx", get(notices::closing_docx))
         .route("/notices/{id}/sign", post(notices::sign))
         .route("/notices/{id}/reply", post(notices::reply))
         .route("/notices/{id}/verify", post(notices::verify))

@@ -236,3 +236,99 @@ async fn the_monthly_notice_is_issued_by_the_supervision_office_with_its_number(
         assert!(r.body.contains(reason), "{bad}: {}", r.body);
     }
 }
+
+/// A supervision notice prints as the document sent to its unit, numbered once; once closed, its
+/// closing report gathers the replies and the verification; before, there is none.
+#[tokio::test]
+async fn a_notice_prints_as_a_numbered_document_and_closes_with_a_report() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let reply_by = diaodu_store::today_local() + time::Duration::days(7);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/notices",
+            Some(&sup),
+            Some(
+                json!({"unit_id": app.d1, "title": "关于加快推进甲区污水管网建设的督办通知",
+                "content": "请说明进度滞后原因并提出整改措施。",
+                "reply_by": diaodu_domain::period::fmt_date(reply_by)}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["notice"]["id"].as_i64().unwrap();
+    // The deadline as issued (moved off a day off by the reporting calendar).
+    let reply_by =
+        diaodu_domain::period::parse_date(r.json()["notice"]["reply_by"].as_str().unwrap())
+            .unwrap();
+    let office = app.login("sup").await;
+    let detail = app.get(&office, &format!("/notices/{id}")).await;
+    assert!(detail.body.contains(&format!("/notices/{id}/notice.docx")));
+    assert!(!detail.body.contains("closing.docx"));
+    let year = diaodu_store::today_local().year();
+    let number = format!("测政督〔{year}〕1号");
+    for _ in 0..2 {
+        let (status, _, bytes) = app
+            .get_bytes(&office, &format!("/notices/{id}/notice.docx"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let xml = docx_xml(&bytes);
+        let at = |t: &str| xml.find(t).unwrap_or_else(|| panic!("{t} missing"));
+        assert!(at(&number) < at("甲区") && at("请说明进度滞后原因") < at("印发"));
+        assert!(xml.contains(&diaodu_domain::period::fmt_date_zh(reply_by)));
+    }
+    // The unit may print what it was sent; no closing report while the notice is open.
+    let unit = app.login("rep1").await;
+    assert_eq!(
+        app.get_bytes(&unit, &format!("/notices/{id}/notice.docx"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_bytes(&office, &format!("/notices/{id}/closing.docx"))
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    // Replied, then verified and closed: the closing report has both.
+    let rep = app.token("rep1").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{id}/reply"),
+            Some(&rep),
+            Some(json!({"text": "已增派施工队伍，本月底完成主管铺设。"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{id}/verify"),
+            Some(&sup),
+            Some(json!({"accept": true, "note": "经现场核查，情况属实"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let (status, _, bytes) = app
+        .get_bytes(&office, &format!("/notices/{id}/closing.docx"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let xml = docx_xml(&bytes);
+    let at = |t: &str| xml.find(t).unwrap_or_else(|| panic!("{t} missing"));
+    assert!(
+        at("督办事项办结报告") < at("办理情况")
+            && at("已增派施工队伍") < at("核查意见")
+            && at("核查意见") < at("经现场核查，情况属实，予以办结。")
+    );
+    // Another district's notice is out of the unit's reach, its documents too.
+    let other = app.login("rep2").await;
+    assert_eq!(
+        app.get_bytes(&other, &format!("/notices/{id}/notice.docx"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -367,6 +367,8 @@ pub async fn detail(
         h1 { (n.title) " " span.muted.small { (n.code) } }
         p { span.tag { (n.state.zh()) } " " (escalation_tag(n.escalation)) " "
             @if n.state.awaiting_reply() { @if n.days_overdue > 0 { span.tag.red { (time_left_zh(n.reply_by, d)) } } @else { span.tag { (time_left_zh(n.reply_by, d)) } } } }
+        p { a.btn.light-btn href={"/notices/" (n.id) "/notice.docx"} title="带红头和文号的督办通知书（Word），可打印" { "督办通知书" }
+            @if n.state == NoticeState::Closed { " " a.btn.light-btn href={"/notices/" (n.id) "/closing.docx"} { "办结报告" } } }
         div.panel {
             dl.kv {
                 dt { "承办单位" } dd { (tree.display_path(n.unit_id)) }
@@ -557,4 +559,37 @@ pub async fn accountability_list(
         } }
     };
     Ok(page(&c, &ctx.unit_name, "/notices", "问责记录", body).into_response())
+}
+
+/// GET /notices/{id}/notice.docx — the notice as the document sent to its unit (督办通知书).
+pub async fn notice_docx(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    let (n, _, tree) = crate::service::scope::load_notice(&state, &c, id).await?;
+    let doc =
+        crate::service::documents::supervision_notice(&state.store, &c.actor(), &tree, &n).await?;
+    Ok(super::download(
+        &format!("{}.docx", doc.title_text()),
+        super::DOCX,
+        doc.to_docx(),
+    ))
+}
+
+/// GET /notices/{id}/closing.docx — the closing report of a closed notice (办结报告).
+pub async fn closing_docx(
+    State(state): State<AppState>,
+    c: Current,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    let (n, events, tree) = crate::service::scope::load_notice(&state, &c, id).await?;
+    let doc = crate::service::documents::closing_report(&state.store, &tree, &n, &events)
+        .await?
+        .ok_or_else(|| AppError::Conflict("督办事项尚未办结，还没有办结报告".into()))?;
+    Ok(super::download(
+        &format!("{}.docx", doc.title_text()),
+        super::DOCX,
+        doc.to_docx(),
+    ))
 }

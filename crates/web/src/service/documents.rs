@@ -689,6 +689,175 @@ pub async fn monthly_notice(
     Ok(doc)
 }
 
+/// The local (Beijing) day of a stored UTC time stamp (`2026-12-06T01:30:00.000000Z`), if it reads.
+fn local_day(ts: &str) -> Option<Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(ts.get(..19)?, &fmt)
+        .ok()
+        .map(|t| (t + time::Duration::hours(8)).date())
+}
+
+/// A supervision notice as the document sent to its unit (督办通知书): addressed to the unit, what
+/// is to be done, the reply deadline and what follows a late reply, signed and dated by the
+/// supervision office on the day it was issued; under the office's red mark with its 发文字号 (the
+/// same each time this notice is printed).
+pub async fn supervision_notice(
+    store: &Store,
+    actor: &Actor,
+    tree: &UnitTree,
+    n: &diaodu_store::Notice,
+) -> Result<OfficialDoc, Error> {
+    let city = city_of(tree, n.unit_id);
+    let issuer = doc_setting(store, "document.issuer", || format!("{city}人民政府督查室")).await?;
+    let prefix = doc_setting(store, "document.prefix", || {
+        format!("{}政督", first_char(&city))
+    })
+    .await?;
+    let issued = local_day(&n.issued_at).unwrap_or(n.reply_by);
+    let mut doc = OfficialDoc::new();
+    doc.title(n.title.clone());
+    doc.addressee(n.unit_name.clone());
+    for p in n.content.lines().map(str::trim).filter(|p| !p.is_empty()) {
+        doc.para(p.to_string());
+    }
+    doc.para(format!(
+        "请于{}前将办理情况书面反馈{issuer}（督办编号：{}）。逾期未反馈的，将按督办升级规定依次予以提醒、催办、通报、约谈，直至提请问责。",
+        fmt_date_zh(n.reply_by),
+        n.code
+    ));
+    doc.signature(issuer.clone(), fmt_date_zh(issued));
+    let number = store
+        .documents()
+        .number(
+            actor,
+            &prefix,
+            issued.year(),
+            "supervision_notice",
+            &format!("notice/{}", n.id),
+            &n.title,
+        )
+        .await?;
+    doc.masthead(Masthead {
+        urgency: (n.escalation.level() >= 2).then(|| "加急".to_string()),
+        mark: format!("{issuer}文件"),
+        number: Some(number.zh()),
+        ..Default::default()
+    })
+    .colophon(Colophon {
+        copies_to: None,
+        copies_label: "抄送",
+        printed_by: issuer,
+        printed_on: fmt_date_zh(issued),
+    });
+    Ok(doc)
+}
+
+/// The closing report of a notice closed after verification (督办事项办结报告): the matter, the
+/// unit's replies with their dates, the ladder steps it reached, and the verification that closed
+/// it; under the mark 督办事项办结报告 with the office and the day it was closed. `None` while the
+/// notice is open.
+pub async fn closing_report(
+    store: &Store,
+    tree: &UnitTree,
+    n: &diaodu_store::Notice,
+    events: &[diaodu_store::NoticeEvent],
+) -> Result<Option<OfficialDoc>, Error> {
+    if n.state != NoticeState::Closed {
+        return Ok(None);
+    }
+    let city = city_of(tree, n.unit_id);
+    let issuer = doc_setting(store, "document.issuer", || format!("{city}人民政府督查室")).await?;
+    let day = |e: &diaodu_store::NoticeEvent| {
+        local_day(&e.at)
+            .map(fmt_date_zh)
+            .unwrap_or_else(|| e.at.clone())
+    };
+    let closed = events.iter().rev().find(|e| e.kind == "close");
+    let closed_on = closed.and_then(|e| local_day(&e.at)).unwrap_or(n.reply_by);
+    let mut doc = OfficialDoc::new();
+    doc.title(format!("“{}”办结报告", n.title));
+    doc.h1("督办事项");
+    doc.para(format!(
+        "{}（督办编号：{}），承办单位：{}，反馈期限：{}。",
+        n.title,
+        n.code,
+        n.unit_name,
+        fmt_date_zh(n.reply_by)
+    ));
+    if !n.content.trim().is_empty() {
+        doc.para(n.content.trim().to_string());
+    }
+    doc.h1("办理情况");
+    let replies: Vec<_> = events.iter().filter(|e| e.kind == "reply").collect();
+    if replies.is_empty() {
+        doc.para("承办单位未书面反馈。");
+    }
+    for e in &replies {
+        doc.para(format!(
+            "{}，{}反馈：{}",
+            day(e),
+            e.user_name,
+            e.body.trim()
+        ));
+    }
+    for e in events.iter().filter(|e| e.kind == "send_back") {
+        doc.para(format!("{}，退回重办：{}", day(e), e.body.trim()));
+    }
+    let steps: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.kind.strip_prefix("escalate:").map(|s| (e, s)))
+        .map(|(e, s)| {
+            let step = diaodu_domain::notice::Escalation::parse(s)
+                .map(|x| x.zh().to_string())
+                .unwrap_or_else(|| s.to_string());
+            format!(
+                "{}（{}）",
+                step,
+                e.effective_on.clone().unwrap_or_else(|| day(e))
+            )
+        })
+        .collect();
+    if !steps.is_empty() {
+        doc.para(format!("办理中因逾期升级：{}。", steps.join("、")));
+    }
+    doc.h1("核查意见");
+    match closed {
+        Some(e) if !e.body.trim().is_empty() => {
+            let body = e.body.trim().trim_end_matches('。');
+            let close = if body.contains("办结") {
+                ""
+            } else {
+                "，予以办结"
+            };
+            doc.para(format!("{}，{}核查：{body}{close}。", day(e), e.user_name))
+        }
+        Some(e) => doc.para(format!("{}，{}核查，予以办结。", day(e), e.user_name)),
+        None => doc.para("经核查，予以办结。"),
+    };
+    doc.signature(issuer.clone(), fmt_date_zh(closed_on));
+    doc.masthead(Masthead {
+        mark: "督办事项办结报告".into(),
+        sides: Some((issuer, fmt_date_zh(closed_on))),
+        ..Default::default()
+    });
+    Ok(Some(doc))
+}
+
+/// The name of the city (the nearest unit of that kind above or at `unit_id`, else the top of its
+/// branch) that derived issuing bodies are named after.
+fn city_of(tree: &UnitTree, unit_id: i64) -> String {
+    let mut at = tree.get(unit_id);
+    let mut top = None;
+    while let Some(u) = at {
+        if u.kind == diaodu_domain::access::UnitKind::City {
+            return u.name.clone();
+        }
+        top = Some(u);
+        at = u.parent_id.and_then(|p| tree.get(p));
+    }
+    top.map(|u| u.name.clone()).unwrap_or_default()
+}
+
 /// A region's scorecard for one period, as the API and `diaodu scorecard --format json` give it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ScorecardOut {
