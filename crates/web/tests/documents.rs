@@ -7,20 +7,8 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::{docx_xml, TestApp};
 use serde_json::json;
-
-/// The body part of a .docx.
-fn docx_xml(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("the body part")
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
 
 fn percent_encode(s: &str) -> String {
     s.bytes()

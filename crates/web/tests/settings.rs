@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::{docx_xml, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -134,18 +134,6 @@ async fn settings_through_the_api() {
         .any(|s| s["key"] == "session.idle_minutes" && s["value"] == "45"));
 }
 
-/// The text of a .docx's body.
-fn docx_text(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("the body part")
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
-
 #[tokio::test]
 async fn the_issuing_authority_set_by_the_administrator_signs_the_documents() {
     let app = TestApp::new().await;
@@ -163,7 +151,7 @@ async fn the_issuing_authority_set_by_the_administrator_signs_the_documents() {
     let b = app.login("sup").await;
     let path = format!("/meetings/{m}/minutes.docx");
     // Unset: derived from the city's name.
-    assert!(docx_text(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
+    assert!(docx_xml(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
     let admin = app.token("admin").await;
     let r = app
         .api(
@@ -174,7 +162,7 @@ async fn the_issuing_authority_set_by_the_administrator_signs_the_documents() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let text = docx_text(&app.get_bytes(&b, &path).await.2);
+    let text = docx_xml(&app.get_bytes(&b, &path).await.2);
     assert!(text.contains("测试市重点工作督查办公室") && !text.contains("测试市人民政府督查室"));
     // Too long, or with a line break: refused with the reason; empty: back to the derived name.
     let r = app
@@ -196,7 +184,7 @@ async fn the_issuing_authority_set_by_the_administrator_signs_the_documents() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    assert!(docx_text(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
+    assert!(docx_xml(&app.get_bytes(&b, &path).await.2).contains("测试市人民政府督查室"));
     // The settings page shows it in its group, with what an empty value means.
     let page = app.get(&app.login("admin").await, "/admin/settings").await;
     assert!(page.body.contains("督查督办发文机关") && page.body.contains("人民政府督查室"));

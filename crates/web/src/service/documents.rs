@@ -132,24 +132,7 @@ pub async fn briefing(store: &Store, tree: &UnitTree, m: &Meeting) -> Result<Off
             overdue.len()
         ));
         if !overdue.is_empty() {
-            doc.table(
-                ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                overdue
-                    .iter()
-                    .map(|n| {
-                        vec![
-                            n.title.clone(),
-                            n.unit_name.clone(),
-                            fmt_date(n.reply_by),
-                            n.days_overdue.to_string(),
-                            n.escalation.zh().into(),
-                        ]
-                    })
-                    .collect(),
-            );
+            overdue_table(&mut doc, &overdue);
         }
     }
 
@@ -304,6 +287,29 @@ fn projects_part(
             ));
         }
     }
+}
+
+/// The overdue notices as a table: the matter, the unit, the deadline, the days past it and the
+/// ladder step reached.
+fn overdue_table(doc: &mut OfficialDoc, notices: &[&diaodu_store::Notice]) {
+    doc.table(
+        ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级至"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        notices
+            .iter()
+            .map(|n| {
+                vec![
+                    n.title.clone(),
+                    n.unit_name.clone(),
+                    fmt_date(n.reply_by),
+                    n.days_overdue.to_string(),
+                    n.escalation.zh().into(),
+                ]
+            })
+            .collect(),
+    );
 }
 
 /// The minutes (会议纪要) of a meeting as an official document.
@@ -632,24 +638,7 @@ pub async fn monthly_notice(
             "逾期未反馈并已升级的督办事项{}件，请承办单位立即办理反馈。",
             escalated.len()
         ));
-        doc.table(
-            ["督办事项", "承办单位", "反馈期限", "逾期天数", "升级至"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            escalated
-                .iter()
-                .map(|n| {
-                    vec![
-                        n.title.clone(),
-                        n.unit_name.clone(),
-                        fmt_date(n.reply_by),
-                        n.days_overdue.to_string(),
-                        n.escalation.zh().into(),
-                    ]
-                })
-                .collect(),
-        );
+        overdue_table(&mut doc, &escalated);
     }
     doc.h1("下一步工作要求");
     doc.para(

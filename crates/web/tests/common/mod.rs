@@ -357,3 +357,15 @@ pub fn csrf_part(boundary: &str, token: &str) -> Vec<u8> {
     format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
         .into_bytes()
 }
+
+/// The body part (`word/document.xml`) of a .docx.
+pub fn docx_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("the body part")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
