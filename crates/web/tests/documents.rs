@@ -320,3 +320,163 @@ async fn a_notice_prints_as_a_numbered_document_and_closes_with_a_report() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Converts `docx` to PDF with LibreOffice in `dir` and returns each page's text (pdftotext), or
+/// `None` when LibreOffice or poppler is not installed. With `DIAODU_DOC_PAGES=DIR` the pages are
+/// also written there as PNG, to be looked at.
+fn pages(dir: &std::path::Path, name: &str, docx: &[u8]) -> Option<Vec<String>> {
+    use std::process::Command;
+    let found = |c: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {c}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !found("soffice") || !found("pdftotext") {
+        return None;
+    }
+    let path = dir.join(format!("{name}.docx"));
+    std::fs::write(&path, docx).unwrap();
+    // A profile of its own: conversions running side by side would otherwise share one and fail.
+    let profile = format!("-env:UserInstallation=file://{}/lo-{name}", dir.display());
+    let out = Command::new("soffice")
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let pdf = dir.join(format!("{name}.pdf"));
+    assert!(
+        pdf.exists(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if let Ok(to) = std::env::var("DIAODU_DOC_PAGES") {
+        std::fs::create_dir_all(&to).unwrap();
+        Command::new("pdftoppm")
+            .args(["-r", "60", "-png"])
+            .arg(&pdf)
+            .arg(std::path::Path::new(&to).join(name))
+            .status()
+            .unwrap();
+    }
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap()
+        .stdout;
+    Some(
+        String::from_utf8_lossy(&text)
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// Rendered page by page (where LibreOffice is installed, as in CI): each document opens with its
+/// red mark and number on the first page, and its signature never stands alone on the last page —
+/// the last paragraph of the body goes with it.
+#[tokio::test]
+async fn documents_render_with_their_mark_first_and_no_signature_alone() {
+    let dir = std::env::temp_dir().join(format!(
+        "diaodu-doc-pages-{}-{}",
+        std::process::id(),
+        diaodu_store::testing::test_engine_url().is_some()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    if pages(
+        &dir,
+        "probe",
+        &diaodu_office::docx::OfficialDoc::new().to_docx(),
+    )
+    .is_none()
+    {
+        eprintln!("LibreOffice or poppler not installed: pages not rendered");
+        return;
+    }
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let today = diaodu_store::today_local();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(&sup),
+            Some(json!({"title": "第一次重点工作调度会", "date": diaodu_domain::period::fmt_date(today),
+                "attendees": "市长、分管副市长，各县区和市直有关部门主要负责同志", "agenda": "调度重点项目和重点工作任务"})),
+        )
+        .await;
+    let m = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/notices",
+            Some(&sup),
+            Some(
+                json!({"unit_id": app.d1, "title": "关于加快推进甲区污水管网建设的督办通知",
+                "content": "该项目投资进度滞后，请于期限内说明原因、提出整改措施并反馈。",
+                "reply_by": diaodu_domain::period::fmt_date(today + time::Duration::days(7))}),
+            ),
+        )
+        .await;
+    let n = r.json()["notice"]["id"].as_i64().unwrap();
+    let office = app.login("sup").await;
+    let ym = format!("{}-{:02}", today.year(), u8::from(today.month()));
+    for (name, path, mark, last) in [
+        (
+            "minutes",
+            format!("/meetings/{m}/minutes.docx"),
+            "纪要",
+            "印发",
+        ),
+        (
+            "briefing",
+            format!("/meetings/{m}/briefing.docx"),
+            "调度会材料",
+            "督查室",
+        ),
+        (
+            "monthly",
+            format!("/ranking/monthly.docx?month={ym}"),
+            "文件",
+            "印发",
+        ),
+        (
+            "notice",
+            format!("/notices/{n}/notice.docx"),
+            "文件",
+            "印发",
+        ),
+    ] {
+        let (status, _, bytes) = app.get_bytes(&office, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let pages = pages(&dir, name, &bytes).unwrap();
+        let first = &pages[0];
+        assert!(first.contains(mark), "{name}: page 1 {first}");
+        let last_page = pages.last().unwrap();
+        assert!(last_page.contains(last), "{name}: last page {last_page}");
+        // Besides the signature, its date, the 版记 and the page number, the last page holds
+        // some of the body.
+        let date = diaodu_domain::period::fmt_date_zh(today);
+        let body_lines = last_page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .filter(|l| !l.contains("督查室") && !l.contains(&date) && !l.contains("印发"))
+            .filter(|l| !l.contains(&date.replace('年', " 年 ").replace('月', " 月 ")))
+            .filter(|l| !l.starts_with('—') && !l.starts_with("分送") && !l.starts_with("门"))
+            .filter(|l| {
+                !l.chars()
+                    .all(|c| c.is_ascii_digit() || " 年月日".contains(c))
+            })
+            .count();
+        assert!(
+            body_lines > 0,
+            "{name}: the signature alone on its page:\n{last_page}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
