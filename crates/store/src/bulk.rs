@@ -216,6 +216,8 @@ enum Step {
         stage: tokio::task::JoinHandle<Result<String>>,
         sql: String,
         constants: Vec<Val>,
+        /// How many rows `sql` must write: one per staged row.
+        rows: u64,
     },
 }
 
@@ -256,11 +258,16 @@ impl Emitter {
         if self.closed || rows.is_empty() {
             return;
         }
-        if on_conflict.is_empty() && rows.len() >= STAGE_MIN && self.stages() {
-            let first = &rows[0];
-            let constant: Vec<bool> = (0..columns.len())
-                .map(|c| rows.iter().all(|r| r[c] == first[c]))
-                .collect();
+        let first = &rows[0];
+        let constant: Vec<bool> = (0..columns.len())
+            .map(|c| rows.iter().all(|r| r[c] == first[c]))
+            .collect();
+        // A batch whose every column is the same in every row has nothing to copy: JSON instead.
+        if on_conflict.is_empty()
+            && rows.len() >= STAGE_MIN
+            && self.stages()
+            && constant.iter().any(|k| !k)
+        {
             let mut param = 0;
             let exprs: Vec<String> = columns
                 .iter()
@@ -326,6 +333,7 @@ impl Emitter {
             stage,
             sql,
             constants,
+            rows: rows.len() as u64,
         });
     }
 
@@ -382,6 +390,7 @@ impl Step {
                 stage,
                 sql,
                 constants,
+                rows,
             } => {
                 let name = match stage.await {
                     Ok(r) => r?,
@@ -392,9 +401,19 @@ impl Step {
                 let sql = sql.replace("{stage}", &name);
                 let mut args = sqlx::any::AnyArguments::default();
                 add_all(&mut args, &constants)?;
-                sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                let written = sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
                     .execute(&mut *conn)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                // The import's transaction reads the staged rows as committed before each of its
+                // statements (PostgreSQL's default READ COMMITTED). Under a stricter isolation
+                // level set on the server its snapshot would predate them and the statement write
+                // nothing: refuse rather than report an import that wrote less than it said.
+                if written != rows {
+                    return Err(crate::StoreError::Conflict(format!(
+                        "批量写入不完整（应写 {rows} 行，实写 {written} 行），已全部撤销；请检查数据库的事务隔离级别是否为 READ COMMITTED"
+                    )));
+                }
                 sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {name}")))
                     .execute(&mut *conn)
                     .await?;

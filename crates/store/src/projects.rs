@@ -60,17 +60,27 @@ pub struct ProjectFilter {
 }
 
 impl ProjectFilter {
-    /// Whether the filter narrows the projects by something the database can select (anything but
-    /// the light, which needs the status).
+    /// Whether the filter narrows the projects by something the database selects: not the light,
+    /// which needs the status, nor the words, which [`words_match`] checks on the rows read.
     fn narrows(&self) -> bool {
         self.unit_id.is_some()
             || self.stage.is_some()
             || self.category.is_some()
             || self.batch.as_deref().is_some_and(|b| !b.is_empty())
-            || self.q.as_deref().is_some_and(|q| !q.trim().is_empty())
             || self.project_id.is_some()
             || self.project_ids.is_some()
     }
+}
+
+/// Whether a project's code or name holds the filter's words `q` (trimmed; any case, by Rust's
+/// full Unicode lowercasing): one test for every path that lists projects, so that a list read from
+/// the cache, a page and a narrowed list agree.
+fn words_match(q: Option<&str>, code: &str, name: &str) -> bool {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return true;
+    };
+    let q = q.to_lowercase();
+    code.to_lowercase().contains(&q) || name.to_lowercase().contains(&q)
 }
 
 /// A statement with its leading parameters, then the filter values.
@@ -117,8 +127,6 @@ enum Cond {
     Category,
     /// A concentrated-start batch.
     Batch,
-    /// Words in the code (whatever the case) or the name (a `LIKE` pattern).
-    Words,
     /// Some projects: a JSON array of their ids.
     ProjectIds(crate::Engine),
 }
@@ -133,13 +141,6 @@ impl Cond {
             Cond::Batch => format!("{p}.batch = ${n}"),
             Cond::ProjectIds(engine) => {
                 format!("{p}.id IN ({})", crate::dialect::json_set(*engine, n, true))
-            }
-            Cond::Words => {
-                // Codes match whatever their letters' case, on both engines (PostgreSQL's LIKE
-                // minds case, SQLite's does not for ASCII).
-                format!(
-                    "(lower({p}.code) LIKE lower(${n}) ESCAPE '\\' OR {p}.name LIKE ${n} ESCAPE '\\')"
-                )
             }
         }
     }
@@ -175,14 +176,6 @@ fn conditions(
     }
     if let Some(b) = filter.batch.as_ref().filter(|b| !b.is_empty()) {
         conds.push((Cond::Batch, b.clone()));
-    }
-    if let Some(q) = filter
-        .q
-        .as_ref()
-        .map(|q| q.trim())
-        .filter(|q| !q.is_empty())
-    {
-        conds.push((Cond::Words, format!("%{}%", like_escape(q))));
     }
     if let Some(ids) = &filter.project_ids {
         conds.push((Cond::ProjectIds(engine), crate::pack::json_ints(ids)));
@@ -978,13 +971,14 @@ impl Projects<'_> {
             .map(|(k, (c, _))| format!(" AND {}", c.sql("p", "u", 1 + k)))
             .collect();
         let sql = format!(
-            "SELECT p.id, p.code FROM units u CROSS JOIN projects p WHERE p.unit_id = u.id{wh}"
+            "SELECT p.id, p.code, p.name FROM units u CROSS JOIN projects p WHERE p.unit_id = u.id{wh}"
         );
-        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+        let mut q = sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(sql.as_str()));
         for a in &fargs {
             q = q.bind(a.as_str());
         }
         let mut ids = q.fetch_all(&self.pool).await?;
+        ids.retain(|(_, code, name)| words_match(filter.q.as_deref(), code, name));
         // The order the whole list has (`statuses_via` orders by code).
         ids.sort_by(|a, b| a.1.cmp(&b.1));
         let total = ids.len();
@@ -1083,12 +1077,6 @@ impl Projects<'_> {
                 .map(|u| u.path.clone())
                 .unwrap_or_else(|| "/none/".into())
         });
-        let q = filter
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_lowercase);
         Ok(all
             .iter()
             .filter(|r| {
@@ -1110,9 +1098,7 @@ impl Projects<'_> {
                         .filter(|b| !b.is_empty())
                         .is_none_or(|b| f.batch == b)
                     && filter.light.is_none_or(|l| r.status.light == l)
-                    && q.as_deref().is_none_or(|q| {
-                        f.code.to_lowercase().contains(q) || f.name.to_lowercase().contains(q)
-                    })
+                    && words_match(filter.q.as_deref(), &f.code, &f.name)
             })
             .cloned()
             .collect())
@@ -1254,7 +1240,9 @@ impl Projects<'_> {
                 on_time_reports: sum.on_time_weekly as u32,
             };
             let status = project_status(&facts, d, due_hi, settings);
-            if filter.light.is_some_and(|l| l != status.light) {
+            if filter.light.is_some_and(|l| l != status.light)
+                || !words_match(filter.q.as_deref(), &f.code, &f.name)
+            {
                 continue;
             }
             out.push(ProjectStatusRow {

@@ -1272,11 +1272,20 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
             light: Some(diaodu_domain::status::Light::Red),
             ..Default::default()
         },
+        // Words of the names in another case, with a unit: read by the database, matched by
+        // the same test as the whole list's.
+        ProjectFilter {
+            unit_id: Some(d1),
+            q: Some(" 路p0".into()),
+            ..Default::default()
+        },
     ];
     for (k, d) in [
         date!(2026 - 05 - 20),
         date!(2026 - 08 - 31),
         date!(2026 - 09 - 15),
+        date!(2026 - 10 - 12),
+        date!(2026 - 07 - 01),
     ]
     .into_iter()
     .enumerate()
@@ -1310,10 +1319,11 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
             .filter(|r| filter.stage.is_none_or(|s| r.project.fields.stage == s))
             .filter(|r| filter.light.is_none_or(|l| r.status.light == l))
             .filter(|r| {
-                filter
-                    .q
-                    .as_deref()
-                    .is_none_or(|q| r.project.fields.name.contains(q))
+                filter.q.as_deref().map(str::trim).is_none_or(|q| {
+                    let q = q.to_lowercase();
+                    r.project.fields.name.to_lowercase().contains(&q)
+                        || r.project.fields.code.to_lowercase().contains(&q)
+                })
             })
             .collect();
         let key = |r: &diaodu_store::ProjectStatusRow| {
