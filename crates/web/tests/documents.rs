@@ -480,3 +480,87 @@ async fn documents_render_with_their_mark_first_and_no_signature_alone() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every document the pages produce, the API gives too, with the same numbers and permissions.
+#[tokio::test]
+async fn the_api_gives_each_document_as_the_pages_do() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let today = diaodu_store::today_local();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(&sup),
+            Some(json!({"title": "第一次重点工作调度会", "date": diaodu_domain::period::fmt_date(today)})),
+        )
+        .await;
+    let m = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/notices",
+            Some(&sup),
+            Some(json!({"unit_id": app.d1, "title": "关于加快推进甲区污水管网建设的督办通知",
+                "content": "请说明原因。", "reply_by": diaodu_domain::period::fmt_date(today + time::Duration::days(7))})),
+        )
+        .await;
+    let n = r.json()["notice"]["id"].as_i64().unwrap();
+    let year = today.year();
+    let get = |path: String, token: String| {
+        let app = &app;
+        async move { app.api_bytes(Method::GET, &path, Some(&token)).await }
+    };
+    let (status, bytes) = get(
+        format!("/api/v1/documents/minutes?meeting={m}"),
+        sup.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(docx_xml(&bytes).contains(&format!("〔{year}〕第1期")));
+    // The page gives the same number afterwards.
+    let office = app.login("sup").await;
+    let page = docx_xml(
+        &app.get_bytes(&office, &format!("/meetings/{m}/minutes.docx"))
+            .await
+            .2,
+    );
+    assert!(page.contains(&format!("〔{year}〕第1期")));
+    let (status, bytes) = get(
+        format!("/api/v1/documents/briefing?meeting={m}"),
+        sup.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(docx_xml(&bytes).contains("重点工作调度会材料"));
+    let (status, bytes) = get(
+        format!("/api/v1/documents/supervision-notice?notice={n}"),
+        sup.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(docx_xml(&bytes).contains(&format!("测政督〔{year}〕1号")));
+    let (status, _) = get(
+        format!("/api/v1/documents/closing-report?notice={n}"),
+        sup.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Another district's reporter reaches neither the notice's documents nor a missing meeting's.
+    let rep2 = app.token("rep2").await;
+    let (status, _) = get(
+        format!("/api/v1/documents/supervision-notice?notice={n}"),
+        rep2,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get(
+        "/api/v1/documents/minutes?meeting=999999".into(),
+        sup.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The scorecard notice before any indicator value: no period to notify.
+    let (status, _) = get("/api/v1/documents/scorecard-notice".into(), sup).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

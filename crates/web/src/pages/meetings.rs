@@ -125,18 +125,7 @@ pub async fn create(
 }
 
 async fn load(state: &AppState, c: &Current, id: i64) -> Result<(Meeting, UnitTree), AppError> {
-    c.require(Action::ViewMeetings)?;
-    let m = state
-        .store
-        .meetings()
-        .get(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("调度会".into()))?;
-    let tree = state.store.units().await?;
-    if !tree.in_scope(m.unit_id, c.scope) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((m, tree))
+    Ok(crate::service::scope::load_meeting(state, c, id).await?)
 }
 
 /// GET /meetings/{id}

@@ -29,6 +29,27 @@ pub async fn load_notice(
     Ok((n, ev, tree))
 }
 
+/// Loads a dispatch meeting the user may see: the role views meetings and the meeting's unit is in
+/// scope (403 otherwise; 404 when there is none).
+pub async fn load_meeting(
+    state: &AppState,
+    c: &Current,
+    id: i64,
+) -> Result<(diaodu_store::Meeting, UnitTree), Error> {
+    c.require(diaodu_domain::access::Action::ViewMeetings)?;
+    let m = state
+        .store
+        .meetings()
+        .get(id)
+        .await?
+        .ok_or_else(|| Error::NotFound("调度会".into()))?;
+    let tree = state.store.units().await?;
+    if !tree.in_scope(m.unit_id, c.scope) {
+        return Err(Error::Forbidden);
+    }
+    Ok((m, tree))
+}
+
 /// Loads a task the user may see (403 otherwise).
 pub async fn load_task(
     state: &AppState,
