@@ -258,16 +258,18 @@ impl Emitter {
         if self.closed || rows.is_empty() {
             return;
         }
+        // Staged where it can be; a batch whose every column is the same in every row has nothing
+        // to copy, and goes as JSON.
         let first = &rows[0];
-        let constant: Vec<bool> = (0..columns.len())
-            .map(|c| rows.iter().all(|r| r[c] == first[c]))
-            .collect();
-        // A batch whose every column is the same in every row has nothing to copy: JSON instead.
-        if on_conflict.is_empty()
-            && rows.len() >= STAGE_MIN
-            && self.stages()
-            && constant.iter().any(|k| !k)
-        {
+        let constant: Vec<bool> =
+            if on_conflict.is_empty() && rows.len() >= STAGE_MIN && self.stages() {
+                (0..columns.len())
+                    .map(|c| rows.iter().all(|r| r[c] == first[c]))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        if constant.iter().any(|k| !k) {
             let mut param = 0;
             let exprs: Vec<String> = columns
                 .iter()

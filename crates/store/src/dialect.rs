@@ -112,35 +112,42 @@ pub(crate) fn json_row_field(engine: Engine, i: usize, int: bool) -> String {
 /// updating it: an update that changes no key of an index still adds the new version to it, and
 /// where the leaf is full first tries to delete older versions of the same key, visiting their
 /// table pages, which never succeeds here (the old version is this transaction's own).
-pub(crate) fn report_edits(engine: Engine) -> &'static str {
+pub(crate) fn report_edits(engine: Engine) -> String {
     if engine == Engine::Sqlite {
         "UPDATE reports SET investment = v.investment, progress = v.progress, problems = v.problems, \
          updated_at = $2, submitted_by = $3 \
          FROM (SELECT value ->> 0 AS id, value ->> 1 AS investment, value ->> 2 AS progress, \
          value ->> 3 AS problems FROM json_each($1)) AS v WHERE reports.id = v.id"
+            .to_string()
     } else {
-        "WITH v AS (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, \
-         e ->> 2 AS progress, e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e), \
-         old AS (DELETE FROM reports r USING v WHERE r.id = v.id \
-         RETURNING r.id, r.project_id, r.period, r.period_kind, r.period_end, r.on_time, \
-         r.created_at, v.investment, v.progress, v.problems) \
-         INSERT INTO reports (id, project_id, period, period_kind, period_end, investment, \
-         progress, problems, on_time, submitted_by, created_at, updated_at) \
-         SELECT id, project_id, period, period_kind, period_end, investment, progress, problems, \
-         on_time, $3, created_at, $2 FROM old"
+        format!(
+            "WITH v AS (SELECT (e ->> 0)::bigint AS id, (e ->> 1)::bigint AS investment, \
+             e ->> 2 AS progress, e ->> 3 AS problems FROM jsonb_array_elements($1::jsonb) AS e), {}",
+            replace_reports("v", "$2", "$3")
+        )
     }
 }
 
 /// PostgreSQL's [`report_edits`] reading the edits from a staging table (`copy.rs`) named
 /// `{stage}`, with columns `id, investment, progress, problems`; `$1` the time, `$2` the user.
-pub(crate) const REPORT_EDITS_STAGED: &str =
-    "WITH old AS (DELETE FROM reports r USING {stage} v WHERE r.id = v.id \
-     RETURNING r.id, r.project_id, r.period, r.period_kind, r.period_end, r.on_time, \
-     r.created_at, v.investment, v.progress, v.problems) \
-     INSERT INTO reports (id, project_id, period, period_kind, period_end, investment, \
-     progress, problems, on_time, submitted_by, created_at, updated_at) \
-     SELECT id, project_id, period, period_kind, period_end, investment, progress, problems, \
-     on_time, $2, created_at, $1 FROM old";
+pub(crate) fn report_edits_staged() -> String {
+    format!("WITH {}", replace_reports("{stage} v", "$1", "$2"))
+}
+
+/// The replace of PostgreSQL's report edits (see [`report_edits`]), after a `WITH`: the reports
+/// whose id is in `edits` (a relation named `v` with `id, investment, progress, problems`) deleted
+/// and inserted again with the new values, the time `at` and the user `user`.
+fn replace_reports(edits: &str, at: &str, user: &str) -> String {
+    format!(
+        "old AS (DELETE FROM reports r USING {edits} WHERE r.id = v.id \
+         RETURNING r.id, r.project_id, r.period, r.period_kind, r.period_end, r.on_time, \
+         r.created_at, v.investment, v.progress, v.problems) \
+         INSERT INTO reports (id, project_id, period, period_kind, period_end, investment, \
+         progress, problems, on_time, submitted_by, created_at, updated_at) \
+         SELECT id, project_id, period, period_kind, period_end, investment, progress, problems, \
+         on_time, {user}, created_at, {at} FROM old"
+    )
+}
 
 impl Engine {
     /// Whether writers run side by side and must lock the rows they build on (PostgreSQL), rather

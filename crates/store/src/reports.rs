@@ -353,7 +353,7 @@ fn emit_updates<'a>(
                 &COLS,
                 &rows,
                 &[true; 4],
-                crate::dialect::REPORT_EDITS_STAGED.to_string(),
+                crate::dialect::report_edits_staged(),
                 vec![Val::T(at.to_string()), Val::OI(user_id)],
             );
         }
@@ -374,7 +374,7 @@ fn emit_updates<'a>(
             doc.push(']');
         }
         doc.push(']');
-        out.statement(sql, doc, vec![Val::T(at.to_string()), Val::OI(user_id)]);
+        out.statement(&sql, doc, vec![Val::T(at.to_string()), Val::OI(user_id)]);
     }
 }
 

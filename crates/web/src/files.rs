@@ -35,3 +35,8 @@ pub fn disposition(name: &str) -> String {
 
 /// Content type of .docx files.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// An issued document as a .docx download under its file name.
+pub fn docx(issued: crate::service::documents::Issued) -> axum::response::Response {
+    download(&issued.file_name, DOCX, issued.doc.to_docx())
+}

@@ -3,7 +3,7 @@
 //! report — the same documents, numbers and permissions as the pages' buttons.
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::types::ReadErrors;
 use crate::auth::ApiCurrent;
-use crate::error::{ApiError, AppError};
+use crate::error::ApiError;
 use crate::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -42,23 +42,9 @@ async fn monthly_notice(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<MonthlyQuery>,
 ) -> Result<Response, ApiError> {
-    let doc = crate::service::documents::monthly_notice_for(&state, &c, q.unit, &q.month).await?;
-    Ok(crate::files::download(
-        &format!("{}.docx", doc.title_text()),
-        crate::files::DOCX,
-        doc.to_docx(),
-    )
-    .into_response())
-}
-
-/// A .docx download named after its title.
-fn docx(doc: diaodu_office::docx::OfficialDoc) -> Response {
-    crate::files::download(
-        &format!("{}.docx", doc.title_text()),
-        crate::files::DOCX,
-        doc.to_docx(),
-    )
-    .into_response()
+    let issued =
+        crate::service::documents::monthly_notice_for(&state, &c, q.unit, &q.month).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// Query of `GET /api/v1/documents/scorecard-notice`.
@@ -80,20 +66,14 @@ async fn scorecard_notice(
     Query(q): Query<ScorecardNoticeQuery>,
 ) -> Result<Response, ApiError> {
     use crate::forms::nonempty;
-    use crate::service::scope::{resolve_period, resolve_region};
-    c.require(diaodu_domain::access::Action::ViewScorecard)?;
-    let tree = state.store.units().await?;
-    let region = resolve_region(&tree, &c, nonempty(&q.region))?;
-    let period = resolve_period(&state, nonempty(&q.period)).await?;
-    let sc = state
-        .store
-        .indicators()
-        .scorecard(&tree, region, period)
-        .await?;
-    let doc =
-        crate::service::documents::scorecard_notice(&state.store, &c.actor(), &sc, state.today())
-            .await?;
-    Ok(docx(doc))
+    let issued = crate::service::documents::scorecard_notice_for(
+        &state,
+        &c,
+        nonempty(&q.region),
+        nonempty(&q.period),
+    )
+    .await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// Query naming a meeting.
@@ -112,9 +92,9 @@ async fn briefing(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<MeetingQuery>,
 ) -> Result<Response, ApiError> {
-    let (m, tree) = crate::service::scope::load_meeting(&state, &c, q.meeting).await?;
-    let doc = crate::service::documents::briefing_issued(&state.store, &tree, &m).await?;
-    Ok(docx(doc))
+    let issued =
+        crate::service::documents::meeting_document_for(&state, &c, q.meeting, false).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// 调度会会议纪要（.docx）：纪要版头与按年编排的期数（再次生成沿用原期数），以及分送、印发版记。
@@ -125,10 +105,9 @@ async fn minutes(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<MeetingQuery>,
 ) -> Result<Response, ApiError> {
-    let (m, tree) = crate::service::scope::load_meeting(&state, &c, q.meeting).await?;
-    let doc =
-        crate::service::documents::minutes_issued(&state.store, &c.actor(), &tree, &m).await?;
-    Ok(docx(doc))
+    let issued =
+        crate::service::documents::meeting_document_for(&state, &c, q.meeting, true).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// Query naming a supervision notice.
@@ -147,10 +126,9 @@ async fn supervision_notice(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    let (n, _, tree) = crate::service::scope::load_notice(&state, &c, q.notice).await?;
-    let doc =
-        crate::service::documents::supervision_notice(&state.store, &c.actor(), &tree, &n).await?;
-    Ok(docx(doc))
+    let issued =
+        crate::service::documents::notice_document_for(&state, &c, q.notice, false).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// 督办事项办结报告（.docx）：单位反馈、逾期升级经过和核查意见。督办单尚未办结时返回 409。
@@ -162,9 +140,6 @@ async fn closing_report(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    let (n, events, tree) = crate::service::scope::load_notice(&state, &c, q.notice).await?;
-    let doc = crate::service::documents::closing_report(&state.store, &tree, &n, &events)
-        .await?
-        .ok_or_else(|| AppError::Conflict("督办事项尚未办结，还没有办结报告".into()))?;
-    Ok(docx(doc))
+    let issued = crate::service::documents::notice_document_for(&state, &c, q.notice, true).await?;
+    Ok(crate::files::docx(issued))
 }

@@ -234,16 +234,8 @@ pub async fn briefing_docx(
     c: Current,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (m, tree) = load(&state, &c, id).await?;
-    let doc = crate::service::documents::briefing_issued(&state.store, &tree, &m).await?;
-    Ok(super::download(
-        &format!(
-            "{}重点工作调度会会议材料.docx",
-            diaodu_domain::period::fmt_date_zh(m.date)
-        ),
-        super::DOCX,
-        doc.to_docx(),
-    ))
+    let issued = crate::service::documents::meeting_document_for(&state, &c, id, false).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// GET /meetings/{id}/minutes.docx
@@ -252,15 +244,6 @@ pub async fn minutes_docx(
     c: Current,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (m, tree) = load(&state, &c, id).await?;
-    let doc =
-        crate::service::documents::minutes_issued(&state.store, &c.actor(), &tree, &m).await?;
-    Ok(super::download(
-        &format!(
-            "{}重点工作调度会会议纪要.docx",
-            diaodu_domain::period::fmt_date_zh(m.date)
-        ),
-        super::DOCX,
-        doc.to_docx(),
-    ))
+    let issued = crate::service::documents::meeting_document_for(&state, &c, id, true).await?;
+    Ok(crate::files::docx(issued))
 }

@@ -567,14 +567,8 @@ pub async fn notice_docx(
     c: Current,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, AppError> {
-    let (n, _, tree) = crate::service::scope::load_notice(&state, &c, id).await?;
-    let doc =
-        crate::service::documents::supervision_notice(&state.store, &c.actor(), &tree, &n).await?;
-    Ok(super::download(
-        &format!("{}.docx", doc.title_text()),
-        super::DOCX,
-        doc.to_docx(),
-    ))
+    let issued = crate::service::documents::notice_document_for(&state, &c, id, false).await?;
+    Ok(crate::files::docx(issued))
 }
 
 /// GET /notices/{id}/closing.docx — the closing report of a closed notice (办结报告).
@@ -583,13 +577,6 @@ pub async fn closing_docx(
     c: Current,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, AppError> {
-    let (n, events, tree) = crate::service::scope::load_notice(&state, &c, id).await?;
-    let doc = crate::service::documents::closing_report(&state.store, &tree, &n, &events)
-        .await?
-        .ok_or_else(|| AppError::Conflict("督办事项尚未办结，还没有办结报告".into()))?;
-    Ok(super::download(
-        &format!("{}.docx", doc.title_text()),
-        super::DOCX,
-        doc.to_docx(),
-    ))
+    let issued = crate::service::documents::notice_document_for(&state, &c, id, true).await?;
+    Ok(crate::files::docx(issued))
 }

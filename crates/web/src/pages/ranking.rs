@@ -174,10 +174,7 @@ pub async fn monthly_docx(
     c: Current,
     Query(q): Query<MonthlyQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    let doc = crate::service::documents::monthly_notice_for(&state, &c, q.unit, &q.month).await?;
-    Ok(super::download(
-        &format!("{}.docx", doc.title_text()),
-        super::DOCX,
-        doc.to_docx(),
-    ))
+    let issued =
+        crate::service::documents::monthly_notice_for(&state, &c, q.unit, &q.month).await?;
+    Ok(crate::files::docx(issued))
 }

@@ -125,24 +125,12 @@ pub async fn docx(
     c: Current,
     Query(q): Query<ScorecardQuery>,
 ) -> Result<Response, AppError> {
-    c.require(Action::ViewScorecard)?;
-    let tree = state.store.units().await?;
-    let region = resolve_region(&tree, &c, nonempty(&q.region))?;
-    let period = resolve_period(&state, nonempty(&q.period)).await?;
-    let sc = state
-        .store
-        .indicators()
-        .scorecard(&tree, region, period)
-        .await?;
-    let bytes =
-        crate::service::documents::scorecard_notice(&state.store, &c.actor(), &sc, state.today())
-            .await?
-            .to_docx();
-    // Named as an office files it: the region, the period and what it is.
-    let name = format!(
-        "{}{}主要经济指标运行情况通报.docx",
-        sc.region.name,
-        period.zh()
-    );
-    Ok(super::download(&name, super::DOCX, bytes))
+    let issued = crate::service::documents::scorecard_notice_for(
+        &state,
+        &c,
+        nonempty(&q.region),
+        nonempty(&q.period),
+    )
+    .await?;
+    Ok(crate::files::docx(issued))
 }

@@ -482,6 +482,23 @@ pub async fn scorecard_notice(
     Ok(doc)
 }
 
+/// A document as the caller downloads it, from a page's button or the API alike: the .docx and the
+/// name an office files it under.
+pub struct Issued {
+    /// The document.
+    pub doc: OfficialDoc,
+    /// The file name, in Chinese (`…会议纪要.docx`).
+    pub file_name: String,
+}
+
+impl Issued {
+    /// Named after its title.
+    fn titled(doc: OfficialDoc) -> Issued {
+        let file_name = format!("{}.docx", doc.title_text());
+        Issued { doc, file_name }
+    }
+}
+
 /// The monthly notice of `month` (YYYY-MM) on the projects of `unit` (default: the top of the
 /// caller's scope), as the page's button and the API produce it: issuing a numbered document is the
 /// supervision office's (`IssueNotices`), of a unit within its scope, for a month begun.
@@ -490,7 +507,7 @@ pub async fn monthly_notice_for(
     c: &crate::auth::Current,
     unit: Option<i64>,
     month: &str,
-) -> Result<OfficialDoc, Error> {
+) -> Result<Issued, Error> {
     c.require(diaodu_domain::access::Action::IssueNotices)?;
     let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
         Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
@@ -498,7 +515,7 @@ pub async fn monthly_notice_for(
     };
     let unit = unit.unwrap_or_else(|| super::scope::scope_root(c));
     let tree = state.check_scope(c.scope, unit).await?;
-    monthly_notice(
+    let doc = monthly_notice(
         &state.store,
         &c.actor(),
         &tree,
@@ -506,7 +523,83 @@ pub async fn monthly_notice_for(
         (year, m),
         state.today(),
     )
-    .await
+    .await?;
+    Ok(Issued::titled(doc))
+}
+
+/// The scorecard notice of a region (id, code or name; default the caller's unit) for a period
+/// (default the newest with data), for those who view scorecards, issued today; filed as
+/// `{地区}{期间}主要经济指标运行情况通报.docx`.
+pub async fn scorecard_notice_for(
+    state: &crate::AppState,
+    c: &crate::auth::Current,
+    region: Option<&str>,
+    period: Option<&str>,
+) -> Result<Issued, Error> {
+    c.require(diaodu_domain::access::Action::ViewScorecard)?;
+    let tree = state.store.units().await?;
+    let region = super::scope::resolve_region(&tree, c, region)?;
+    let period = super::scope::resolve_period(state, period).await?;
+    let sc = state
+        .store
+        .indicators()
+        .scorecard(&tree, region, period)
+        .await?;
+    let doc = scorecard_notice(&state.store, &c.actor(), &sc, state.today()).await?;
+    Ok(Issued {
+        doc,
+        file_name: format!(
+            "{}{}主要经济指标运行情况通报.docx",
+            sc.region.name,
+            period.zh()
+        ),
+    })
+}
+
+/// A meeting's briefing (`minutes` false) or minutes, for those who may see the meeting; filed as
+/// `{日期}重点工作调度会会议材料.docx` or `…会议纪要.docx`.
+pub async fn meeting_document_for(
+    state: &crate::AppState,
+    c: &crate::auth::Current,
+    meeting: i64,
+    minutes: bool,
+) -> Result<Issued, Error> {
+    let (m, tree) = super::scope::load_meeting(state, c, meeting).await?;
+    let (doc, what) = if minutes {
+        (
+            minutes_issued(&state.store, &c.actor(), &tree, &m).await?,
+            "会议纪要",
+        )
+    } else {
+        (briefing_issued(&state.store, &tree, &m).await?, "会议材料")
+    };
+    Ok(Issued {
+        doc,
+        file_name: format!("{}重点工作调度会{what}.docx", fmt_date_zh(m.date)),
+    })
+}
+
+/// A supervision notice as its 督办通知书 (`closing` false) or, once closed, its 办结报告, for those
+/// who may see the notice; named after its title. A closing report of an open notice is a conflict.
+pub async fn notice_document_for(
+    state: &crate::AppState,
+    c: &crate::auth::Current,
+    notice: i64,
+    closing: bool,
+) -> Result<Issued, Error> {
+    let (n, events, tree) = super::scope::load_notice(state, c, notice).await?;
+    let doc = if closing {
+        closing_report(&state.store, &tree, &n, &events)
+            .await?
+            .ok_or_else(|| {
+                Error::Store(diaodu_store::StoreError::Conflict(
+                    "督办事项尚未办结，还没有办结报告".into(),
+                ))
+            })?
+    } else {
+        supervision_notice(&state.store, &c.actor(), &tree, &n).await?
+    };
+    Ok(Issued::titled(doc))
 }
 
 /// The monthly notice on the key projects (重点项目建设情况月度通报) of `unit` for the month of `(year,
