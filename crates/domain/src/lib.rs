@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod fulltext;
 pub mod import;
 pub mod indicator;
 pub mod instruction;

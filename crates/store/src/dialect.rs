@@ -241,3 +241,46 @@ pub(crate) fn filed_pairs(
         }
     }
 }
+
+/// `expr` with ASCII letters lower-cased and nothing else changed, as the library's search compares
+/// text (see `diaodu_domain::fulltext::fold`): SQLite's `lower` changes only ASCII (no ICU), while
+/// PostgreSQL's follows the database's locale, so there the letters are translated one by one.
+pub(crate) fn fold(engine: Engine, expr: &str) -> String {
+    match engine {
+        Engine::Sqlite => format!("lower({expr})"),
+        Engine::Postgres => {
+            format!("translate({expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
+        }
+    }
+}
+
+/// A library document's title and text as one string, a line apart (`d` the table's alias): SQLite
+/// spells the character `char(10)`, PostgreSQL `chr(10)`.
+pub(crate) fn title_and_body(engine: Engine, d: &str) -> String {
+    match engine {
+        Engine::Sqlite => format!("{d}.title || char(10) || {d}.body"),
+        Engine::Postgres => format!("{d}.title || chr(10) || {d}.body"),
+    }
+}
+
+/// Whether `hay` contains the text bound as `$n`: `instr` on SQLite, `strpos` on PostgreSQL.
+pub(crate) fn contains(engine: Engine, hay: &str, n: usize) -> String {
+    match engine {
+        Engine::Sqlite => format!("instr({hay}, ${n}) > 0"),
+        Engine::Postgres => format!("strpos({hay}, ${n}) > 0"),
+    }
+}
+
+/// The id the next library document takes, known before its row is written because its place in
+/// the library (`sort_key`) includes it: PostgreSQL takes it from the identity's sequence; SQLite
+/// the next after the largest, its writers taking turns (see `Store::begin`).
+pub(crate) async fn next_document_id(
+    conn: &mut sqlx::AnyConnection,
+    engine: Engine,
+) -> Result<i64, sqlx::Error> {
+    let sql = match engine {
+        Engine::Sqlite => "SELECT COALESCE(MAX(id), 0) + 1 FROM documents",
+        Engine::Postgres => "SELECT nextval(pg_get_serial_sequence('documents', 'id'))",
+    };
+    sqlx::query_scalar(sql).fetch_one(conn).await
+}

@@ -32,6 +32,7 @@ mod documents;
 mod indicators;
 mod inspections;
 mod instructions;
+pub mod library;
 mod meetings;
 mod messages;
 mod notices;
@@ -53,6 +54,9 @@ pub use documents::DocNumber;
 pub use indicators::{IndicatorRow, ValueInput};
 pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
 pub use instructions::{Instruction, NewInstruction, Outstanding};
+pub use library::{
+    kind_zh, DocHit, DocPage, DocSearch, LibraryDoc, NewDocument, Record, Related, Viewer,
+};
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use messages::{Message, NewMessage, INBOX_SIZE};
 pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
@@ -202,7 +206,8 @@ capability!(
     audit => Audit
 );
 capability!(
-    /// Official documents' numbers, 发文字号 (`documents.rs`).
+    /// Official documents: their numbers, 发文字号 (`documents.rs`), and the library of documents
+    /// issued and uploaded with its full-text search, 材料库 (`library.rs`).
     documents => Documents
 );
 
