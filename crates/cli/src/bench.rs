@@ -31,6 +31,10 @@ pub struct Options {
     pub db: String,
     /// Status date.
     pub today: Date,
+    /// Documents in the library for its search measurement (0: none).
+    pub documents: usize,
+    /// Searches of each shape.
+    pub searches: usize,
 }
 
 /// One measured figure with its floor.
@@ -526,6 +530,12 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
             floor_is: "the engine inserting as many rows it generates, one statement, no indexes"
                 .into(),
         });
+    }
+
+    if o.documents > 0 {
+        measures.extend(
+            crate::bench_library::measure(store, o.documents, o.searches.max(1), d).await?,
+        );
     }
 
     // `--clients 0` skips the HTTP load (quick runs of the in-process figures).

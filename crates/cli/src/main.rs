@@ -15,6 +15,7 @@ use diaodu_web::service::imports::{run_import, ImportKind, Upload};
 use diaodu_web::{AppState, WebConfig};
 
 mod bench;
+mod bench_library;
 mod demo;
 mod gen;
 
@@ -147,6 +148,13 @@ enum Cmd {
         /// Treat this date as today.
         #[arg(long)]
         as_of: Option<String>,
+        /// Documents the library holds for its search measurement (filled with synthetic documents
+        /// when it holds fewer; `0`: no library measurement).
+        #[arg(long, default_value_t = 100_000)]
+        documents: usize,
+        /// Searches of each shape in the library measurement.
+        #[arg(long, default_value_t = 200)]
+        searches: usize,
     },
     /// Meeting documents.
     Report {
@@ -564,6 +572,8 @@ async fn main() -> Result<()> {
             json,
             clients,
             as_of,
+            documents,
+            searches,
         } => {
             let clients: Vec<usize> = clients
                 .split(',')
@@ -576,6 +586,8 @@ async fn main() -> Result<()> {
                 clients,
                 db: cli.db.clone(),
                 today: date_arg(as_of.as_deref())?,
+                documents,
+                searches,
             };
             if store.autovacuum_off().await? {
                 eprintln!(
