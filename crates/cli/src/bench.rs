@@ -533,9 +533,8 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
     }
 
     if o.documents > 0 {
-        measures.extend(
-            crate::bench_library::measure(store, o.documents, o.searches.max(1), d).await?,
-        );
+        measures
+            .extend(crate::bench_library::measure(store, o.documents, o.searches.max(1), d).await?);
     }
 
     // `--clients 0` skips the HTTP load (quick runs of the in-process figures).

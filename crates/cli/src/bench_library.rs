@@ -15,7 +15,17 @@ use crate::bench::Measure;
 use crate::gen::Rng;
 
 const PLACES: [&str; 12] = [
-    "城东", "城西", "滨江", "高新", "临港", "北山", "南湖", "新城", "老城", "开发区", "物流园",
+    "城东",
+    "城西",
+    "滨江",
+    "高新",
+    "临港",
+    "北山",
+    "南湖",
+    "新城",
+    "老城",
+    "开发区",
+    "物流园",
     "空港",
 ];
 const WORKS: [&str; 16] = [
@@ -101,7 +111,13 @@ fn document(rng: &mut Rng, unit: (i64, &str), day0: Date, i: usize) -> NewDocume
                 );
                 body += pick(rng, &FILLER);
             }
-            1 => body += &format!("截至{}月底，{place}{work}完成投资{}万元。", 1 + rng.below(12), rng.range(100, 90_000)),
+            1 => {
+                body += &format!(
+                    "截至{}月底，{place}{work}完成投资{}万元。",
+                    1 + rng.below(12),
+                    rng.range(100, 90_000)
+                )
+            }
             _ => body += pick(rng, &FILLER),
         }
         if rng.below(5) == 0 {
@@ -146,7 +162,10 @@ async fn fill(store: &Store, n: usize, today: Date) -> Result<(usize, f64)> {
         .into_iter()
         .map(|u| (u.id, u.name.clone()))
         .collect();
-    anyhow::ensure!(!units.is_empty(), "材料库基准测试需要单位：请先运行 diaodu gen");
+    anyhow::ensure!(
+        !units.is_empty(),
+        "材料库基准测试需要单位：请先运行 diaodu gen"
+    );
     let day0 = today - time::Duration::days(3 * 365);
     let mut rng = Rng(0x6C1B_0000 + have as u64);
     let t = Instant::now();
@@ -210,12 +229,42 @@ pub async fn measure(store: &Store, n: usize, rounds: usize, today: Date) -> Res
     let mut rng = Rng(7);
     type Shape = (&'static str, fn(&mut Rng) -> String, bool, bool);
     let shapes: [Shape; 7] = [
-        ("a place's works (rare phrase)", |r| format!("{}{}", pick(r, &PLACES), pick(r, &WORKS)), false, false),
-        ("a matter (4 characters)", |r| pick(r, &MATTERS).to_string(), false, false),
-        ("two characters", |r| pick(r, &MATTERS).chars().take(2).collect(), false, false),
-        ("one character", |r| pick(r, &MATTERS).chars().nth(2).unwrap().to_string(), false, false),
-        ("two words", |r| format!("{} {}", pick(r, &WORKS), pick(r, &MATTERS)), false, false),
-        ("a matter, within a district", |r| pick(r, &MATTERS).to_string(), true, false),
+        (
+            "a place's works (rare phrase)",
+            |r| format!("{}{}", pick(r, &PLACES), pick(r, &WORKS)),
+            false,
+            false,
+        ),
+        (
+            "a matter (4 characters)",
+            |r| pick(r, &MATTERS).to_string(),
+            false,
+            false,
+        ),
+        (
+            "two characters",
+            |r| pick(r, &MATTERS).chars().take(2).collect(),
+            false,
+            false,
+        ),
+        (
+            "one character",
+            |r| pick(r, &MATTERS).chars().nth(2).unwrap().to_string(),
+            false,
+            false,
+        ),
+        (
+            "two words",
+            |r| format!("{} {}", pick(r, &WORKS), pick(r, &MATTERS)),
+            false,
+            false,
+        ),
+        (
+            "a matter, within a district",
+            |r| pick(r, &MATTERS).to_string(),
+            true,
+            false,
+        ),
         ("a year's list, page 3", |_| String::new(), false, true),
     ];
     let mut every: Vec<f64> = Vec::new();
@@ -252,7 +301,10 @@ pub async fn measure(store: &Store, n: usize, rounds: usize, today: Date) -> Res
         unit: "ms".into(),
         floor: None,
         ratio: None,
-        floor_is: format!("p50 {p50:.1} ms, {} searches, {total} documents", every.len()),
+        floor_is: format!(
+            "p50 {p50:.1} ms, {} searches, {total} documents",
+            every.len()
+        ),
     });
     Ok(out)
 }

@@ -2,6 +2,7 @@
 //! ledgers, import templates, and SVG charts shared by the web pages and documents.
 
 pub mod docx;
+pub mod extract;
 pub mod files;
 pub mod import;
 pub mod svg;
