@@ -625,17 +625,39 @@ async fn main() -> Result<()> {
                     }
                 }
             };
+            let today = diaodu_store::today_local();
             let doc = diaodu_web::service::documents::monthly_notice(
                 &store,
                 &Actor::cli(),
                 &tree,
                 unit,
                 (year, m),
-                diaodu_store::today_local(),
+                today,
             )
             .await?;
-            std::fs::write(&out, doc.to_docx())?;
-            eprintln!("已写入 {}（{}）", out.display(), doc.number().unwrap_or(""));
+            let bytes = doc.to_docx();
+            std::fs::write(&out, &bytes)?;
+            // Kept in the library as the server keeps what it issues, its file beside the server's.
+            let files = std::env::var_os("DIAODU_FILES")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| "diaodu-files".into());
+            let number = doc.number().unwrap_or("").to_string();
+            let issued = diaodu_web::service::documents::Issued {
+                file_name: format!("{}.docx", doc.title_text()),
+                doc,
+                bytes: Vec::new(),
+            };
+            let f = diaodu_web::service::documents::monthly_filing(unit, (year, m), today);
+            diaodu_web::service::library::keep_issued(
+                &store,
+                &files,
+                &Actor::cli(),
+                &issued,
+                &bytes,
+                &f,
+            )
+            .await?;
+            eprintln!("已写入 {}（{number}），并存入材料库", out.display());
         }
         Cmd::Report { cmd } => {
             let (meeting, date, out, is_briefing) = match cmd {

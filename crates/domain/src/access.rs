@@ -95,11 +95,13 @@ pub enum Action {
     Instruct,
     /// Remind units to file their reports (催报).
     ChaseReports,
+    /// Upload reference documents to the library (材料库).
+    UploadDocuments,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -124,6 +126,7 @@ impl Action {
         Action::Inspect,
         Action::Instruct,
         Action::ChaseReports,
+        Action::UploadDocuments,
     ];
 
     /// Chinese description.
@@ -153,6 +156,7 @@ impl Action {
             Action::Inspect => "参加督查活动、记录督查发现",
             Action::Instruct => "对项目、任务、督办单作出领导批示",
             Action::ChaseReports => "催报：提醒单位填报进度",
+            Action::UploadDocuments => "向材料库上传参考材料",
         }
     }
 }
@@ -177,6 +181,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ViewAudit => matches!(role, Admin | Supervision),
         Instruct => matches!(role, Admin | Leader),
         ChaseReports => matches!(role, Admin | Supervision | Drc),
+        UploadDocuments => matches!(role, Admin | Supervision | Drc | Statistics),
     }
 }
 

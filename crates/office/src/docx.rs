@@ -259,6 +259,31 @@ impl OfficialDoc {
         z.finish().expect("zip finish").into_inner()
     }
 
+    /// 发文机关: the body that signs it, else the one named beside the date in the 版头, else the
+    /// red mark itself; empty when there is none.
+    pub fn issuer(&self) -> String {
+        let signed = self.blocks.iter().find_map(|b| match b {
+            Block::Signature { org, .. } => Some(org.clone()),
+            _ => None,
+        });
+        let m = self.masthead.as_ref();
+        signed
+            .or_else(|| m.and_then(|m| m.sides.as_ref().map(|s| s.0.clone())))
+            .or_else(|| m.map(|m| m.mark.clone()))
+            .unwrap_or_default()
+    }
+
+    /// 主送机关, or empty.
+    pub fn addressee_text(&self) -> &str {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Addressee(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .unwrap_or("")
+    }
+
     /// The title, or empty.
     pub fn title_text(&self) -> &str {
         self.blocks

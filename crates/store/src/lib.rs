@@ -55,7 +55,8 @@ pub use indicators::{IndicatorRow, ValueInput};
 pub use inspections::{severity_zh, Attachment, Inspection, InspectionItem, NewInspection};
 pub use instructions::{Instruction, NewInstruction, Outstanding};
 pub use library::{
-    kind_zh, DocHit, DocPage, DocSearch, LibraryDoc, NewDocument, Record, Related, Viewer,
+    kind_zh, DocHit, DocPage, DocSearch, LibraryDoc, NewDocument, PassagePart, Record, Related,
+    Viewer,
 };
 pub use meetings::{Decision, Meeting, NewMeeting};
 pub use messages::{Message, NewMessage, INBOX_SIZE};

@@ -273,9 +273,18 @@ pub struct DocHit {
     pub doc: LibraryDoc,
     /// Whether its title contains the words (such documents come first).
     pub in_title: bool,
-    /// The passage of its text around the first match, in parts marked `true` where a word matched;
-    /// empty for a list without words or when only the title matched.
-    pub passage: Vec<(String, bool)>,
+    /// The passage of its text around the first match, in parts marked where a word matched; empty
+    /// for a list without words or when only the title matched.
+    pub passage: Vec<PassagePart>,
+}
+
+/// A part of a passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PassagePart {
+    /// The text.
+    pub text: String,
+    /// Whether it is a searched word (shown marked).
+    pub matched: bool,
 }
 
 /// One page of a search.
@@ -551,7 +560,11 @@ impl Documents<'_> {
         let hits = rows
             .into_iter()
             .map(|(doc, body, in_title)| DocHit {
-                passage: fulltext::passage(&body, &s.query.words, 90).unwrap_or_default(),
+                passage: fulltext::passage(&body, &s.query.words, 90)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(text, matched)| PassagePart { text, matched })
+                    .collect(),
                 doc,
                 in_title,
             })

@@ -166,8 +166,8 @@ async fn a_two_character_word_finds_it_inside_longer_words() {
     let marked: Vec<&str> = minutes
         .passage
         .iter()
-        .filter(|p| p.1)
-        .map(|p| p.0.as_str())
+        .filter(|p| p.matched)
+        .map(|p| p.text.as_str())
         .collect();
     assert_eq!(marked, ["征地", "征地"]);
     assert!(page.hits[0].in_title && !page.hits[1].in_title);

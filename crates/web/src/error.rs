@@ -133,6 +133,7 @@ impl From<crate::service::Error> for AppError {
             Error::ForbiddenBecause(m) => AppError::ForbiddenBecause(m),
             Error::NotFound(w) => AppError::NotFound(w),
             Error::Store(e) => e.into(),
+            Error::Internal(m) => AppError::Internal(m),
         }
     }
 }

@@ -38,5 +38,5 @@ pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordproces
 
 /// An issued document as a .docx download under its file name.
 pub fn docx(issued: crate::service::documents::Issued) -> axum::response::Response {
-    download(&issued.file_name, DOCX, issued.doc.to_docx())
+    download(&issued.file_name, DOCX, issued.bytes)
 }

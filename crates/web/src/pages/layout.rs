@@ -18,6 +18,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/notices", "督办单", None),
     ("/instructions", "领导批示", None),
     ("/meetings", "调度会", Some(Action::ViewMeetings)),
+    ("/documents", "材料库", None),
     ("/inspections", "督查活动", Some(Action::Inspect)),
     ("/ranking", "单位排名", None),
     ("/scorecard", "指标成绩单", None),

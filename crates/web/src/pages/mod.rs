@@ -4,6 +4,7 @@ pub mod admission;
 pub mod audit;
 pub mod calendar;
 pub mod data;
+pub mod documents;
 pub mod home;
 pub mod inbox;
 pub mod indicators;

@@ -489,13 +489,44 @@ pub struct Issued {
     pub doc: OfficialDoc,
     /// The file name, in Chinese (`…会议纪要.docx`).
     pub file_name: String,
+    /// The .docx, once it is written (and kept in the library).
+    pub bytes: Vec<u8>,
 }
 
 impl Issued {
     /// Named after its title.
     fn titled(doc: OfficialDoc) -> Issued {
         let file_name = format!("{}.docx", doc.title_text());
-        Issued { doc, file_name }
+        Issued::named(doc, file_name)
+    }
+
+    /// Named `file_name`.
+    fn named(doc: OfficialDoc, file_name: String) -> Issued {
+        Issued {
+            doc,
+            file_name,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// Writes the .docx and keeps it in the library as filed by `f`, for the caller.
+    async fn kept(
+        mut self,
+        state: &crate::AppState,
+        c: &crate::auth::Current,
+        f: super::library::Filing,
+    ) -> Result<Issued, Error> {
+        self.bytes = self.doc.to_docx();
+        super::library::keep_issued(
+            &state.store,
+            &state.cfg.files_dir,
+            &c.actor(),
+            &self,
+            &self.bytes,
+            &f,
+        )
+        .await?;
+        Ok(self)
     }
 }
 
@@ -524,7 +555,22 @@ pub async fn monthly_notice_for(
         state.today(),
     )
     .await?;
-    Ok(Issued::titled(doc))
+    let f = monthly_filing(unit, (year, m), state.today());
+    Issued::titled(doc).kept(state, c, f).await
+}
+
+/// Where the monthly notice of `unit` for `(year, month)` is kept: one per unit and month, dated
+/// the month's last day, or `today` while the month runs.
+pub fn monthly_filing(unit: i64, (year, month): (i32, u8), today: Date) -> super::library::Filing {
+    let last = diaodu_domain::Period::Month { year, month }.last_day();
+    super::library::Filing {
+        kind: "monthly_notice",
+        subject: format!("monthly:{unit}:{year}-{month:02}"),
+        date: Some(last.min(today)),
+        unit_id: unit,
+        series: format!("monthly:{unit}"),
+        ..Default::default()
+    }
 }
 
 /// The scorecard notice of a region (id, code or name; default the caller's unit) for a period
@@ -546,14 +592,20 @@ pub async fn scorecard_notice_for(
         .scorecard(&tree, region, period)
         .await?;
     let doc = scorecard_notice(&state.store, &c.actor(), &sc, state.today()).await?;
-    Ok(Issued {
-        doc,
-        file_name: format!(
-            "{}{}主要经济指标运行情况通报.docx",
-            sc.region.name,
-            period.zh()
-        ),
-    })
+    let name = format!(
+        "{}{}主要经济指标运行情况通报.docx",
+        sc.region.name,
+        period.zh()
+    );
+    let f = super::library::Filing {
+        kind: "scorecard_notice",
+        subject: format!("scorecard:{}:{period}", sc.region.id),
+        date: Some(state.today()),
+        unit_id: sc.region.id,
+        series: format!("scorecard:{}", sc.region.id),
+        ..Default::default()
+    };
+    Issued::named(doc, name).kept(state, c, f).await
 }
 
 /// A meeting's briefing (`minutes` false) or minutes, for those who may see the meeting; filed as
@@ -573,10 +625,17 @@ pub async fn meeting_document_for(
     } else {
         (briefing_issued(&state.store, &tree, &m).await?, "会议材料")
     };
-    Ok(Issued {
-        doc,
-        file_name: format!("{}重点工作调度会{what}.docx", fmt_date_zh(m.date)),
-    })
+    let name = format!("{}重点工作调度会{what}.docx", fmt_date_zh(m.date));
+    let f = super::library::Filing {
+        kind: if minutes { "minutes" } else { "briefing" },
+        subject: format!("meeting:{}", m.id),
+        date: Some(m.date),
+        unit_id: m.unit_id,
+        meeting_id: Some(m.id),
+        series: format!("meetings:{}", m.unit_id),
+        ..Default::default()
+    };
+    Issued::named(doc, name).kept(state, c, f).await
 }
 
 /// A supervision notice as its 督办通知书 (`closing` false) or, once closed, its 办结报告, for those
@@ -599,7 +658,27 @@ pub async fn notice_document_for(
     } else {
         supervision_notice(&state.store, &c.actor(), &tree, &n).await?
     };
-    Ok(Issued::titled(doc))
+    let f = super::library::Filing {
+        kind: if closing {
+            "closing_report"
+        } else {
+            "supervision_notice"
+        },
+        subject: format!("notice:{}", n.id),
+        date: Some(if closing {
+            state.today()
+        } else {
+            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or(""))
+                .unwrap_or_else(|_| state.today())
+        }),
+        unit_id: n.unit_id,
+        notice_id: Some(n.id),
+        project_id: (n.subject_kind == "project")
+            .then_some(n.subject_id)
+            .flatten(),
+        ..Default::default()
+    };
+    Issued::titled(doc).kept(state, c, f).await
 }
 
 /// The monthly notice on the key projects (重点项目建设情况月度通报) of `unit` for the month of `(year,

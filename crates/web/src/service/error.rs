@@ -26,6 +26,9 @@ pub enum Error {
     /// What the store answered: a conflict, an admission refusal, a value to confirm, the database.
     #[error(transparent)]
     Store(StoreError),
+    /// The server's own failure outside the database (a file that cannot be written).
+    #[error("服务器内部错误：{0}")]
+    Internal(String),
 }
 
 impl Error {

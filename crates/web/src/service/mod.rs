@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod imports;
 pub mod instructions;
+pub mod library;
 pub mod notify;
 pub mod reminders;
 pub mod reporting;
