@@ -3,9 +3,10 @@
 //! variety real data has. Deterministic: the same date gives the same data.
 
 use anyhow::{Context, Result};
+use diaodu_domain::access::Scope;
 use diaodu_domain::access::{Role, UnitKind};
 use diaodu_domain::import::{ProjectRow, UnitRow};
-use diaodu_domain::period::fmt_date;
+use diaodu_domain::period::{fmt_date, fmt_date_zh};
 use diaodu_domain::project::{
     AdmissionRule, AdmissionTest, Category, EnvApproval, ProjectFields, Stage,
 };
@@ -253,7 +254,7 @@ const PROGRESS: &[&str] = &[
 ];
 
 /// Fills an empty database with the demo data as of `today`. Returns false if it was not empty.
-pub async fn fill(store: &Store, today: Date) -> Result<bool> {
+pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result<bool> {
     if !store.units().await?.units.is_empty() {
         return Ok(false);
     }
@@ -638,8 +639,110 @@ pub async fn fill(store: &Store, today: Date) -> Result<bool> {
     }
     fill_indicators(store, &actor, today).await?;
     fill_supervision(store, today).await?;
+    fill_library(store, today, files).await?;
     tracing::info!(date = %fmt_date(today), "demo data filled");
     Ok(true)
+}
+
+/// The library as the office would have it after these weeks: every meeting's briefing and
+/// minutes, every notice's 督办通知书 (and 办结报告 where closed), last month's notice, and two
+/// references uploaded — a province's notice and a speech.
+async fn fill_library(store: &Store, today: Date, files: &std::path::Path) -> Result<()> {
+    use diaodu_web::service::documents as docs;
+    use diaodu_web::service::library::{keep_issued, store_file};
+    let actor = Actor {
+        user_id: None,
+        login: "demo".into(),
+    };
+    let tree = store.units().await?;
+    let keep = |issued: docs::Issued, f: diaodu_web::service::library::Filing| {
+        let actor = &actor;
+        async move {
+            let bytes = issued.doc.to_docx();
+            keep_issued(store, files, actor, &issued, &bytes, &f).await
+        }
+    };
+    let named = |doc: diaodu_office::docx::OfficialDoc, name: String| docs::Issued {
+        doc,
+        file_name: name,
+        bytes: Vec::new(),
+    };
+    for m in store.meetings().list().await? {
+        let b = docs::briefing_issued(store, &tree, &m).await?;
+        let name = format!("{}重点工作调度会会议材料.docx", fmt_date_zh(m.date));
+        keep(named(b, name), docs::meeting_filing(&m, false)).await?;
+        if !m.minutes.trim().is_empty() {
+            let d = docs::minutes_issued(store, &actor, &tree, &m).await?;
+            let name = format!("{}重点工作调度会会议纪要.docx", fmt_date_zh(m.date));
+            keep(named(d, name), docs::meeting_filing(&m, true)).await?;
+        }
+    }
+    for n in store.notices().list(&tree, Scope::All, today).await? {
+        let d = docs::supervision_notice(store, &actor, &tree, &n).await?;
+        let name = format!("{}.docx", d.title_text());
+        keep(named(d, name), docs::notice_filing(&n, false, today)).await?;
+        let (n, events) = store.notices().get(&tree, n.id, today).await?;
+        if let Some(d) = docs::closing_report(store, &tree, &n, &events).await? {
+            let name = format!("{}.docx", d.title_text());
+            keep(named(d, name), docs::notice_filing(&n, true, today)).await?;
+        }
+    }
+    let city = tree
+        .within(Scope::All)
+        .into_iter()
+        .find(|u| u.code == "YC")
+        .map(|u| u.id)
+        .ok_or_else(|| anyhow::anyhow!("demo city"))?;
+    let last_month = today.replace_day(1)? - time::Duration::days(1);
+    let ym = (last_month.year(), last_month.month() as u8);
+    let d = docs::monthly_notice(store, &actor, &tree, city, ym, today).await?;
+    let name = format!("{}.docx", d.title_text());
+    keep(named(d, name), docs::monthly_filing(city, ym, today)).await?;
+    for (title, issuer, days_ago, text) in [
+        (
+            "关于做好2027年省重点项目申报工作的通知",
+            "省发展和改革委员会",
+            40,
+            "各市发展改革委：\n为做好2027年省重点项目申报工作，现将有关事项通知如下。\n一、申报范围。重点支持先进制造业、基础设施、社会民生等领域项目，项目须前期手续完备，用地、环评、能评等要素保障落实。\n二、申报要求。各市要严格审核，对征地拆迁、资金来源等存在重大问题的项目不予申报。\n三、时间安排。请于11月30日前报送申报材料。",
+        ),
+        (
+            "市长在全市重点项目建设推进会上的讲话",
+            "云川市人民政府办公室",
+            12,
+            "同志们：\n今天召开全市重点项目建设推进会，主要任务是分析形势、查找差距，动员全市上下奋战四季度，确保全年目标任务圆满完成。\n一、正视差距。今年以来，全市重点项目建设总体平稳，但部分项目开工不足、投资进度滞后，云西区、高新区的征地拆迁问题较为突出。\n二、攻坚克难。要坚持“一个项目、一名领导、一套班子、一抓到底”，对照时序进度倒排工期，集中解决要素保障中的难点堵点。\n三、压实责任。督查室要加强调度督办，对进度滞后的项目挂牌督办，每月通报。",
+        ),
+    ] {
+        let bytes = text.as_bytes();
+        let (sha, stored) = store_file(files, bytes).await?;
+        store
+            .documents()
+            .keep(
+                &actor,
+                &diaodu_store::NewDocument {
+                    kind: "reference".into(),
+                    subject: None,
+                    number: String::new(),
+                    title: title.into(),
+                    date: today - time::Duration::days(days_ago),
+                    issuer: issuer.into(),
+                    recipients: String::new(),
+                    unit_id: city,
+                    meeting_id: None,
+                    project_id: None,
+                    task_id: None,
+                    notice_id: None,
+                    series: String::new(),
+                    file_name: format!("{title}.txt"),
+                    content_type: "text/plain; charset=utf-8".into(),
+                    size: bytes.len() as i64,
+                    sha256: sha,
+                    stored_name: stored,
+                    body: text.into(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The six headline indicators and the surveyed unemployment rate (lower is better), targets for the

@@ -388,8 +388,12 @@ async fn main() -> Result<()> {
                 .map(|s| parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}")))
                 .transpose()?;
             if demo {
-                let filled =
-                    demo::fill(&store, as_of.unwrap_or_else(diaodu_store::today_local)).await?;
+                let filled = demo::fill(
+                    &store,
+                    as_of.unwrap_or_else(diaodu_store::today_local),
+                    &files_dir,
+                )
+                .await?;
                 if !filled {
                     eprintln!("数据库已有数据，未重复填充演示数据。");
                 }
@@ -491,7 +495,10 @@ async fn main() -> Result<()> {
             .await?;
         }
         Cmd::Demo { as_of } => {
-            if demo::fill(&store, date_arg(as_of.as_deref())?).await? {
+            let files = std::env::var_os("DIAODU_FILES")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| "diaodu-files".into());
+            if demo::fill(&store, date_arg(as_of.as_deref())?, &files).await? {
                 println!("演示数据已写入。");
             } else {
                 println!("数据库已有数据，未重复填充演示数据。");

@@ -419,8 +419,17 @@ impl Documents<'_> {
     /// were kept before — the earlier row brought up to date (its id stays; nothing is written when
     /// the file is the same). Returns the document's id. Audited.
     pub async fn keep(self, actor: &Actor, d: &NewDocument) -> Result<i64> {
-        let ids = self.keep_all(actor, std::slice::from_ref(d)).await?;
-        Ok(ids[0])
+        // The same document issued twice at the same moment (two clicks) on PostgreSQL: the second
+        // insert meets the first's row, and keeping it again updates that row instead.
+        for _ in 0..2 {
+            match self.keep_all(actor, std::slice::from_ref(d)).await {
+                Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                    continue
+                }
+                r => return Ok(r?[0]),
+            }
+        }
+        Ok(self.keep_all(actor, std::slice::from_ref(d)).await?[0])
     }
 
     /// Keeps many documents in one transaction (the demo, the bench); as [`Documents::keep`].

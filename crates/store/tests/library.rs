@@ -399,3 +399,37 @@ async fn related_documents_share_series_or_title_words() {
         .collect();
     assert_eq!(similar, ["关于污水处理厂督办事项的办结报告"]);
 }
+
+/// The same document issued many times at once (impatient clicks) is kept once.
+#[tokio::test]
+async fn a_document_issued_at_once_many_times_is_kept_once() {
+    let l = library().await;
+    let mut d = doc(
+        "minutes",
+        "第13次重点工作调度会会议纪要",
+        date!(2026 - 11 - 30),
+        l.city,
+        "会议纪要正文。",
+    );
+    d.subject = Some("meeting:13".into());
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let store = l.store.clone();
+        let mut d = d.clone();
+        d.sha256 = format!("v{i}");
+        handles.push(tokio::spawn(async move {
+            store.documents().keep(&Actor::cli(), &d).await.unwrap()
+        }));
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        ids.push(h.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(l.store.documents().count().await.unwrap(), 6);
+    assert_eq!(
+        titles(&l.store, &Viewer::all(), words("会议纪要正文")).await,
+        ["第13次重点工作调度会会议纪要"]
+    );
+}

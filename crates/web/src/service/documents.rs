@@ -626,7 +626,15 @@ pub async fn meeting_document_for(
         (briefing_issued(&state.store, &tree, &m).await?, "会议材料")
     };
     let name = format!("{}重点工作调度会{what}.docx", fmt_date_zh(m.date));
-    let f = super::library::Filing {
+    Issued::named(doc, name)
+        .kept(state, c, meeting_filing(&m, minutes))
+        .await
+}
+
+/// Where a meeting's briefing (`minutes` false) or minutes are kept: one each per meeting, dated
+/// the meeting's day, in the series of the holding unit's meetings.
+pub fn meeting_filing(m: &Meeting, minutes: bool) -> super::library::Filing {
+    super::library::Filing {
         kind: if minutes { "minutes" } else { "briefing" },
         subject: format!("meeting:{}", m.id),
         date: Some(m.date),
@@ -634,8 +642,7 @@ pub async fn meeting_document_for(
         meeting_id: Some(m.id),
         series: format!("meetings:{}", m.unit_id),
         ..Default::default()
-    };
-    Issued::named(doc, name).kept(state, c, f).await
+    }
 }
 
 /// A supervision notice as its 督办通知书 (`closing` false) or, once closed, its 办结报告, for those
@@ -658,7 +665,18 @@ pub async fn notice_document_for(
     } else {
         supervision_notice(&state.store, &c.actor(), &tree, &n).await?
     };
-    let f = super::library::Filing {
+    let f = notice_filing(&n, closing, state.today());
+    Issued::titled(doc).kept(state, c, f).await
+}
+
+/// Where a supervision notice's 督办通知书 (`closing` false, dated the day it was issued) or its
+/// 办结报告 (dated `today`) is kept: one each per notice, concerning the notice and its project.
+pub fn notice_filing(
+    n: &diaodu_store::Notice,
+    closing: bool,
+    today: Date,
+) -> super::library::Filing {
+    super::library::Filing {
         kind: if closing {
             "closing_report"
         } else {
@@ -666,10 +684,9 @@ pub async fn notice_document_for(
         },
         subject: format!("notice:{}", n.id),
         date: Some(if closing {
-            state.today()
+            today
         } else {
-            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or(""))
-                .unwrap_or_else(|_| state.today())
+            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or("")).unwrap_or(today)
         }),
         unit_id: n.unit_id,
         notice_id: Some(n.id),
@@ -677,8 +694,7 @@ pub async fn notice_document_for(
             .then_some(n.subject_id)
             .flatten(),
         ..Default::default()
-    };
-    Issued::titled(doc).kept(state, c, f).await
+    }
 }
 
 /// The monthly notice on the key projects (重点项目建设情况月度通报) of `unit` for the month of `(year,
