@@ -146,6 +146,7 @@ fn document(rng: &mut Rng, unit: (i64, &str), day0: Date, i: usize) -> NewDocume
         sha256: sha,
         stored_name: "bench".into(),
         body,
+        summary: String::new(),
     }
 }
 

@@ -738,6 +738,7 @@ async fn fill_library(store: &Store, today: Date, files: &std::path::Path) -> Re
                     sha256: sha,
                     stored_name: stored,
                     body: text.into(),
+                    summary: String::new(),
                 },
             )
             .await?;

@@ -253,8 +253,15 @@ pub fn passage(text: &str, words: &[Word], width: usize) -> Option<Vec<(String, 
             parts.push((chars[i..i + len].iter().collect(), true));
             i += len;
         } else {
+            // Line breaks, tabs and the full-width spaces of indented paragraphs read as one space.
             let c = chars[i];
-            plain.push(if c == '\n' || c == '\t' { ' ' } else { c });
+            if c.is_whitespace() {
+                if !plain.ends_with(' ') && !plain.ends_with('…') {
+                    plain.push(' ');
+                }
+            } else {
+                plain.push(c);
+            }
             i += 1;
         }
     }

@@ -273,6 +273,16 @@ impl OfficialDoc {
             .unwrap_or_default()
     }
 
+    /// The text below the title (主送机关, body, tables, signature), without the 版头 and the 版记:
+    /// what an abstract is taken from.
+    pub fn body_text(&self) -> String {
+        let mut d = self.clone();
+        d.masthead = None;
+        d.colophon = None;
+        d.blocks.retain(|b| !matches!(b, Block::Title(_)));
+        d.plain_text()
+    }
+
     /// 主送机关, or empty.
     pub fn addressee_text(&self) -> &str {
         self.blocks

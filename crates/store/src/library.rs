@@ -88,6 +88,8 @@ pub struct NewDocument {
     pub stored_name: String,
     /// The text.
     pub body: String,
+    /// 摘要; empty to take the text's first sentences.
+    pub summary: String,
 }
 
 /// A document of the library (without its text).
@@ -569,7 +571,8 @@ impl Documents<'_> {
         let hits = rows
             .into_iter()
             .map(|(doc, body, in_title)| DocHit {
-                passage: fulltext::passage(&body, &s.query.words, 90)
+                // A title found again in the text is not shown as its passage: the match after it.
+                passage: fulltext::passage(after_title(&body, &doc.title), &s.query.words, 90)
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(text, matched)| PassagePart { text, matched })
@@ -692,6 +695,22 @@ impl Documents<'_> {
             same_series,
             similar,
         })
+    }
+}
+
+/// `body` after the first line holding `title`, when it has one (generated documents repeat their
+/// title below the 版头), else the whole of it.
+fn after_title<'b>(body: &'b str, title: &str) -> &'b str {
+    match body.find(title) {
+        Some(at) => {
+            let rest = &body[at + title.len()..];
+            if rest.trim().is_empty() {
+                body
+            } else {
+                rest
+            }
+        }
+        None => body,
     }
 }
 
@@ -841,7 +860,14 @@ async fn keep_one(
 ) -> Result<i64> {
     let year = i64::from(d.date.year());
     let now = now_ts();
-    let summary = fulltext::abstract_of(&d.body, SUMMARY_CHARS);
+    let summary = fulltext::abstract_of(
+        if d.summary.trim().is_empty() {
+            &d.body
+        } else {
+            &d.summary
+        },
+        SUMMARY_CHARS,
+    );
     let chars = d.body.chars().filter(|c| !c.is_whitespace()).count() as i64;
     let title = d.title.trim();
     let title_terms = index_terms(title);

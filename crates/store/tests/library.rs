@@ -33,6 +33,7 @@ fn doc(kind: &str, title: &str, date: Date, unit: i64, body: &str) -> NewDocumen
         sha256: format!("{:x}", body.len() * 7919 + title.len()),
         stored_name: "x".into(),
         body: body.into(),
+        summary: String::new(),
     }
 }
 

@@ -114,24 +114,22 @@ pub async fn list(
             @else { "共 " (found.total) " 份" }
             @if searching { "（标题含检索词的排在前面，其余按成文日期从新到旧）" } @else { "，按成文日期从新到旧" }
         }
-        div.tablewrap { table #documents {
-            thead { tr { th { "标题" } th.nw { "种类" } th.nw { "发文字号" } th.nw { "成文日期" } th { "单位" } th.nw { "涉及" } } }
-            tbody {
-                @for h in &found.hits { tr {
-                    td {
-                        a href={"/documents/" (h.doc.id)} { (h.doc.title) }
-                        (passage(h))
-                    }
-                    td.nw { (kind_zh(&h.doc.kind)) }
-                    td.nw.small { (h.doc.number) }
-                    td.nw { (h.doc.doc_date) }
-                    td { (unit_name(&ctx.tree, h.doc.unit_id)) }
-                    td.nw.small { (concerns(&h.doc)) }
-                } }
-                @if found.hits.is_empty() { tr { td colspan="6" { p.muted #nothing {
-                    @if searching { "在您的权限范围内没有找到含“" (nonempty(&q.q).unwrap_or("")) "”的材料。" } @else { "暂无材料。" }
-                } } } }
-            }
+        ol.doclist #documents {
+            @for h in &found.hits { li {
+                a.doctitle href={"/documents/" (h.doc.id)} { (h.doc.title) }
+                div.small.muted.docmeta {
+                    span.kind { (kind_zh(&h.doc.kind)) }
+                    @if !h.doc.number.is_empty() { " · " (h.doc.number) }
+                    " · " (h.doc.doc_date)
+                    " · " (unit_name(&ctx.tree, h.doc.unit_id))
+                    @if !h.doc.issuer.is_empty() { " · " (h.doc.issuer) }
+                    " " (concerns(&h.doc))
+                }
+                (passage(h))
+            } }
+        }
+        @if found.hits.is_empty() { p.muted #nothing {
+            @if searching { "在您的权限范围内没有找到含“" (nonempty(&q.q).unwrap_or("")) "”的材料。" } @else { "暂无材料。" }
         } }
         @if pages > 1 {
             div.pager {

@@ -115,6 +115,7 @@ pub async fn keep_issued(
         sha256: sha,
         stored_name: stored,
         body: doc.plain_text(),
+        summary: doc.body_text(),
     };
     Ok(store.documents().keep(actor, &d).await?)
 }
@@ -250,6 +251,16 @@ pub async fn document(
         list.retain(|x| viewer.sees(x));
         list.truncate(6);
     }
+    // A document listed once, under the first heading it belongs to.
+    let shown: Vec<i64> = r
+        .same_records
+        .iter()
+        .chain(&r.same_series)
+        .map(|x| x.id)
+        .collect();
+    r.same_series
+        .retain(|x| !r.same_records.iter().any(|y| y.id == x.id));
+    r.similar.retain(|x| !shown.contains(&x.id));
     Ok((d, r, tree))
 }
 
@@ -415,6 +426,7 @@ pub async fn upload(state: &AppState, c: &Current, u: Upload) -> Result<i64, Err
         sha256: String::new(),
         stored_name: String::new(),
         body: String::new(),
+        summary: String::new(),
     };
     match record {
         None => {}
