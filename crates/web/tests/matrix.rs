@@ -101,6 +101,23 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         .unwrap();
     let (p1, p2) = (app.p1, app.p2);
     let week = diaodu_domain::Period::week_of(today).to_string();
+    // 乙区's supervision notice as issued, kept in the library.
+    let (status, _) = app
+        .api_bytes(
+            Method::GET,
+            &format!("/api/v1/documents/supervision-notice?notice={n2}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let doc2 = app
+        .store
+        .documents()
+        .of_subject("supervision_notice", &format!("notice:{n2}"))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
 
     // Users of every role at the city and at 甲区.
     let mut users = Vec::new();
@@ -390,6 +407,14 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
             Act(ManageIndicators),
         ),
         (Method::GET, "/notices".into(), Body_::None, Any),
+        (Method::GET, "/documents".into(), Body_::None, Any),
+        (Method::GET, format!("/documents/{doc2}"), Body_::None, Sees(d2)),
+        (
+            Method::GET,
+            format!("/documents/{doc2}/file"),
+            Body_::None,
+            Sees(d2),
+        ),
         (
             Method::GET,
             "/notices/new".into(),
