@@ -21,6 +21,10 @@ use crate::{audit, dialect, now_ts, Actor, Documents, Engine, Result, StoreError
 /// and a narrower search is needed (a year, a kind, another word).
 pub const MAX_RESULTS: i64 = 1000;
 
+/// From how many documents having a search's terms PostgreSQL walks the library's order rather
+/// than reading them all (see [`Documents::found`]).
+const WALK_FROM: i64 = 500;
+
 /// The most distinct terms a document is indexed under, in the order they first appear: about
 /// 400,000 characters of ordinary Chinese text. PostgreSQL keeps a `tsvector` under 1 MB; both
 /// engines index the same terms so that they find the same documents.
@@ -515,7 +519,14 @@ impl Documents<'_> {
             filters.push(Expr::Tag(r.tag()));
         }
         let tags = (!filters.is_empty()).then(|| Expr::And(filters));
-        let words: Vec<String> = s.query.words.iter().map(|w| w.text.clone()).collect();
+        let all_words: Vec<String> = s.query.words.iter().map(|w| w.text.clone()).collect();
+        let words: Vec<String> = s
+            .query
+            .words
+            .iter()
+            .filter(|w| w.terms.len() > 1)
+            .map(|w| w.text.clone())
+            .collect();
         let terms = (!s.query.is_empty())
             .then(|| Expr::And(s.query.all_terms().into_iter().map(Expr::Term).collect()));
         let Some(terms) = terms else {
@@ -524,6 +535,7 @@ impl Documents<'_> {
                 title_only: false,
                 tags: tags.as_ref(),
                 words: &[],
+                all_words: &[],
                 not_in_title: false,
             };
             let (total, more) = self.count_found(&q).await?;
@@ -543,6 +555,7 @@ impl Documents<'_> {
             title_only: false,
             tags: tags.as_ref(),
             words: &words,
+            all_words: &all_words,
             not_in_title: false,
         };
         let (total, more) = self.count_found(&all).await?;
@@ -586,7 +599,7 @@ impl Documents<'_> {
 
     /// How many documents `q` finds, up to [`MAX_RESULTS`], and whether there are more.
     async fn count_found(self, q: &Find<'_>) -> Result<(i64, bool)> {
-        let (sql, binds) = q.sql(self.engine(), "1", MAX_RESULTS + 1, 0);
+        let (sql, binds) = q.sql(self.engine(), "1", Read::Count, MAX_RESULTS + 1, 0);
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({sql}) found");
         let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
         for b in binds {
@@ -594,6 +607,24 @@ impl Documents<'_> {
         }
         let n: i64 = query.fetch_one(self.pool()).await?;
         Ok((n.min(MAX_RESULTS), n > MAX_RESULTS))
+    }
+
+    /// How many documents have `q`'s terms and tags, up to [`WALK_FROM`] (the words themselves not
+    /// looked for).
+    async fn candidates(self, q: &Find<'_>) -> Result<i64> {
+        let only_terms = Find {
+            words: &[],
+            all_words: &[],
+            not_in_title: false,
+            ..*q
+        };
+        let (sql, binds) = only_terms.sql(self.engine(), "1", Read::Count, WALK_FROM, 0);
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({sql}) c");
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        Ok(query.fetch_one(self.pool()).await?)
     }
 
     /// The documents `q` finds, newest first, with their text when the search has words.
@@ -608,7 +639,17 @@ impl Documents<'_> {
         } else {
             format!("{DOC_COLS}, '' AS body")
         };
-        let (sql, binds) = q.sql(self.engine(), &cols, limit, offset);
+        // PostgreSQL's planner, asked for the newest documents having common terms, reads every one
+        // of them and sorts (tens of thousands of rows with their text); walking the library's
+        // order instead finds a page within its first rows. When few documents have the terms,
+        // reading them all is what costs least. SQLite's index walks its rowid, the library's
+        // order, either way.
+        let read = if self.engine() == Engine::Postgres && self.candidates(q).await? >= WALK_FROM {
+            Read::Walk
+        } else {
+            Read::Newest
+        };
+        let (sql, binds) = q.sql(self.engine(), &cols, read, limit, offset);
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds {
             query = query.bind(b);
@@ -670,6 +711,7 @@ impl Documents<'_> {
                 title_only: true,
                 tags: None,
                 words: &[],
+                all_words: &[],
                 not_in_title: false,
             };
             let mut cands: Vec<(usize, LibraryDoc)> = self
@@ -742,32 +784,75 @@ pub struct Related {
 }
 
 /// One read of the library: documents with the terms (in the title only, when `title_only`) and
-/// the tags, whose text contains each of `words` (when `not_in_title`, not all in the title).
+/// the tags, whose text contains each of `words` (when `not_in_title`, not every one of
+/// `all_words` in the title).
+///
+/// A word of one term (two Chinese characters, one, a Latin word) is found exactly by its term; a
+/// longer word's terms may stand apart in a text, so those words (`words`) are also looked for in
+/// the text itself.
 #[derive(Clone, Copy)]
 struct Find<'a> {
     terms: Option<&'a Expr>,
     title_only: bool,
     tags: Option<&'a Expr>,
     words: &'a [String],
+    all_words: &'a [String],
     not_in_title: bool,
+}
+
+/// How the statement reads the documents.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// Any order (a count).
+    Count,
+    /// Newest first, the engine choosing how.
+    Newest,
+    /// Newest first by walking the library's order and testing each document until the page is
+    /// full (PostgreSQL, when many documents have the terms; see [`Documents::found`]).
+    Walk,
 }
 
 impl Find<'_> {
     /// The statement (newest first) and its text parameters.
-    fn sql(&self, engine: Engine, cols: &str, limit: i64, offset: i64) -> (String, Vec<String>) {
+    fn sql(
+        &self,
+        engine: Engine,
+        cols: &str,
+        read: Read,
+        limit: i64,
+        offset: i64,
+    ) -> (String, Vec<String>) {
         let mut binds: Vec<String> = Vec::new();
         let mut wher: Vec<String> = Vec::new();
-        let text = dialect::fold(engine, &dialect::title_and_body(engine, "d"));
-        let title = dialect::fold(engine, "d.title");
-        let in_text = |hay: &str, binds: &mut Vec<String>| -> Vec<String> {
-            self.words
-                .iter()
-                .map(|w| {
-                    binds.push(w.clone());
-                    dialect::contains(engine, hay, binds.len())
-                })
-                .collect()
-        };
+        // A word is looked for in the title and the text; with Latin letters, in both folded to
+        // lower case (slower: the text is rewritten on the way), else as it is.
+        let in_text =
+            |title_only: bool, words: &[String], binds: &mut Vec<String>| -> Vec<String> {
+                words
+                    .iter()
+                    .map(|w| {
+                        binds.push(w.clone());
+                        let n = binds.len();
+                        let letters = w.chars().any(|c| c.is_ascii_alphabetic());
+                        match (title_only, letters) {
+                            (true, false) => dialect::contains(engine, "d.title", n),
+                            (true, true) => {
+                                dialect::contains(engine, &dialect::fold(engine, "d.title"), n)
+                            }
+                            (false, false) => format!(
+                                "({} OR {})",
+                                dialect::contains(engine, "d.title", n),
+                                dialect::contains(engine, "d.body", n)
+                            ),
+                            (false, true) => dialect::contains(
+                                engine,
+                                &dialect::fold(engine, &dialect::title_and_body(engine, "d")),
+                                n,
+                            ),
+                        }
+                    })
+                    .collect()
+            };
         let from = match engine {
             Engine::Sqlite => {
                 let mut parts: Vec<String> = Vec::new();
@@ -799,22 +884,24 @@ impl Find<'_> {
                     binds.push(t.tsquery());
                     wher.push(format!("d.tags @@ CAST(${} AS tsquery)", binds.len()));
                 }
-                "documents d".to_string()
+                if read == Read::Walk {
+                    // The subquery is not merged into the outer statement (OFFSET 0), so its
+                    // order is the walk and the outer LIMIT stops it.
+                    "(SELECT * FROM documents ORDER BY sort_key DESC OFFSET 0) d".to_string()
+                } else {
+                    "documents d".to_string()
+                }
             }
         };
-        if self.title_only {
-            wher.extend(in_text(&title, &mut binds));
-        } else {
-            wher.extend(in_text(&text, &mut binds));
-        }
-        if self.not_in_title && !self.words.is_empty() {
-            let t = in_text(&title, &mut binds);
+        wher.extend(in_text(self.title_only, self.words, &mut binds));
+        if self.not_in_title && !self.all_words.is_empty() {
+            let t = in_text(true, self.all_words, &mut binds);
             wher.push(format!("NOT ({})", t.join(" AND ")));
         }
-        let order = if from.starts_with("documents_fts") {
-            "f.rowid DESC"
-        } else {
-            "d.sort_key DESC"
+        let order = match read {
+            Read::Count => String::new(),
+            _ if from.starts_with("documents_fts") => " ORDER BY f.rowid DESC".into(),
+            _ => " ORDER BY d.sort_key DESC".into(),
         };
         let wher = if wher.is_empty() {
             String::new()
@@ -822,9 +909,7 @@ impl Find<'_> {
             format!(" WHERE {}", wher.join(" AND "))
         };
         (
-            format!(
-                "SELECT {cols} FROM {from}{wher} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            ),
+            format!("SELECT {cols} FROM {from}{wher}{order} LIMIT {limit} OFFSET {offset}"),
             binds,
         )
     }

@@ -434,3 +434,79 @@ async fn a_document_issued_at_once_many_times_is_kept_once() {
         ["第13次重点工作调度会会议纪要"]
     );
 }
+
+/// Many documents with the words' terms (PostgreSQL then walks the library's order): the page is
+/// still the newest documents containing the words themselves, and the count theirs.
+#[tokio::test]
+async fn a_common_word_pages_through_the_newest_documents_containing_it() {
+    let l = library().await;
+    let mut docs = Vec::new();
+    for i in 0..700i64 {
+        let day = date!(2024 - 01 - 01) + time::Duration::days((i * 7919) % 900);
+        // Every document has the terms of 占补平衡 (占补 补平 平衡); every third has the word.
+        let body = if i % 3 == 0 {
+            format!("第{i}号：落实占补平衡。")
+        } else {
+            format!("第{i}号：占补工作，补平缺口，平衡收支。")
+        };
+        docs.push((
+            day,
+            i,
+            doc("reference", &format!("材料{i}"), day, l.d1, &body),
+        ));
+    }
+    let kept: Vec<NewDocument> = docs.iter().map(|d| d.2.clone()).collect();
+    l.store
+        .documents()
+        .keep_all(&Actor::cli(), &kept)
+        .await
+        .unwrap();
+    let mut expect: Vec<(Date, i64)> = docs
+        .iter()
+        .filter(|d| d.1 % 3 == 0)
+        .map(|d| (d.0, d.1))
+        .collect();
+    // Newest first; on the same day the later kept first.
+    expect.sort_by(|a, b| b.cmp(a));
+    let all = Viewer::all();
+    for (page, offset) in [(0, 0), (1, 20), (2, 220)] {
+        let s = DocSearch {
+            offset,
+            limit: 20,
+            ..words("占补平衡")
+        };
+        let got: Vec<String> = l
+            .store
+            .documents()
+            .search(&all, &s)
+            .await
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.doc.title)
+            .collect();
+        let want: Vec<String> = expect
+            .iter()
+            .skip(offset as usize)
+            .take(20)
+            .map(|(_, i)| format!("材料{i}"))
+            .collect();
+        assert_eq!(got, want, "page {page}");
+    }
+    let page = l
+        .store
+        .documents()
+        .search(&all, &words("占补平衡"))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 234);
+    assert_eq!(
+        l.store
+            .documents()
+            .search(&all, &words("占补"))
+            .await
+            .unwrap()
+            .total,
+        700
+    );
+}

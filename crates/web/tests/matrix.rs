@@ -408,7 +408,12 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         ),
         (Method::GET, "/notices".into(), Body_::None, Any),
         (Method::GET, "/documents".into(), Body_::None, Any),
-        (Method::GET, format!("/documents/{doc2}"), Body_::None, Sees(d2)),
+        (
+            Method::GET,
+            format!("/documents/{doc2}"),
+            Body_::None,
+            Sees(d2),
+        ),
         (
             Method::GET,
             format!("/documents/{doc2}/file"),
