@@ -21,9 +21,9 @@ use crate::{audit, dialect, now_ts, Actor, Documents, Engine, Result, StoreError
 /// and a narrower search is needed (a year, a kind, another word).
 pub const MAX_RESULTS: i64 = 1000;
 
-/// From how many documents having a search's terms PostgreSQL walks the library's order rather
-/// than reading them all (see [`Documents::found`]).
-const WALK_FROM: i64 = 500;
+/// The fewest documents having a search's terms from which PostgreSQL may walk the library's order
+/// rather than read them all (see [`Documents::found`]).
+const WALK_FROM: i64 = 200;
 
 /// The most distinct terms a document is indexed under, in the order they first appear: about
 /// 400,000 characters of ordinary Chinese text. PostgreSQL keeps a `tsvector` under 1 MB; both
@@ -505,9 +505,14 @@ impl Documents<'_> {
         if let Some(k) = &s.kind {
             filters.push(Expr::Tag(tag_kind(k)));
         }
-        if let Some(y) = s.year {
-            filters.push(Expr::Tag(format!("_y{y}")));
-        }
+        // A year is a stretch of the library's order, read as such: its newest document is found
+        // directly, where a tag would be tested on every newer document first.
+        let range = s.year.and_then(|y| {
+            let first = |y: i64| {
+                Date::from_calendar_date(i32::try_from(y).ok()?, time::Month::January, 1).ok()
+            };
+            Some((sort_key(first(y)?, 0), sort_key(first(y + 1)?, 0)))
+        });
         if let Some(us) = &s.units {
             filters.push(if us.is_empty() {
                 Expr::Tag("_none".into())
@@ -534,6 +539,7 @@ impl Documents<'_> {
                 terms: None,
                 title_only: false,
                 tags: tags.as_ref(),
+                range,
                 words: &[],
                 all_words: &[],
                 not_in_title: false,
@@ -554,6 +560,7 @@ impl Documents<'_> {
             terms: Some(&terms),
             title_only: false,
             tags: tags.as_ref(),
+            range,
             words: &words,
             all_words: &all_words,
             not_in_title: false,
@@ -609,16 +616,16 @@ impl Documents<'_> {
         Ok((n.min(MAX_RESULTS), n > MAX_RESULTS))
     }
 
-    /// How many documents have `q`'s terms and tags, up to [`WALK_FROM`] (the words themselves not
-    /// looked for).
-    async fn candidates(self, q: &Find<'_>) -> Result<i64> {
+    /// How many documents have `q`'s terms and tags, up to `up_to` (the words themselves not looked
+    /// for).
+    async fn candidates(self, q: &Find<'_>, up_to: i64) -> Result<i64> {
         let only_terms = Find {
             words: &[],
             all_words: &[],
             not_in_title: false,
             ..*q
         };
-        let (sql, binds) = only_terms.sql(self.engine(), "1", Read::Count, WALK_FROM, 0);
+        let (sql, binds) = only_terms.sql(self.engine(), "1", Read::Count, up_to, 0);
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({sql}) c");
         let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
         for b in binds {
@@ -644,8 +651,22 @@ impl Documents<'_> {
         // order instead finds a page within its first rows. When few documents have the terms,
         // reading them all is what costs least. SQLite's index walks its rowid, the library's
         // order, either way.
-        let read = if self.engine() == Engine::Postgres && self.candidates(q).await? >= WALK_FROM {
-            Read::Walk
+        let read = if self.engine() == Engine::Postgres {
+            // Walking reads about (offset + limit) × documents ÷ candidates rows; reading the
+            // candidates, their number. Walk when that is fewer.
+            let rows: f64 = sqlx::query_scalar(
+                "SELECT CAST(GREATEST(reltuples, 1000) AS DOUBLE PRECISION) FROM pg_class \
+                 WHERE oid = 'documents'::regclass",
+            )
+            .fetch_one(self.pool())
+            .await?;
+            let from = ((rows * (offset + limit) as f64).sqrt() * 1.5) as i64;
+            let from = from.clamp(WALK_FROM, 20 * WALK_FROM);
+            if self.candidates(q, from).await? >= from {
+                Read::Walk
+            } else {
+                Read::Newest
+            }
         } else {
             Read::Newest
         };
@@ -710,6 +731,7 @@ impl Documents<'_> {
                 terms: Some(&any),
                 title_only: true,
                 tags: None,
+                range: None,
                 words: &[],
                 all_words: &[],
                 not_in_title: false,
@@ -795,6 +817,8 @@ struct Find<'a> {
     terms: Option<&'a Expr>,
     title_only: bool,
     tags: Option<&'a Expr>,
+    /// A stretch of the library's order (`sort_key` from, until).
+    range: Option<(i64, i64)>,
     words: &'a [String],
     all_words: &'a [String],
     not_in_title: bool,
@@ -863,10 +887,16 @@ impl Find<'_> {
                     parts.push(t.fts(None));
                 }
                 if parts.is_empty() {
+                    if let Some((lo, hi)) = self.range {
+                        wher.push(format!("d.sort_key >= {lo} AND d.sort_key < {hi}"));
+                    }
                     "documents d".to_string()
                 } else {
                     binds.push(parts.join(" AND "));
                     wher.push(format!("documents_fts MATCH ${}", binds.len()));
+                    if let Some((lo, hi)) = self.range {
+                        wher.push(format!("f.rowid >= {lo} AND f.rowid < {hi}"));
+                    }
                     "documents_fts f JOIN documents d ON d.sort_key = f.rowid".to_string()
                 }
             }
@@ -884,11 +914,18 @@ impl Find<'_> {
                     binds.push(t.tsquery());
                     wher.push(format!("d.tags @@ CAST(${} AS tsquery)", binds.len()));
                 }
+                let range = self
+                    .range
+                    .map(|(lo, hi)| format!(" WHERE sort_key >= {lo} AND sort_key < {hi}"))
+                    .unwrap_or_default();
                 if read == Read::Walk {
                     // The subquery is not merged into the outer statement (OFFSET 0), so its
                     // order is the walk and the outer LIMIT stops it.
-                    "(SELECT * FROM documents ORDER BY sort_key DESC OFFSET 0) d".to_string()
+                    format!("(SELECT * FROM documents{range} ORDER BY sort_key DESC OFFSET 0) d")
                 } else {
+                    if let Some((lo, hi)) = self.range {
+                        wher.push(format!("d.sort_key >= {lo} AND d.sort_key < {hi}"));
+                    }
                     "documents d".to_string()
                 }
             }

@@ -114,7 +114,7 @@ pub async fn list(
             @else { "共 " (found.total) " 份" }
             @if searching { "（标题含检索词的排在前面，其余按成文日期从新到旧）" } @else { "，按成文日期从新到旧" }
         }
-        ol.doclist #documents {
+        @if !found.hits.is_empty() { ol.doclist #documents {
             @for h in &found.hits { li {
                 a.doctitle href={"/documents/" (h.doc.id)} { (h.doc.title) }
                 div.small.muted.docmeta {
@@ -127,7 +127,7 @@ pub async fn list(
                 }
                 (passage(h))
             } }
-        }
+        } }
         @if found.hits.is_empty() { p.muted #nothing {
             @if searching { "在您的权限范围内没有找到含“" (nonempty(&q.q).unwrap_or("")) "”的材料。" } @else { "暂无材料。" }
         } }
@@ -143,7 +143,7 @@ pub async fn list(
                 summary { strong { "上传参考材料" } }
                 form method="post" action="/documents" enctype="multipart/form-data" {
                     input type="hidden" name="_csrf" value=(c.csrf);
-                    div.filters {
+                    div.uploadgrid {
                         label { "文件（Word .docx、PDF 或 .txt）" input type="file" name="file" accept=".docx,.pdf,.txt" required; }
                         label { "标题（默认为文件名）" input name="title" maxlength="200"; }
                         label { "成文日期" input type="date" name="date"; }
