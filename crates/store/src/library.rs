@@ -675,7 +675,22 @@ impl Documents<'_> {
         for b in binds {
             query = query.bind(b);
         }
-        let rows = query.fetch_all(self.pool()).await?;
+        let rows = if read == Read::Walk {
+            // GIN indexes are read by bitmap only: without bitmaps (or a scan of the table) the
+            // one way left is the library's order, backwards, stopped by the LIMIT.
+            let mut tx = self.pool().begin().await?;
+            for set in [
+                "SET LOCAL enable_bitmapscan = off",
+                "SET LOCAL enable_seqscan = off",
+            ] {
+                sqlx::query(set).execute(&mut *tx).await?;
+            }
+            let rows = query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            rows
+        } else {
+            query.fetch_all(self.pool()).await?
+        };
         use sqlx::{FromRow, Row};
         rows.iter()
             .map(|r| Ok((LibraryDoc::from_row(r)?, r.try_get::<String, _>("body")?)))
@@ -832,7 +847,8 @@ enum Read {
     /// Newest first, the engine choosing how.
     Newest,
     /// Newest first by walking the library's order and testing each document until the page is
-    /// full (PostgreSQL, when many documents have the terms; see [`Documents::found`]).
+    /// full (PostgreSQL, when many documents have the terms; see [`Documents::found`]): the same
+    /// statement, run where the planner may not read the candidates by their index.
     Walk,
 }
 
@@ -914,20 +930,10 @@ impl Find<'_> {
                     binds.push(t.tsquery());
                     wher.push(format!("d.tags @@ CAST(${} AS tsquery)", binds.len()));
                 }
-                let range = self
-                    .range
-                    .map(|(lo, hi)| format!(" WHERE sort_key >= {lo} AND sort_key < {hi}"))
-                    .unwrap_or_default();
-                if read == Read::Walk {
-                    // The subquery is not merged into the outer statement (OFFSET 0), so its
-                    // order is the walk and the outer LIMIT stops it.
-                    format!("(SELECT * FROM documents{range} ORDER BY sort_key DESC OFFSET 0) d")
-                } else {
-                    if let Some((lo, hi)) = self.range {
-                        wher.push(format!("d.sort_key >= {lo} AND d.sort_key < {hi}"));
-                    }
-                    "documents d".to_string()
+                if let Some((lo, hi)) = self.range {
+                    wher.push(format!("d.sort_key >= {lo} AND d.sort_key < {hi}"));
                 }
+                "documents d".to_string()
             }
         };
         wher.extend(in_text(self.title_only, self.words, &mut binds));
