@@ -191,27 +191,50 @@ impl Viewer {
         units.as_ref().is_none_or(|us| us.contains(&d.unit_id))
     }
 
-    /// The tags expression of what the reader sees, `None` when it is everything.
+    /// The tags expression of what the reader sees, `None` when it is everything. Written with
+    /// no negation: PostgreSQL's GIN index answers a `!` only by reading every entry.
     fn expr(&self) -> Option<Expr> {
         if self.units.is_none() && self.indicator_units.is_none() && self.meetings {
             return None;
         }
         let set = |us: &Option<Vec<i64>>| match us {
-            None => Expr::Tag("_doc".into()),
-            Some(us) if us.is_empty() => Expr::Tag("_none".into()),
-            Some(us) => Expr::Or(us.iter().map(|u| Expr::Tag(format!("_u{u}"))).collect()),
+            None => None,
+            Some(us) if us.is_empty() => Some(Expr::Tag("_none".into())),
+            Some(us) => Some(Expr::Or(
+                us.iter().map(|u| Expr::Tag(format!("_u{u}"))).collect(),
+            )),
         };
-        let card = Expr::Tag(tag_kind("scorecard_notice"));
-        let mut e = Expr::Or(vec![
-            Expr::Not(Box::new(set(&self.units)), Box::new(card.clone())),
-            Expr::And(vec![set(&self.indicator_units), card]),
-        ]);
-        if !self.meetings {
-            for k in ["briefing", "minutes"] {
-                e = Expr::Not(Box::new(e), Box::new(Expr::Tag(tag_kind(k))));
-            }
+        let kinds = |pick: &dyn Fn(&str) -> bool| -> Option<Expr> {
+            let all = KINDS.iter().all(|(k, _)| pick(k));
+            (!all).then(|| {
+                Expr::Or(
+                    KINDS
+                        .iter()
+                        .filter(|(k, _)| pick(k))
+                        .map(|(k, _)| Expr::Tag(tag_kind(k)))
+                        .collect(),
+                )
+            })
+        };
+        let seen = |k: &str| self.meetings || !matches!(k, "briefing" | "minutes");
+        let both = |a: Option<Expr>, b: Option<Expr>| match (a, b) {
+            (None, None) => Expr::Tag("_doc".into()),
+            (Some(x), None) | (None, Some(x)) => x,
+            (Some(x), Some(y)) => Expr::And(vec![x, y]),
+        };
+        if self.units == self.indicator_units {
+            return Some(both(set(&self.units), kinds(&seen)));
         }
-        Some(e)
+        Some(Expr::Or(vec![
+            both(
+                set(&self.units),
+                kinds(&|k| seen(k) && k != "scorecard_notice"),
+            ),
+            both(
+                set(&self.indicator_units),
+                Some(Expr::Tag(tag_kind("scorecard_notice"))),
+            ),
+        ]))
     }
 }
 
@@ -311,8 +334,6 @@ enum Expr {
     Tag(String),
     And(Vec<Expr>),
     Or(Vec<Expr>),
-    /// The first and not the second.
-    Not(Box<Expr>, Box<Expr>),
 }
 
 impl Expr {
@@ -330,7 +351,6 @@ impl Expr {
             Expr::Tag(t) => format!("\"{t}\""),
             Expr::And(xs) => join(xs, " AND "),
             Expr::Or(xs) => join(xs, " OR "),
-            Expr::Not(a, b) => format!("({} NOT {})", a.fts(column), b.fts(column)),
         }
     }
 
@@ -345,7 +365,6 @@ impl Expr {
             Expr::Tag(t) => format!("'{t}'"),
             Expr::And(xs) => join(xs, " & "),
             Expr::Or(xs) => join(xs, " | "),
-            Expr::Not(a, b) => format!("({} & !{})", a.tsquery(), b.tsquery()),
         }
     }
 }
@@ -523,7 +542,7 @@ impl Documents<'_> {
         if let Some(r) = s.record {
             filters.push(Expr::Tag(r.tag()));
         }
-        let tags = (!filters.is_empty()).then(|| Expr::And(filters));
+        let tags = (!filters.is_empty()).then_some(Expr::And(filters));
         let all_words: Vec<String> = s.query.words.iter().map(|w| w.text.clone()).collect();
         let words: Vec<String> = s
             .query
@@ -761,7 +780,7 @@ impl Documents<'_> {
                     (mine.iter().filter(|t| theirs.contains(t)).count(), c)
                 })
                 .collect();
-            cands.sort_by(|a, b| b.0.cmp(&a.0));
+            cands.sort_by_key(|c| std::cmp::Reverse(c.0));
             similar = cands
                 .into_iter()
                 .filter(|(shared, _)| *shared >= 2)
@@ -1020,7 +1039,7 @@ async fn keep_one(
     }
     let id = match &before {
         Some((id, _, _)) => *id,
-        None => dialect::next_document_id(&mut **tx, engine).await?,
+        None => dialect::next_document_id(tx, engine).await?,
     };
     let key = sort_key(d.date, id);
     if let Some((_, old_key, _)) = &before {
@@ -1186,9 +1205,15 @@ mod tests {
         let t = v.expr().unwrap();
         assert_eq!(
             t.tsquery(),
-            "((((('_u2' | '_u3') & !'_kscorecardnotice') | (('_u1') & '_kscorecardnotice')) \
-             & !'_kbriefing') & !'_kminutes')"
+            "((('_u2' | '_u3') & ('_kmonthlynotice' | '_ksupervisionnotice' | '_kclosingreport' \
+             | '_kreference')) | (('_u1') & '_kscorecardnotice'))"
         );
+        let same = Viewer {
+            units: Some(vec![2]),
+            indicator_units: Some(vec![2]),
+            meetings: true,
+        };
+        assert_eq!(same.expr().unwrap().fts(None), "(\"_u2\")");
     }
 
     #[test]
