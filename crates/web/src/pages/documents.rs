@@ -51,6 +51,17 @@ fn unit_name(tree: &UnitTree, id: i64) -> String {
     tree.get(id).map(|u| u.name.clone()).unwrap_or_default()
 }
 
+/// A record filter as read: `meeting:12` → 第 12 号调度会.
+fn record_zh(r: &str) -> String {
+    match diaodu_store::Record::parse(r) {
+        Some(diaodu_store::Record::Meeting(i)) => format!("调度会（编号 {i}）"),
+        Some(diaodu_store::Record::Notice(i)) => format!("督办单（编号 {i}）"),
+        Some(diaodu_store::Record::Project(i)) => format!("项目（编号 {i}）"),
+        Some(diaodu_store::Record::Task(i)) => format!("任务（编号 {i}）"),
+        None => r.to_string(),
+    }
+}
+
 /// What a document concerns, as links.
 fn concerns(d: &LibraryDoc) -> Markup {
     html! {
@@ -103,7 +114,10 @@ pub async fn list(
                 option value="" { "全部" }
                 @for (id, name) in &units { option value=(id) selected[nonempty(&q.unit) == Some(id.as_str())] { (name) } }
             } }
-            @if let Some(r) = nonempty(&q.record) { input type="hidden" name="record" value=(r); }
+            @if let Some(r) = nonempty(&q.record) {
+                input type="hidden" name="record" value=(r);
+                span.small.muted #record-filter { "仅显示涉及" (record_zh(r)) "的材料" }
+            }
             button type="submit" { "检索" }
             @if searching || nonempty(&q.kind).is_some() || nonempty(&q.year).is_some() || nonempty(&q.unit).is_some() || nonempty(&q.record).is_some() {
                 a href="/documents" { "清除条件" }
@@ -151,7 +165,7 @@ pub async fn list(
                         label { "涉及单位" select name="unit" {
                             @for (id, name) in &units { option value=(id) selected[id == &c.user.unit_id.to_string()] { (name) } }
                         } }
-                        label { "涉及事项（可选）" input name="record" maxlength="40" value=[nonempty(&q.record)] placeholder="如 meeting:12"; }
+                        label { "涉及事项（可选）" input name="record" maxlength="40" value=[nonempty(&q.record)] placeholder="从调度会、督办单页面进入时自动填写"; }
                     }
                     button type="submit" { "上传" }
                     span.small.muted { "　单个文件不超过 " (state.cfg.max_upload_mb) " MB；正文将提取文字用于检索" }

@@ -151,7 +151,7 @@ pub async fn detail(
     let body = html! {
         (flash(nonempty(&q.saved), None))
         h1 { (m.title) span.muted.small { "　" (fmt_date(m.date)) "　调度期：" (m.review_period) } }
-        p { a.btn href={"/meetings/" (id) "/briefing.docx"} { "下载会议材料（Word）" } " " a.btn.light-btn href={"/meetings/" (id) "/minutes.docx"} { "下载会议纪要（Word）" } }
+        p { a.btn href={"/meetings/" (id) "/briefing.docx"} { "下载会议材料（Word）" } " " a.btn.light-btn href={"/meetings/" (id) "/minutes.docx"} { "下载会议纪要（Word）" } " " a #library-link href={"/documents?record=meeting:" (id)} { "材料库中的本会材料" } }
         div.panel { dl.kv { dt { "参会人员" } dd { (m.attendees) } dt { "会议议程" } dd { (m.agenda) } } }
         h2 { "议定事项" span.muted.small { "　每项议定事项即为一项重点工作任务" } }
         div.tablewrap { table #decisions {

@@ -368,7 +368,8 @@ pub async fn detail(
         p { span.tag { (n.state.zh()) } " " (escalation_tag(n.escalation)) " "
             @if n.state.awaiting_reply() { @if n.days_overdue > 0 { span.tag.red { (time_left_zh(n.reply_by, d)) } } @else { span.tag { (time_left_zh(n.reply_by, d)) } } } }
         p { a.btn.light-btn href={"/notices/" (n.id) "/notice.docx"} title="带红头和文号的督办通知书（Word），可打印" { "督办通知书" }
-            @if n.state == NoticeState::Closed { " " a.btn.light-btn href={"/notices/" (n.id) "/closing.docx"} { "办结报告" } } }
+            @if n.state == NoticeState::Closed { " " a.btn.light-btn href={"/notices/" (n.id) "/closing.docx"} { "办结报告" } }
+            " " a #library-link href={"/documents?record=notice:" (n.id)} { "材料库中的相关材料" } }
         div.panel {
             dl.kv {
                 dt { "承办单位" } dd { (tree.display_path(n.unit_id)) }
