@@ -122,7 +122,11 @@ async fn document(
 /// 下载材料原文件（生成的公文为 .docx，上传的材料为原上传文件）。
 #[utoipa::path(get, path = "/api/v1/documents/{id}/file", tag = "材料库",
     params(("id" = i64, Path, description = "材料编号")),
-    responses((status = 200, description = "原文件", content_type = "application/octet-stream", body = Vec<u8>), ReadErrors))]
+    responses((status = 200, description = "原文件：生成的公文为 .docx；上传的材料为 .docx、PDF 或文本", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/pdf"),
+        (Vec<u8> = "text/plain"),
+    )), ReadErrors))]
 async fn document_file(
     State(state): State<AppState>,
     ApiCurrent(c): ApiCurrent,
