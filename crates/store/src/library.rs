@@ -564,7 +564,7 @@ impl Documents<'_> {
                 not_in_title: false,
             };
             let (total, more) = self.count_found(&q).await?;
-            let rows = self.found(&q, offset, limit).await?;
+            let rows = self.found(&q, offset, limit, Some((total, more))).await?;
             let hits = rows
                 .into_iter()
                 .map(|(doc, _)| DocHit {
@@ -589,10 +589,13 @@ impl Documents<'_> {
             title_only: true,
             ..all
         };
-        let (titled, _) = self.count_found(&in_title).await?;
+        let (titled, titled_more) = self.count_found(&in_title).await?;
         let mut rows: Vec<(LibraryDoc, String, bool)> = Vec::new();
         if offset < titled {
-            for (d, body) in self.found(&in_title, offset, limit).await? {
+            for (d, body) in self
+                .found(&in_title, offset, limit, Some((titled, titled_more)))
+                .await?
+            {
                 rows.push((d, body, true));
             }
         }
@@ -603,7 +606,15 @@ impl Documents<'_> {
                 not_in_title: true,
                 ..all
             };
-            for (d, body) in self.found(&elsewhere, skip, rest).await? {
+            for (d, body) in self
+                .found(
+                    &elsewhere,
+                    skip,
+                    rest,
+                    (!more).then_some((total - titled, false)),
+                )
+                .await?
+            {
                 rows.push((d, body, false));
             }
         }
@@ -654,11 +665,14 @@ impl Documents<'_> {
     }
 
     /// The documents `q` finds, newest first, with their text when the search has words.
+    /// `known`, when given, is how many documents `q` finds (up to [`MAX_RESULTS`]) and whether
+    /// there are more, as counted just before: it spares PostgreSQL counting the candidates again.
     async fn found(
         self,
         q: &Find<'_>,
         offset: i64,
         limit: i64,
+        known: Option<(i64, bool)>,
     ) -> Result<Vec<(LibraryDoc, String)>> {
         let cols = if q.terms.is_some() {
             format!("{DOC_COLS}, d.body")
@@ -681,7 +695,14 @@ impl Documents<'_> {
             .await?;
             let from = ((rows * (offset + limit) as f64).sqrt() * 1.5) as i64;
             let from = from.clamp(WALK_FROM, 20 * WALK_FROM);
-            if self.candidates(q, from).await? >= from {
+            let walk = match known {
+                // Fewer found than the threshold: the candidates are about as few (only a longer
+                // word's terms standing apart add any).
+                Some((n, false)) if n < from => false,
+                Some((_, true)) if from <= MAX_RESULTS => true,
+                _ => self.candidates(q, from).await? >= from,
+            };
+            if walk {
                 Read::Walk
             } else {
                 Read::Newest
@@ -771,7 +792,7 @@ impl Documents<'_> {
                 not_in_title: false,
             };
             let mut cands: Vec<(usize, LibraryDoc)> = self
-                .found(&q, 0, 200)
+                .found(&q, 0, 200, None)
                 .await?
                 .into_iter()
                 .filter(|(c, _)| c.id != d.id)
