@@ -216,7 +216,8 @@ pub async fn measure(store: &Store, n: usize, rounds: usize, today: Date) -> Res
         });
     }
     let tree = store.units().await?;
-    // A district's reader: the units of one district and below, as `Viewer` gives a reporter.
+    // A reader below the top: the first unit with units below it (on `gen` data, the city: most of
+    // the library), seeing no meetings' documents — the scope and kinds both filter.
     let subtree = |u: i64| -> Vec<i64> {
         tree.within(Scope::Subtree(u))
             .into_iter()
