@@ -1,7 +1,7 @@
 //! The library's part of `diaodu bench`: fills the 材料库 to a given number of documents with
 //! synthetic official texts (once; later runs find them there) and times searches of every shape a
 //! user makes — a rare phrase, a common word, a two-character word, one character, a search within
-//! a district's scope, a list by year — as percentiles over many searches.
+//! a reader's scope, a list by year — as percentiles over many searches.
 
 use std::time::Instant;
 

@@ -662,11 +662,7 @@ async fn fill_library(store: &Store, today: Date, files: &std::path::Path) -> Re
             keep_issued(store, files, actor, &issued, &bytes, &f).await
         }
     };
-    let named = |doc: diaodu_office::docx::OfficialDoc, name: String| docs::Issued {
-        doc,
-        file_name: name,
-        bytes: Vec::new(),
-    };
+    let named = docs::Issued::named;
     for m in store.meetings().list().await? {
         let b = docs::briefing_issued(store, &tree, &m).await?;
         let name = format!("{}重点工作调度会会议材料.docx", fmt_date_zh(m.date));
@@ -679,12 +675,18 @@ async fn fill_library(store: &Store, today: Date, files: &std::path::Path) -> Re
     }
     for n in store.notices().list(&tree, Scope::All, today).await? {
         let d = docs::supervision_notice(store, &actor, &tree, &n).await?;
-        let name = format!("{}.docx", d.title_text());
-        keep(named(d, name), docs::notice_filing(&n, false, today)).await?;
+        keep(
+            docs::Issued::titled(d),
+            docs::notice_filing(&n, false, today),
+        )
+        .await?;
         let (n, events) = store.notices().get(&tree, n.id, today).await?;
         if let Some(d) = docs::closing_report(store, &tree, &n, &events).await? {
-            let name = format!("{}.docx", d.title_text());
-            keep(named(d, name), docs::notice_filing(&n, true, today)).await?;
+            keep(
+                docs::Issued::titled(d),
+                docs::notice_filing(&n, true, today),
+            )
+            .await?;
         }
     }
     let city = tree
@@ -696,8 +698,11 @@ async fn fill_library(store: &Store, today: Date, files: &std::path::Path) -> Re
     let last_month = today.replace_day(1)? - time::Duration::days(1);
     let ym = (last_month.year(), last_month.month() as u8);
     let d = docs::monthly_notice(store, &actor, &tree, city, ym, today).await?;
-    let name = format!("{}.docx", d.title_text());
-    keep(named(d, name), docs::monthly_filing(city, ym, today)).await?;
+    keep(
+        docs::Issued::titled(d),
+        docs::monthly_filing(city, ym, today),
+    )
+    .await?;
     for (title, issuer, days_ago, text) in [
         (
             "关于做好2027年省重点项目申报工作的通知",

@@ -649,11 +649,7 @@ async fn main() -> Result<()> {
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(|| "diaodu-files".into());
             let number = doc.number().unwrap_or("").to_string();
-            let issued = diaodu_web::service::documents::Issued {
-                file_name: format!("{}.docx", doc.title_text()),
-                doc,
-                bytes: Vec::new(),
-            };
+            let issued = diaodu_web::service::documents::Issued::titled(doc);
             let f = diaodu_web::service::documents::monthly_filing(unit, (year, m), today);
             diaodu_web::service::library::keep_issued(
                 &store,

@@ -446,15 +446,15 @@ impl Documents<'_> {
     pub async fn keep(self, actor: &Actor, d: &NewDocument) -> Result<i64> {
         // The same document issued twice at the same moment (two clicks) on PostgreSQL: the second
         // insert meets the first's row, and keeping it again updates that row instead.
-        for _ in 0..2 {
+        let mut tries = 0;
+        loop {
+            tries += 1;
             match self.keep_all(actor, std::slice::from_ref(d)).await {
-                Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-                    continue
-                }
+                Err(StoreError::Db(sqlx::Error::Database(e)))
+                    if e.is_unique_violation() && tries < 3 => {}
                 r => return Ok(r?[0]),
             }
         }
-        Ok(self.keep_all(actor, std::slice::from_ref(d)).await?[0])
     }
 
     /// Keeps many documents in one transaction (the demo, the bench); as [`Documents::keep`].
@@ -636,14 +636,19 @@ impl Documents<'_> {
 
     /// How many documents `q` finds, up to [`MAX_RESULTS`], and whether there are more.
     async fn count_found(self, q: &Find<'_>) -> Result<(i64, bool)> {
-        let (sql, binds) = q.sql(self.engine(), "1", Read::Count, MAX_RESULTS + 1, 0);
+        let n = self.count_up_to(q, MAX_RESULTS + 1).await?;
+        Ok((n.min(MAX_RESULTS), n > MAX_RESULTS))
+    }
+
+    /// How many documents `q` finds, up to `up_to`.
+    async fn count_up_to(self, q: &Find<'_>, up_to: i64) -> Result<i64> {
+        let (sql, binds) = q.sql(self.engine(), "1", Read::Count, up_to, 0);
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({sql}) found");
         let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
         for b in binds {
             query = query.bind(b);
         }
-        let n: i64 = query.fetch_one(self.pool()).await?;
-        Ok((n.min(MAX_RESULTS), n > MAX_RESULTS))
+        Ok(query.fetch_one(self.pool()).await?)
     }
 
     /// How many documents have `q`'s terms and tags, up to `up_to` (the words themselves not looked
@@ -655,13 +660,7 @@ impl Documents<'_> {
             not_in_title: false,
             ..*q
         };
-        let (sql, binds) = only_terms.sql(self.engine(), "1", Read::Count, up_to, 0);
-        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({sql}) c");
-        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-        for b in binds {
-            query = query.bind(b);
-        }
-        Ok(query.fetch_one(self.pool()).await?)
+        self.count_up_to(&only_terms, up_to).await
     }
 
     /// The documents `q` finds, newest first, with their text when the search has words.
@@ -1063,6 +1062,18 @@ async fn keep_one(
         None => dialect::next_document_id(tx, engine).await?,
     };
     let key = sort_key(d.date, id);
+    let date = fmt_date(d.date);
+    let row = Row {
+        id,
+        key,
+        d,
+        title,
+        date: &date,
+        year,
+        summary: &summary,
+        chars,
+        now: &now,
+    };
     if let Some((_, old_key, _)) = &before {
         if engine == Engine::Sqlite {
             sqlx::query("DELETE FROM documents_fts WHERE rowid = $1")
@@ -1083,30 +1094,7 @@ async fn keep_one(
                 ""
             }
         );
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .bind(key)
-            .bind(&d.number)
-            .bind(title)
-            .bind(fmt_date(d.date))
-            .bind(year)
-            .bind(&d.issuer)
-            .bind(&d.recipients)
-            .bind(d.unit_id)
-            .bind(d.meeting_id)
-            .bind(d.project_id)
-            .bind(d.task_id)
-            .bind(d.notice_id)
-            .bind(&d.series)
-            .bind(&summary)
-            .bind(chars)
-            .bind(&d.file_name)
-            .bind(&d.content_type)
-            .bind(d.size)
-            .bind(&d.sha256)
-            .bind(&d.stored_name)
-            .bind(&d.body)
-            .bind(&now);
+        let q = row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)));
         with_terms(q, engine, &body_terms, &title_terms, &tags)
             .execute(&mut **tx)
             .await?;
@@ -1128,30 +1116,8 @@ async fn keep_one(
                 ""
             }
         );
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .bind(key)
-            .bind(&d.number)
-            .bind(title)
-            .bind(fmt_date(d.date))
-            .bind(year)
-            .bind(&d.issuer)
-            .bind(&d.recipients)
-            .bind(d.unit_id)
-            .bind(d.meeting_id)
-            .bind(d.project_id)
-            .bind(d.task_id)
-            .bind(d.notice_id)
-            .bind(&d.series)
-            .bind(&summary)
-            .bind(chars)
-            .bind(&d.file_name)
-            .bind(&d.content_type)
-            .bind(d.size)
-            .bind(&d.sha256)
-            .bind(&d.stored_name)
-            .bind(&d.body)
-            .bind(&now)
+        let q = row
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .bind(&d.kind)
             .bind(&d.subject)
             .bind(actor.user_id);
@@ -1186,15 +1152,59 @@ async fn keep_one(
     Ok(id)
 }
 
+/// The columns an insert and an update of a document both write, as `$1` – `$23`.
+struct Row<'r> {
+    id: i64,
+    key: i64,
+    d: &'r NewDocument,
+    title: &'r str,
+    date: &'r str,
+    year: i64,
+    summary: &'r str,
+    chars: i64,
+    now: &'r str,
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+impl<'r> Row<'r> {
+    fn bind(&self, q: AnyQuery<'r>) -> AnyQuery<'r> {
+        let d = self.d;
+        q.bind(self.id)
+            .bind(self.key)
+            .bind(&d.number)
+            .bind(self.title)
+            .bind(self.date)
+            .bind(self.year)
+            .bind(&d.issuer)
+            .bind(&d.recipients)
+            .bind(d.unit_id)
+            .bind(d.meeting_id)
+            .bind(d.project_id)
+            .bind(d.task_id)
+            .bind(d.notice_id)
+            .bind(&d.series)
+            .bind(self.summary)
+            .bind(self.chars)
+            .bind(&d.file_name)
+            .bind(&d.content_type)
+            .bind(d.size)
+            .bind(&d.sha256)
+            .bind(&d.stored_name)
+            .bind(&d.body)
+            .bind(self.now)
+    }
+}
+
 /// Binds the three `tsvector`s of a row after the statement's other parameters, on PostgreSQL
 /// only (SQLite's index is the FTS table, written apart).
 fn with_terms<'q>(
-    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    q: AnyQuery<'q>,
     engine: Engine,
     terms: &[String],
     title: &[String],
     tags: &[String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+) -> AnyQuery<'q> {
     match engine {
         Engine::Postgres => q
             .bind(tsvector(terms))

@@ -6,9 +6,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{csrf_part, Browser, TestApp};
+use axum::http::{Method, StatusCode};
+use common::{Browser, TestApp};
 use serde_json::{json, Value};
 
 /// Uploads a reference through the library page's form.
@@ -19,30 +18,8 @@ async fn upload(
     bytes: &[u8],
     fields: &[(&str, &str)],
 ) -> common::Resp {
-    let boundary = "XdiaoduBoundary";
-    let mut body = csrf_part(boundary, &b.csrf);
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    app.send(
-        Request::post("/documents")
-            .header(header::COOKIE, &b.cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    app.post_multipart(b, "/documents", fields, name, bytes)
+        .await
 }
 
 async fn search(app: &TestApp, token: &str, query: &str) -> Value {

@@ -495,13 +495,13 @@ pub struct Issued {
 
 impl Issued {
     /// Named after its title.
-    fn titled(doc: OfficialDoc) -> Issued {
+    pub fn titled(doc: OfficialDoc) -> Issued {
         let file_name = format!("{}.docx", doc.title_text());
         Issued::named(doc, file_name)
     }
 
     /// Named `file_name`.
-    fn named(doc: OfficialDoc, file_name: String) -> Issued {
+    pub fn named(doc: OfficialDoc, file_name: String) -> Issued {
         Issued {
             doc,
             file_name,

@@ -16,6 +16,7 @@ use time::Date;
 use super::documents::Issued;
 use super::Error;
 use crate::auth::Current;
+use crate::forms::nonempty;
 use crate::AppState;
 
 /// What a reader of `role` attached to `unit` may see of the library: the records' scope for every
@@ -169,10 +170,6 @@ pub async fn search(state: &AppState, c: &Current, q: &LibraryQuery) -> Result<D
     let (viewer, tree) = viewer_of(state, c).await?;
     let s = search_of(&tree, c, q)?;
     Ok(state.store.documents().search(&viewer, &s).await?)
-}
-
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The store's search for `q`, its filters checked.

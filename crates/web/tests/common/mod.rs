@@ -241,21 +241,38 @@ impl TestApp {
 
     /// Uploads a file to the import page.
     pub async fn upload(&self, b: &Browser, kind: &str, name: &str, bytes: &[u8]) -> Resp {
+        self.post_multipart(b, "/data/import", &[("kind", kind)], name, bytes)
+            .await
+    }
+
+    /// Posts a page's multipart form: the CSRF token first (where the forms put it), then `fields`,
+    /// then the file `name` with `bytes`.
+    #[allow(dead_code)]
+    pub async fn post_multipart(
+        &self,
+        b: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> Resp {
         let boundary = "XdiaoduBoundary";
         let mut body = csrf_part(boundary, &b.csrf);
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
-            )
-            .as_bytes(),
-        );
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         self.send(
-            Request::post("/data/import")
+            Request::post(path)
                 .header(header::COOKIE, &b.cookie)
                 .header(
                     header::CONTENT_TYPE,
