@@ -5,10 +5,12 @@
 //! side and lock rows; SQLite's take turns, see `Store::begin`), and a few reads whose best shape
 //! differs because the planners do.
 //!
-//! Three reads choose a different strategy per engine and keep the choice beside the code it
+//! Four reads choose a different strategy per engine and keep the choice beside the code it
 //! concerns, with its reason: a project's reports packed into one value on SQLite (`reports.rs`,
-//! `Store::reports`), which pairs have a report (`reports.rs`, `reported_pg` and `reported_afresh`), and the stall
-//! window read once for many projects on PostgreSQL (`projects.rs`, [`stall_window`]). Connection
+//! `Store::reports`), which pairs have a report (`reports.rs`, `reported_pg` and `reported_afresh`), the stall
+//! window read once for many projects on PostgreSQL (`projects.rs`, [`stall_window`]), and the
+//! library's search, an FTS5 table on SQLite and `tsvector`s walked by date on PostgreSQL
+//! (`library.rs`). Connection
 //! settings (SQLite's pragmas, pool sizes) and the migrations' directory are chosen in `lib.rs`.
 
 use crate::Engine;
