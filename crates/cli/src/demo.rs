@@ -314,6 +314,9 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
     let y = today.year();
     let jan1 = Date::from_calendar_date(y, Month::January, 1)?;
     let mut rng = Rng(0x5EED_2026_u64 ^ u64::from(y as u32));
+    // Planning years and days of entry draw from their own sequence, leaving the rest of the demo's
+    // data as it was.
+    let mut plan_rng = Rng(0x0C4E_2026_u64 ^ u64::from(y as u32));
     let owners: Vec<(&str, &str, u64)> = vec![
         ("YC-YD", "云东", 16),
         ("YC-YX", "云西", 14),
@@ -393,6 +396,21 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
             }
             _ => String::new(),
         };
+        // Most projects not yet built, and two in three of this year's new starts, were planned and
+        // packaged this year (策划年度), entering the library through the year; the others came in
+        // earlier years.
+        let planned_now = match stage {
+            Stage::Reserve | Stage::Preparation => plan_rng.chance(85),
+            Stage::NewStart => plan_rng.chance(65),
+            _ => false,
+        };
+        let entered_on = if planned_now {
+            let latest = actual_start.unwrap_or(today).min(today);
+            let span = (latest - jan1).whole_days().max(1);
+            jan1 + Duration::days(plan_rng.range(0, span))
+        } else {
+            jan1 - Duration::days(plan_rng.range(200, 1000))
+        };
         let code = format!("YC{y}-{:03}", i + 1);
         let name = format!(
             "{}{}{}",
@@ -440,6 +458,8 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
                 } else {
                     EnvApproval::Approved
                 },
+                planning_year: planned_now.then_some(y),
+                entered_on: Some(entered_on),
             },
         });
         // Reporting behaviour: 0 on track, 1 lagging, 2 stalled, 3 late reporter, 4 far behind.
@@ -489,6 +509,8 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
             batch: String::new(),
             industry: industry.into(),
             env_approval: env,
+            planning_year: Some(y),
+            entered_on: None,
         };
         match store.projects().create(&actor, gx, f).await {
             Err(StoreError::Refused { .. }) => {}

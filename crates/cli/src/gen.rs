@@ -217,6 +217,8 @@ pub async fn generate(
                 batch: format!("{y}年第{}批", i % 4 + 1),
                 industry: String::new(),
                 env_approval: EnvApproval::Approved,
+                planning_year: None,
+                entered_on: None,
             },
         });
     }

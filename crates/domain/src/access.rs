@@ -97,11 +97,13 @@ pub enum Action {
     ChaseReports,
     /// Upload reference documents to the library (材料库).
     UploadDocuments,
+    /// Set the units' planning quotas and the investment plans, issue the planning notice.
+    ManagePlanning,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -127,6 +129,7 @@ impl Action {
         Action::Instruct,
         Action::ChaseReports,
         Action::UploadDocuments,
+        Action::ManagePlanning,
     ];
 
     /// Chinese description.
@@ -157,6 +160,7 @@ impl Action {
             Action::Instruct => "对项目、任务、督办单作出领导批示",
             Action::ChaseReports => "催报：提醒单位填报进度",
             Action::UploadDocuments => "向材料库上传参考材料",
+            Action::ManagePlanning => "下达项目策划包装任务、维护投资计划、发布策划通报",
         }
     }
 }
@@ -182,6 +186,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Instruct => matches!(role, Admin | Leader),
         ChaseReports => matches!(role, Admin | Supervision | Drc),
         UploadDocuments => matches!(role, Admin | Supervision | Drc | Statistics),
+        ManagePlanning => matches!(role, Admin | Drc),
     }
 }
 

@@ -103,6 +103,19 @@ pub struct ProjectRow {
     pub fields: ProjectFields,
 }
 
+/// A planning quota row from an import file; the unit is still a reference (code or exact name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaRow {
+    /// Row number.
+    pub row: usize,
+    /// 单位编码 as written.
+    pub unit: String,
+    /// 年度.
+    pub year: i32,
+    /// 策划项目数, 策划总投资, 大块头项目数.
+    pub quota: crate::planning::Quota,
+}
+
 /// A progress report row from an import file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportRow {

@@ -12,6 +12,7 @@ pub mod money;
 pub mod notice;
 pub mod password;
 pub mod period;
+pub mod planning;
 pub mod project;
 pub mod scorecard;
 pub mod settings;

@@ -139,6 +139,14 @@ pub struct ProjectFields {
     pub industry: String,
     /// 环评状态, tested by the admission rules.
     pub env_approval: EnvApproval,
+    /// 策划年度: the year the project was planned and packaged (策划包装) into the library, counted
+    /// against that year's planning quota of its unit; none for a project not planned under a quota.
+    #[serde(default)]
+    pub planning_year: Option<i32>,
+    /// 入库日期: the day the project entered the library. Left empty on input it is the day it is
+    /// saved; a project read back always has one.
+    #[serde(default)]
+    pub entered_on: Option<Date>,
 }
 
 /// A consistency problem with a project's fields: which field, and why.
@@ -255,6 +263,20 @@ pub fn check_fields(p: &ProjectFields) -> Vec<FieldError> {
             ));
         }
     }
+    if let Some(y) = p.planning_year.filter(|y| !(2000..=2100).contains(y)) {
+        errs.push(FieldError::new("策划年度", format!("{y} 不是有效年度")));
+    }
+    if let Some(d) = p.entered_on.filter(|d| !DATES.contains(d)) {
+        errs.push(FieldError::new(
+            "入库日期",
+            format!(
+                "{} 不在 {} 至 {} 之间",
+                crate::period::fmt_date(d),
+                crate::period::fmt_date(*DATES.start()),
+                crate::period::fmt_date(*DATES.end())
+            ),
+        ));
+    }
     errs
 }
 
@@ -321,6 +343,15 @@ pub fn check_fields_on(p: &ProjectFields, today: time::Date) -> Vec<FieldError> 
             format!(
                 "{} 晚于今天，实际开工日期不能是将来的日期",
                 crate::period::fmt_date(a)
+            ),
+        ));
+    }
+    if let Some(e) = p.entered_on.filter(|e| *e > today) {
+        errs.push(FieldError::new(
+            "入库日期",
+            format!(
+                "{} 晚于今天，入库日期不能是将来的日期",
+                crate::period::fmt_date(e)
             ),
         ));
     }
@@ -394,6 +425,8 @@ mod tests {
             batch: String::new(),
             industry: "装备制造".into(),
             env_approval: EnvApproval::Approved,
+            planning_year: None,
+            entered_on: None,
         }
     }
 

@@ -313,6 +313,15 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Text { max_chars: 120 },
     },
     Setting {
+        key: "planning.big_threshold_wan",
+        group: "项目策划",
+        name: "大块头项目投资门槛",
+        meaning: "总投资达到此金额的策划项目计为大块头项目",
+        unit: "万元",
+        default: "100000",
+        kind: whole(1, 100_000_000),
+    },
+    Setting {
         key: "document.issuer",
         group: "公文",
         name: "督查督办发文机关",
@@ -348,6 +357,24 @@ pub const SETTINGS: &[Setting] = &[
         default: "",
         kind: Kind::Text { max_chars: 12 },
     },
+    Setting {
+        key: "document.planning_issuer",
+        group: "公文",
+        name: "项目策划通报发文机关",
+        meaning: "项目策划包装情况通报落款的发文机关名称",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 40 },
+    },
+    Setting {
+        key: "document.planning_prefix",
+        group: "公文",
+        name: "项目策划通报机关代字",
+        meaning: "项目策划包装情况通报发文字号的机关代字，如“云发改投资”得“云发改投资〔2026〕5号”",
+        unit: "",
+        default: "",
+        kind: Kind::Text { max_chars: 12 },
+    },
 ];
 
 /// Whether a setting's value is a secret (a password or a signing key): shown and audited only as set
@@ -364,6 +391,10 @@ pub fn derived_default(key: &str) -> Option<&'static str> {
         "document.scorecard_issuer" => Some("地区名称 + 统计局，如 云川市统计局"),
         "document.prefix" => Some("本市名称首字 + 政督，如 云政督"),
         "document.scorecard_prefix" => Some("地区名称首字 + 统字，如 云统字"),
+        "document.planning_issuer" => {
+            Some("本市名称 + 发展和改革委员会，如 云川市发展和改革委员会")
+        }
+        "document.planning_prefix" => Some("本市名称首字 + 发改投资，如 云发改投资"),
         _ => None,
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use diaodu_domain::access::UnitKind;
 use diaodu_domain::import::{
-    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, ReportRow, RowRef,
-    TargetRow, UnitRow,
+    ImportError, IndicatorImportRow, IndicatorValueRow, Parsed, ProjectRow, QuotaRow, ReportRow,
+    RowRef, TargetRow, UnitRow,
 };
 use diaodu_domain::indicator::{parse_number, Direction, Indicator, IndicatorKind, StatPeriod};
 use diaodu_domain::period::{parse_date, Period};
@@ -80,6 +80,21 @@ pub const PROJECT_COLUMNS: &[Column] = &[
     col("集中开工批次", false, "如 2026年第一批"),
     col("所属行业", false, "用于准入审查，如 装备制造"),
     col("环评状态", false, "已批复、待批复、未通过 之一，默认待批复"),
+    col(
+        "策划年度",
+        false,
+        "策划包装入库的年度，如 2026，计入该年度单位策划任务；不属策划任务的留空",
+    ),
+    col("入库日期", false, "项目进入项目库的日期，留空为导入当天"),
+];
+
+/// Columns of the planning quota import (策划包装任务).
+pub const QUOTA_COLUMNS: &[Column] = &[
+    col("单位编码", true, "单位编码或准确名称"),
+    col("年度", true, "如 2026"),
+    col("策划项目数", true, "整数，不能为负"),
+    col("策划总投资(万元)", true, "万元，最多两位小数"),
+    col("大块头项目数", true, "整数，不大于策划项目数"),
 ];
 
 /// Columns of the progress report import.
@@ -218,6 +233,49 @@ impl Located {
         }
     }
 
+    /// An optional year (2000–2100): `Ok(None)` when blank; `Err` recorded otherwise.
+    fn year(&mut self, r: &TableRow, h: &'static str) -> Result<Option<i32>, ()> {
+        let t = self.text(r, h);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let y = t
+            .trim_end_matches('年')
+            .trim_end_matches(".0")
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y));
+        match y {
+            Some(y) => Ok(Some(y)),
+            None => {
+                self.errors.push(ImportError::new(
+                    r.number,
+                    h,
+                    format!("“{t}”不是有效值，应为：2000 至 2100 之间的年份"),
+                ));
+                Err(())
+            }
+        }
+    }
+
+    /// A required whole number, not negative.
+    fn count(&mut self, r: &TableRow, h: &'static str) -> Option<i64> {
+        let t = self.required(r, h)?;
+        let v = match self.cell(r, h) {
+            Some(Cell::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= 1e9 => Some(*n as i64),
+            Some(Cell::Number(_)) => None,
+            _ => t.parse::<i64>().ok().filter(|n| *n >= 0),
+        };
+        if v.is_none() {
+            self.errors.push(ImportError::new(
+                r.number,
+                h,
+                format!("“{t}”不是有效值，应为：不为负的整数"),
+            ));
+        }
+        v
+    }
+
     fn parse<T>(
         &mut self,
         r: &TableRow,
@@ -318,6 +376,8 @@ pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>>
         let ps = l.date(r, "计划开工日期");
         let pf = l.date(r, "计划竣工日期");
         let a = l.date(r, "实际开工日期");
+        let planning_year = l.year(r, "策划年度");
+        let entered_on = l.date(r, "入库日期");
         let env_text = l.text(r, "环评状态");
         let env = if env_text.is_empty() {
             Some(EnvApproval::Pending)
@@ -362,6 +422,37 @@ pub fn parse_projects(t: &Table) -> Result<Parsed<ProjectRow>, Vec<ImportError>>
                 batch: l.text(r, "集中开工批次"),
                 industry: l.text(r, "所属行业"),
                 env_approval: env.expect("checked"),
+                planning_year: planning_year.expect("checked"),
+                entered_on: entered_on.expect("checked"),
+            },
+        })
+    })
+}
+
+/// Parses planning quota rows (units are resolved, and quotas checked, by the store).
+pub fn parse_quotas(t: &Table) -> Result<Parsed<QuotaRow>, Vec<ImportError>> {
+    parse_rows(t, QUOTA_COLUMNS, |l, r| {
+        let before = l.errors.len();
+        let unit = l.required(r, "单位编码");
+        let year = l.year(r, "年度");
+        if l.cell(r, "年度").is_none() {
+            l.errors
+                .push(ImportError::new(r.number, "年度", "不能为空"));
+        }
+        let projects = l.count(r, "策划项目数");
+        let investment = l.money(r, "策划总投资(万元)");
+        let big = l.count(r, "大块头项目数");
+        if l.errors.len() > before {
+            return None;
+        }
+        Some(QuotaRow {
+            row: r.number,
+            unit: unit.expect("checked"),
+            year: year.expect("checked").expect("present"),
+            quota: diaodu_domain::planning::Quota {
+                projects: projects.expect("checked"),
+                investment: investment.expect("checked"),
+                big_projects: big.expect("checked"),
             },
         })
     })

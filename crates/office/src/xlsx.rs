@@ -332,8 +332,8 @@ pub fn ledger_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError
             (12, f.batch.as_str()),
             (13, f.industry.as_str()),
             (14, f.env_approval.zh()),
-            (15, r.light),
-            (20, r.reasons.as_str()),
+            (17, r.light),
+            (22, r.reasons.as_str()),
         ];
         for (c, t) in texts {
             ws.write_string_with_format(n, c, t, &st.text)?;
@@ -344,10 +344,14 @@ pub fn ledger_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError
         write_date(ws, n, 9, f.planned_start, &st)?;
         write_date(ws, n, 10, f.planned_finish, &st)?;
         write_date(ws, n, 11, f.actual_start, &st)?;
-        write_opt_pct(ws, n, 16, Some(r.time_progress_pct), &st)?;
-        write_money(ws, n, 17, r.ytd, &st)?;
-        write_opt_pct(ws, n, 18, r.completion_pct, &st)?;
-        write_opt_pct(ws, n, 19, r.lag_pp, &st)?;
+        if let Some(py) = f.planning_year {
+            ws.write_number_with_format(n, 15, f64::from(py), &st.text)?;
+        }
+        write_date(ws, n, 16, f.entered_on, &st)?;
+        write_opt_pct(ws, n, 18, Some(r.time_progress_pct), &st)?;
+        write_money(ws, n, 19, r.ytd, &st)?;
+        write_opt_pct(ws, n, 20, r.completion_pct, &st)?;
+        write_opt_pct(ws, n, 21, r.lag_pp, &st)?;
     }
     ws.autofilter(0, 0, rows.len() as u32, heads.len() as u16 - 1)?;
     let _ = title;
@@ -393,6 +397,8 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Vec<u8> {
             csv_text(&f.batch),
             csv_text(&f.industry),
             f.env_approval.zh().into(),
+            f.planning_year.map(|y| y.to_string()).unwrap_or_default(),
+            ds(f.entered_on),
             r.light.into(),
             format!("{:.1}", r.time_progress_pct),
             r.ytd.wan_text(),

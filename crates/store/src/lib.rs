@@ -38,6 +38,7 @@ mod messages;
 mod notices;
 mod outbox;
 mod pack;
+pub mod planning;
 mod projects;
 pub mod reporting;
 mod reports;
@@ -188,6 +189,10 @@ capability!(
     /// Supervision: notices and their ladder, inspections and findings, accountability, and leaders'
     /// instructions (`notices.rs`, `inspections.rs`, `instructions.rs`).
     notices => Notices
+);
+capability!(
+    /// Project planning: the units' planning quotas and the investment plans (`planning.rs`).
+    planning => Planning
 );
 capability!(
     /// Dispatch meetings, their minutes and decisions (`meetings.rs`).

@@ -231,7 +231,7 @@ pub struct ProjectStatusRow {
 
 const PROJECT_COLUMNS: &str = "p.id, p.unit_id, p.code, p.name, p.leader, p.category, p.stage, p.total_investment, \
      p.plan_year, p.annual_plan, p.planned_start, p.planned_finish, p.actual_start, p.batch, p.industry, \
-     p.env_approval, p.version, p.created_at, p.updated_at";
+     p.env_approval, p.planning_year, p.entered_on, p.version, p.created_at, p.updated_at";
 
 /// A project from a packed record (the order of `packed_statuses`' columns).
 fn project_from_fields(f: &[&str]) -> Result<Project> {
@@ -253,10 +253,12 @@ fn project_from_fields(f: &[&str]) -> Result<Project> {
             batch: f[13].to_string(),
             industry: f[14].to_string(),
             env_approval: EnvApproval::parse(f[15]).unwrap_or(EnvApproval::Pending),
+            planning_year: opt_i64(f[16]).map(|y| y as i32),
+            entered_on: opt_date(f[17]),
         },
-        version: int(f[16])?,
-        created_at: f[17].to_string(),
-        updated_at: f[18].to_string(),
+        version: int(f[18])?,
+        created_at: f[19].to_string(),
+        updated_at: f[20].to_string(),
     })
 }
 
@@ -279,6 +281,8 @@ struct ProjectRecord {
     batch: String,
     industry: String,
     env_approval: String,
+    planning_year: Option<i64>,
+    entered_on: String,
     version: i64,
     created_at: String,
     updated_at: String,
@@ -304,6 +308,8 @@ impl From<ProjectRecord> for Project {
                 batch: r.batch,
                 industry: r.industry,
                 env_approval: EnvApproval::parse(&r.env_approval).unwrap_or(EnvApproval::Pending),
+                planning_year: r.planning_year.map(|y| y as i32),
+                entered_on: diaodu_domain::period::parse_date(&r.entered_on).ok(),
             },
             version: r.version,
             created_at: r.created_at,
@@ -356,6 +362,10 @@ fn project_vals(unit_id: i64, f: &ProjectFields, now: &str) -> Vec<Val> {
         Val::T(f.batch.trim().to_string()),
         Val::T(f.industry.trim().to_string()),
         Val::T(f.env_approval.code().into()),
+        Val::OI(f.planning_year.map(i64::from)),
+        Val::T(diaodu_domain::period::fmt_date(
+            f.entered_on.unwrap_or_else(crate::today_local),
+        )),
         Val::T(now.to_string()),
         Val::T(now.to_string()),
     ]
@@ -377,6 +387,8 @@ const INSERT_COLUMNS: &[&str] = &[
     "batch",
     "industry",
     "env_approval",
+    "planning_year",
+    "entered_on",
     "created_at",
     "updated_at",
 ];
@@ -500,6 +512,8 @@ impl Store {
             "p.batch",
             "p.industry",
             "p.env_approval",
+            "p.planning_year",
+            "p.entered_on",
             "p.version",
             "p.created_at",
             "p.updated_at",
@@ -609,15 +623,15 @@ impl Store {
         for f in recs {
             let project = project_from_fields(&f)?;
             let id = project.id;
-            let total = opt_i64(f[20]).map(|investment| MonthTotal {
+            let total = opt_i64(f[22]).map(|investment| MonthTotal {
                 month: w.base_month.unwrap_or(0),
                 investment,
-                by_june_30: opt_i64(f[21]).unwrap_or(0),
-                on_time: opt_i64(f[22]).unwrap_or(0),
-                last_investment_end: opt_date(f[23]),
+                by_june_30: opt_i64(f[23]).unwrap_or(0),
+                on_time: opt_i64(f[24]).unwrap_or(0),
+                last_investment_end: opt_date(f[25]),
             });
             let dec = MonthTotal {
-                last_investment_end: opt_date(f[24]),
+                last_investment_end: opt_date(f[26]),
                 ..MonthTotal::default()
             };
             let w = window_sums.get(&id).copied().unwrap_or_default();
@@ -666,7 +680,7 @@ impl Store {
                     on_time_weekly: on,
                 },
             );
-            out.push((project, f[19].to_string()));
+            out.push((project, f[21].to_string()));
         }
         // By code, in byte order (as both engines compare codes).
         out.sort_unstable_by(|a, b| a.0.fields.code.cmp(&b.0.fields.code));
@@ -725,6 +739,8 @@ impl Projects<'_> {
     /// Creates a project after the field rules and the admission check. A refusal is recorded (in its
     /// own transaction, so it stays on record) and returned as [`StoreError::Refused`].
     pub async fn create(self, actor: &Actor, unit_id: i64, f: ProjectFields) -> Result<Project> {
+        let mut f = f;
+        f.entered_on.get_or_insert_with(crate::today_local);
         field_errors(&f)?;
         let rules = self.projects().admission_rules().await?;
         if let Some(rule) = diaodu_domain::project::admission_check(&rules, &f) {
@@ -793,6 +809,11 @@ impl Projects<'_> {
             .get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("项目".into()))?;
+        // An edit that leaves the day of entry empty keeps the one the project has.
+        let mut f = f;
+        if f.entered_on.is_none() {
+            f.entered_on = old.fields.entered_on;
+        }
         if !old.fields.stage.can_move_to(f.stage) {
             return Err(StoreError::invalid(
                 "建设阶段",
@@ -829,10 +850,12 @@ impl Projects<'_> {
                 )));
             }
         }
+        let now = now_ts();
         let n = sqlx::query(
             "UPDATE projects SET code=$1, name=$2, unit_id=$3, leader=$4, category=$5, stage=$6, total_investment=$7, \
              plan_year=$8, annual_plan=$9, planned_start=$10, planned_finish=$11, actual_start=$12, batch=$13, \
-             industry=$14, env_approval=$15, updated_at=$16, version = version + 1 WHERE id=$17 AND version=$18",
+             industry=$14, env_approval=$15, planning_year=$16, entered_on=$17, updated_at=$18, \
+             version = version + 1 WHERE id=$19 AND version=$20",
         )
         .bind(f.code.trim())
         .bind(f.name.trim())
@@ -849,7 +872,11 @@ impl Projects<'_> {
         .bind(f.batch.trim())
         .bind(f.industry.trim())
         .bind(f.env_approval.code())
-        .bind(now_ts())
+        .bind(f.planning_year.map(i64::from))
+        .bind(diaodu_domain::period::fmt_date(
+            f.entered_on.unwrap_or_else(crate::today_local),
+        ))
+        .bind(&now)
         .bind(id)
         .bind(expected_version)
         .execute(&mut *tx)
@@ -859,6 +886,20 @@ impl Projects<'_> {
             return Err(StoreError::Conflict(
                 "该项目已被他人修改，请刷新页面后在最新数据上重新编辑".into(),
             ));
+        }
+        if f.stage != old.fields.stage {
+            // The stage history answers which stage the project was on at any past day.
+            sqlx::query(
+                "INSERT INTO project_stage_changes (project_id, from_stage, to_stage, changed_on, at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(old.fields.stage.code())
+            .bind(f.stage.code())
+            .bind(diaodu_domain::period::fmt_date(crate::today_local()))
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
         }
         if f.actual_start != old.fields.actual_start {
             // The on-time share counts weekly reports from the actual start on: every year's totals move.
@@ -1332,8 +1373,15 @@ impl Projects<'_> {
         }
         let now = now_ts();
         let n = ok_rows.len();
-        let owned: Vec<(i64, ProjectFields)> =
-            ok_rows.into_iter().map(|(u, f)| (u, f.clone())).collect();
+        let today = crate::today_local();
+        let owned: Vec<(i64, ProjectFields)> = ok_rows
+            .into_iter()
+            .map(|(u, f)| {
+                let mut f = f.clone();
+                f.entered_on.get_or_insert(today);
+                (u, f)
+            })
+            .collect();
         let actor = actor.clone();
         let mut tx = self.begin().await?;
         // The units were checked against the tree, which may be a moment old: they are locked
@@ -1403,6 +1451,14 @@ impl Projects<'_> {
         .bind(unit_id)
         .execute(&mut *tx)
         .await?;
+        for table in ["project_stage_changes", "investment_plan_projects"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE project_id IN (SELECT id FROM projects WHERE unit_id = $1)"
+            )))
+            .bind(unit_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         let n = sqlx::query("DELETE FROM projects WHERE unit_id = $1")
             .bind(unit_id)
             .execute(&mut *tx)

@@ -30,6 +30,8 @@ fn fields(code: &str) -> ProjectFields {
         batch: "2026年第一批".into(),
         industry: "装备制造".into(),
         env_approval: EnvApproval::Approved,
+        planning_year: None,
+        entered_on: None,
     }
 }
 

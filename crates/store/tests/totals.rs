@@ -30,6 +30,8 @@ fn fields(code: &str, stage: Stage, start: Option<Date>) -> ProjectFields {
         batch: String::new(),
         industry: "装备制造".into(),
         env_approval: EnvApproval::Approved,
+        planning_year: None,
+        entered_on: None,
     }
 }
 

@@ -154,6 +154,12 @@ pub struct ProjectForm {
     /// 环评状态 code.
     #[serde(default)]
     pub env_approval: String,
+    /// 策划年度, empty for none.
+    #[serde(default)]
+    pub planning_year: String,
+    /// 入库日期, empty for the day of saving (or, editing, the day it has).
+    #[serde(default)]
+    pub entered_on: String,
     /// Version the edit started from.
     #[serde(default)]
     pub version: Option<i64>,
@@ -179,6 +185,8 @@ impl ProjectForm {
             batch: f.batch.clone(),
             industry: f.industry.clone(),
             env_approval: f.env_approval.code().into(),
+            planning_year: f.planning_year.map(|y| y.to_string()).unwrap_or_default(),
+            entered_on: d(f.entered_on),
             version: Some(p.version),
         }
     }
@@ -226,6 +234,18 @@ impl ProjectForm {
         let ps = date(&self.planned_start, "计划开工日期", &mut e);
         let pf = date(&self.planned_finish, "计划竣工日期", &mut e);
         let a = date(&self.actual_start, "实际开工日期", &mut e);
+        let entered = date(&self.entered_on, "入库日期", &mut e);
+        let planning_year = if self.planning_year.trim().is_empty() {
+            Some(None)
+        } else {
+            self.planning_year
+                .trim()
+                .trim_end_matches('年')
+                .parse::<i32>()
+                .map(Some)
+                .map_err(|_| e("策划年度", "应为年份，如 2026；不属策划任务的留空".into()))
+                .ok()
+        };
         let env = if self.env_approval.trim().is_empty() {
             Some(EnvApproval::Pending)
         } else {
@@ -264,6 +284,8 @@ impl ProjectForm {
             batch: self.batch.trim().into(),
             industry: self.industry.trim().into(),
             env_approval: env.unwrap_or(EnvApproval::Pending),
+            planning_year: planning_year.expect("checked"),
+            entered_on: entered.expect("checked"),
         };
         let domain_errs = diaodu_domain::project::check_fields(&fields);
         if !domain_errs.is_empty() {

@@ -244,6 +244,10 @@ pub struct ProjectOut<'a> {
     pub industry: &'a str,
     /// Environmental approval (环评).
     pub env_approval: EnvApproval,
+    /// 策划年度: the year of the planning quota it counts towards, if any.
+    pub planning_year: Option<i32>,
+    /// 入库日期.
+    pub entered_on: Option<Date>,
     /// Version, to be sent back with a change.
     pub version: i64,
     /// Last change (UTC).
@@ -275,6 +279,8 @@ impl<'a> ProjectOut<'a> {
             batch: &f.batch,
             industry: &f.industry,
             env_approval: f.env_approval,
+            planning_year: f.planning_year,
+            entered_on: f.entered_on,
             version: p.version,
             updated_at: &p.updated_at,
             status: None,
@@ -426,6 +432,12 @@ pub struct ProjectBody {
     /// approved, pending, rejected (or Chinese).
     #[serde(default)]
     pub env_approval: String,
+    /// 策划年度 (2000–2100), or null for a project not planned under a quota.
+    #[serde(default)]
+    pub planning_year: Option<i32>,
+    /// 入库日期, YYYY-MM-DD; left out: the day it is created (on a change, the day it has).
+    #[serde(default)]
+    pub entered_on: Option<String>,
     /// The version read (required for a change).
     pub version: Option<i64>,
 }
@@ -456,6 +468,11 @@ impl ProjectBody {
             batch: self.batch,
             industry: self.industry,
             env_approval: self.env_approval,
+            planning_year: self
+                .planning_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            entered_on: self.entered_on.unwrap_or_default(),
             version: self.version,
         })
     }

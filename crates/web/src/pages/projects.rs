@@ -394,6 +394,8 @@ pub async fn detail(
                     dt { "集中开工批次" } dd { (dash(&f.batch)) }
                     dt { "所属行业" } dd { (dash(&f.industry)) }
                     dt { "环评状态" } dd { (f.env_approval.zh()) }
+                    dt { "策划年度" } dd { @if let Some(y) = f.planning_year { a href={"/planning?year=" (y)} { (y) " 年" } } @else { "—" } }
+                    dt { "入库日期" } dd { (f.entered_on.map(fmt_date).unwrap_or_else(|| "—".into())) }
                 }
             }
             div.panel {
@@ -485,6 +487,10 @@ fn project_form(
                 label { "集中开工批次" input name="batch" value=(f.batch); }
                 label { "所属行业" input name="industry" value=(f.industry); }
                 label { "环评状态" (select("env_approval", Some(f.env_approval.as_str()), &EnvApproval::ALL.iter().map(|s| (s.code().to_string(), s.zh().to_string())).collect::<Vec<_>>(), "待批复")) }
+                label { "策划年度" input name="planning_year" value=(f.planning_year) inputmode="numeric" maxlength="4";
+                    span.small { "计入该年度本单位的策划包装任务；不属策划任务的留空" } }
+                label { "入库日期" input type="date" name="entered_on" value=(f.entered_on);
+                    span.small { "留空为保存当天" } }
             }
             p { button type="submit" { "保存" } " " a href="/projects" { "取消" } }
         }

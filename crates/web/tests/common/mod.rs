@@ -65,6 +65,8 @@ pub fn fields(code: &str, stage: Stage) -> ProjectFields {
         batch: "2026年第一批".into(),
         industry: "装备制造".into(),
         env_approval: EnvApproval::Approved,
+        planning_year: None,
+        entered_on: None,
     }
 }
 
