@@ -518,6 +518,62 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
         }
     }
 
+    // The commission's planning quotas (策划包装任务) for the year — 石桥县's set high, so that the
+    // notice names a unit behind — and the city's investment plan 千亿百项, listing the projects of
+    // 8 亿元 and up, smallest first, while they add up to under 900 亿元.
+    for (code, projects, inv_wan, big) in [
+        ("YC-YD", 20, 4_000_000, 12),
+        ("YC-YX", 16, 3_000_000, 10),
+        ("YC-CB", 14, 2_800_000, 8),
+        ("YC-LX", 12, 2_000_000, 6),
+        ("YC-QH", 10, 2_000_000, 6),
+        ("YC-SQ", 20, 3_000_000, 8),
+        ("YC-GX", 14, 3_500_000, 8),
+        ("YC-JK", 10, 2_500_000, 6),
+        ("YC-JTJ", 3, 600_000, 2),
+        ("YC-ZJJ", 3, 500_000, 1),
+        ("YC-WLJ", 3, 400_000, 1),
+    ] {
+        let unit = tree.find(code).context("unit")?.id;
+        let q = diaodu_domain::planning::Quota {
+            projects,
+            investment: Yuan(inv_wan * 10_000),
+            big_projects: big,
+        };
+        store
+            .planning()
+            .set_quota(&actor, &tree, unit, y, q)
+            .await?;
+    }
+    let mut candidates: Vec<(i64, String)> = rows
+        .iter()
+        .filter(|r| r.fields.total_investment.0 >= 80_000 * 10_000)
+        .map(|r| (r.fields.total_investment.0, r.fields.code.clone()))
+        .collect();
+    candidates.sort();
+    let (mut sum, mut listed) = (0i64, Vec::new());
+    for (inv, code) in candidates {
+        if listed.len() == 100 || sum + inv > 9_000_000 * 10_000 {
+            break;
+        }
+        sum += inv;
+        listed.push(code);
+    }
+    store
+        .planning()
+        .save_plan(
+            &actor,
+            None,
+            y,
+            "千亿百项",
+            diaodu_domain::planning::PlanTarget {
+                projects: 100,
+                investment: Yuan(10_000_000 * 10_000),
+            },
+            Some(&listed),
+        )
+        .await?;
+
     // Weekly reports for every ISO week of the year up to last week (the current week is still open).
     let this_week = Period::week_of(today);
     let mut periods: Vec<Period> = Vec::new();

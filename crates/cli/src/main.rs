@@ -250,6 +250,20 @@ enum ReportCmd {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The monthly planning notice (项目策划包装情况通报) as .docx: the units' planning quotas and
+    /// their progress to the month's last day.
+    Planning {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// The unit whose subtree it covers (code or exact name); default the city, when the tree
+        /// has one.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Output file.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -609,8 +623,13 @@ async fn main() -> Result<()> {
             }
         }
         Cmd::Report {
-            cmd: ReportCmd::Monthly { month, unit, out },
+            cmd: cmd @ (ReportCmd::Monthly { .. } | ReportCmd::Planning { .. }),
         } => {
+            let (planning, month, unit, out) = match cmd {
+                ReportCmd::Monthly { month, unit, out } => (false, month, unit, out),
+                ReportCmd::Planning { month, unit, out } => (true, month, unit, out),
+                _ => unreachable!("matched above"),
+            };
             let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
                 Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
                 _ => bail!("--month 应为 YYYY-MM，如 2026-11"),
@@ -633,15 +652,35 @@ async fn main() -> Result<()> {
                 }
             };
             let today = diaodu_store::today_local();
-            let doc = diaodu_web::service::documents::monthly_notice(
-                &store,
-                &Actor::cli(),
-                &tree,
-                unit,
-                (year, m),
-                today,
-            )
-            .await?;
+            let (doc, f) = if planning {
+                let doc = diaodu_web::service::planning::notice(
+                    &store,
+                    &Actor::cli(),
+                    &tree,
+                    unit,
+                    (year, m),
+                    today,
+                )
+                .await?;
+                (
+                    doc,
+                    diaodu_web::service::planning::filing(unit, (year, m), today),
+                )
+            } else {
+                let doc = diaodu_web::service::documents::monthly_notice(
+                    &store,
+                    &Actor::cli(),
+                    &tree,
+                    unit,
+                    (year, m),
+                    today,
+                )
+                .await?;
+                (
+                    doc,
+                    diaodu_web::service::documents::monthly_filing(unit, (year, m), today),
+                )
+            };
             let bytes = doc.to_docx();
             std::fs::write(&out, &bytes)?;
             // Kept in the library as the server keeps what it issues, its file beside the server's.
@@ -650,7 +689,6 @@ async fn main() -> Result<()> {
                 .unwrap_or_else(|| "diaodu-files".into());
             let number = doc.number().unwrap_or("").to_string();
             let issued = diaodu_web::service::documents::Issued::titled(doc);
-            let f = diaodu_web::service::documents::monthly_filing(unit, (year, m), today);
             diaodu_web::service::library::keep_issued(
                 &store,
                 &files,
@@ -666,7 +704,9 @@ async fn main() -> Result<()> {
             let (meeting, date, out, is_briefing) = match cmd {
                 ReportCmd::Briefing { meeting, date, out } => (meeting, date, out, true),
                 ReportCmd::Minutes { meeting, date, out } => (meeting, date, out, false),
-                ReportCmd::Monthly { .. } => unreachable!("handled above"),
+                ReportCmd::Monthly { .. } | ReportCmd::Planning { .. } => {
+                    unreachable!("handled above")
+                }
             };
             let m = match (meeting, date) {
                 (Some(id), _) => store
@@ -866,7 +906,7 @@ async fn main() -> Result<()> {
             confirm_unusual,
         } => {
             let k = ImportKind::parse(&kind).with_context(|| {
-                format!("未知导入类型“{kind}”，应为 units、projects、reports、indicators、targets 或 indicator-values")
+                format!("未知导入类型“{kind}”，应为 units、projects、reports、indicators、targets、indicator-values 或 planning-quotas")
             })?;
             let tree = store.units().await?;
             let name = file

@@ -12,8 +12,8 @@ use rust_xlsxwriter::{
 use time::Date;
 
 use crate::import::{
-    Column, INDICATOR_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, UNIT_COLUMNS,
-    VALUE_COLUMNS,
+    Column, INDICATOR_COLUMNS, PROJECT_COLUMNS, QUOTA_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS,
+    UNIT_COLUMNS, VALUE_COLUMNS,
 };
 
 /// Which template.
@@ -31,6 +31,8 @@ pub enum TemplateKind {
     Targets,
     /// Indicator values.
     IndicatorValues,
+    /// The units' planning quotas (策划包装任务).
+    PlanningQuotas,
 }
 
 impl TemplateKind {
@@ -43,6 +45,7 @@ impl TemplateKind {
             "indicators" => Some(TemplateKind::Indicators),
             "targets" => Some(TemplateKind::Targets),
             "indicator-values" => Some(TemplateKind::IndicatorValues),
+            "planning-quotas" => Some(TemplateKind::PlanningQuotas),
             _ => None,
         }
     }
@@ -56,6 +59,7 @@ impl TemplateKind {
             TemplateKind::Indicators => INDICATOR_COLUMNS,
             TemplateKind::Targets => TARGET_COLUMNS,
             TemplateKind::IndicatorValues => VALUE_COLUMNS,
+            TemplateKind::PlanningQuotas => QUOTA_COLUMNS,
         }
     }
 
@@ -68,6 +72,7 @@ impl TemplateKind {
             TemplateKind::Indicators => "指标目录导入模板",
             TemplateKind::Targets => "指标目标导入模板",
             TemplateKind::IndicatorValues => "指标数值导入模板",
+            TemplateKind::PlanningQuotas => "项目策划包装任务导入模板",
         }
     }
 
@@ -80,6 +85,7 @@ impl TemplateKind {
             TemplateKind::Indicators => "indicators-template.xlsx",
             TemplateKind::Targets => "targets-template.xlsx",
             TemplateKind::IndicatorValues => "indicator-values-template.xlsx",
+            TemplateKind::PlanningQuotas => "planning-quotas-template.xlsx",
         }
     }
 }
@@ -208,6 +214,7 @@ pub fn template(kind: TemplateKind) -> Result<Vec<u8>, XlsxError> {
             TemplateKind::Indicators => &["GDP", "地区生产总值", "亿元", "增速", "正向"],
             TemplateKind::Targets => &["GDP", "2026", "7.0"],
             TemplateKind::IndicatorValues => &["云川市", "GDP", "2026-Q1", "612.4", "6.2"],
+            TemplateKind::PlanningQuotas => &["YC-DC", "2026", "30", "1500000", "5"],
         };
         for (i, v) in example.iter().enumerate() {
             ws.write_string_with_format(1, i as u16, *v, &st.text)?;

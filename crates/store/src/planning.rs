@@ -112,7 +112,7 @@ fn check_year(year: i32) -> Result<()> {
 fn quota_json(q: &Quota) -> serde_json::Value {
     json!({
         "projects": q.projects,
-        "investment_wan": q.investment.wan(),
+        "quota_investment_wan": q.investment.wan(),
         "big_projects": q.big_projects,
     })
 }
@@ -267,7 +267,7 @@ impl Planning<'_> {
         Ok(true)
     }
 
-    /// Imports quotas, all or nothing: every row's unit must resolve (code or name), lie within
+    /// Imports quotas, all or nothing: with the rows that did not parse (`parse_errors`), every row's unit must resolve (code or name), lie within
     /// `scope` and not be retired, each unit and year may appear once, and each quota must pass
     /// [`check_quota`]; otherwise the errors, naming row and column, and nothing is written. Returns
     /// how many rows were written.
@@ -277,8 +277,9 @@ impl Planning<'_> {
         tree: &UnitTree,
         scope: Scope,
         rows: &[QuotaRow],
+        parse_errors: Vec<ImportError>,
     ) -> Result<std::result::Result<usize, Vec<ImportError>>> {
-        let mut errors = Vec::new();
+        let mut errors = parse_errors;
         let mut ok = Vec::new();
         let mut seen: HashMap<(i64, i32), usize> = HashMap::new();
         for r in rows {
@@ -509,7 +510,8 @@ impl Planning<'_> {
         Ok(self.plans(None).await?.into_iter().find(|p| p.id == id))
     }
 
-    /// Creates (`id` none) or changes an investment plan's year, name and targets, audited as
+    /// Creates (`id` none) or changes an investment plan's year, name and targets and, with `codes`,
+    /// the projects it lists (as [`Self::set_plan_projects`]), in one transaction, audited as
     /// `investment_plan`; its id. A year holds one plan of a name.
     pub async fn save_plan(
         self,
@@ -518,6 +520,7 @@ impl Planning<'_> {
         year: i32,
         name: &str,
         target: PlanTarget,
+        codes: Option<&[String]>,
     ) -> Result<i64> {
         check_year(year)?;
         let name = name.trim();
@@ -620,6 +623,9 @@ impl Planning<'_> {
                 id
             }
         };
+        if let Some(codes) = codes {
+            list_in(&mut tx, self.engine, actor, id, codes).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }
@@ -633,6 +639,22 @@ impl Planning<'_> {
         plan: i64,
         codes: &[String],
     ) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let n = list_in(&mut tx, self.engine, actor, plan, codes).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Replaces, in `tx`, the projects plan `plan` lists (see [`Planning::set_plan_projects`]).
+async fn list_in(
+    tx: &mut sqlx::AnyConnection,
+    engine: crate::Engine,
+    actor: &Actor,
+    plan: i64,
+    codes: &[String],
+) -> Result<usize> {
+    {
         let wanted: BTreeSet<&str> = codes
             .iter()
             .map(|c| c.trim())
@@ -644,7 +666,6 @@ impl Planning<'_> {
                 format!("一个计划最多列入 {MAX_COUNT} 个项目"),
             ));
         }
-        let mut tx = self.begin().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM investment_plans WHERE id = $1")
                 .bind(plan)
@@ -653,7 +674,7 @@ impl Planning<'_> {
         if exists.is_none() {
             return Err(StoreError::NotFound("投资计划".into()));
         }
-        let ids = crate::dialect::json_set(self.engine, 1, false);
+        let ids = crate::dialect::json_set(engine, 1, false);
         let found: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT code, id FROM projects WHERE code IN ({ids})"
         )))
@@ -710,7 +731,7 @@ impl Planning<'_> {
             .execute(&mut *tx)
             .await?;
         let pids: Vec<i64> = wanted.iter().map(|c| found[*c]).collect();
-        let set = crate::dialect::json_set(self.engine, 2, true);
+        let set = crate::dialect::json_set(engine, 2, true);
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO investment_plan_projects (plan_id, project_id) SELECT $1, id FROM projects WHERE id IN ({set})"
         )))
@@ -719,7 +740,7 @@ impl Planning<'_> {
         .execute(&mut *tx)
         .await?;
         audit::record(
-            &mut tx,
+            tx,
             actor,
             "update",
             "investment_plan",
@@ -728,10 +749,11 @@ impl Planning<'_> {
             Some(json!({ "added": added })),
         )
         .await?;
-        tx.commit().await?;
         Ok(wanted.len())
     }
+}
 
+impl Planning<'_> {
     /// A plan's projects in the subtree of `root`, their stage on `d`.
     pub async fn plan_projects(
         self,

@@ -282,6 +282,7 @@ async fn quotas_are_checked_audited_and_imported_all_or_nothing() {
                 row(4, "西城区", 2027, quota(2, 1, 3)),
                 row(5, "东城区", 2027, quota(1, 1, 0)),
             ],
+            Vec::new(),
         )
         .await
         .unwrap()
@@ -299,6 +300,7 @@ async fn quotas_are_checked_audited_and_imported_all_or_nothing() {
             &tree,
             Scope::Subtree(c.d1),
             &[row(2, "D2", 2027, quota(1, 1, 0))],
+            Vec::new(),
         )
         .await
         .unwrap()
@@ -313,6 +315,7 @@ async fn quotas_are_checked_audited_and_imported_all_or_nothing() {
                 row(2, "D1", 2027, quota(10, 500_000, 2)),
                 row(3, "西城区", 2027, quota(6, 120_000, 1)),
             ],
+            Vec::new(),
         )
         .await
         .unwrap()
@@ -340,6 +343,7 @@ async fn quotas_are_checked_audited_and_imported_all_or_nothing() {
         &tree,
         Scope::All,
         &[row(2, "D1", 2027, quota(10, 500_000, 2))],
+        Vec::new(),
     )
     .await
     .unwrap()
@@ -368,11 +372,12 @@ async fn an_investment_plan_is_followed_over_its_listed_projects() {
                 projects: 4,
                 investment: Yuan(300_000 * WAN),
             },
+            None,
         )
         .await
         .unwrap();
     let dup = pl
-        .save_plan(&a, None, 2026, " 千亿百项 ", PlanTarget::default())
+        .save_plan(&a, None, 2026, " 千亿百项 ", PlanTarget::default(), None)
         .await
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)));

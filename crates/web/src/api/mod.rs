@@ -16,6 +16,7 @@ mod inbox;
 mod indicators;
 mod instructions;
 mod notify;
+mod planning;
 mod projects;
 mod supervision;
 mod tasks;
@@ -53,6 +54,7 @@ pub use types::NumOrText;
         (name = "领导批示", description = "领导对项目、任务、督办单的批示及其办理"),
         (name = "填报日历", description = "各单位的截止日与法定节假日安排"),
         (name = "消息推送", description = "邮件、钉钉、企业微信与对外推送的发送记录和测试"),
+        (name = "项目策划", description = "项目策划包装任务、进度排名、重大投资计划与策划通报"),
         (name = "导入", description = "文件导入"),
     )
 )]
@@ -82,6 +84,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes())
         .merge(calendar::routes())
         .merge(documents::routes())
+        .merge(planning::routes())
         .merge(notify::routes())
         .merge(users::routes())
 }

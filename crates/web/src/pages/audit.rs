@@ -112,7 +112,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("entered_on", "入库日期"),
     ("year", "年度"),
     ("projects", "项目数"),
-    ("investment_wan", "总投资（万元）"),
+    ("quota_investment_wan", "策划总投资（万元）"),
     ("big_projects", "大块头项目数"),
     ("target_projects", "目标项目数"),
     ("target_investment_wan", "目标总投资（万元）"),

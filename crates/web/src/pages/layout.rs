@@ -21,6 +21,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/documents", "材料库", None),
     ("/inspections", "督查活动", Some(Action::Inspect)),
     ("/ranking", "单位排名", None),
+    ("/planning", "项目策划", None),
     ("/scorecard", "指标成绩单", None),
     // Everyone may read the catalogue (linked from the scorecard); the menu names it for those who
     // keep it.

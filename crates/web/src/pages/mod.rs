@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod notices;
 pub mod notify;
 pub mod photos;
+pub mod planning;
 pub mod projects;
 pub mod ranking;
 pub mod reports;

@@ -510,7 +510,7 @@ impl Issued {
     }
 
     /// Writes the .docx and keeps it in the library as filed by `f`, for the caller.
-    async fn kept(
+    pub(crate) async fn kept(
         mut self,
         state: &crate::AppState,
         c: &crate::auth::Current,

@@ -7,8 +7,8 @@ use super::Error;
 use diaodu_domain::access::{Action, Scope};
 use diaodu_domain::import::ImportError;
 use diaodu_office::import::{
-    parse_indicator_values, parse_indicators, parse_projects, parse_reports, parse_targets,
-    parse_units, ReportStream,
+    parse_indicator_values, parse_indicators, parse_projects, parse_quotas, parse_reports,
+    parse_targets, parse_units, ReportStream,
 };
 use diaodu_store::{Actor, Store, UnitTree};
 
@@ -32,6 +32,8 @@ pub enum ImportKind {
     Targets,
     /// Indicator values.
     IndicatorValues,
+    /// The units' planning quotas (策划包装任务).
+    PlanningQuotas,
 }
 
 impl ImportKind {
@@ -43,6 +45,7 @@ impl ImportKind {
         ImportKind::IndicatorValues,
         ImportKind::Indicators,
         ImportKind::Targets,
+        ImportKind::PlanningQuotas,
     ];
 
     /// Parses `units`, `projects`, `reports`.
@@ -54,6 +57,7 @@ impl ImportKind {
             "indicators" => Some(ImportKind::Indicators),
             "targets" => Some(ImportKind::Targets),
             "indicator-values" => Some(ImportKind::IndicatorValues),
+            "planning-quotas" => Some(ImportKind::PlanningQuotas),
             _ => None,
         }
     }
@@ -67,6 +71,7 @@ impl ImportKind {
             ImportKind::Indicators | ImportKind::Targets | ImportKind::IndicatorValues => {
                 Action::ManageIndicators
             }
+            ImportKind::PlanningQuotas => Action::ManagePlanning,
         }
     }
 
@@ -79,6 +84,7 @@ impl ImportKind {
             ImportKind::Indicators => "指标目录",
             ImportKind::Targets => "指标目标",
             ImportKind::IndicatorValues => "指标数值",
+            ImportKind::PlanningQuotas => "项目策划包装任务",
         }
     }
 
@@ -91,12 +97,13 @@ impl ImportKind {
             ImportKind::Indicators => "indicators",
             ImportKind::Targets => "targets",
             ImportKind::IndicatorValues => "indicator-values",
+            ImportKind::PlanningQuotas => "planning-quotas",
         }
     }
 
     fn first_header(self) -> &'static str {
         match self {
-            ImportKind::Units => "单位编码",
+            ImportKind::Units | ImportKind::PlanningQuotas => "单位编码",
             ImportKind::Indicators | ImportKind::Targets => "指标编码",
             ImportKind::IndicatorValues => "地区",
             _ => "项目编码",
@@ -185,6 +192,15 @@ pub async fn run_import(
                 store
                     .indicators()
                     .import_targets(actor, &p.rows, p.errors)
+                    .await?
+            }
+            Err(e) => Err(e),
+        },
+        ImportKind::PlanningQuotas => match parse_quotas(&table) {
+            Ok(p) => {
+                store
+                    .planning()
+                    .import_quotas(actor, tree, scope, &p.rows, p.errors)
                     .await?
             }
             Err(e) => Err(e),

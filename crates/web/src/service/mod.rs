@@ -14,6 +14,7 @@ pub mod imports;
 pub mod instructions;
 pub mod library;
 pub mod notify;
+pub mod planning;
 pub mod reminders;
 pub mod reporting;
 pub mod scope;
