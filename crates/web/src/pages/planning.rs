@@ -35,6 +35,11 @@ fn wan_f(v: f64) -> String {
     crate::format::wan(diaodu_domain::Yuan((v * 10_000.0).round() as i64))
 }
 
+/// 万元 as 亿元 with two decimals.
+fn yi_f(v: f64) -> String {
+    crate::format::yi(diaodu_domain::Yuan((v * 10_000.0).round() as i64))
+}
+
 fn pct_f(v: Option<f64>) -> String {
     pct(v)
 }
@@ -63,8 +68,8 @@ fn progress_row(u: &UnitProgressOut, total: bool, remove: Option<(&Current, i32)
             td.n { (u.quota.projects) }
             td.n { (u.planned) }
             td { (bar(u.projects_pct, u.behind_projects)) }
-            td.n { (wan_f(u.quota.investment_wan)) }
-            td.n { (wan_f(u.planned_investment_wan)) }
+            td.n { (yi_f(u.quota.investment_wan)) }
+            td.n { (yi_f(u.planned_investment_wan)) }
             td { (bar(u.investment_pct, u.behind_investment)) }
             td.n { (u.big) " / " (u.quota.big_projects) }
             td.n { (u.converted) span.muted.small { "（" (pct_f(u.converted_pct)) "）" } }
@@ -72,7 +77,7 @@ fn progress_row(u: &UnitProgressOut, total: bool, remove: Option<(&Current, i32)
             @if let Some((c, year)) = remove { td { @if !total {
                 form method="post" action="/planning/quotas/remove" onsubmit="return confirm('删除该单位本年度的策划包装任务？')" {
                     (csrf(c)) input type="hidden" name="unit_id" value=(u.unit_id); input type="hidden" name="year" value=(year);
-                    button.danger.small type="submit" { "删除" }
+                    button.light-btn.small type="submit" title="删除该单位本年度的任务" { "删除" }
                 }
             } } }
         }
@@ -121,7 +126,7 @@ pub async fn show(
         }
         div.cards {
             div.card { div.k { "策划入库项目" } div.v { (t.planned) small { " / " (t.quota.projects) " 个" } } div.sub { "完成 " (pct_f(t.projects_pct)) } }
-            div.card { div.k { "入库项目总投资" } div.v { (crate::format::yi(diaodu_domain::Yuan((t.planned_investment_wan * 10_000.0).round() as i64))) small { " 亿元" } } div.sub { "任务 " (crate::format::yi(diaodu_domain::Yuan((t.quota.investment_wan * 10_000.0).round() as i64))) " 亿元，完成 " (pct_f(t.investment_pct)) } }
+            div.card { div.k { "入库项目总投资" } div.v { (yi_f(t.planned_investment_wan)) small { " 亿元" } } div.sub { "任务 " (yi_f(t.quota.investment_wan)) " 亿元，完成 " (pct_f(t.investment_pct)) } }
             div.card { div.k { "大块头项目" } div.v { (t.big) small { " / " (t.quota.big_projects) " 个" } } div.sub { "总投资 " (wan_f(out.big_threshold_wan)) " 万元以上" } }
             div.card { div.k { "已转化（前期或开工）" } div.v { (t.converted) small { " 个" } } div.sub { "转化率 " (pct_f(t.converted_pct)) "，已开工 " (t.started) " 个" } }
         }
@@ -132,7 +137,7 @@ pub async fn show(
             div.tablewrap { table #planning-progress {
                 thead { tr {
                     th.n { "名次" } th { "单位" } th.n { "任务(个)" } th.n { "入库(个)" } th { "项目完成比例" }
-                    th.n { "任务投资(万元)" } th.n { "入库投资(万元)" } th { "投资完成比例" } th.n { "大块头" } th.n { "已转化" } th { "进度" } @if can { th {} }
+                    th.n { "任务投资(亿元)" } th.n { "入库投资(亿元)" } th { "投资完成比例" } th.n { "大块头" } th.n { "已转化" } th { "进度" } @if can { th {} }
                 } }
                 tbody {
                     (progress_row(t, true, can.then_some((&c, year))))

@@ -484,6 +484,12 @@ fn yi(y: Yuan) -> String {
     format!("{:.2}", y.0 as f64 / 100_000_000.0)
 }
 
+/// A threshold in 亿元 as an office writes it: `10` rather than `10.00`.
+fn yi_round(y: Yuan) -> String {
+    let t = yi(y);
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The monthly planning notice (项目策划包装情况通报) of `unit`'s subtree for `(year, month)`, as of
 /// the month's last day or `today` while it runs: the totals against the summed quotas and time, the
 /// units ranked by their share of the quota's count, the units below half of their time-proportional
@@ -533,7 +539,7 @@ pub async fn notice(
         diaodu_domain::period::fmt_date_zh(d),
         t.tally.planned,
         yi(t.tally.investment),
-        yi(threshold),
+        yi_round(threshold),
         t.tally.big,
     );
     if t.quota.projects > 0 || t.quota.investment.0 > 0 {
@@ -568,10 +574,10 @@ pub async fn notice(
                 "单位",
                 "任务(个)",
                 "入库(个)",
-                "完成比例",
+                "完成率",
                 "任务投资(亿元)",
                 "入库投资(亿元)",
-                "完成比例",
+                "完成率",
                 "大块头(个)",
                 "转化(个)",
             ]
@@ -666,7 +672,7 @@ pub async fn notice(
     doc.h1("下一步工作要求");
     doc.para(format!(
         "各单位要对照年度策划包装任务，聚焦产业链延链补链强链和基础设施、社会民生短板，特别要在策划包装总投资{}亿元以上的大块头项目上下功夫，让项目库充盈起来；加快储备项目前期工作，推动策划项目尽快转化落地。市发展改革委将每月通报各单位策划包装情况。",
-        yi(threshold)
+        yi_round(threshold)
     ));
     let issuer = doc_setting(store, "document.planning_issuer", || {
         format!("{}发展和改革委员会", unit.name)
