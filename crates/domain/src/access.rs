@@ -99,11 +99,13 @@ pub enum Action {
     UploadDocuments,
     /// Set the units' planning quotas and the investment plans, issue the planning notice.
     ManagePlanning,
+    /// Keep the assessment scheme, enter bonuses and deductions, issue the assessment notice.
+    ManageAssessment,
 }
 
 impl Action {
     /// Every action, in the order of the table in `docs/roles.md`.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewProjects,
         Action::EditProject,
         Action::SubmitReport,
@@ -130,6 +132,7 @@ impl Action {
         Action::ChaseReports,
         Action::UploadDocuments,
         Action::ManagePlanning,
+        Action::ManageAssessment,
     ];
 
     /// Chinese description.
@@ -161,6 +164,7 @@ impl Action {
             Action::ChaseReports => "催报：提醒单位填报进度",
             Action::UploadDocuments => "向材料库上传参考材料",
             Action::ManagePlanning => "下达项目策划包装任务、维护投资计划、发布策划通报",
+            Action::ManageAssessment => "维护考核方案、录入加减分、发布考核通报",
         }
     }
 }
@@ -187,6 +191,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ChaseReports => matches!(role, Admin | Supervision | Drc),
         UploadDocuments => matches!(role, Admin | Supervision | Drc | Statistics),
         ManagePlanning => matches!(role, Admin | Drc),
+        ManageAssessment => matches!(role, Admin | Supervision),
     }
 }
 

@@ -3,6 +3,7 @@
 //! rules are tested in milliseconds.
 
 pub mod access;
+pub mod assessment;
 pub mod calendar;
 pub mod fulltext;
 pub mod import;
