@@ -22,6 +22,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 mod admission;
+pub mod assessment;
 mod audit;
 mod bulk;
 mod cache;
@@ -189,6 +190,11 @@ capability!(
     /// Supervision: notices and their ladder, inspections and findings, accountability, and leaders'
     /// instructions (`notices.rs`, `inspections.rs`, `instructions.rs`).
     notices => Notices
+);
+capability!(
+    /// The units' assessment: the yearly scheme's versions and the office's bonuses and deductions
+    /// (`assessment.rs`).
+    assessment => Assessment
 );
 capability!(
     /// Project planning: the units' planning quotas and the investment plans (`planning.rs`).

@@ -31,9 +31,10 @@ const WALK_FROM: i64 = 200;
 pub const MAX_TERMS: usize = 60_000;
 
 /// Kinds of documents in the library, with their Chinese names.
-pub const KINDS: [(&str, &str); 8] = [
+pub const KINDS: [(&str, &str); 9] = [
     ("monthly_notice", "月度通报"),
     ("planning_notice", "策划通报"),
+    ("assessment_notice", "考核通报"),
     ("scorecard_notice", "指标通报"),
     ("briefing", "会议材料"),
     ("minutes", "会议纪要"),
@@ -1237,8 +1238,9 @@ mod tests {
         let t = v.expr().unwrap();
         assert_eq!(
             t.tsquery(),
-            "((('_u2' | '_u3') & ('_kmonthlynotice' | '_kplanningnotice' | '_ksupervisionnotice' \
-             | '_kclosingreport' | '_kreference')) | (('_u1') & '_kscorecardnotice'))"
+            "((('_u2' | '_u3') & ('_kmonthlynotice' | '_kplanningnotice' | '_kassessmentnotice' \
+             | '_ksupervisionnotice' | '_kclosingreport' | '_kreference')) | (('_u1') \
+             & '_kscorecardnotice'))"
         );
         let same = Viewer {
             units: Some(vec![2]),

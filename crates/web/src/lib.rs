@@ -165,6 +165,18 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/visits", post(reports::add_visit))
         .route("/reports/due", get(reports::due))
         .route("/ranking", get(ranking::show))
+        .route("/assessment", get(assessment::show))
+        .route("/assessment/export.xlsx", get(assessment::export))
+        .route("/assessment/notice.docx", get(assessment::notice_docx))
+        .route(
+            "/assessment/scheme",
+            get(assessment::scheme).post(assessment::save_scheme),
+        )
+        .route("/assessment/adjustments", post(assessment::add_adjustment))
+        .route(
+            "/assessment/adjustments/withdraw",
+            post(assessment::withdraw_adjustment),
+        )
         .route("/planning", get(planning::show))
         .route("/planning/quotas", post(planning::save_quota))
         .route("/planning/quotas/remove", post(planning::remove_quota))

@@ -10,6 +10,7 @@
 //! Schemathesis checks the running server against the document (`tests/api/schemathesis.sh`).
 
 mod account;
+mod assessment;
 mod calendar;
 mod documents;
 mod inbox;
@@ -55,6 +56,7 @@ pub use types::NumOrText;
         (name = "填报日历", description = "各单位的截止日与法定节假日安排"),
         (name = "消息推送", description = "邮件、钉钉、企业微信与对外推送的发送记录和测试"),
         (name = "项目策划", description = "项目策划包装任务、进度排名、重大投资计划与策划通报"),
+        (name = "目标考核", description = "目标责任考核：实时计分与排名、考核方案及版本、加减分、季度通报与得分表"),
         (name = "导入", description = "文件导入"),
     )
 )]
@@ -85,6 +87,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::routes())
         .merge(documents::routes())
         .merge(planning::routes())
+        .merge(assessment::routes())
         .merge(notify::routes())
         .merge(users::routes())
 }

@@ -22,6 +22,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/inspections", "督查活动", Some(Action::Inspect)),
     ("/ranking", "单位排名", None),
     ("/planning", "项目策划", None),
+    ("/assessment", "目标考核", None),
     ("/scorecard", "指标成绩单", None),
     // Everyone may read the catalogue (linked from the scorecard); the menu names it for those who
     // keep it.

@@ -1,6 +1,7 @@
 //! Server-rendered pages (Chinese UI), one module per area.
 
 pub mod admission;
+pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod data;

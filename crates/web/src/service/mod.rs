@@ -7,6 +7,7 @@
 //! report is not such an action: the development and reform commission files and imports them for
 //! the units in its scope, as it collects their weekly sheets.
 
+pub mod assessment;
 pub mod calendar;
 pub mod documents;
 pub mod error;

@@ -1,0 +1,342 @@
+//! 目标考核 as its users meet it: the supervision office (the assessment office) sets the year's
+//! scheme — saved as a version, a bad one refused by item — records an accountability case and a
+//! bonus, and reads every district's score to the hundredth with the figures and the rule in words;
+//! a district's reporter sees its own score and rank among its peers and may change nothing; the
+//! table goes to Excel and the quarterly notice is issued as a numbered document kept in the
+//! library. Runs on SQLite and, with `DIAODU_TEST_DB`, on PostgreSQL. The figures are computed by
+//! hand in the comments.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use diaodu_store::{Accountability, Actor};
+use serde_json::{json, Value};
+use time::macros::date;
+
+/// Four items for districts: start rate 15, notices 10 (1 a late notice, 0.5 a ladder step),
+/// accountability 5 (2.5 a case), bonuses and deductions within ±5.
+fn scheme() -> Value {
+    let d = json!(["district"]);
+    json!({"items": [
+        {"kind": "start_rate", "name": "项目开工率", "points": 1500, "applies_to": d},
+        {"kind": "notices", "name": "督办事项办理", "points": 1000, "applies_to": d, "per_case": 100, "per_step": 50},
+        {"kind": "accountability", "name": "问责情况", "points": 500, "applies_to": d, "per_case": 250},
+        {"kind": "manual", "name": "加减分", "points": 500, "applies_to": d},
+    ]})
+}
+
+fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == name)
+        .unwrap_or_else(|| panic!("{name} in {v}"))
+}
+
+#[tokio::test]
+async fn the_office_scores_the_districts_and_each_sees_why() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let put = |body: Value| {
+        let app = &app;
+        let sup = sup.clone();
+        async move {
+            app.api(
+                Method::PUT,
+                "/api/v1/assessment/scheme?year=2026",
+                Some(&sup),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let r = put(scheme()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["version"], 1);
+    let r = put(scheme()).await;
+    assert_eq!(
+        r.json()["version"],
+        1,
+        "the same scheme again is no new version"
+    );
+    let mut bad = scheme();
+    bad["items"][1]["points"] = json!(20_000);
+    let r = put(bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("督办事项办理") && r.body.contains("分值"),
+        "{}",
+        r.body
+    );
+    let rep = app.token("rep1").await;
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&rep),
+            Some(scheme()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // 甲区: one accountability case (1 March) and a bonus of 1.5 (1 February).
+    app.store
+        .notices()
+        .add_accountability(
+            &Actor::cli(),
+            &Accountability {
+                id: 0,
+                notice_id: None,
+                unit_id: Some(app.d1),
+                person: "张某（甲区住建局副局长）".into(),
+                what: "项目推进不力".into(),
+                decision: "诫勉谈话".into(),
+                decided_on: date!(2026 - 03 - 01),
+            },
+        )
+        .await
+        .unwrap();
+    for (body, field) in [
+        (
+            json!({"unit_id": app.d1, "points": "abc", "reason": "x"}),
+            "分值",
+        ),
+        (
+            json!({"unit_id": app.d1, "points": 1, "reason": " "}),
+            "事由",
+        ),
+        (
+            json!({"unit_id": app.d1, "points": 0, "reason": "x"}),
+            "分值",
+        ),
+        (
+            json!({"unit_id": app.d1, "points": "1.234", "reason": "x"}),
+            "分值",
+        ),
+        (
+            json!({"unit_id": app.d1, "points": 1, "reason": "x", "on_date": "2999-01-01"}),
+            "统计日期",
+        ),
+    ] {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/assessment/adjustments",
+                Some(&sup),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(r.body.contains(field), "{field}: {}", r.body);
+    }
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&sup),
+            Some(json!({"unit_id": app.d1, "points": "1.5", "reason": "获省级表彰", "document": "云政发〔2026〕3号", "on_date": "2026-02-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&rep),
+            Some(json!({"unit_id": app.d1, "points": 5, "reason": "自评"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // 30 June. 甲区: A001 started (1 of 1) → 15; no notices → 10; one case → 5 − 2.5 = 2.5;
+    // 27.5 of 30 → 91.666… → 91.67, + 1.5 = 93.17. 乙区: 30 of 30 → 100.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2026-06-30",
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["scheme_version"], 1);
+    assert_eq!(v["previous_as_of"], "2026-03-31");
+    let d1 = unit(&v, "甲区");
+    assert_eq!(
+        (
+            &d1["total"],
+            &d1["earned"],
+            &d1["possible"],
+            &d1["adjustment"],
+            &d1["rank"],
+            &d1["peers"]
+        ),
+        (
+            &json!(93.17),
+            &json!(27.5),
+            &json!(30.0),
+            &json!(1.5),
+            &json!(2),
+            &json!(2)
+        )
+    );
+    assert_eq!(
+        d1["items"][0]["text"],
+        "开工率 100.0%（已开工 1 个，应开工 1 个），得 15 分（满分 15 分）"
+    );
+    assert_eq!(d1["items"][2]["points"], 2.5);
+    assert!(d1["items"][3]["text"]
+        .as_str()
+        .unwrap()
+        .contains("加1.5分：获省级表彰"));
+    // The end of March had the same case and bonus: no change.
+    assert_eq!(
+        (&d1["previous_total"], &d1["change"]),
+        (&json!(93.17), &json!(0.0))
+    );
+    let d2 = unit(&v, "乙区");
+    assert_eq!((&d2["total"], &d2["rank"]), (&json!(100.0), &json!(1)));
+    // 31 January: the case and the bonus were still to come, both districts score 100 and share
+    // the first place; the first quarter has no previous quarter.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2026-01-31",
+            Some(&sup),
+            None,
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(unit(&v, "甲区")["rank"], 1, "{v}");
+    assert!(v["previous_as_of"].is_null());
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2025-06-30",
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // The district's reporter sees its own score and rank among its peers, nothing else.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2026-06-30",
+            Some(&rep),
+            None,
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(v["units"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        (&v["units"][0]["unit"], &v["units"][0]["rank"]),
+        (&json!("甲区"), &json!(2))
+    );
+    let b = app.login("rep1").await;
+    let page = app
+        .get(
+            &b,
+            &format!("/assessment?year=2026&as_of=2026-06-30&unit={}", app.d1),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("unit-detail") && page.body.contains("开工率 100.0%"));
+    assert!(!page.body.contains("乙区") && !page.body.contains("adjust-form"));
+    let page = app.get(&b, "/assessment/scheme?year=2026").await;
+    assert!(page.body.contains("第 1 版") && !page.body.contains("保存为新版本"));
+
+    // The table in Excel, for a leader.
+    let leader = app.login("leader").await;
+    let (status, headers, bytes) = app
+        .get_bytes(
+            &leader,
+            "/assessment/export.xlsx?year=2026&as_of=2026-06-30",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let ct = headers["content-type"].to_str().unwrap();
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    assert!(bytes.starts_with(b"PK"));
+
+    // The quarterly notice: numbered, ranked, kept; again, the same number.
+    let office = app.login("sup").await;
+    let mut numbers = Vec::new();
+    for _ in 0..2 {
+        let (status, _, bytes) = app
+            .get_bytes(&office, "/assessment/notice.docx?quarter=2026-Q2")
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        let xml = common::docx_xml(&bytes);
+        assert!(xml.contains("第二季度") && xml.contains("目标责任考核情况的通报"));
+        assert!(xml.contains("乙区得分居同级首位") && xml.contains("甲区得分居同级末位"));
+        assert!(xml.contains("93.17"));
+        numbers.push(
+            xml.split("测政督〔")
+                .nth(1)
+                .unwrap()
+                .split('号')
+                .next()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_eq!(numbers[0], numbers[1]);
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/documents?kind=assessment_notice",
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+    let (status, _, _) = app
+        .get_bytes(&leader, "/assessment/notice.docx?quarter=2026-Q2")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The bonus withdrawn: 甲区 falls to 91.67; the withdrawal is audited.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment/adjustments?year=2026",
+            Some(&sup),
+            None,
+        )
+        .await;
+    let id = r.json()[0]["id"].as_i64().unwrap();
+    let r = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/assessment/adjustments/{id}"),
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = app
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/assessment?year=2026&as_of=2026-06-30&unit={}",
+                app.d1
+            ),
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["units"][0]["total"], 91.67);
+    let admin = app.login("admin").await;
+    let audit = app.get(&admin, "/audit?entity=assessment_adjustment").await;
+    assert!(audit.body.contains("获省级表彰"));
+}
