@@ -408,6 +408,55 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         ),
         (Method::GET, "/notices".into(), Body_::None, Any),
         (Method::GET, "/documents".into(), Body_::None, Any),
+        (Method::GET, "/planning".into(), Body_::None, Any),
+        (
+            Method::GET,
+            "/api/v1/planning/progress?year=2026".into(),
+            Body_::None,
+            Any,
+        ),
+        (
+            Method::POST,
+            "/api/v1/planning/quotas".into(),
+            Body_::Json(
+                json!({"unit_id": d2, "year": 2026, "projects": 3, "investment_wan": 100, "big_projects": 1}),
+            ),
+            InScope(ManagePlanning, d2),
+        ),
+        (
+            Method::GET,
+            "/planning/notice.docx?month=2026-01".into(),
+            Body_::None,
+            Act(ManagePlanning),
+        ),
+        (Method::GET, "/assessment".into(), Body_::None, Any),
+        (Method::GET, "/assessment/scheme".into(), Body_::None, Any),
+        (
+            Method::GET,
+            "/api/v1/assessment?year=2026".into(),
+            Body_::None,
+            Any,
+        ),
+        (
+            Method::POST,
+            "/api/v1/assessment/adjustments".into(),
+            Body_::Json(json!({"unit_id": d2, "points": 1, "reason": "表彰"})),
+            InScope(ManageAssessment, d2),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026".into(),
+            Body_::Json(
+                serde_json::to_value(diaodu_domain::assessment::Scheme::default_scheme()).unwrap(),
+            ),
+            InScope(ManageAssessment, c),
+        ),
+        (
+            Method::GET,
+            "/assessment/notice.docx?quarter=2026-Q1".into(),
+            Body_::None,
+            Act(ManageAssessment),
+        ),
         (
             Method::GET,
             format!("/documents/{doc2}"),

@@ -472,7 +472,7 @@ fn item_out(i: &ItemScore) -> ItemOut {
     }
 }
 
-/// Saves `year`'s scheme as its next version: the assessment office's.
+/// Saves `year`'s scheme as its next version: the assessment office's at the city (or province).
 pub async fn save_scheme(
     state: &AppState,
     c: &Current,
@@ -480,6 +480,15 @@ pub async fn save_scheme(
     scheme: &Scheme,
 ) -> Result<i64, Error> {
     c.require(Action::ManageAssessment)?;
+    // The scheme holds for every unit assessed: it is the city's (or province's) office's to keep,
+    // not a district's.
+    let tree = state.store.units().await?;
+    let top = tree
+        .get(super::scope::scope_root(c))
+        .is_some_and(|u| matches!(u.kind, UnitKind::City | UnitKind::Province));
+    if c.scope != Scope::All && !top {
+        return Err(Error::Forbidden);
+    }
     Ok(state
         .store
         .assessment()
