@@ -368,6 +368,33 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         ));
     }
 
+    // The assessment of every unit below the top one, scored from live data on D and on the end of
+    // the previous quarter, as `/assessment` and the quarterly notice compute it.
+    // The first run computes the statuses of both days afresh; the later ones reuse them while the
+    // data is unchanged, as a page does.
+    let mut runs = Vec::new();
+    let mut assessed = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let out = diaodu_web::service::assessment::assessment_of(store, &tree, root, d.year(), d)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        assessed = out.units.len();
+        runs.push(ms(t.elapsed()));
+    }
+    measures.push(time_measure(
+        &format!("assessment of every unit ({assessed} units, with the previous quarter), first"),
+        runs[0],
+        floor,
+        floor_is,
+    ));
+    measures.push(time_measure(
+        "assessment of every unit, statuses reused while the data is unchanged",
+        median(runs[1..].to_vec()),
+        floor,
+        floor_is,
+    ));
+
     // The reminder pass over the whole library, and the outbox delivering to a receiver on loopback.
     measures.extend(reminders_and_outbox(store, &tree, d).await?);
 

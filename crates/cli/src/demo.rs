@@ -518,6 +518,33 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
         }
     }
 
+    // Two of the assessment office's bonuses and deductions (加减分) of the year.
+    for (code, points, reason, document) in [
+        (
+            "YC-YD",
+            200,
+            "获评全省重点项目建设先进集体",
+            "云政办发〔2026〕18号",
+        ),
+        ("YC-SQ", -100, "重点项目信息连续两周迟报", ""),
+    ] {
+        let unit_id = tree.find(code).context("unit")?.id;
+        store
+            .assessment()
+            .add_adjustment(
+                &actor,
+                &tree,
+                &diaodu_store::assessment::NewAdjustment {
+                    unit_id,
+                    on: (today - Duration::days(40)).max(jan1),
+                    points,
+                    reason: reason.into(),
+                    document: document.into(),
+                },
+            )
+            .await?;
+    }
+
     // The commission's planning quotas (策划包装任务) for the year — 石桥县's set high, so that the
     // notice names a unit behind — and the city's investment plan 千亿百项, listing the projects of
     // 8 亿元 and up, smallest first, while they add up to under 900 亿元.

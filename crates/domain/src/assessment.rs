@@ -115,7 +115,8 @@ const AREAS: [UnitKind; 3] = [UnitKind::District, UnitKind::Park, UnitKind::Depa
 
 impl Scheme {
     /// The default scheme (`docs/assessment.md`): 100 points for a district, indicator ranks only
-    /// for regions, and ± 5 points of bonuses and deductions.
+    /// for districts (the regions a city ranks), and ± 5 points of bonuses and deductions. A
+    /// province's office adds 市 to the items it scores its cities on.
     pub fn default_scheme() -> Scheme {
         let item = |kind: ItemKind, points: Centi, applies: &[UnitKind]| Item {
             kind,
@@ -146,11 +147,7 @@ impl Scheme {
                     ..item(ItemKind::Accountability, 500, all)
                 },
                 item(ItemKind::Planning, 1000, all),
-                item(
-                    ItemKind::IndicatorRanks,
-                    1000,
-                    &[UnitKind::City, UnitKind::District],
-                ),
+                item(ItemKind::IndicatorRanks, 1000, &[UnitKind::District]),
                 item(ItemKind::Manual, 500, all),
             ],
         }

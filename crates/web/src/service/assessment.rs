@@ -365,9 +365,18 @@ pub async fn assessment(
             return Err(Error::Forbidden);
         }
     }
-    // A unit is ranked among its peers: scored with them under its parent, then shown alone (a
-    // district sees its own score and rank, not its peers' details).
-    let from = tree.get(root).and_then(|u| u.parent_id).unwrap_or(root);
+    // A unit is ranked among its peers: a caller whose own unit is assessed (a district) is scored
+    // with its peers under its parent, then shown alone — its own score and rank, not its peers'
+    // details. A city's offices score the units below the city (the statuses their pages already
+    // hold); the administrator, everything below the top.
+    let (scheme, _) = state.store.assessment().scheme(year).await?;
+    let from = match (c.scope, tree.get(root)) {
+        (Scope::All, _) => tree.children(None).first().map_or(root, |u| u.id),
+        (_, Some(u)) if scheme.items.iter().any(|i| i.applies_to.contains(&u.kind)) => {
+            u.parent_id.unwrap_or(root)
+        }
+        _ => root,
+    };
     let mut out = assessment_of(&state.store, &tree, from, year, d).await?;
     out.units
         .retain(|x| tree.in_scope(x.unit_id, c.scope) && unit.is_none_or(|u| x.unit_id == u));
@@ -384,11 +393,18 @@ pub async fn assessment_of(
     d: Date,
 ) -> Result<AssessmentOut, Error> {
     let (scheme, version) = store.assessment().scheme(year).await?;
-    let now = compute(store, tree, root, year, d, &scheme).await?;
     let prev_d = previous_quarter_end(d);
-    let before: HashMap<i64, Scored> = match prev_d {
-        Some(p) => compute(store, tree, root, year, p, &scheme)
-            .await?
+    // The previous quarter's end is scored beside the day itself, on another worker: each reads
+    // its own statuses (the day's usually reused from the pages', the quarter's end computed).
+    let earlier = prev_d.map(|p| {
+        let (store, tree, scheme) = (store.clone(), tree.clone(), scheme.clone());
+        tokio::spawn(async move { compute(&store, &tree, root, year, p, &scheme).await })
+    });
+    let now = compute(store, tree, root, year, d, &scheme).await?;
+    let before: HashMap<i64, Scored> = match earlier {
+        Some(h) => h
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??
             .into_iter()
             .map(|s| (s.unit_id, s))
             .collect(),
