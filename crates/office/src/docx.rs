@@ -463,14 +463,16 @@ const TITLE_WORDS: &[&str] = &[
     "办结",
 ];
 
-/// The lines of a title of `max_em` full-width characters a line at most: where it is longer, the
+/// The lines of a title of fewer than `max_em` full-width characters a line: where it is longer, the
 /// break whose lines are most even among those that leave every word whole, preferring a break
 /// after a place name, a period or a 的; figures count half a character.
 pub fn title_lines(t: &str, max_em: u32) -> Vec<String> {
     let chars: Vec<char> = t.chars().collect();
     let em2 = |c: &char| if (*c as u32) < 0x2E80 { 1 } else { 2 };
     let total: u32 = chars.iter().map(em2).sum();
-    if total <= max_em * 2 || chars.len() < 2 {
+    // A title exactly as long as the line is broken too: set in the title font, its figures are
+    // wider than half a character and would push its last character onto a line of its own.
+    if total < max_em * 2 || chars.len() < 2 {
         return vec![t.to_string()];
     }
     let mut best: Option<(i64, usize)> = None;

@@ -699,7 +699,7 @@ pub async fn notice(
     today: Date,
 ) -> Result<diaodu_office::docx::OfficialDoc, Error> {
     use diaodu_domain::period::fmt_date_zh;
-    use diaodu_office::docx::{zh_number, Colophon, Masthead, OfficialDoc};
+    use diaodu_office::docx::{Colophon, Masthead, OfficialDoc};
     let unit = tree
         .get(unit_id)
         .cloned()
@@ -752,7 +752,7 @@ pub async fn notice(
         let s: Vec<String> = v
             .iter()
             .take(2)
-            .map(|(l, n)| format!("{n}（-{}）", pts(Some(*l))))
+            .map(|(l, n)| format!("{n}−{}", pts(Some(*l))))
             .collect();
         if s.is_empty() {
             "—".to_string()
@@ -760,12 +760,8 @@ pub async fn notice(
             s.join("、")
         }
     };
-    for (i, (group, units)) in groups.iter().enumerate() {
-        doc.h1(format!(
-            "{}、{}考核结果",
-            zh_number(i as u32 + 2),
-            group.replace(" · ", "")
-        ));
+    for (group, units) in &groups {
+        doc.h1(format!("{}考核结果", group.replace(" · ", "")));
         doc.table(
             ["名次", "单位", "综合得分", "较上季度", "主要失分项"]
                 .iter()
@@ -808,7 +804,7 @@ pub async fn notice(
             doc.para(p);
         }
     }
-    doc.h1(format!("{}、有关要求", zh_number(groups.len() as u32 + 2)));
+    doc.h1("有关要求");
     doc.para("各单位要对照考核计分明细，逐项分析失分原因，制定整改措施；对考核中反映出的项目开工滞后、投资完成落后于时序进度、督办事项逾期反馈等问题，要明确责任人和完成时限，确保年度目标任务全面完成。");
     let issuer = super::documents::doc_setting(store, "document.issuer", || {
         format!("{}人民政府督查室", unit.name)
