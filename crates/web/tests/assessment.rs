@@ -340,3 +340,83 @@ async fn the_office_scores_the_districts_and_each_sees_why() {
     let audit = app.get(&admin, "/audit?entity=assessment_adjustment").await;
     assert!(audit.body.contains("获省级表彰"));
 }
+
+/// The scheme edited on its page: an item switched off, a weight changed — a new version, audited;
+/// a bad number refused naming the item; a district's office may not change it.
+#[tokio::test]
+async fn the_scheme_is_edited_on_its_page_as_versions() {
+    use diaodu_domain::assessment::{points_text, Scheme};
+    let app = TestApp::new().await;
+    let office = app.login("sup").await;
+    // The form as the page fills it from the default scheme, with 主要指标排位 switched off and the
+    // start rate raised to 20 points.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for i in Scheme::default_scheme().items {
+        let k = i.kind.code();
+        if k != "indicator_ranks" {
+            fields.push((format!("on_{k}"), "1".into()));
+        }
+        fields.push((format!("name_{k}"), i.name.clone()));
+        let points = if k == "start_rate" { 2000 } else { i.points };
+        fields.push((format!("points_{k}"), points_text(points)));
+        fields.push((format!("per_case_{k}"), points_text(i.per_case)));
+        fields.push((format!("per_step_{k}"), points_text(i.per_step)));
+        fields.push((format!("partial_{k}"), i.partial_pct.to_string()));
+        for uk in i.applies_to {
+            fields.push((format!("applies_{k}_{}", uk.code()), "1".into()));
+        }
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = app
+        .post_form(&office, "/assessment/scheme?year=2026", &form)
+        .await;
+    assert!(r.status.is_redirection(), "{}", r.body);
+    let token = app.token("sup").await;
+    let v = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v["version"], 1, "{v}");
+    let items = v["scheme"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 8);
+    assert_eq!(items[0]["points"], 2000);
+    assert!(items.iter().all(|i| i["kind"] != "indicator_ranks"));
+    // A bad number: refused naming the item, nothing saved.
+    let mut bad = form.clone();
+    let at = bad.iter().position(|(k, _)| *k == "points_tasks").unwrap();
+    bad[at] = ("points_tasks", "二十");
+    let r = app
+        .post_form(&office, "/assessment/scheme?year=2026", &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("重点任务推进"), "{}", r.body);
+    let v = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v["versions"].as_array().unwrap().len(), 1);
+    // A district's supervision office may not change the city's scheme.
+    app.add_user("sup_d1", app.d1, diaodu_domain::access::Role::Supervision)
+        .await;
+    let district = app.login("sup_d1").await;
+    let r = app
+        .post_form(&district, "/assessment/scheme?year=2026", &form)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let admin = app.login("admin").await;
+    let audit = app.get(&admin, "/audit?entity=assessment_scheme").await;
+    assert!(audit.body.contains("2026/v1"), "{}", audit.body);
+}

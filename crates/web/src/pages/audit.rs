@@ -61,6 +61,8 @@ const ENTITIES: &[(&str, &str)] = &[
     ("setting", "系统设置"),
     ("planning_quota", "策划包装任务"),
     ("investment_plan", "投资计划"),
+    ("assessment_scheme", "考核方案"),
+    ("assessment_adjustment", "考核加减分"),
 ];
 const ACTIONS: &[(&str, &str)] = &[
     ("create", "新增"),
@@ -85,6 +87,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("retire", "撤销"),
     ("restore", "恢复"),
     ("chase", "催报"),
+    ("withdraw", "撤回"),
 ];
 
 /// The Chinese label of a field of a recorded change.
@@ -117,6 +120,11 @@ const FIELDS: &[(&str, &str)] = &[
     ("target_projects", "目标项目数"),
     ("target_investment_wan", "目标总投资（万元）"),
     ("added", "列入项目"),
+    ("points", "分值"),
+    ("reason", "事由"),
+    ("document", "依据文件"),
+    ("on_date", "计分日期"),
+    ("items", "考核项"),
     ("removed", "移出项目"),
     ("period", "填报期"),
     ("investment", "本期完成投资"),
