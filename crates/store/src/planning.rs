@@ -660,6 +660,14 @@ async fn list_in(
             .map(|c| c.trim())
             .filter(|c| !c.is_empty())
             .collect();
+        if let Some(c) = wanted.iter().find(|c| {
+            c.chars().any(diaodu_domain::import::forbidden_char) || c.chars().count() > 40
+        }) {
+            return Err(StoreError::invalid(
+                "项目编码",
+                format!("“{}”不是有效的项目编码", c.escape_debug()),
+            ));
+        }
         if wanted.len() as i64 > MAX_COUNT {
             return Err(StoreError::invalid(
                 "项目编码",
