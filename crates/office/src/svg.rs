@@ -303,6 +303,76 @@ pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
     s
 }
 
+/// One segment of a stacked bar: its count, its colour, what it is (for the hover title) and the
+/// list it opens.
+pub struct Segment {
+    /// How many.
+    pub count: u32,
+    /// Fill colour.
+    pub color: &'static str,
+    /// What it counts (红灯, 黄灯 …).
+    pub label: &'static str,
+    /// The filtered list behind it.
+    pub href: String,
+}
+
+/// Horizontal stacked bars, one per row (a unit's projects by light), each segment a link to the
+/// list behind it and titled with its count, the row's total at the right; `title` names the chart
+/// for screen readers.
+pub fn stacked_bars(title: &str, rows: &[(String, Vec<Segment>)]) -> String {
+    let row = 24.0_f64;
+    let (l, r, t, b) = (96.0_f64, 44.0_f64, 6.0_f64, 6.0_f64);
+    let w = 560.0_f64;
+    let h = t + b + row * rows.len().max(1) as f64;
+    let pw = w - l - r;
+    let max = rows
+        .iter()
+        .map(|(_, s)| s.iter().map(|x| x.count).sum::<u32>())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{}"><title>{}</title>"##,
+        esc(title),
+        esc(title)
+    );
+    for (i, (name, segs)) in rows.iter().enumerate() {
+        let y = t + row * i as f64;
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="#1f2328">{}</text>"##,
+            l - 6.0,
+            y + 16.0,
+            esc(name)
+        );
+        let mut x = l;
+        let total: u32 = segs.iter().map(|x| x.count).sum();
+        for seg in segs.iter().filter(|x| x.count > 0) {
+            let wd = f64::from(seg.count) / max * pw;
+            let _ = write!(
+                s,
+                r##"<a href="{}"><rect x="{x:.1}" y="{:.1}" width="{wd:.1}" height="{:.1}" fill="{}"><title>{}：{}{} 个</title></rect></a>"##,
+                esc(&seg.href),
+                y + 4.0,
+                row - 8.0,
+                seg.color,
+                esc(name),
+                seg.label,
+                seg.count
+            );
+            x += wd;
+        }
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#57606a">{total}</text>"##,
+            x + 4.0,
+            y + 16.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -590,6 +590,57 @@ impl Store {
 }
 
 impl Reports<'_> {
+    /// The year's investment of the projects in `scope` from 1 January to the end of each month that
+    /// the running totals hold whole (ended before the first open day and by `d`), month by month: a
+    /// chart's line of the year's actual investment, read from one row per project.
+    pub async fn monthly_investment(
+        self,
+        tree: &crate::UnitTree,
+        scope: diaodu_domain::access::Scope,
+        year: i32,
+        d: Date,
+    ) -> Result<Vec<(Date, Yuan)>> {
+        let open = self.reports().open_from().await?;
+        let months: Vec<u8> = (1..=12u8)
+            .filter(|m| {
+                let mm = time::Month::try_from(*m).expect("month");
+                let last = Date::from_calendar_date(year, mm, mm.length(year)).expect("valid");
+                last <= d && closed(open, last)
+            })
+            .collect();
+        if months.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sums: Vec<String> = months
+            .iter()
+            .map(|m| format!("CAST(COALESCE(SUM(t.inv_{m}), 0) AS BIGINT)"))
+            .collect();
+        let (filter, prefix) = match tree.scope_prefix(scope) {
+            None => (String::new(), None),
+            Some(p) => (" AND u.path LIKE $2".to_string(), Some(format!("{p}%"))),
+        };
+        let sql = format!(
+            "SELECT {} FROM report_year_totals t JOIN projects p ON p.id = t.project_id \
+             JOIN units u ON u.id = p.unit_id WHERE t.year = $1{filter}",
+            sums.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(i64::from(year));
+        if let Some(p) = prefix {
+            q = q.bind(p);
+        }
+        let row = q.fetch_one(&self.pool).await?;
+        use sqlx::Row;
+        months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mm = time::Month::try_from(*m).expect("month");
+                let last = Date::from_calendar_date(year, mm, mm.length(year)).expect("valid");
+                Ok((last, Yuan(row.try_get::<i64, _>(i)?)))
+            })
+            .collect()
+    }
+
     /// The first open day: the totals hold the reports ending before it (see the module's
     /// documentation). `None`: every day is closed.
     pub async fn open_from(self) -> Result<Option<Date>> {

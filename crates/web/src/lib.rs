@@ -177,6 +177,7 @@ pub fn router(state: AppState) -> Router {
             "/assessment/adjustments/withdraw",
             post(assessment::withdraw_adjustment),
         )
+        .route("/cockpit", get(cockpit::show))
         .route("/planning", get(planning::show))
         .route("/planning/quotas", post(planning::save_quota))
         .route("/planning/quotas/remove", post(planning::remove_quota))

@@ -13,6 +13,7 @@ use crate::auth::Current;
 /// 系统管理.
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
+    ("/cockpit", "驾驶舱", Some(Action::ViewMeetings)),
     ("/projects", "项目库", None),
     ("/tasks", "重点任务", None),
     ("/notices", "督办单", None),

@@ -4,6 +4,7 @@ pub mod admission;
 pub mod assessment;
 pub mod audit;
 pub mod calendar;
+pub mod cockpit;
 pub mod data;
 pub mod documents;
 pub mod home;

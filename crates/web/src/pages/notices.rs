@@ -78,6 +78,12 @@ pub struct NoticeQuery {
     pub format: Option<String>,
     /// Column to sort by (see [`NOTICE_COLUMNS`]), `-` before it for descending.
     pub sort: Option<String>,
+    /// Only notices in this state (code), as the cockpit's figures open them.
+    pub state: Option<String>,
+    /// Only notices that reached this ladder step (code).
+    pub escalation: Option<String>,
+    /// Only notices to this unit or the units below it (id).
+    pub unit: Option<String>,
 }
 
 /// GET /notices
@@ -90,7 +96,27 @@ pub async fn list(
     let d = state.today();
     let all = state.store.notices().list(&ctx.tree, c.scope, d).await?;
     let ladder = state.store.notices().ladder().await?;
-    let show = nonempty(&q.show).unwrap_or("open");
+    let state_filter = match nonempty(&q.state) {
+        Some(s) => Some(NoticeState::parse(s).ok_or_else(|| AppError::invalid("状态", "无效"))?),
+        None => None,
+    };
+    let escalation_filter = match nonempty(&q.escalation) {
+        Some(s) => Some(
+            diaodu_domain::notice::Escalation::parse(s)
+                .ok_or_else(|| AppError::invalid("升级", "无效"))?,
+        ),
+        None => None,
+    };
+    let unit_filter = match nonempty(&q.unit) {
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::invalid("单位", "无效"))?,
+        ),
+        None => None,
+    };
+    // A drill-down names what it counts; it is read among all notices, not only the open ones.
+    let drill = state_filter.is_some() || escalation_filter.is_some() || unit_filter.is_some();
+    let show = nonempty(&q.show).unwrap_or(if drill { "all" } else { "open" });
     let mut shown: Vec<&Notice> = all
         .iter()
         .filter(|n| match show {
@@ -98,6 +124,14 @@ pub async fn list(
             "closed" => n.state == NoticeState::Closed,
             "all" => true,
             _ => n.state != NoticeState::Closed,
+        })
+        .filter(|n| state_filter.is_none_or(|s| n.state == s))
+        .filter(|n| escalation_filter.is_none_or(|e| n.escalation == e))
+        .filter(|n| {
+            unit_filter.is_none_or(|u| {
+                ctx.tree
+                    .in_scope(n.unit_id, diaodu_domain::access::Scope::Subtree(u))
+            })
         })
         .collect();
     let sorting = Sorting::new(

@@ -9,6 +9,7 @@
 
 pub mod assessment;
 pub mod calendar;
+pub mod cockpit;
 pub mod documents;
 pub mod error;
 pub mod imports;

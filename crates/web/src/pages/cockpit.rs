@@ -1,0 +1,271 @@
+//! 领导驾驶舱: the whole scope on one screen — indicators as small multiples, the year's investment
+//! against the time line, lights by unit, tasks and supervision — every figure a link to the list
+//! behind it; a 16:9 projector mode that refreshes itself, and a one-page A4 landscape print.
+
+use axum::extract::{Query, State};
+use diaodu_domain::notice::Escalation;
+use diaodu_domain::period::fmt_date;
+use diaodu_domain::status::time_progress_pct;
+use diaodu_domain::task::TaskLight;
+use diaodu_domain::Yuan;
+use diaodu_office::svg::{investment_chart, rank_line, stacked_bars, Segment};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+
+use super::layout::{page, pct, svg, yi};
+use super::{as_of, Ctx};
+use crate::auth::Current;
+use crate::service::cockpit::Cockpit;
+use crate::{AppError, AppState};
+
+/// Query of the cockpit.
+#[derive(Debug, Default, Deserialize)]
+pub struct CockpitQuery {
+    /// The day (default today).
+    pub as_of: Option<String>,
+    /// `screen`: the projector mode.
+    pub mode: Option<String>,
+}
+
+const RED: &str = "#cf222e";
+const YELLOW: &str = "#d4a72c";
+const GREEN: &str = "#2da44e";
+const GREY: &str = "#8c959f";
+
+/// A figure that opens the list behind it.
+fn figure(k: &str, v: Markup, sub: Markup, href: &str) -> Markup {
+    html! {
+        a.card.link href=(href) {
+            div.k { (k) } div.v { (v) } div.sub { (sub) }
+        }
+    }
+}
+
+fn body(k: &Cockpit) -> Markup {
+    let d = k.d;
+    let t = &k.total;
+    let tp = time_progress_pct(d);
+    let date = fmt_date(d);
+    // The chart draws a year's points as increments.
+    let mut prev = Yuan::ZERO;
+    let increments: Vec<(time::Date, Yuan)> = k
+        .investment
+        .iter()
+        .map(|(day, cum)| {
+            let inc = Yuan(cum.0 - prev.0);
+            prev = *cum;
+            (*day, inc)
+        })
+        .collect();
+    let lines: Vec<&diaodu_store::reporting::UnitLine> = k.units.iter().skip(1).collect();
+    let bars: Vec<(String, Vec<Segment>)> = lines
+        .iter()
+        .map(|l| {
+            let f = &l.figures;
+            let href =
+                |light: &str| format!("/projects?unit={}&light={light}&as_of={date}", l.unit.id);
+            (
+                l.unit.name.clone(),
+                vec![
+                    Segment {
+                        count: f.red,
+                        color: RED,
+                        label: "红灯",
+                        href: href("red"),
+                    },
+                    Segment {
+                        count: f.yellow,
+                        color: YELLOW,
+                        label: "黄灯",
+                        href: href("yellow"),
+                    },
+                    Segment {
+                        count: f.green,
+                        color: GREEN,
+                        label: "绿灯",
+                        href: href("green"),
+                    },
+                    Segment {
+                        count: f.done,
+                        color: GREY,
+                        label: "已竣工",
+                        href: href("done"),
+                    },
+                ],
+            )
+        })
+        .collect();
+    let task = |l: TaskLight| k.tasks.get(&l).copied().unwrap_or(0);
+    let tasks_total: u32 = k.tasks.values().sum();
+    let notices_total: u32 = k.notices_by_state.iter().map(|(_, n)| n).sum();
+    let escalated: u32 = k
+        .notices_by_step
+        .iter()
+        .filter(|(e, _)| *e != Escalation::None)
+        .map(|(_, n)| n)
+        .sum();
+    html! {
+        @if let Some(sc) = &k.scorecard {
+            section.cockpit-part #indicators {
+                h2 { "主要指标" span.muted.small { "　" (sc.period.zh()) "，在同级中的排名" } }
+                div.multiples {
+                    @for c in &sc.indicators {
+                        @let card = &c.card;
+                        a.multiple href={"/scorecard?region=" (k.region.id) "&period=" (sc.period)} title=(card.text) {
+                            div.k { (card.name) }
+                            div.v {
+                                @match card.rank { Some(r) => { "第 " (r) small { " / " (card.peer_count) } }, None => small { "无排名" } }
+                                @match card.rank_change {
+                                    Some(x) if x > 0 => span.up { " ↑" (x) },
+                                    Some(x) if x < 0 => span.down { " ↓" (-x) },
+                                    _ => {},
+                                }
+                            }
+                            div.sub {
+                                @if let Some(g) = card.growth_pct { "增速 " (format!("{g:.1}%")) }
+                                @else if let Some(v) = card.value { (format!("{v:.1}")) " " (card.unit) }
+                                @if let (Some(th), Some(src)) = (card.threshold, card.threshold_source) {
+                                    "，" (if src == "target" { "目标 " } else { "上级 " }) (format!("{th:.1}"))
+                                }
+                            }
+                            (svg(rank_line(&c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>())))
+                        }
+                    }
+                }
+            }
+        }
+        section.cockpit-part #projects {
+            h2 { "重点项目" span.muted.small { "　时序进度 " (format!("{tp:.1}%")) } }
+            div.cards {
+                (figure("年度投资完成率", html! { (pct(t.completion_pct)) }, html! { "完成 " (yi(t.ytd_investment)) " / 计划 " (yi(t.annual_plan)) " 亿元" }, &format!("/ranking?as_of={date}")))
+                (figure("开工率", html! { (pct(t.start_rate_pct)) }, html! { "已开工 " (t.started) " / 应开工 " (t.start_base) " 个" }, &format!("/ranking?as_of={date}")))
+                (figure("双过半", html! { @match t.double_half { Some(true) => "已实现", Some(false) => span.down { "未实现" }, None => small { "6月30日评价" } } }, html! { "上半年完成 " (yi(t.by_june_30)) " 亿元" }, &format!("/ranking?as_of={date}")))
+                (figure("红灯项目", html! { span.down { (t.red) } small { " 个" } }, html! { "黄灯 " (t.yellow) "，绿灯 " (t.green) }, &format!("/projects?light=red&as_of={date}")))
+                (figure("开而未建", html! { (k.stalled) small { " 个" } }, html! { "已开工、连续无投资" }, &format!("/projects?light=red&as_of={date}")))
+                (figure("逾期未开工", html! { (k.late_start) small { " 个" } }, html! { "计划开工日期已过" }, &format!("/projects?stage=preparation&as_of={date}")))
+            }
+            div.charts {
+                figure.chart-box {
+                    figcaption { "本年投资累计与时序进度线" }
+                    a href={"/ranking?as_of=" (date)} { (svg(investment_chart(d.year(), t.annual_plan, &increments, None, d))) }
+                    details { summary { "数据表" } table {
+                        thead { tr { th { "截至" } th.n { "累计完成(亿元)" } th.n { "时序计划(亿元)" } } }
+                        tbody { @for (day, cum) in &k.investment { tr {
+                            td { (fmt_date(*day)) } td.n { (yi(*cum)) }
+                            td.n { (yi(Yuan((t.annual_plan.0 as f64 * time_progress_pct(*day) / 100.0).round() as i64))) }
+                        } } }
+                    } }
+                }
+                figure.chart-box {
+                    figcaption { "各单位项目亮灯" span.muted.small { "　红 · 黄 · 绿 · 已竣工，点色块看项目" } }
+                    (svg(stacked_bars("各单位项目亮灯", &bars)))
+                    details { summary { "数据表" } table {
+                        thead { tr { th { "单位" } th.n { "红灯" } th.n { "黄灯" } th.n { "绿灯" } th.n { "已竣工" } th.n { "完成率" } } }
+                        tbody { @for l in &lines { tr {
+                            td { a href={"/projects?unit=" (l.unit.id) "&as_of=" (date)} { (l.unit.name) } }
+                            td.n { (l.figures.red) } td.n { (l.figures.yellow) } td.n { (l.figures.green) } td.n { (l.figures.done) }
+                            td.n { (pct(l.figures.completion_pct)) }
+                        } } }
+                    } }
+                }
+            }
+        }
+        section.cockpit-part #supervision {
+            h2 { "重点任务与督办" }
+            div.cards {
+                // Each light opens its own list, so the figure is not one link.
+                div.card {
+                    div.k { a href="/tasks" { "重点任务" } } div.v { (tasks_total) small { " 项" } }
+                    div.sub {
+                        a href="/tasks?light=red" { span.down { "红 " (task(TaskLight::Red)) } } "　"
+                        a href="/tasks?light=yellow" { "黄 " (task(TaskLight::Yellow)) } "　"
+                        a href="/tasks?light=green" { "绿 " (task(TaskLight::Green)) } "　"
+                        a href="/tasks?light=done" { "销号 " (task(TaskLight::Done)) }
+                    }
+                }
+                (figure("本年督办单", html! { (notices_total) small { " 件" } }, html! { "已升级 " (escalated) " 件" }, "/notices?show=all"))
+                (figure("逾期未反馈", html! { span.down { (k.overdue.iter().map(|o| o.overdue).sum::<u32>()) } small { " 件" } }, html! { (k.overdue.len()) " 个单位" }, "/notices?show=overdue"))
+                (figure("本年问责", html! { (k.accountability) small { " 人次" } }, html! { "督办问责记录" }, "/notices?show=all&escalation=accountability"))
+            }
+            div.charts {
+                figure.chart-box {
+                    figcaption { "督办单：状态与升级" }
+                    table.compact {
+                        thead { tr { th { "状态" } th.n { "件" } th { "升级" } th.n { "件" } } }
+                        tbody {
+                            @for i in 0..k.notices_by_state.len().max(k.notices_by_step.len()) { tr {
+                                @if let Some((s, n)) = k.notices_by_state.get(i) {
+                                    td { a href={"/notices?state=" (s.code())} { (s.zh()) } } td.n { (n) }
+                                } @else { td {} td {} }
+                                @if let Some((e, n)) = k.notices_by_step.get(i) {
+                                    td { a href={"/notices?escalation=" (e.code())} { (e.zh()) } } td.n { (n) }
+                                } @else { td {} td {} }
+                            } }
+                        }
+                    }
+                }
+                figure.chart-box {
+                    figcaption { "逾期未反馈（按单位）" }
+                    @if k.overdue.is_empty() { p.muted { "没有逾期未反馈的督办单。" } } @else {
+                        table.compact {
+                            thead { tr { th { "单位" } th.n { "逾期件数" } th.n { "最长逾期(天)" } } }
+                            tbody { @for o in &k.overdue { tr {
+                                td { a href={"/notices?show=overdue&unit=" (o.unit.id)} { (o.unit.name) } }
+                                td.n { b.down { (o.overdue) } } td.n { (o.longest_days) }
+                            } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// GET /cockpit
+pub async fn show(
+    State(state): State<AppState>,
+    c: Current,
+    Query(q): Query<CockpitQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let ctx = Ctx::load(&state, &c).await?;
+    let d = as_of(&state, q.as_of.as_deref())?;
+    let k = crate::service::cockpit::cockpit(&state, &c, d).await?;
+    let title = format!("{} · 领导驾驶舱", k.region.name);
+    let screen = q.mode.as_deref() == Some("screen");
+    let head = html! {
+        h1 { (title) span.muted.small { "　统计日期 " (fmt_date(d)) "，时序进度 " (format!("{:.1}%", time_progress_pct(d))) } }
+    };
+    if screen {
+        // The meeting room's screen: no menu, large type, 16:9, refreshed every five minutes.
+        return Ok(html! {
+            (DOCTYPE)
+            html lang="zh-CN" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta http-equiv="refresh" content="300";
+                    title { (title) " · 调度" }
+                    link rel="stylesheet" href="/static/app.css";
+                }
+                body.screen {
+                    main.cockpit { (head) (body(&k)) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
+                }
+            }
+        }
+        .into_response());
+    }
+    let page_body = html! {
+        div.cockpit {
+            (head)
+            form.filters method="get" action="/cockpit" {
+                label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
+                button type="submit" { "查询" }
+                a.btn.light-btn href={"/cockpit?mode=screen&as_of=" (fmt_date(d))} { "投屏模式" }
+                button.light-btn type="button" onclick="window.print()" { "打印（A4 横向）" }
+            }
+            (body(&k))
+        }
+    };
+    Ok(page(&c, &ctx.unit_name, "/cockpit", "领导驾驶舱", page_body).into_response())
+}

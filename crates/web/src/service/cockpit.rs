@@ -1,0 +1,203 @@
+//! The leaders' cockpit (领导驾驶舱): the figures of the caller's whole scope on one screen, read
+//! from the same cached statuses as the home page — indicators, projects, tasks and supervision.
+
+use std::collections::BTreeMap;
+
+use diaodu_domain::access::{Action, Scope};
+use diaodu_domain::indicator::StatPeriod;
+use diaodu_domain::notice::{Escalation, NoticeState};
+use diaodu_domain::status::UnitFigures;
+use diaodu_domain::task::TaskLight;
+use diaodu_domain::Yuan;
+use diaodu_store::reporting::{unit_table, UnitLine};
+use diaodu_store::{ProjectFilter, Unit, UnitTree};
+use time::Date;
+
+use super::Error;
+use crate::auth::Current;
+use crate::AppState;
+
+/// A unit's overdue replies.
+pub struct OverdueLine {
+    /// The unit (a child of the region, counting those below it).
+    pub unit: Unit,
+    /// Notices past their reply date, not answered.
+    pub overdue: u32,
+    /// The longest wait, in days.
+    pub longest_days: i64,
+}
+
+/// Everything the cockpit shows.
+pub struct Cockpit {
+    /// The region: the top of the caller's scope.
+    pub region: Unit,
+    /// The day.
+    pub d: Date,
+    /// The region's project figures.
+    pub total: UnitFigures,
+    /// Started projects without investment for the stall window (开而未建).
+    pub stalled: u32,
+    /// Not started though their planned start has passed.
+    pub late_start: u32,
+    /// The year's investment by month end (from the running totals) and to the day.
+    pub investment: Vec<(Date, Yuan)>,
+    /// The region's children with their figures, ranked (the first line the region's total).
+    pub units: Vec<UnitLine>,
+    /// Tasks by light.
+    pub tasks: BTreeMap<TaskLight, u32>,
+    /// Notices of the year by state.
+    pub notices_by_state: Vec<(NoticeState, u32)>,
+    /// Notices of the year by the ladder step reached.
+    pub notices_by_step: Vec<(Escalation, u32)>,
+    /// Units with replies overdue, most first.
+    pub overdue: Vec<OverdueLine>,
+    /// Accountability records of the year.
+    pub accountability: u32,
+    /// The region's scorecard for the newest period with values, if it has one.
+    pub scorecard: Option<diaodu_store::scorecard::Scorecard>,
+}
+
+/// The cockpit of the caller's scope on day `d`: for everyone who views projects.
+pub async fn cockpit(state: &AppState, c: &Current, d: Date) -> Result<Cockpit, Error> {
+    c.require(Action::ViewProjects)?;
+    let tree = state.store.units().await?;
+    let root = super::scope::scope_root(c);
+    cockpit_of(state, &tree, c.scope, root, d).await
+}
+
+async fn cockpit_of(
+    state: &AppState,
+    tree: &UnitTree,
+    scope: Scope,
+    root: i64,
+    d: Date,
+) -> Result<Cockpit, Error> {
+    let store = &state.store;
+    let region = tree
+        .get(root)
+        .cloned()
+        .ok_or_else(|| Error::NotFound("单位".into()))?;
+    let rows = store
+        .projects()
+        .statuses(tree, scope, &ProjectFilter::default(), d)
+        .await?;
+    let mut total = UnitFigures::default();
+    let (mut stalled, mut late_start) = (0, 0);
+    for r in &rows {
+        total.add(&r.facts, &r.status, d);
+        if r.status.started && r.status.stalled {
+            stalled += 1;
+        }
+        if r.status.not_started_past_plan {
+            late_start += 1;
+        }
+    }
+    total.finish(d);
+    let mut investment = store
+        .reports()
+        .monthly_investment(tree, scope, d.year(), d)
+        .await?;
+    investment.push((d, total.ytd_investment));
+    let units = unit_table(tree, &rows, root, d);
+
+    let mut tasks: BTreeMap<TaskLight, u32> = BTreeMap::new();
+    for t in store.tasks().rows(tree, scope, d).await? {
+        *tasks.entry(t.status.light).or_default() += 1;
+    }
+
+    let jan1 = Date::from_calendar_date(d.year(), time::Month::January, 1).expect("valid");
+    let notices: Vec<diaodu_store::Notice> = store
+        .notices()
+        .list(tree, scope, d)
+        .await?
+        .into_iter()
+        .filter(|n| {
+            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or(""))
+                .is_ok_and(|i| i >= jan1 && i <= d)
+        })
+        .collect();
+    let notices_by_state = NoticeState::ALL
+        .iter()
+        .map(|s| (*s, notices.iter().filter(|n| n.state == *s).count() as u32))
+        .collect();
+    let notices_by_step = Escalation::ALL
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                notices.iter().filter(|n| n.escalation == *e).count() as u32,
+            )
+        })
+        .collect();
+    let mut overdue: Vec<OverdueLine> = tree
+        .children(Some(root))
+        .into_iter()
+        .map(|u| {
+            let mine: Vec<&diaodu_store::Notice> = notices
+                .iter()
+                .filter(|n| {
+                    n.days_overdue > 0
+                        && n.state.awaiting_reply()
+                        && tree.in_scope(n.unit_id, Scope::Subtree(u.id))
+                })
+                .collect();
+            OverdueLine {
+                unit: u.clone(),
+                overdue: mine.len() as u32,
+                longest_days: mine.iter().map(|n| n.days_overdue).max().unwrap_or(0),
+            }
+        })
+        .filter(|l| l.overdue > 0)
+        .collect();
+    overdue.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.longest_days.cmp(&a.longest_days))
+    });
+
+    let accountability = store
+        .notices()
+        .accountability(None)
+        .await?
+        .iter()
+        .filter(|a| {
+            a.decided_on >= jan1
+                && a.decided_on <= d
+                && a.unit_id.is_some_and(|u| tree.in_scope(u, scope))
+        })
+        .count() as u32;
+
+    let period = store
+        .indicators()
+        .value_periods()
+        .await?
+        .iter()
+        .filter_map(|p| StatPeriod::parse(p).ok())
+        .filter(|p| p.first_day() <= d)
+        .max_by_key(|p| (p.year(), p.to_string()));
+    let scorecard = match period {
+        Some(p) => {
+            let sc = store.indicators().scorecard(tree, root, p).await?;
+            sc.indicators
+                .iter()
+                .any(|c| c.card.rank.is_some())
+                .then_some(sc)
+        }
+        None => None,
+    };
+    Ok(Cockpit {
+        region,
+        d,
+        total,
+        stalled,
+        late_start,
+        investment,
+        units,
+        tasks,
+        notices_by_state,
+        notices_by_step,
+        overdue,
+        accountability,
+        scorecard,
+    })
+}
