@@ -965,6 +965,22 @@ async fn load_step(
     })
 }
 
+/// Logs `login` in through the API (the bench users' password) and returns the session token.
+async fn login_token(addr: &str, login: &str) -> Result<String> {
+    let body = format!(r#"{{"login":"{login}","password":"Bench-Passw0rd"}}"#);
+    let s = TcpStream::connect(addr).await?;
+    let mut r = BufReader::new(s);
+    let req = format!("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    r.get_mut().write_all(req.as_bytes()).await?;
+    let mut all = String::new();
+    r.read_to_string(&mut all).await?;
+    let json = all.split("\r\n\r\n").nth(1).unwrap_or("");
+    Ok(serde_json::from_str::<serde_json::Value>(json)?["token"]
+        .as_str()
+        .context("login failed")?
+        .to_string())
+}
+
 async fn http_load(
     store: &Store,
     o: &Options,
@@ -990,6 +1006,32 @@ async fn http_load(
                 "基准测试",
                 district.id,
                 Role::Reporter,
+                "Bench-Passw0rd",
+            )
+            .await?;
+    }
+    // A city's leader, for the cockpit: the city's whole scope on one page.
+    let city = tree
+        .units
+        .iter()
+        .find(|u| u.kind == diaodu_domain::access::UnitKind::City)
+        .unwrap_or(district);
+    let leader = format!("bench-lead-{}", city.code.to_lowercase());
+    if !store
+        .users()
+        .list()
+        .await?
+        .iter()
+        .any(|u| u.login == leader)
+    {
+        store
+            .users()
+            .create(
+                &Actor::cli(),
+                &leader,
+                "基准测试领导",
+                city.id,
+                Role::Leader,
                 "Bench-Passw0rd",
             )
             .await?;
@@ -1047,22 +1089,11 @@ async fn http_load(
     anyhow::ensure!(up, "the server did not start");
     // Log in through the API for a bearer token (no CSRF needed) and through the form for a cookie.
     let mut c = Conn::open(&addr).await?;
-    let body = format!(r#"{{"login":"{login}","password":"Bench-Passw0rd"}}"#);
-    let token = {
-        let s = TcpStream::connect(&addr).await?;
-        let mut r = BufReader::new(s);
-        let req = format!("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        r.get_mut().write_all(req.as_bytes()).await?;
-        let mut all = String::new();
-        r.read_to_string(&mut all).await?;
-        let json = all.split("\r\n\r\n").nth(1).unwrap_or("");
-        serde_json::from_str::<serde_json::Value>(json)?["token"]
-            .as_str()
-            .context("login failed")?
-            .to_string()
-    };
+    let token = login_token(&addr, &login).await?;
+    let leader_token = login_token(&addr, &leader).await?;
     let _ = c.send("GET", "/login", "", "").await?;
     let cookie = format!("Cookie: diaodu_session={token}\r\n");
+    let leader_cookie = format!("Cookie: diaodu_session={leader_token}\r\n");
     let bearer = format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
     let period = diaodu_domain::Period::week_of(o.today).to_string();
     let get = |path: String, headers: String| Req {
@@ -1093,6 +1124,13 @@ async fn http_load(
                 Box::new({
                     let h = cookie.clone();
                     move |_| get("/".into(), h.clone())
+                }),
+            ),
+            (
+                "cockpit (a city's leader)",
+                Box::new({
+                    let h = leader_cookie.clone();
+                    move |_| get("/cockpit".into(), h.clone())
                 }),
             ),
             (

@@ -518,6 +518,54 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
         }
     }
 
+    // Invented boundaries for the invented city's districts and parks, as an administrator would
+    // upload them (GeoJSON): a 4 × 2 tiling whose shared corners are moved a little, so that the
+    // areas fit together without being squares.
+    let cells = [
+        "YC-LX", "YC-CB", "YC-QH", "YC-SQ", "YC-YX", "YC-YD", "YC-GX", "YC-JK",
+    ];
+    let corner = |i: usize, j: usize| -> (f64, f64) {
+        let h = (i * 7 + j * 13 + 3) % 11;
+        let edge = i == 0 || i == 4 || j == 0 || j == 2;
+        let (dx, dy) = if edge {
+            (0.0, 0.0)
+        } else {
+            (
+                (h as f64 - 5.0) * 0.012,
+                (((h * 3) % 11) as f64 - 5.0) * 0.01,
+            )
+        };
+        (112.0 + 0.25 * i as f64 + dx, 30.4 - 0.2 * j as f64 + dy)
+    };
+    let features: Vec<String> = cells
+        .iter()
+        .enumerate()
+        .map(|(k, code)| {
+            let (i, j) = (k % 4, k / 4);
+            let ring = [
+                corner(i, j),
+                corner(i + 1, j),
+                corner(i + 1, j + 1),
+                corner(i, j + 1),
+                corner(i, j),
+            ]
+            .iter()
+            .map(|(x, y)| format!("[{x:.4},{y:.4}]"))
+            .collect::<Vec<_>>()
+            .join(",");
+            format!(
+                r#"{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[{ring}]]}}}}"#
+            )
+        })
+        .collect();
+    let geojson = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    diaodu_web::service::map::apply(store, &actor, &tree, "云川市边界（示意）.geojson", &geojson)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo map: {e:?}"))?;
+
     // Two of the assessment office's bonuses and deductions (加减分) of the year.
     for (code, points, reason, document) in [
         (

@@ -9,6 +9,7 @@ pub mod fulltext;
 pub mod import;
 pub mod indicator;
 pub mod instruction;
+pub mod map;
 pub mod money;
 pub mod notice;
 pub mod password;

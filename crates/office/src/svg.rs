@@ -373,6 +373,98 @@ pub fn stacked_bars(title: &str, rows: &[(String, Vec<Segment>)]) -> String {
     s
 }
 
+/// One area of a map: its drawn path, where its label goes, its value and the list it opens.
+pub struct Area {
+    /// The unit's name.
+    pub name: String,
+    /// The SVG path of its boundary.
+    pub path: String,
+    /// Where its name is written.
+    pub centre: (f64, f64),
+    /// The figure it is coloured by; none: grey.
+    pub value: Option<f64>,
+    /// The figure as written (`82.4%`, `3 个`).
+    pub text: String,
+    /// The list behind it.
+    pub href: String,
+}
+
+/// A map of areas coloured by a figure in five steps from its lowest to its highest value — green
+/// when higher is better, red when higher is worse — each area titled with its name and figure and
+/// linked to its list, with a legend; `title` names it for screen readers.
+pub fn choropleth(
+    title: &str,
+    areas: &[Area],
+    width: f64,
+    height: f64,
+    higher_is_worse: bool,
+) -> String {
+    const GOOD: [&str; 5] = ["#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c"];
+    const BAD: [&str; 5] = ["#fff5f0", "#fcbba1", "#fb6a4a", "#de2d26", "#a50f15"];
+    let scale = if higher_is_worse { BAD } else { GOOD };
+    let vals: Vec<f64> = areas.iter().filter_map(|a| a.value).collect();
+    let lo = vals.iter().copied().fold(f64::MAX, f64::min);
+    let hi = vals.iter().copied().fold(f64::MIN, f64::max);
+    let step = |v: f64| -> usize {
+        if hi - lo < 1e-9 {
+            2
+        } else {
+            (((v - lo) / (hi - lo) * 5.0).floor() as usize).min(4)
+        }
+    };
+    let legend_h = 26.0;
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {:.1}" class="chart map" role="img" aria-label="{}"><title>{}</title>"##,
+        height + legend_h,
+        esc(title),
+        esc(title)
+    );
+    for a in areas {
+        let fill = a.value.map_or("#d0d7de", |v| scale[step(v)]);
+        let _ = write!(
+            s,
+            r##"<a href="{}"><path d="{}" fill="{fill}" stroke="#57606a" stroke-width="0.8"><title>{}：{}</title></path></a>"##,
+            esc(&a.href),
+            a.path,
+            esc(&a.name),
+            esc(&a.text)
+        );
+    }
+    for a in areas {
+        let dark = a.value.is_some_and(|v| step(v) >= 3);
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{}" pointer-events="none">{}<tspan x="{:.1}" dy="13" font-size="10">{}</tspan></text>"##,
+            a.centre.0,
+            a.centre.1 - 3.0,
+            if dark { "#fff" } else { "#1f2328" },
+            esc(&a.name),
+            a.centre.0,
+            esc(&a.text)
+        );
+    }
+    if !vals.is_empty() {
+        let y = height + 6.0;
+        for (i, c) in scale.iter().enumerate() {
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{y:.1}" width="28" height="10" fill="{c}" stroke="#8c959f" stroke-width="0.5"/>"##,
+                8.0 + 28.0 * i as f64
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<text x="8" y="{:.1}" font-size="10" fill="#57606a">{}</text><text x="148" y="{:.1}" font-size="10" fill="#57606a" text-anchor="end">{}</text>"##,
+            y + 20.0,
+            format_args!("{lo:.1}"),
+            y + 20.0,
+            format_args!("{hi:.1}")
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

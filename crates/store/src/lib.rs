@@ -34,6 +34,7 @@ mod indicators;
 mod inspections;
 mod instructions;
 pub mod library;
+pub mod map;
 mod meetings;
 mod messages;
 mod notices;

@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/notify/test", post(notify::test))
         .route("/admin/notify/unit", post(notify::save_unit))
         .route("/admin/notify/retry", post(notify::retry))
+        .route("/admin/map", get(map::show).post(map::upload))
         .route("/admin/units", get(units::list).post(units::create))
         .route("/admin/units/{id}", get(units::show).post(units::update))
         .route("/admin/units/{id}/retire", post(units::retire))

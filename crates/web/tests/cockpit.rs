@@ -52,3 +52,48 @@ async fn a_leader_reads_the_cockpit_and_follows_a_figure_to_its_list() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("甲区 · 领导驾驶舱") && !page.body.contains("乙区"));
 }
+
+/// The administrator uploads the units' boundaries: matched by code or name, the unmatched feature
+/// named, a bad file refused with nothing changed; the cockpit then draws the map, each unit a link.
+#[tokio::test]
+async fn the_map_is_drawn_from_the_boundaries_the_administrator_uploads() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    let geo = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"D1"},"geometry":{"type":"Polygon","coordinates":[[[112,30],[112.2,30],[112.2,30.2],[112,30.2],[112,30]]]}},
+        {"type":"Feature","properties":{"name":"乙区"},"geometry":{"type":"Polygon","coordinates":[[[112.2,30],[112.4,30],[112.4,30.2],[112.2,30.2],[112.2,30]]]}},
+        {"type":"Feature","properties":{"name":"丙县"},"geometry":{"type":"Polygon","coordinates":[[[112.4,30],[112.6,30],[112.6,30.2],[112.4,30]]]}}
+    ]}"#;
+    let r = app
+        .post_multipart(&admin, "/admin/map", &[], "city.geojson", geo.as_bytes())
+        .await;
+    assert!(r.status.is_redirection(), "{}", r.body);
+    let page = app.get(&admin, "/admin/map").await;
+    assert!(
+        page.body.contains("匹配 2 个单位") && page.body.contains("丙县"),
+        "{}",
+        page.body
+    );
+    for bad in [&b"{not json"[..], br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"ZZ"},"geometry":{"type":"Polygon","coordinates":[[[1,2],[2,2],[2,3]]]}}]}"#] {
+        let r = app
+            .post_multipart(&admin, "/admin/map", &[], "bad.geojson", bad)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    }
+    let page = app.get(&admin, "/admin/map").await;
+    assert!(
+        page.body.contains("city.geojson"),
+        "the bad files changed nothing"
+    );
+    let leader = app.login("leader").await;
+    let page = app.get(&leader, "/cockpit?map=red").await;
+    assert!(page.body.contains("各单位红灯项目数"));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/projects?unit={}&amp;light=red", app.d1)));
+    assert!(page.body.contains("<path d=\"M"));
+    let r = app
+        .post_multipart(&leader, "/admin/map", &[], "city.geojson", geo.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -409,6 +409,12 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         (Method::GET, "/notices".into(), Body_::None, Any),
         (Method::GET, "/documents".into(), Body_::None, Any),
         (Method::GET, "/cockpit".into(), Body_::None, Any),
+        (
+            Method::GET,
+            "/admin/map".into(),
+            Body_::None,
+            Act(ManageUnits),
+        ),
         (Method::GET, "/cockpit?mode=screen".into(), Body_::None, Any),
         (Method::GET, "/planning".into(), Body_::None, Any),
         (

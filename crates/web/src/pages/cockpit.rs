@@ -25,6 +25,8 @@ pub struct CockpitQuery {
     pub as_of: Option<String>,
     /// `screen`: the projector mode.
     pub mode: Option<String>,
+    /// The map's figure: `completion` (default), `red` or `overdue`.
+    pub map: Option<String>,
 }
 
 const RED: &str = "#cf222e";
@@ -41,7 +43,73 @@ fn figure(k: &str, v: Markup, sub: Markup, href: &str) -> Markup {
     }
 }
 
-fn body(k: &Cockpit) -> Markup {
+/// The map of the region's units coloured by `figure`, each unit opening its list.
+fn map(k: &Cockpit, tree: &diaodu_store::UnitTree, figure: &str, mode: &str) -> Markup {
+    let date = fmt_date(k.d);
+    let lines: Vec<&diaodu_store::reporting::UnitLine> = k.units.iter().skip(1).collect();
+    let units: Vec<(i64, Option<f64>, String, String)> = tree
+        .children(Some(k.region.id))
+        .into_iter()
+        .map(|u| {
+            let line = lines.iter().find(|l| l.unit.id == u.id);
+            match figure {
+                "red" => {
+                    let n = line.map_or(0, |l| l.figures.red);
+                    (
+                        u.id,
+                        Some(f64::from(n)),
+                        format!("红灯 {n} 个"),
+                        format!("/projects?unit={}&light=red&as_of={date}", u.id),
+                    )
+                }
+                "overdue" => {
+                    let n = k
+                        .overdue
+                        .iter()
+                        .find(|o| o.unit.id == u.id)
+                        .map_or(0, |o| o.overdue);
+                    (
+                        u.id,
+                        Some(f64::from(n)),
+                        format!("逾期 {n} 件"),
+                        format!("/notices?show=overdue&unit={}", u.id),
+                    )
+                }
+                _ => {
+                    let v = line.and_then(|l| l.figures.completion_pct);
+                    (
+                        u.id,
+                        v,
+                        v.map_or_else(|| "—".into(), |v| format!("{v:.1}%")),
+                        format!("/projects?unit={}&as_of={date}", u.id),
+                    )
+                }
+            }
+        })
+        .collect();
+    let (areas, h) = crate::service::map::areas(&k.shapes, tree, &units, 560.0, 400.0);
+    let (title, worse) = match figure {
+        "red" => ("各单位红灯项目数", true),
+        "overdue" => ("各单位逾期未反馈督办单", true),
+        _ => ("各单位年度投资完成率", false),
+    };
+    let link = |f: &str| {
+        format!(
+            "/cockpit?as_of={date}&map={f}{}",
+            if mode == "screen" { "&mode=screen" } else { "" }
+        )
+    };
+    html! {
+        figure.chart-box #map {
+            figcaption { (title) span.small { "　"
+                a href=(link("completion")) { "完成率" } " · " a href=(link("red")) { "红灯项目" } " · " a href=(link("overdue")) { "逾期督办" } } }
+            @if areas.is_empty() { p.muted { "尚无单位边界：系统管理员可在“单位管理 › 地图边界”上传 GeoJSON 文件。" } }
+            @else { (svg(diaodu_office::svg::choropleth(title, &areas, 560.0, h, worse))) }
+        }
+    }
+}
+
+fn body(k: &Cockpit, map_part: Markup) -> Markup {
     let d = k.d;
     let t = &k.total;
     let tp = time_progress_pct(d);
@@ -145,6 +213,7 @@ fn body(k: &Cockpit) -> Markup {
                 (figure("逾期未开工", html! { (k.late_start) small { " 个" } }, html! { "计划开工日期已过" }, &format!("/projects?stage=preparation&as_of={date}")))
             }
             div.charts {
+                (map_part)
                 figure.chart-box {
                     figcaption { "本年投资累计与时序进度线" }
                     a href={"/ranking?as_of=" (date)} { (svg(investment_chart(d.year(), t.annual_plan, &increments, None, d))) }
@@ -231,6 +300,12 @@ pub async fn show(
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let k = crate::service::cockpit::cockpit(&state, &c, d).await?;
+    let figure = match q.map.as_deref() {
+        Some("red") => "red",
+        Some("overdue") => "overdue",
+        _ => "completion",
+    };
+    let map_part = map(&k, &ctx.tree, figure, q.mode.as_deref().unwrap_or(""));
     let title = format!("{} · 领导驾驶舱", k.region.name);
     let screen = q.mode.as_deref() == Some("screen");
     let head = html! {
@@ -249,7 +324,7 @@ pub async fn show(
                     link rel="stylesheet" href="/static/app.css";
                 }
                 body.screen {
-                    main.cockpit { (head) (body(&k)) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
+                    main.cockpit { (head) (body(&k, map_part.clone())) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
                 }
             }
         }
@@ -264,7 +339,7 @@ pub async fn show(
                 a.btn.light-btn href={"/cockpit?mode=screen&as_of=" (fmt_date(d))} { "投屏模式" }
                 button.light-btn type="button" onclick="window.print()" { "打印（A4 横向）" }
             }
-            (body(&k))
+            (body(&k, map_part.clone()))
         }
     };
     Ok(page(&c, &ctx.unit_name, "/cockpit", "领导驾驶舱", page_body).into_response())

@@ -14,6 +14,7 @@ pub mod inspections;
 pub mod instructions;
 pub mod layout;
 pub mod login;
+pub mod map;
 pub mod meetings;
 pub mod notices;
 pub mod notify;

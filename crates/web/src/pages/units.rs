@@ -86,6 +86,7 @@ async fn list_page(
     let parents = parent_options(&tree, None);
     let body = html! {
         h1 { "单位管理" span.muted.small { "　单位不删除：撤销后其项目、任务与留痕仍可查" } }
+        p { a href="/admin/map" { "地图边界（驾驶舱地图）→" } }
         (flash(saved, err))
         div.tablewrap { table #units {
             thead { tr { th { "单位" } th { "编码" } th { "类型" } th.n { "用户" } th.n { "项目" } th { "状态" } th {} } }

@@ -55,6 +55,8 @@ pub struct Cockpit {
     pub accountability: u32,
     /// The region's scorecard for the newest period with values, if it has one.
     pub scorecard: Option<diaodu_store::scorecard::Scorecard>,
+    /// The units' boundaries, for the map.
+    pub shapes: std::collections::HashMap<i64, Vec<diaodu_domain::map::Ring>>,
 }
 
 /// The cockpit of the caller's scope on day `d`: for everyone who views projects.
@@ -185,6 +187,7 @@ async fn cockpit_of(
         }
         None => None,
     };
+    let shapes = store.unit_shapes().await?;
     Ok(Cockpit {
         region,
         d,
@@ -199,5 +202,6 @@ async fn cockpit_of(
         overdue,
         accountability,
         scorecard,
+        shapes,
     })
 }

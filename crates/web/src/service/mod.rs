@@ -15,6 +15,7 @@ pub mod error;
 pub mod imports;
 pub mod instructions;
 pub mod library;
+pub mod map;
 pub mod notify;
 pub mod planning;
 pub mod reminders;
