@@ -317,3 +317,32 @@ test("the user guide's screenshots: each role's weekly pages open and show what 
   }
   for (const p of Object.values(pages)) await p.close();
 });
+
+test('a leader opens the cockpit, follows a district on the map to its red projects, and prints one A4 landscape page', async () => {
+  const leader = await login({ width: 1440, height: 900 }, 'lingdao');
+  await leader.click('nav a[href="/cockpit"]');
+  await leader.waitForURL(`${base}/cockpit`);
+  assert.match(await leader.textContent('h1'), /领导驾驶舱/);
+  for (const part of ['#indicators', '#projects', '#supervision', '#map']) {
+    assert.ok(await leader.locator(part).count() === 1, `the cockpit shows ${part}`);
+  }
+  // The map coloured by red projects; 云东区's area opens its red projects.
+  await leader.click('#map a:has-text("红灯项目")');
+  await leader.waitForURL(/map=red/);
+  const area = leader.locator('#map svg a', { has: leader.locator('title', { hasText: '云东区' }) });
+  assert.equal(await area.count(), 1, '云东区 is drawn on the map');
+  await leader.screenshot({ path: join(shots, '12-cockpit.png'), fullPage: true });
+  const href = await area.getAttribute('href');
+  await leader.goto(base + href);
+  assert.match(leader.url(), /light=red/);
+  const rows = await leader.locator('table tbody tr').count();
+  assert.ok(rows > 0, 'the district has red projects listed');
+  const body = await leader.textContent('main');
+  assert.doesNotMatch(body, /云西区/, 'only 云东区\'s projects are listed');
+  // Printed, the cockpit is one A4 landscape page.
+  await leader.goto(`${base}/cockpit`);
+  const pdf = await leader.pdf({ preferCSSPageSize: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 1, `the print is ${pages} pages`);
+  await leader.close();
+});

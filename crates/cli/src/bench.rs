@@ -1094,6 +1094,10 @@ async fn http_load(
     let _ = c.send("GET", "/login", "", "").await?;
     let cookie = format!("Cookie: diaodu_session={token}\r\n");
     let leader_cookie = format!("Cookie: diaodu_session={leader_token}\r\n");
+    // The cockpit reads the statuses a city's pages share; one visit first, as a running server has
+    // had (the load below measures the page, not that first computation).
+    let status = c.send("GET", "/cockpit", &leader_cookie, "").await?;
+    anyhow::ensure!(status == 200, "the cockpit answered {status}");
     let bearer = format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
     let period = diaodu_domain::Period::week_of(o.today).to_string();
     let get = |path: String, headers: String| Req {

@@ -187,6 +187,8 @@ pub(crate) struct StatusCache {
     pub(crate) batches: Slot<Vec<String>>,
     /// Turns to compute statuses: one at a time per key, as many keys at once as there are cores.
     pub(crate) computing: Flights,
+    /// Values the web derives from the data (a scope's cockpit), kept by the same rule.
+    pub(crate) derived: Map<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Single flight per key: when many requests miss the same entry at once (the first requests after a

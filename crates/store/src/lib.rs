@@ -224,6 +224,10 @@ capability!(
     documents => Documents
 );
 
+/// The version of the data a derived value was computed at (opaque; see [`Store::derived`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DataVersion(cache::Version);
+
 /// The storage handle: a connection pool and the engine behind it.
 #[derive(Clone)]
 pub struct Store {
@@ -419,6 +423,32 @@ impl Store {
 
     /// The version of the data for reusing computed results (see `cache.rs`): this process's commits,
     /// then the largest audit id.
+    /// A value derived from the data and kept under `key` (see [`Store::keep_derived`]), if it is
+    /// still of the data's version — the rule of the statuses' cache (`cache.rs`): any write, by this
+    /// process or another, makes it out of date — with the version to keep a fresh one under.
+    pub async fn derived<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+    ) -> Result<(DataVersion, Option<std::sync::Arc<T>>)> {
+        let v = self.data_version().await?;
+        let hit = self
+            .status_cache
+            .derived
+            .get(key, v)
+            .and_then(|a| a.downcast::<T>().ok());
+        Ok((DataVersion(v), hit))
+    }
+
+    /// Keeps `value`, computed from the data at `version`, under `key`.
+    pub fn keep_derived<T: Send + Sync + 'static>(
+        &self,
+        key: String,
+        version: DataVersion,
+        value: std::sync::Arc<T>,
+    ) {
+        self.status_cache.derived.put(key, version.0, value);
+    }
+
     pub(crate) async fn data_version(&self) -> Result<cache::Version> {
         let commits = self.status_cache.commits();
         // Within a request (see [`in_request`]), the version read first serves the rest of it while

@@ -59,12 +59,25 @@ pub struct Cockpit {
     pub shapes: std::collections::HashMap<i64, Vec<diaodu_domain::map::Ring>>,
 }
 
-/// The cockpit of the caller's scope on day `d`: for everyone who views projects.
-pub async fn cockpit(state: &AppState, c: &Current, d: Date) -> Result<Cockpit, Error> {
+/// The cockpit of the caller's scope on day `d`: for everyone who views projects. Kept per scope
+/// and day until the data changes, as the statuses it starts from are: a meeting room's screen and
+/// thirty leaders' phones read one computation.
+pub async fn cockpit(
+    state: &AppState,
+    c: &Current,
+    d: Date,
+) -> Result<std::sync::Arc<Cockpit>, Error> {
     c.require(Action::ViewProjects)?;
     let tree = state.store.units().await?;
     let root = super::scope::scope_root(c);
-    cockpit_of(state, &tree, c.scope, root, d).await
+    let key = format!("cockpit|{:?}|{root}|{d}", tree.scope_prefix(c.scope));
+    let (version, hit) = state.store.derived::<Cockpit>(&key).await?;
+    if let Some(k) = hit {
+        return Ok(k);
+    }
+    let k = std::sync::Arc::new(cockpit_of(state, &tree, c.scope, root, d).await?);
+    state.store.keep_derived(key, version, k.clone());
+    Ok(k)
 }
 
 async fn cockpit_of(
