@@ -67,7 +67,7 @@ pub use notices::{Accountability, NewNotice, Notice, NoticeEvent};
 pub use outbox::{
     backoff, Delivery, Dispatch, Dispatched, Escalated, NewDelivery, Notifier, MAX_ATTEMPTS,
 };
-pub use projects::{Project, ProjectFilter, ProjectStatusRow, SumsVia};
+pub use projects::{Project, ProjectFilter, ProjectStatusRow, StatusFlag, SumsVia};
 pub use reports::{RawReport, ReportImport, ReportInput, ReportRow, SiteVisit, MAX_LISTED_ERRORS};
 pub use tasks::{NewTask, Task, TaskDetail, TaskReport, TaskReportInput, TaskRow};
 pub use units::{check_unit_name, NewUnit, Unit, UnitChange, UnitTree};

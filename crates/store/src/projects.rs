@@ -57,6 +57,44 @@ pub struct ProjectFilter {
     pub project_id: Option<i64>,
     /// Only these projects (a page of a list, see [`Projects::status_page`]).
     pub project_ids: Option<Vec<i64>>,
+    /// Only the projects with this flag of their status (the cockpit's drill-downs).
+    pub flag: Option<StatusFlag>,
+}
+
+/// A flag of a project's status a list can be narrowed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFlag {
+    /// 开而未建: started, without investment for the stall window.
+    Stalled,
+    /// 逾期未开工: not started though the planned start has passed.
+    LateStart,
+}
+
+impl StatusFlag {
+    /// Parses `stalled` or `late_start`.
+    pub fn parse(s: &str) -> Option<StatusFlag> {
+        match s.trim() {
+            "stalled" => Some(StatusFlag::Stalled),
+            "late_start" => Some(StatusFlag::LateStart),
+            _ => None,
+        }
+    }
+
+    /// Its Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            StatusFlag::Stalled => "开而未建",
+            StatusFlag::LateStart => "逾期未开工",
+        }
+    }
+
+    /// Whether a status has it.
+    pub fn of(self, s: &ProjectStatus) -> bool {
+        match self {
+            StatusFlag::Stalled => s.started && s.stalled,
+            StatusFlag::LateStart => s.not_started_past_plan,
+        }
+    }
 }
 
 impl ProjectFilter {
@@ -996,7 +1034,7 @@ impl Projects<'_> {
         let version = self.data_version().await?;
         let known = self.status_cache.statuses.get(&key, version).is_some()
             || self.status_cache.statuses.stale(&key).is_some();
-        if filter.light.is_some() || known {
+        if filter.light.is_some() || filter.flag.is_some() || known {
             let rows = self
                 .projects()
                 .statuses_with(tree, scope, filter, d, &settings)
@@ -1139,6 +1177,7 @@ impl Projects<'_> {
                         .filter(|b| !b.is_empty())
                         .is_none_or(|b| f.batch == b)
                     && filter.light.is_none_or(|l| r.status.light == l)
+                    && filter.flag.is_none_or(|fl| fl.of(&r.status))
                     && words_match(filter.q.as_deref(), &f.code, &f.name)
             })
             .cloned()
@@ -1282,6 +1321,7 @@ impl Projects<'_> {
             };
             let status = project_status(&facts, d, due_hi, settings);
             if filter.light.is_some_and(|l| l != status.light)
+                || filter.flag.is_some_and(|fl| !fl.of(&status))
                 || !words_match(filter.q.as_deref(), &f.code, &f.name)
             {
                 continue;

@@ -41,6 +41,8 @@ pub struct ListQuery {
     pub batch: Option<String>,
     /// Light code.
     pub light: Option<String>,
+    /// `stalled` (开而未建) or `late_start` (逾期未开工).
+    pub flag: Option<String>,
     /// Search words.
     pub q: Option<String>,
     /// Page, from 1.
@@ -77,6 +79,11 @@ impl ListQuery {
         parse(&self.stage, |s| Stage::parse(s).is_some(), "建设阶段")?;
         parse(&self.category, |s| Category::parse(s).is_some(), "项目类别")?;
         parse(&self.light, |s| Light::parse(s).is_some(), "亮灯")?;
+        parse(
+            &self.flag,
+            |s| diaodu_store::StatusFlag::parse(s).is_some(),
+            "状态",
+        )?;
         Ok(ProjectFilter {
             unit_id,
             stage: nonempty(&self.stage).and_then(Stage::parse),
@@ -86,6 +93,7 @@ impl ListQuery {
             q: nonempty(&self.q).map(String::from),
             project_id: None,
             project_ids: None,
+            flag: nonempty(&self.flag).and_then(diaodu_store::StatusFlag::parse),
         })
     }
 
@@ -98,6 +106,7 @@ impl ListQuery {
             ("category", &self.category),
             ("batch", &self.batch),
             ("light", &self.light),
+            ("flag", &self.flag),
             ("q", &self.q),
             ("as_of", &self.as_of),
             ("sort", &self.sort),

@@ -97,3 +97,32 @@ async fn the_map_is_drawn_from_the_boundaries_the_administrator_uploads() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The cockpit's 开而未建 and 逾期未开工 open the project list narrowed to exactly those projects.
+#[tokio::test]
+async fn the_flag_figures_open_exactly_their_projects() {
+    let app = TestApp::new().await;
+    // A project in preparation whose planned start has passed.
+    let mut f = common::fields("L001", diaodu_domain::project::Stage::Preparation);
+    f.planned_start = Some(time::macros::date!(2026 - 03 - 01));
+    app.store
+        .projects()
+        .create(&diaodu_store::Actor::cli(), app.d1, f)
+        .await
+        .unwrap();
+    let leader = app.login("leader").await;
+    let page = app.get(&leader, "/cockpit?as_of=2026-06-30").await;
+    assert!(page
+        .body
+        .contains("/projects?flag=late_start&amp;as_of=2026-06-30"));
+    let list = app
+        .get(&leader, "/projects?flag=late_start&as_of=2026-06-30")
+        .await;
+    assert!(
+        list.body.contains("L001") && !list.body.contains("A001"),
+        "{}",
+        list.body
+    );
+    let r = app.get(&leader, "/projects?flag=nope").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}

@@ -315,6 +315,8 @@ pub struct ApiListQuery {
     pub batch: Option<String>,
     /// Light code: red, yellow, green, done, none.
     pub light: Option<String>,
+    /// A flag of the status: `stalled` (开而未建) or `late_start` (逾期未开工).
+    pub flag: Option<String>,
     /// Words in the code or name.
     pub q: Option<String>,
     /// Page, from 1.
@@ -358,6 +360,7 @@ async fn list_projects(
         category: q.category,
         batch: q.batch,
         light: q.light,
+        flag: q.flag,
         q: q.q,
         page: q.page,
         as_of: q.as_of,

@@ -209,8 +209,8 @@ fn body(k: &Cockpit, map_part: Markup) -> Markup {
                 (figure("开工率", html! { (pct(t.start_rate_pct)) }, html! { "已开工 " (t.started) " / 应开工 " (t.start_base) " 个" }, &format!("/ranking?as_of={date}")))
                 (figure("双过半", html! { @match t.double_half { Some(true) => "已实现", Some(false) => span.down { "未实现" }, None => small { "6月30日评价" } } }, html! { "上半年完成 " (yi(t.by_june_30)) " 亿元" }, &format!("/ranking?as_of={date}")))
                 (figure("红灯项目", html! { span.down { (t.red) } small { " 个" } }, html! { "黄灯 " (t.yellow) "，绿灯 " (t.green) }, &format!("/projects?light=red&as_of={date}")))
-                (figure("开而未建", html! { (k.stalled) small { " 个" } }, html! { "已开工、连续无投资" }, &format!("/projects?light=red&as_of={date}")))
-                (figure("逾期未开工", html! { (k.late_start) small { " 个" } }, html! { "计划开工日期已过" }, &format!("/projects?stage=preparation&as_of={date}")))
+                (figure("开而未建", html! { (k.stalled) small { " 个" } }, html! { "已开工、连续无投资" }, &format!("/projects?flag=stalled&as_of={date}")))
+                (figure("逾期未开工", html! { (k.late_start) small { " 个" } }, html! { "计划开工日期已过" }, &format!("/projects?flag=late_start&as_of={date}")))
             }
             div.charts {
                 (map_part)

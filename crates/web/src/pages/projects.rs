@@ -235,6 +235,7 @@ pub async fn list(
             label { "项目类别" (select("category", nonempty(&q.category), &opts(&cats), "全部")) }
             label { "集中开工批次" (select("batch", nonempty(&q.batch), &batches.iter().map(|b| (b.clone(), b.clone())).collect::<Vec<_>>(), "全部")) }
             label { "亮灯" (select("light", nonempty(&q.light), &opts(&lights), "全部")) }
+            label { "状态" (select("flag", nonempty(&q.flag), &opts(&[("stalled", "开而未建"), ("late_start", "逾期未开工")]), "全部")) }
             label { "关键词" input name="q" value=[nonempty(&q.q)] placeholder="编码或名称"; }
             label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
             button type="submit" { "查询" }
