@@ -465,6 +465,90 @@ pub fn choropleth(
     s
 }
 
+/// One line of a trend: its name, colour, a value per point and the list each point opens.
+pub type Series<'a> = (&'a str, &'a str, Vec<u32>, Vec<String>);
+
+/// Counts over time as lines (the last twelve weeks of a figure), each point titled with its value
+/// and linked to its list, with a legend; `title` names it for screen readers.
+pub fn trend_lines(title: &str, labels: &[String], series: &[Series]) -> String {
+    let (w, h) = (560.0_f64, 220.0_f64);
+    let (l, r, t, b) = (36.0, 12.0, 14.0, 48.0);
+    let (pw, ph) = (w - l - r, h - t - b);
+    let n = labels.len().max(2);
+    let max = series
+        .iter()
+        .flat_map(|s| s.2.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(4) as f64;
+    let x = |i: usize| l + pw * i as f64 / (n - 1) as f64;
+    let y = |v: u32| t + ph - ph * f64::from(v) / max;
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{}"><title>{}</title><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#f6f8fa"/>"##,
+        esc(title),
+        esc(title)
+    );
+    for k in 0..=4 {
+        let v = (max * f64::from(k) / 4.0).round() as u32;
+        let _ = write!(
+            s,
+            r##"<line x1="{l}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#d0d7de" stroke-width="0.5"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#57606a">{v}</text>"##,
+            l + pw,
+            y(v),
+            y(v),
+            l - 4.0,
+            y(v) + 3.0
+        );
+    }
+    for (i, lab) in labels.iter().enumerate() {
+        if i % 2 == labels.len() % 2 || i + 1 == labels.len() {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" fill="#57606a">{}</text>"##,
+                x(i),
+                t + ph + 14.0,
+                esc(lab)
+            );
+        }
+    }
+    for (si, (name, color, vals, hrefs)) in series.iter().enumerate() {
+        let pts: Vec<String> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+            .collect();
+        let _ = write!(
+            s,
+            r##"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"##,
+            pts.join(" ")
+        );
+        for (i, v) in vals.iter().enumerate() {
+            let _ = write!(
+                s,
+                r##"<a href="{}"><circle cx="{:.1}" cy="{:.1}" r="4" fill="{color}"><title>{} {}：{v} 个</title></circle></a>"##,
+                esc(hrefs.get(i).map(String::as_str).unwrap_or("")),
+                x(i),
+                y(*v),
+                esc(labels.get(i).map(String::as_str).unwrap_or("")),
+                esc(name)
+            );
+        }
+        let lx = l + 120.0 * si as f64;
+        let _ = write!(
+            s,
+            r##"<line x1="{lx}" x2="{}" y1="{}" y2="{}" stroke="{color}" stroke-width="2"/><text x="{}" y="{}" font-size="11" fill="#1f2328">{}</text>"##,
+            lx + 18.0,
+            h - 10.0,
+            h - 10.0,
+            lx + 22.0,
+            h - 6.0,
+            esc(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

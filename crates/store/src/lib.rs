@@ -45,6 +45,7 @@ mod projects;
 pub mod reporting;
 mod reports;
 pub mod scorecard;
+pub mod snapshots;
 mod tasks;
 pub mod testing;
 mod totals;

@@ -126,3 +126,46 @@ async fn the_flag_figures_open_exactly_their_projects() {
     let r = app.get(&leader, "/projects?flag=nope").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+/// The trend of the last twelve weeks: each Sunday's figures computed once and kept, each point a
+/// link to the list as of that Sunday.
+#[tokio::test]
+async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
+    let app = TestApp::new().await;
+    let mut f = common::fields("L002", diaodu_domain::project::Stage::Preparation);
+    f.planned_start = Some(time::macros::date!(2026 - 05 - 01));
+    app.store
+        .projects()
+        .create(&diaodu_store::Actor::cli(), app.d1, f)
+        .await
+        .unwrap();
+    let leader = app.login("leader").await;
+    // 30 June 2026 is a Tuesday: the twelve weeks end 12 April … 28 June; L002 is late from 1 May.
+    let page = app.get(&leader, "/cockpit?as_of=2026-06-30").await;
+    assert!(page.body.contains("近 12 周"));
+    assert!(page
+        .body
+        .contains("/projects?flag=late_start&amp;as_of=2026-06-28"));
+    assert!(page
+        .body
+        .contains("/projects?flag=late_start&amp;as_of=2026-04-12"));
+    let kept = app
+        .store
+        .reports()
+        .snapshots(
+            &app.store.units().await.unwrap(),
+            &[
+                time::macros::date!(2026 - 04 - 26),
+                time::macros::date!(2026 - 05 - 03),
+            ],
+        )
+        .await
+        .unwrap();
+    let late = |d| {
+        kept[&d]
+            .get(&app.d1)
+            .map_or(0, |s: &diaodu_store::snapshots::Snapshot| s.late_start)
+    };
+    assert_eq!(late(time::macros::date!(2026 - 04 - 26)), 0);
+    assert_eq!(late(time::macros::date!(2026 - 05 - 03)), 1);
+}

@@ -225,6 +225,19 @@ fn body(k: &Cockpit, map_part: Markup) -> Markup {
                         } } }
                     } }
                 }
+                figure.chart-box #trend {
+                    figcaption { "开而未建、逾期未开工：近 12 周" span.muted.small { "　每周日，点圆点看当周项目" } }
+                    @let labels: Vec<String> = k.trend.iter().map(|(day, _, _)| format!("{}/{}", day.month() as u8, day.day())).collect();
+                    @let href = |flag: &str| k.trend.iter().map(|(day, _, _)| format!("/projects?flag={flag}&as_of={}", fmt_date(*day))).collect::<Vec<_>>();
+                    (svg(diaodu_office::svg::trend_lines("开而未建、逾期未开工近 12 周", &labels, &[
+                        ("开而未建", RED, k.trend.iter().map(|t| t.1).collect(), href("stalled")),
+                        ("逾期未开工", YELLOW, k.trend.iter().map(|t| t.2).collect(), href("late_start")),
+                    ])))
+                    details { summary { "数据表" } table {
+                        thead { tr { th { "周日" } th.n { "开而未建" } th.n { "逾期未开工" } } }
+                        tbody { @for (day, st, late) in &k.trend { tr { td { (fmt_date(*day)) } td.n { (st) } td.n { (late) } } } }
+                    } }
+                }
                 figure.chart-box {
                     figcaption { "各单位项目亮灯" span.muted.small { "　红 · 黄 · 绿 · 已竣工，点色块看项目" } }
                     (svg(stacked_bars("各单位项目亮灯", &bars)))

@@ -55,6 +55,8 @@ pub struct Cockpit {
     pub accountability: u32,
     /// The region's scorecard for the newest period with values, if it has one.
     pub scorecard: Option<diaodu_store::scorecard::Scorecard>,
+    /// The last twelve Sundays before the day: the region's stalled and not-started projects on each.
+    pub trend: Vec<(Date, u32, u32)>,
     /// The units' boundaries, for the map.
     pub shapes: std::collections::HashMap<i64, Vec<diaodu_domain::map::Ring>>,
 }
@@ -200,6 +202,29 @@ async fn cockpit_of(
         }
         None => None,
     };
+    // The last twelve weeks, each as of its Sunday (kept once computed).
+    let mut sunday = d.previous_day().unwrap_or(d);
+    while sunday.weekday() != time::Weekday::Sunday {
+        sunday = sunday.previous_day().unwrap_or(sunday);
+    }
+    let days: Vec<Date> = (0..12)
+        .rev()
+        .map(|k| sunday - time::Duration::weeks(k))
+        .collect();
+    let kept = store.reports().snapshots(tree, &days).await?;
+    let trend = days
+        .iter()
+        .map(|day| {
+            let (mut st, mut late) = (0, 0);
+            for (unit, s) in kept.get(day).into_iter().flatten() {
+                if tree.in_scope(*unit, scope) {
+                    st += s.stalled;
+                    late += s.late_start;
+                }
+            }
+            (*day, st, late)
+        })
+        .collect();
     let shapes = store.unit_shapes().await?;
     Ok(Cockpit {
         region,
@@ -215,6 +240,7 @@ async fn cockpit_of(
         overdue,
         accountability,
         scorecard,
+        trend,
         shapes,
     })
 }
