@@ -153,7 +153,8 @@ async function login(viewport, who) {
   await page.fill('#login', who);
   await page.fill('#password', 'Diaodu@2026');
   await page.click('button[type=submit]');
-  await page.waitForURL(base + '/');
+  // A leader's home is the cockpit.
+  await page.waitForURL((u) => ['/', '/cockpit'].includes(new URL(u).pathname));
   return page;
 }
 
@@ -295,7 +296,7 @@ test("the user guide's screenshots: each role's weekly pages open and show what 
     ['fagaiwei', desk, '/projects?light=red', '项目库', 'drc-projects.jpg'],
     ['fagaiwei', desk, '/data', '导入', 'drc-import.jpg'],
     ['tongjiju', desk, '/scorecard', '主要指标成绩单', 'statistics-scorecard.jpg'],
-    ['lingdao', desk, '/', '项目建设总览', 'leader-home.jpg'],
+    ['lingdao', desk, '/', '领导驾驶舱', 'leader-home.jpg'],
     ['lingdao', desk, '/instructions?show=all', '领导批示', 'leader-instructions.jpg'],
     ['zhuanyuan', phone, `/projects/${project.id}`, '现场督导', 'commissioner-visit.jpg', 'form[action$="/visits"]'],
     ['admin', desk, '/admin/users', '用户管理', 'admin-users.jpg'],

@@ -115,8 +115,11 @@ async fn a_leader_instructs_the_district_answers_and_the_leader_closes_it() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    // The leader's home page lists it as answered; the leader sends it back, saying what is missing.
+    // The leader's home, the cockpit, lists it as answered; the leader sends it back, saying what is
+    // missing.
     let home = app.get(&leader, "/").await;
+    assert!(home.status.is_redirection());
+    let home = app.get(&leader, "/cockpit").await;
     assert!(
         home.body.contains("我的批示") && home.body.contains("已反馈"),
         "{}",

@@ -343,7 +343,32 @@ pub async fn show(
         }
         .into_response());
     }
+    // A leader lands here: the instructions written and not yet closed come first, as they did on
+    // the home page.
+    let instructions: Vec<diaodu_store::Instruction> = if c
+        .can(diaodu_domain::access::Action::Instruct)
+        && c.user.role != diaodu_domain::access::Role::Admin
+    {
+        state
+            .store
+            .notices()
+            .outstanding_instructions(
+                &ctx.tree,
+                diaodu_store::Outstanding::WrittenBy(c.user.id),
+                d,
+            )
+            .await?
+            .into_iter()
+            .filter(|i| ctx.tree.in_scope(i.unit_id, c.scope))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page_body = html! {
+        @if !instructions.is_empty() { div.screen-only {
+            h2 { "我的批示（未办结）" span.muted.small { "　（" (instructions.len()) " 件）　" a href="/instructions" { "全部批示 →" } } }
+            (super::instructions::table(&instructions.iter().collect::<Vec<_>>(), d, None))
+        } }
         div.cockpit {
             (head)
             form.filters method="get" action="/cockpit" {

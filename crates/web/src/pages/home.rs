@@ -6,19 +6,39 @@ use diaodu_domain::status::{time_progress_pct, Light};
 use diaodu_store::reporting::unit_table;
 use diaodu_store::Outstanding;
 use diaodu_store::ProjectFilter;
-use maud::{html, Markup};
+use maud::html;
 
 use super::layout::{light, page, pct, yi};
-use super::{as_of, AsOf, Ctx};
+use super::{as_of, Ctx};
 use crate::auth::Current;
 use crate::{AppError, AppState};
 
-/// GET /
+/// Query of the home page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HomeQuery {
+    /// The status date.
+    pub as_of: Option<String>,
+    /// `overview`: a leader's table page instead of the cockpit.
+    pub view: Option<String>,
+}
+
+/// GET / — a leader's home is the cockpit (`/cockpit`); `?view=overview` keeps this page.
 pub async fn home(
     State(state): State<AppState>,
     c: Current,
-    Query(q): Query<AsOf>,
-) -> Result<Markup, AppError> {
+    Query(q): Query<HomeQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if c.user.role == Role::Leader && q.view.as_deref() != Some("overview") {
+        let to = match q.as_of.as_deref() {
+            Some(d) if !d.trim().is_empty() => format!(
+                "/cockpit?{}",
+                serde_urlencoded::to_string([("as_of", d.trim())]).unwrap_or_default()
+            ),
+            _ => "/cockpit".to_string(),
+        };
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
     let rows = state
@@ -147,5 +167,5 @@ pub async fn home(
             p { a href="/projects?light=red" { "查看全部红灯项目 →" } }
         }
     };
-    Ok(page(&c, &ctx.unit_name, "/", "首页", body))
+    Ok(page(&c, &ctx.unit_name, "/", "首页", body).into_response())
 }
