@@ -371,8 +371,10 @@ async fn pages_render_for_every_role() {
     let app = TestApp::new().await;
     for login in ["admin", "drc", "sup", "leader", "comm", "rep1"] {
         let b = app.login(login).await;
+        // A leader's home is the cockpit.
+        let home = if login == "leader" { "/cockpit" } else { "/" };
         for path in [
-            "/",
+            home,
             "/projects",
             "/ranking",
             "/data",
