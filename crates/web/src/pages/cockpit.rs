@@ -109,7 +109,9 @@ fn map(k: &Cockpit, tree: &diaodu_store::UnitTree, figure: &str, mode: &str) -> 
     }
 }
 
-fn body(k: &Cockpit, map_part: Markup) -> Markup {
+/// The cockpit's parts; `records` says whether the caller may open the accountability records
+/// (the supervision office), else the year's figure opens the notices that reached 问责.
+fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
     let d = k.d;
     let t = &k.total;
     let tp = time_progress_pct(d);
@@ -267,7 +269,7 @@ fn body(k: &Cockpit, map_part: Markup) -> Markup {
                 }
                 (figure("本年督办单", html! { (notices_total) small { " 件" } }, html! { "已升级 " (escalated) " 件" }, "/notices?show=all"))
                 (figure("逾期未反馈", html! { span.down { (k.overdue.iter().map(|o| o.overdue).sum::<u32>()) } small { " 件" } }, html! { (k.overdue.len()) " 个单位" }, "/notices?show=overdue"))
-                (figure("本年问责", html! { (k.accountability) small { " 人次" } }, html! { "督办问责记录" }, "/notices?show=all&escalation=accountability"))
+                (figure("本年问责", html! { (k.accountability) small { " 人次" } }, html! { "问责记录" }, if records { "/accountability" } else { "/notices?show=all&escalation=accountability" }))
             }
             div.charts {
                 figure.chart-box {
@@ -337,7 +339,7 @@ pub async fn show(
                     link rel="stylesheet" href="/static/app.css";
                 }
                 body.screen {
-                    main.cockpit { (head) (body(&k, map_part.clone())) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
+                    main.cockpit { (head) (body(&k, map_part.clone(), c.can(diaodu_domain::access::Action::IssueNotices))) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
                 }
             }
         }
@@ -377,7 +379,7 @@ pub async fn show(
                 a.btn.light-btn href={"/cockpit?mode=screen&as_of=" (fmt_date(d))} { "投屏模式" }
                 button.light-btn type="button" onclick="window.print()" { "打印（A4 横向）" }
             }
-            (body(&k, map_part.clone()))
+            (body(&k, map_part.clone(), c.can(diaodu_domain::access::Action::IssueNotices)))
         }
     };
     Ok(page(&c, &ctx.unit_name, "/cockpit", "领导驾驶舱", page_body).into_response())
