@@ -699,7 +699,7 @@ pub async fn notice(
     today: Date,
 ) -> Result<diaodu_office::docx::OfficialDoc, Error> {
     use diaodu_domain::period::fmt_date_zh;
-    use diaodu_office::docx::{Colophon, Masthead, OfficialDoc};
+    use diaodu_office::docx::OfficialDoc;
     let unit = tree
         .get(unit_id)
         .cloned()
@@ -814,28 +814,17 @@ pub async fn notice(
         format!("{}政督", unit.name.chars().next().unwrap_or('市'))
     })
     .await?;
-    doc.signature(issuer.clone(), fmt_date_zh(today));
-    let n = store
-        .documents()
-        .number(
-            actor,
-            &prefix,
-            today.year(),
-            "assessment_notice",
-            &format!("{}/{year}-Q{q}", unit.code),
-            &title,
-        )
-        .await?;
-    doc.masthead(Masthead {
-        mark: format!("{issuer}文件"),
-        number: Some(n.zh()),
-        ..Default::default()
-    })
-    .colophon(Colophon {
-        copies_to: None,
-        copies_label: "抄送",
-        printed_by: issuer,
-        printed_on: fmt_date_zh(today),
-    });
+    super::documents::sign_and_number(
+        store,
+        actor,
+        &mut doc,
+        super::documents::Issuer {
+            name: issuer,
+            prefix,
+        },
+        ("assessment_notice", &format!("{}/{year}-Q{q}", unit.code)),
+        today,
+    )
+    .await?;
     Ok(doc)
 }

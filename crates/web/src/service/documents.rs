@@ -840,30 +840,61 @@ pub async fn monthly_notice(
         format!("{}政督", first_char(&unit.name))
     })
     .await?;
-    doc.signature(issuer.clone(), fmt_date_zh(today));
-    let n = store
-        .documents()
-        .number(
-            actor,
-            &prefix,
-            today.year(),
+    sign_and_number(
+        store,
+        actor,
+        &mut doc,
+        Issuer {
+            name: issuer,
+            prefix,
+        },
+        (
             "monthly_notice",
             &format!("{}/{year}-{month:02}", unit.code),
-            &title,
-        )
+        ),
+        today,
+    )
+    .await?;
+    Ok(doc)
+}
+
+/// Who issues a numbered notice: the issuing body (发文机关) and its 机关代字.
+pub struct Issuer {
+    /// 发文机关, e.g. 云川市人民政府督查室.
+    pub name: String,
+    /// 机关代字, e.g. 云政督.
+    pub prefix: String,
+}
+
+/// Signs `doc` by `issuer` on `today`, gives it the next 发文字号 of the issuer's prefix for
+/// (`kind`, `subject`) — the same number when the same document is produced again — and sets the
+/// issuer's red mark and the colophon: the ending every numbered notice shares.
+pub async fn sign_and_number(
+    store: &Store,
+    actor: &Actor,
+    doc: &mut OfficialDoc,
+    issuer: Issuer,
+    (kind, subject): (&str, &str),
+    today: Date,
+) -> Result<(), Error> {
+    doc.signature(issuer.name.clone(), fmt_date_zh(today));
+    let title = doc.title_text().to_string();
+    let n = store
+        .documents()
+        .number(actor, &issuer.prefix, today.year(), kind, subject, &title)
         .await?;
     doc.masthead(Masthead {
-        mark: format!("{issuer}文件"),
+        mark: format!("{}文件", issuer.name),
         number: Some(n.zh()),
         ..Default::default()
     })
     .colophon(Colophon {
         copies_to: None,
         copies_label: "抄送",
-        printed_by: issuer,
+        printed_by: issuer.name,
         printed_on: fmt_date_zh(today),
     });
-    Ok(doc)
+    Ok(())
 }
 
 /// The local (Beijing) day of a stored UTC time stamp (`2026-12-06T01:30:00.000000Z`), if it reads.

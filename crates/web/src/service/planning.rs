@@ -6,7 +6,7 @@
 use diaodu_domain::access::Action;
 use diaodu_domain::planning::{tenths, PlanProgress, PlanTarget, Progress, Quota, UnitProgress};
 use diaodu_domain::Yuan;
-use diaodu_office::docx::{Colophon, Masthead, OfficialDoc};
+use diaodu_office::docx::OfficialDoc;
 use diaodu_store::planning::{InvestmentPlan, PlannedLine};
 use diaodu_store::{Actor, Store, UnitTree};
 use serde::{Deserialize, Serialize};
@@ -682,28 +682,20 @@ pub async fn notice(
         format!("{}发改投资", unit.name.chars().next().unwrap_or('市'))
     })
     .await?;
-    doc.signature(issuer.clone(), diaodu_domain::period::fmt_date_zh(today));
-    let n = store
-        .documents()
-        .number(
-            actor,
-            &prefix,
-            today.year(),
+    super::documents::sign_and_number(
+        store,
+        actor,
+        &mut doc,
+        super::documents::Issuer {
+            name: issuer,
+            prefix,
+        },
+        (
             "planning_notice",
             &format!("{}/{year}-{month:02}", unit.code),
-            &title,
-        )
-        .await?;
-    doc.masthead(Masthead {
-        mark: format!("{issuer}文件"),
-        number: Some(n.zh()),
-        ..Default::default()
-    })
-    .colophon(Colophon {
-        copies_to: None,
-        copies_label: "抄送",
-        printed_by: issuer,
-        printed_on: diaodu_domain::period::fmt_date_zh(today),
-    });
+        ),
+        today,
+    )
+    .await?;
     Ok(doc)
 }
