@@ -630,10 +630,8 @@ async fn main() -> Result<()> {
                 ReportCmd::Planning { month, unit, out } => (true, month, unit, out),
                 _ => unreachable!("matched above"),
             };
-            let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
-                Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
-                _ => bail!("--month 应为 YYYY-MM，如 2026-11"),
-            };
+            let (year, m) = diaodu_web::service::documents::parse_month(&month)
+                .map_err(|_| anyhow::anyhow!("--month 应为 YYYY-MM，如 2026-11"))?;
             let tree = store.units().await?;
             let unit = match unit {
                 Some(u) => tree.resolve(&u).map_err(|m| anyhow::anyhow!(m))?.id,

@@ -482,14 +482,26 @@ impl Planning<'_> {
 
     /// The investment plans of `year` (every year when `None`), by year then name.
     pub async fn plans(self, year: Option<i32>) -> Result<Vec<InvestmentPlan>> {
-        let rows: Vec<(i64, i64, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT p.id, p.year, p.name, p.target_projects, p.target_investment, \
+        self.plans_where("$1 = 0 OR p.year = $1", year.map_or(0, i64::from))
+            .await
+    }
+
+    /// One investment plan.
+    pub async fn plan(self, id: i64) -> Result<Option<InvestmentPlan>> {
+        Ok(self.plans_where("p.id = $1", id).await?.into_iter().next())
+    }
+
+    /// The plans matching `cond` on `p` with `$1` bound to `arg`, with how many projects each lists.
+    async fn plans_where(self, cond: &str, arg: i64) -> Result<Vec<InvestmentPlan>> {
+        let rows: Vec<(i64, i64, String, i64, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT p.id, p.year, p.name, p.target_projects, p.target_investment, \
              (SELECT COUNT(*) FROM investment_plan_projects x WHERE x.plan_id = p.id) \
-             FROM investment_plans p WHERE $1 = 0 OR p.year = $1 ORDER BY p.year DESC, p.name",
-        )
-        .bind(year.map_or(0, i64::from))
-        .fetch_all(&self.pool)
-        .await?;
+             FROM investment_plans p WHERE {cond} ORDER BY p.year DESC, p.name"
+            )))
+            .bind(arg)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, y, name, tp, ti, listed)| InvestmentPlan {
@@ -503,11 +515,6 @@ impl Planning<'_> {
                 listed,
             })
             .collect())
-    }
-
-    /// One investment plan.
-    pub async fn plan(self, id: i64) -> Result<Option<InvestmentPlan>> {
-        Ok(self.plans(None).await?.into_iter().find(|p| p.id == id))
     }
 
     /// Creates (`id` none) or changes an investment plan's year, name and targets and, with `codes`,

@@ -55,14 +55,7 @@ pub struct YearQuery {
 }
 
 fn year_of(state: &AppState, y: &Option<String>) -> Result<i32, AppError> {
-    Ok(crate::service::planning::year_and_day(
-        state.today(),
-        &crate::service::planning::PlanningQuery {
-            year: y.clone(),
-            as_of: None,
-        },
-    )?
-    .0)
+    Ok(crate::service::planning::year_of(state.today(), y)?)
 }
 
 /// A year's scheme with its versions.

@@ -44,13 +44,7 @@ async fn quotas(
     ApiCurrent(c): ApiCurrent,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Vec<QuotaListed>>, ApiError> {
-    let (year, _) = planning::year_and_day(
-        state.today(),
-        &PlanningQuery {
-            year: q.year,
-            as_of: None,
-        },
-    )?;
+    let year = planning::year_of(state.today(), &q.year)?;
     Ok(Json(planning::quotas(&state, &c, year).await?))
 }
 

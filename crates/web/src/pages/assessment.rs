@@ -304,14 +304,7 @@ pub async fn scheme(
     Query(q): Query<PageQuery>,
 ) -> Result<Markup, AppError> {
     let ctx = Ctx::load(&state, &c).await?;
-    let year = crate::service::planning::year_and_day(
-        state.today(),
-        &crate::service::planning::PlanningQuery {
-            year: q.year.clone(),
-            as_of: None,
-        },
-    )?
-    .0;
+    let year = crate::service::planning::year_of(state.today(), &q.year)?;
     let (scheme, version) = state.store.assessment().scheme(year).await?;
     let versions = state.store.assessment().versions(year).await?;
     let can = c.can(Action::ManageAssessment);
@@ -388,14 +381,7 @@ pub async fn save_scheme(
     Query(q): Query<PageQuery>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let year = crate::service::planning::year_and_day(
-        state.today(),
-        &crate::service::planning::PlanningQuery {
-            year: q.year.clone(),
-            as_of: None,
-        },
-    )?
-    .0;
+    let year = crate::service::planning::year_of(state.today(), &q.year)?;
     let pts = |key: &str, field: &str| -> Result<i64, AppError> {
         match f.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
             None => Ok(0),

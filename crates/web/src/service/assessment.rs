@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 use utoipa::{IntoParams, ToSchema};
 
+use super::documents::local_day;
 use super::Error;
 use crate::auth::Current;
 use crate::AppState;
@@ -138,14 +139,6 @@ fn period_end(p: StatPeriod) -> Date {
     };
     let m = Month::try_from(m).unwrap_or(Month::December);
     Date::from_calendar_date(y, m, m.length(y)).expect("valid")
-}
-
-/// The local day of a stored UTC time stamp.
-fn local_day(ts: &str) -> Option<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    time::PrimitiveDateTime::parse(ts.get(..19)?, &fmt)
-        .ok()
-        .map(|t| (t + time::Duration::hours(8)).date())
 }
 
 /// One unit scored.

@@ -540,10 +540,7 @@ pub async fn monthly_notice_for(
     month: &str,
 ) -> Result<Issued, Error> {
     c.require(diaodu_domain::access::Action::IssueNotices)?;
-    let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
-        Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
-        _ => return Err(Error::invalid("月份", "应为 YYYY-MM，如 2026-11")),
-    };
+    let (year, m) = parse_month(month)?;
     let unit = unit.unwrap_or_else(|| super::scope::scope_root(c));
     let tree = state.check_scope(c.scope, unit).await?;
     let doc = monthly_notice(
@@ -712,16 +709,7 @@ pub async fn monthly_notice(
     (year, month): (i32, u8),
     today: Date,
 ) -> Result<OfficialDoc, Error> {
-    let unit = tree
-        .get(unit_id)
-        .cloned()
-        .ok_or_else(|| Error::NotFound("单位".into()))?;
-    let m = time::Month::try_from(month).map_err(|_| Error::invalid("月份", "应为 1 至 12"))?;
-    let first = Date::from_calendar_date(year, m, 1).map_err(|_| Error::invalid("月份", "无效"))?;
-    if first > today {
-        return Err(Error::invalid("月份", "尚未开始，不能通报"));
-    }
-    let d = first.replace_day(m.length(year)).expect("valid").min(today);
+    let (unit, d) = notice_month(tree, unit_id, (year, month), today)?;
     let scope = Scope::Subtree(unit.id);
     let rows = store
         .projects()
@@ -897,8 +885,39 @@ pub async fn sign_and_number(
     Ok(())
 }
 
+/// The month a monthly notice names (`YYYY-MM`).
+pub fn parse_month(month: &str) -> Result<(i32, u8), Error> {
+    match diaodu_domain::Period::parse(month.trim()) {
+        Ok(diaodu_domain::Period::Month { year, month }) => Ok((year, month)),
+        _ => Err(Error::invalid("月份", "应为 YYYY-MM，如 2026-11")),
+    }
+}
+
+/// The unit a monthly notice of `(year, month)` covers and the day it speaks of: the month's last
+/// day, or `today` while the month runs; a month not begun is refused.
+pub fn notice_month(
+    tree: &UnitTree,
+    unit_id: i64,
+    (year, month): (i32, u8),
+    today: Date,
+) -> Result<(diaodu_store::Unit, Date), Error> {
+    let unit = tree
+        .get(unit_id)
+        .cloned()
+        .ok_or_else(|| Error::NotFound("单位".into()))?;
+    let m = time::Month::try_from(month).map_err(|_| Error::invalid("月份", "应为 1 至 12"))?;
+    let first = Date::from_calendar_date(year, m, 1).map_err(|_| Error::invalid("月份", "无效"))?;
+    if first > today {
+        return Err(Error::invalid("月份", "尚未开始，不能通报"));
+    }
+    Ok((
+        unit,
+        first.replace_day(m.length(year)).expect("valid").min(today),
+    ))
+}
+
 /// The local (Beijing) day of a stored UTC time stamp (`2026-12-06T01:30:00.000000Z`), if it reads.
-fn local_day(ts: &str) -> Option<Date> {
+pub(crate) fn local_day(ts: &str) -> Option<Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     time::PrimitiveDateTime::parse(ts.get(..19)?, &fmt)
         .ok()

@@ -28,17 +28,22 @@ pub struct PlanningQuery {
     pub as_of: Option<String>,
 }
 
-/// The year and day a query asks for.
-pub fn year_and_day(today: Date, q: &PlanningQuery) -> Result<(i32, Date), Error> {
-    let year = match crate::forms::nonempty(&q.year) {
-        None => today.year(),
+/// The year a query names (default: `today`'s).
+pub fn year_of(today: Date, year: &Option<String>) -> Result<i32, Error> {
+    match crate::forms::nonempty(year) {
+        None => Ok(today.year()),
         Some(y) => y
             .trim_end_matches('年')
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| Error::invalid("year", "应为年份，如 2026"))?,
-    };
+            .ok_or_else(|| Error::invalid("year", "应为年份，如 2026")),
+    }
+}
+
+/// The year and day a query asks for.
+pub fn year_and_day(today: Date, q: &PlanningQuery) -> Result<(i32, Date), Error> {
+    let year = year_of(today, &q.year)?;
     let d = match crate::forms::nonempty(&q.as_of) {
         Some(s) => diaodu_domain::period::parse_date(s)
             .map_err(|e| Error::invalid("as_of", e.to_string()))?,
@@ -449,10 +454,7 @@ pub async fn save_plan(state: &AppState, c: &Current, p: &PlanIn) -> Result<i64,
 /// commission's, for a month begun; kept in the library, one per unit and month.
 pub async fn notice_for(state: &AppState, c: &Current, month: &str) -> Result<Issued, Error> {
     c.require(Action::ManagePlanning)?;
-    let (year, m) = match diaodu_domain::Period::parse(month.trim()) {
-        Ok(diaodu_domain::Period::Month { year, month }) => (year, month),
-        _ => return Err(Error::invalid("月份", "应为 YYYY-MM，如 2026-11")),
-    };
+    let (year, m) = super::documents::parse_month(month)?;
     let root = super::scope::scope_root(c);
     let tree = state.check_scope(c.scope, root).await?;
     let today = state.today();
@@ -504,16 +506,7 @@ pub async fn notice(
     (year, month): (i32, u8),
     today: Date,
 ) -> Result<OfficialDoc, Error> {
-    let unit = tree
-        .get(unit_id)
-        .cloned()
-        .ok_or_else(|| Error::NotFound("单位".into()))?;
-    let m = time::Month::try_from(month).map_err(|_| Error::invalid("月份", "应为 1 至 12"))?;
-    let first = Date::from_calendar_date(year, m, 1).map_err(|_| Error::invalid("月份", "无效"))?;
-    if first > today {
-        return Err(Error::invalid("月份", "尚未开始，不能通报"));
-    }
-    let d = first.replace_day(m.length(year)).expect("valid").min(today);
+    let (unit, d) = super::documents::notice_month(tree, unit_id, (year, month), today)?;
     let view = progress_of(store, tree, unit.id, year, d).await?;
     let p = &view.progress;
     let threshold = store.planning().big_threshold().await?;
