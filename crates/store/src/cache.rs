@@ -3,19 +3,19 @@
 //! The pages of a unit — home, project list with its filters, the status API, the ranking — all start
 //! from the status of every project in the user's scope as of D. Between two changes of the data that
 //! set is the same for every request, so it is computed once per (scope, D, settings) and reused until
-//! the data changes. A change is seen two ways: every write transaction of this process bumps
-//! [`StatusCache::bump`] when it commits, and every change by any process leaves an audit record (the
-//! audit log is written in the same transaction as the change), so a new largest audit id means another
-//! process wrote. Entries also expire after [`MAX_AGE`], which bounds how long a write by another
-//! process committing out of id order could go unseen.
+//! the data changes. A change is seen through the data's version (`data_version`, migration 0016): one
+//! row whose number every writing transaction, of any process, raises by one just before it commits.
+//! Writers queue on that row, so the numbers follow the order of the commits, and a process that reads
+//! number n has seen exactly the commits 1..=n — whichever instance made them. An entry is kept under
+//! the number read before its data, and is up to date while the number stays. Entries also go after
+//! [`MAX_AGE`], which keeps the memory of scopes no one asks for any more from lingering.
 //!
 //! A report submission changes one project's status. Its commit says so ([`Change`]), and an entry it
 //! made out of date is then patched — that project's status computed again and put in place — instead
 //! of the whole scope computed afresh: while reports arrive every few hundred milliseconds, a
 //! district's home page would otherwise compute its 500 statuses for nearly every request. An entry is
-//! patched only when every commit since it was computed is such a change of this process and every
-//! audit record written since is one of theirs, so that no other writer can have come between;
-//! otherwise it is computed afresh, as before.
+//! patched only when every commit since its number is such a change of this process, known by the
+//! number it took; a commit of another process (or any other kind) in between means computing afresh.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,14 +24,14 @@ use std::time::{Duration, Instant};
 
 use crate::{ProjectStatusRow, UnitTree};
 
-/// How long an entry is trusted without a change being seen.
+/// How long an entry is kept without being computed again.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
 
 /// Entries kept at most (one per scope, date and settings); the oldest goes first.
 const MAX_ENTRIES: usize = 12;
 
-/// The data version an entry was computed at: this process's commits, and the largest audit id.
-pub(crate) type Version = (u64, i64);
+/// The data version an entry was computed at: the number of the last commit it saw.
+pub(crate) type Version = i64;
 
 struct Entry<T> {
     version: Version,
@@ -150,9 +150,9 @@ impl<T: Clone> Map<T> {
 /// Which (project, period) pairs have a report.
 pub(crate) type Reported = Arc<HashSet<(i64, String)>>;
 
-/// Whether data read at version `a` is at least as new as version `b` asks (every count as high).
+/// Whether data read at version `a` is at least as new as version `b` asks.
 pub(crate) fn covers(a: Version, b: Version) -> bool {
-    a.0 >= b.0 && a.1 >= b.1
+    a >= b
 }
 
 /// What a commit of this process changed, when that is only reports of known projects.
@@ -160,8 +160,6 @@ pub(crate) fn covers(a: Version, b: Version) -> bool {
 pub(crate) struct Change {
     /// The (project, period) pairs whose report was filed or edited.
     pub(crate) reports: Vec<(i64, String)>,
-    /// The ids of the audit records the commit wrote.
-    pub(crate) audit_ids: Vec<i64>,
 }
 
 /// Known changes kept, by commit number (a few seconds of submissions at the benchmark's rate).
@@ -170,13 +168,10 @@ const MAX_CHANGES: usize = 1_024;
 /// The cache, shared by the clones of a [`crate::Store`].
 #[derive(Default)]
 pub(crate) struct StatusCache {
+    /// This process's commits, counted (a request's version is read again after one).
     commits: AtomicU64,
-    /// The recent commits of this process that were known changes, by commit number.
-    changes: Mutex<BTreeMap<u64, Change>>,
-    /// The same changes by the ids of their audit records, entered before their commit: a version
-    /// read while a commit lands can count its audit record before its commit, and the change is then
-    /// already known by its record.
-    by_record: Mutex<BTreeMap<i64, Change>>,
+    /// The recent commits of this process that were known changes, by the data version they took.
+    changes: Mutex<BTreeMap<Version, Change>>,
     /// Statuses of every project of a scope, per (scope, D, settings).
     pub(crate) statuses: Map<Arc<Vec<ProjectStatusRow>>>,
     /// Which of a scope's projects reported for given periods (the due list of the home page).
@@ -266,64 +261,34 @@ impl StatusCache {
         self.commits.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Enters a known change by its audit records, before its commit.
-    pub(crate) fn expect(&self, change: &Change) {
-        let mut m = self.by_record.lock().expect("cache lock");
-        for id in &change.audit_ids {
-            m.insert(*id, change.clone());
-        }
-        while m.len() > MAX_CHANGES {
-            m.pop_first();
-        }
-    }
-
-    /// Takes back a change whose commit failed (SQLite may give its record ids to another writer).
-    pub(crate) fn unexpect(&self, change: &Change) {
-        let mut m = self.by_record.lock().expect("cache lock");
-        for id in &change.audit_ids {
-            m.remove(id);
-        }
-    }
-
-    /// The known change that wrote audit record `id`, if any.
-    pub(crate) fn change_of_record(&self, id: i64) -> Option<Change> {
-        self.by_record.lock().expect("cache lock").get(&id).cloned()
-    }
-
-    /// Counts a committed write of this process that changed only what `change` says. The change is
-    /// logged before the count moves, so a reader that sees the new count finds it.
-    pub(crate) fn bump_known(&self, change: Change) {
+    /// Counts a committed write of this process that took data version `n` and changed only what
+    /// `change` says. It is logged after the commit: a reader that reads `n` before the log has it
+    /// computes afresh, which is always right.
+    pub(crate) fn bump_known(&self, n: Version, change: Change) {
         let mut log = self.changes.lock().expect("cache lock");
-        let n = self.commits.load(Ordering::SeqCst) + 1;
         log.insert(n, change);
         while log.len() > MAX_CHANGES {
             log.pop_first();
         }
-        // Another commit may have counted in between: then `n` names that one, the two change logs
-        // disagree with the audit ids and no entry is patched across them.
-        if self.commits.fetch_add(1, Ordering::SeqCst) + 1 != n {
-            log.remove(&n);
-        }
+        drop(log);
+        self.commits.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// The changes of this process's commits between two versions, if every commit in between is a
-    /// known change; otherwise `None`, and the entry must be computed afresh. The caller must still
-    /// check that the audit records written in between are all theirs (no other writer came between):
-    /// see `Store::known_changes`.
+    /// The changes of the commits between two versions, if every one of them is a known change of
+    /// this process; otherwise `None`, and the entry must be computed afresh.
     pub(crate) fn changes_since(&self, from: Version, to: Version) -> Option<Vec<Change>> {
         // An entry newer than asked needs nothing (its data is at least as new).
         if covers(from, to) {
             return Some(Vec::new());
         }
-        if to.0 < from.0 || to.1 < from.1 {
+        if to - from > MAX_CHANGES as i64 {
             return None;
         }
         let log = self.changes.lock().expect("cache lock");
-        (from.0 + 1..=to.0).map(|n| log.get(&n).cloned()).collect()
+        (from + 1..=to).map(|n| log.get(&n).cloned()).collect()
     }
 
-    /// This process's commit count (read before the audit id, so a version never runs ahead of the
-    /// data read after it).
+    /// This process's commit count.
     pub(crate) fn commits(&self) -> u64 {
         self.commits.load(Ordering::SeqCst)
     }

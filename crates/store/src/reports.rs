@@ -236,7 +236,7 @@ async fn update_report(
 }
 
 /// Edits the filed report `old` with `r` (a second submission for its period) and audits it with
-/// before and after; what the edit changes in the running totals and the audit record's id. `None`
+/// before and after; what the edit changes in the running totals. `None`
 /// when `r` repeats what was filed: nothing to write.
 async fn edit_filed(
     tx: &mut sqlx::AnyConnection,
@@ -245,7 +245,7 @@ async fn edit_filed(
     old: FiledRecord,
     entity_id: &str,
     now: time::OffsetDateTime,
-) -> Result<Option<(TotalsChange, i64)>> {
+) -> Result<Option<TotalsChange>> {
     let before = ReportInput {
         period: r.period,
         investment: Yuan(old.investment),
@@ -262,7 +262,7 @@ async fn edit_filed(
         loses_last_investment: before.investment.0 > 0 && r.investment.0 <= 0,
     };
     update_report(tx, old.id, r, &crate::ts(now), actor.user_id).await?;
-    let audit_id = audit::record(
+    audit::record(
         tx,
         actor,
         "update",
@@ -272,11 +272,11 @@ async fn edit_filed(
         Some(report_json(r)),
     )
     .await?;
-    Ok(Some((change, audit_id)))
+    Ok(Some(change))
 }
 
 /// Files a project's first report for `r`'s period, on time or not by the reporting calendar as of
-/// `now`, and audits it; what it adds to the running totals and the audit record's id. A report
+/// `now`, and audits it; what it adds to the running totals. A report
 /// for the same period filed meanwhile by someone else is a conflict.
 async fn file_new(
     tx: &mut sqlx::AnyConnection,
@@ -286,7 +286,7 @@ async fn file_new(
     r: &ReportInput,
     entity_id: &str,
     now: time::OffsetDateTime,
-) -> Result<(TotalsChange, i64)> {
+) -> Result<TotalsChange> {
     let cal = crate::calendar::calendar_in(tx).await?;
     let on_time = cal.on_time(r.period, crate::local_datetime(now));
     let counts = crate::totals::on_time_weekly(
@@ -309,7 +309,7 @@ async fn file_new(
             }
             e => e,
         })?;
-    let audit_id = audit::record(
+    audit::record(
         tx,
         actor,
         "create",
@@ -319,7 +319,7 @@ async fn file_new(
         Some(report_json(r)),
     )
     .await?;
-    Ok((change, audit_id))
+    Ok(change)
 }
 
 /// Queues the edits of reports already filed (an import's rows for them), many at once: one statement
@@ -708,7 +708,7 @@ impl Reports<'_> {
         .fetch_optional(&mut *tx)
         .await?;
         let created = old.is_none();
-        let (change, audit_id) = match old {
+        let change = match old {
             Some(old) => match edit_filed(&mut tx, actor, r, old, &entity_id, now).await? {
                 Some(done) => done,
                 None => {
@@ -746,10 +746,9 @@ impl Reports<'_> {
             )
             .await?;
         }
-        // One report and its audit record: statuses cached before are patched in this project alone.
+        // One report: statuses cached before are patched in this project alone.
         tx.changes_only(crate::cache::Change {
             reports: vec![(project_id, r.period.to_string())],
-            audit_ids: vec![audit_id],
         });
         tx.commit().await?;
         Ok((self.report_of(project_id, r.period).await?, created))
@@ -806,7 +805,7 @@ impl Reports<'_> {
         // Patched when the changes since the cached answer are known report submissions: each adds
         // its pair, if it is one of those asked.
         if let Some((from, old, at)) = self.status_cache.reported.stale(&key) {
-            if let Some(changes) = self.known_changes(from, version).await? {
+            if let Some(changes) = self.known_changes(from, version) {
                 let mut found = (*old).clone();
                 for (pid, period) in changes.iter().flat_map(|c| c.reports.iter()) {
                     if project_ids.contains(pid) && periods.contains(period) {
