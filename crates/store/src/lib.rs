@@ -33,6 +33,7 @@ mod documents;
 mod indicators;
 mod inspections;
 mod instructions;
+mod jobs;
 pub mod library;
 pub mod map;
 mod meetings;
@@ -229,6 +230,53 @@ capability!(
 #[derive(Debug, Clone, Copy)]
 pub struct DataVersion(cache::Version);
 
+/// One schema migration of this build.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// Its number (0001, 0002, …).
+    pub version: i64,
+    /// Its name, from the file name.
+    pub description: String,
+    /// Its statements.
+    pub sql: String,
+}
+
+/// Where a database's schema stands against this build (see [`Store::migration_state`]).
+#[derive(Debug, Clone)]
+pub struct MigrationState {
+    /// The migrations applied, by number.
+    pub applied: Vec<i64>,
+    /// This build's migrations not yet applied, in order: what an upgrade does.
+    pub pending: Vec<Migration>,
+    /// Migrations applied that this build does not know: a newer version migrated the database.
+    pub unknown: Vec<(i64, String)>,
+}
+
+impl MigrationState {
+    /// The refusal to run on a database a newer version migrated, naming its migrations.
+    pub fn newer_message(&self) -> Option<String> {
+        if self.unknown.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self
+            .unknown
+            .iter()
+            .map(|(v, d)| format!("{v:04} {d}"))
+            .collect();
+        Some(format!(
+            "数据库已由更新版本的 diaodu 迁移（本程序 {} 不认识的迁移：{}）。请使用该版本或更新的程序；\
+             如需回到本版本，请从升级前的备份恢复",
+            env!("CARGO_PKG_VERSION"),
+            names.join("、")
+        ))
+    }
+
+    /// Whether the schema is exactly this build's.
+    pub fn current(&self) -> bool {
+        self.pending.is_empty() && self.unknown.is_empty()
+    }
+}
+
 /// The storage handle: a connection pool and the engine behind it.
 #[derive(Clone)]
 pub struct Store {
@@ -245,6 +293,8 @@ pub struct Store {
     url: String,
     /// PostgreSQL's staging through `COPY` for bulk writes (`copy.rs`); `None` on SQLite.
     stager: Option<copy::Stager>,
+    /// The in-process locks of background jobs on SQLite (`jobs.rs`).
+    local_jobs: std::sync::Arc<jobs::LocalJobs>,
 }
 
 /// A write transaction: the SQLite writer's turn (if any) and the transaction. It derefs to the
@@ -358,6 +408,16 @@ pub fn database_url(db: &str) -> String {
 impl Store {
     /// Connects to `db` (a URL or an SQLite path) and runs the migrations.
     pub async fn connect(db: &str) -> Result<Store> {
+        let store = Store::open(db).await?;
+        store.migrate().await?;
+        // A week that ended while no process was connected closes now.
+        store.reports().keep_open_from_current().await?;
+        Ok(store)
+    }
+
+    /// Opens the database without bringing its schema up to date (`diaodu migrate --dry-run`, which
+    /// only reads what an upgrade would do). Everything else connects with [`Store::connect`].
+    pub async fn open(db: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let url = database_url(db);
         let engine = if url.starts_with("postgres") {
@@ -412,10 +472,8 @@ impl Store {
                 Engine::Postgres => Some(copy::Stager::new(&url)?),
                 Engine::Sqlite => None,
             },
+            local_jobs: Default::default(),
         };
-        store.migrate().await?;
-        // A week that ended while no process was connected closes now.
-        store.reports().keep_open_from_current().await?;
         Ok(store)
     }
 
@@ -502,6 +560,23 @@ impl Store {
         self
     }
 
+    /// The connection pool now: connections open, of which idle, and the most it opens.
+    pub fn pool_stats(&self) -> (u32, u32, u32) {
+        (
+            self.pool.size(),
+            self.pool.num_idle() as u32,
+            self.pool.options().get_max_connections(),
+        )
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The engine in use.
     pub fn engine(&self) -> Engine {
         self.engine
@@ -536,9 +611,71 @@ impl Store {
     /// `migrations/postgres`: one baseline each, then numbered changes with the same versions on both),
     /// run by sqlx's migrator, which records each in `_sqlx_migrations` with its checksum and, on
     /// PostgreSQL, holds an advisory lock so that two instances starting together migrate once.
-    async fn migrate(&self) -> Result<()> {
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
         static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+        match self.engine {
+            Engine::Sqlite => &SQLITE,
+            Engine::Postgres => &POSTGRES,
+        }
+    }
+
+    /// Where the database's schema stands against this build's migrations: which are applied,
+    /// which this build would apply, and which the database has that this build does not know (a
+    /// newer version migrated it).
+    pub async fn migration_state(&self) -> Result<MigrationState> {
+        let exists: Option<String> = sqlx::query_scalar(match self.engine {
+            Engine::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Engine::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        })
+        .fetch_optional(&self.pool)
+        .await?;
+        // `success` is a boolean, which the Any driver reads on PostgreSQL only: compared, it is
+        // an integer on both.
+        let applied: Vec<(i64, String, i64)> = if exists.is_some() {
+            sqlx::query_as(
+                "SELECT version, description, CASE WHEN success THEN 1 ELSE 0 END \
+                 FROM _sqlx_migrations ORDER BY version",
+            )
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            Vec::new()
+        };
+        let known: Vec<Migration> = self
+            .migrator()
+            .iter()
+            .map(|m| Migration {
+                version: m.version,
+                description: m.description.to_string(),
+                sql: m.sql.as_str().to_string(),
+            })
+            .collect();
+        let done: std::collections::HashSet<i64> = applied.iter().map(|a| a.0).collect();
+        let newest_known = known.iter().map(|m| m.version).max().unwrap_or(0);
+        Ok(MigrationState {
+            applied: applied.iter().filter(|a| a.2 == 1).map(|a| a.0).collect(),
+            pending: known
+                .iter()
+                .filter(|m| !done.contains(&m.version))
+                .cloned()
+                .collect(),
+            unknown: applied
+                .iter()
+                .filter(|a| a.0 > newest_known || !known.iter().any(|m| m.version == a.0))
+                .map(|a| (a.0, a.1.clone()))
+                .collect(),
+        })
+    }
+
+    /// Brings the schema up to date; refuses a database migrated by a newer version (its tables may
+    /// hold what this build would misread) or made before the baseline.
+    async fn migrate(&self) -> Result<()> {
         // A database made before the baseline (its own runner's `schema_migrations` table) cannot be
         // brought forward: no production database predates it, and the schema differs in declared
         // references on PostgreSQL.
@@ -559,11 +696,11 @@ impl Store {
                 "该数据库由早期版本创建（有表 schema_migrations），结构已不兼容：请换用新的空数据库（SQLite 可删除该文件后重新运行），再导入数据".into(),
             )]));
         }
-        let migrator = match self.engine {
-            Engine::Sqlite => &SQLITE,
-            Engine::Postgres => &POSTGRES,
-        };
-        migrator
+        let state = self.migration_state().await?;
+        if let Some(msg) = state.newer_message() {
+            return Err(StoreError::Invalid(vec![("数据库".into(), msg)]));
+        }
+        self.migrator()
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Db(sqlx::Error::Migrate(Box::new(e))))?;
@@ -836,5 +973,30 @@ mod tests {
         tx.commit().await.unwrap();
         let (_, hit) = reader.derived::<u32>("k").await.unwrap();
         assert!(hit.is_none(), "the slow write, committed last, is seen too");
+    }
+
+    /// A database a newer version migrated is refused with the migration it does not know; one
+    /// this build migrated is current.
+    #[tokio::test]
+    async fn a_database_migrated_by_a_newer_version_is_refused() {
+        let store = testing::fresh_store().await;
+        assert!(store.migration_state().await.unwrap().current());
+        let checksum = match store.engine() {
+            Engine::Sqlite => "X'00'",
+            Engine::Postgres => "'\\x00'::bytea",
+        };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (9001, 'meeting rooms', TRUE, {checksum}, 1)"
+        )))
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        let e = store.connect_again().await.err().expect("refused");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("更新版本") && msg.contains("9001 meeting rooms"),
+            "{msg}"
+        );
     }
 }
