@@ -29,8 +29,17 @@ struct Cli {
     /// Database: an SQLite file path (default diaodu.db) or a postgres:// URL.
     #[arg(long, global = true, env = "DIAODU_DB", default_value = "diaodu.db")]
     db: String,
+    /// Log lines as text (default) or as JSON objects, one per line, with the request's id.
+    #[arg(long, global = true, env = "DIAODU_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +72,19 @@ enum Cmd {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Serve /metrics (and the probes) on this address only, not on the main one.
+        #[arg(long, env = "DIAODU_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
+        /// On SIGTERM or Ctrl-C: seconds to let requests and background rounds under way finish.
+        #[arg(long, env = "DIAODU_SHUTDOWN_GRACE", default_value_t = 30)]
+        shutdown_grace: u64,
+    },
+    /// Bring the database's schema up to this version (every start does it too); with --dry-run,
+    /// list what it would do and change nothing.
+    Migrate {
+        /// List the migrations to apply, with what each does, and stop.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Fill an empty database with the demo data.
     Demo {
@@ -361,6 +383,73 @@ enum UserCmd {
     List,
 }
 
+/// SIGTERM (systemd, a rolling restart) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+/// `diaodu migrate --dry-run`: what an upgrade of this database to this build would do, without
+/// doing it.
+async fn migrate_dry_run(db: &str) -> Result<()> {
+    let store = Store::open(db)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact(db)))?;
+    let state = store.migration_state().await?;
+    if let Some(msg) = state.newer_message() {
+        bail!("{msg}");
+    }
+    println!(
+        "数据库 {}：已执行 {} 个迁移；本程序（版本 {}）将执行 {} 个：",
+        redact(db),
+        state.applied.len(),
+        env!("CARGO_PKG_VERSION"),
+        state.pending.len()
+    );
+    if state.pending.is_empty() {
+        println!("  （无，数据库结构已是最新）");
+    }
+    for m in &state.pending {
+        println!("\n{:04} {}", m.version, m.description);
+        // What it does: the comment that opens each migration, then its statements in one line each.
+        for line in m.sql.lines().take_while(|l| l.starts_with("--")) {
+            println!("    {}", line.trim_start_matches("--").trim());
+        }
+        let statements: Vec<String> = m
+            .sql
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split(';')
+            .map(|st| st.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|st| !st.is_empty())
+            .collect();
+        for st in statements {
+            let short: String = st.chars().take(100).collect();
+            let more = if st.chars().count() > 100 { " …" } else { "" };
+            println!("    · {short}{more}");
+        }
+    }
+    Ok(())
+}
+
 fn date_arg(s: Option<&str>) -> Result<time::Date> {
     match s {
         Some(s) => parse_date(s).map_err(|e| anyhow::anyhow!("--as-of: {e}")),
@@ -376,14 +465,29 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DIAODU_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("DIAODU_LOG")
+            .unwrap_or_else(|_| "info,sqlx=warn".into())
+    };
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        // One object a line; the fields of the request's span (its id, method and path) stand in
+        // every line written while it is served.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+    }
+    if let Cmd::Migrate { dry_run: true } = cli.cmd {
+        return migrate_dry_run(&cli.db).await;
+    }
     let store = Store::connect(&cli.db)
         .await
         .with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
@@ -396,6 +500,8 @@ async fn main() -> Result<()> {
             files_dir,
             max_upload_mb,
             trusted_proxies,
+            metrics_addr,
+            shutdown_grace,
         } => {
             let as_of = as_of
                 .as_deref()
@@ -418,64 +524,6 @@ async fn main() -> Result<()> {
                      请开启 autovacuum，或定期执行 VACUUM ANALYZE"
                 );
             }
-            // The escalation ladder climbs by itself: once at start and every hour.
-            let esc_store = store.clone();
-            tokio::spawn(async move {
-                let actor = Actor {
-                    user_id: None,
-                    login: "system".into(),
-                };
-                loop {
-                    let today = as_of.unwrap_or_else(diaodu_store::today_local);
-                    if let Err(e) =
-                        diaodu_web::notify::escalate_and_tell(&esc_store, &actor, today, None).await
-                    {
-                        tracing::warn!(error = %e, "notice escalation failed");
-                    }
-                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-                }
-            });
-            // The outbox's worker: what is due goes out every few seconds; a channel that is down
-            // keeps its messages pending, with its answer, for the next attempts.
-            let out_store = store.clone();
-            tokio::spawn(async move {
-                let sender = diaodu_web::notify::Sender::new();
-                loop {
-                    match diaodu_web::notify::deliver_due(&out_store, &sender, 100).await {
-                        Ok(r) if r.delivered + r.failed == 100 => continue,
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "outbox delivery failed"),
-                    }
-                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                }
-            });
-            // The reminder pass, every five minutes (each reminder is sent once; see
-            // `service::reminders`). With `--as-of` (a demo at another date) it does not run.
-            if as_of.is_none() {
-                let rem_store = store.clone();
-                tokio::spawn(async move {
-                    loop {
-                        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
-                        let now = time::OffsetDateTime::now_utc();
-                        if let Err(e) =
-                            diaodu_web::service::reminders::run(&rem_store, now, false).await
-                        {
-                            tracing::warn!(error = %e, "reminder pass failed");
-                        }
-                    }
-                });
-            }
-            // A week closes within a minute of Monday 00:00: the reports of the week before last go
-            // into the running totals (see `Reports::keep_open_from_current`).
-            let week_store = store.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                    if let Err(e) = week_store.reports().keep_open_from_current().await {
-                        tracing::warn!(error = %e, "closing the week failed");
-                    }
-                }
-            });
             let state = AppState::new(
                 store,
                 WebConfig {
@@ -484,8 +532,10 @@ async fn main() -> Result<()> {
                     files_dir,
                     max_upload_mb,
                     trusted_proxies,
+                    metrics_on_main: metrics_addr.is_none(),
                 },
             );
+            let jobs = diaodu_web::jobs::Jobs::start(&state);
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("无法监听 {addr}"))?;
@@ -499,14 +549,51 @@ async fn main() -> Result<()> {
                     println!("  {login:<10} {name}（{}）— {what}", role.zh());
                 }
             }
-            axum::serve(
+            if let Some(maddr) = metrics_addr {
+                let mlistener = tokio::net::TcpListener::bind(maddr)
+                    .await
+                    .with_context(|| format!("无法监听 {maddr}"))?;
+                let router = diaodu_web::metrics_router(state.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = axum::serve(mlistener, router).await {
+                        tracing::warn!(error = %e, "the metrics listener stopped");
+                    }
+                });
+                println!("监控指标：http://{maddr}/metrics");
+            }
+            let metrics = state.metrics.clone();
+            let grace = std::time::Duration::from_secs(shutdown_grace);
+            let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+            let server = axum::serve(
                 listener,
                 diaodu_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
             )
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // No new connections from here; requests under way finish. /readyz says so.
+                metrics.begin_draining();
+                tracing::info!("shutting down: finishing the requests under way");
+                let _ = stopped_tx.send(());
+            });
+            // Requests under way get `grace` after the signal; then the process ends regardless.
+            tokio::select! {
+                r = std::future::IntoFuture::into_future(server) => r?,
+                _ = async {
+                    let _ = stopped_rx.await;
+                    tokio::time::sleep(grace).await;
+                } => tracing::warn!("requests still under way after the grace period were cut short"),
+            }
+            jobs.stop(grace).await;
+            tracing::info!("stopped");
+        }
+        Cmd::Migrate { .. } => {
+            // Store::connect has brought the schema up to date.
+            let state = store.migration_state().await?;
+            println!(
+                "数据库结构已是最新（{} 个迁移，最新 {:04}）。",
+                state.applied.len(),
+                state.applied.last().copied().unwrap_or(0)
+            );
         }
         Cmd::Demo { as_of } => {
             let files = std::env::var_os("DIAODU_FILES")

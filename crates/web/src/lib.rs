@@ -25,7 +25,9 @@ pub mod files;
 pub mod format;
 pub mod forms;
 pub mod input;
+pub mod jobs;
 pub mod notify;
+pub mod ops;
 pub mod pages;
 pub mod params;
 pub mod service;
@@ -46,6 +48,8 @@ pub struct WebConfig {
     /// Proxies whose `X-Forwarded-For` is believed: the client address is then the last address in
     /// that header that is not one of them. Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve `/metrics` on the main address (off when metrics have an address of their own).
+    pub metrics_on_main: bool,
 }
 
 impl Default for WebConfig {
@@ -56,6 +60,7 @@ impl Default for WebConfig {
             files_dir: "diaodu-files".into(),
             max_upload_mb: 20,
             trusted_proxies: Vec::new(),
+            metrics_on_main: true,
         }
     }
 }
@@ -67,6 +72,8 @@ pub struct AppState {
     pub store: Store,
     /// Settings.
     pub cfg: Arc<WebConfig>,
+    /// Metrics of the process (`ops.rs`).
+    pub metrics: Arc<ops::Metrics>,
 }
 
 impl AppState {
@@ -75,6 +82,7 @@ impl AppState {
         AppState {
             store,
             cfg: Arc::new(cfg),
+            metrics: Default::default(),
         }
     }
 
@@ -112,7 +120,14 @@ async fn css() -> impl IntoResponse {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     use pages::*;
-    Router::new()
+    // Probes and metrics answer without a session, before the session layer.
+    let mut ops_routes = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz));
+    if state.cfg.metrics_on_main {
+        ops_routes = ops_routes.route("/metrics", get(ops::metrics));
+    }
+    let app = Router::new()
         .route("/static/app.css", get(css))
         .route(
             "/login",
@@ -275,8 +290,23 @@ pub fn router(state: AppState) -> Router {
                 diaodu_store::in_request(next.run(req))
             },
         ))
-        // Outermost: a write is not cut short by a client that goes away.
-        .layer(axum::middleware::from_fn(detach_writes))
+        // A write is not cut short by a client that goes away.
+        .layer(axum::middleware::from_fn(detach_writes));
+    app.merge(ops_routes)
+        // Outermost: every request's id, log line and metrics.
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            ops::observe,
+        ))
+        .with_state(state)
+}
+
+/// The router of `--metrics-addr`: the metrics and the probes alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .with_state(state)
 }
 

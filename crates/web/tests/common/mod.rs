@@ -134,6 +134,7 @@ impl TestApp {
                 files_dir: std::env::temp_dir().join("diaodu-test-files"),
                 max_upload_mb: 1,
                 trusted_proxies: Vec::new(),
+                metrics_on_main: true,
             },
         ));
         TestApp {
