@@ -24,6 +24,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 mod admission;
 pub mod assessment;
 mod audit;
+pub mod backup;
 mod bulk;
 mod cache;
 mod calendar;

@@ -378,23 +378,90 @@ fn tag_kind(kind: &str) -> String {
 
 /// The tags a document is listed under.
 fn tags(d: &NewDocument, year: i64) -> Vec<String> {
+    tags_of(
+        &d.kind,
+        year,
+        d.unit_id,
+        [d.meeting_id, d.project_id, d.task_id, d.notice_id],
+    )
+}
+
+/// The tags of a document of `kind` and `year`, of a unit, and of the meeting, project, task and
+/// notice it concerns.
+fn tags_of(kind: &str, year: i64, unit_id: i64, of: [Option<i64>; 4]) -> Vec<String> {
     let mut t = vec![
         "_doc".to_string(),
-        tag_kind(&d.kind),
+        tag_kind(kind),
         format!("_y{year}"),
-        format!("_u{}", d.unit_id),
+        format!("_u{unit_id}"),
     ];
-    for (p, id) in [
-        ("_m", d.meeting_id),
-        ("_p", d.project_id),
-        ("_t", d.task_id),
-        ("_n", d.notice_id),
-    ] {
+    for (p, id) in ["_m", "_p", "_t", "_n"].into_iter().zip(of) {
         if let Some(id) = id {
             t.push(format!("{p}{id}"));
         }
     }
     t
+}
+
+/// Builds the search index of every document again from the documents themselves (after a
+/// restore: the index is the engine's own — SQLite's FTS table, PostgreSQL's term vectors — and is
+/// not carried in a backup).
+pub(crate) async fn reindex_all(conn: &mut sqlx::AnyConnection, engine: Engine) -> Result<usize> {
+    type DocRow = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let docs: Vec<DocRow> = sqlx::query_as(
+        "SELECT id, sort_key, title, body, kind, year, unit_id, meeting_id, project_id, task_id, \
+         notice_id FROM documents ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if engine == Engine::Sqlite {
+        sqlx::query("DELETE FROM documents_fts")
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (id, key, title, body, kind, year, unit, m, p, t, n) in &docs {
+        let title_terms = index_terms(title);
+        let body_terms = index_terms(&format!("{title}\n{body}"));
+        let tags = tags_of(kind, *year, *unit, [*m, *p, *t, *n]);
+        match engine {
+            Engine::Postgres => {
+                sqlx::query(
+                    "UPDATE documents SET terms = CAST($1 AS tsvector), \
+                     title_terms = CAST($2 AS tsvector), tags = CAST($3 AS tsvector) WHERE id = $4",
+                )
+                .bind(tsvector(&body_terms))
+                .bind(tsvector(&title_terms))
+                .bind(tsvector(&tags))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Engine::Sqlite => {
+                sqlx::query(
+                    "INSERT INTO documents_fts (rowid, title, body, tags) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(key)
+                .bind(title_terms.join(" "))
+                .bind(body_terms.join(" "))
+                .bind(tags.join(" "))
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(docs.len())
 }
 
 /// The distinct terms `text` is indexed under, in the order they first appear, at most [`MAX_TERMS`].
