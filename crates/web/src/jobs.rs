@@ -119,6 +119,8 @@ impl Jobs {
         let mut stop = self.stop.subscribe();
         self.handles.push(tokio::spawn(async move {
             let mut wait = first == First::AfterWait;
+            // A round that follows one with more to do does not wait for its period.
+            let mut follow_up = false;
             loop {
                 if wait {
                     tokio::select! {
@@ -129,7 +131,9 @@ impl Jobs {
                 if *stop.borrow() {
                     return;
                 }
-                let (result, more) = match store.exclusively(job, round(store.clone())).await {
+                let every = if follow_up { Duration::ZERO } else { period };
+                let (result, more) = match store.exclusively(job, every, round(store.clone())).await
+                {
                     Ok(Some(more)) => (RoundResult::Ok, more),
                     Ok(None) => (RoundResult::Skipped, false),
                     Err(e) => {
@@ -138,6 +142,7 @@ impl Jobs {
                     }
                 };
                 metrics.round(job, result);
+                follow_up = more;
                 wait = !more;
             }
         }));
