@@ -35,6 +35,8 @@ pub struct Options {
     pub documents: usize,
     /// Searches of each shape.
     pub searches: usize,
+    /// Server processes for the HTTP load.
+    pub instances: usize,
 }
 
 /// One measured figure with its floor.
@@ -88,8 +90,10 @@ pub struct Results {
     pub measures: Vec<Measure>,
     /// HTTP steps.
     pub http: Vec<HttpStep>,
-    /// Peak resident memory of the server process (MiB).
+    /// Peak resident memory of the server process (MiB; the largest, with several).
     pub server_peak_rss_mb: Option<f64>,
+    /// Server processes of the HTTP load.
+    pub instances: usize,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -577,6 +581,7 @@ pub async fn run(store: &Store, o: &Options) -> Result<Results> {
         measures,
         http,
         server_peak_rss_mb: rss,
+        instances: o.instances,
     })
 }
 
@@ -891,7 +896,7 @@ struct Req {
 }
 
 async fn load_step(
-    addr: &str,
+    addrs: &[String],
     name: &str,
     clients: usize,
     seconds: f64,
@@ -900,7 +905,8 @@ async fn load_step(
     // One request first, not measured: a step's first request after the data changed computes the
     // scope's statuses afresh (timed in-process above, as "status of every project"), and in a window
     // of a few seconds the clients waiting for it would be the step's whole 99th percentile.
-    {
+    // With several instances, one such request to each.
+    for addr in addrs {
         let r = make(0);
         let mut conn = Conn::open(addr).await?;
         conn.send(r.method, &r.path, &r.headers, &r.body).await?;
@@ -908,7 +914,8 @@ async fn load_step(
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let mut handles = Vec::new();
     for c in 0..clients {
-        let addr = addr.to_string();
+        // Each client keeps to one instance, the clients taking turns among them.
+        let addr = addrs[c % addrs.len()].clone();
         let make = make.clone();
         handles.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -1055,38 +1062,46 @@ async fn http_load(
         "the benchmark district has no started project"
     );
 
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-        l.local_addr()?.port()
-    };
-    let addr = format!("127.0.0.1:{port}");
-    let files = std::env::temp_dir().join(format!("diaodu-bench-files-{port}"));
-    let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["--db", &o.db, "serve", "--addr", &addr, "--files-dir"])
-        .arg(&files)
-        .arg("--as-of")
-        .arg(diaodu_domain::period::fmt_date(o.today))
-        .stdout(Stdio::null())
-        // `DIAODU_BENCH_SERVER_LOG=file` keeps the server's log (with `DIAODU_SLOW_MS`, its slow
-        // statements under load).
-        .stderr(match std::env::var_os("DIAODU_BENCH_SERVER_LOG") {
-            Some(path) => Stdio::from(std::fs::File::create(path)?),
-            None => Stdio::null(),
-        })
-        .kill_on_drop(true)
-        .spawn()?;
-    let pid = child.id();
-    let mut up = false;
-    for _ in 0..300 {
-        if let Ok(mut c) = Conn::open(&addr).await {
-            if c.send("GET", "/login", "", "").await.is_ok() {
-                up = true;
-                break;
+    let mut children = Vec::new();
+    let mut addrs = Vec::new();
+    let mut dirs = Vec::new();
+    for _ in 0..o.instances {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+            l.local_addr()?.port()
+        };
+        let addr = format!("127.0.0.1:{port}");
+        let files = std::env::temp_dir().join(format!("diaodu-bench-files-{port}"));
+        let child = tokio::process::Command::new(std::env::current_exe()?)
+            .args(["--db", &o.db, "serve", "--addr", &addr, "--files-dir"])
+            .arg(&files)
+            .arg("--as-of")
+            .arg(diaodu_domain::period::fmt_date(o.today))
+            .stdout(Stdio::null())
+            // `DIAODU_BENCH_SERVER_LOG=file` keeps the server's log (with `DIAODU_SLOW_MS`, its
+            // slow statements under load).
+            .stderr(match std::env::var_os("DIAODU_BENCH_SERVER_LOG") {
+                Some(path) => Stdio::from(std::fs::File::create(path)?),
+                None => Stdio::null(),
+            })
+            .kill_on_drop(true)
+            .spawn()?;
+        let mut up = false;
+        for _ in 0..300 {
+            if let Ok(mut c) = Conn::open(&addr).await {
+                if c.send("GET", "/login", "", "").await.is_ok() {
+                    up = true;
+                    break;
+                }
             }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        anyhow::ensure!(up, "the server did not start");
+        children.push(child);
+        addrs.push(addr);
+        dirs.push(files);
     }
-    anyhow::ensure!(up, "the server did not start");
+    let addr = addrs[0].clone();
     // Log in through the API for a bearer token (no CSRF needed) and through the form for a cookie.
     let mut c = Conn::open(&addr).await?;
     let token = login_token(&addr, &login).await?;
@@ -1096,8 +1111,13 @@ async fn http_load(
     let leader_cookie = format!("Cookie: diaodu_session={leader_token}\r\n");
     // The cockpit reads the statuses a city's pages share; one visit first, as a running server has
     // had (the load below measures the page, not that first computation).
-    let status = c.send("GET", "/cockpit", &leader_cookie, "").await?;
-    anyhow::ensure!(status == 200, "the cockpit answered {status}");
+    for a in &addrs {
+        let status = Conn::open(a)
+            .await?
+            .send("GET", "/cockpit", &leader_cookie, "")
+            .await?;
+        anyhow::ensure!(status == 200, "the cockpit answered {status}");
+    }
     let bearer = format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
     let period = diaodu_domain::Period::week_of(o.today).to_string();
     let get = |path: String, headers: String| Req {
@@ -1115,7 +1135,7 @@ async fn http_load(
     let figures = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(clock_seed()));
     let mut steps = Vec::new();
     for &n in &o.clients {
-        let floor = load_step(&addr, "static stylesheet (floor)", n, o.seconds, {
+        let floor = load_step(&addrs, "static stylesheet (floor)", n, o.seconds, {
             let h = String::new();
             move |_| get("/static/app.css".into(), h.clone())
         })
@@ -1197,7 +1217,7 @@ async fn http_load(
         ];
         for (name, f) in endpoints {
             let f = std::sync::Arc::new(f);
-            let mut s = load_step(&addr, name, n, o.seconds, move |i| f(i)).await?;
+            let mut s = load_step(&addrs, name, n, o.seconds, move |i| f(i)).await?;
             s.p99_ratio_to_floor = Some(s.p99_ms / floor_p99.max(1e-3));
             steps.push(s);
         }
@@ -1229,7 +1249,7 @@ async fn http_load(
         });
         let h = cookie.clone();
         let mut s = load_step(
-            &addr,
+            &addrs,
             "home page, 10 reports/s arriving",
             n,
             o.seconds,
@@ -1243,23 +1263,33 @@ async fn http_load(
         s.p99_ratio_to_floor = Some(s.p99_ms / floor_p99.max(1e-3));
         steps.push(s);
     }
-    let rss = pid
-        .and_then(|p| std::fs::read_to_string(format!("/proc/{p}/status")).ok())
-        .and_then(|s| {
+    let rss = children
+        .iter()
+        .filter_map(|c| c.id())
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/status")).ok())
+        .filter_map(|s| {
             s.lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
                 .map(|kb| kb / 1024.0)
-        });
-    let _ = child.kill().await;
-    let _ = std::fs::remove_dir_all(files);
+        })
+        .reduce(f64::max);
+    for mut c in children {
+        let _ = c.kill().await;
+    }
+    for d in dirs {
+        let _ = std::fs::remove_dir_all(d);
+    }
     Ok((steps, rss))
 }
 
 /// Prints the results as a table.
 pub fn print_table(r: &Results) {
-    println!("引擎 {}，项目 {}，周报 {}", r.engine, r.projects, r.reports);
+    println!(
+        "引擎 {}，项目 {}，周报 {}，服务进程 {} 个",
+        r.engine, r.projects, r.reports, r.instances
+    );
     println!(
         "{:<44} {:>12} {:>8} {:>12} {:>8}  底线",
         "测量", "结果", "单位", "底线", "倍数"

@@ -195,6 +195,11 @@ enum Cmd {
         /// Searches of each shape in the library measurement.
         #[arg(long, default_value_t = 200)]
         searches: usize,
+        /// Server processes for the HTTP load, on the one database; the clients take turns
+        /// among them, as a load balancer would (see docs/benchmarks.md: two instances against
+        /// one).
+        #[arg(long, default_value_t = 1)]
+        instances: usize,
     },
     /// Meeting documents.
     Report {
@@ -725,6 +730,7 @@ async fn main() -> Result<()> {
             as_of,
             documents,
             searches,
+            instances,
         } => {
             let clients: Vec<usize> = clients
                 .split(',')
@@ -739,6 +745,7 @@ async fn main() -> Result<()> {
                 today: date_arg(as_of.as_deref())?,
                 documents,
                 searches,
+                instances: instances.max(1),
             };
             if store.autovacuum_off().await? {
                 eprintln!(
