@@ -120,15 +120,15 @@ async fn css() -> impl IntoResponse {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     use pages::*;
-    // Probes and metrics answer without a session, before the session layer.
-    let mut ops_routes = Router::new()
+    // Probes and metrics ask for no session (a request without one passes the session layer, and
+    // these handlers ask for none).
+    let mut app = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz));
     if state.cfg.metrics_on_main {
-        ops_routes = ops_routes.route("/metrics", get(ops::metrics));
+        app = app.route("/metrics", get(ops::metrics));
     }
-    let app = Router::new()
-        .route("/static/app.css", get(css))
+    app.route("/static/app.css", get(css))
         .route(
             "/login",
             get(login::form)
@@ -291,8 +291,7 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         // A write is not cut short by a client that goes away.
-        .layer(axum::middleware::from_fn(detach_writes));
-    app.merge(ops_routes)
+        .layer(axum::middleware::from_fn(detach_writes))
         // Outermost: every request's id, log line and metrics.
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
