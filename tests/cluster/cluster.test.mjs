@@ -143,8 +143,10 @@ test('two instances start on one database; background rounds run on one of them'
   // Both have had their first rounds: the escalation ladder climbed once, on the first instance.
   await sleep(1500);
   const [a, b] = [await metricsOf('A'), await metricsOf('B')];
+  // (Whichever claimed the hour first: B may start before A's timer has had its turn.)
   assert.equal(count(a, 'escalation', 'ok') + count(b, 'escalation', 'ok'), 1, `${a}\n${b}`);
-  assert.equal(count(b, 'escalation', 'skipped'), 1, 'the second instance found the hour taken');
+  assert.equal(count(a, 'escalation', 'skipped') + count(b, 'escalation', 'skipped'), 1,
+    'the other instance found the hour taken');
   assert.ok(count(a, 'outbox', 'ok') + count(b, 'outbox', 'ok') >= 1);
 });
 
