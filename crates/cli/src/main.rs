@@ -508,8 +508,44 @@ async fn main() -> Result<()> {
             .with_writer(std::io::stderr)
             .init(),
     }
-    if let Cmd::Migrate { dry_run: true } = cli.cmd {
-        return migrate_dry_run(&cli.db).await;
+    match &cli.cmd {
+        Cmd::Migrate { dry_run: true } => return migrate_dry_run(&cli.db).await,
+        // Neither migrates the database first: a backup is taken by the database's own version,
+        // and a restore refuses a target holding data before changing anything in it.
+        Cmd::Backup { out, files_dir } => {
+            let store = Store::open(&cli.db)
+                .await
+                .with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
+            let started = std::time::Instant::now();
+            let c = store.backup(files_dir, out).await?;
+            println!(
+                "备份完成：{}（{} 张表 {} 行，附件 {} 个 {:.1} MB，用时 {:.1} 秒）",
+                out.display(),
+                c.tables,
+                c.rows,
+                c.files,
+                c.file_bytes as f64 / 1_048_576.0,
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        Cmd::Restore { file, files_dir } => {
+            let store = Store::open(&cli.db)
+                .await
+                .with_context(|| format!("无法打开数据库 {}", redact(&cli.db)))?;
+            let started = std::time::Instant::now();
+            let c = store.restore(file, files_dir).await?;
+            println!(
+                "恢复完成：{} 张表 {} 行，附件 {} 个（{}），用时 {:.1} 秒。请用户重新登录。",
+                c.tables,
+                c.rows,
+                c.files,
+                files_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        _ => {}
     }
     let store = Store::connect(&cli.db)
         .await
@@ -585,55 +621,41 @@ async fn main() -> Result<()> {
                 println!("监控指标：http://{maddr}/metrics");
             }
             let metrics = state.metrics.clone();
+            let halt = jobs.halt_handle();
             let grace = std::time::Duration::from_secs(shutdown_grace);
-            let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+            let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<std::time::Instant>();
+            let signalled = std::sync::Arc::new(std::sync::OnceLock::<std::time::Instant>::new());
             let server = axum::serve(
                 listener,
                 diaodu_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
-                // No new connections from here; requests under way finish. /readyz says so.
+                // No new connections and no new background rounds from here; requests and rounds
+                // under way finish. /readyz says so.
                 metrics.begin_draining();
+                halt.halt();
                 tracing::info!("shutting down: finishing the requests under way");
-                let _ = stopped_tx.send(());
+                let _ = stopped_tx.send(std::time::Instant::now());
             });
-            // Requests under way get `grace` after the signal; then the process ends regardless.
+            // Requests and rounds under way get `grace` from the signal, together; then the process
+            // ends regardless.
             tokio::select! {
                 r = std::future::IntoFuture::into_future(server) => r?,
                 _ = async {
-                    let _ = stopped_rx.await;
+                    if let Ok(at) = stopped_rx.await {
+                        let _ = signalled.set(at);
+                    }
                     tokio::time::sleep(grace).await;
                 } => tracing::warn!("requests still under way after the grace period were cut short"),
             }
-            jobs.stop(grace).await;
+            let left = signalled
+                .get()
+                .map_or(grace, |at| grace.saturating_sub(at.elapsed()));
+            jobs.stop(left).await;
             tracing::info!("stopped");
         }
-        Cmd::Backup { out, files_dir } => {
-            let started = std::time::Instant::now();
-            let c = store.backup(&files_dir, &out).await?;
-            println!(
-                "备份完成：{}（{} 张表 {} 行，附件 {} 个 {:.1} MB，用时 {:.1} 秒）",
-                out.display(),
-                c.tables,
-                c.rows,
-                c.files,
-                c.file_bytes as f64 / 1_048_576.0,
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Cmd::Restore { file, files_dir } => {
-            let started = std::time::Instant::now();
-            let c = store.restore(&file, &files_dir).await?;
-            println!(
-                "恢复完成：{} 张表 {} 行，附件 {} 个（{}），用时 {:.1} 秒。请用户重新登录。",
-                c.tables,
-                c.rows,
-                c.files,
-                files_dir.display(),
-                started.elapsed().as_secs_f64()
-            );
-        }
+        Cmd::Backup { .. } | Cmd::Restore { .. } => unreachable!("handled before connecting"),
         Cmd::Migrate { .. } => {
             // Store::connect has brought the schema up to date.
             let state = store.migration_state().await?;

@@ -64,6 +64,19 @@ fn an_upgrade_is_listed_before_it_is_made_and_a_newer_database_is_refused() {
     );
     let (_, again) = diaodu(&db, &["migrate", "--dry-run"]);
     assert!(again.contains("将执行 1 个"), "a dry run changes nothing");
+    // A backup is taken by the database's own version: this newer binary refuses, and migrates
+    // nothing.
+    let archive = dir.join("b.zip").to_string_lossy().into_owned();
+    let (ok, out) = diaodu(
+        &db,
+        &["backup", "--out", &archive, "--files-dir", "/nonexistent"],
+    );
+    assert!(!ok && out.contains("尚未升级"), "{out}");
+    let (_, again) = diaodu(&db, &["migrate", "--dry-run"]);
+    assert!(
+        again.contains("将执行 1 个"),
+        "the refused backup changed nothing"
+    );
     let (ok, out) = diaodu(&db, &["migrate"]);
     assert!(ok && out.contains("已是最新"), "{out}");
 

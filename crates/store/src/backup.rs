@@ -241,11 +241,18 @@ impl Store {
     /// Writes a backup of the database and of the attachments in `files_dir` to `out` (see the
     /// module's documentation). The server may go on serving meanwhile.
     pub async fn backup(&self, files_dir: &Path, out: &Path) -> Result<Carried> {
+        // A backup never migrates: the binary that takes it must be the database's own version.
         let state = self.migration_state().await?;
-        if !state.current() {
+        if let Some(msg) = state.newer_message() {
+            return Err(StoreError::invalid("数据库", msg));
+        }
+        if !state.pending.is_empty() {
             return Err(StoreError::invalid(
                 "数据库",
-                "数据库结构与本程序版本不一致，请先用本版本启动一次（或 diaodu migrate）再备份",
+                format!(
+                    "数据库尚未升级到本程序的版本（{} 个迁移未执行）：请用数据库正在使用的版本备份，备份不会改动数据库",
+                    state.pending.len()
+                ),
             ));
         }
         let tmp = out.with_extension("partial");
@@ -322,14 +329,18 @@ impl Store {
         // The attachments, after the snapshot (see the module's documentation).
         let mut files = Vec::new();
         for (rel, path) in list_files(files_dir)? {
+            let mut f = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                // Removed since it was listed: an upload that failed and took its file back.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(&format!("无法读取附件 {}", path.display()), e)),
+            };
             zip.start_file(format!("files/{rel}"), opts)
                 .map_err(|e| io("无法写入备份", e))?;
             let mut w = Hashing {
                 inner: &mut zip,
                 hash: Sha256::new(),
             };
-            let mut f = std::fs::File::open(&path)
-                .map_err(|e| io(&format!("无法读取附件 {}", path.display()), e))?;
             let bytes = std::io::copy(&mut f, &mut w)
                 .map_err(|e| io(&format!("无法读取附件 {}", path.display()), e))?;
             carried.files += 1;
@@ -373,6 +384,11 @@ impl Store {
     /// and its attachments into `files_dir` (see the module's documentation).
     pub async fn restore(&self, archive: &Path, files_dir: &Path) -> Result<Carried> {
         let manifest = verify(archive)?;
+        // A target that holds data is refused before this program migrates anything in it.
+        let mut conn = self.pool.acquire().await?;
+        self.refuse_unless_empty(&mut conn).await?;
+        drop(conn);
+        self.migrate().await?;
         let state = self.migration_state().await?;
         let ours = state.applied.iter().copied().max().unwrap_or(0);
         if manifest.schema_version != ours {
@@ -394,32 +410,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        // The target must hold no data of its own (a freshly migrated database has only the rows
-        // its migrations put in, which the archive's replace).
-        let mut held = Vec::new();
-        for (table, what) in [
-            ("units", "个单位"),
-            ("users", "个用户"),
-            ("projects", "个项目"),
-            ("audit", "条操作日志"),
-        ] {
-            let n: i64 =
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if n > 0 {
-                held.push(format!("{n} {what}"));
-            }
-        }
-        if !held.is_empty() {
-            return Err(StoreError::invalid(
-                "目标数据库",
-                format!(
-                    "目标数据库不是空库（已有 {}），恢复会覆盖现有数据，已拒绝：请恢复到新建的空数据库",
-                    held.join("、")
-                ),
-            ));
-        }
+        // Again within the transaction: nothing may have come in since.
+        self.refuse_unless_empty(&mut tx).await?;
         let ours = self.backup_tables(&mut tx).await?;
         let by_name: HashMap<&str, &TableEntry> = manifest
             .tables
@@ -507,8 +499,9 @@ impl Store {
             }
         }
         crate::library::reindex_all(&mut tx, self.engine).await?;
-        tx.commit().await?;
-        // The attachments, checked already.
+        // The attachments (checked already) before the commit, each written whole under a
+        // temporary name and renamed: a disk that fills leaves the database as it was, and files
+        // a later attempt writes again.
         std::fs::create_dir_all(files_dir)
             .map_err(|e| io(&format!("无法创建附件目录 {}", files_dir.display()), e))?;
         for f in &manifest.files {
@@ -520,15 +513,75 @@ impl Store {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| io(&format!("无法创建目录 {}", parent.display()), e))?;
             }
-            let mut out = std::fs::File::create(&dest)
-                .map_err(|e| io(&format!("无法写入附件 {}", dest.display()), e))?;
-            std::io::copy(&mut entry, &mut out)
-                .map_err(|e| io(&format!("无法写入附件 {}", dest.display()), e))?;
+            let tmp = dest.with_extension("restoring");
+            let written = (|| -> std::io::Result<()> {
+                let mut out = std::fs::File::create(&tmp)?;
+                std::io::copy(&mut entry, &mut out)?;
+                out.sync_all()?;
+                std::fs::rename(&tmp, &dest)
+            })();
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io(&format!("无法写入附件 {}", dest.display()), e));
+            }
             carried.files += 1;
             carried.file_bytes += f.bytes;
         }
+        tx.commit().await?;
         self.analyze().await?;
         Ok(carried)
+    }
+}
+
+impl Store {
+    /// Refuses a target holding data of its own, naming what it holds. A table not there yet (a
+    /// database never migrated) holds nothing; a freshly migrated one holds only the rows its
+    /// migrations put in, which the archive's replace.
+    async fn refuse_unless_empty(&self, conn: &mut sqlx::AnyConnection) -> Result<()> {
+        let mut held = Vec::new();
+        for (table, what) in [
+            ("units", "个单位"),
+            ("users", "个用户"),
+            ("projects", "个项目"),
+            ("reports", "条进度报告"),
+            ("tasks", "项任务"),
+            ("notices", "份督办单"),
+            ("documents", "份材料"),
+            ("audit", "条操作日志"),
+        ] {
+            let exists: Option<String> = sqlx::query_scalar(match self.engine {
+                Engine::Sqlite => {
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1"
+                }
+                Engine::Postgres => {
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = current_schema() AND table_name = $1"
+                }
+            })
+            .bind(table)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if exists.is_none() {
+                continue;
+            }
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if n > 0 {
+                held.push(format!("{n} {what}"));
+            }
+        }
+        if held.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::invalid(
+            "目标数据库",
+            format!(
+                "目标数据库不是空库（已有 {}），恢复会覆盖现有数据，已拒绝：请恢复到新建的空数据库",
+                held.join("、")
+            ),
+        ))
     }
 }
 
@@ -651,7 +704,12 @@ fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             let ty = e.file_type().map_err(|e| io("无法读取附件目录", e))?;
             if ty.is_dir() {
                 stack.push(p);
-            } else if ty.is_file() {
+            } else if ty.is_file()
+                && !p
+                    .extension()
+                    .is_some_and(|x| x == "part" || x == "restoring")
+            {
+                // (`.part`: an upload being written; `.restoring`: a restore's.)
                 let rel = p
                     .strip_prefix(dir)
                     .map_err(|e| io("无法读取附件目录", e))?

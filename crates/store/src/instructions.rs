@@ -128,9 +128,8 @@ impl Row {
 pub enum Outstanding {
     /// A leader's own, not yet closed (awaiting the unit's answer or the leader's decision).
     WrittenBy(i64),
-    /// Those awaiting an answer from a unit in the scope: a district's reporter answers for the
-    /// park and towns below it, as it reports their projects.
-    AddressedWithin(Scope),
+    /// A unit's, awaiting its answer.
+    AddressedTo(i64),
 }
 
 /// The unit an instruction is addressed to now (see [`SELECT`]).
@@ -257,31 +256,18 @@ impl Notices<'_> {
         of: Outstanding,
         d: Date,
     ) -> Result<Vec<Instruction>> {
-        // Open instructions are few (each is a leader's written word), so the scope is applied
-        // here rather than joined against the unit tree in SQL.
-        let rows: Vec<Row> = match of {
-            Outstanding::WrittenBy(u) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} WHERE i.leader_id = $1 AND i.state <> 'closed' ORDER BY i.id DESC"
-                )))
-                .bind(u)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            Outstanding::AddressedWithin(_) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} WHERE i.state = 'open' ORDER BY i.id DESC"
-                )))
-                .fetch_all(&self.pool)
-                .await?
-            }
+        let (cond, id) = match of {
+            Outstanding::WrittenBy(u) => ("i.leader_id = $1 AND i.state <> 'closed'", u),
+            Outstanding::AddressedTo(u) => (concat!(addressee!(), " = $1 AND i.state = 'open'"), u),
         };
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE {cond} ORDER BY i.id DESC"
+        )))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
-            .filter(|r| match of {
-                Outstanding::WrittenBy(_) => true,
-                Outstanding::AddressedWithin(scope) => tree.in_scope(r.unit_id, scope),
-            })
             .map(|r| r.into_instruction(tree, d))
             .collect())
     }

@@ -10,7 +10,8 @@
 //!   stuck. On SQLite (one process per database file) a lock in the process does the same for its
 //!   own timers and the commands run beside them.
 //! - Holding the lock, the round claims its period in `job_runs` (migration 0017): it starts only
-//!   when the job's last round, on any instance, started at least nine tenths of a period ago. The
+//!   when the job's last round, on any instance, started at least nine tenths of a period ago, by
+//!   the database's clock (the hosts' own clocks may differ). The
 //!   other instances' timers, ticking at their own moments, find the period taken and skip.
 
 use std::collections::HashMap;
@@ -82,24 +83,26 @@ impl Store {
 
 impl Store {
     /// Marks a round of `job` started now, unless one started less than nine tenths of `every` ago.
+    /// "Now" is the database's clock, the one clock every instance shares.
     async fn claim_period(&self, job: &str, every: Duration) -> Result<bool> {
-        let now = time::OffsetDateTime::now_utc();
-        let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
-        let since = now_ms - (every.as_millis() as i64) * 9 / 10;
+        let now_ms = match self.engine {
+            Engine::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+            Engine::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+        };
         sqlx::query(
             "INSERT INTO job_runs (job, started_ms) VALUES ($1, 0) ON CONFLICT (job) DO NOTHING",
         )
         .bind(job)
         .execute(&self.pool)
         .await?;
-        let claimed =
-            sqlx::query("UPDATE job_runs SET started_ms = $2 WHERE job = $1 AND started_ms <= $3")
-                .bind(job)
-                .bind(now_ms)
-                .bind(since)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+        let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE job_runs SET started_ms = {now_ms} WHERE job = $1 AND started_ms <= {now_ms} - $2"
+        )))
+        .bind(job)
+        .bind((every.as_millis() as i64) * 9 / 10)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
         Ok(claimed == 1)
     }
 }

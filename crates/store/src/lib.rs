@@ -361,6 +361,16 @@ impl WriteTx {
         self.known = Some(change);
     }
 
+    /// Commits without raising the data version: for writes to tables no cached value reads (the
+    /// outbox's delivery states, changed every few seconds by the delivery worker), so that they
+    /// do not make every instance compute its statuses afresh.
+    pub(crate) async fn commit_outside_cache(mut self) -> Result<()> {
+        let tx = self.tx.take().expect("an open transaction");
+        tx.commit().await?;
+        self.cache.bump();
+        Ok(())
+    }
+
     /// Raises the data version (see `cache.rs`) and commits; gives the writer's turn back.
     pub(crate) async fn commit(mut self) -> Result<()> {
         let mut tx = self.tx.take().expect("an open transaction");

@@ -254,7 +254,8 @@ impl Messages<'_> {
             .bind(limit)
             .fetch_all(&mut *tx)
             .await?;
-        tx.commit().await?;
+        // Delivery states are in no cached value.
+        tx.commit_outside_cache().await?;
         rows.sort_by_key(|d| d.id);
         Ok(rows)
     }
@@ -289,7 +290,7 @@ impl Messages<'_> {
         .bind(delivered.then(|| ts(now)))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        tx.commit_outside_cache().await?;
         Ok(())
     }
 

@@ -15,8 +15,19 @@ use crate::AppState;
 
 /// The running timers.
 pub struct Jobs {
-    stop: watch::Sender<bool>,
+    stop: std::sync::Arc<watch::Sender<bool>>,
     handles: Vec<JoinHandle<()>>,
+}
+
+/// Stops the timers from elsewhere (the shutdown signal): no round starts after it.
+#[derive(Clone)]
+pub struct Halt(std::sync::Arc<watch::Sender<bool>>);
+
+impl Halt {
+    /// No new round from now on; rounds under way go on.
+    pub fn halt(&self) {
+        let _ = self.0.send(true);
+    }
 }
 
 /// How a job's timer starts: a round at once, or after the first wait.
@@ -31,7 +42,7 @@ impl Jobs {
     pub fn start(state: &AppState) -> Jobs {
         let (stop, _) = watch::channel(false);
         let mut jobs = Jobs {
-            stop,
+            stop: std::sync::Arc::new(stop),
             handles: Vec::new(),
         };
         let as_of = state.cfg.as_of;
@@ -146,6 +157,11 @@ impl Jobs {
                 wait = !more;
             }
         }));
+    }
+
+    /// A handle that stops the timers.
+    pub fn halt_handle(&self) -> Halt {
+        Halt(self.stop.clone())
     }
 
     /// Stops the timers and waits, at most `within`, for the rounds under way to finish.

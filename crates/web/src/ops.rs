@@ -271,7 +271,12 @@ fn request_id(req: &Request) -> String {
 /// Middleware (outermost): the request id, the request's span and log line, and its metrics.
 pub async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let id = request_id(&req);
-    let method = req.method().to_string();
+    // Known methods only: any other (a client may send any token) would make a series of its own.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_string();
     // The route's pattern (`/projects/{id}`), not the path: one series per route, whatever the ids.
     let route = req
         .extensions()
@@ -280,9 +285,17 @@ pub async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Ne
         .unwrap_or_else(|| "unmatched".into());
     let span = tracing::info_span!("request", id = %id, method = %method, path = %req.uri().path());
     let start = Instant::now();
+    // Counted down also when the client goes away and the request is dropped half-way.
+    struct InFlight(Gauge);
+    impl Drop for InFlight {
+        fn drop(&mut self) {
+            self.0.dec();
+        }
+    }
     metrics.in_flight.inc();
+    let guard = InFlight(metrics.in_flight.clone());
     let mut resp = next.run(req).instrument(span.clone()).await;
-    metrics.in_flight.dec();
+    drop(guard);
     let secs = start.elapsed().as_secs_f64();
     let status = resp.status().as_u16();
     metrics

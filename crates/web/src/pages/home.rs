@@ -87,7 +87,7 @@ pub async fn home(
     } else if c.can(Action::Instruct) {
         Some(Outstanding::WrittenBy(c.user.id))
     } else if c.can(Action::AnswerNotices) {
-        Some(Outstanding::AddressedWithin(c.scope))
+        Some(Outstanding::AddressedTo(c.user.unit_id))
     } else {
         None
     };
