@@ -34,11 +34,13 @@ const FORMAT: &str = "diaodu-backup";
 const FORMAT_VERSION: u32 = 1;
 
 /// Tables never carried: the schema's own bookkeeping (the target is migrated by this program),
-/// the data's version (each database counts its own commits), when background rounds last ran,
+/// the data's version and its log of changes (each database counts its own commits), when
+/// background rounds last ran,
 /// sign-in sessions, and SQLite's search index (rebuilt).
 fn skipped(table: &str) -> bool {
     table == "_sqlx_migrations"
         || table == "data_version"
+        || table == "data_changes"
         || table == "job_runs"
         || table == "sessions"
         || table.starts_with("documents_fts")

@@ -13,9 +13,11 @@
 //! A report submission changes one project's status. Its commit says so ([`Change`]), and an entry it
 //! made out of date is then patched — that project's status computed again and put in place — instead
 //! of the whole scope computed afresh: while reports arrive every few hundred milliseconds, a
-//! district's home page would otherwise compute its 500 statuses for nearly every request. An entry is
-//! patched only when every commit since its number is such a change of this process, known by the
-//! number it took; a commit of another process (or any other kind) in between means computing afresh.
+//! district's home page would otherwise compute its 500 statuses for nearly every request. The commit
+//! also logs its change under its number in `data_changes` (migration 0018), in the same transaction,
+//! so another instance finds it too. An entry is patched only when every commit since its number is
+//! such a change — this process's own from memory, any instance's from the log; a commit of any
+//! other kind in between means computing afresh.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,6 +166,10 @@ pub(crate) struct Change {
 
 /// Known changes kept, by commit number (a few seconds of submissions at the benchmark's rate).
 const MAX_CHANGES: usize = 1_024;
+
+/// Versions the shared log of changes (`data_changes`) keeps at least, and the most an entry is
+/// patched across: beyond, computing afresh costs less than reading the log.
+pub(crate) const SHARED_CHANGES: i64 = 5_000;
 
 /// The cache, shared by the clones of a [`crate::Store`].
 #[derive(Default)]

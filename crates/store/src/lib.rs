@@ -380,6 +380,24 @@ impl WriteTx {
             sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
                 .fetch_one(&mut *tx)
                 .await?;
+        // A known change is logged for the other instances under its number (`cache.rs`); the
+        // log keeps the last few thousand numbers.
+        if let Some(change) = &self.known {
+            for (pid, period) in &change.reports {
+                sqlx::query("INSERT INTO data_changes (n, project_id, period) VALUES ($1, $2, $3)")
+                    .bind(n)
+                    .bind(pid)
+                    .bind(period)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        if n % 1_000 == 0 {
+            sqlx::query("DELETE FROM data_changes WHERE n <= $1")
+                .bind(n - cache::SHARED_CHANGES)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         // Statuses computed before this commit are out of date (or, for a known change, out of date
         // in the projects it names).
@@ -533,14 +551,41 @@ impl Store {
         Ok(v)
     }
 
-    /// The known changes between a cached value's version and `to` (see `cache.rs`); `None`:
-    /// compute afresh.
-    pub(crate) fn known_changes(
+    /// The known changes between a cached value's version and `to` (see `cache.rs`): this
+    /// process's own from memory, the others' from the shared log; `None` when a commit in between
+    /// changed something else — compute afresh.
+    pub(crate) async fn known_changes(
         &self,
         from: cache::Version,
         to: cache::Version,
-    ) -> Option<Vec<cache::Change>> {
-        self.status_cache.changes_since(from, to)
+    ) -> Result<Option<Vec<cache::Change>>> {
+        if let Some(local) = self.status_cache.changes_since(from, to) {
+            return Ok(Some(local));
+        }
+        if to - from > cache::SHARED_CHANGES {
+            return Ok(None);
+        }
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT n, project_id, period FROM data_changes WHERE n > $1 AND n <= $2 ORDER BY n",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_n: std::collections::BTreeMap<i64, cache::Change> = Default::default();
+        for (n, pid, period) in rows {
+            by_n.entry(n)
+                .or_insert_with(|| cache::Change {
+                    reports: Vec::new(),
+                })
+                .reports
+                .push((pid, period));
+        }
+        // Every commit in between must be one.
+        if by_n.len() as i64 != to - from {
+            return Ok(None);
+        }
+        Ok(Some(by_n.into_values().collect()))
     }
 
     /// A second, independent handle on the same database, as another process would have (its own

@@ -454,7 +454,7 @@ impl Store {
         let Some((from, rows, at)) = self.status_cache.statuses.stale(key) else {
             return Ok(None);
         };
-        let Some(changes) = self.known_changes(from, version) else {
+        let Some(changes) = self.known_changes(from, version).await? else {
             return Ok(None);
         };
         let changed: BTreeSet<i64> = changes

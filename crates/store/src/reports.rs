@@ -805,7 +805,7 @@ impl Reports<'_> {
         // Patched when the changes since the cached answer are known report submissions: each adds
         // its pair, if it is one of those asked.
         if let Some((from, old, at)) = self.status_cache.reported.stale(&key) {
-            if let Some(changes) = self.known_changes(from, version) {
+            if let Some(changes) = self.known_changes(from, version).await? {
                 let mut found = (*old).clone();
                 for (pid, period) in changes.iter().flat_map(|c| c.reports.iter()) {
                     if project_ids.contains(pid) && periods.contains(period) {

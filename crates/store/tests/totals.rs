@@ -824,7 +824,7 @@ async fn reused_statuses_follow_every_change() {
         .await
         .unwrap();
     assert_eq!(ytd(store.clone()).await, Yuan(10_000));
-    // A write by another handle (another process): seen through the audit log.
+    // A write by another handle (another process): seen through the data version.
     let other = store.connect_again().await.unwrap();
     other
         .reports()
@@ -968,20 +968,36 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
         ytd(store.clone()).await,
         [("P1".into(), 15_000), ("P2".into(), 1_000)]
     );
-    // Another handle's submission between two of this handle's: computed afresh, P2's change seen.
+    // Another handle's (another instance's) submission: found in the shared log of changes and
+    // patched in P2 alone — P1's totals changed behind both handles' backs stay unseen.
+    let behind_p1 = |n: i64| {
+        sqlx::query("UPDATE report_year_totals SET inv_2 = inv_2 + $1 WHERE project_id = $2")
+            .bind(n)
+            .bind(p.id)
+            .execute(store.pool())
+    };
+    behind_p1(50).await.unwrap();
     let other = store.connect_again().await.unwrap();
-    submit(other, q.id, "2026-W06", 2_000).await;
-    submit(store.clone(), p.id, "2026-W07", 1).await;
-    assert_eq!(
-        one(q.id).await,
-        3_007,
-        "computed directly: the reused set is out of date"
-    );
+    submit(other.clone(), q.id, "2026-W06", 2_000).await;
     assert_eq!(
         ytd(store.clone()).await,
-        [("P1".into(), 15_001), ("P2".into(), 3_007)]
+        [("P1".into(), 15_000), ("P2".into(), 3_007)],
+        "patched in P2 from the other instance's change"
+    );
+    assert_eq!(one(q.id).await, 3_007);
+    submit(store.clone(), p.id, "2026-W07", 1).await;
+    assert_eq!(
+        ytd(store.clone()).await,
+        [("P1".into(), 15_051), ("P2".into(), 3_007)]
     );
     assert_eq!(reported(store.clone()).await.len(), 4);
+    // And the other way round: the other instance's reused statuses patched from this one's.
+    let _ = ytd(other.clone()).await;
+    submit(store.clone(), q.id, "2026-W07", 3).await;
+    assert_eq!(
+        ytd(other.clone()).await,
+        [("P1".into(), 15_051), ("P2".into(), 3_010)]
+    );
     // A write that names no reports (a new project): computed afresh as well.
     behind(100).await.unwrap();
     store
@@ -993,8 +1009,8 @@ async fn submissions_patch_the_reused_statuses_in_their_project() {
     assert_eq!(
         ytd(store.clone()).await,
         [
-            ("P1".into(), 15_002),
-            ("P2".into(), 3_107),
+            ("P1".into(), 15_052),
+            ("P2".into(), 3_110),
             ("P3".into(), 0)
         ]
     );
