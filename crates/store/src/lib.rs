@@ -376,22 +376,46 @@ impl WriteTx {
         let mut tx = self.tx.take().expect("an open transaction");
         // The last statement before the commit: the row stays locked from here to the commit, so
         // that writers take their numbers in the order they commit.
-        let n: i64 =
-            sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
+        // A known change of one report is logged for the other instances under its number
+        // (`cache.rs`) — on PostgreSQL in the same statement, so that the row is held no longer.
+        let one_report = self
+            .known
+            .as_ref()
+            .filter(|c| c.reports.len() == 1)
+            .map(|c| c.reports[0].clone());
+        let n: i64 = match (&one_report, crate::dialect::engine_of(&tx)) {
+            (Some((pid, period)), Engine::Postgres) => {
+                sqlx::query_scalar(
+                    "WITH v AS (UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n) \
+                     INSERT INTO data_changes (n, project_id, period) \
+                     SELECT n, $1, $2 FROM v RETURNING n",
+                )
+                .bind(pid)
+                .bind(period)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+            _ => {
+                let n: i64 = sqlx::query_scalar(
+                    "UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n",
+                )
                 .fetch_one(&mut *tx)
                 .await?;
-        // A known change is logged for the other instances under its number (`cache.rs`); the
-        // log keeps the last few thousand numbers.
-        if let Some(change) = &self.known {
-            for (pid, period) in &change.reports {
-                sqlx::query("INSERT INTO data_changes (n, project_id, period) VALUES ($1, $2, $3)")
-                    .bind(n)
-                    .bind(pid)
-                    .bind(period)
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(change) = &self.known {
+                    for (pid, period) in &change.reports {
+                        sqlx::query(
+                            "INSERT INTO data_changes (n, project_id, period) VALUES ($1, $2, $3)",
+                        )
+                        .bind(n)
+                        .bind(pid)
+                        .bind(period)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                n
             }
-        }
+        };
         if n % 1_000 == 0 {
             sqlx::query("DELETE FROM data_changes WHERE n <= $1")
                 .bind(n - cache::SHARED_CHANGES)
