@@ -1023,8 +1023,8 @@ mod tests {
     }
 
     /// A write whose audit record took the smaller id but committed last is seen at once by another
-    /// instance (the audit-id rule this version row replaced missed it for up to 30 seconds). Two
-    /// writers at once need PostgreSQL: SQLite has one writer at a time.
+    /// instance: the largest audit id would not have moved. Two writers at once need PostgreSQL:
+    /// SQLite has one writer at a time.
     #[tokio::test]
     async fn a_commit_out_of_id_order_is_seen_by_the_next_read() {
         let reader = testing::fresh_store().await;
