@@ -267,8 +267,18 @@ impl Store {
             .large_file(true);
         let mut carried = Carried::default();
         let mut tables_out = Vec::new();
-        // One snapshot for every table.
-        let mut tx = self.pool.begin().await?;
+        // One snapshot for every table, on a connection of its own whose reads of whole tables are
+        // not logged as slow statements (they are meant to be long).
+        let mut conn = {
+            use sqlx::ConnectOptions;
+            use std::str::FromStr;
+            sqlx::any::AnyConnectOptions::from_str(&self.url)?
+                .log_statements(tracing::log::LevelFilter::Trace)
+                .log_slow_statements(tracing::log::LevelFilter::Off, std::time::Duration::ZERO)
+                .connect()
+                .await?
+        };
+        let mut tx = sqlx::Connection::begin(&mut conn).await?;
         if self.engine == Engine::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .execute(&mut *tx)
@@ -328,6 +338,7 @@ impl Store {
             });
         }
         tx.commit().await?;
+        drop(conn);
         // The attachments, after the snapshot (see the module's documentation).
         let mut files = Vec::new();
         for (rel, path) in list_files(files_dir)? {
