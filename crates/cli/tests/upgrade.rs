@@ -2,24 +2,12 @@
 //! database and changes nothing; starting applies it; a database a newer version migrated is
 //! refused, naming what this binary does not know. Through the binary, on an SQLite file.
 
-use std::process::Command;
+mod common;
 
+/// The command's success and everything it printed.
 fn diaodu(db: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_diaodu"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run diaodu");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    let (ok, out, err) = common::diaodu(db, args);
+    (ok, format!("{out}{err}"))
 }
 
 fn sql(db: &str, statement: &str) {

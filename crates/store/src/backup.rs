@@ -562,18 +562,11 @@ impl Store {
             ("documents", "份材料"),
             ("audit", "条操作日志"),
         ] {
-            let exists: Option<String> = sqlx::query_scalar(match self.engine {
-                Engine::Sqlite => {
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1"
-                }
-                Engine::Postgres => {
-                    "SELECT table_name::text FROM information_schema.tables \
-                     WHERE table_schema = current_schema() AND table_name = $1"
-                }
-            })
-            .bind(table)
-            .fetch_optional(&mut *conn)
-            .await?;
+            let exists: Option<String> =
+                sqlx::query_scalar(crate::dialect::table_exists(self.engine))
+                    .bind(table)
+                    .fetch_optional(&mut *conn)
+                    .await?;
             if exists.is_none() {
                 continue;
             }

@@ -24,6 +24,18 @@ pub(crate) fn engine_of(conn: &sqlx::AnyConnection) -> Engine {
     }
 }
 
+/// A statement answering one row when a table named `$1` exists in the database (in the current
+/// schema on PostgreSQL, where each test has its own), none otherwise.
+pub(crate) fn table_exists(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1",
+        Engine::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = $1"
+        }
+    }
+}
+
 /// The body of an `IN (…)` that selects the values of the JSON array bound as `$n` — one parameter
 /// for any number of ids or codes: sqlx-sqlite looks every numbered parameter up by name (a linear
 /// search), so a list of hundreds of `$k` cost more to bind than the statement took to run.

@@ -237,9 +237,9 @@ pub struct Migration {
     /// Its number (0001, 0002, …).
     pub version: i64,
     /// Its name, from the file name.
-    pub description: String,
+    pub description: &'static str,
     /// Its statements.
-    pub sql: String,
+    pub sql: &'static str,
 }
 
 /// Where a database's schema stands against this build (see [`Store::migration_state`]).
@@ -704,17 +704,10 @@ impl Store {
     /// which this build would apply, and which the database has that this build does not know (a
     /// newer version migrated it).
     pub async fn migration_state(&self) -> Result<MigrationState> {
-        let exists: Option<String> = sqlx::query_scalar(match self.engine {
-            Engine::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
-            }
-            Engine::Postgres => {
-                "SELECT table_name::text FROM information_schema.tables \
-                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
-            }
-        })
-        .fetch_optional(&self.pool)
-        .await?;
+        let exists: Option<String> = sqlx::query_scalar(dialect::table_exists(self.engine))
+            .bind("_sqlx_migrations")
+            .fetch_optional(&self.pool)
+            .await?;
         // `success` is a boolean, which the Any driver reads on PostgreSQL only: compared, it is
         // an integer on both.
         let applied: Vec<(i64, String, i64)> = if exists.is_some() {
@@ -732,12 +725,11 @@ impl Store {
             .iter()
             .map(|m| Migration {
                 version: m.version,
-                description: m.description.to_string(),
-                sql: m.sql.as_str().to_string(),
+                description: m.description.as_ref(),
+                sql: m.sql.as_str(),
             })
             .collect();
         let done: std::collections::HashSet<i64> = applied.iter().map(|a| a.0).collect();
-        let newest_known = known.iter().map(|m| m.version).max().unwrap_or(0);
         Ok(MigrationState {
             applied: applied.iter().filter(|a| a.2 == 1).map(|a| a.0).collect(),
             pending: known
@@ -747,7 +739,7 @@ impl Store {
                 .collect(),
             unknown: applied
                 .iter()
-                .filter(|a| a.0 > newest_known || !known.iter().any(|m| m.version == a.0))
+                .filter(|a| !known.iter().any(|m| m.version == a.0))
                 .map(|a| (a.0, a.1.clone()))
                 .collect(),
         })
@@ -759,17 +751,10 @@ impl Store {
         // A database made before the baseline (its own runner's `schema_migrations` table) cannot be
         // brought forward: no production database predates it, and the schema differs in declared
         // references on PostgreSQL.
-        let old: Option<String> = sqlx::query_scalar(match self.engine {
-            Engine::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-            }
-            Engine::Postgres => {
-                "SELECT table_name::text FROM information_schema.tables \
-                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
-            }
-        })
-        .fetch_optional(&self.pool)
-        .await?;
+        let old: Option<String> = sqlx::query_scalar(dialect::table_exists(self.engine))
+            .bind("schema_migrations")
+            .fetch_optional(&self.pool)
+            .await?;
         if old.is_some() {
             return Err(StoreError::Invalid(vec![(
                 "数据库".into(),
