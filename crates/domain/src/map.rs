@@ -56,12 +56,68 @@ fn ring(v: &Value) -> Option<Ring> {
     (out.len() >= 3).then_some(out)
 }
 
+/// The largest file read, in bytes: [`MAX_POINTS`] points written out with indentation (QGIS,
+/// mapshaper) stay well below it.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// How many arrays the text opens outside its strings. A file of P points opens fewer than 2P
+/// (every point is an array, every ring of at least three points one more, every polygon one more),
+/// so counting them first refuses a file of too many points before it is parsed into memory.
+fn arrays_opened(text: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'[' {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A JSON syntax error in words, with its line and column.
+fn syntax_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "文件不完整（内容意外结束）",
+        _ if e.to_string().contains("recursion limit") => "嵌套层数过多",
+        Category::Syntax => "JSON 语法错误",
+        Category::Data | Category::Io => "内容无法读取",
+    };
+    format!(
+        "不是有效的 GeoJSON 文件：第 {} 行第 {} 列{what}",
+        e.line(),
+        e.column()
+    )
+}
+
+fn too_many_points() -> String {
+    format!("边界点数超过 {MAX_POINTS} 个，请先在制图软件中简化边界后再上传")
+}
+
 /// Reads a GeoJSON FeatureCollection: each feature's code and name and its outer rings. The reason
-/// in Chinese when the file is not such a collection, a geometry is not a polygon with valid
-/// longitudes and latitudes, or the file holds more than [`MAX_POINTS`] points.
+/// in Chinese when the file is larger than [`MAX_BYTES`], is not such a collection, a geometry is
+/// not a polygon with valid longitudes and latitudes, or the file holds more than [`MAX_POINTS`]
+/// points (refused before the file is parsed into memory).
 pub fn parse_geojson(text: &str) -> Result<Vec<Feature>, String> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| format!("不是有效的 GeoJSON 文件（{e}）"))?;
+    if text.len() > MAX_BYTES {
+        return Err(format!(
+            "文件超过 {} MB，请先在制图软件中简化边界后再上传",
+            MAX_BYTES / 1024 / 1024
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if arrays_opened(text) > 2 * MAX_POINTS {
+        return Err(too_many_points());
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| syntax_error(&e))?;
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err("应为 GeoJSON 的 FeatureCollection（各单位边界为其中的 Feature）".into());
     }
@@ -97,7 +153,8 @@ pub fn parse_geojson(text: &str) -> Result<Vec<Feature>, String> {
                         .and_then(ring)
                         .ok_or_else(bad)
                 })
-                .collect::<Result<_, _>>()?,
+                .collect::<Result<Vec<Ring>, _>>()
+                .and_then(|r| if r.is_empty() { Err(bad()) } else { Ok(r) })?,
             other => {
                 return Err(format!(
                     "第{index}个要素的边界类型“{}”不受支持（应为 Polygon 或 MultiPolygon）",
@@ -107,9 +164,7 @@ pub fn parse_geojson(text: &str) -> Result<Vec<Feature>, String> {
         };
         points += rings.iter().map(Vec::len).sum::<usize>();
         if points > MAX_POINTS {
-            return Err(format!(
-                "边界点数超过 {MAX_POINTS} 个，请先在制图软件中简化边界后再上传"
-            ));
+            return Err(too_many_points());
         }
         out.push(Feature {
             index,
@@ -243,5 +298,27 @@ mod tests {
         assert!(parse_geojson(point).unwrap_err().contains("Point"));
         let far = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[500,2],[1,2],[1,3]]]}}]}"#;
         assert!(parse_geojson(far).unwrap_err().contains("坐标无效"));
+        let empty = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}"#;
+        assert!(parse_geojson(empty).unwrap_err().contains("第1个要素"));
+    }
+
+    #[test]
+    fn hostile_files_are_refused_before_they_cost_memory() {
+        let cut =
+            parse_geojson("{\n  \"type\": \"FeatureCollection\",\n  \"features\": [").unwrap_err();
+        assert!(cut.contains("第 3 行") && cut.contains("意外结束"), "{cut}");
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        assert!(parse_geojson(&deep).unwrap_err().contains("嵌套层数过多"));
+        let many = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[{}[0,0]]]}}}}]}}"#,
+            "[0,0],".repeat(MAX_POINTS)
+        );
+        assert!(parse_geojson(&many).unwrap_err().contains("边界点数超过"));
+        // Brackets inside a name are not arrays.
+        assert_eq!(arrays_opened(r#"{"name":"[\"[","c":[[1]]}"#), 2);
+        let big = " ".repeat(MAX_BYTES + 1);
+        assert!(parse_geojson(&big).unwrap_err().contains("文件超过 20 MB"));
+        let bom = "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"甲\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1,1],[2,1],[2,2],[1,1]]]}}]}";
+        assert_eq!(parse_geojson(bom).unwrap().len(), 1);
     }
 }

@@ -76,7 +76,7 @@ pub fn investment_chart(
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="累计完成投资与时序计划线"><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="累计完成投资与时序计划线"><title>累计完成投资与时序计划线</title><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##
     );
     for i in 0..=ticks {
         let v = step * f64::from(i);
@@ -250,8 +250,10 @@ pub fn peer_bars(bars: &[Bar], threshold: Option<(f64, &str)>, suffix: &str) -> 
     s
 }
 
-/// The scored region's rank over the last periods (1 at the top), with the number of peers.
-pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
+/// The scored region's rank over the last periods (1 at the top), with the number of peers;
+/// `name` (the indicator) titles the drawing, and each point names its period, rank and peers on
+/// hover.
+pub fn rank_line(name: &str, points: &[(String, Option<u32>, u32)]) -> String {
     let (w, h) = (380.0_f64, 160.0_f64);
     let (l, r, t, b) = (34.0, 30.0, 16.0, 30.0);
     let pw = w - l - r;
@@ -261,7 +263,8 @@ pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
     let x = |i: usize| l + pw * i as f64 / (n - 1) as f64;
     let y = |rank: u32| t + ph * f64::from(rank - 1) / f64::from(max_rank - 1);
     let mut s = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="排名变化"><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{title}"><title>{title}</title><rect x="{l}" y="{t}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>"##,
+        title = esc(&format!("{name}排名变化"))
     );
     for rank in [1, max_rank] {
         let _ = write!(
@@ -272,7 +275,7 @@ pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
         );
     }
     let mut path = String::new();
-    for (i, (label, rank, _)) in points.iter().enumerate() {
+    for (i, (label, rank, peers)) in points.iter().enumerate() {
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" fill="#57606a">{}</text>"##,
@@ -285,9 +288,10 @@ pub fn rank_line(points: &[(String, Option<u32>, u32)]) -> String {
             let _ = write!(path, "{cmd}{:.1},{:.1} ", x(i), y(*rk));
             let _ = write!(
                 s,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#cf222e"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#1f2328">{rk}</text>"##,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#cf222e"><title>{}：第 {rk} 名（共 {peers} 个）</title></circle><text x="{:.1}" y="{:.1}" font-size="10" fill="#1f2328">{rk}</text>"##,
                 x(i),
                 y(*rk),
+                esc(label),
                 x(i) + 4.0,
                 y(*rk) - 5.0
             );
@@ -610,11 +614,16 @@ mod tests {
         );
         assert!(svg.contains("6.8%") && svg.contains("-1.5%") && svg.contains("目标 6.5"));
         assert!(svg.contains("#cf222e"), "the scored region is highlighted");
-        let line = rank_line(&[
-            ("2026-Q1".into(), Some(2), 4),
-            ("2026-Q2".into(), None, 4),
-            ("2026-Q3".into(), Some(1), 4),
-        ]);
+        let line = rank_line(
+            "地区生产总值",
+            &[
+                ("2026-Q1".into(), Some(2), 4),
+                ("2026-Q2".into(), None, 4),
+                ("2026-Q3".into(), Some(1), 4),
+            ],
+        );
         assert!(line.contains("2026-Q3") && line.matches("<circle").count() == 2);
+        assert!(line.contains("<title>地区生产总值排名变化</title>"));
+        assert!(line.contains("2026-Q3：第 1 名（共 4 个）"));
     }
 }

@@ -22,12 +22,16 @@ pub struct Snapshot {
 }
 
 impl Reports<'_> {
-    /// The figures of every unit's own projects on each of `days`, computing and keeping those of a
-    /// day not kept yet (from the statuses as of that day). By day, then unit id.
+    /// The figures of every unit's own projects on each of `days` (from the statuses as of that
+    /// day), by day, then unit id. A day before `keep_before` — the first day whose reports may
+    /// still arrive, late or corrected — is computed once and kept, as the week stood when it
+    /// closed; a later day is computed from the cached statuses each time and never kept, so a
+    /// week still being reported (or a day to come) is not frozen early.
     pub async fn snapshots(
         self,
         tree: &UnitTree,
         days: &[Date],
+        keep_before: Date,
     ) -> Result<HashMap<Date, HashMap<i64, Snapshot>>> {
         let mut out: HashMap<Date, HashMap<i64, Snapshot>> = HashMap::new();
         if days.is_empty() {
@@ -57,19 +61,25 @@ impl Reports<'_> {
         }
         let settings = self.status_settings().await?;
         for d in days.iter().filter(|d| !kept.contains(d)) {
-            // Computed past the statuses' cache: a dozen past Sundays would push out the entries the
-            // pages live on.
-            let statuses = self
-                .projects()
-                .statuses_via(
-                    tree,
-                    Scope::All,
-                    &ProjectFilter::default(),
-                    *d,
-                    &settings,
-                    crate::SumsVia::Totals,
-                )
-                .await?;
+            let keep = *d < keep_before;
+            let statuses = if keep {
+                // Computed past the statuses' cache: a dozen past Sundays would push out the
+                // entries the pages live on.
+                self.projects()
+                    .statuses_via(
+                        tree,
+                        Scope::All,
+                        &ProjectFilter::default(),
+                        *d,
+                        &settings,
+                        crate::SumsVia::Totals,
+                    )
+                    .await?
+            } else {
+                self.projects()
+                    .statuses(tree, Scope::All, &ProjectFilter::default(), *d)
+                    .await?
+            };
             let mut by_unit: HashMap<i64, Snapshot> = HashMap::new();
             for r in &statuses {
                 let e = by_unit.entry(r.project.unit_id).or_default();
@@ -83,22 +93,27 @@ impl Reports<'_> {
                     e.red += 1;
                 }
             }
-            let mut tx = self.begin().await?;
-            for (unit, s) in &by_unit {
-                sqlx::query(
-                    "INSERT INTO status_snapshots (day, unit_id, stalled, late_start, red) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (day, unit_id) DO UPDATE SET stalled = excluded.stalled, \
-                     late_start = excluded.late_start, red = excluded.red",
-                )
-                .bind(fmt_date(*d))
-                .bind(unit)
-                .bind(i64::from(s.stalled))
-                .bind(i64::from(s.late_start))
-                .bind(i64::from(s.red))
-                .execute(&mut *tx)
-                .await?;
+            if keep {
+                let mut tx = self.begin().await?;
+                for (unit, s) in &by_unit {
+                    sqlx::query(
+                        "INSERT INTO status_snapshots (day, unit_id, stalled, late_start, red) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (day, unit_id) DO UPDATE SET stalled = excluded.stalled, \
+                         late_start = excluded.late_start, red = excluded.red",
+                    )
+                    .bind(fmt_date(*d))
+                    .bind(unit)
+                    .bind(i64::from(s.stalled))
+                    .bind(i64::from(s.late_start))
+                    .bind(i64::from(s.red))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // The kept figures are what was just computed from the data as it is: no cached
+                // value changes, so the data's version is not raised (that would make every
+                // instance compute its statuses afresh).
+                tx.commit_outside_cache().await?;
             }
-            tx.commit().await?;
             out.insert(*d, by_unit);
         }
         Ok(out)

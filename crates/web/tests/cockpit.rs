@@ -149,23 +149,208 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
     assert!(page
         .body
         .contains("/projects?flag=late_start&amp;as_of=2026-04-12"));
+    let tree = app.store.units().await.unwrap();
+    let d = |m, day| time::Date::from_calendar_date(2026, m, day).unwrap();
+    let (apr5, apr26, may3) = (
+        d(time::Month::April, 5),
+        d(time::Month::April, 26),
+        d(time::Month::May, 3),
+    );
+    let late = |k: &std::collections::HashMap<
+        time::Date,
+        std::collections::HashMap<i64, diaodu_store::snapshots::Snapshot>,
+    >,
+                d| { k[&d].get(&app.d1).map_or(0, |s| s.late_start) };
+    // The page kept its twelve Sundays (every one before the open days).
     let kept = app
         .store
         .reports()
-        .snapshots(
-            &app.store.units().await.unwrap(),
-            &[
-                time::macros::date!(2026 - 04 - 26),
-                time::macros::date!(2026 - 05 - 03),
-            ],
+        .snapshots(&tree, &[apr26, may3], apr5)
+        .await
+        .unwrap();
+    assert_eq!(late(&kept, apr26), 0);
+    assert_eq!(late(&kept, may3), 1);
+    // 5 April, from the first open day on (as if its reports could still arrive): computed, not kept.
+    let open = app
+        .store
+        .reports()
+        .snapshots(&tree, &[apr5], apr5)
+        .await
+        .unwrap();
+    assert_eq!(late(&open, apr5), 0);
+
+    // L002's planned start moves to 1 April: the kept 26 April still shows none late, as the week
+    // stood when it closed; 5 April, not kept, shows the change.
+    let p = app.store.projects().by_code("L002").await.unwrap().unwrap();
+    let mut f = p.fields.clone();
+    f.planned_start = Some(d(time::Month::April, 1));
+    app.store
+        .projects()
+        .update(&diaodu_store::Actor::cli(), p.id, p.version, p.unit_id, f)
+        .await
+        .unwrap();
+    let again = app
+        .store
+        .reports()
+        .snapshots(&tree, &[apr5, apr26], apr5)
+        .await
+        .unwrap();
+    assert_eq!(late(&again, apr26), 0, "a closed week is kept as it stood");
+    assert_eq!(late(&again, apr5), 1, "an open week is computed afresh");
+}
+
+/// The cockpit shows what has happened: a day after today is refused, and nothing is kept for it.
+#[tokio::test]
+async fn a_day_to_come_is_refused() {
+    let app = TestApp::with_today(Some(time::macros::date!(2026 - 06 - 30))).await;
+    let leader = app.login("leader").await;
+    let r = app.get(&leader, "/cockpit?as_of=2026-09-30").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("统计日期不能晚于今天"), "{}", r.body);
+    let r = app.get(&leader, "/cockpit?as_of=2026-06-30").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The projector's button follows today; a day asked for stays pinned.
+    assert!(r
+        .body
+        .contains("href=\"/cockpit?mode=screen&amp;as_of=2026-06-30\""));
+    let r = app.get(&leader, "/cockpit").await;
+    assert!(
+        r.body.contains("href=\"/cockpit?mode=screen\""),
+        "{}",
+        r.body
+    );
+    let screen = app.get(&leader, "/cockpit?mode=screen").await;
+    assert!(
+        screen.body.contains("http-equiv=\"refresh\"")
+            && screen.body.contains("main class=\"stage\"")
+    );
+}
+
+/// Hostile or careless boundary files are refused in words, naming what is wrong, and change
+/// nothing: a truncated file (with its line), a file nested too deep, too many points, a
+/// MultiPolygon without polygons, a file not in UTF-8, an empty file, and a file over the size
+/// limit, refused as it arrives.
+#[tokio::test]
+async fn hostile_boundary_files_are_refused_in_words() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let many = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"D1"}},"geometry":{{"type":"Polygon","coordinates":[[{}[0,0]]]}}}}]}}"#,
+        "[0,0],".repeat(diaodu_domain::map::MAX_POINTS)
+    );
+    let empty_multi = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"D1"},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}"#;
+    let huge = vec![b' '; diaodu_domain::map::MAX_BYTES + 10];
+    let cases: Vec<(&[u8], &str)> = vec![
+        (
+            b"{\n\"type\": \"FeatureCollection\",\n\"features\": [",
+            "第 3 行",
+        ),
+        (deep.as_bytes(), "嵌套层数过多"),
+        (many.as_bytes(), "边界点数超过"),
+        (empty_multi.as_bytes(), "第1个要素的边界坐标无效"),
+        (b"\xff\xfe{}", "UTF-8"),
+        (b"", "请选择文件"),
+        (&huge, "上限 20 MB"),
+    ];
+    for (body, why) in cases {
+        let r = app
+            .post_multipart(&admin, "/admin/map", &[], "bad.geojson", body)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{why}: {}", r.body);
+        assert!(r.body.contains(why), "{why}: {}", r.body);
+    }
+    let page = app.get(&admin, "/admin/map").await;
+    assert!(page.body.contains("尚未上传"), "nothing was kept");
+}
+
+/// The supervision figures open lists that count the same things: the year's notices open the
+/// notices issued this year (a notice of last year is not among them, though its overdue reply is
+/// still counted against its unit), and the year's accountability opens the records of the year —
+/// for a leader, who reads them; a district's reporter sees the figure without a link.
+#[tokio::test]
+async fn the_supervision_figures_open_lists_that_count_the_same() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let today = diaodu_store::today_local();
+    let year = today.year();
+    let fmt = diaodu_domain::period::fmt_date;
+    let mut ids = Vec::new();
+    for title in ["去年的督办事项", "今年的督办事项"] {
+        let r = app
+            .api(
+                axum::http::Method::POST,
+                "/api/v1/notices",
+                Some(&sup),
+                Some(serde_json::json!({"unit_id": app.d1, "title": title, "content": "请按期反馈", "reply_by": fmt(today)})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.json()["notice"]["id"].as_i64().unwrap());
+    }
+    // The first was issued last November and never answered.
+    sqlx::query("UPDATE notices SET issued_at = $1, reply_by = $2 WHERE id = $3")
+        .bind(format!("{}-11-01T02:00:00Z", year - 1))
+        .bind(format!("{}-11-10", year - 1))
+        .bind(ids[0])
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    app.store
+        .notices()
+        .add_accountability(
+            &diaodu_store::Actor::cli(),
+            &diaodu_store::Accountability {
+                id: 0,
+                notice_id: Some(ids[0]),
+                unit_id: Some(app.d1),
+                person: "李某（甲区发改局局长）".into(),
+                what: "督办事项逾期未反馈".into(),
+                decision: "通报批评".into(),
+                decided_on: today,
+            },
         )
         .await
         .unwrap();
-    let late = |d| {
-        kept[&d]
-            .get(&app.d1)
-            .map_or(0, |s: &diaodu_store::snapshots::Snapshot| s.late_start)
-    };
-    assert_eq!(late(time::macros::date!(2026 - 04 - 26)), 0);
-    assert_eq!(late(time::macros::date!(2026 - 05 - 03)), 1);
+
+    let leader = app.login("leader").await;
+    let page = app.get(&leader, "/cockpit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let notices = format!("/notices?show=all&amp;year={year}");
+    assert!(page.body.contains(&notices), "{}", page.body);
+    // Overdue by unit: last year's notice counts against 甲区.
+    assert!(page
+        .body
+        .contains(&format!("/notices?show=overdue&amp;unit={}", app.d1)));
+    let list = app.get(&leader, &notices.replace("&amp;", "&")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("今年的督办事项") && !list.body.contains("去年的督办事项"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains(&format!("筛选：{year}年下发")));
+    // The filter is kept in the export.
+    assert!(list
+        .body
+        .contains(&format!("year={year}&amp;sort=&amp;format=xlsx")));
+    let records = format!("/accountability?year={year}");
+    assert!(page.body.contains(&records));
+    let r = app.get(&leader, &records).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("李某（甲区发改局局长）"));
+    let r = app
+        .get(&leader, &format!("/accountability?year={}", year - 1))
+        .await;
+    assert!(!r.body.contains("李某"));
+    let r = app.get(&leader, "/accountability?year=12").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let rep = app.login("rep1").await;
+    let page = app.get(&rep, "/cockpit").await;
+    assert!(page.body.contains("本年问责") && !page.body.contains("/accountability"));
+    assert_eq!(
+        app.get(&rep, "/accountability").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

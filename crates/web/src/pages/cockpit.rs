@@ -43,8 +43,15 @@ fn figure(k: &str, v: Markup, sub: Markup, href: &str) -> Markup {
     }
 }
 
-/// The map of the region's units coloured by `figure`, each unit opening its list.
-fn map(k: &Cockpit, tree: &diaodu_store::UnitTree, figure: &str, mode: &str) -> Markup {
+/// The map of the region's units coloured by `figure`, each unit opening its list; `pinned` is
+/// the `&as_of=` of a day asked for, kept when another figure is chosen.
+fn map(
+    k: &Cockpit,
+    tree: &diaodu_store::UnitTree,
+    figure: &str,
+    mode: &str,
+    pinned: &str,
+) -> Markup {
     let date = fmt_date(k.d);
     let lines: Vec<&diaodu_store::reporting::UnitLine> = k.units.iter().skip(1).collect();
     let units: Vec<(i64, Option<f64>, String, String)> = tree
@@ -95,7 +102,7 @@ fn map(k: &Cockpit, tree: &diaodu_store::UnitTree, figure: &str, mode: &str) -> 
     };
     let link = |f: &str| {
         format!(
-            "/cockpit?as_of={date}&map={f}{}",
+            "/cockpit?map={f}{pinned}{}",
             if mode == "screen" { "&mode=screen" } else { "" }
         )
     };
@@ -105,14 +112,21 @@ fn map(k: &Cockpit, tree: &diaodu_store::UnitTree, figure: &str, mode: &str) -> 
                 a href=(link("completion")) { "完成率" } " · " a href=(link("red")) { "红灯项目" } " · " a href=(link("overdue")) { "逾期督办" } } }
             @if areas.is_empty() { p.muted { "尚无单位边界：系统管理员可在“单位管理 › 地图边界”上传 GeoJSON 文件。" } }
             @else { (svg(diaodu_office::svg::choropleth(title, &areas, 560.0, h, worse))) }
+            details { summary { "数据表" } table {
+                thead { tr { th { "单位" } th.n { (title.trim_start_matches("各单位")) } } }
+                tbody { @for (id, _, text, href) in &units { tr {
+                    td { a href=(href) { (tree.get(*id).map(|u| u.name.as_str()).unwrap_or("")) } } td.n { (text) }
+                } } }
+            } }
         }
     }
 }
 
 /// The cockpit's parts; `records` says whether the caller may open the accountability records
-/// (the supervision office), else the year's figure opens the notices that reached 问责.
+/// (the supervision office, the leaders), else the year's figure is shown without a link.
 fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
     let d = k.d;
+    let year = d.year();
     let t = &k.total;
     let tp = time_progress_pct(d);
     let date = fmt_date(d);
@@ -198,10 +212,22 @@ fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
                                     "，" (if src == "target" { "目标 " } else { "上级 " }) (format!("{th:.1}"))
                                 }
                             }
-                            (svg(rank_line(&c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>())))
+                            (svg(rank_line(&c.card.name, &c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>())))
                         }
                     }
                 }
+                details { summary { "数据表" } table {
+                    thead { tr { th { "指标" } th.n { "数值" } th.n { "增速" } th.n { "目标/上级" } th.n { "排名" } th.n { "较上期" } th { "历次排名" } } }
+                    tbody { @for c in &sc.indicators { @let card = &c.card; tr {
+                        td { a href={"/scorecard?region=" (k.region.id) "&period=" (sc.period)} { (card.name) } }
+                        td.n { @if let Some(v) = card.value { (format!("{v:.1}")) " " (card.unit) } @else { "—" } }
+                        td.n { @if let Some(g) = card.growth_pct { (format!("{g:.1}%")) } @else { "—" } }
+                        td.n { @if let Some(th) = card.threshold { (format!("{th:.1}")) } @else { "—" } }
+                        td.n { @match card.rank { Some(r) => { (r) " / " (card.peer_count) }, None => "—" } }
+                        td.n { @match card.rank_change { Some(x) if x > 0 => { "上升 " (x) }, Some(x) if x < 0 => { "下降 " (-x) }, Some(_) => "持平", None => "—" } }
+                        td { (c.history.iter().map(|(p, r, n)| format!("{p}：{}", r.map_or("—".to_string(), |r| format!("{r}/{n}")))).collect::<Vec<_>>().join("，")) }
+                    } } }
+                } }
             }
         }
         section.cockpit-part #projects {
@@ -216,7 +242,7 @@ fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
             }
             div.charts {
                 (map_part)
-                figure.chart-box {
+                figure.chart-box #invest {
                     figcaption { "本年投资累计与时序进度线" }
                     a href={"/ranking?as_of=" (date)} { (svg(investment_chart(d.year(), t.annual_plan, &increments, None, d))) }
                     details { summary { "数据表" } table {
@@ -240,7 +266,7 @@ fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
                         tbody { @for (day, st, late) in &k.trend { tr { td { (fmt_date(*day)) } td.n { (st) } td.n { (late) } } } }
                     } }
                 }
-                figure.chart-box {
+                figure.chart-box #lights {
                     figcaption { "各单位项目亮灯" span.muted.small { "　红 · 黄 · 绿 · 已竣工，点色块看项目" } }
                     (svg(stacked_bars("各单位项目亮灯", &bars)))
                     details { summary { "数据表" } table {
@@ -259,36 +285,40 @@ fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
             div.cards {
                 // Each light opens its own list, so the figure is not one link.
                 div.card {
-                    div.k { a href="/tasks" { "重点任务" } } div.v { (tasks_total) small { " 项" } }
+                    div.k { a href={"/tasks?as_of=" (date)} { "重点任务" } } div.v { (tasks_total) small { " 项" } }
                     div.sub {
-                        a href="/tasks?light=red" { span.down { "红 " (task(TaskLight::Red)) } } "　"
-                        a href="/tasks?light=yellow" { "黄 " (task(TaskLight::Yellow)) } "　"
-                        a href="/tasks?light=green" { "绿 " (task(TaskLight::Green)) } "　"
-                        a href="/tasks?light=done" { "销号 " (task(TaskLight::Done)) }
+                        a href={"/tasks?light=red&as_of=" (date)} { span.down { "红 " (task(TaskLight::Red)) } } "　"
+                        a href={"/tasks?light=yellow&as_of=" (date)} { "黄 " (task(TaskLight::Yellow)) } "　"
+                        a href={"/tasks?light=green&as_of=" (date)} { "绿 " (task(TaskLight::Green)) } "　"
+                        a href={"/tasks?light=done&as_of=" (date)} { "销号 " (task(TaskLight::Done)) }
                     }
                 }
-                (figure("本年督办单", html! { (notices_total) small { " 件" } }, html! { "已升级 " (escalated) " 件" }, "/notices?show=all"))
+                (figure("本年督办单", html! { (notices_total) small { " 件" } }, html! { "已升级 " (escalated) " 件" }, &format!("/notices?show=all&year={year}")))
                 (figure("逾期未反馈", html! { span.down { (k.overdue.iter().map(|o| o.overdue).sum::<u32>()) } small { " 件" } }, html! { (k.overdue.len()) " 个单位" }, "/notices?show=overdue"))
-                (figure("本年问责", html! { (k.accountability) small { " 人次" } }, html! { "问责记录" }, if records { "/accountability" } else { "/notices?show=all&escalation=accountability" }))
+                @if records {
+                    (figure("本年问责", html! { (k.accountability) small { " 人次" } }, html! { "问责记录" }, &format!("/accountability?year={year}")))
+                } @else {
+                    div.card { div.k { "本年问责" } div.v { (k.accountability) small { " 人次" } } div.sub { "问责记录" } }
+                }
             }
             div.charts {
-                figure.chart-box {
+                figure.chart-box #notice-states {
                     figcaption { "督办单：状态与升级" }
                     table.compact {
                         thead { tr { th { "状态" } th.n { "件" } th { "升级" } th.n { "件" } } }
                         tbody {
                             @for i in 0..k.notices_by_state.len().max(k.notices_by_step.len()) { tr {
                                 @if let Some((s, n)) = k.notices_by_state.get(i) {
-                                    td { a href={"/notices?state=" (s.code())} { (s.zh()) } } td.n { (n) }
+                                    td { a href={"/notices?state=" (s.code()) "&year=" (year)} { (s.zh()) } } td.n { (n) }
                                 } @else { td {} td {} }
                                 @if let Some((e, n)) = k.notices_by_step.get(i) {
-                                    td { a href={"/notices?escalation=" (e.code())} { (e.zh()) } } td.n { (n) }
+                                    td { a href={"/notices?escalation=" (e.code()) "&year=" (year)} { (e.zh()) } } td.n { (n) }
                                 } @else { td {} td {} }
                             } }
                         }
                     }
                 }
-                figure.chart-box {
+                figure.chart-box #overdue {
                     figcaption { "逾期未反馈（按单位）" }
                     @if k.overdue.is_empty() { p.muted { "没有逾期未反馈的督办单。" } } @else {
                         table.compact {
@@ -314,13 +344,31 @@ pub async fn show(
     use axum::response::IntoResponse;
     let ctx = Ctx::load(&state, &c).await?;
     let d = as_of(&state, q.as_of.as_deref())?;
+    if d > state.today() {
+        // The cockpit shows what has happened: its trend reads the weeks before the day.
+        return Err(AppError::invalid("as_of", "统计日期不能晚于今天"));
+    }
+    // A day asked for stays in the links; without one the page (and the meeting room's screen,
+    // refreshed every five minutes) follows today.
+    let pinned = q
+        .as_of
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|_| format!("&as_of={}", fmt_date(d)))
+        .unwrap_or_default();
     let k = crate::service::cockpit::cockpit(&state, &c, d).await?;
     let figure = match q.map.as_deref() {
         Some("red") => "red",
         Some("overdue") => "overdue",
         _ => "completion",
     };
-    let map_part = map(&k, &ctx.tree, figure, q.mode.as_deref().unwrap_or(""));
+    let map_part = map(
+        &k,
+        &ctx.tree,
+        figure,
+        q.mode.as_deref().unwrap_or(""),
+        &pinned,
+    );
     let title = format!("{} · 领导驾驶舱", k.region.name);
     let screen = q.mode.as_deref() == Some("screen");
     let head = html! {
@@ -339,7 +387,10 @@ pub async fn show(
                     link rel="stylesheet" href="/static/app.css";
                 }
                 body.screen {
-                    main.cockpit { (head) (body(&k, map_part.clone(), c.can(diaodu_domain::access::Action::IssueNotices))) p.small.muted { "每 5 分钟自动刷新　" a href="/cockpit" { "退出投屏" } } }
+                    main.stage { div.cockpit {
+                        header.screen-head { (head) p.small.muted { "每 5 分钟自动刷新　" a href={"/cockpit?" (pinned.trim_start_matches('&'))} { "退出投屏" } } }
+                        (body(&k, map_part.clone(), crate::service::sees_accountability(&c)))
+                    } }
                 }
             }
         }
@@ -376,10 +427,10 @@ pub async fn show(
             form.filters method="get" action="/cockpit" {
                 label { "统计日期" input type="date" name="as_of" value=(fmt_date(d)); }
                 button type="submit" { "查询" }
-                a.btn.light-btn href={"/cockpit?mode=screen&as_of=" (fmt_date(d))} { "投屏模式" }
+                a.btn.light-btn href={"/cockpit?mode=screen" (pinned)} { "投屏模式" }
                 button.light-btn type="button" onclick="window.print()" { "打印（A4 横向）" }
             }
-            (body(&k, map_part.clone(), c.can(diaodu_domain::access::Action::IssueNotices)))
+            (body(&k, map_part.clone(), crate::service::sees_accountability(&c)))
         }
     };
     Ok(page(&c, &ctx.unit_name, "/cockpit", "领导驾驶舱", page_body).into_response())

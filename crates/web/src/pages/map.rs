@@ -55,7 +55,7 @@ pub async fn show(
             form.panel #map-form method="post" action="/admin/map" enctype="multipart/form-data" {
                 (csrf(&c))
                 h2 style="margin-top:0" { "上传边界文件" }
-                label { "GeoJSON 文件（.geojson 或 .json，UTF-8）" input type="file" name="file" accept=".geojson,.json" required; }
+                label { "GeoJSON 文件（.geojson 或 .json，UTF-8，不超过 20 MB、20 万个点）" input type="file" name="file" accept=".geojson,.json" required; }
                 p { button type="submit" { "上传并替换" } }
             }
         }
@@ -70,7 +70,8 @@ pub async fn upload(
     mut mp: Multipart,
 ) -> Result<Response, AppError> {
     c.require(Action::ManageUnits)?;
-    let u = crate::service::library::read_upload(&mut mp, state.cfg.max_upload_mb).await?;
+    let max_mb = diaodu_domain::map::MAX_BYTES / 1024 / 1024;
+    let u = crate::service::library::read_upload(&mut mp, max_mb).await?;
     let s = crate::service::map::upload(&state, &c, &u.file_name, &u.bytes).await?;
     let msg = format!(
         "已上传：{} 个要素，匹配 {} 个单位{}",

@@ -84,6 +84,8 @@ pub struct NoticeQuery {
     pub escalation: Option<String>,
     /// Only notices to this unit or the units below it (id).
     pub unit: Option<String>,
+    /// Only notices issued in this year, as the cockpit's figures of the year open them.
+    pub year: Option<String>,
 }
 
 /// GET /notices
@@ -114,8 +116,20 @@ pub async fn list(
         ),
         None => None,
     };
+    let year_filter = match nonempty(&q.year) {
+        Some(s) => Some(
+            s.parse::<i32>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+                .ok_or_else(|| AppError::invalid("年度", "应为四位年份"))?,
+        ),
+        None => None,
+    };
     // A drill-down names what it counts; it is read among all notices, not only the open ones.
-    let drill = state_filter.is_some() || escalation_filter.is_some() || unit_filter.is_some();
+    let drill = state_filter.is_some()
+        || escalation_filter.is_some()
+        || unit_filter.is_some()
+        || year_filter.is_some();
     let show = nonempty(&q.show).unwrap_or(if drill { "all" } else { "open" });
     let mut shown: Vec<&Notice> = all
         .iter()
@@ -133,13 +147,44 @@ pub async fn list(
                     .in_scope(n.unit_id, diaodu_domain::access::Scope::Subtree(u))
             })
         })
+        .filter(|n| {
+            year_filter.is_none_or(|y| n.issued_at.get(..4) == Some(y.to_string().as_str()))
+        })
         .collect();
-    let sorting = Sorting::new(
-        "/notices",
-        nonempty(&q.sort),
-        NOTICE_COLUMNS,
-        &[("show", show)],
+    // The drill-down's filters, kept in the sort links, the export and the form.
+    let kept: Vec<(&str, String)> = [
+        ("state", nonempty(&q.state)),
+        ("escalation", nonempty(&q.escalation)),
+        ("unit", nonempty(&q.unit)),
+        ("year", nonempty(&q.year)),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v.trim().to_string())))
+    .collect();
+    let mut params: Vec<(&str, &str)> = vec![("show", show)];
+    params.extend(kept.iter().map(|(k, v)| (*k, v.as_str())));
+    let sorting = Sorting::new("/notices", nonempty(&q.sort), NOTICE_COLUMNS, &params);
+    let mut export: Vec<(&str, &str)> = params.clone();
+    export.push(("sort", sorting.value()));
+    export.push(("format", "xlsx"));
+    let export = format!(
+        "/notices?{}",
+        serde_urlencoded::to_string(&export).unwrap_or_default()
     );
+    // What the drill-down counts, in words.
+    let mut narrowed: Vec<String> = Vec::new();
+    if let Some(y) = year_filter {
+        narrowed.push(format!("{y}年下发"));
+    }
+    if let Some(u) = unit_filter.and_then(|u| ctx.tree.get(u)) {
+        narrowed.push(format!("{}（含下级）", u.name));
+    }
+    if let Some(s) = state_filter {
+        narrowed.push(format!("状态：{}", s.zh()));
+    }
+    if let Some(e) = escalation_filter {
+        narrowed.push(format!("升级：{}", e.zh()));
+    }
     sorting.apply(&mut shown, notice_key);
     let title = if c.can(Action::IssueNotices) {
         "督办单"
@@ -181,9 +226,13 @@ pub async fn list(
         form.filters method="get" action="/notices" {
             label { "范围" select name="show" {
                 @for (k, v) in [("open", "未办结"), ("overdue", "已逾期"), ("closed", "已办结"), ("all", "全部")] { option value=(k) selected[show == k] { (v) } } } }
+            @for (k, v) in &kept { input type="hidden" name=(k) value=(v); }
             button type="submit" { "查询" }
-            a.btn.light-btn href={"/notices?show=" (show) "&sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" }
+            a.btn.light-btn href=(export) { "导出 Excel" }
             @if c.can(Action::IssueNotices) { a.btn.light-btn href="/notices/new" { "下发督办单" } a.btn.light-btn href="/accountability" { "问责记录" } }
+        }
+        @if !narrowed.is_empty() {
+            p.small { "筛选：" (narrowed.join("，")) "，共 " (shown.len()) " 件　" a href={"/notices?show=" (show)} { "清除筛选" } }
         }
         (notice_table(&shown, d, Some(&sorting)))
         p.small.muted {
@@ -547,6 +596,17 @@ pub async fn accountability_list(
 ) -> Result<Response, AppError> {
     let mut list = crate::service::accountability_in_scope(&state, &c).await?;
     let ctx = Ctx::load(&state, &c).await?;
+    let year = match nonempty(&q.year) {
+        Some(s) => Some(
+            s.parse::<i32>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+                .ok_or_else(|| AppError::invalid("年度", "应为四位年份"))?,
+        ),
+        None => None,
+    };
+    list.retain(|a| year.is_none_or(|y| a.decided_on.year() == y));
+    let year_text = year.map(|y| y.to_string()).unwrap_or_default();
     let unit = |a: &diaodu_store::Accountability| {
         a.unit_id
             .and_then(|u| ctx.tree.get(u))
@@ -557,7 +617,7 @@ pub async fn accountability_list(
         "/accountability",
         nonempty(&q.sort),
         &["date", "unit", "person"],
-        &[],
+        &[("year", year_text.as_str())],
     );
     sorting.apply(&mut list, |a, col| match col {
         "date" => Key::text(fmt_date(a.decided_on)),
@@ -582,8 +642,8 @@ pub async fn accountability_list(
         return super::list_xlsx("问责记录", state.today(), &heads, &rows);
     }
     let body = html! {
-        h1 { "问责记录" }
-        p { a.btn.light-btn href={"/accountability?sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" } }
+        h1 { "问责记录" @if let Some(y) = year { span.muted.small { "　" (y) "年，共 " (list.len()) " 人次　" a href="/accountability" { "全部年度" } } } }
+        p { a.btn.light-btn href={"/accountability?year=" (year_text) "&sort=" (sorting.value()) "&format=xlsx"} { "导出 Excel" } }
         div.tablewrap { table {
             thead { tr { th { (sorting.th("date", "决定日期", false)) } th { (sorting.th("unit", "单位", false)) } th { (sorting.th("person", "被问责人", false)) } th { "事由" } th { "处理决定" } th { "督办单" } } }
             tbody {

@@ -111,7 +111,7 @@ pub async fn show(
                         if c.growth_kind { "%" } else { "" },
                     ))) }
                     div style="max-width:460px" { p.small.muted style="margin:0" { "近" (c.history.len()) "期排名" }
-                        (svg(rank_line(&c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>()))) }
+                        (svg(rank_line(&c.card.name, &c.history.iter().map(|(p, r, n)| (p.to_string(), *r, *n)).collect::<Vec<_>>()))) }
                 }
             }
         }

@@ -123,11 +123,9 @@ async fn cockpit_of(
     }
 
     let jan1 = Date::from_calendar_date(d.year(), time::Month::January, 1).expect("valid");
-    let notices: Vec<diaodu_store::Notice> = store
-        .notices()
-        .list(tree, scope, d)
-        .await?
-        .into_iter()
+    let every_notice = store.notices().list(tree, scope, d).await?;
+    let notices: Vec<&diaodu_store::Notice> = every_notice
+        .iter()
         .filter(|n| {
             diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or(""))
                 .is_ok_and(|i| i >= jan1 && i <= d)
@@ -150,7 +148,8 @@ async fn cockpit_of(
         .children(Some(root))
         .into_iter()
         .map(|u| {
-            let mine: Vec<&diaodu_store::Notice> = notices
+            // Overdue whenever issued: a notice of last year still unanswered is overdue now.
+            let mine: Vec<&diaodu_store::Notice> = every_notice
                 .iter()
                 .filter(|n| {
                     n.days_overdue > 0
@@ -211,7 +210,13 @@ async fn cockpit_of(
         .rev()
         .map(|k| sunday - time::Duration::weeks(k))
         .collect();
-    let kept = store.reports().snapshots(tree, &days).await?;
+    // Weeks whose reports may still arrive (from the first open day on) are not kept yet.
+    let keep_before = store
+        .reports()
+        .open_from()
+        .await?
+        .unwrap_or_else(|| state.today());
+    let kept = store.reports().snapshots(tree, &days, keep_before).await?;
     let trend = days
         .iter()
         .map(|day| {

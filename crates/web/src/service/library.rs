@@ -311,7 +311,8 @@ pub struct Upload {
 }
 
 /// Reads an upload's fields from a multipart body (the pages' form and the API alike): the file
-/// whole, the other fields at most 1,000 bytes each.
+/// whole up to `max_mb` megabytes (a larger one is refused as it arrives), the other fields at
+/// most 1,000 bytes each.
 pub async fn read_upload(
     mp: &mut axum::extract::Multipart,
     max_mb: usize,
@@ -326,7 +327,17 @@ pub async fn read_upload(
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             u.file_name = field.file_name().unwrap_or("upload").to_string();
-            u.bytes = field.bytes().await.map_err(|_| too_large())?.to_vec();
+            // Read chunk by chunk so that a file over the limit is refused when it passes it,
+            // not after the whole body is held.
+            let limit = max_mb * 1024 * 1024;
+            let mut field = field;
+            u.bytes.clear();
+            while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                if u.bytes.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                u.bytes.extend_from_slice(&chunk);
+            }
             continue;
         }
         let slot = match name.as_str() {

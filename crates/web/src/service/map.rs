@@ -23,8 +23,9 @@ pub struct MapSummary {
 }
 
 /// Reads `text` (GeoJSON) and replaces every unit's boundary with the file's: each feature matched
-/// to a unit by its code, else by its name (a unit named twice gets both shapes). A file matching no
-/// unit is refused, and nothing changes.
+/// to a unit by its code, else by its name when exactly one unit has it (a name two units share is
+/// listed unmatched, with the reason; a unit named by two features gets both shapes). A file
+/// matching no unit is refused, and nothing changes.
 pub async fn apply(
     store: &Store,
     actor: &Actor,
@@ -32,21 +33,29 @@ pub async fn apply(
     file_name: &str,
     text: &str,
 ) -> Result<MapSummary, Error> {
-    let features = parse_geojson(text).map_err(|m| Error::invalid("文件", m))?;
+    let owned = text.to_string();
+    let features = tokio::task::spawn_blocking(move || parse_geojson(&owned))
+        .await
+        .map_err(|e| Error::Internal(format!("reading a GeoJSON file: {e}")))?
+        .map_err(|m| Error::invalid("文件", m))?;
     let mut shapes: HashMap<i64, Vec<Ring>> = HashMap::new();
     let mut unmatched = Vec::new();
     for f in &features {
-        let unit = f
-            .code
-            .as_deref()
-            .and_then(|c| tree.find(c))
-            .or_else(|| f.name.as_deref().and_then(|n| tree.find(n)));
+        let by_code = f.code.as_deref().and_then(|c| tree.resolve(c).ok());
+        let unit = match (by_code, f.name.as_deref()) {
+            (Some(u), _) => Ok(u),
+            (None, Some(n)) => tree.resolve(n),
+            (None, None) => Err(String::new()),
+        };
         match unit {
-            Some(u) => shapes
+            Ok(u) => shapes
                 .entry(u.id)
                 .or_default()
                 .extend(f.rings.iter().cloned()),
-            None => unmatched.push(f.label()),
+            Err(why) if why.starts_with("有多个") => {
+                unmatched.push(format!("{}（{why}）", f.label()))
+            }
+            Err(_) => unmatched.push(f.label()),
         }
     }
     if shapes.is_empty() {
@@ -75,6 +84,9 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<MapSummary, Error> {
     c.require(Action::ManageUnits)?;
+    if bytes.is_empty() {
+        return Err(Error::invalid("文件", "请选择文件"));
+    }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::invalid("文件", "GeoJSON 文件应为 UTF-8 编码的文本"))?;
     let tree = state.store.units().await?;

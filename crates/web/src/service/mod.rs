@@ -239,13 +239,21 @@ pub async fn add_accountability(
         .await?)
 }
 
+/// Whether the caller may read the accountability records: the supervision office that records
+/// them, and the leaders who call for them.
+pub fn sees_accountability(c: &Current) -> bool {
+    c.can(Action::IssueNotices) || c.can(Action::Instruct)
+}
+
 /// The accountability records of units within the caller's scope (a record without a unit is the
 /// administrator's to see).
 pub async fn accountability_in_scope(
     state: &AppState,
     c: &Current,
 ) -> Result<Vec<diaodu_store::Accountability>, Error> {
-    c.require(Action::IssueNotices)?;
+    if !sees_accountability(c) {
+        return Err(Error::Forbidden);
+    }
     let tree = state.store.units().await?;
     Ok(state
         .store
