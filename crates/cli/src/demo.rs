@@ -519,49 +519,13 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
     }
 
     // Invented boundaries for the invented city's districts and parks, as an administrator would
-    // upload them (GeoJSON): a 4 × 2 tiling whose shared corners are moved a little, so that the
-    // areas fit together without being squares.
-    let cells = [
+    // upload them (GeoJSON).
+    let cells: Vec<String> = [
         "YC-LX", "YC-CB", "YC-QH", "YC-SQ", "YC-YX", "YC-YD", "YC-GX", "YC-JK",
-    ];
-    let corner = |i: usize, j: usize| -> (f64, f64) {
-        let h = (i * 7 + j * 13 + 3) % 11;
-        let edge = i == 0 || i == 4 || j == 0 || j == 2;
-        let (dx, dy) = if edge {
-            (0.0, 0.0)
-        } else {
-            (
-                (h as f64 - 5.0) * 0.012,
-                (((h * 3) % 11) as f64 - 5.0) * 0.01,
-            )
-        };
-        (112.0 + 0.25 * i as f64 + dx, 30.4 - 0.2 * j as f64 + dy)
-    };
-    let features: Vec<String> = cells
-        .iter()
-        .enumerate()
-        .map(|(k, code)| {
-            let (i, j) = (k % 4, k / 4);
-            let ring = [
-                corner(i, j),
-                corner(i + 1, j),
-                corner(i + 1, j + 1),
-                corner(i, j + 1),
-                corner(i, j),
-            ]
-            .iter()
-            .map(|(x, y)| format!("[{x:.4},{y:.4}]"))
-            .collect::<Vec<_>>()
-            .join(",");
-            format!(
-                r#"{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[{ring}]]}}}}"#
-            )
-        })
-        .collect();
-    let geojson = format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        features.join(",")
-    );
+    ]
+    .map(String::from)
+    .to_vec();
+    let geojson = invented_boundaries(&cells, 1);
     diaodu_web::service::map::apply(store, &actor, &tree, "云川市边界（示意）.geojson", &geojson)
         .await
         .map_err(|e| anyhow::anyhow!("demo map: {e:?}"))?;
@@ -1641,4 +1605,80 @@ async fn fill_supervision(store: &Store, today: Date) -> Result<()> {
         )
         .await?;
     Ok(())
+}
+
+/// Invented boundaries (GeoJSON) for the units of `codes`: a tiling of about 4 × 2 cells whose
+/// inner corners are moved a little, so that the areas fit together without being squares; each
+/// edge drawn with `points_per_edge` points (a real district's boundary, simplified for a screen,
+/// has a few hundred per side), the inner ones wavy and shared exactly by the two cells beside it.
+pub fn invented_boundaries(codes: &[String], points_per_edge: usize) -> String {
+    let n = codes.len().max(1);
+    let cols = ((n as f64 * 2.0).sqrt().ceil() as usize).max(1);
+    let rows = n.div_ceil(cols);
+    let corner = |i: usize, j: usize| -> (f64, f64) {
+        let h = (i * 7 + j * 13 + 3) % 11;
+        let edge = i == 0 || i == cols || j == 0 || j == rows;
+        let (dx, dy) = if edge {
+            (0.0, 0.0)
+        } else {
+            (
+                (h as f64 - 5.0) * 0.012,
+                (((h * 3) % 11) as f64 - 5.0) * 0.01,
+            )
+        };
+        (112.0 + 0.25 * i as f64 + dx, 30.4 - 0.2 * j as f64 + dy)
+    };
+    // The points of the edge from corner `a` to corner `b`, `b` left out; the same points, in the
+    // other order, for the cell on the other side.
+    let edge = |a: (usize, usize), b: (usize, usize)| -> Vec<(f64, f64)> {
+        let (lo, hi, reversed) = if a <= b { (a, b, false) } else { (b, a, true) };
+        let (p, q) = (corner(lo.0, lo.1), corner(hi.0, hi.1));
+        let outer = (lo.0 == hi.0 && (lo.0 == 0 || lo.0 == cols))
+            || (lo.1 == hi.1 && (lo.1 == 0 || lo.1 == rows));
+        let k = points_per_edge.max(1);
+        let mut pts: Vec<(f64, f64)> = (0..=k)
+            .map(|s| {
+                let t = s as f64 / k as f64;
+                let wave = if outer || k == 1 {
+                    0.0
+                } else {
+                    0.006 * (t * std::f64::consts::PI * 5.0).sin() * (t * (1.0 - t) * 4.0)
+                };
+                // Perpendicular to the edge.
+                let (ex, ey) = (q.0 - p.0, q.1 - p.1);
+                let len = (ex * ex + ey * ey).sqrt().max(1e-9);
+                (
+                    p.0 + ex * t - ey / len * wave,
+                    p.1 + ey * t + ex / len * wave,
+                )
+            })
+            .collect();
+        if reversed {
+            pts.reverse();
+        }
+        pts.pop();
+        pts
+    };
+    let features: Vec<String> = codes
+        .iter()
+        .enumerate()
+        .map(|(k, code)| {
+            let (i, j) = (k % cols, k / cols);
+            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1), (i, j)];
+            let mut ring: Vec<(f64, f64)> = corners.windows(2).flat_map(|w| edge(w[0], w[1])).collect();
+            ring.push(ring[0]);
+            let ring = ring
+                .iter()
+                .map(|(x, y)| format!("[{x:.5},{y:.5}]"))
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(
+                r#"{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[{ring}]]}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
 }

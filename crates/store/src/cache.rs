@@ -190,6 +190,9 @@ pub(crate) struct StatusCache {
     pub(crate) computing: Flights,
     /// Values the web derives from the data (a scope's cockpit), kept by the same rule.
     pub(crate) derived: Map<Arc<dyn std::any::Any + Send + Sync>>,
+    /// Turns to derive them: one at a time per key (no core is held: deriving computes statuses,
+    /// which take their own).
+    pub(crate) deriving: Flights,
 }
 
 /// Single flight per key: when many requests miss the same entry at once (the first requests after a
@@ -212,7 +215,7 @@ pub(crate) struct Turn<'a> {
     flights: &'a Flights,
     key: String,
     key_turn: tokio::sync::OwnedMutexGuard<()>,
-    _core: tokio::sync::OwnedSemaphorePermit,
+    _core: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Flights {
@@ -227,6 +230,19 @@ impl Flights {
     /// Waits for the turn of `key`: after any computation of the same key (whose result the caller
     /// should then look for), and for a free core.
     pub(crate) async fn turn(&self, key: &str) -> Turn<'_> {
+        let mut turn = self.key_turn(key).await;
+        turn._core = Some(
+            self.cores
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed"),
+        );
+        turn
+    }
+
+    /// Waits for the turn of `key` only, after any computation of the same key, holding no core.
+    pub(crate) async fn key_turn(&self, key: &str) -> Turn<'_> {
         let flight = {
             let mut keys = self.keys.lock().expect("cache lock");
             // A waiter cancelled before its turn (a client that went away) leaves its key behind,
@@ -235,17 +251,11 @@ impl Flights {
             keys.entry(key.to_string()).or_default().clone()
         };
         let key_turn = flight.lock_owned().await;
-        let core = self
-            .cores
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
         Turn {
             flights: self,
             key: key.to_string(),
             key_turn,
-            _core: core,
+            _core: None,
         }
     }
 }

@@ -546,6 +546,34 @@ impl Store {
         Ok((DataVersion(v), hit))
     }
 
+    /// The value derived from the data under `key`, computed by `compute` when there is none of the
+    /// data's version (see [`Store::derived`]). One request computes a key at a time: those that miss
+    /// it meanwhile wait and take its result (after a write, thirty leaders' phones and the meeting
+    /// room's screen ask for the same cockpit at once).
+    pub async fn derive<T, E, F, Fut>(
+        &self,
+        key: &str,
+        compute: F,
+    ) -> std::result::Result<std::sync::Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        E: From<StoreError>,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+    {
+        if let (_, Some(hit)) = self.derived::<T>(key).await? {
+            return Ok(hit);
+        }
+        let _turn = self.status_cache.deriving.key_turn(key).await;
+        let (version, hit) = self.derived::<T>(key).await?;
+        if let Some(hit) = hit {
+            return Ok(hit);
+        }
+        let value = std::sync::Arc::new(compute().await?);
+        self.keep_derived(key.to_string(), version, value.clone());
+        Ok(value)
+    }
+
     /// Keeps `value`, computed from the data at `version`, under `key`.
     pub fn keep_derived<T: Send + Sync + 'static>(
         &self,

@@ -4,6 +4,8 @@
 
 use crate::Notices;
 use diaodu_domain::access::Scope;
+use std::collections::HashMap;
+
 use diaodu_domain::notice::{days_overdue, Escalation, Ladder, NoticeState};
 use diaodu_domain::period::fmt_date;
 use serde::Serialize;
@@ -511,6 +513,40 @@ impl Notices<'_> {
         .map(NoticeEvent::from)
         .collect();
         Ok((n, events))
+    }
+
+    /// What the notices issued from `since` (UTC timestamp prefix) on went through, by notice: the
+    /// times (UTC) of their replies and the ladder steps they reached with the day each took
+    /// effect, in order — so that whether a notice was answered late, and how far it climbed, can be
+    /// told as of any past day.
+    pub async fn replies_and_steps(
+        self,
+        since: &str,
+    ) -> Result<HashMap<i64, (Vec<String>, Vec<(Escalation, Date)>)>> {
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT e.notice_id, e.kind, e.at, e.effective_on FROM notice_events e \
+             JOIN notices n ON n.id = e.notice_id \
+             WHERE n.issued_at >= $1 AND (e.kind = 'reply' OR e.kind LIKE 'escalate:%') ORDER BY e.id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<i64, (Vec<String>, Vec<(Escalation, Date)>)> = HashMap::new();
+        for (id, kind, at, effective) in rows {
+            let e = out.entry(id).or_default();
+            match kind.strip_prefix("escalate:") {
+                None => e.0.push(at),
+                Some(step) => {
+                    let on = effective
+                        .as_deref()
+                        .and_then(|d| diaodu_domain::period::parse_date(d).ok());
+                    if let (Some(step), Some(on)) = (Escalation::parse(step), on) {
+                        e.1.push((step, on));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The unit signs for a notice (签收).

@@ -51,6 +51,8 @@ pub struct User {
     pub unit_id: i64,
     /// Role.
     pub role: Role,
+    /// The head (负责人) of its unit: lands on the leaders' cockpit.
+    pub head: bool,
 }
 
 /// A live session.
@@ -177,6 +179,7 @@ struct UserCols {
     name: String,
     unit_id: i64,
     role: String,
+    head: i64,
 }
 
 impl From<UserCols> for User {
@@ -187,6 +190,7 @@ impl From<UserCols> for User {
             name: r.name,
             unit_id: r.unit_id,
             role: Role::parse(&r.role).unwrap_or(Role::Leader),
+            head: r.head != 0,
         }
     }
 }
@@ -344,6 +348,7 @@ impl Users<'_> {
             name: name.to_string(),
             unit_id,
             role,
+            head: false,
         };
         audit::record(
             &mut tx,
@@ -392,7 +397,7 @@ impl Users<'_> {
     /// Every user.
     pub async fn list(self) -> Result<Vec<User>> {
         let rows: Vec<UserCols> =
-            sqlx::query_as("SELECT id, login, name, unit_id, role FROM users ORDER BY id")
+            sqlx::query_as("SELECT id, login, name, unit_id, role, head FROM users ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows.into_iter().map(User::from).collect())
@@ -451,7 +456,7 @@ impl Users<'_> {
             return Err(LoginError::Throttled(THROTTLE_MINUTES));
         }
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, login, name, unit_id, role, password_hash, active, must_change_password \
+            "SELECT id, login, name, unit_id, role, head, password_hash, active, must_change_password \
              FROM users WHERE lower(login) = $1",
         )
         .bind(&key)
@@ -612,7 +617,7 @@ impl Users<'_> {
         let now = time::OffsetDateTime::now_utc();
         let id = token_id(token);
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.must_change_password, s.csrf, s.last_seen, s.id AS sid \
+            "SELECT u.id, u.login, u.name, u.unit_id, u.role, u.head, u.must_change_password, s.csrf, s.last_seen, s.id AS sid \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND s.idle_until > $2 AND u.active = 1",
         )
@@ -671,6 +676,8 @@ pub struct UserRecord {
     pub active: bool,
     /// The password was set by an administrator and must be changed at the next log-in.
     pub must_change_password: bool,
+    /// The head (负责人) of its unit: the heads of the offices land on the leaders' cockpit.
+    pub head: bool,
     /// Created (UTC).
     pub created_at: String,
 }
@@ -690,6 +697,8 @@ pub struct UserChange {
     pub email: Option<String>,
     /// Enabled or disabled.
     pub active: Option<bool>,
+    /// The head of its unit, or not.
+    pub head: Option<bool>,
 }
 
 /// Checks a display name: 1 – 50 characters.
@@ -753,6 +762,7 @@ struct UserRow {
     email: String,
     active: i64,
     must_change_password: i64,
+    head: i64,
     created_at: String,
 }
 
@@ -768,13 +778,14 @@ impl From<UserRow> for UserRecord {
             email: r.email,
             active: r.active == 1,
             must_change_password: r.must_change_password == 1,
+            head: r.head != 0,
             created_at: r.created_at,
         }
     }
 }
 
 const USER_RECORD_COLUMNS: &str =
-    "id, login, name, unit_id, role, phone, email, active, must_change_password, created_at";
+    "id, login, name, unit_id, role, phone, email, active, must_change_password, head, created_at";
 
 impl Users<'_> {
     /// Every user, as the administrator manages them, by login.
@@ -860,11 +871,12 @@ impl Users<'_> {
                 .as_deref()
                 .map_or(before.email.clone(), |e| e.trim().to_string()),
             active: change.active.unwrap_or(before.active),
+            head: change.head.unwrap_or(before.head),
             ..before.clone()
         };
         sqlx::query(
-            "UPDATE users SET name = $1, unit_id = $2, role = $3, phone = $4, email = $5, active = $6 \
-             WHERE id = $7",
+            "UPDATE users SET name = $1, unit_id = $2, role = $3, phone = $4, email = $5, active = $6, \
+             head = $8 WHERE id = $7",
         )
         .bind(&after.name)
         .bind(after.unit_id)
@@ -873,6 +885,7 @@ impl Users<'_> {
         .bind(&after.email)
         .bind(i64::from(after.active))
         .bind(id)
+        .bind(i64::from(after.head))
         .execute(&mut *tx)
         .await?;
         // A disabled user, or one moved to another unit or role, starts again from a log-in: a

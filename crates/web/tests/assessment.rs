@@ -420,3 +420,175 @@ async fn the_scheme_is_edited_on_its_page_as_versions() {
     let audit = app.get(&admin, "/audit?entity=assessment_scheme").await;
     assert!(audit.body.contains("2026/v1"), "{}", audit.body);
 }
+
+/// Scores gathered from live data, to the hundredth, as of 30 June 2026 (day 181 of 365: time
+/// progress 49.6 %), with the start rate, investment against time, notices and planning items of
+/// the default scheme. 甲区: A001 started, A002 (planned start 1 May) not: 1 of 2 = 50.0 % → 7.50;
+/// 3,000 of 20,000 万元 = 15.0 % against 49.6 % → 20 × 15.0 ÷ 49.6 = 6.048… → 6.05; four notices
+/// of the year: one answered on time, one answered four days late (催办, step 2), one due 25 June
+/// still unanswered on 30 June (five days late: 催办) though answered in July, one not yet due →
+/// 10 − 2 × 1 − 4 × 0.5 = 6.00; planning quota 4 projects / 400,000 万元, A002 planned (50,000
+/// 万元, entered 1 March): 25.0 % and 12.5 % → 10 × 37.5 ÷ 100 = 1.875 → 1.88. Earned 21.43 of 55
+/// → 38.963… → 38.96. 乙区: B001 started (15), nothing invested (0), no notices (10), no quota
+/// (不计): 25 of 45 → 55.56, first.
+#[tokio::test]
+async fn the_default_items_score_a_district_from_its_live_data() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let d = json!(["district"]);
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&sup),
+            Some(json!({"items": [
+                {"kind": "start_rate", "name": "项目开工率", "points": 1500, "applies_to": d},
+                {"kind": "investment", "name": "投资完成率对比时序进度", "points": 2000, "applies_to": d},
+                {"kind": "notices", "name": "督办事项办理", "points": 1000, "applies_to": d, "per_case": 100, "per_step": 50},
+                {"kind": "planning", "name": "项目策划包装", "points": 1000, "applies_to": d},
+            ]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A002: in preparation, to start on 1 May, planned and packaged in 2026, entered 1 March.
+    let mut f = common::fields("A002", diaodu_domain::project::Stage::Preparation);
+    f.planned_start = Some(date!(2026 - 05 - 01));
+    f.planning_year = Some(2026);
+    f.entered_on = Some(date!(2026 - 03 - 01));
+    app.store
+        .projects()
+        .create(&Actor::cli(), app.d1, f)
+        .await
+        .unwrap();
+    let rep = app.token("rep1").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{}/reports", app.p1),
+            Some(&rep),
+            Some(json!({"period": "2026-W10", "investment_wan": 3000})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let drc = app.token("drc").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/planning/quotas",
+            Some(&drc),
+            Some(json!({"unit_id": app.d1, "year": 2026, "projects": 4, "investment_wan": 400000, "big_projects": 1})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    // The notices, issued on 1 March; replies and their days set as they happened.
+    let today = diaodu_store::today_local();
+    let fmt = diaodu_domain::period::fmt_date;
+    for (title, reply_by, replied) in [
+        ("按期反馈", "2026-03-10", Some("2026-03-09T02:00:00Z")),
+        ("逾期四天反馈", "2026-03-10", Some("2026-03-14T02:00:00Z")),
+        ("六月底仍未反馈", "2026-06-25", Some("2026-07-20T02:00:00Z")),
+        ("尚未到期", "2026-07-15", None),
+    ] {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/notices",
+                Some(&sup),
+                Some(json!({"unit_id": app.d1, "title": title, "content": "请按期反馈", "reply_by": fmt(today)})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["notice"]["id"].as_i64().unwrap();
+        if let Some(at) = replied {
+            for (path, body) in [
+                ("sign", json!({})),
+                ("reply", json!({"text": "已按要求办理"})),
+            ] {
+                let r = app
+                    .api(
+                        Method::POST,
+                        &format!("/api/v1/notices/{id}/{path}"),
+                        Some(&rep),
+                        Some(body),
+                    )
+                    .await;
+                assert!(r.status.is_success(), "{path}: {}", r.body);
+            }
+            sqlx::query("UPDATE notice_events SET at = $1 WHERE notice_id = $2 AND kind IN ('sign', 'reply')")
+                .bind(at)
+                .bind(id)
+                .execute(app.store.pool())
+                .await
+                .unwrap();
+        }
+        sqlx::query("UPDATE notices SET issued_at = $1, reply_by = $2 WHERE id = $3")
+            .bind("2026-03-01T02:00:00Z")
+            .bind(reply_by)
+            .bind(id)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2026-06-30",
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["time_progress_pct"], 49.6, "{v}");
+    let jia = unit(&v, "甲区");
+    let points: Vec<(String, Value)> = jia["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap().to_string(), i["points"].clone()))
+        .collect();
+    assert_eq!(
+        points,
+        vec![
+            ("start_rate".to_string(), json!(7.5)),
+            ("investment".to_string(), json!(6.05)),
+            ("notices".to_string(), json!(6.0)),
+            ("planning".to_string(), json!(1.88)),
+        ],
+        "{jia}"
+    );
+    assert_eq!(jia["total"], 38.96, "{jia}");
+    assert_eq!(jia["rank"], 2);
+    let notices = &jia["items"][2]["text"];
+    assert!(
+        notices.as_str().unwrap().contains("逾期反馈 2 件")
+            && notices.as_str().unwrap().contains("累计升级 4 级"),
+        "{notices}"
+    );
+    let yi = unit(&v, "乙区");
+    assert_eq!(
+        (yi["total"].clone(), yi["rank"].clone()),
+        (json!(55.56), json!(1)),
+        "{yi}"
+    );
+
+    // On 14 March the second notice's reply had just come, four days late; the third was not yet
+    // due: 10 − 1 − 1 = 8.00.
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment?year=2026&as_of=2026-03-14",
+            Some(&sup),
+            None,
+        )
+        .await;
+    let v = r.json();
+    let n = &unit(&v, "甲区")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "notices")
+        .unwrap()["points"];
+    assert_eq!(*n, json!(8.0), "{v}");
+}

@@ -354,3 +354,56 @@ async fn the_supervision_figures_open_lists_that_count_the_same() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The head of the supervision office lands on the cockpit once the administrator marks the user
+/// as its unit's head (负责人), in the browser or through the API; unmarked, the office's table page
+/// again. The mark is audited with the user's other fields.
+#[tokio::test]
+async fn an_offices_head_lands_on_the_cockpit() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    let id = app.user_id("sup").await;
+    let rec = app.store.users().record(id).await.unwrap();
+    let sup = app.login("sup").await;
+    let home = app.get(&sup, "/").await;
+    assert_eq!(
+        home.status,
+        StatusCode::OK,
+        "an office's user keeps its table page"
+    );
+    let unit = rec.unit_id.to_string();
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/admin/users/{id}"),
+            &[
+                ("name", rec.name.as_str()),
+                ("unit_id", unit.as_str()),
+                ("role", "supervision"),
+                ("active", "1"),
+                ("head", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let home = app.get(&sup, "/").await;
+    assert_eq!(home.location.as_deref(), Some("/cockpit"), "{}", home.body);
+    assert_eq!(
+        app.get(&sup, "/?view=overview").await.status,
+        StatusCode::OK
+    );
+    let page = app.get(&admin, &format!("/admin/users/{id}")).await;
+    assert!(page.body.contains("name=\"head\" value=\"1\" checked"));
+    let token = app.token("admin").await;
+    let r = app
+        .api(
+            axum::http::Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(&token),
+            Some(serde_json::json!({"head": false})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["head"], false);
+    assert_eq!(app.get(&sup, "/").await.status, StatusCode::OK);
+}

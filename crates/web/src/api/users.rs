@@ -124,9 +124,11 @@ struct UserBody {
     email: Option<String>,
     /// true: disabled (cannot log in; its sessions end); false: enabled again.
     disabled: Option<bool>,
+    /// true: the head (负责人) of its unit, landing on the leaders' cockpit.
+    head: Option<bool>,
 }
 
-/// 修改用户（系统管理员）：单位、角色、联系方式、停用或启用。
+/// 修改用户（系统管理员）：单位、角色、联系方式、停用或启用、是否单位负责人（首页为领导驾驶舱）。
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "账户",
     params(("id" = i64, Path, description = "用户 id")), request_body = UserBody,
     responses((status = 200, description = "修改后的用户", body = UserRecord), WriteErrors))]
@@ -143,6 +145,7 @@ async fn update_user(
         phone: b.phone,
         email: b.email,
         active: b.disabled.map(|d| !d),
+        head: b.head,
     };
     Ok(Json(
         crate::service::users::update(&state, &c, id, &change).await?,

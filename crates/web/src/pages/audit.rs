@@ -137,6 +137,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("email", "电子邮箱"),
     ("active", "状态"),
     ("must_change_password", "须改密码"),
+    ("head", "单位负责人"),
     ("kind", "类型"),
     ("retired_on", "撤销日期"),
     ("escalation", "升级步骤"),

@@ -54,7 +54,7 @@ fn map(
 ) -> Markup {
     let date = fmt_date(k.d);
     let lines: Vec<&diaodu_store::reporting::UnitLine> = k.units.iter().skip(1).collect();
-    let units: Vec<(i64, Option<f64>, String, String)> = tree
+    let units: Vec<(i64, (Option<f64>, String, String))> = tree
         .children(Some(k.region.id))
         .into_iter()
         .map(|u| {
@@ -64,9 +64,11 @@ fn map(
                     let n = line.map_or(0, |l| l.figures.red);
                     (
                         u.id,
-                        Some(f64::from(n)),
-                        format!("红灯 {n} 个"),
-                        format!("/projects?unit={}&light=red&as_of={date}", u.id),
+                        (
+                            Some(f64::from(n)),
+                            format!("红灯 {n} 个"),
+                            format!("/projects?unit={}&light=red&as_of={date}", u.id),
+                        ),
                     )
                 }
                 "overdue" => {
@@ -77,24 +79,31 @@ fn map(
                         .map_or(0, |o| o.overdue);
                     (
                         u.id,
-                        Some(f64::from(n)),
-                        format!("逾期 {n} 件"),
-                        format!("/notices?show=overdue&unit={}", u.id),
+                        (
+                            Some(f64::from(n)),
+                            format!("逾期 {n} 件"),
+                            format!("/notices?show=overdue&unit={}", u.id),
+                        ),
                     )
                 }
                 _ => {
                     let v = line.and_then(|l| l.figures.completion_pct);
                     (
                         u.id,
-                        v,
-                        v.map_or_else(|| "—".into(), |v| format!("{v:.1}%")),
-                        format!("/projects?unit={}&as_of={date}", u.id),
+                        (
+                            v,
+                            v.map_or_else(|| "—".into(), |v| format!("{v:.1}%")),
+                            format!("/projects?unit={}&as_of={date}", u.id),
+                        ),
                     )
                 }
             }
         })
         .collect();
-    let (areas, h) = crate::service::map::areas(&k.shapes, tree, &units, 560.0, 400.0);
+    let figures: std::collections::HashMap<i64, (Option<f64>, String, String)> =
+        units.iter().cloned().collect();
+    let areas = crate::service::map::areas(&k.map.0, &figures);
+    let h = k.map.1;
     let (title, worse) = match figure {
         "red" => ("各单位红灯项目数", true),
         "overdue" => ("各单位逾期未反馈督办单", true),
@@ -111,10 +120,10 @@ fn map(
             figcaption { (title) span.small { "　"
                 a href=(link("completion")) { "完成率" } " · " a href=(link("red")) { "红灯项目" } " · " a href=(link("overdue")) { "逾期督办" } } }
             @if areas.is_empty() { p.muted { "尚无单位边界：系统管理员可在“单位管理 › 地图边界”上传 GeoJSON 文件。" } }
-            @else { (svg(diaodu_office::svg::choropleth(title, &areas, 560.0, h, worse))) }
+            @else { (svg(diaodu_office::svg::choropleth(title, &areas, crate::service::cockpit::MAP_WIDTH, h, worse))) }
             details { summary { "数据表" } table {
                 thead { tr { th { "单位" } th.n { (title.trim_start_matches("各单位")) } } }
-                tbody { @for (id, _, text, href) in &units { tr {
+                tbody { @for (id, (_, text, href)) in &units { tr {
                     td { a href=(href) { (tree.get(*id).map(|u| u.name.as_str()).unwrap_or("")) } } td.n { (text) }
                 } } }
             } }

@@ -22,14 +22,15 @@ pub struct HomeQuery {
     pub view: Option<String>,
 }
 
-/// GET / — a leader's home is the cockpit (`/cockpit`); `?view=overview` keeps this page.
+/// GET / — the home of a leader and of a unit's head (负责人) is the cockpit (`/cockpit`);
+/// `?view=overview` keeps this page.
 pub async fn home(
     State(state): State<AppState>,
     c: Current,
     Query(q): Query<HomeQuery>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    if c.user.role == Role::Leader && q.view.as_deref() != Some("overview") {
+    if (c.user.role == Role::Leader || c.user.head) && q.view.as_deref() != Some("overview") {
         let to = match q.as_of.as_deref() {
             Some(d) if !d.trim().is_empty() => format!(
                 "/cockpit?{}",

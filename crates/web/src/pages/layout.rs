@@ -13,7 +13,8 @@ use crate::auth::Current;
 /// 系统管理.
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "首页", None),
-    ("/cockpit", "驾驶舱", Some(Action::ViewMeetings)),
+    // Everyone reads the cockpit of their own scope (a district's users, their district's).
+    ("/cockpit", "驾驶舱", None),
     ("/projects", "项目库", None),
     ("/tasks", "重点任务", None),
     ("/notices", "督办单", None),

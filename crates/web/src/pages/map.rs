@@ -28,11 +28,14 @@ pub async fn show(
         .filter(|u| matches!(u.kind, UnitKind::District | UnitKind::Park) && u.retired_on.is_none())
         .filter(|u| !shapes.contains_key(&u.id))
         .collect();
-    let units: Vec<(i64, Option<f64>, String, String)> = shapes
-        .keys()
-        .map(|id| (*id, None, String::new(), format!("/admin/units/{id}")))
+    let mut ids: Vec<i64> = shapes.keys().copied().collect();
+    ids.sort_unstable();
+    let (drawn, h) = crate::service::map::draw(&shapes, &ctx.tree, &ids, 640.0, 420.0);
+    let links = ids
+        .iter()
+        .map(|id| (*id, (None, String::new(), format!("/admin/units/{id}"))))
         .collect();
-    let (areas, h) = crate::service::map::areas(&shapes, &ctx.tree, &units, 640.0, 420.0);
+    let areas = crate::service::map::areas(&drawn, &links);
     let body = html! {
         h1 { "地图边界" }
         (flash(q.saved.as_deref(), None))

@@ -198,6 +198,7 @@ async fn list_page(
                     td.nw {
                         @if u.active { span.tag { "正常" } } @else { span.tag.off { "已停用" } }
                         @if u.must_change_password { " " span.muted.small { "待改密码" } }
+                        @if u.head { " " span.tag { "负责人" } }
                     }
                     td.nw { a href={"/admin/users/" (u.id)} { "管理" } }
                 } }
@@ -292,6 +293,7 @@ async fn user_page(
                         option value="1" selected[u.active] { "正常" }
                         option value="0" selected[!u.active] { "停用（不能登录，已登录的会话立即结束）" }
                     } }
+                    label.confirm.wide { input type="checkbox" name="head" value="1" checked[u.head]; " 单位负责人（登录后首页为领导驾驶舱）" }
                 }
                 p { button type="submit" { "保存" } }
             }
@@ -344,6 +346,9 @@ pub struct UserForm {
     pub email: String,
     /// `1` enabled, `0` disabled.
     pub active: String,
+    /// `1`: the head of its unit (an unticked box sends nothing).
+    #[serde(default)]
+    pub head: Option<String>,
 }
 
 /// POST /admin/users/{id}
@@ -366,6 +371,7 @@ pub async fn update(
         phone: Some(f.phone),
         email: Some(f.email),
         active: Some(f.active.trim() != "0"),
+        head: Some(f.head.as_deref().is_some_and(|h| h.trim() == "1")),
     };
     done(
         &state,

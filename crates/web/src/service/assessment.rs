@@ -219,13 +219,43 @@ pub async fn compute(
         }
     }
 
+    // A notice as it stood at the end of D: answered late when its first reply came after its
+    // reply date, or, still unanswered on D, when D is past it; the ladder step reached is the one
+    // its days late call for (the hourly round records the same step, perhaps later) or a higher
+    // one recorded as in effect by D.
+    let ladder = store.notices().ladder().await?;
+    let history = store
+        .notices()
+        .replies_and_steps(&format!("{}-12-31", year - 1))
+        .await?;
     for n in store.notices().list(tree, scope, d).await? {
         let issued = local_day(&n.issued_at);
         if !issued.is_some_and(|i| i >= jan1 && i <= d) {
             continue;
         }
-        let level = n.escalation.level();
-        let late = level > 0 || n.days_overdue > 0;
+        let (replies, steps) = history
+            .get(&n.id)
+            .map(|(r, s)| (r.as_slice(), s.as_slice()))
+            .unwrap_or_default();
+        let recorded = steps
+            .iter()
+            .filter(|(_, on)| *on <= d)
+            .map(|(s, _)| s.level())
+            .max()
+            .unwrap_or(0);
+        let (level, late) = match replies.iter().filter_map(|at| local_day(at)).min() {
+            // Answered with no reply on record (data brought in from elsewhere): as far as it
+            // is recorded to have climbed.
+            None if !n.state.awaiting_reply() => (recorded, recorded > 0),
+            first_reply => {
+                let until = first_reply.filter(|r| *r <= d).unwrap_or(d);
+                let days_late = (until - n.reply_by).whole_days().max(0);
+                (
+                    ladder.step_for(days_late).level().max(recorded),
+                    days_late > 0,
+                )
+            }
+        };
         for id in path(n.unit_id) {
             let e = data.entry(id).or_default().notices.get_or_insert_default();
             e.0 += 1;

@@ -57,9 +57,14 @@ pub struct Cockpit {
     pub scorecard: Option<diaodu_store::scorecard::Scorecard>,
     /// The last twelve Sundays before the day: the region's stalled and not-started projects on each.
     pub trend: Vec<(Date, u32, u32)>,
-    /// The units' boundaries, for the map.
-    pub shapes: std::collections::HashMap<i64, Vec<diaodu_domain::map::Ring>>,
+    /// The region's units drawn on the map (those with a boundary), and the drawing's height.
+    pub map: (Vec<super::map::Drawn>, f64),
 }
+
+/// The map's size on the page.
+pub const MAP_WIDTH: f64 = 560.0;
+/// The map's greatest height on the page.
+pub const MAP_HEIGHT: f64 = 400.0;
 
 /// The cockpit of the caller's scope on day `d`: for everyone who views projects. Kept per scope
 /// and day until the data changes, as the statuses it starts from are: a meeting room's screen and
@@ -73,13 +78,10 @@ pub async fn cockpit(
     let tree = state.store.units().await?;
     let root = super::scope::scope_root(c);
     let key = format!("cockpit|{:?}|{root}|{d}", tree.scope_prefix(c.scope));
-    let (version, hit) = state.store.derived::<Cockpit>(&key).await?;
-    if let Some(k) = hit {
-        return Ok(k);
-    }
-    let k = std::sync::Arc::new(cockpit_of(state, &tree, c.scope, root, d).await?);
-    state.store.keep_derived(key, version, k.clone());
-    Ok(k)
+    state
+        .store
+        .derive(&key, || cockpit_of(state, &tree, c.scope, root, d))
+        .await
 }
 
 async fn cockpit_of(
@@ -231,6 +233,8 @@ async fn cockpit_of(
         })
         .collect();
     let shapes = store.unit_shapes().await?;
+    let children: Vec<i64> = tree.children(Some(root)).iter().map(|u| u.id).collect();
+    let map = super::map::draw(&shapes, tree, &children, MAP_WIDTH, MAP_HEIGHT);
     Ok(Cockpit {
         region,
         d,
@@ -246,6 +250,6 @@ async fn cockpit_of(
         accountability,
         scorecard,
         trend,
-        shapes,
+        map,
     })
 }

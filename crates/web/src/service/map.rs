@@ -93,35 +93,65 @@ pub async fn upload(
     apply(&state.store, &c.actor(), &tree, file_name, text).await
 }
 
-/// The drawn areas of `units` (id, value, text, href) that have a boundary, fitted to `width` ×
-/// at most `height`; the drawing's height.
-pub fn areas(
+/// A unit's boundary drawn on a map: its path and where its name goes.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub name: String,
+    /// The SVG path of its boundary.
+    pub path: String,
+    /// Where its name is written.
+    pub centre: (f64, f64),
+}
+
+/// The boundaries of `unit_ids` that have one, fitted together to `width` × at most `height`;
+/// the drawing's height. Drawn once per cockpit and kept with it: a district's boundary of a few
+/// thousand points is costly to write out on every request.
+pub fn draw(
     shapes: &HashMap<i64, Vec<Ring>>,
     tree: &UnitTree,
-    units: &[(i64, Option<f64>, String, String)],
+    unit_ids: &[i64],
     width: f64,
     height: f64,
-) -> (Vec<diaodu_office::svg::Area>, f64) {
-    let drawn: Vec<&(i64, Option<f64>, String, String)> =
-        units.iter().filter(|u| shapes.contains_key(&u.0)).collect();
-    let proj = Projection::fit(
-        drawn.iter().flat_map(|u| shapes[&u.0].iter()),
-        width,
-        height,
-    );
-    let areas = drawn
+) -> (Vec<Drawn>, f64) {
+    let ids: Vec<i64> = unit_ids
         .iter()
-        .map(|(id, value, text, href)| {
-            let rings = &shapes[id];
-            diaodu_office::svg::Area {
-                name: tree.get(*id).map(|u| u.name.clone()).unwrap_or_default(),
-                path: proj.path(rings),
-                centre: proj.centre(rings),
-                value: *value,
-                text: text.clone(),
-                href: href.clone(),
-            }
+        .copied()
+        .filter(|id| shapes.contains_key(id))
+        .collect();
+    let proj = Projection::fit(ids.iter().flat_map(|id| shapes[id].iter()), width, height);
+    let drawn = ids
+        .iter()
+        .map(|id| Drawn {
+            unit_id: *id,
+            name: tree.get(*id).map(|u| u.name.clone()).unwrap_or_default(),
+            path: proj.path(&shapes[id]),
+            centre: proj.centre(&shapes[id]),
         })
         .collect();
-    (areas, proj.height)
+    (drawn, proj.height)
+}
+
+/// The areas of a drawing coloured by `figures` (unit id → value, text, href); a unit without a
+/// figure is drawn grey.
+pub fn areas(
+    drawn: &[Drawn],
+    figures: &HashMap<i64, (Option<f64>, String, String)>,
+) -> Vec<diaodu_office::svg::Area> {
+    drawn
+        .iter()
+        .map(|d| {
+            let (value, text, href) = figures.get(&d.unit_id).cloned().unwrap_or_default();
+            diaodu_office::svg::Area {
+                name: d.name.clone(),
+                path: d.path.clone(),
+                centre: d.centre,
+                value,
+                text,
+                href,
+            }
+        })
+        .collect()
 }
