@@ -30,6 +30,10 @@ pub struct NewNotice {
     pub reply_by: Date,
 }
 
+/// What a notice went through: the times (UTC) of its replies, and the ladder steps it reached with
+/// the day each took effect.
+pub type NoticeHistory = (Vec<String>, Vec<(Escalation, Date)>);
+
 /// A stored notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notice {
@@ -519,10 +523,7 @@ impl Notices<'_> {
     /// times (UTC) of their replies and the ladder steps they reached with the day each took
     /// effect, in order — so that whether a notice was answered late, and how far it climbed, can be
     /// told as of any past day.
-    pub async fn replies_and_steps(
-        self,
-        since: &str,
-    ) -> Result<HashMap<i64, (Vec<String>, Vec<(Escalation, Date)>)>> {
+    pub async fn replies_and_steps(self, since: &str) -> Result<HashMap<i64, NoticeHistory>> {
         let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
             "SELECT e.notice_id, e.kind, e.at, e.effective_on FROM notice_events e \
              JOIN notices n ON n.id = e.notice_id \
@@ -531,7 +532,7 @@ impl Notices<'_> {
         .bind(since)
         .fetch_all(&self.pool)
         .await?;
-        let mut out: HashMap<i64, (Vec<String>, Vec<(Escalation, Date)>)> = HashMap::new();
+        let mut out: HashMap<i64, NoticeHistory> = HashMap::new();
         for (id, kind, at, effective) in rows {
             let e = out.entry(id).or_default();
             match kind.strip_prefix("escalate:") {
