@@ -54,7 +54,7 @@ fn map(
 ) -> Markup {
     let date = fmt_date(k.d);
     let lines: Vec<&diaodu_store::reporting::UnitLine> = k.units.iter().skip(1).collect();
-    let units: Vec<(i64, (Option<f64>, String, String))> = tree
+    let units: Vec<(i64, crate::service::map::AreaFigure)> = tree
         .children(Some(k.region.id))
         .into_iter()
         .map(|u| {
@@ -100,7 +100,7 @@ fn map(
             }
         })
         .collect();
-    let figures: std::collections::HashMap<i64, (Option<f64>, String, String)> =
+    let figures: std::collections::HashMap<i64, crate::service::map::AreaFigure> =
         units.iter().cloned().collect();
     let areas = crate::service::map::areas(&k.map.0, &figures);
     let h = k.map.1;

@@ -134,12 +134,13 @@ pub fn draw(
     (drawn, proj.height)
 }
 
-/// The areas of a drawing coloured by `figures` (unit id → value, text, href); a unit without a
-/// figure is drawn grey.
-pub fn areas(
-    drawn: &[Drawn],
-    figures: &HashMap<i64, (Option<f64>, String, String)>,
-) -> Vec<diaodu_office::svg::Area> {
+/// What a unit's area shows: the figure it is coloured by (none: grey), the figure as written, and
+/// the list it opens.
+pub type AreaFigure = (Option<f64>, String, String);
+
+/// The areas of a drawing coloured by `figures` (unit id → its figure); a unit without one is
+/// drawn grey.
+pub fn areas(drawn: &[Drawn], figures: &HashMap<i64, AreaFigure>) -> Vec<diaodu_office::svg::Area> {
     drawn
         .iter()
         .map(|d| {
