@@ -62,20 +62,26 @@ pub struct StoredAdjustment {
 }
 
 impl Assessment<'_> {
-    /// The scheme in force for `year`: its newest version, or the default scheme (`None` version)
-    /// while none has been saved.
+    /// The scheme in force for `year`: its newest version; while none has been saved for the year,
+    /// the newest of the latest earlier year that has one (a scheme carries on from year to year
+    /// until the office changes it), else the default scheme — both with no version of the year.
     pub async fn scheme(self, year: i32) -> Result<(Scheme, Option<i64>)> {
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, items FROM assessment_schemes WHERE year = $1 ORDER BY version DESC LIMIT 1",
+        let row: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT year, version, items FROM assessment_schemes WHERE year <= $1 \
+             ORDER BY year DESC, version DESC LIMIT 1",
         )
         .bind(i64::from(year))
         .fetch_optional(&self.pool)
         .await?;
         Ok(match row {
-            Some((v, items)) => (
-                serde_json::from_str(&items).unwrap_or_else(|_| Scheme::default_scheme()),
-                Some(v),
-            ),
+            Some((y, v, items)) => {
+                let scheme: Scheme = serde_json::from_str(&items).map_err(|e| {
+                    StoreError::Db(sqlx::Error::Decode(
+                        format!("assessment scheme {y} version {v} unreadable: {e}").into(),
+                    ))
+                })?;
+                (scheme, (y == i64::from(year)).then_some(v))
+            }
             None => (Scheme::default_scheme(), None),
         })
     }
@@ -108,6 +114,8 @@ impl Assessment<'_> {
         scheme
             .check()
             .map_err(|m| StoreError::invalid("考核方案", m))?;
+        // What was in force: an earlier year's scheme carried on, or the default.
+        let (in_force, _) = self.assessment().scheme(year).await?;
         let mut tx = self.begin().await?;
         let last: Option<(i64, String)> = sqlx::query_as(
             "SELECT version, items FROM assessment_schemes WHERE year = $1 ORDER BY version DESC LIMIT 1",
@@ -118,7 +126,7 @@ impl Assessment<'_> {
         let before: Scheme = last
             .as_ref()
             .and_then(|(_, i)| serde_json::from_str(i).ok())
-            .unwrap_or_else(Scheme::default_scheme);
+            .unwrap_or(in_force);
         if &before == scheme {
             if let Some((v, _)) = last {
                 return Ok(v);
@@ -162,8 +170,9 @@ impl Assessment<'_> {
     }
 
     /// Enters a bonus (positive points) or deduction for a unit, counting from its day in that day's
-    /// year: hundredths of a point, at most 100 points either way, never zero; a reason (at most 200
-    /// characters) and optionally the document behind it. Audited as `assessment_adjustment`.
+    /// year: hundredths of a point, at most 100 points either way, never zero; a reason and the
+    /// document behind it (文件依据: its 文号 or title), each at most 200 characters. Audited as
+    /// `assessment_adjustment`.
     pub async fn add_adjustment(
         self,
         actor: &Actor,
@@ -181,7 +190,7 @@ impl Assessment<'_> {
             ));
         }
         let (reason, document) = (a.reason.trim(), a.document.trim());
-        for (field, text, need) in [("事由", reason, true), ("依据文件", document, false)] {
+        for (field, text, need) in [("事由", reason, true), ("依据文件", document, true)] {
             if need && text.is_empty() {
                 return Err(StoreError::invalid(field, "不能为空"));
             }
@@ -231,6 +240,7 @@ impl Assessment<'_> {
 
     /// Withdraws a bonus or deduction (entered by mistake); whether it was in force.
     pub async fn withdraw_adjustment(self, actor: &Actor, id: i64) -> Result<bool> {
+        let before = self.assessment().adjustment(id).await?;
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE assessment_adjustments SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL",
@@ -249,7 +259,13 @@ impl Assessment<'_> {
             "withdraw",
             "assessment_adjustment",
             &id.to_string(),
-            None,
+            before.map(|a| {
+                json!({
+                    "unit_id": a.unit_id, "on_date": a.on_date,
+                    "points": diaodu_domain::assessment::points_text(a.points),
+                    "reason": a.reason, "document": a.document,
+                })
+            }),
             None,
         )
         .await?;

@@ -592,3 +592,193 @@ async fn the_default_items_score_a_district_from_its_live_data() {
         .unwrap()["points"];
     assert_eq!(*n, json!(8.0), "{v}");
 }
+
+/// A bonus or deduction needs its document; a district's office enters them for the units below
+/// it but never for its own district; a withdrawal is audited with what was withdrawn; and the
+/// year's scheme carries on into the next year until the office saves one for it.
+#[tokio::test]
+async fn adjustments_need_a_document_and_an_office_above_and_schemes_carry_on() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&sup),
+            Some(json!({"unit_id": app.d1, "points": 1, "reason": "获省级表彰", "on_date": "2026-02-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("依据文件"), "{}", r.body);
+
+    // 甲区's own office, with a town below it.
+    let town = app
+        .store
+        .create_unit(
+            &Actor::cli(),
+            diaodu_store::NewUnit {
+                code: "D1T1".into(),
+                name: "甲区一镇".into(),
+                parent_id: Some(app.d1),
+                kind: diaodu_domain::access::UnitKind::Park,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    app.store
+        .users()
+        .create(
+            &Actor::cli(),
+            "sup_d1",
+            "甲区督查室",
+            app.d1,
+            diaodu_domain::access::Role::Supervision,
+            common::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let sup_d1 = app.token("sup_d1").await;
+    let body = |unit: i64| json!({"unit_id": unit, "points": 2, "reason": "工作突出", "document": "甲政办〔2026〕5号", "on_date": "2026-02-01"});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&sup_d1),
+            Some(body(app.d1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("不能为本单位录入加减分"), "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&sup_d1),
+            Some(body(town)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/assessment/adjustments",
+            Some(&sup),
+            Some(body(app.d1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/assessment/adjustments/{id}"),
+            Some(&sup_d1),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/assessment/adjustments/{id}"),
+            Some(&sup),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let withdrawn = app
+        .store
+        .audit()
+        .list(&diaodu_store::AuditFilter {
+            entity: Some("assessment_adjustment".into()),
+            action: Some("withdraw".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.len(), 1);
+    let before = withdrawn[0].before.as_ref().expect("the withdrawn record");
+    assert!(before.to_string().contains("甲政办〔2026〕5号"), "{before}");
+
+    // 2026's scheme, one item, carries on into 2027 with no version of 2027's own.
+    let scheme = json!({"items": [
+        {"kind": "accountability", "name": "问责情况", "points": 500, "applies_to": ["district"], "per_case": 250},
+    ]});
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&sup),
+            Some(scheme.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/assessment/scheme?year=2027",
+            Some(&sup),
+            None,
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(v["scheme"]["items"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["version"], Value::Null, "{v}");
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2027",
+            Some(&sup),
+            Some(scheme),
+        )
+        .await;
+    assert_eq!(r.json()["version"], 1, "saved for 2027: its first version");
+}
+
+/// A task of last year the district left undone still counts this year (red: nothing of its 20
+/// points), instead of dropping out of the score when the year turned.
+#[tokio::test]
+async fn last_years_open_task_still_counts() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&sup),
+            Some(json!({"items": [
+                {"kind": "tasks", "name": "重点任务推进", "points": 2000, "applies_to": ["district"], "partial_pct": 50},
+            ]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/tasks",
+            Some(&sup),
+            Some(json!({
+                "title": "甲区老旧小区改造（2025年）", "lead_unit_id": app.d1.to_string(),
+                "start": "2025-03-01", "deadline": "2025-12-31", "cadence": "monthly"
+            })),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let v = app
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/assessment?year=2026&as_of=2026-06-30&unit={}",
+                app.d1
+            ),
+            Some(&sup),
+            None,
+        )
+        .await
+        .json();
+    let item = &v["units"][0]["items"][0];
+    assert_eq!(item["points"], json!(0.0), "{v}");
+    assert!(item["text"].as_str().unwrap().contains("红"), "{item}");
+}

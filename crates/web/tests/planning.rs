@@ -181,6 +181,9 @@ async fn the_commission_sets_quotas_and_reads_each_districts_progress() {
         .map(|u| u["unit"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec!["甲区"]);
+    // Ranked as the city ranks it: on 30 April 乙区 (50.0 %) leads 甲区 (25.0 %).
+    let p = progress(&app, &rep, "2026-04-30").await;
+    assert_eq!(unit(&p, "甲区")["rank"], 2, "{p}");
     let r = app
         .api(
             Method::POST,

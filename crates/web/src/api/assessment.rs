@@ -63,7 +63,8 @@ fn year_of(state: &AppState, y: &Option<String>) -> Result<i32, AppError> {
 pub struct SchemeOut {
     /// 考核年度.
     pub year: i32,
-    /// The version in force (null: the default scheme).
+    /// The version of the year in force (null: none saved for the year — an earlier year's scheme
+    /// carried on, or the default).
     pub version: Option<i64>,
     /// The scheme: items with points in hundredths.
     pub scheme: Scheme,

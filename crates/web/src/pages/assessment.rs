@@ -191,7 +191,7 @@ fn adjust_forms(
                 label { span.req { "分值" } input name="points" required placeholder="加分填正数，减分填负数，如 -0.5"; }
                 label { "计分日期" input type="date" name="on_date"; }
                 label.wide { span.req { "事由" } input name="reason" required maxlength="200"; }
-                label.wide { "依据文件" input name="document" maxlength="200" placeholder="文号或文件标题"; }
+                label.wide { span.req { "依据文件" } input name="document" required maxlength="200" placeholder="文号或文件标题"; }
             }
             p { button type="submit" { "录入" } }
         }

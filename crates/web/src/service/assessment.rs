@@ -199,7 +199,9 @@ pub async fn compute(
     for t in store.tasks().rows(tree, scope, d).await? {
         let task = &t.task;
         let closed = task.closed_at.as_deref().and_then(local_day);
-        if task.start > d || task.deadline < jan1 || closed.is_some_and(|c| c < jan1) {
+        // The year's tasks, and earlier years' still open (or verified only this year): a task
+        // left undone does not drop out of the score when the year turns.
+        if task.start > d || closed.is_some_and(|c| c < jan1) {
             continue;
         }
         let outcome = match t.status.light {
@@ -584,6 +586,13 @@ pub fn parse_points(s: &str) -> Result<Centi, Error> {
 pub async fn add_adjustment(state: &AppState, c: &Current, a: &AdjustmentIn) -> Result<i64, Error> {
     c.require(Action::ManageAssessment)?;
     let tree = state.check_scope(c.scope, a.unit_id).await?;
+    // An office scores the units below it: a district's office does not give its own district
+    // points (the administrator, above every unit, may correct any).
+    if a.unit_id == c.user.unit_id && c.scope != Scope::All {
+        return Err(Error::ForbiddenBecause(
+            "不能为本单位录入加减分：本单位的加减分由上级考核办录入".into(),
+        ));
+    }
     let on = super::write_date(state.today(), a.on_date.as_deref())?;
     let points = parse_points(&a.points.text())?;
     Ok(state
@@ -613,6 +622,11 @@ pub async fn withdraw_adjustment(state: &AppState, c: &Current, id: i64) -> Resu
         .await?
         .ok_or_else(|| Error::NotFound("加减分记录".into()))?;
     state.check_scope(c.scope, a.unit_id).await?;
+    if a.unit_id == c.user.unit_id && c.scope != Scope::All {
+        return Err(Error::ForbiddenBecause(
+            "不能撤销本单位的加减分：本单位的加减分由上级考核办处理".into(),
+        ));
+    }
     Ok(state
         .store
         .assessment()

@@ -3,6 +3,8 @@
 //! (项目策划包装情况通报). Reading is for everyone within their scope; setting quotas and plans and
 //! issuing the notice are the commission's (`ManagePlanning`).
 
+use std::collections::HashMap;
+
 use diaodu_domain::access::Action;
 use diaodu_domain::planning::{tenths, PlanProgress, PlanTarget, Progress, Quota, UnitProgress};
 use diaodu_domain::Yuan;
@@ -173,7 +175,24 @@ pub async fn progress(
     c.require(Action::ViewProjects)?;
     let root = root.unwrap_or_else(|| super::scope::scope_root(c));
     let tree = state.check_scope(c.scope, root).await?;
-    let view = progress_of(&state.store, &tree, root, year, d).await?;
+    let mut view = progress_of(&state.store, &tree, root, year, d).await?;
+    // Below the top, each unit keeps the rank it has among all the units with a quota — the
+    // rank the commission's monthly notice gives it — not a rank among the viewer's own units.
+    let top = tree
+        .get(root)
+        .and_then(|u| u.path.split('/').find_map(|s| s.parse::<i64>().ok()))
+        .unwrap_or(root);
+    if top != root {
+        let wide = state.store.planning().progress(&tree, top, year, d).await?;
+        let ranks: HashMap<i64, Option<u32>> =
+            wide.units.iter().map(|u| (u.unit_id, u.rank)).collect();
+        for u in &mut view.progress.units {
+            u.rank = ranks.get(&u.unit_id).copied().flatten();
+        }
+        for u in &mut view.out.units {
+            u.rank = ranks.get(&u.unit_id).copied().flatten();
+        }
+    }
     Ok((view, tree))
 }
 
