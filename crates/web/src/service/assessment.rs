@@ -408,8 +408,8 @@ pub async fn assessment(
     Ok(out)
 }
 
-/// The assessment of `root`'s subtree (callers check scope): the page, the API, the notice, the
-/// command line and the bench.
+/// The assessment of `root`'s subtree (callers check scope): the page, the API, the notice and the
+/// command line.
 pub async fn assessment_of(
     store: &Store,
     tree: &UnitTree,
@@ -418,6 +418,20 @@ pub async fn assessment_of(
     d: Date,
 ) -> Result<AssessmentOut, Error> {
     let (scheme, version) = store.assessment().scheme(year).await?;
+    assessment_with(store, tree, root, year, d, scheme, version).await
+}
+
+/// The assessment of `root`'s subtree under `scheme` (of `version`): [`assessment_of`] with the
+/// scheme in force, or the bench with a province's.
+pub async fn assessment_with(
+    store: &Store,
+    tree: &UnitTree,
+    root: i64,
+    year: i32,
+    d: Date,
+    scheme: Scheme,
+    version: Option<i64>,
+) -> Result<AssessmentOut, Error> {
     let prev_d = previous_quarter_end(d);
     // The previous quarter's end is scored beside the day itself, on another worker: each reads
     // its own statuses (the day's usually reused from the pages', the quarter's end computed).
