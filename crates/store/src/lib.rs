@@ -574,6 +574,42 @@ impl Store {
         Ok(value)
     }
 
+    /// As [`Store::derive`], for a value that filing and editing reports does not change (a scope's
+    /// tasks and notices): one derived at an earlier version is taken, and kept under the present
+    /// one, when every commit since was a known change of reports only — while reports arrive every
+    /// few hundred milliseconds it is not derived again for each. It still goes after
+    /// `cache::MAX_AGE` from when it was derived.
+    pub async fn derive_apart_from_reports<T, E, F, Fut>(
+        &self,
+        key: &str,
+        compute: F,
+    ) -> std::result::Result<std::sync::Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        E: From<StoreError>,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+    {
+        let (version, hit) = self.derived::<T>(key).await?;
+        if let Some(hit) = hit {
+            return Ok(hit);
+        }
+        if let Some((from, value, at)) = self.status_cache.derived.stale(key) {
+            if from < version.0 && self.known_changes(from, version.0).await?.is_some() {
+                if let Ok(value) = value.downcast::<T>() {
+                    self.status_cache.derived.put_computed_at(
+                        key.to_string(),
+                        version.0,
+                        value.clone(),
+                        at,
+                    );
+                    return Ok(value);
+                }
+            }
+        }
+        self.derive(key, compute).await
+    }
+
     /// Keeps `value`, computed from the data at `version`, under `key`.
     pub fn keep_derived<T: Send + Sync + 'static>(
         &self,

@@ -22,14 +22,16 @@ pub struct Snapshot {
 }
 
 impl Reports<'_> {
-    /// The figures of every unit's own projects on each of `days` (from the statuses as of that
+    /// The figures of the units' own projects on each of `days` (from the statuses as of that
     /// day), by day, then unit id. A day before `keep_before` — the first day whose reports may
-    /// still arrive, late or corrected — is computed once and kept, as the week stood when it
-    /// closed; a later day is computed from the cached statuses each time and never kept, so a
+    /// still arrive, late or corrected — is computed once for every unit and kept, as the week
+    /// stood when it closed; a later day is computed for the units of `scope` alone from their
+    /// cached statuses (brought up to date by the reports since) each time and never kept, so a
     /// week still being reported (or a day to come) is not frozen early.
     pub async fn snapshots(
         self,
         tree: &UnitTree,
+        scope: Scope,
         days: &[Date],
         keep_before: Date,
     ) -> Result<HashMap<Date, HashMap<i64, Snapshot>>> {
@@ -77,7 +79,7 @@ impl Reports<'_> {
                     .await?
             } else {
                 self.projects()
-                    .statuses(tree, Scope::All, &ProjectFilter::default(), *d)
+                    .statuses(tree, scope, &ProjectFilter::default(), *d)
                     .await?
             };
             let mut by_unit: HashMap<i64, Snapshot> = HashMap::new();

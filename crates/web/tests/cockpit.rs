@@ -165,7 +165,12 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
     let kept = app
         .store
         .reports()
-        .snapshots(&tree, &[apr26, may3], apr5)
+        .snapshots(
+            &tree,
+            diaodu_domain::access::Scope::All,
+            &[apr26, may3],
+            apr5,
+        )
         .await
         .unwrap();
     assert_eq!(late(&kept, apr26), 0);
@@ -174,7 +179,7 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
     let open = app
         .store
         .reports()
-        .snapshots(&tree, &[apr5], apr5)
+        .snapshots(&tree, diaodu_domain::access::Scope::All, &[apr5], apr5)
         .await
         .unwrap();
     assert_eq!(late(&open, apr5), 0);
@@ -192,7 +197,12 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
     let again = app
         .store
         .reports()
-        .snapshots(&tree, &[apr5, apr26], apr5)
+        .snapshots(
+            &tree,
+            diaodu_domain::access::Scope::All,
+            &[apr5, apr26],
+            apr5,
+        )
         .await
         .unwrap();
     assert_eq!(late(&again, apr26), 0, "a closed week is kept as it stood");
@@ -406,4 +416,53 @@ async fn an_offices_head_lands_on_the_cockpit() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["head"], false);
     assert_eq!(app.get(&sup, "/").await.status, StatusCode::OK);
+}
+
+/// The cockpit follows every change at once: a report filed changes its project figures (its
+/// tasks and notices, which reports do not change, are reused), and a notice issued after it is
+/// counted on the next visit.
+#[tokio::test]
+async fn the_cockpit_follows_reports_and_notices_at_once() {
+    let app = TestApp::with_today(Some(time::macros::date!(2026 - 06 - 30))).await;
+    let leader = app.login("leader").await;
+    let notices = "/notices?show=all&amp;year=2026";
+    let figure = |body: &str, label: &str| -> String {
+        let at = body.find(label).unwrap_or_else(|| panic!("{label}"));
+        let v = &body[at..];
+        let start = v.find("class=\"v\">").unwrap() + 10;
+        v[start..start + v[start..].find('<').unwrap()].to_string()
+    };
+    let before = app.get(&leader, "/cockpit").await.body;
+    assert_eq!(figure(&before, notices), "0");
+    let completion = figure(&before, "年度投资完成率");
+    let rep = app.token("rep1").await;
+    let week = "2026-W25";
+    let r = app
+        .api(
+            axum::http::Method::POST,
+            &format!("/api/v1/projects/{}/reports", app.p1),
+            Some(&rep),
+            Some(serde_json::json!({"period": week, "investment_wan": 5000})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let after = app.get(&leader, "/cockpit").await.body;
+    assert_ne!(figure(&after, "年度投资完成率"), completion, "the report is counted");
+    let sup = app.token("sup").await;
+    let r = app
+        .api(
+            axum::http::Method::POST,
+            "/api/v1/notices",
+            Some(&sup),
+            Some(serde_json::json!({"unit_id": app.d1, "title": "督办", "content": "请反馈", "reply_by": "2026-07-15"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Issued in June (the issue's own write made every cached value out of date).
+    sqlx::query("UPDATE notices SET issued_at = '2026-06-20T02:00:00Z'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let after = app.get(&leader, "/cockpit").await.body;
+    assert_eq!(figure(&after, notices), "1", "the notice is counted");
 }

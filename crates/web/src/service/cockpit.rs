@@ -18,6 +18,7 @@ use crate::auth::Current;
 use crate::AppState;
 
 /// A unit's overdue replies.
+#[derive(Clone)]
 pub struct OverdueLine {
     /// The unit (a child of the region, counting those below it).
     pub unit: Unit,
@@ -119,6 +120,84 @@ async fn cockpit_of(
     investment.push((d, total.ytd_investment));
     let units = unit_table(tree, &rows, root, d);
 
+    // What reports do not change is derived apart, and reused while only reports arrive.
+    let others = store
+        .derive_apart_from_reports(
+            &format!("cockpit-others|{:?}|{root}|{d}", tree.scope_prefix(scope)),
+            || others_of(state, tree, scope, root, d),
+        )
+        .await?;
+    // The last twelve weeks, each as of its Sunday (kept once computed).
+    let mut sunday = d.previous_day().unwrap_or(d);
+    while sunday.weekday() != time::Weekday::Sunday {
+        sunday = sunday.previous_day().unwrap_or(sunday);
+    }
+    let days: Vec<Date> = (0..12)
+        .rev()
+        .map(|k| sunday - time::Duration::weeks(k))
+        .collect();
+    // Weeks whose reports may still arrive (from the first open day on) are not kept yet.
+    let keep_before = store
+        .reports()
+        .open_from()
+        .await?
+        .unwrap_or_else(|| state.today());
+    let kept = store
+        .reports()
+        .snapshots(tree, scope, &days, keep_before)
+        .await?;
+    let trend = days
+        .iter()
+        .map(|day| {
+            let (mut st, mut late) = (0, 0);
+            for (unit, s) in kept.get(day).into_iter().flatten() {
+                if tree.in_scope(*unit, scope) {
+                    st += s.stalled;
+                    late += s.late_start;
+                }
+            }
+            (*day, st, late)
+        })
+        .collect();
+    let o = &*others;
+    Ok(Cockpit {
+        region,
+        d,
+        total,
+        stalled,
+        late_start,
+        investment,
+        units,
+        tasks: o.tasks.clone(),
+        notices_by_state: o.notices_by_state.clone(),
+        notices_by_step: o.notices_by_step.clone(),
+        overdue: o.overdue.clone(),
+        accountability: o.accountability,
+        scorecard: o.scorecard.clone(),
+        trend,
+        map: o.map.clone(),
+    })
+}
+
+/// The cockpit's parts that filing reports does not change.
+struct Others {
+    tasks: BTreeMap<TaskLight, u32>,
+    notices_by_state: Vec<(NoticeState, u32)>,
+    notices_by_step: Vec<(Escalation, u32)>,
+    overdue: Vec<OverdueLine>,
+    accountability: u32,
+    scorecard: Option<diaodu_store::scorecard::Scorecard>,
+    map: (Vec<super::map::Drawn>, f64),
+}
+
+async fn others_of(
+    state: &AppState,
+    tree: &UnitTree,
+    scope: Scope,
+    root: i64,
+    d: Date,
+) -> Result<Others, Error> {
+    let store = &state.store;
     let mut tasks: BTreeMap<TaskLight, u32> = BTreeMap::new();
     for t in store.tasks().rows(tree, scope, d).await? {
         *tasks.entry(t.status.light).or_default() += 1;
@@ -203,53 +282,16 @@ async fn cockpit_of(
         }
         None => None,
     };
-    // The last twelve weeks, each as of its Sunday (kept once computed).
-    let mut sunday = d.previous_day().unwrap_or(d);
-    while sunday.weekday() != time::Weekday::Sunday {
-        sunday = sunday.previous_day().unwrap_or(sunday);
-    }
-    let days: Vec<Date> = (0..12)
-        .rev()
-        .map(|k| sunday - time::Duration::weeks(k))
-        .collect();
-    // Weeks whose reports may still arrive (from the first open day on) are not kept yet.
-    let keep_before = store
-        .reports()
-        .open_from()
-        .await?
-        .unwrap_or_else(|| state.today());
-    let kept = store.reports().snapshots(tree, &days, keep_before).await?;
-    let trend = days
-        .iter()
-        .map(|day| {
-            let (mut st, mut late) = (0, 0);
-            for (unit, s) in kept.get(day).into_iter().flatten() {
-                if tree.in_scope(*unit, scope) {
-                    st += s.stalled;
-                    late += s.late_start;
-                }
-            }
-            (*day, st, late)
-        })
-        .collect();
     let shapes = store.unit_shapes().await?;
     let children: Vec<i64> = tree.children(Some(root)).iter().map(|u| u.id).collect();
     let map = super::map::draw(&shapes, tree, &children, MAP_WIDTH, MAP_HEIGHT);
-    Ok(Cockpit {
-        region,
-        d,
-        total,
-        stalled,
-        late_start,
-        investment,
-        units,
+    Ok(Others {
         tasks,
         notices_by_state,
         notices_by_step,
         overdue,
         accountability,
         scorecard,
-        trend,
         map,
     })
 }
