@@ -538,7 +538,12 @@ pub async fn fill(store: &Store, today: Date, files: &std::path::Path) -> Result
             "获评全省重点项目建设先进集体",
             "云政办发〔2026〕18号",
         ),
-        ("YC-SQ", -100, "重点项目信息连续两周迟报", ""),
+        (
+            "YC-SQ",
+            -100,
+            "重点项目信息连续两周迟报",
+            "市委督查室通报〔2026〕7号",
+        ),
     ] {
         let unit_id = tree.find(code).context("unit")?.id;
         store

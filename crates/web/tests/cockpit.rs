@@ -447,7 +447,11 @@ async fn the_cockpit_follows_reports_and_notices_at_once() {
         .await;
     assert!(r.status.is_success(), "{}", r.body);
     let after = app.get(&leader, "/cockpit").await.body;
-    assert_ne!(figure(&after, "年度投资完成率"), completion, "the report is counted");
+    assert_ne!(
+        figure(&after, "年度投资完成率"),
+        completion,
+        "the report is counted"
+    );
     let sup = app.token("sup").await;
     let r = app
         .api(

@@ -448,7 +448,9 @@ async fn every_role_at_city_and_district_gets_the_documented_answer_on_every_rou
         (
             Method::POST,
             "/api/v1/assessment/adjustments".into(),
-            Body_::Json(json!({"unit_id": d2, "points": 1, "reason": "表彰"})),
+            Body_::Json(
+                json!({"unit_id": d2, "points": 1, "reason": "表彰", "document": "测政发〔2026〕1号"}),
+            ),
             InScope(ManageAssessment, d2),
         ),
         (
