@@ -336,9 +336,9 @@ test('a leader opens the cockpit, follows a district on the map to its red proje
   const area = leader.locator('#map svg a', { has: leader.locator('title', { hasText: '云东区' }) });
   assert.equal(await area.count(), 1, '云东区 is drawn on the map');
   await leader.screenshot({ path: join(shots, '12-cockpit.png'), fullPage: true });
-  const href = await area.getAttribute('href');
-  await leader.goto(base + href);
-  assert.match(leader.url(), /light=red/);
+  // A click on the district's shape opens its red projects.
+  await area.locator('path').first().click();
+  await leader.waitForURL(/light=red/);
   const rows = await leader.locator('table tbody tr').count();
   assert.ok(rows > 0, 'the district has red projects listed');
   const listed = await leader.locator('table tbody').textContent();
@@ -349,4 +349,24 @@ test('a leader opens the cockpit, follows a district on the map to its red proje
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 1, `the print is ${pages} pages`);
   await leader.close();
+  // The meeting room's screen: one 16:9 stage that fits a 1080p projector without scrolling, and
+  // a 4:3 one letterboxed, every part on it.
+  for (const [width, height] of [[1920, 1080], [1024, 768]]) {
+    const screen = await login({ width, height }, 'lingdao');
+    await screen.goto(`${base}/cockpit?mode=screen`);
+    const fit = await screen.evaluate(() => {
+      const stage = document.querySelector('main.stage').getBoundingClientRect();
+      return {
+        scroll: document.documentElement.scrollHeight - window.innerHeight,
+        ratio: stage.width / stage.height,
+        inside: [...document.querySelectorAll('#indicators, #map, #invest, #lights, #trend, #supervision')]
+          .every(e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= stage.bottom + 1 && r.right <= stage.right + 1; }),
+      };
+    });
+    assert.ok(fit.scroll <= 0, `the screen at ${width}×${height} scrolls by ${fit.scroll}px`);
+    assert.ok(Math.abs(fit.ratio - 16 / 9) < 0.01, `the stage is ${fit.ratio}, not 16:9`);
+    assert.ok(fit.inside, `every part is on the stage at ${width}×${height}`);
+    await screen.screenshot({ path: join(shots, `13-cockpit-screen-${width}.png`) });
+    await screen.close();
+  }
 });
