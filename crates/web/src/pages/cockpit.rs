@@ -198,6 +198,12 @@ fn body(k: &Cockpit, map_part: Markup, records: bool) -> Markup {
         .map(|(_, n)| n)
         .sum();
     html! {
+        @if k.scorecard.is_none() {
+            section.cockpit-part #indicators {
+                h2 { "主要指标" }
+                p.muted { "本年尚无与同级地区比较的指标排名：统计部门录入本期各地区指标数值后，此处显示各项指标的排名与增速。" a href="/scorecard" { "指标成绩单 →" } }
+            }
+        }
         @if let Some(sc) = &k.scorecard {
             section.cockpit-part #indicators {
                 h2 { "主要指标" span.muted.small { "　" (sc.period.zh()) "，在同级中的排名" } }
