@@ -110,13 +110,20 @@ pub fn investment_chart(
         t - 8.0
     );
     if plan.0 > 0 {
+        // The plan's figure ends left of the day's line when the day is late in the year, so the
+        // line does not cross it.
+        let day_x = (as_of.year() == year).then(|| x(as_of));
+        let label_x = match day_x {
+            Some(dx) if dx > l + pw - 170.0 => dx - 6.0,
+            _ => l + pw - 4.0,
+        };
         let _ = write!(
             s,
             r##"<line x1="{l}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#9a6700" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#9a6700" text-anchor="end">年度计划 {}</text>"##,
             y(0.0),
             l + pw,
             y(plan.wan()),
-            l + pw - 4.0,
+            label_x,
             y(plan.wan()) + 14.0,
             plan.wan_text()
         );
