@@ -127,38 +127,17 @@ async fn cockpit_of(
             || others_of(state, tree, scope, root, d),
         )
         .await?;
-    // The last twelve weeks, each as of its Sunday (kept once computed).
-    let mut sunday = d.previous_day().unwrap_or(d);
-    while sunday.weekday() != time::Weekday::Sunday {
-        sunday = sunday.previous_day().unwrap_or(sunday);
-    }
-    let days: Vec<Date> = (0..12)
-        .rev()
-        .map(|k| sunday - time::Duration::weeks(k))
+    // The trend's open weeks, computed afresh (the closed ones come with the other parts).
+    let live: Vec<Date> = trend_days(d)
+        .into_iter()
+        .filter(|day| *day >= others.keep_before)
         .collect();
-    // Weeks whose reports may still arrive (from the first open day on) are not kept yet.
-    let keep_before = store
+    let figures = store
         .reports()
-        .open_from()
-        .await?
-        .unwrap_or_else(|| state.today());
-    let kept = store
-        .reports()
-        .snapshots(tree, scope, &days, keep_before)
+        .snapshots(tree, scope, &live, others.keep_before)
         .await?;
-    let trend = days
-        .iter()
-        .map(|day| {
-            let (mut st, mut late) = (0, 0);
-            for (unit, s) in kept.get(day).into_iter().flatten() {
-                if tree.in_scope(*unit, scope) {
-                    st += s.stalled;
-                    late += s.late_start;
-                }
-            }
-            (*day, st, late)
-        })
-        .collect();
+    let mut trend = others.closed_weeks.clone();
+    trend.extend(sum_trend(tree, scope, &live, &figures));
     let o = &*others;
     Ok(Cockpit {
         region,
@@ -188,6 +167,46 @@ struct Others {
     accountability: u32,
     scorecard: Option<diaodu_store::scorecard::Scorecard>,
     map: (Vec<super::map::Drawn>, f64),
+    /// The first day whose reports may still arrive: the trend's weeks before it are closed.
+    keep_before: Date,
+    /// The trend's closed weeks, as each stood when it closed.
+    closed_weeks: Vec<(Date, u32, u32)>,
+}
+
+/// The last twelve Sundays before `d`, oldest first.
+fn trend_days(d: Date) -> Vec<Date> {
+    let mut sunday = d.previous_day().unwrap_or(d);
+    while sunday.weekday() != time::Weekday::Sunday {
+        sunday = sunday.previous_day().unwrap_or(sunday);
+    }
+    (0..12)
+        .rev()
+        .map(|k| sunday - time::Duration::weeks(k))
+        .collect()
+}
+
+/// The scope's stalled and not-started projects on each of `days`, from the units' figures.
+fn sum_trend(
+    tree: &UnitTree,
+    scope: Scope,
+    days: &[Date],
+    figures: &std::collections::HashMap<
+        Date,
+        std::collections::HashMap<i64, diaodu_store::snapshots::Snapshot>,
+    >,
+) -> Vec<(Date, u32, u32)> {
+    days.iter()
+        .map(|day| {
+            let (mut st, mut late) = (0, 0);
+            for (unit, s) in figures.get(day).into_iter().flatten() {
+                if tree.in_scope(*unit, scope) {
+                    st += s.stalled;
+                    late += s.late_start;
+                }
+            }
+            (*day, st, late)
+        })
+        .collect()
 }
 
 async fn others_of(
@@ -285,6 +304,22 @@ async fn others_of(
     let shapes = store.unit_shapes().await?;
     let children: Vec<i64> = tree.children(Some(root)).iter().map(|u| u.id).collect();
     let map = super::map::draw(&shapes, tree, &children, MAP_WIDTH, MAP_HEIGHT);
+    // The trend's closed weeks: kept once computed, as each stood when it closed (the weeks from
+    // the first open day on, whose reports may still arrive, are computed with the project figures).
+    let keep_before = store
+        .reports()
+        .open_from()
+        .await?
+        .unwrap_or_else(|| state.today());
+    let closed: Vec<Date> = trend_days(d)
+        .into_iter()
+        .filter(|day| *day < keep_before)
+        .collect();
+    let kept = store
+        .reports()
+        .snapshots(tree, scope, &closed, keep_before)
+        .await?;
+    let closed_weeks = sum_trend(tree, scope, &closed, &kept);
     Ok(Others {
         tasks,
         notices_by_state,
@@ -293,5 +328,7 @@ async fn others_of(
         accountability,
         scorecard,
         map,
+        keep_before,
+        closed_weeks,
     })
 }
