@@ -575,10 +575,11 @@ impl Store {
     }
 
     /// As [`Store::derive`], for a value that filing and editing reports does not change (a scope's
-    /// tasks and notices): one derived at an earlier version is taken, and kept under the present
-    /// one, when every commit since was a known change of reports only — while reports arrive every
-    /// few hundred milliseconds it is not derived again for each. It still goes after
-    /// `cache::MAX_AGE` from when it was derived.
+    /// tasks and notices): one derived at an earlier version is taken, and kept again under the
+    /// present one, when every commit since was a known change of reports only — while reports
+    /// arrive every few hundred milliseconds it is not derived again for each. Taken, it is kept
+    /// afresh: only a value no one asks for within `cache::MAX_AGE` goes (a value derived anew every
+    /// thirty seconds would stall every request waiting on it for as long as deriving takes).
     pub async fn derive_apart_from_reports<T, E, F, Fut>(
         &self,
         key: &str,
@@ -594,15 +595,14 @@ impl Store {
         if let Some(hit) = hit {
             return Ok(hit);
         }
-        if let Some((from, value, at)) = self.status_cache.derived.stale(key) {
-            if from < version.0 && self.known_changes(from, version.0).await?.is_some() {
+        if let Some((from, value, _)) = self.status_cache.derived.stale(key) {
+            let same = from == version.0
+                || (from < version.0 && self.known_changes(from, version.0).await?.is_some());
+            if same {
                 if let Ok(value) = value.downcast::<T>() {
-                    self.status_cache.derived.put_computed_at(
-                        key.to_string(),
-                        version.0,
-                        value.clone(),
-                        at,
-                    );
+                    self.status_cache
+                        .derived
+                        .put(key.to_string(), version.0, value.clone());
                     return Ok(value);
                 }
             }
