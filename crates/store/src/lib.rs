@@ -227,6 +227,10 @@ capability!(
     documents => Documents
 );
 
+/// How long a value derived apart from reports (see [`Store::derive_apart_from_reports`]) is
+/// reused across reports before it is derived again.
+pub const APART_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The version of the data a derived value was computed at (opaque; see [`Store::derived`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DataVersion(cache::Version);
@@ -577,9 +581,10 @@ impl Store {
     /// As [`Store::derive`], for a value that filing and editing reports does not change (a scope's
     /// tasks and notices): one derived at an earlier version is taken, and kept again under the
     /// present one, when every commit since was a known change of reports only — while reports
-    /// arrive every few hundred milliseconds it is not derived again for each. Taken, it is kept
-    /// afresh: only a value no one asks for within `cache::MAX_AGE` goes (a value derived anew every
-    /// thirty seconds would stall every request waiting on it for as long as deriving takes).
+    /// arrive every few hundred milliseconds it is not derived again for each. Taken so, it is kept
+    /// afresh for up to [`APART_MAX_AGE`] from when it was derived (a value derived anew every
+    /// thirty seconds would stall the requests waiting on it each time); past that it is derived
+    /// again, which bounds how long it is trusted.
     pub async fn derive_apart_from_reports<T, E, F, Fut>(
         &self,
         key: &str,
@@ -591,23 +596,38 @@ impl Store {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = std::result::Result<T, E>>,
     {
-        let (version, hit) = self.derived::<T>(key).await?;
+        /// A derived value with when it was derived.
+        struct Apart<T> {
+            value: std::sync::Arc<T>,
+            derived_at: std::time::Instant,
+        }
+        let (version, hit) = self.derived::<Apart<T>>(key).await?;
         if let Some(hit) = hit {
-            return Ok(hit);
+            return Ok(hit.value.clone());
         }
         if let Some((from, value, _)) = self.status_cache.derived.stale(key) {
-            let same = from == version.0
-                || (from < version.0 && self.known_changes(from, version.0).await?.is_some());
-            if same {
-                if let Ok(value) = value.downcast::<T>() {
+            if let Ok(apart) = value.downcast::<Apart<T>>() {
+                if apart.derived_at.elapsed() < APART_MAX_AGE
+                    && from < version.0
+                    && self.known_changes(from, version.0).await?.is_some()
+                {
+                    let value = apart.value.clone();
                     self.status_cache
                         .derived
-                        .put(key.to_string(), version.0, value.clone());
+                        .put(key.to_string(), version.0, apart);
                     return Ok(value);
                 }
             }
         }
-        self.derive(key, compute).await
+        let apart = self
+            .derive(key, || async {
+                Ok::<_, E>(Apart {
+                    value: std::sync::Arc::new(compute().await?),
+                    derived_at: std::time::Instant::now(),
+                })
+            })
+            .await?;
+        Ok(apart.value.clone())
     }
 
     /// Keeps `value`, computed from the data at `version`, under `key`.
