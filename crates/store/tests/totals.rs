@@ -1374,3 +1374,64 @@ async fn a_page_of_the_list_is_the_same_page_of_the_whole_list() {
         }
     }
 }
+
+/// A value derived apart from reports (the cockpit's tasks and notices) is reused while only
+/// reports arrive — this handle's or another instance's — and derived again after any other write.
+#[tokio::test]
+async fn a_value_apart_from_reports_is_reused_across_reports_only() {
+    let (store, _city, d1, p, _q) = two_projects("P1", "P2").await;
+    let derivations = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let get = |s: Store| {
+        let n = derivations.clone();
+        async move {
+            s.derive_apart_from_reports("apart-test", || async {
+                Ok::<_, diaodu_store::StoreError>(
+                    n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
+                )
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let submit = |s: Store, w: &'static str, inv: i64| async move {
+        s.reports()
+            .submit(
+                &Actor::cli(),
+                p.id,
+                &ReportInput {
+                    period: Period::parse(w).unwrap(),
+                    investment: Yuan(inv),
+                    progress: String::new(),
+                    problems: String::new(),
+                },
+                false,
+            )
+            .await
+            .unwrap();
+    };
+    assert_eq!(*get(store.clone()).await, 1);
+    submit(store.clone(), "2026-W05", 1_000).await;
+    assert_eq!(
+        *get(store.clone()).await,
+        1,
+        "reused across this handle's report"
+    );
+    let other = store.connect_again().await.unwrap();
+    submit(other.clone(), "2026-W06", 2_000).await;
+    assert_eq!(
+        *get(store.clone()).await,
+        1,
+        "reused across another instance's report"
+    );
+    // A write of another kind: a new project.
+    store
+        .projects()
+        .create(&Actor::cli(), d1, fields("P3", Stage::Reserve, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        *get(store.clone()).await,
+        2,
+        "derived again after another write"
+    );
+}
