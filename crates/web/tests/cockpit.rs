@@ -300,6 +300,14 @@ async fn the_supervision_figures_open_lists_that_count_the_same() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         ids.push(r.json()["notice"]["id"].as_i64().unwrap());
     }
+    // The second was issued at 01:00 on New Year's Day, Beijing time (still the old year in UTC):
+    // it is this year's.
+    sqlx::query("UPDATE notices SET issued_at = $1 WHERE id = $2")
+        .bind(format!("{}-12-31T17:00:00Z", year - 1))
+        .bind(ids[1])
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     // The first was issued last November and never answered.
     sqlx::query("UPDATE notices SET issued_at = $1, reply_by = $2 WHERE id = $3")
         .bind(format!("{}-11-01T02:00:00Z", year - 1))

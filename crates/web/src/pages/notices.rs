@@ -148,7 +148,10 @@ pub async fn list(
             })
         })
         .filter(|n| {
-            year_filter.is_none_or(|y| n.issued_at.get(..4) == Some(y.to_string().as_str()))
+            // The year of issue in Beijing time, as the cockpit counts it.
+            year_filter.is_none_or(|y| {
+                crate::service::documents::local_day(&n.issued_at).is_some_and(|d| d.year() == y)
+            })
         })
         .collect();
     // The drill-down's filters, kept in the sort links, the export and the form.

@@ -227,8 +227,8 @@ async fn others_of(
     let notices: Vec<&diaodu_store::Notice> = every_notice
         .iter()
         .filter(|n| {
-            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or(""))
-                .is_ok_and(|i| i >= jan1 && i <= d)
+            // The day of issue in Beijing time, as the assessment and the notice list count it.
+            super::documents::local_day(&n.issued_at).is_some_and(|i| i >= jan1 && i <= d)
         })
         .collect();
     let notices_by_state = NoticeState::ALL

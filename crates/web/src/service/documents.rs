@@ -683,7 +683,7 @@ pub fn notice_filing(
         date: Some(if closing {
             today
         } else {
-            diaodu_domain::period::parse_date(n.issued_at.get(..10).unwrap_or("")).unwrap_or(today)
+            local_day(&n.issued_at).unwrap_or(today)
         }),
         unit_id: n.unit_id,
         notice_id: Some(n.id),
