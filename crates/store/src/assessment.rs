@@ -115,7 +115,12 @@ impl Assessment<'_> {
             .check()
             .map_err(|m| StoreError::invalid("考核方案", m))?;
         // What was in force: an earlier year's scheme carried on, or the default.
-        let (in_force, _) = self.assessment().scheme(year).await?;
+        // (One that cannot be read is replaced: saving is how it is mended.)
+        let in_force = self
+            .assessment()
+            .scheme(year)
+            .await
+            .map_or_else(|_| Scheme::default_scheme(), |(s, _)| s);
         let mut tx = self.begin().await?;
         let last: Option<(i64, String)> = sqlx::query_as(
             "SELECT version, items FROM assessment_schemes WHERE year = $1 ORDER BY version DESC LIMIT 1",

@@ -601,33 +601,51 @@ impl Store {
             value: std::sync::Arc<T>,
             derived_at: std::time::Instant,
         }
-        let (version, hit) = self.derived::<Apart<T>>(key).await?;
-        if let Some(hit) = hit {
-            return Ok(hit.value.clone());
-        }
-        if let Some((from, value, _)) = self.status_cache.derived.stale(key) {
-            if let Ok(apart) = value.downcast::<Apart<T>>() {
-                if apart.derived_at.elapsed() < APART_MAX_AGE
-                    && from < version.0
-                    && self.known_changes(from, version.0).await?.is_some()
-                {
-                    let value = apart.value.clone();
-                    self.status_cache
-                        .derived
-                        .put(key.to_string(), version.0, apart);
-                    return Ok(value);
-                }
+        // The value of the data's version, or one of an earlier version that only reports have
+        // changed since (kept again under this version), if there is one.
+        let reuse = |version: DataVersion| async move {
+            let (_, hit) = self.derived::<Apart<T>>(key).await?;
+            if let Some(hit) = hit {
+                return Ok::<_, StoreError>(Some(hit.value.clone()));
             }
+            let Some((from, value, _)) = self.status_cache.derived.stale(key) else {
+                return Ok(None);
+            };
+            let Ok(apart) = value.downcast::<Apart<T>>() else {
+                return Ok(None);
+            };
+            let current = from >= version.0 || self.known_changes(from, version.0).await?.is_some();
+            if !current || apart.derived_at.elapsed() >= APART_MAX_AGE {
+                return Ok(None);
+            }
+            let value = apart.value.clone();
+            if from < version.0 {
+                self.status_cache
+                    .derived
+                    .put(key.to_string(), version.0, apart);
+            }
+            Ok(Some(value))
+        };
+        let (version, _) = self.derived::<Apart<T>>(key).await?;
+        if let Some(value) = reuse(version).await? {
+            return Ok(value);
         }
-        let apart = self
-            .derive(key, || async {
-                Ok::<_, E>(Apart {
-                    value: std::sync::Arc::new(compute().await?),
-                    derived_at: std::time::Instant::now(),
-                })
-            })
-            .await?;
-        Ok(apart.value.clone())
+        let _turn = self.status_cache.deriving.key_turn(key).await;
+        // Another request may have derived it while this one waited.
+        let (version, _) = self.derived::<Apart<T>>(key).await?;
+        if let Some(value) = reuse(version).await? {
+            return Ok(value);
+        }
+        let value = std::sync::Arc::new(compute().await?);
+        self.keep_derived(
+            key.to_string(),
+            version,
+            std::sync::Arc::new(Apart {
+                value: value.clone(),
+                derived_at: std::time::Instant::now(),
+            }),
+        );
+        Ok(value)
     }
 
     /// Keeps `value`, computed from the data at `version`, under `key`.

@@ -538,9 +538,23 @@ impl Notices<'_> {
             match kind.strip_prefix("escalate:") {
                 None => e.0.push(at),
                 Some(step) => {
-                    let on = effective
+                    // In effect from the later of the day its days ran out and the day it was
+                    // recorded (Beijing time): a step recorded after a send-back was not reached
+                    // on the days before, though its days count from the reply date.
+                    let effective = effective
                         .as_deref()
                         .and_then(|d| diaodu_domain::period::parse_date(d).ok());
+                    let fmt = time::macros::format_description!(
+                        "[year]-[month]-[day]T[hour]:[minute]:[second]"
+                    );
+                    let recorded = at
+                        .get(..19)
+                        .and_then(|t| time::PrimitiveDateTime::parse(t, &fmt).ok())
+                        .map(|t| (t + time::Duration::hours(8)).date());
+                    let on = match (effective, recorded) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
                     if let (Some(step), Some(on)) = (Escalation::parse(step), on) {
                         e.1.push((step, on));
                     }

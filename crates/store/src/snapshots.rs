@@ -42,10 +42,12 @@ impl Reports<'_> {
         let lo = days.iter().min().copied().expect("days");
         let hi = days.iter().max().copied().expect("days");
         let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT day, unit_id, stalled, late_start, red FROM status_snapshots WHERE day >= $1 AND day <= $2",
+            "SELECT day, unit_id, stalled, late_start, red FROM status_snapshots \
+             WHERE day >= $1 AND day <= $2 AND day < $3",
         )
         .bind(fmt_date(lo))
         .bind(fmt_date(hi))
+        .bind(fmt_date(keep_before))
         .fetch_all(&self.pool)
         .await?;
         let mut kept: std::collections::HashSet<Date> = std::collections::HashSet::new();

@@ -153,44 +153,34 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
         .contains("/projects?flag=late_start&amp;as_of=2026-04-12"));
     let tree = app.store.units().await.unwrap();
     let d = |m, day| time::Date::from_calendar_date(2026, m, day).unwrap();
-    let (apr5, apr26, may3) = (
-        d(time::Month::April, 5),
+    let (apr26, may3, may10) = (
         d(time::Month::April, 26),
         d(time::Month::May, 3),
+        d(time::Month::May, 10),
     );
     let late = |k: &std::collections::HashMap<
         time::Date,
         std::collections::HashMap<i64, diaodu_store::snapshots::Snapshot>,
     >,
                 d| { k[&d].get(&app.d1).map_or(0, |s| s.late_start) };
-    // The page kept its twelve Sundays (every one before the open days).
+    let all = diaodu_domain::access::Scope::All;
+    // The page kept its twelve Sundays (every one before the open days). Asked as if the open days
+    // began on 10 May: 26 April and 3 May are read as kept, 10 May is computed.
     let kept = app
         .store
         .reports()
-        .snapshots(
-            &tree,
-            diaodu_domain::access::Scope::All,
-            &[apr26, may3],
-            apr5,
-        )
+        .snapshots(&tree, all, &[apr26, may3, may10], may10)
         .await
         .unwrap();
     assert_eq!(late(&kept, apr26), 0);
     assert_eq!(late(&kept, may3), 1);
-    // 5 April, from the first open day on (as if its reports could still arrive): computed, not kept.
-    let open = app
-        .store
-        .reports()
-        .snapshots(&tree, diaodu_domain::access::Scope::All, &[apr5], apr5)
-        .await
-        .unwrap();
-    assert_eq!(late(&open, apr5), 0);
+    assert_eq!(late(&kept, may10), 1);
 
-    // L002's planned start moves to 1 April: the kept 26 April still shows none late, as the week
-    // stood when it closed; 5 April, not kept, shows the change.
+    // L002's planned start moves to 1 June: the kept 3 May still shows it late, as the week stood
+    // when it closed; 10 May, an open week, is computed afresh and shows the change.
     let p = app.store.projects().by_code("L002").await.unwrap().unwrap();
     let mut f = p.fields.clone();
-    f.planned_start = Some(d(time::Month::April, 1));
+    f.planned_start = Some(d(time::Month::June, 1));
     app.store
         .projects()
         .update(&diaodu_store::Actor::cli(), p.id, p.version, p.unit_id, f)
@@ -199,16 +189,11 @@ async fn the_twelve_week_trend_is_kept_sunday_by_sunday() {
     let again = app
         .store
         .reports()
-        .snapshots(
-            &tree,
-            diaodu_domain::access::Scope::All,
-            &[apr5, apr26],
-            apr5,
-        )
+        .snapshots(&tree, all, &[may3, may10], may10)
         .await
         .unwrap();
-    assert_eq!(late(&again, apr26), 0, "a closed week is kept as it stood");
-    assert_eq!(late(&again, apr5), 1, "an open week is computed afresh");
+    assert_eq!(late(&again, may3), 1, "a closed week is kept as it stood");
+    assert_eq!(late(&again, may10), 0, "an open week is computed afresh");
 }
 
 /// The cockpit shows what has happened: a day after today is refused, and nothing is kept for it.

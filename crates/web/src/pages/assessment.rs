@@ -331,9 +331,12 @@ pub async fn scheme(
         }
     }
     let ro = !can;
+    // Without a version of the year, the scheme is an earlier year's carried on, or the default.
+    let carried =
+        version.is_none() && scheme != diaodu_domain::assessment::Scheme::default_scheme();
     let body = html! {
         p { a href={"/assessment?year=" (year)} { "← 目标考核" } }
-        h1 { (year) " 年度考核方案" span.muted.small { "　" @if let Some(v) = version { "第 " (v) " 版" } @else { "默认方案（未修改）" } } }
+        h1 { (year) " 年度考核方案" span.muted.small { "　" @if let Some(v) = version { "第 " (v) " 版" } @else if carried { "沿用以前年度方案（本年度未修改）" } @else { "默认方案（未修改）" } } }
         (flash(q.saved.as_deref(), None))
         form #scheme-form method="post" action={"/assessment/scheme?year=" (year)} {
             (csrf(&c))
@@ -353,7 +356,7 @@ pub async fn scheme(
             @if can { p { button type="submit" { "保存为新版本" } " " span.small.muted { "保存后立即按新方案计分；历次版本和修改前后内容均留痕。" } } }
         }
         h2 { "历次版本" }
-        @if versions.is_empty() { p.muted { "尚未修改，按默认方案计分。" } } @else {
+        @if versions.is_empty() { p.muted { @if carried { "本年度尚未修改，沿用以前年度最近一版方案计分。" } @else { "尚未修改，按默认方案计分。" } } } @else {
             ul { @for v in &versions { li { "第 " (v.version) " 版　" (v.created_at.get(..16).unwrap_or("").replace('T', " ")) "（UTC）　" (v.user_login) } } }
         }
     };

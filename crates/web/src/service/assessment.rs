@@ -252,9 +252,11 @@ pub async fn compute(
             first_reply => {
                 let until = first_reply.filter(|r| *r <= d).unwrap_or(d);
                 let days_late = (until - n.reply_by).whole_days().max(0);
+                // A notice sent back and escalated again counts late by the step it reached,
+                // though its first reply came in time.
                 (
                     ladder.step_for(days_late).level().max(recorded),
-                    days_late > 0,
+                    days_late > 0 || recorded > 0,
                 )
             }
         };

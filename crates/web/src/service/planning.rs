@@ -176,11 +176,21 @@ pub async fn progress(
     let root = root.unwrap_or_else(|| super::scope::scope_root(c));
     let tree = state.check_scope(c.scope, root).await?;
     let mut view = progress_of(&state.store, &tree, root, year, d).await?;
-    // Below the top, each unit keeps the rank it has among all the units with a quota — the
-    // rank the commission's monthly notice gives it — not a rank among the viewer's own units.
+    // Below the city, each unit keeps the rank it has among all the city's units with a quota —
+    // the rank the commission's monthly notice gives it — not a rank among the viewer's own units.
+    // (The nearest city above: in a province's deployment a district is ranked in its city.)
     let top = tree
         .get(root)
-        .and_then(|u| u.path.split('/').find_map(|s| s.parse::<i64>().ok()))
+        .map(|u| {
+            u.path
+                .split('/')
+                .filter_map(|s| s.parse::<i64>().ok())
+                .filter_map(|id| tree.get(id))
+                .filter(|a| a.kind == diaodu_domain::access::UnitKind::City)
+                .map(|a| a.id)
+                .next_back()
+                .unwrap_or(root)
+        })
         .unwrap_or(root);
     if top != root {
         let wide = state.store.planning().progress(&tree, top, year, d).await?;
@@ -192,6 +202,11 @@ pub async fn progress(
         for u in &mut view.out.units {
             u.rank = ranks.get(&u.unit_id).copied().flatten();
         }
+        // Ranked first, best first, as the domain orders them; the tree's order within a rank.
+        view.progress
+            .units
+            .sort_by_key(|u| u.rank.unwrap_or(u32::MAX));
+        view.out.units.sort_by_key(|u| u.rank.unwrap_or(u32::MAX));
     }
     Ok((view, tree))
 }
