@@ -782,3 +782,97 @@ async fn last_years_open_task_still_counts() {
     assert_eq!(item["points"], json!(0.0), "{v}");
     assert!(item["text"].as_str().unwrap().contains("红"), "{item}");
 }
+
+/// A notice answered in time but sent back, and then climbing the ladder while the unit does not
+/// answer again, counts late by the step it reached — from the day that step was recorded, not on
+/// the days before.
+#[tokio::test]
+async fn a_notice_sent_back_and_escalated_counts_late_from_when_it_climbed() {
+    let app = TestApp::new().await;
+    let sup = app.token("sup").await;
+    let d = json!(["district"]);
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/assessment/scheme?year=2026",
+            Some(&sup),
+            Some(json!({"items": [
+                {"kind": "notices", "name": "督办事项办理", "points": 1000, "applies_to": d, "per_case": 100, "per_step": 50},
+            ]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let today = diaodu_store::today_local();
+    let fmt = diaodu_domain::period::fmt_date;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/notices",
+            Some(&sup),
+            Some(json!({"unit_id": app.d1, "title": "退回后未再反馈", "content": "请按期反馈", "reply_by": fmt(today)})),
+        )
+        .await;
+    let id = r.json()["notice"]["id"].as_i64().unwrap();
+    let rep = app.token("rep1").await;
+    for (path, body) in [("sign", json!({})), ("reply", json!({"text": "已办理"}))] {
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/notices/{id}/{path}"),
+                Some(&rep),
+                Some(body),
+            )
+            .await;
+        assert!(r.status.is_success(), "{path}: {}", r.body);
+    }
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/notices/{id}/verify"),
+            Some(&sup),
+            Some(json!({"accept": false, "note": "整改措施不具体，请补充"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    // Issued 1 March, due 10 March, answered 9 March (in time), sent back; never answered again.
+    sqlx::query("UPDATE notices SET issued_at = '2026-03-01T02:00:00Z', reply_by = '2026-03-10' WHERE id = $1")
+        .bind(id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE notice_events SET at = '2026-03-09T02:00:00Z' WHERE notice_id = $1 AND kind IN ('sign', 'reply')")
+        .bind(id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    // The ladder climbs now, to its top (问责, step 5): its days run from 10 March.
+    let r = app
+        .api(Method::POST, "/api/v1/notices/escalate", Some(&sup), None)
+        .await;
+    assert_eq!(r.json()["steps"], 5, "{}", r.body);
+    let notices = |as_of: String| {
+        let app = &app;
+        let sup = sup.clone();
+        async move {
+            let v = app
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/assessment?year=2026&as_of={as_of}&unit={}", app.d1),
+                    Some(&sup),
+                    None,
+                )
+                .await
+                .json();
+            v["units"][0]["items"][0]["points"].clone()
+        }
+    };
+    // On 30 June it had been answered in time and had climbed nothing yet: full points.
+    assert_eq!(notices("2026-06-30".into()).await, json!(10.0));
+    // Today it has reached 问责: 10 − 1 − 5 × 0.5 = 6.50.
+    let now = if today.year() == 2026 {
+        fmt(today)
+    } else {
+        "2026-12-31".into()
+    };
+    assert_eq!(notices(now).await, json!(6.5));
+}
