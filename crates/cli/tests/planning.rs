@@ -76,22 +76,26 @@ fn the_commission_imports_quotas_and_writes_the_monthly_notice() {
         "{err}"
     );
     let notice = dir.join("notice.docx");
-    ok(
-        &db,
-        &[
-            "report",
-            "planning",
-            "--month",
-            "2026-06",
-            "--out",
-            notice.to_str().unwrap(),
-        ],
-    );
-    let text = diaodu_office::extract::text_of(
-        diaodu_office::extract::TextKind::Docx,
-        &std::fs::read(&notice).unwrap(),
-    )
-    .unwrap();
+    // June's notice, written and read back.
+    let june_notice = || {
+        ok(
+            &db,
+            &[
+                "report",
+                "planning",
+                "--month",
+                "2026-06",
+                "--out",
+                notice.to_str().unwrap(),
+            ],
+        );
+        diaodu_office::extract::text_of(
+            diaodu_office::extract::TextKind::Docx,
+            &std::fs::read(&notice).unwrap(),
+        )
+        .unwrap()
+    };
+    let text = june_notice();
     assert!(
         !text.contains("甲区") || !text.contains("25.0%"),
         "no quota was kept: {text}"
@@ -107,22 +111,7 @@ fn the_commission_imports_quotas_and_writes_the_monthly_notice() {
         &db,
         &["import", "planning-quotas", quotas.to_str().unwrap()],
     );
-    ok(
-        &db,
-        &[
-            "report",
-            "planning",
-            "--month",
-            "2026-06",
-            "--out",
-            notice.to_str().unwrap(),
-        ],
-    );
-    let text = diaodu_office::extract::text_of(
-        diaodu_office::extract::TextKind::Docx,
-        &std::fs::read(&notice).unwrap(),
-    )
-    .unwrap();
+    let text = june_notice();
     // As of 30 June: 甲区 1 of 4 (25.0 %), 120,000 of 400,000 万元 (30.0 %), its big one (1/1),
     // converted (前期); 乙县 1 of 2 (50.0 %), 30,000 of 100,000 (30.0 %), none big (0/1). 乙县
     // leads; the city: 2 of 6 = 33.3 %.

@@ -537,7 +537,7 @@ impl Store {
     /// A value derived from the data and kept under `key` (see [`Store::keep_derived`]), if it is
     /// still of the data's version — the rule of the statuses' cache (`cache.rs`): any write, by this
     /// process or another, makes it out of date — with the version to keep a fresh one under.
-    pub async fn derived<T: Send + Sync + 'static>(
+    async fn derived<T: Send + Sync + 'static>(
         &self,
         key: &str,
     ) -> Result<(DataVersion, Option<std::sync::Arc<T>>)> {
@@ -649,7 +649,7 @@ impl Store {
     }
 
     /// Keeps `value`, computed from the data at `version`, under `key`.
-    pub fn keep_derived<T: Send + Sync + 'static>(
+    fn keep_derived<T: Send + Sync + 'static>(
         &self,
         key: String,
         version: DataVersion,
@@ -1040,6 +1040,15 @@ pub fn local_datetime(t: time::OffsetDateTime) -> time::PrimitiveDateTime {
 pub fn local_date(t: time::OffsetDateTime) -> time::Date {
     t.to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"))
         .date()
+}
+
+/// The Beijing-time calendar date of a stored UTC time stamp (`2026-12-06T01:30:00.000000Z`), if it
+/// reads.
+pub fn local_day(ts: &str) -> Option<time::Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(ts.get(..19)?, &fmt)
+        .ok()
+        .map(|t| local_date(t.assume_utc()))
 }
 
 pub(crate) fn d2s(d: Option<time::Date>) -> Option<String> {

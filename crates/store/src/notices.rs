@@ -544,13 +544,7 @@ impl Notices<'_> {
                     let effective = effective
                         .as_deref()
                         .and_then(|d| diaodu_domain::period::parse_date(d).ok());
-                    let fmt = time::macros::format_description!(
-                        "[year]-[month]-[day]T[hour]:[minute]:[second]"
-                    );
-                    let recorded = at
-                        .get(..19)
-                        .and_then(|t| time::PrimitiveDateTime::parse(t, &fmt).ok())
-                        .map(|t| (t + time::Duration::hours(8)).date());
+                    let recorded = crate::local_day(&at);
                     let on = match (effective, recorded) {
                         (Some(a), Some(b)) => Some(a.max(b)),
                         (a, b) => a.or(b),

@@ -88,6 +88,18 @@ pub struct NoticeQuery {
     pub year: Option<String>,
 }
 
+/// The `year` of a list's query, if given: a four-digit year or a 400 naming 年度.
+fn year_param(year: &Option<String>) -> Result<Option<i32>, AppError> {
+    nonempty(year)
+        .map(|s| {
+            s.parse::<i32>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+                .ok_or_else(|| AppError::invalid("年度", "应为四位年份"))
+        })
+        .transpose()
+}
+
 /// GET /notices
 pub async fn list(
     State(state): State<AppState>,
@@ -116,15 +128,7 @@ pub async fn list(
         ),
         None => None,
     };
-    let year_filter = match nonempty(&q.year) {
-        Some(s) => Some(
-            s.parse::<i32>()
-                .ok()
-                .filter(|y| (1990..=2100).contains(y))
-                .ok_or_else(|| AppError::invalid("年度", "应为四位年份"))?,
-        ),
-        None => None,
-    };
+    let year_filter = year_param(&q.year)?;
     // A drill-down names what it counts; it is read among all notices, not only the open ones.
     let drill = state_filter.is_some()
         || escalation_filter.is_some()
@@ -599,15 +603,7 @@ pub async fn accountability_list(
 ) -> Result<Response, AppError> {
     let mut list = crate::service::accountability_in_scope(&state, &c).await?;
     let ctx = Ctx::load(&state, &c).await?;
-    let year = match nonempty(&q.year) {
-        Some(s) => Some(
-            s.parse::<i32>()
-                .ok()
-                .filter(|y| (1990..=2100).contains(y))
-                .ok_or_else(|| AppError::invalid("年度", "应为四位年份"))?,
-        ),
-        None => None,
-    };
+    let year = year_param(&q.year)?;
     list.retain(|a| year.is_none_or(|y| a.decided_on.year() == y));
     let year_text = year.map(|y| y.to_string()).unwrap_or_default();
     let unit = |a: &diaodu_store::Accountability| {

@@ -916,13 +916,7 @@ pub fn notice_month(
     ))
 }
 
-/// The local (Beijing) day of a stored UTC time stamp (`2026-12-06T01:30:00.000000Z`), if it reads.
-pub(crate) fn local_day(ts: &str) -> Option<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    time::PrimitiveDateTime::parse(ts.get(..19)?, &fmt)
-        .ok()
-        .map(|t| (t + time::Duration::hours(8)).date())
-}
+pub(crate) use diaodu_store::local_day;
 
 /// A supervision notice as the document sent to its unit (督办通知书): addressed to the unit, what
 /// is to be done, the reply deadline and what follows a late reply, signed and dated by the
